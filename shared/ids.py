@@ -1,0 +1,71 @@
+"""Article identity: one deterministic id per article, and the keys used to deduplicate.
+
+The id comes from the strongest identity the article carries, in this order: the client's
+``external_id``, its normalised ``url``, its content. Intake and ``newsflow analyze`` both use
+:func:`article_id`, so a document has the same id whichever way it was produced. Intake also
+checks the *other* keys (:func:`dedupe_keys`) so that the same content under a new url is still
+recognised as a duplicate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from typing import Any, Mapping
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_TRACKING_PARAMS = re.compile(r"^(utm_[a-z]+|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|ref|ref_src|cmpid|ocid)$", re.I)
+_WS = re.compile(r"\s+")
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def normalize_url(url: str) -> str:
+    """Canonical form of a URL for deduplication (scheme/host case, default ports, fragments,
+    tracking parameters, parameter order, trailing slash)."""
+    url = url.strip()
+    parts = urlsplit(url)
+    scheme = (parts.scheme or "http").lower()
+    if scheme == "https":
+        scheme = "http"  # the same article is served over both
+    host = (parts.hostname or "").lower().rstrip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    port = parts.port if parts.port not in (None, 80, 443) else None
+    netloc = f"{host}:{port}" if port else host
+    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    if len(path) > 1:
+        path = path.rstrip("/")
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k))
+    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def content_fingerprint(text: str) -> str:
+    """Hash of the content with Unicode form, case and white space folded."""
+    folded = _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+    return _digest(folded)
+
+
+def dedupe_keys(article: Mapping[str, Any]) -> dict[str, str]:
+    """The identities an article carries: ``{"ext": …, "url": …, "content": …}`` (present ones only)."""
+    keys: dict[str, str] = {}
+    if article.get("external_id"):
+        keys["ext"] = _digest("ext:" + str(article["external_id"]))
+    if article.get("url"):
+        keys["url"] = _digest("url:" + normalize_url(str(article["url"])))
+    body = article.get("text") or article.get("html") or ""
+    if body:
+        keys["content"] = content_fingerprint(body)
+    return keys
+
+
+def article_id(article: Mapping[str, Any]) -> str:
+    """The id of an article: from external_id, else url, else content."""
+    keys = dedupe_keys(article)
+    for kind in ("ext", "url", "content"):
+        if kind in keys:
+            return keys[kind]
+    return _digest("empty")
