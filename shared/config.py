@@ -1,0 +1,108 @@
+"""Service settings, read once from the environment (``Settings.from_env()``).
+
+Every knob of the service lives here so the API, the worker and the CLI agree. Parse it once at
+start-up and pass the object around: request handlers never read the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+MiB = 1024 * 1024
+
+
+def _env_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Redis: None → start a private embedded redis-server under ``data_dir/redis``.
+    redis_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data_dir: Path = Path("./var")
+
+    # Intake limits
+    max_article_bytes: int = 2 * MiB
+    max_batch_bytes: int = 32 * MiB
+    batch_max_items: int = 1000
+    queue_max_depth: int = 10_000        # more jobs waiting than this → 429
+    retry_after_seconds: int = 5
+
+    # Worker
+    max_attempts: int = 5
+    backoff_base_seconds: float = 1.0
+    backoff_cap_seconds: float = 60.0
+    job_timeout_seconds: float = 300.0
+    worker_concurrency: int = 4
+    health_check_interval: int = 10
+
+    # Analysis
+    unattributed_claim_threshold: float = 0.5
+
+    # Read API
+    list_default_limit: int = 20
+    list_max_limit: int = 200
+
+    ENV = {
+        "redis_url": "REDIS_URL",
+        "host": "NEWSFLOW_HOST",
+        "port": "NEWSFLOW_PORT",
+        "data_dir": "NEWSFLOW_DATA_DIR",
+        "max_article_bytes": "NEWSFLOW_MAX_ARTICLE_BYTES",
+        "max_batch_bytes": "NEWSFLOW_MAX_BATCH_BYTES",
+        "batch_max_items": "NEWSFLOW_BATCH_MAX_ITEMS",
+        "queue_max_depth": "NEWSFLOW_QUEUE_MAX_DEPTH",
+        "retry_after_seconds": "NEWSFLOW_RETRY_AFTER_SECONDS",
+        "max_attempts": "NEWSFLOW_MAX_ATTEMPTS",
+        "backoff_base_seconds": "NEWSFLOW_BACKOFF_BASE_SECONDS",
+        "backoff_cap_seconds": "NEWSFLOW_BACKOFF_CAP_SECONDS",
+        "job_timeout_seconds": "NEWSFLOW_JOB_TIMEOUT_SECONDS",
+        "worker_concurrency": "NEWSFLOW_WORKER_CONCURRENCY",
+        "health_check_interval": "NEWSFLOW_HEALTH_CHECK_INTERVAL",
+        "unattributed_claim_threshold": "NEWSFLOW_UNATTRIBUTED_CLAIM_THRESHOLD",
+        "list_default_limit": "NEWSFLOW_LIST_DEFAULT_LIMIT",
+        "list_max_limit": "NEWSFLOW_LIST_MAX_LIMIT",
+    }
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Build settings from ``environ`` (default ``os.environ``); keyword overrides win."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            var = cls.ENV.get(f.name)
+            raw = env.get(var) if var else None
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _convert(f.name, raw, getattr(cls, f.name))
+        values.update(overrides)
+        if "data_dir" in values:
+            values["data_dir"] = Path(values["data_dir"])
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> "Settings":
+        return replace(self, **changes)
+
+    @property
+    def redis_dir(self) -> Path:
+        return Path(self.data_dir) / "redis"
+
+
+def _convert(name: str, raw: str, default: Any) -> Any:
+    try:
+        if isinstance(default, bool):
+            return _env_bool(raw)
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+        if isinstance(default, Path):
+            return Path(raw)
+    except ValueError as exc:
+        raise ValueError(f"invalid value for {Settings.ENV[name]}: {raw!r}") from exc
+    return raw

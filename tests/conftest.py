@@ -1,0 +1,76 @@
+"""Shared fixtures: a private redis-server per session, a clean Redis per test, the API app.
+
+- ``redis_server``: session-wide private server (free port, tmp dir, AOF on); ``.url``, ``.restart()``.
+- ``redis``: an asyncio client; the database is FLUSHALLed before each test.
+- ``settings``: :class:`shared.config.Settings` pointing at that server (data dir in tmp).
+- ``store``: a :class:`shared.store.DocumentStore` over ``redis``.
+- ``client``: an aiohttp ``TestClient`` for ``services.app.create_app(settings)``.
+- ``make_client``: factory for a client with custom settings (``await make_client(max_article_bytes=10)``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+import redis.asyncio as aioredis
+
+from shared.config import Settings
+from shared.redis_server import RedisServer
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory):
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def settings(redis_server: RedisServer, tmp_path: Path) -> Settings:
+    return Settings(redis_url=redis_server.url, data_dir=tmp_path / "var", port=0)
+
+
+@pytest_asyncio.fixture()
+async def redis(redis_server: RedisServer):
+    if not redis_server.running:  # a previous test stopped it
+        redis_server.start()
+    client = aioredis.Redis.from_url(redis_server.url)
+    await client.flushall()
+    yield client
+    await client.aclose()
+
+
+@pytest_asyncio.fixture()
+async def store(redis, settings):
+    from shared.store import DocumentStore
+
+    return DocumentStore(redis, settings)
+
+
+@pytest_asyncio.fixture()
+async def make_client(redis, settings):
+    """Start the real app on a real port; returns ``async (**setting_overrides) -> TestClient``."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from services.app import create_app
+
+    clients: list[TestClient] = []
+
+    async def make(**overrides) -> TestClient:
+        app = create_app(settings.with_(**overrides) if overrides else settings)
+        client = TestClient(TestServer(app))
+        await client.start_server()
+        clients.append(client)
+        return client
+
+    yield make
+    for c in clients:
+        await c.close()
+
+
+@pytest_asyncio.fixture()
+async def client(make_client):
+    return await make_client()
