@@ -1,0 +1,135 @@
+"""Every Redis key name newsflow uses, in one place (prefix ``nf:``), plus arq's own keys.
+
+Layout
+------
+``nf:article:<id>``            the submitted article (orjson)
+``nf:status:<id>``             hash: status, attempts, received_at, score, started_at, finished_at,
+                               processing_ms, error, last_error, retry_at
+``nf:doc:<id>``                the analysed document (orjson), written by ``save_document``
+``nf:dedupe:<kind>:<hash>``    → id, for kind in ext|url|content (``shared.ids.dedupe_keys``)
+``nf:docidx:<id>``             set of ``<zset key>\\t<member>`` pairs the document is indexed under
+                               (lets a re-save remove exactly the old entries)
+``nf:idx:time``                zset id → received time (µs), every article
+``nf:idx:status:<status>``     zset id → received time, one per status
+``nf:idx:lang:<code>``         zset id → received time (primary language of the document)
+``nf:idx:source:<source>``     zset id → received time (source, case-folded)
+``nf:idx:entity:<key>``        zset id → received time (cross-document canonical entity key)
+``nf:entity:<key>``            hash: name, label (the entity registry)
+``nf:entities:names``          zset (score 0) of ``<folded name>\\0<key>``: prefix search by ZRANGEBYLEX
+``nf:claims:<id>``             hash: claim position (``0003``) → claim summary (orjson)
+``nf:idx:claims``              zset ``<doc id>:<pos>`` → received time, every claim
+``nf:idx:claims:speaker:<k>``  same, by speaker entity key
+``nf:idx:claims:speakername:<n>`` same, by folded speaker name (speakers without an entity key)
+``nf:idx:claims:entity:<k>``   same, by every entity the claim mentions
+``nf:idx:claims:kind:<kind>``  same, by kind
+``nf:failed``                  zset id → time of failure
+``nf:metrics:processing``      hash: histogram buckets ``le:<ms>``, ``count``, ``sum_ms``
+"""
+
+from __future__ import annotations
+
+PREFIX = "nf:"
+
+# --- arq (0.28) -----------------------------------------------------------------------------------
+ARQ_QUEUE = "arq:queue"
+ARQ_JOB_PREFIX = "arq:job:"
+ARQ_IN_PROGRESS_PREFIX = "arq:in-progress:"
+ARQ_RESULT_PREFIX = "arq:result:"
+ARQ_RETRY_PREFIX = "arq:retry:"
+ARQ_HEALTH_CHECK = ARQ_QUEUE + ":health-check"
+ARQ_TASK = "process_article"  # the worker's task name
+
+
+def arq_job(job_id: str) -> str:
+    return ARQ_JOB_PREFIX + job_id
+
+
+def arq_in_progress(job_id: str) -> str:
+    return ARQ_IN_PROGRESS_PREFIX + job_id
+
+
+def arq_result(job_id: str) -> str:
+    return ARQ_RESULT_PREFIX + job_id
+
+
+def arq_retry(job_id: str) -> str:
+    return ARQ_RETRY_PREFIX + job_id
+
+
+# --- articles and documents ----------------------------------------------------------------------
+STATUSES = ("queued", "processing", "done", "failed")
+DEDUPE_KINDS = ("ext", "url", "content")
+
+
+def article(doc_id: str) -> str:
+    return f"{PREFIX}article:{doc_id}"
+
+
+def status(doc_id: str) -> str:
+    return f"{PREFIX}status:{doc_id}"
+
+
+def document(doc_id: str) -> str:
+    return f"{PREFIX}doc:{doc_id}"
+
+
+def dedupe(kind: str, digest: str) -> str:
+    return f"{PREFIX}dedupe:{kind}:{digest}"
+
+
+def doc_index_set(doc_id: str) -> str:
+    return f"{PREFIX}docidx:{doc_id}"
+
+
+# --- indexes --------------------------------------------------------------------------------------
+IDX_TIME = PREFIX + "idx:time"
+FAILED = PREFIX + "failed"
+ENTITY_NAMES = PREFIX + "entities:names"
+IDX_CLAIMS = PREFIX + "idx:claims"
+METRICS_PROCESSING = PREFIX + "metrics:processing"
+
+STATUS_INDEX_PREFIX = PREFIX + "idx:status:"
+
+
+def idx_status(name: str) -> str:
+    return STATUS_INDEX_PREFIX + name
+
+
+def idx_language(code: str) -> str:
+    return f"{PREFIX}idx:lang:{code.lower()}"
+
+
+def idx_source(source: str) -> str:
+    return f"{PREFIX}idx:source:{source.strip().casefold()}"
+
+
+def idx_entity(key: str) -> str:
+    return f"{PREFIX}idx:entity:{key}"
+
+
+def entity(key: str) -> str:
+    return f"{PREFIX}entity:{key}"
+
+
+def claims(doc_id: str) -> str:
+    return f"{PREFIX}claims:{doc_id}"
+
+
+def idx_claims_speaker(key: str) -> str:
+    return f"{PREFIX}idx:claims:speaker:{key}"
+
+
+def idx_claims_speaker_name(name: str) -> str:
+    return f"{PREFIX}idx:claims:speakername:{' '.join(name.split()).casefold()}"
+
+
+def idx_claims_entity(key: str) -> str:
+    return f"{PREFIX}idx:claims:entity:{key}"
+
+
+def idx_claims_kind(kind: str) -> str:
+    return f"{PREFIX}idx:claims:kind:{kind}"
+
+
+# Processing-time histogram bucket upper bounds (milliseconds) for /metrics.
+PROCESSING_BUCKETS_MS = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000)

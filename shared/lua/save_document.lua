@@ -1,0 +1,60 @@
+-- Write an analysed document, mark it done and rebuild all its indexes, atomically.
+-- Idempotent: the entries a previous save made (recorded in the docidx set) are removed first,
+-- and the processing histogram only counts the first transition to done.
+-- KEYS: 1 document, 2 status hash, 3 docidx set, 4 claims hash, 5 failed set, 6 metrics hash,
+--       7 time index
+-- ARGV: 1 id, 2 document json, 3 finished_at, 4 processing_ms, 5 status-index prefix,
+--       6 plan json {z: [[key, member]...], entities: [[key, name, label]...],
+--                    names: [[names zset key, member]...], claims: [[field, json]...], buckets: [...]},
+--       7 entity-hash prefix, 8 fallback score (µs), 9 fallback received_at
+-- Returns the previous status ('' if the article was never submitted).
+local id = ARGV[1]
+local prev = redis.call('HGET', KEYS[2], 'status') or ''
+local score = redis.call('HGET', KEYS[2], 'score')
+if not score then
+  score = ARGV[8]
+  redis.call('HSET', KEYS[2], 'score', score, 'received_at', ARGV[9], 'attempts', '1')
+end
+local plan = cjson.decode(ARGV[6])
+
+-- drop the previous save's index entries
+local old = redis.call('SMEMBERS', KEYS[3])
+for _, entry in ipairs(old) do
+  local tab = string.find(entry, '\t', 1, true)
+  if tab then redis.call('ZREM', string.sub(entry, 1, tab - 1), string.sub(entry, tab + 1)) end
+end
+redis.call('DEL', KEYS[3], KEYS[4])
+
+for _, s in ipairs({'queued', 'processing', 'done', 'failed'}) do
+  redis.call('ZREM', ARGV[5] .. s, id)
+end
+redis.call('ZADD', ARGV[5] .. 'done', score, id)
+redis.call('ZADD', KEYS[7], score, id)
+redis.call('ZREM', KEYS[5], id)
+
+for _, z in ipairs(plan.z) do
+  redis.call('ZADD', z[1], score, z[2])
+  redis.call('SADD', KEYS[3], z[1] .. '\t' .. z[2])
+end
+for _, e in ipairs(plan.entities) do
+  redis.call('HSET', ARGV[7] .. e[1], 'name', e[2], 'label', e[3])
+end
+for _, n in ipairs(plan.names) do
+  redis.call('ZADD', n[1], 0, n[2])
+end
+for _, c in ipairs(plan.claims) do
+  redis.call('HSET', KEYS[4], c[1], c[2])
+end
+
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('HDEL', KEYS[2], 'error', 'retry_at')
+redis.call('HSET', KEYS[2], 'status', 'done', 'finished_at', ARGV[3], 'processing_ms', ARGV[4], unpack(plan.summary))
+
+if prev ~= 'done' then
+  for _, b in ipairs(plan.buckets) do
+    redis.call('HINCRBY', KEYS[6], b, 1)
+  end
+  redis.call('HINCRBY', KEYS[6], 'count', 1)
+  redis.call('HINCRBYFLOAT', KEYS[6], 'sum_ms', ARGV[4])
+end
+return prev

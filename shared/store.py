@@ -1,0 +1,606 @@
+"""The document store: every read and write of articles, statuses, documents and indexes.
+
+Shared by the API (submit, reads) and the worker (status transitions, ``save_document``). All
+multi-key writes are Lua scripts, so indexes never disagree with the documents. No NLP here.
+"""
+
+from __future__ import annotations
+
+import base64
+import pickle
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import orjson
+from redis.asyncio import Redis
+from redis.exceptions import NoScriptError
+
+from . import keys as K
+from .config import Settings
+from .ids import article_id, dedupe_keys
+
+_LUA_DIR = Path(__file__).with_name("lua")
+
+
+class Script:
+    """A Lua script run by EVALSHA (falls back to EVAL once, which loads it)."""
+
+    def __init__(self, name: str) -> None:
+        self.source = (_LUA_DIR / f"{name}.lua").read_text()
+        import hashlib
+
+        self.sha = hashlib.sha1(self.source.encode()).hexdigest()
+
+    async def __call__(self, redis: Any, keys: Sequence[Any], args: Sequence[Any]) -> Any:
+        try:
+            return await redis.evalsha(self.sha, len(keys), *keys, *args)
+        except NoScriptError:
+            return await redis.eval(self.source, len(keys), *keys, *args)
+
+    def queue(self, pipe: Any, keys: Sequence[Any], args: Sequence[Any]) -> None:
+        pipe.evalsha(self.sha, len(keys), *keys, *args)
+
+
+SUBMIT = Script("submit")
+SET_STATUS = Script("set_status")
+REQUEUE = Script("requeue")
+SAVE_DOCUMENT = Script("save_document")
+ALL_SCRIPTS = (SUBMIT, SET_STATUS, REQUEUE, SAVE_DOCUMENT)
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    id: str
+    duplicate: bool
+    status: str  # queued | processing | done | failed | rejected (queue full)
+
+    @property
+    def queue_full(self) -> bool:
+        return self.status == "rejected"
+
+
+class QueueFull(Exception):
+    pass
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _s(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def arq_job_payload(doc_id: str, enqueue_ms: int) -> bytes:
+    """arq 0.28's job serialisation (``arq.jobs.serialize_job`` with pickle)."""
+    return pickle.dumps({"t": 1, "f": K.ARQ_TASK, "a": (doc_id,), "k": {}, "et": enqueue_ms})
+
+
+def to_score(value: datetime | str | float | int | None) -> float | None:
+    """A datetime (or ISO string, or epoch seconds) as an index score (µs since the epoch)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) * 1e6
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.timestamp() * 1e6
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+def encode_cursor(score: float, member: str) -> str:
+    raw = f"{int(score)}|{member}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[float, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        score, member = raw.split("|", 1)
+        return float(int(score)), member
+    except Exception as exc:  # noqa: BLE001 - any garbage is just an invalid cursor
+        raise InvalidCursor("invalid cursor") from exc
+
+
+def _language_codes(language: Any) -> list[str]:
+    if not language:
+        return []
+    if isinstance(language, str):
+        return [language]
+    codes: list[str] = []
+    if isinstance(language, dict):
+        for k in ("code", "primary", "lang"):
+            if isinstance(language.get(k), str):
+                codes.append(language[k])
+                break
+        for item in language.get("languages") or []:
+            if isinstance(item, dict) and isinstance(item.get("code"), str):
+                codes.append(item["code"])
+            elif isinstance(item, str):
+                codes.append(item)
+    return [c for c in dict.fromkeys(c.strip().lower() for c in codes) if c and c != "und"]
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _primary_language(language: Any) -> str | None:
+    codes = _language_codes(language)
+    return codes[0] if codes else None
+
+
+def claim_summary(doc: dict[str, Any], claim: dict[str, Any]) -> dict[str, Any]:
+    speaker = claim.get("speaker") or None
+    return {
+        "document_id": doc["id"],
+        "id": claim.get("id"),
+        "text": claim.get("text"),
+        "kind": claim.get("kind"),
+        "speaker": speaker,
+        "reported_by": claim.get("reported_by") or [],
+        "entity_ids": claim.get("entity_ids") or [],
+        "checkworthiness": claim.get("checkworthiness"),
+        "spans": claim.get("spans") or [],
+        "quantities": claim.get("quantities") or [],
+        "cue": claim.get("cue"),
+        "document_title": doc.get("title"),
+        "document_url": doc.get("url"),
+        "published_at": doc.get("published_at"),
+    }
+
+
+class DocumentStore:
+    def __init__(self, redis: Redis, settings: Settings) -> None:
+        self.redis = redis
+        self.settings = settings
+        self._max_depth = str(settings.queue_max_depth if settings.queue_max_depth > 0 else 0)
+
+    # ------------------------------------------------------------------ scripts
+    async def load_scripts(self) -> None:
+        """Load the Lua scripts (so pipelined EVALSHA never meets NOSCRIPT)."""
+        for script in ALL_SCRIPTS:
+            await self.redis.script_load(script.source)
+
+    async def ping(self) -> bool:
+        return bool(await self.redis.ping())
+
+    # ------------------------------------------------------------------ intake
+    def _submit_call(self, article: dict[str, Any], now: float) -> tuple[list[str], list[Any]]:
+        doc_id = article_id(article)
+        dkeys = [K.dedupe(kind, digest) for kind, digest in dedupe_keys(article).items()]
+        received_at = datetime.fromtimestamp(now, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        queue_ms = int(now * 1000)
+        fields: list[Any] = ["status", "queued", "attempts", "0", "received_at", received_at,
+                             "score", str(int(now * 1e6))]
+        for name in ("title", "url", "source", "external_id", "published_at"):
+            value = article.get(name)
+            if value is not None and value != "":
+                fields += [name, value if isinstance(value, str) else str(value)]
+        keys = [K.article(doc_id), K.status(doc_id), K.arq_job(doc_id), K.ARQ_QUEUE, K.IDX_TIME,
+                K.idx_status("queued"), *dkeys]
+        args = [doc_id, orjson.dumps(article, default=str), arq_job_payload(doc_id, queue_ms), queue_ms,
+                int(now * 1e6), self._max_depth, K.status(""), *fields]
+        return keys, args
+
+    @staticmethod
+    def _submit_result(reply: Sequence[Any]) -> SubmitResult:
+        code, doc_id, status = int(reply[0]), _s(reply[1]), _s(reply[2])
+        return SubmitResult(doc_id, code == 1, status)
+
+    async def submit(self, article: dict[str, Any]) -> SubmitResult:
+        """Accept one article (validated dict): store it and queue its job, or find its duplicate.
+
+        ``status == "rejected"`` (``.queue_full``) when the queue is deeper than the configured bound.
+        """
+        keys, args = self._submit_call(article, time.time())
+        return self._submit_result(await SUBMIT(self.redis, keys, args))
+
+    async def submit_many(self, articles: Sequence[dict[str, Any]]) -> list[SubmitResult]:
+        """Submit several articles in one pipelined round trip; results in input order."""
+        if not articles:
+            return []
+        now = time.time()
+        calls = [self._submit_call(a, now + i * 1e-6) for i, a in enumerate(articles)]
+        for attempt in range(2):
+            pipe = self.redis.pipeline(transaction=False)
+            for keys, args in calls:
+                SUBMIT.queue(pipe, keys, args)
+            replies = await pipe.execute(raise_on_error=False)
+            if any(isinstance(r, NoScriptError) for r in replies) and attempt == 0:
+                await self.redis.script_load(SUBMIT.source)
+                # the ones that failed did nothing; re-running the ones that succeeded returns duplicate
+                # of themselves, so re-run only the failed ones
+                redo = [i for i, r in enumerate(replies) if isinstance(r, NoScriptError)]
+                pipe = self.redis.pipeline(transaction=False)
+                for i in redo:
+                    SUBMIT.queue(pipe, *calls[i])
+                for i, r in zip(redo, await pipe.execute()):
+                    replies[i] = r
+            for r in replies:
+                if isinstance(r, Exception):
+                    raise r
+            return [self._submit_result(r) for r in replies]
+        raise AssertionError("unreachable")
+
+    # ------------------------------------------------------------------ reads
+    async def get_article(self, doc_id: str) -> dict[str, Any] | None:
+        raw = await self.redis.get(K.article(doc_id))
+        return orjson.loads(raw) if raw else None
+
+    @staticmethod
+    def _status_view(doc_id: str, h: dict[Any, Any]) -> dict[str, Any]:
+        h = {_s(k): _s(v) for k, v in h.items()}
+        out: dict[str, Any] = {
+            "id": doc_id,
+            "status": h.get("status"),
+            "attempts": int(h.get("attempts") or 0),
+            "received_at": h.get("received_at"),
+        }
+        for name in ("started_at", "finished_at", "retry_at"):
+            if h.get(name):
+                out[name] = h[name]
+        if h.get("processing_ms"):
+            out["processing_ms"] = float(h["processing_ms"])
+        for name in ("error", "last_error"):
+            if h.get(name):
+                out[name] = orjson.loads(h[name])
+        return out
+
+    async def get_status(self, doc_id: str) -> dict[str, Any] | None:
+        h = await self.redis.hgetall(K.status(doc_id))
+        return self._status_view(doc_id, h) if h else None
+
+    async def get_document(self, doc_id: str) -> dict[str, Any] | None:
+        """The stored document with its status fields; before ``done``, the status and the article's
+        metadata without any analysis."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.get(K.document(doc_id))
+        pipe.hgetall(K.status(doc_id))
+        raw, h = await pipe.execute()
+        if not h and not raw:
+            return None
+        st = self._status_view(doc_id, h) if h else {"id": doc_id, "status": "done", "attempts": 0, "received_at": None}
+        if raw:
+            doc = orjson.loads(raw)
+        else:
+            article = await self.get_article(doc_id) or {}
+            doc = {"id": doc_id}
+            for name in ("external_id", "url", "title", "source", "published_at"):
+                doc[name] = article.get(name)
+            doc["metadata"] = article.get("metadata") or {}
+            doc["language_hint"] = article.get("language")
+        doc.update({k: v for k, v in st.items() if k != "id"})
+        return doc
+
+    async def exists(self, doc_id: str) -> bool:
+        return bool(await self.redis.exists(K.status(doc_id)))
+
+    # ------------------------------------------------------------------ worker transitions
+    async def _set_status(self, doc_id: str, status: str, fields: dict[str, Any],
+                          delete: Iterable[str] = (), require: str = "") -> tuple[int, str]:
+        flat: list[Any] = []
+        for k, v in fields.items():
+            flat += [k, v if isinstance(v, (str, bytes, int, float)) else orjson.dumps(v)]
+        reply = await SET_STATUS(
+            self.redis, [K.status(doc_id), K.FAILED],
+            [doc_id, status, K.STATUS_INDEX_PREFIX, int(time.time() * 1e6), require,
+             orjson.dumps(list(delete)), *flat],
+        )
+        return int(reply[0]), _s(reply[1])
+
+    async def mark_processing(self, doc_id: str, attempt: int) -> bool:
+        """Status → processing (attempt number, started_at). False for an unknown id."""
+        code, _ = await self._set_status(doc_id, "processing", {"attempts": attempt, "started_at": now_iso()},
+                                         delete=("retry_at", "finished_at"))
+        return code == 1
+
+    async def mark_retry(self, doc_id: str, attempt: int, error: dict[str, Any],
+                         retry_at: datetime | str | None = None) -> bool:
+        """Status back to queued after a transient failure; the error is kept as ``last_error``."""
+        fields: dict[str, Any] = {"attempts": attempt, "last_error": error}
+        if retry_at is not None:
+            fields["retry_at"] = retry_at.isoformat() if isinstance(retry_at, datetime) else str(retry_at)
+        code, _ = await self._set_status(doc_id, "queued", fields, delete=("error",))
+        return code == 1
+
+    async def mark_failed(self, doc_id: str, error: dict[str, Any]) -> bool:
+        """Status failed for good, with the error; the id joins the failed set."""
+        code, _ = await self._set_status(doc_id, "failed", {"error": error, "last_error": error,
+                                                           "finished_at": now_iso()}, delete=("retry_at",))
+        return code == 1
+
+    async def requeue(self, doc_id: str) -> tuple[int, str]:
+        """Queue a failed article again. Returns (1, "queued"), (0, current status) if it is not
+        failed, or (-1, "") for an unknown id."""
+        queue_ms = int(time.time() * 1000)
+        reply = await REQUEUE(
+            self.redis,
+            [K.status(doc_id), K.FAILED, K.arq_job(doc_id), K.ARQ_QUEUE, K.arq_result(doc_id),
+             K.arq_retry(doc_id), K.article(doc_id)],
+            [doc_id, K.STATUS_INDEX_PREFIX, arq_job_payload(doc_id, queue_ms), queue_ms],
+        )
+        return int(reply[0]), _s(reply[1])
+
+    def _save_plan(self, doc: dict[str, Any], processing_ms: float) -> dict[str, Any]:
+        doc_id = doc["id"]
+        z: list[list[str]] = []
+        for code in _language_codes(doc.get("language")):
+            z.append([K.idx_language(code), doc_id])
+        if doc.get("source"):
+            z.append([K.idx_source(str(doc["source"])), doc_id])
+        entities: list[list[str]] = []
+        names: list[list[str]] = []
+        for ent in doc.get("entities") or []:
+            key = ent.get("id")
+            if not key:
+                continue
+            key = str(key)
+            name = str(ent.get("text") or key)
+            z.append([K.idx_entity(key), doc_id])
+            entities.append([key, name, str(ent.get("label") or "")])
+            aliases = {_fold(name)}
+            for m in ent.get("mentions") or []:
+                if isinstance(m, dict) and m.get("text"):
+                    aliases.add(_fold(str(m["text"])))
+            names += [[K.ENTITY_NAMES, f"{a}\x00{key}"] for a in sorted(aliases) if a]
+        claims: list[list[Any]] = []
+        for pos, claim in enumerate(doc.get("claims") or []):
+            field = f"{pos:04d}"
+            member = f"{doc_id}:{field}"
+            claims.append([field, orjson.dumps(claim_summary(doc, claim)).decode()])
+            z.append([K.IDX_CLAIMS, member])
+            if claim.get("kind"):
+                z.append([K.idx_claims_kind(str(claim["kind"])), member])
+            speaker = claim.get("speaker") or {}
+            if isinstance(speaker, dict):
+                if speaker.get("entity_id"):
+                    z.append([K.idx_claims_speaker(str(speaker["entity_id"])), member])
+                if speaker.get("name"):
+                    z.append([K.idx_claims_speaker_name(str(speaker["name"])), member])
+            for eid in dict.fromkeys(str(e) for e in (claim.get("entity_ids") or [])):
+                z.append([K.idx_claims_entity(eid), member])
+        buckets = [f"le:{b}" for b in K.PROCESSING_BUCKETS_MS if processing_ms <= b] + ["le:+Inf"]
+        summary: list[str] = []
+        primary = _primary_language(doc.get("language"))
+        if primary:
+            summary += ["language", primary]
+        summary += ["entity_count", str(len(doc.get("entities") or [])),
+                    "claim_count", str(len(doc.get("claims") or []))]
+        for name in ("title", "url", "source", "published_at"):
+            if doc.get(name):
+                summary += [name, str(doc[name])]
+        return {"z": z, "entities": entities, "names": names, "claims": claims, "buckets": buckets,
+                "summary": summary}
+
+    async def save_document(self, doc: dict[str, Any], processing_ms: float) -> str:
+        """Store the analysed document, mark it done and (re)build its indexes in one script.
+
+        Idempotent: saving the same id again replaces the document and its index entries.
+        Returns the previous status ("" when the article was never submitted through intake).
+        """
+        doc_id = doc["id"]
+        now = time.time()
+        stored = {k: v for k, v in doc.items() if k not in ("status", "attempts", "received_at", "error",
+                                                             "last_error", "started_at", "finished_at")}
+        plan = self._save_plan(doc, processing_ms)
+        prev = await SAVE_DOCUMENT(
+            self.redis,
+            [K.document(doc_id), K.status(doc_id), K.doc_index_set(doc_id), K.claims(doc_id), K.FAILED,
+             K.METRICS_PROCESSING, K.IDX_TIME],
+            [doc_id, orjson.dumps(stored, default=str), now_iso(), f"{processing_ms:.3f}", K.STATUS_INDEX_PREFIX,
+             orjson.dumps(plan), "nf:entity:", int(now * 1e6), now_iso()],
+        )
+        return _s(prev)
+
+    # ------------------------------------------------------------------ counters
+    async def queue_depth(self) -> int:
+        return int(await self.redis.zcard(K.ARQ_QUEUE))
+
+    async def counts_by_status(self) -> dict[str, int]:
+        pipe = self.redis.pipeline(transaction=False)
+        for s in K.STATUSES:
+            pipe.zcard(K.idx_status(s))
+        return dict(zip(K.STATUSES, map(int, await pipe.execute())))
+
+    async def processing_histogram(self) -> dict[str, Any]:
+        """``{"buckets": [(le_ms, cumulative count)...], "count": n, "sum_ms": s}``."""
+        h = {_s(k): _s(v) for k, v in (await self.redis.hgetall(K.METRICS_PROCESSING)).items()}
+        buckets = [(str(b), int(h.get(f"le:{b}", 0))) for b in K.PROCESSING_BUCKETS_MS]
+        buckets.append(("+Inf", int(h.get("le:+Inf", 0))))
+        return {"buckets": buckets, "count": int(h.get("count", 0)), "sum_ms": float(h.get("sum_ms", 0))}
+
+    async def worker_heartbeat(self) -> str | None:
+        raw = await self.redis.get(K.ARQ_HEALTH_CHECK)
+        return _s(raw) if raw is not None else None
+
+    # ------------------------------------------------------------------ listing
+    async def _page(self, keys: list[str], limit: int, cursor: str | None,
+                    since: float | None = None, until: float | None = None) -> tuple[list[tuple[str, float]], str | None]:
+        """Newest-first members in the intersection of the zsets ``keys`` (all scored by received
+        time), ``limit`` of them, starting after ``cursor``. Returns (members with scores, next cursor)."""
+        limit = max(1, limit)
+        pipe = self.redis.pipeline(transaction=False)
+        for k in keys:
+            pipe.zcard(k)
+        sizes = await pipe.execute()
+        if not all(sizes):
+            return [], None
+        order = sorted(range(len(keys)), key=lambda i: sizes[i])
+        primary, others = keys[order[0]], [keys[i] for i in order[1:]]
+        hi: float | str = until if until is not None else "+inf"
+        lo: float | str = since if since is not None else "-inf"
+        after: tuple[float, str] | None = decode_cursor(cursor) if cursor else None
+        if after is not None:
+            hi = after[0] if until is None else min(after[0], until)
+        out: list[tuple[str, float]] = []
+        offset = 0
+        batch = max(limit * 2, 50)
+        while len(out) < limit + 1:
+            rows = await self.redis.zrevrangebyscore(primary, hi, lo, start=offset, num=batch, withscores=True)
+            if not rows:
+                break
+            offset += len(rows)
+            cand = [(_s(m), float(sc)) for m, sc in rows]
+            if after is not None:
+                cand = [(m, sc) for m, sc in cand if sc < after[0] or (sc == after[0] and m < after[1])]
+            if others and cand:
+                pipe = self.redis.pipeline(transaction=False)
+                for k in others:
+                    pipe.zmscore(k, [m for m, _ in cand])
+                present = await pipe.execute()
+                cand = [c for j, c in enumerate(cand) if all(p[j] is not None for p in present)]
+            out.extend(cand)
+            if len(rows) < batch:
+                break
+        page, more = out[:limit], len(out) > limit
+        next_cursor = encode_cursor(page[-1][1], page[-1][0]) if more and page else None
+        return page, next_cursor
+
+    def _limit(self, limit: int | None) -> int:
+        if limit is None:
+            return self.settings.list_default_limit
+        return max(1, min(int(limit), self.settings.list_max_limit))
+
+    async def list_documents(self, status: str | None = None, language: str | None = None,
+                             source: str | None = None, entity: str | None = None,
+                             since: datetime | str | None = None, until: datetime | str | None = None,
+                             limit: int | None = None, cursor: str | None = None) -> dict[str, Any]:
+        """Documents newest first (by received time), filtered; ``{"items", "next_cursor"}``.
+
+        Each item is a summary: id, status, received_at, attempts, title, url, source, language,
+        entity_count, claim_count (the last three once processed)."""
+        keys = [K.IDX_TIME]
+        if status:
+            keys.append(K.idx_status(status))
+        if language:
+            keys.append(K.idx_language(language))
+        if source:
+            keys.append(K.idx_source(source))
+        if entity:
+            keys.append(K.idx_entity(entity))
+        if len(keys) > 1:
+            keys = keys[1:]
+        page, next_cursor = await self._page(keys, self._limit(limit), cursor, to_score(since), to_score(until))
+        pipe = self.redis.pipeline(transaction=False)
+        for doc_id, _ in page:
+            pipe.hgetall(K.status(doc_id))
+        items = []
+        for (doc_id, _), h in zip(page, await pipe.execute()):
+            if not h:
+                continue
+            h = {_s(k): _s(v) for k, v in h.items()}
+            item: dict[str, Any] = {"id": doc_id, "status": h.get("status"), "received_at": h.get("received_at"),
+                                    "attempts": int(h.get("attempts") or 0)}
+            for name in ("title", "url", "source", "external_id", "published_at", "language", "finished_at"):
+                if h.get(name):
+                    item[name] = h[name]
+            for name in ("entity_count", "claim_count"):
+                if name in h:
+                    item[name] = int(h[name])
+            items.append(item)
+        return {"items": items, "next_cursor": next_cursor}
+
+    # ------------------------------------------------------------------ entities
+    async def search_entities(self, q: str = "", label: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Entities whose canonical name or a mention form starts with ``q`` (case-insensitive),
+        with the number of documents mentioning them, most-mentioned first."""
+        limit = self._limit(limit)
+        prefix = _fold(q)
+        lo = "[" + prefix if prefix else "-"
+        hi = "[" + prefix + "\xff" if prefix else "+"
+        found: dict[str, None] = {}
+        offset, batch = 0, 500
+        # scan matching names until enough distinct live entities are found (bounded)
+        while len(found) < limit * 5 and offset < 20_000:
+            rows = await self.redis.zrangebylex(K.ENTITY_NAMES, lo.encode(), hi.encode(), start=offset, num=batch)
+            if not rows:
+                break
+            offset += len(rows)
+            for r in rows:
+                found.setdefault(_s(r).split("\x00", 1)[-1], None)
+            if len(rows) < batch:
+                break
+        keys = list(found)
+        pipe = self.redis.pipeline(transaction=False)
+        for key in keys:
+            pipe.hgetall(K.entity(key))
+            pipe.zcard(K.idx_entity(key))
+        replies = await pipe.execute()
+        out = []
+        for i, key in enumerate(keys):
+            h, count = replies[2 * i], int(replies[2 * i + 1])
+            if not h or count == 0:
+                continue
+            h = {_s(k): _s(v) for k, v in h.items()}
+            if label and h.get("label", "").upper() != label.upper():
+                continue
+            out.append({"id": key, "name": h.get("name"), "label": h.get("label"), "document_count": count})
+        out.sort(key=lambda e: (-e["document_count"], e["name"] or ""))
+        return out[:limit]
+
+    async def get_entity(self, key: str) -> dict[str, Any] | None:
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hgetall(K.entity(key))
+        pipe.zcard(K.idx_entity(key))
+        h, count = await pipe.execute()
+        if not h:
+            return None
+        h = {_s(k): _s(v) for k, v in h.items()}
+        return {"id": key, "name": h.get("name"), "label": h.get("label"), "document_count": int(count)}
+
+    async def entity_documents(self, key: str, limit: int | None = None, cursor: str | None = None) -> dict[str, Any]:
+        """The documents mentioning entity ``key``, newest first: ``{"items", "next_cursor"}``."""
+        return await self.list_documents(entity=key, limit=limit, cursor=cursor)
+
+    # ------------------------------------------------------------------ claims
+    async def search_claims(self, speaker: str | None = None, entity: str | None = None, kind: str | None = None,
+                            min_checkworthiness: float | None = None, limit: int | None = None,
+                            cursor: str | None = None) -> dict[str, Any]:
+        """Claims newest first (by their document's received time, then document order reversed).
+
+        ``speaker`` is a speaker entity key or, failing that, a speaker name (case-insensitive);
+        ``entity`` any entity the claim mentions. ``{"items": [claim summaries], "next_cursor"}``."""
+        limit = self._limit(limit)
+        keys = []
+        if speaker:
+            by_key = K.idx_claims_speaker(speaker)
+            keys.append(by_key if await self.redis.exists(by_key) else K.idx_claims_speaker_name(speaker))
+        if entity:
+            keys.append(K.idx_claims_entity(entity))
+        if kind:
+            keys.append(K.idx_claims_kind(kind))
+        if not keys:
+            keys = [K.IDX_CLAIMS]
+        items: list[dict[str, Any]] = []
+        next_cursor = cursor
+        while True:
+            page, next_cursor = await self._page(keys, limit - len(items) if min_checkworthiness is None else limit,
+                                                 next_cursor)
+            if page:
+                pipe = self.redis.pipeline(transaction=False)
+                for member, _ in page:
+                    doc_id, field = member.rsplit(":", 1)
+                    pipe.hget(K.claims(doc_id), field)
+                for (member, score), raw in zip(page, await pipe.execute()):
+                    if raw is None:
+                        continue
+                    claim = orjson.loads(raw)
+                    cw = claim.get("checkworthiness")
+                    if min_checkworthiness is not None and (cw is None or float(cw) < min_checkworthiness):
+                        continue
+                    items.append(claim)
+                    if len(items) == limit:
+                        # the cursor resumes right after this claim
+                        next_cursor = encode_cursor(score, member) if (next_cursor or member != page[-1][0]) else None
+                        return {"items": items, "next_cursor": next_cursor}
+            if not next_cursor:
+                return {"items": items, "next_cursor": None}
