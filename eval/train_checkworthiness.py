@@ -1,0 +1,334 @@
+"""Train the check-worthiness model shipped in workers/pipeline/claims/models/checkworthiness.npz.
+
+    .venv/bin/python eval/train_checkworthiness.py ../shared/data/checkworthiness/ct24 [--out PATH]
+        [--quick] [--compare] [--no-write]
+
+DATA is the folder holding CheckThat! 2024 English ``train.tsv`` and ``dev.tsv`` (never the lab's
+dev-test or test files). Training uses ``train.tsv``; hyper-parameters and the decision point are
+selected on ``dev.tsv``. Besides dev, the script reports a *time-ordered* held-out split it makes
+itself: the 2016 Clinton–Trump debates at the end of the train file (Sentence_id ≥ 30000) are held
+out, a model with the selected hyper-parameters is trained on the rest (Sentence_id < 30000,
+older debates), its threshold picked on dev, and scored on the 2016 block — a proxy for "later
+debates are harder". ``--compare`` adds the plain TF-IDF + LR baseline on the same splits.
+
+Needs scikit-learn (``pip install -e .[train]``); the artefact it writes is read with numpy only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import resource
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from workers.pipeline.claims import checkworthiness as cw
+
+HELD_OUT_FROM_ID = 30000
+_GLUED = re.compile(r"^(Yes|No)(\d+)$")
+
+
+# ---------------------------------------------------------------------------------------------
+# data
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Record:
+    sid: int
+    text: str
+    label: int
+
+
+def read_tsv(path: Path) -> list[Record]:
+    """Parse a CT24 TSV (quoted like CSV). A glued line ``id text No<id> text No`` yields two records."""
+    records: list[Record] = []
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh, delimiter="\t")
+        header = next(reader)
+        if [h.strip().lower() for h in header[:3]] != ["sentence_id", "text", "class_label"]:
+            raise ValueError(f"{path}: unexpected header {header}")
+        for row in reader:
+            row = [c.strip() for c in row]
+            if not any(row):
+                continue
+            while len(row) > 3:  # glued records: [id, text, "No<id2>", text2, label2, ...]
+                m = _GLUED.match(row[2])
+                if not m:
+                    raise ValueError(f"{path}: cannot split glued row {row[:4]}")
+                records.append(Record(int(row[0]), row[1], int(m.group(1) == "Yes")))
+                row = [m.group(2)] + row[3:]
+            if len(row) != 3 or row[2] not in ("Yes", "No"):
+                raise ValueError(f"{path}: bad row {row}")
+            records.append(Record(int(row[0]), row[1], int(row[2] == "Yes")))
+    return records
+
+
+# ---------------------------------------------------------------------------------------------
+# features + model
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Config:
+    C: float = 1.0
+    class_weight: str | None = "balanced"
+    word_max: int = 30000
+    char_max: int = 40000
+    hand_alpha: float = 1.0  # scale of the standardised hand block relative to the TF-IDF blocks
+    use_char: bool = True
+    use_hand: bool = True
+
+
+class Featurizer:
+    def __init__(self, cfg: Config) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.cfg = cfg
+        self.word = TfidfVectorizer(analyzer=cw.word_terms, sublinear_tf=True, min_df=2, max_features=cfg.word_max)
+        self.char = TfidfVectorizer(analyzer=cw.char_terms, sublinear_tf=True, min_df=3, max_features=cfg.char_max)
+        self.mean: np.ndarray | None = None
+        self.scale: np.ndarray | None = None
+
+    def _hand(self, texts: list[str]) -> np.ndarray:
+        return np.array([cw.hand_features(t) for t in texts], dtype=np.float64)
+
+    def fit_transform(self, texts: list[str]):
+        from scipy.sparse import csr_matrix, hstack
+
+        blocks = [self.word.fit_transform(texts)]
+        if self.cfg.use_char:
+            blocks.append(self.char.fit_transform(texts))
+        if self.cfg.use_hand:
+            h = self._hand(texts)
+            self.mean = h.mean(axis=0)
+            std = h.std(axis=0)
+            std[std == 0] = 1.0
+            self.scale = std / self.cfg.hand_alpha
+            blocks.append(csr_matrix((h - self.mean) / self.scale))
+        return hstack(blocks).tocsr()
+
+    def transform(self, texts: list[str]):
+        from scipy.sparse import csr_matrix, hstack
+
+        blocks = [self.word.transform(texts)]
+        if self.cfg.use_char:
+            blocks.append(self.char.transform(texts))
+        if self.cfg.use_hand:
+            blocks.append(csr_matrix((self._hand(texts) - self.mean) / self.scale))
+        return hstack(blocks).tocsr()
+
+
+@dataclass
+class Trained:
+    cfg: Config
+    feats: Featurizer
+    clf: object
+
+    def margins(self, texts: list[str]) -> np.ndarray:
+        return self.clf.decision_function(self.feats.transform(texts))
+
+
+def train(records: list[Record], cfg: Config) -> Trained:
+    from sklearn.linear_model import LogisticRegression
+
+    texts = [r.text for r in records]
+    y = np.array([r.label for r in records])
+    feats = Featurizer(cfg)
+    x = feats.fit_transform(texts)
+    clf = LogisticRegression(C=cfg.C, class_weight=cfg.class_weight, max_iter=3000, solver="liblinear")
+    clf.fit(x, y)
+    return Trained(cfg, feats, clf)
+
+
+def train_baseline(records: list[Record]):
+    """The anchor: plain word TF-IDF + logistic regression, sklearn defaults."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    pipe = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=3000))
+    pipe.fit([r.text for r in records], [r.label for r in records])
+    return pipe
+
+
+# ---------------------------------------------------------------------------------------------
+# metrics + calibration
+# ---------------------------------------------------------------------------------------------
+
+
+def prf(y: np.ndarray, pred: np.ndarray) -> tuple[float, float, float]:
+    tp = int(np.sum((pred == 1) & (y == 1)))
+    fp = int(np.sum((pred == 1) & (y == 0)))
+    fn = int(np.sum((pred == 0) & (y == 1)))
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def best_threshold(y: np.ndarray, margins: np.ndarray) -> tuple[float, float]:
+    """F1-optimal cut on the margin: the midpoint between two consecutive distinct margins."""
+    order = np.unique(margins)
+    cuts = np.concatenate([[order[0] - 1.0], (order[:-1] + order[1:]) / 2.0])
+    best_f, best_t = -1.0, 0.0
+    for t in cuts:
+        f = prf(y, (margins > t).astype(int))[2]
+        if f > best_f:
+            best_f, best_t = f, float(t)
+    return best_t, best_f
+
+
+def fit_slope(y: np.ndarray, centred: np.ndarray) -> float:
+    """Temperature for p = sigmoid(a · (margin − shift)) by dev log-likelihood (grid, a > 0)."""
+    best_a, best_ll = 1.0, -np.inf
+    for a in np.exp(np.linspace(np.log(0.05), np.log(20.0), 200)):
+        z = a * centred
+        ll = float(np.sum(y * -np.logaddexp(0, -z) + (1 - y) * -np.logaddexp(0, z)))
+        if ll > best_ll:
+            best_a, best_ll = float(a), ll
+    return best_a
+
+
+# ---------------------------------------------------------------------------------------------
+# artefact
+# ---------------------------------------------------------------------------------------------
+
+
+def export(model: Trained, shift: float, slope: float, out: Path) -> None:
+    cfg = model.cfg
+    if not (cfg.use_char and cfg.use_hand):
+        raise ValueError("the shipped model format needs the char and hand blocks")
+    coef = model.clf.coef_.ravel()
+    fw = model.feats.word
+    fc = model.feats.char
+    n_w = len(fw.vocabulary_)
+    n_c = len(fc.vocabulary_)
+    w_terms = fw.get_feature_names_out()
+    c_terms = fc.get_feature_names_out()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        out,
+        word_terms=np.array(w_terms, dtype=str),
+        word_idf=fw.idf_.astype(np.float32),
+        word_coef=coef[:n_w].astype(np.float32),
+        char_terms=np.array(c_terms, dtype=str),
+        char_idf=fc.idf_.astype(np.float32),
+        char_coef=coef[n_w : n_w + n_c].astype(np.float32),
+        hand_names=np.array(cw.HAND_FEATURES, dtype=str),
+        hand_coef=coef[n_w + n_c :].astype(np.float64),
+        hand_mean=model.feats.mean.astype(np.float64),
+        hand_scale=model.feats.scale.astype(np.float64),
+        intercept=np.float64(model.clf.intercept_[0]),
+        calib_shift=np.float64(shift),
+        calib_slope=np.float64(slope),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# main
+# ---------------------------------------------------------------------------------------------
+
+
+def row(name: str, p: float, r: float, f: float, extra: str = "") -> str:
+    return f"| {name:<46} | {p:5.3f} | {r:5.3f} | {f:5.3f} | {extra}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("data", type=Path, help="folder with train.tsv and dev.tsv (CT24 English)")
+    ap.add_argument("--out", type=Path, default=cw.MODEL_PATH)
+    ap.add_argument("--quick", action="store_true", help="one configuration, no grid")
+    ap.add_argument("--compare", action="store_true", help="also report the plain TF-IDF+LR baseline")
+    ap.add_argument("--no-write", action="store_true", help="do not write the artefact")
+    args = ap.parse_args(argv)
+
+    train_recs = read_tsv(args.data / "train.tsv")
+    dev_recs = read_tsv(args.data / "dev.tsv")
+    print(f"train {len(train_recs)} records ({sum(r.label for r in train_recs)} Yes), "
+          f"dev {len(dev_recs)} ({sum(r.label for r in dev_recs)} Yes)")
+    dev_texts = [r.text for r in dev_recs]
+    y_dev = np.array([r.label for r in dev_recs])
+
+    if args.quick:
+        grid = [Config()]
+    else:
+        grid = [
+            Config(C=c, class_weight=cwt, hand_alpha=a)
+            for c in (0.3, 1.0, 3.0)
+            for cwt in (None, "balanced")
+            for a in (0.5, 1.0)
+        ]
+    print("\nselection on dev (F1 at the dev-optimal cut):")
+    best = None
+    for cfg in grid:
+        t0 = time.perf_counter()
+        m = train(train_recs, cfg)
+        margins = m.margins(dev_texts)
+        cut, f1 = best_threshold(y_dev, margins)
+        p05 = prf(y_dev, (margins > 0).astype(int))
+        print(f"  C={cfg.C:<4} cw={str(cfg.class_weight):<8} hand×{cfg.hand_alpha:<3}  "
+              f"F1@opt {f1:.3f} (cut {cut:+.2f})  F1@raw0.5 {p05[2]:.3f}  [{time.perf_counter() - t0:.0f}s]")
+        if best is None or f1 > best[0]:
+            best = (f1, cfg, m, margins, cut)
+    _, cfg, model, margins, cut = best
+    slope = fit_slope(y_dev, margins - cut)
+    print(f"selected {cfg}; calibration: p = sigmoid({slope:.3f} · (margin − {cut:+.3f}))")
+
+    print("\n| split / model                                  |   P   |   R   |  F1   |")
+    print("|" + "-" * 48 + "|-------|-------|-------|")
+    probs = 1.0 / (1.0 + np.exp(-slope * (margins - cut)))
+    print(row("dev — shipped model, threshold 0.5", *prf(y_dev, (probs >= 0.5).astype(int))))
+
+    # time-ordered held-out: older debates → 2016 debates
+    old = [r for r in train_recs if r.sid < HELD_OUT_FROM_ID]
+    new = [r for r in train_recs if r.sid >= HELD_OUT_FROM_ID]
+    y_new = np.array([r.label for r in new])
+    m_old = train(old, cfg)
+    cut_old, _ = best_threshold(y_dev, m_old.margins(dev_texts))
+    pred_new = (m_old.margins([r.text for r in new]) > cut_old).astype(int)
+    print(row(f"2016 block (id≥{HELD_OUT_FROM_ID}, n={len(new)}) — ours, dev cut", *prf(y_new, pred_new)))
+    if args.compare:
+        base = train_baseline(train_recs)
+        print(row("dev — TF-IDF+LR baseline, 0.5", *prf(y_dev, base.predict(dev_texts))))
+        base_old = train_baseline(old)
+        print(row("2016 block — TF-IDF+LR baseline, 0.5", *prf(y_new, base_old.predict([r.text for r in new]))))
+        bm = base_old.decision_function(dev_texts)
+        bcut, _ = best_threshold(y_dev, bm)
+        bpred = (base_old.decision_function([r.text for r in new]) > bcut).astype(int)
+        print(row("2016 block — TF-IDF+LR baseline, dev cut", *prf(y_new, bpred)))
+        for name, c in (("ours without char block", Config(**{**cfg.__dict__, "use_char": False})),
+                        ("ours without hand block", Config(**{**cfg.__dict__, "use_hand": False}))):
+            ma = train(old, c)
+            ca, _ = best_threshold(y_dev, ma.margins(dev_texts))
+            print(row(f"2016 block — {name}, dev cut", *prf(y_new, (ma.margins([r.text for r in new]) > ca).astype(int))))
+
+    if args.no_write:
+        return 0
+    export(model, cut, slope, args.out)
+    size = args.out.stat().st_size
+    print(f"\nwrote {args.out} ({size / 1e6:.2f} MB)")
+
+    # cost of the shipped (pure-Python) inference path
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    shipped = cw.CheckworthinessModel(args.out)
+    load_s = time.perf_counter() - t0
+    rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    shipped_probs = np.array([shipped.probability(t) for t in dev_texts])
+    per = (time.perf_counter() - t0) / len(dev_texts)
+    drift = float(np.max(np.abs(shipped_probs - probs)))
+    print(row("dev — shipped artefact (numpy path), 0.5", *prf(y_dev, (shipped_probs >= 0.5).astype(int))))
+    print(f"cost: load {load_s * 1000:.0f} ms, {per * 1e6:.0f} µs/sentence (1 core, pure Python), "
+          f"peak-RSS growth on load ≈ {(rss1 - rss0) / 1024:.0f} MB; max |p_shipped − p_sklearn| = {drift:.2e}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

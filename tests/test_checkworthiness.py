@@ -1,0 +1,112 @@
+"""Check-worthiness model: contract (range, batching, env threshold, artefact) and behaviour on
+sentences written here (news-like factual statements vs opinions, questions, pleasantries)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from workers.pipeline.claims import checkworthiness as cw
+
+FACTUAL = [
+    "North Korea sent more than a million artillery shells to Russia since August.",
+    "Unemployment rose to 8.5 percent last year, the highest level since 1983.",
+    "The government spent $4.2 billion on the program in 2019.",
+    "Crime in the city fell by 20 percent over the last decade.",
+    "Russia and China have refused to impose new sanctions on North Korea since 2017.",
+    "Forty million Americans have no health insurance.",
+    "The company closed 300 stores and laid off 12,000 workers in 2020.",
+    "He voted against the defense budget three times.",
+]
+NOT_FACTUAL = [
+    "Thank you very much.",
+    "What do you think about that?",
+    "I think we can do better.",
+    "Good evening, everyone.",
+    "We have to believe in ourselves.",
+    "That is a great question.",
+    "I want to say something about my opponent.",
+    "Let me tell you, I love this country.",
+]
+
+
+def test_threshold_default_and_env():
+    assert cw.THRESHOLD == pytest.approx(float(os.environ.get("NEWSFLOW_CLAIM_THRESHOLD") or 0.5))
+    code = "from workers.pipeline.claims import checkworthiness as c; print(c.THRESHOLD)"
+    env = {**os.environ, "NEWSFLOW_CLAIM_THRESHOLD": "0.7"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert float(out.stdout.strip()) == pytest.approx(0.7)
+    env["NEWSFLOW_CLAIM_THRESHOLD"] = "not-a-number"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert float(out.stdout.strip()) == pytest.approx(0.5)
+
+
+def test_scores_are_probabilities_in_order():
+    sentences = FACTUAL + NOT_FACTUAL + ["", "   ", "?", "1", "x" * 5000]
+    scores = cw.score(sentences)
+    assert len(scores) == len(sentences)
+    assert all(isinstance(s, float) and 0.0 <= s <= 1.0 for s in scores)
+    # batching does not change a sentence's score
+    singles = [cw.score([s])[0] for s in sentences]
+    assert singles == pytest.approx(scores)
+    assert cw.score([]) == []
+    assert scores[len(FACTUAL) + len(NOT_FACTUAL)] == 0.0  # empty sentence
+
+
+def test_model_loaded_once():
+    cw.score(["A first call."])
+    first = cw.model()
+    cw.score(["A second call."])
+    assert cw.model() is first
+
+
+def test_factual_statements_outscore_opinions_and_questions():
+    fact = cw.score(FACTUAL)
+    other = cw.score(NOT_FACTUAL)
+    # ranking property: the weakest factual statement beats the median non-factual one, and
+    # on average the factual ones are far ahead
+    assert sum(fact) / len(fact) > sum(other) / len(other) + 0.3
+    assert min(fact) > sorted(other)[len(other) // 2]
+    # decisions at the default threshold: most factual sentences pass, most of the others don't
+    assert sum(cw.is_checkworthy(s, 0.5) for s in fact) >= len(fact) - 2
+    assert sum(cw.is_checkworthy(s, 0.5) for s in other) <= 2
+
+
+def test_numbers_raise_the_score():
+    pairs = [
+        ("The program costs a lot of money.", "The program costs $45 billion a year."),
+        ("Many people lost their jobs.", "Two million people lost their jobs in 2009."),
+        ("Taxes went up.", "Taxes went up by 12 percent for the middle class."),
+    ]
+    for vague, precise in pairs:
+        a, b = cw.score([vague, precise])
+        assert b > a, (vague, precise, a, b)
+
+
+def test_hand_features_and_terms_are_deterministic():
+    s = "We cut taxes by 25% — for 3 million families, didn't we?"
+    assert cw.hand_features(s) == cw.hand_features(s)
+    feats = dict(zip(cw.HAND_FEATURES, cw.hand_features(s)))
+    assert feats["has_number"] == 1.0 and feats["has_percent"] == 1.0 and feats["question"] == 1.0
+    assert feats["has_magnitude"] == 1.0 and feats["first_plural"] == 1.0
+    assert feats["has_year"] == 0.0
+    assert "w:<num>" in cw.word_terms(s)
+    assert " 00%" in cw.char_terms(s) or " 00" in cw.char_terms(s)
+    year = dict(zip(cw.HAND_FEATURES, cw.hand_features("It happened in 1998.")))
+    assert year["has_year"] == 1.0 and year["has_number"] == 0.0
+
+
+def test_artefact_is_small_and_numpy_only():
+    assert cw.MODEL_PATH.exists()
+    assert cw.MODEL_PATH.stat().st_size < 5_000_000
+    # inference must not need scikit-learn
+    code = (
+        "import sys; sys.modules['sklearn'] = None\n"
+        "from workers.pipeline.claims.checkworthiness import score\n"
+        "print(score(['Unemployment fell to 4 percent.'])[0])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert 0.0 <= float(out.stdout.strip()) <= 1.0
