@@ -1,0 +1,528 @@
+"""Attribution extraction: dependency rules over the one shared spaCy parse.
+
+``extract(text, chunks)`` returns :class:`Attribution` records (absolute character offsets into
+``text``), each a cue with its speaker span and content spans:
+
+- direct quotes attached to an adjacent cue ("“…,” said X", "X said: “…”"), continued by later
+  quote pieces that carry no cue of their own ("“…,” said X. “…”", quotes over two paragraphs);
+- reported speech: a cue verb's ccomp / xcomp / content preposition / claim-bearing object,
+  inverted cues ("X is Y, he said"), adjective cues ("is optimistic that"), and a bare "that"
+  clause after a cue when the parse went astray;
+- "according to X" and "from his experience, …" prepositional attributions;
+- chains: a cue whose content is itself headed by a cue with its own subject ("A believes X,
+  according to B"; "A believes X, B said") becomes one attribution by A with ``reported_by`` B.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .lexicon import (
+    ADDRESSEE_VERBS, CLAIM_NOUNS, QUOTE_ONLY_VERBS, DOBJ_CONTENT_VERBS, PERSPECTIVE_NOUNS, PREP_CONTENT, XCOMP_VERBS,
+    adj_stance, verb_stance,
+)
+from .quotes import Quote, find_quotes
+
+_WORD = re.compile(r"\w")
+_SPEAKER_DROP = {"relcl", "acl", "appos", "punct", "advcl", "parataxis"}
+_SUBJ = {"nsubj", "nsubjpass", "csubj"}
+_MIN_QUOTE_WORDS = 4
+
+
+@dataclass
+class Cue:
+    start: int
+    end: int
+    text: str
+    lemma: str
+    stance: str
+
+
+@dataclass
+class Attribution:
+    cue: Cue
+    speaker: tuple[int, int] | None          # surface span of the speaker (may be a pronoun)
+    content: list[tuple[int, int]]           # content spans, document order
+    direct: bool = False                     # content is quoted speech
+    reported_by: list[tuple[tuple[int, int], Cue]] = field(default_factory=list)
+    sent_start: int = 0                      # sentence of the cue (for resolution context)
+    anchor: int = 0                          # token index of the cue head, for ordering/dedupe
+    chunk: int = 0
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _span_of(tokens: Iterable[Any], off: int) -> tuple[int, int] | None:
+    toks = sorted(tokens, key=lambda t: t.i)
+    toks = [t for t in toks if not t.is_punct and not t.is_space]
+    if not toks:
+        return None
+    return off + toks[0].idx, off + toks[-1].idx + len(toks[-1])
+
+
+def _runs(tokens: Iterable[Any], off: int, text: str) -> list[tuple[int, int]]:
+    """Contiguous runs of tokens as character spans, edges trimmed of punctuation/“that”."""
+    toks = sorted(set(tokens), key=lambda t: t.i)
+    runs: list[list[Any]] = []
+    for t in toks:
+        if runs and t.i == runs[-1][-1].i + 1:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    out = []
+    for run in runs:
+        while run and (run[0].is_punct or run[0].is_space or (run[0].dep_ == "mark" and run[0].lower_ in ("that", "whether", "if"))
+                       or run[0].lower_ in ("that",) and run[0].dep_ in ("mark", "nsubj") and len(run) > 3 and run[0].i == run[0].sent.start):
+            if run[0].is_punct and run[0].text in "“\"" and _closes_in(run):
+                break
+            run = run[1:]
+        while run and (run[-1].is_punct or run[-1].is_space or run[-1].dep_ == "cc"):
+            if run[-1].is_punct and run[-1].text in "”\"" and _opens_in(run):
+                break
+            run = run[:-1]
+        if run and any(_WORD.search(t.text) for t in run):
+            out.append((off + run[0].idx, off + run[-1].idx + len(run[-1])))
+    return out
+
+
+def _clip(text: str, span: tuple[int, int], lo: int, hi: int) -> tuple[int, int] | None:
+    a, b = max(span[0], lo), min(span[1], hi)
+    while a < b and not (text[a].isalnum() or text[a] in "“\"‘'$£€"):
+        a += 1
+    while b > a and not (text[b - 1].isalnum() or text[b - 1] in "”\"’'%.!?"):
+        b -= 1
+    if b > a and text[b - 1] == "." and (b - a < 4 or text[b - 2].islower()):
+        b -= 1
+    return (a, b) if b > a and _WORD.search(text[a:b]) else None
+
+
+def _closes_in(run: list[Any]) -> bool:
+    return any(t.text in "”\"" for t in run[1:])
+
+
+def _opens_in(run: list[Any]) -> bool:
+    return any(t.text in "“\"" for t in run[:-1])
+
+
+def _subject(v: Any) -> Any | None:
+    """The speaker token of cue ``v`` (climbing conj/advcl/xcomp chains and relative clauses)."""
+    seen = 0
+    while v is not None and seen < 4:
+        seen += 1
+        for c in sorted(v.children, key=lambda c: abs(c.i - v.i)):
+            if c.dep_ in ("nsubj", "csubj"):
+                if c.lower_ in ("who", "that", "which") and v.dep_ == "relcl":
+                    return v.head
+                return _same_paragraph(c, v)
+            if c.dep_ == "agent":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        return p
+        if v.dep_ in ("acl",) and v.head.pos_ in ("PROPN", "NOUN", "PRON"):
+            return v.head
+        if v.dep_ in ("conj", "advcl", "xcomp", "dep") and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
+            v = v.head
+            continue
+        return None
+    return None
+
+
+def _same_paragraph(c: Any, v: Any) -> Any:
+    """A subject parsed across a line break (title line + first sentence): use its appositive
+    on the cue's side of the break, if any."""
+    doc = c.doc
+    a, b = sorted((c.idx, v.idx))
+    if "\n" not in doc.text[a:b]:
+        return c
+    nl = doc.text.rfind("\n", 0, v.idx)
+    for t in c.subtree:
+        if t.idx > nl and t.dep_ in ("appos", "nsubj", "conj") and t.head.idx < nl:
+            return t
+    return c
+
+
+def _speaker_tokens(s: Any) -> list[Any]:
+    out = [s]
+    stack = [c for c in s.children if c.dep_ not in _SPEAKER_DROP]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in _SPEAKER_DROP)
+    return out
+
+
+def _subtree_minus(head: Any, exclude: Iterable[Any]) -> list[Any]:
+    ex = set()
+    for t in exclude:
+        ex.update(t.subtree)
+    return [t for t in head.subtree if t not in ex]
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _is_cue_verb(t: Any) -> str | None:
+    if t.pos_ not in ("VERB", "AUX") and not (t.tag_.startswith("VB")):
+        return None
+    return verb_stance(t.lemma_)
+
+
+def _content_tokens(v: Any) -> tuple[list[Any], str] | None:
+    """Content of cue verb ``v`` from its dependents; (tokens, how)."""
+    lemma = v.lemma_.lower()
+    for c in v.children:
+        if c.dep_ == "ccomp" and c.i > v.i - 40:
+            return list(c.subtree), "ccomp"
+    if lemma in XCOMP_VERBS:
+        for c in v.children:
+            if c.dep_ == "xcomp":
+                return list(c.subtree), "xcomp"
+        for c in v.children:  # "urged X to …": xcomp hangs off the object sometimes
+            if c.dep_ in ("dobj",):
+                for cc in c.children:
+                    if cc.dep_ in ("xcomp", "acl", "relcl") and cc.i > c.i and any(x.lower_ == "to" for x in cc.children):
+                        return list(cc.subtree), "xcomp"
+    preps = PREP_CONTENT.get(lemma)
+    if preps:
+        for c in list(v.children) + [g for c in v.children if c.dep_ == "dobj" for g in c.children]:
+            if c.dep_ in ("prep", "prt") and c.lower_ in preps:
+                obj = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+                if obj:
+                    return list(obj[0].subtree), "prep"
+    for c in v.children:
+        if c.dep_ == "dobj":
+            for cc in c.children:
+                if cc.dep_ in ("acl", "ccomp", "relcl") and c.lemma_.lower() in CLAIM_NOUNS and cc.i > c.i:
+                    toks = list(cc.subtree)
+                    return toks, "claimnoun"
+            if lemma in DOBJ_CONTENT_VERBS and lemma not in ADDRESSEE_VERBS:
+                toks = list(c.subtree)
+                if len([t for t in toks if not t.is_punct]) >= 2:
+                    return toks, "dobj"
+    # a bare "that" clause shortly after the cue when the parse went astray ("predicts going forward that …")
+    sent_end = v.sent.end
+    for j in range(v.i + 1, min(sent_end - 2, v.i + 7)):
+        w = v.doc[j]
+        if w.lower_ == "that" and w.dep_ in ("mark", "nsubj", "det", "dobj", "advmod"):
+            return [v.doc[k] for k in range(j + 1, sent_end)], "that"
+        if w.is_punct and w.text not in ",":
+            break
+        if w.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJ for c in w.children):
+            break
+    return None
+
+
+def _is_inverted(v: Any) -> bool:
+    if not any(c.dep_ == "nsubj" for c in v.children):
+        return False
+    return v.dep_ in ("parataxis", "ccomp", "advcl", "conj") and v.head.i < v.i and v.head.pos_ in ("VERB", "AUX")
+
+
+class _Builder:
+    def __init__(self, text: str, chunks: list[tuple[int, Any]]):
+        self.text = text
+        self.chunks = chunks
+        self.quotes = [q for q in find_quotes(text)]
+        self.out: list[Attribution] = []
+
+    # quote helpers ------------------------------------------------------
+    def _quote_at(self, pos: int) -> int | None:
+        for n, q in enumerate(self.quotes):
+            if q.start <= pos < q.end:
+                return n
+        return None
+
+    def _inside_quote(self, t: Any, off: int) -> bool:
+        return self._quote_at(off + t.idx) is not None
+
+    def _speechlike(self, n: int) -> bool:
+        q = self.quotes[n]
+        if q.words(self.text) >= _MIN_QUOTE_WORDS:
+            return True
+        a, b = q.inner
+        return bool(re.search(r"[.!?,]\W*$", self.text[a:b]))
+
+    def run(self) -> list[Attribution]:
+        for ci, (off, sdoc) in enumerate(self.chunks):
+            self._chunk(ci, off, sdoc)
+        out = []
+        for a in self.out:
+            lo = self.text.rfind("\n", 0, a.cue.start) + 1
+            hi = self.text.find("\n", a.cue.end)
+            hi = len(self.text) if hi == -1 else hi
+            if a.speaker is not None:
+                a.speaker = _clip(self.text, a.speaker, lo, hi)
+            if not a.direct:
+                a.content = [c for c in (_clip(self.text, sp, lo, hi) for sp in a.content) if c]
+            a.reported_by = [(r, c) for r, c in ((_clip(self.text, r, lo, hi), c) for r, c in a.reported_by) if r]
+            if a.content:
+                out.append(a)
+        out.sort(key=lambda a: a.content[0][0])
+        self.out = out
+        return out
+
+    # ------------------------------------------------------------------
+    def _chunk(self, ci: int, off: int, sdoc: Any) -> None:
+        text = self.text
+        used_quotes: dict[int, Attribution] = {}
+        cue_tokens: list[tuple[Any, str]] = []
+        for t in sdoc:
+            st = _is_cue_verb(t)
+            if st:
+                cue_tokens.append((t, st))
+        according: dict[int, tuple[tuple[int, int], Cue, Any]] = {}  # head token i -> (speaker span, cue, prep token)
+        for t in sdoc:
+            if t.lower_ == "according" and t.i + 1 < len(sdoc) and sdoc[t.i + 1].lower_ == "to":
+                to = sdoc[t.i + 1]
+                pobj = [c for c in to.children if c.dep_ == "pobj"] or [c for c in t.children if c.dep_ == "pobj"]
+                if not pobj:
+                    continue
+                sp = _span_of(_speaker_tokens(pobj[0]), off)
+                cue = Cue(off + t.idx, off + to.idx + len(to), text[off + t.idx: off + to.idx + len(to)], "according to", "report")
+                according[t.head.i] = (sp, cue, t)
+        # 1. direct quotes attached to adjacent cues
+        attached: dict[int, list[int]] = {}
+        for n, q in enumerate(self.quotes):
+            if q.continues is not None or not (off <= q.start < off + len(sdoc.text)) or not self._speechlike(n):
+                continue
+            best = self._cue_for_quote(n, q, off, sdoc, cue_tokens)
+            if best is not None:
+                attached.setdefault(best.i, []).append(n)
+        done_cues: set[int] = set()
+        for t, stance in cue_tokens:
+            if t.i in attached:
+                qs = attached[t.i]
+                spans: list[tuple[int, int]] = []
+                for n in qs:
+                    spans.extend(self._quote_chain(n))
+                # continuation: following quotes with no cue of their own
+                last_end = max(self._clause_end(t, off, spans), spans[-1][1])
+                k = max(qs) + 1
+                while k < len(self.quotes):
+                    k2 = k
+                    while k2 < len(self.quotes) and self.quotes[k2].continues is not None:
+                        k2 += 1
+                    if k2 >= len(self.quotes):
+                        break
+                    nq = self.quotes[k2]
+                    gap = text[last_end:nq.start]
+                    if _WORD.search(gap) or gap.count("\n") > 2 or any(k2 in v for v in attached.values()):
+                        break
+                    spans.extend(self._quote_chain(k2))
+                    last_end = spans[-1][1]
+                    k = k2 + 1
+                spk = _subject(t)
+                spk_span = _span_of(_speaker_tokens(spk), off) if spk is not None else None
+                att = Attribution(self._cue(t, off, stance), spk_span, sorted(set(spans)), True,
+                                  sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci)
+                if t.head.i in according and t.dep_ == "ROOT":
+                    pass
+                self.out.append(att)
+                done_cues.add(t.i)
+        # 2. reported speech
+        chained: set[int] = set()
+        for t, stance in cue_tokens:
+            if t.i in done_cues or t.i in chained:
+                continue
+            att = self._reported(t, stance, off, ci, cue_tokens)
+            if att is None:
+                continue
+            inner = att[1]
+            if inner is not None:
+                chained.add(inner.i)
+            self.out.append(att[0])
+            done_cues.add(t.i)
+        # 3. adjective cues: "is optimistic that …"
+        for t in sdoc:
+            st = adj_stance(t.lemma_) if t.pos_ == "ADJ" else None
+            if not st or t.dep_ not in ("acomp", "ROOT", "amod"):
+                continue
+            head = t.head if t.dep_ == "acomp" else t
+            spk = next((c for c in head.children if c.dep_ == "nsubj"), None)
+            if spk is None or spk.lower_ in ("it", "this", "that", "there"):
+                continue
+            toks = None
+            for c in list(t.children) + list(head.children):
+                if c.dep_ == "ccomp":
+                    toks = list(c.subtree)
+                    break
+            if toks is None and t.i + 2 < t.sent.end and sdoc[t.i + 1].lower_ == "that":
+                toks = [sdoc[k] for k in range(t.i + 2, t.sent.end)]
+            if not toks:
+                continue
+            spans = _runs(toks, off, text)
+            if not spans:
+                continue
+            cue_text_end = off + t.idx + len(t)
+            cue = Cue(off + head.idx if head.i < t.i else off + t.idx, cue_text_end,
+                      text[off + (head.idx if head.i < t.i else t.idx):cue_text_end], t.lemma_.lower(), st)
+            self.out.append(Attribution(cue, _span_of(_speaker_tokens(spk), off), spans,
+                                        sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci))
+        # 4. "according to X" not attached to a cue verb; "from his experience, …"
+        for hi, (sp, cue, prep) in according.items():
+            if any(a.chunk == ci and a.anchor == hi for a in self.out) or hi in chained:
+                # chain: the cue verb that "according to" modifies is the claimant's
+                for a in self.out:
+                    if a.chunk == ci and a.anchor == hi and sp is not None:
+                        a.reported_by.append((sp, cue))
+                continue
+            head = sdoc[hi]
+            toks = _subtree_minus(head, [prep]) if head.i != prep.i else []
+            spans = _runs(toks, off, text)
+            if not spans:
+                continue
+            direct = self._all_quoted(spans)
+            self.out.append(Attribution(cue, sp, spans, direct, sent_start=off + head.sent.start_char,
+                                        anchor=hi, chunk=ci))
+        for t in sdoc:
+            if t.dep_ == "pobj" and t.lemma_.lower() in PERSPECTIVE_NOUNS and t.head.lower_ in ("from", "in", "by"):
+                poss = next((c for c in t.children if c.dep_ == "poss"), None)
+                prep = t.head
+                if poss is None or prep.head is prep or prep.i > t.i:
+                    continue
+                head = prep.head
+                if head.pos_ not in ("VERB", "AUX"):
+                    continue
+                spans = _runs(_subtree_minus(head, [prep]), off, text)
+                if not spans:
+                    continue
+                cue = Cue(off + prep.idx, off + t.idx + len(t), text[off + prep.idx: off + t.idx + len(t)],
+                          f"{prep.lower_} {t.lemma_.lower()}", "belief")
+                self.out.append(Attribution(cue, (off + poss.idx, off + poss.idx + len(poss)), spans,
+                                            sent_start=off + t.sent.start_char, anchor=head.i, chunk=ci))
+
+    # ------------------------------------------------------------------
+    def _cue(self, t: Any, off: int, stance: str) -> Cue:
+        # multiword cue: particle / "for" preposition ("called for", "pointed out")
+        end = t.idx + len(t)
+        for c in t.children:
+            if c.dep_ == "prt" and c.i == t.i + 1:
+                end = c.idx + len(c)
+        return Cue(off + t.idx, off + end, self.text[off + t.idx: off + end], t.lemma_.lower(), stance)
+
+    def _quote_chain(self, n: int) -> list[tuple[int, int]]:
+        spans = [(self.quotes[n].start, self.quotes[n].end)]
+        k = n + 1
+        while k < len(self.quotes) and self.quotes[k].continues == k - 1:
+            spans.append((self.quotes[k].start, self.quotes[k].end))
+            k += 1
+        return spans
+
+    def _clause_end(self, t: Any, off: int, spans: list[tuple[int, int]]) -> int:
+        """End of the attribution clause of cue ``t``: its subtree tokens outside any quote."""
+        end = off + t.idx + len(t)
+        for x in t.subtree:
+            if not self._inside_quote(x, off) and x.text not in "“”\"":
+                end = max(end, off + x.idx + len(x))
+        return end
+
+    def _cue_for_quote(self, n: int, q: Quote, off: int, sdoc: Any, cue_tokens: list[tuple[Any, str]]) -> Any | None:
+        text = self.text
+        # last piece of a multi-paragraph quote
+        last = n
+        while last + 1 < len(self.quotes) and self.quotes[last + 1].continues == last:
+            last += 1
+        q_end = self.quotes[last].end
+        best = None
+        for t, _ in cue_tokens:
+            if self._inside_quote(t, off):
+                continue
+            ts = off + t.idx
+            if ts >= q_end:
+                # after the quote: only punctuation and the speaker's own words in between
+                if ts - q_end > 200:
+                    continue
+                spk = _subject(t)
+                allowed = set()
+                if spk is not None:
+                    allowed.update(x.i for x in spk.subtree)
+                between = [x for x in sdoc if q_end <= off + x.idx < ts]
+                if any(self._quote_at(off + x.idx) is not None for x in between):
+                    continue
+                if all(x.is_punct or x.is_space or x.i in allowed or x.pos_ in ("ADV", "AUX", "PART") for x in between):
+                    if "\n" in text[q_end:ts] and spk is not None and spk.i > t.i:
+                        continue
+                    best = t
+                    break
+            elif ts < q.start:
+                gap = text[ts + len(t):q.start]
+                if len(gap) > 60 or "\n\n\n" in gap:
+                    continue
+                g = gap.strip()
+                spk = _subject(t)
+                if spk is not None and spk.i > t.i:
+                    # "said Mr X: “…”" — drop the inverted speaker from the gap
+                    sp = _span_of(_speaker_tokens(spk), off)
+                    if sp and sp[0] >= ts:
+                        g = text[sp[1]:q.start].strip()
+                if (g == "" or g in (":", ",", "that", ", that") or (g.endswith(":") and not re.search(r"\b(is|are|was|were)\b", g))) and spk is not None:
+                    best = t
+        return best
+
+    def _all_quoted(self, spans: list[tuple[int, int]]) -> bool:
+        for a, b in spans:
+            n = self._quote_at(a)
+            if n is None or self.quotes[n].end < b:
+                return False
+        return True
+
+    def _reported(self, t: Any, stance: str, off: int, ci: int, cue_tokens: list[tuple[Any, str]]):
+        text = self.text
+        if t.lemma_.lower() in QUOTE_ONLY_VERBS:
+            return None
+        spk = _subject(t)
+        res = _content_tokens(t)
+        inner_cue = None
+        if res is None and _is_inverted(t):
+            head = t.head
+            toks = [x for x in head.subtree if x.i < t.i and x not in set(t.subtree)]
+            if spk is not None:
+                toks = [x for x in toks if x not in set(spk.subtree)]
+            res = (toks, "inverted")
+        if res is None:
+            return None
+        toks, how = res
+        if spk is None:
+            return None
+        if spk.lower_ in ("it", "there") or (spk.pos_ == "PRON" and spk.lower_ in ("this", "that", "which")):
+            return None
+        if how in ("ccomp", "inverted"):
+            # chain: content headed by a cue with its own (non-pronoun) subject
+            head = min(toks, key=lambda x: x.depth if hasattr(x, "depth") else 0) if False else None
+            roots = [x for x in toks if x.head not in toks or x.head is x]
+            r = roots[0] if roots else None
+            if r is not None and verb_stance(r.lemma_) and r.pos_ in ("VERB", "AUX"):
+                inner_spk = _subject(r)
+                inner = _content_tokens(r)
+                if inner_spk is not None and inner is not None and inner[1] in ("ccomp", "that") and inner_spk.pos_ != "PRON":
+                    inner_cue = r
+                    spans = _runs(inner[0], off, text)
+                    if spans:
+                        outer_sp = _span_of(_speaker_tokens(spk), off)
+                        att = Attribution(self._cue(r, off, verb_stance(r.lemma_) or "other"),
+                                          _span_of(_speaker_tokens(inner_spk), off), spans,
+                                          self._all_quoted(spans), sent_start=off + r.sent.start_char,
+                                          anchor=r.i, chunk=ci)
+                        if outer_sp:
+                            att.reported_by.append((outer_sp, self._cue(t, off, stance)))
+                        return att, inner_cue
+        spk_toks = set(_speaker_tokens(spk))
+        toks = [x for x in toks if x not in spk_toks and x is not t]
+        spans = _runs(toks, off, text)
+        if not spans:
+            return None
+        # a content made only of a short fragment is noise ("said so", "told him")
+        words = sum(len(re.findall(r"\w+", text[a:b])) for a, b in spans)
+        if words < 2:
+            return None
+        sp = _span_of(_speaker_tokens(spk), off)
+        return Attribution(self._cue(t, off, stance), sp, spans, self._all_quoted(spans),
+                           sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci), inner_cue
+
+
+def extract(text: str, chunks: list[tuple[int, Any]]) -> tuple[list[Attribution], list[Quote]]:
+    b = _Builder(text, chunks)
+    return b.run(), b.quotes

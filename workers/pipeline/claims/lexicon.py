@@ -1,0 +1,134 @@
+"""Attribution cue lexicon: which words introduce a reported statement, and with what stance.
+
+Stances (issue 5): assert | belief | report | deny | accuse | predict | other.
+Verb cues are matched on spaCy lemmas; adjective cues ("is optimistic that") on the adjective's
+lemma; prepositional cues ("according to", "from his experience") are handled in ``extract``.
+"""
+
+from __future__ import annotations
+
+_STANCE_VERBS: dict[str, str] = {}
+
+
+def _add(stance: str, words: str) -> None:
+    for w in words.split():
+        _STANCE_VERBS[w.replace("_", " ")] = stance
+
+
+_add("assert", """say tell add explain note state claim argue insist write declare announce confirm
+    stress emphasize emphasise maintain assert contend testify acknowledge admit concede reply respond answer
+    tweet post remark comment observe point mention recall recount describe repeat reiterate
+    conclude agree disagree boast complain lament joke quip answer counter retort suggest propose
+    concur specify clarify elaborate argue assure promise pledge vow swear guarantee signal indicate
+    reaffirm recommend advise caution underscore highlight proclaim tout brag insinuate imply hint
+    characterize characterise dub label call term brand concede grant stipulate affirm aver allege""")
+_add("belief", """believe think feel consider suspect hope doubt worry assume reckon figure guess imagine
+    suppose understand know realize realise fear wish want prefer trust presume sense view regard
+    conclude find decide determine judge deem""")
+_add("report", """report learn reveal disclose show find document record cite quote inform brief detail
+    publish leak uncover discover establish demonstrate prove suggest""")
+_add("deny", """deny dismiss reject refute dispute rebut contradict disavow repudiate rule_out deride
+    scoff challenge question""")
+_add("accuse", """accuse blame charge criticize criticise condemn denounce attack slam fault blast
+    castigate chastise rebuke decry accuse assail lambaste berate mock ridicule""")
+_add("predict", """predict expect forecast warn estimate project anticipate foresee calculate
+    caution threaten vow""")
+_add("other", """ask urge demand call appeal request plead order instruct encourage implore beg
+    praise defend support endorse back oppose applaud welcome thank congratulate credit
+    announce plan intend seek refuse decline offer agree promise pledge discuss debate
+    acknowledge recognize recognise question wonder speculate insist""")
+
+# The first assignment above wins where a word is listed twice, except these explicit fixes.
+_STANCE_VERBS.update({
+    "say": "assert", "tell": "assert", "add": "assert", "claim": "assert", "find": "report",
+    "suggest": "assert", "conclude": "belief", "warn": "predict", "caution": "predict",
+    "announce": "assert", "promise": "predict", "vow": "predict", "pledge": "predict",
+    "agree": "assert", "acknowledge": "assert", "insist": "assert", "question": "deny",
+    "expect": "predict", "estimate": "predict", "call": "other",
+})
+
+# Verbs that take a person as direct object: their dobj is the addressee, not the content.
+# Cues that only introduce quoted speech ("Caddell continued: “…”"), never reported speech.
+QUOTE_ONLY_VERBS = frozenset("continue go begin start".split())
+for _w in QUOTE_ONLY_VERBS:
+    _STANCE_VERBS.setdefault(_w, "assert")
+
+ADDRESSEE_VERBS = frozenset("""tell ask urge inform assure brief warn remind advise encourage order
+    instruct implore beg call thank congratulate caution persuade convince""".split())
+
+# Verbs whose xcomp ("vowed to …", "urged X to …") is the content.
+XCOMP_VERBS = frozenset("""promise pledge vow swear threaten plan intend seek refuse decline offer agree
+    urge ask call encourage want wish hope expect demand order instruct appeal plead beg
+    claim vow decide announce propose""".split())
+
+# Verbs whose bare direct object may be the content ("denied the allegations", "praised the deal").
+DOBJ_CONTENT_VERBS = frozenset("""deny dismiss reject refute dispute rebut contradict disavow repudiate
+    confirm announce acknowledge admit predict propose recommend praise defend support endorse oppose
+    criticize criticise condemn denounce applaud welcome discuss question reveal disclose report
+    demand request cite describe suggest estimate forecast project blame dispute""".split())
+
+# Prepositions that carry the content for a verb: "called for X", "warned of X", "accused Y of X".
+PREP_CONTENT = {
+    "call": {"for"}, "warn": {"of", "about", "against"}, "accuse": {"of"}, "charge": {"with"},
+    "blame": {"for"}, "criticize": {"for"}, "criticise": {"for"}, "praise": {"for"}, "talk": {"about"},
+    "speak": {"about", "of"}, "complain": {"about", "of"}, "point": {"to", "out"}, "refer": {"to"},
+    "argue": {"for", "against"}, "appeal": {"for"}, "plead": {"for"}, "push": {"for"}, "press": {"for"},
+    "boast": {"of", "about"}, "worry": {"about"}, "joke": {"about"}, "testify": {"about"},
+    "comment": {"on"}, "insist": {"on"}, "attack": {"for"}, "slam": {"for"}, "fault": {"for"},
+    "condemn": {"for"}, "thank": {"for"}, "credit": {"for", "with"}, "hint": {"at"}, "respond": {"to"},
+    "vote": {"for", "against"}, "speculate": {"about", "on"}, "weigh": {"in"},
+}
+
+# Adjectives that introduce a stance clause: "is optimistic that …".
+ADJ_CUES: dict[str, str] = {
+    "optimistic": "belief", "pessimistic": "belief", "confident": "belief", "convinced": "belief",
+    "sure": "belief", "certain": "belief", "hopeful": "belief", "doubtful": "belief", "skeptical": "belief",
+    "sceptical": "belief", "concerned": "belief", "worried": "belief", "afraid": "belief",
+    "adamant": "assert", "clear": "assert", "aware": "belief", "unaware": "belief", "fearful": "belief",
+    "positive": "belief", "insistent": "assert", "critical": "accuse", "dismissive": "deny",
+}
+
+# Nouns that, as "the <noun> that X" objects of a deny/dispute verb, carry the content clause.
+CLAIM_NOUNS = frozenset("""claim claims allegation allegations report reports accusation accusations
+    suggestion suggestions assertion assertions charge charges rumor rumors rumour rumours idea notion
+    assessment view belief statement statements speculation""".split())
+
+# "From his experience, …", "In her view, …": preposition + noun with a possessive owner.
+PERSPECTIVE_NOUNS = frozenset("""experience view opinion estimate estimation assessment analysis
+    judgment judgement words telling account reckoning calculation mind eyes understanding""".split())
+
+# Role nouns that make a bare description a speaker: "the lawmaker said", "a defector said".
+# Each maps to word stems whose presence near a PERSON mention says that person is meant.
+ROLE_HINTS: dict[str, tuple[str, ...]] = {
+    "lawmaker": ("lawmaker", "legislat", "parliament", "assembly", "congress", "senat", "mp ", "member of"),
+    "legislator": ("lawmaker", "legislat", "parliament", "assembly", "congress", "senat"),
+    "senator": ("senat",), "congressman": ("congress",), "congresswoman": ("congress",),
+    "defector": ("defect",), "diplomat": ("diplomat", "ambassador", "envoy", "embassy"),
+    "ambassador": ("ambassador",), "envoy": ("envoy", "ambassador"), "minister": ("minister",),
+    "president": ("president",), "official": ("official", "minist", "secretary", "spokes"),
+    "spokesman": ("spokes",), "spokeswoman": ("spokes",), "spokesperson": ("spokes",),
+    "analyst": ("analyst", "research", "expert"), "expert": ("expert", "analyst", "research"),
+    "researcher": ("research",), "economist": ("economist",), "professor": ("professor", "universit"),
+    "candidate": ("candidate", "campaign", "nominee"), "nominee": ("nominee", "candidate"),
+    "governor": ("governor",), "mayor": ("mayor",), "chairman": ("chair",), "chairwoman": ("chair",),
+    "director": ("director",), "author": ("author", "book", "wrote"), "activist": ("activist", "campaign"),
+    "investigator": ("investigat",), "general": ("general", "army", "military"),
+    "leader": ("leader",), "lawyer": ("lawyer", "attorney"), "attorney": ("attorney", "lawyer"),
+    "advocate": ("advocate",), "executive": ("executive", "ceo", "chief"), "judge": ("judge",),
+    "prosecutor": ("prosecut",), "politician": ("politic", "parliament", "lawmaker", "senat"),
+    "strategist": ("strateg",), "pollster": ("poll",), "aide": ("aide", "adviser", "advisor"),
+    "adviser": ("advis",), "advisor": ("advis",), "commander": ("command",), "founder": ("found",),
+    "ceo": ("ceo", "chief executive"), "scientist": ("scien", "research"), "specialist": ("special",),
+    "source": (), "woman": (), "man": (),
+}
+
+PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f",
+                   "i": "1", "me": "1", "we": "p", "they": "p", "it": "n", "you": "2"}
+
+
+def verb_stance(lemma: str) -> str | None:
+    return _STANCE_VERBS.get(lemma.lower())
+
+
+def adj_stance(lemma: str) -> str | None:
+    return ADJ_CUES.get(lemma.lower())
