@@ -1,0 +1,77 @@
+"""The aiohttp application: ``create_app(settings)``; ``run(settings)`` serves it.
+
+The Redis client, the embedded redis-server (when ``REDIS_URL`` is unset) and the store live in a
+``cleanup_ctx``: opened on start-up, closed on shutdown. The HTTP layer never runs NLP.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import AsyncIterator
+
+import redis.asyncio as aioredis
+from aiohttp import web
+
+from shared.config import Settings
+from shared.redis_server import resolve_redis_url_async
+from shared.store import DocumentStore
+
+from . import health, intake, openapi, reader
+from .errors import error_middleware
+from .health import HttpMetrics
+from .state import HTTP_METRICS, REDIS, SETTINGS, STORE
+
+log = logging.getLogger("newsflow.api")
+
+
+def redis_client(url: str) -> aioredis.Redis:
+    return aioredis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=10, health_check_interval=30,
+                                   max_connections=256)
+
+
+async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings: Settings = app[SETTINGS]  # type: ignore[assignment]
+    url, server = await resolve_redis_url_async(settings)
+    if server is not None:
+        log.info("embedded redis-server on %s (data in %s)", url, server.data_dir)
+    client = redis_client(url)
+    store = DocumentStore(client, settings)
+    try:
+        await store.load_scripts()
+    except Exception as exc:  # noqa: BLE001 - Redis down at start: serve 503s until it is back
+        log.warning("could not load Lua scripts now (%s); they are loaded on first use", exc)
+    app[REDIS] = client
+    app[STORE] = store
+    try:
+        yield
+    finally:
+        await client.aclose()
+        if server is not None:
+            server.stop()
+
+
+def create_app(settings: Settings | None = None) -> web.Application:
+    settings = settings or Settings.from_env()
+    # bodies are read by intake with their own limits; this only bounds other routes
+    app = web.Application(middlewares=[error_middleware],
+                          client_max_size=max(settings.max_batch_bytes, settings.max_article_bytes) + 1)
+    app[SETTINGS] = settings
+    app[HTTP_METRICS] = HttpMetrics()
+    app.cleanup_ctx.append(_redis_ctx)
+    intake.setup(app)
+    reader.setup(app)
+    health.setup(app)
+    openapi.setup(app)
+    return app
+
+
+def run(settings: Settings | None = None) -> None:
+    """Serve the API until interrupted (``newsflow api``)."""
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, access_log=None,
+                print=lambda msg: log.info(msg))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,119 @@
+"""``/healthz`` (process alive), ``/readyz`` (Redis reachable and a worker heartbeat seen) and
+``/metrics`` (Prometheus text exposition)."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+from aiohttp import web
+
+from shared.store import DocumentStore
+
+from .errors import error_response, json_response
+from .state import HTTP_METRICS, STORE
+
+LATENCY_BUCKETS_S = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+class HttpMetrics:
+    """In-process HTTP counters: requests by (method, route, status), latency histogram by route."""
+
+    def __init__(self) -> None:
+        self.requests: dict[tuple[str, str, int], int] = defaultdict(int)
+        self.latency: dict[tuple[str, str], list[int]] = {}
+        self.latency_sum: dict[tuple[str, str], float] = defaultdict(float)
+        self.started = time.time()
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.requests[(method, route, status)] += 1
+        key = (method, route)
+        buckets = self.latency.get(key)
+        if buckets is None:
+            buckets = self.latency[key] = [0] * (len(LATENCY_BUCKETS_S) + 1)
+        for i, bound in enumerate(LATENCY_BUCKETS_S):
+            if seconds <= bound:
+                buckets[i] += 1
+                break
+        else:
+            buckets[-1] += 1
+        self.latency_sum[key] += seconds
+
+    def render(self) -> list[str]:
+        out = ["# HELP newsflow_http_requests_total HTTP requests by method, route and status.",
+               "# TYPE newsflow_http_requests_total counter"]
+        for (method, route, status), n in sorted(self.requests.items()):
+            out.append(f'newsflow_http_requests_total{{method="{method}",route="{_esc(route)}",status="{status}"}} {n}')
+        out += ["# HELP newsflow_http_request_duration_seconds HTTP request latency by method and route.",
+                "# TYPE newsflow_http_request_duration_seconds histogram"]
+        for (method, route), counts in sorted(self.latency.items()):
+            labels = f'method="{method}",route="{_esc(route)}"'
+            cumulative = 0
+            for bound, n in zip(LATENCY_BUCKETS_S, counts):
+                cumulative += n
+                out.append(f'newsflow_http_request_duration_seconds_bucket{{{labels},le="{bound}"}} {cumulative}')
+            cumulative += counts[-1]
+            out.append(f'newsflow_http_request_duration_seconds_bucket{{{labels},le="+Inf"}} {cumulative}')
+            out.append(f"newsflow_http_request_duration_seconds_sum{{{labels}}} {self.latency_sum[(method, route)]:.6f}")
+            out.append(f"newsflow_http_request_duration_seconds_count{{{labels}}} {cumulative}")
+        return out
+
+
+def _esc(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    store: DocumentStore = request.app[STORE]  # type: ignore[assignment]
+    checks = {"redis": False, "worker": False}
+    try:
+        checks["redis"] = await store.ping()
+        checks["worker"] = (await store.worker_heartbeat()) is not None
+    except Exception:  # noqa: BLE001 - not ready is the answer, whatever the failure
+        pass
+    if all(checks.values()):
+        return json_response({"status": "ready", "checks": checks})
+    missing = [k for k, ok in checks.items() if not ok]
+    return error_response(503, "not_ready", f"not ready: {', '.join(missing)}", {"checks": checks})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    store: DocumentStore = request.app[STORE]  # type: ignore[assignment]
+    lines: list[str] = []
+    try:
+        depth = await store.queue_depth()
+        counts = await store.counts_by_status()
+        hist = await store.processing_histogram()
+        up = 1
+    except Exception:  # noqa: BLE001 - still expose the HTTP metrics
+        depth, counts, hist, up = None, {}, None, 0
+    lines += ["# HELP newsflow_redis_up Whether Redis answered this scrape.", "# TYPE newsflow_redis_up gauge",
+              f"newsflow_redis_up {up}"]
+    if depth is not None:
+        lines += ["# HELP newsflow_queue_depth Jobs waiting in the arq queue.", "# TYPE newsflow_queue_depth gauge",
+                  f"newsflow_queue_depth {depth}"]
+    if counts:
+        lines += ["# HELP newsflow_documents Articles by processing status.", "# TYPE newsflow_documents gauge"]
+        lines += [f'newsflow_documents{{status="{s}"}} {n}' for s, n in counts.items()]
+    if hist is not None:
+        lines += ["# HELP newsflow_processing_seconds Pipeline time per document (first successful run).",
+                  "# TYPE newsflow_processing_seconds histogram"]
+        for le, n in hist["buckets"]:
+            bound = le if le == "+Inf" else repr(int(le) / 1000)
+            lines.append(f'newsflow_processing_seconds_bucket{{le="{bound}"}} {n}')
+        lines.append(f"newsflow_processing_seconds_sum {hist['sum_ms'] / 1000:.6f}")
+        lines.append(f"newsflow_processing_seconds_count {hist['count']}")
+    http: HttpMetrics = request.app[HTTP_METRICS]  # type: ignore[assignment]
+    lines += http.render()
+    return web.Response(body=("\n".join(lines) + "\n").encode(),
+                        headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)

@@ -1,0 +1,173 @@
+"""Intake: ``POST /v1/articles`` and ``POST /v1/articles/batch``.
+
+The hot path is: check the content type and size, read the body, ``orjson.loads``, validate
+(pydantic-core, ~3 µs), then ONE ``EVALSHA`` that dedupes, stores and enqueues atomically.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from shared.schemas import validate_article
+from shared.store import DocumentStore, SubmitResult
+
+from .errors import ApiError, json_response
+from .state import SETTINGS, STORE
+
+JSON_TYPES = frozenset({"application/json"})
+NDJSON_TYPES = frozenset({"application/x-ndjson", "application/ndjson", "application/jsonl",
+                          "application/x-jsonlines", "application/jsonlines"})
+
+
+def _check_content_type(request: web.Request, allowed: frozenset[str]) -> str:
+    ctype = request.content_type
+    if ctype not in allowed:
+        raise ApiError(415, "unsupported_media_type", f"content type {ctype!r} is not accepted",
+                       {"accepted": sorted(allowed)})
+    charset = request.charset
+    if charset and charset.lower().replace("-", "").replace("_", "") != "utf8":
+        raise ApiError(415, "unsupported_media_type", f"charset {charset!r} is not accepted; send UTF-8",
+                       {"accepted": ["utf-8"]})
+    return ctype
+
+
+async def read_body(request: web.Request, limit: int) -> bytes:
+    """The request body, refusing more than ``limit`` bytes (by Content-Length and by what arrives)."""
+    length = request.content_length
+    if length is not None and length > limit:
+        raise ApiError(413, "payload_too_large", f"body of {length} bytes exceeds the limit of {limit} bytes",
+                       {"limit_bytes": limit, "content_length": length})
+    chunks: list[bytes] = []
+    size = 0
+    content = request.content
+    while True:
+        chunk = await content.readany()
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, "payload_too_large", f"body exceeds the limit of {limit} bytes",
+                           {"limit_bytes": limit})
+        chunks.append(chunk)
+    if not chunks:
+        raise ApiError(400, "empty_body", "the request body is empty")
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _parse_error(exc: Exception, where: str = "body", line: int | None = None) -> ApiError:
+    msg = str(exc)
+    details: dict[str, Any] = {"reason": msg}
+    if line is not None:
+        details["line"] = line
+    if "utf-8" in msg.lower() or "surrogate" in msg.lower():
+        return ApiError(400, "invalid_utf8", f"the {where} is not valid UTF-8", details)
+    return ApiError(400, "malformed_json", f"the {where} is not valid JSON", details)
+
+
+def links(doc_id: str) -> dict[str, str]:
+    return {"status": f"/v1/articles/{doc_id}/status", "document": f"/v1/articles/{doc_id}"}
+
+
+def _queue_full(request: web.Request) -> ApiError:
+    settings = request.app[SETTINGS]
+    return ApiError(429, "queue_full", "the processing queue is full, retry later",
+                    {"max_depth": settings.queue_max_depth},
+                    {"Retry-After": str(settings.retry_after_seconds)})
+
+
+async def post_article(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    _check_content_type(request, JSON_TYPES)
+    body = await read_body(request, settings.max_article_bytes)
+    try:
+        obj = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise _parse_error(exc) from None
+    article, errors = validate_article(obj)
+    if errors:
+        raise ApiError(422, "validation_error", "the article does not match the schema", errors)
+    store: DocumentStore = request.app[STORE]
+    result = await store.submit(article)
+    if result.queue_full:
+        raise _queue_full(request)
+    return json_response({"id": result.id, "status": result.status, "duplicate": result.duplicate,
+                          "links": links(result.id)}, 200 if result.duplicate else 202)
+
+
+def _batch_items(body: bytes, ctype: str) -> list[tuple[Any, ApiError | None]]:
+    """Parse a batch into (article object, parse error) items in input order."""
+    if ctype in JSON_TYPES:
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise _parse_error(exc) from None
+        if not isinstance(data, list):
+            raise ApiError(422, "validation_error", "a JSON batch must be an array of articles",
+                           [{"loc": [], "msg": "Input should be a valid array", "type": "list_type"}])
+        return [(item, None) for item in data]
+    items: list[tuple[Any, ApiError | None]] = []
+    for lineno, line in enumerate(body.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            items.append((orjson.loads(line), None))
+        except orjson.JSONDecodeError as exc:
+            items.append((None, _parse_error(exc, "line", lineno)))
+    return items
+
+
+async def post_batch(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    ctype = _check_content_type(request, JSON_TYPES | NDJSON_TYPES)
+    body = await read_body(request, settings.max_batch_bytes)
+    items = _batch_items(body, ctype)
+    if not items:
+        raise ApiError(422, "validation_error", "the batch is empty",
+                       [{"loc": [], "msg": "at least one article is required", "type": "too_short"}])
+    if len(items) > settings.batch_max_items:
+        raise ApiError(413, "too_many_items", f"a batch holds at most {settings.batch_max_items} articles",
+                       {"limit_items": settings.batch_max_items, "items": len(items)})
+    results: list[dict[str, Any] | None] = [None] * len(items)
+    valid: list[tuple[int, dict[str, Any]]] = []
+    for i, (obj, perr) in enumerate(items):
+        if perr is not None:
+            results[i] = {"index": i, "result": "rejected",
+                          "error": {"code": perr.code, "message": perr.message, "details": perr.details}}
+            continue
+        article, errors = validate_article(obj, (i,))
+        if errors:
+            results[i] = {"index": i, "result": "rejected",
+                          "error": {"code": "validation_error", "message": "the article does not match the schema",
+                                    "details": errors}}
+        else:
+            valid.append((i, article))
+    # a batch may carry the same article twice: submit_many handles it (the second is a duplicate)
+    submitted: list[SubmitResult] = await request.app[STORE].submit_many([a for _, a in valid]) if valid else []
+    counts = {"accepted": 0, "duplicate": 0, "rejected": 0}
+    queue_full = 0
+    for (i, _), res in zip(valid, submitted):
+        if res.queue_full:
+            queue_full += 1
+            results[i] = {"index": i, "result": "rejected",
+                          "error": {"code": "queue_full", "message": "the processing queue is full, retry later",
+                                    "details": {"max_depth": settings.queue_max_depth}}}
+        else:
+            results[i] = {"index": i, "result": "duplicate" if res.duplicate else "accepted", "id": res.id,
+                          "status": res.status, "links": links(res.id)}
+    for r in results:
+        counts[r["result"]] += 1  # type: ignore[index]
+    payload = {"items": results, "accepted": counts["accepted"], "duplicates": counts["duplicate"],
+               "rejected": counts["rejected"]}
+    if queue_full and queue_full == len(items):
+        raise ApiError(429, "queue_full", "the processing queue is full, retry later", payload,
+                       {"Retry-After": str(settings.retry_after_seconds)})
+    headers = {"Retry-After": str(settings.retry_after_seconds)} if queue_full else None
+    return json_response(payload, 202 if counts["accepted"] else 200, headers)
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_post("/v1/articles", post_article)
+    app.router.add_post("/v1/articles/batch", post_batch)

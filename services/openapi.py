@@ -1,0 +1,142 @@
+"""``/openapi.json`` generated from the pydantic schemas, and ``/docs``: a self-contained page
+(``static/docs.html``, no CDN) that renders it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from pydantic.json_schema import models_json_schema
+
+from shared import schemas as S
+
+from .errors import json_response
+
+_DOCS_HTML = Path(__file__).with_name("static") / "docs.html"
+
+_ERR = {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _ref(name: str, description: str = "OK") -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    text = {400: "Malformed JSON or invalid UTF-8", 404: "Unknown id", 409: "Not in a retryable state",
+            413: "Body too large", 415: "Wrong content type", 422: "Schema violation (details list field paths)",
+            429: "Queue full (see Retry-After)", 503: "Redis unavailable"}
+    return {str(c): {**_ERR, "description": text.get(c, "Error")} for c in codes}
+
+
+def _param(name: str, where: str = "query", schema: dict[str, Any] | None = None, required: bool = False,
+           description: str = "") -> dict[str, Any]:
+    return {"name": name, "in": where, "required": required or where == "path",
+            "schema": schema or {"type": "string"}, "description": description}
+
+
+def build_spec() -> dict[str, Any]:
+    models = [S.ArticleIn, S.Accepted, S.BatchResult, S.StatusOut, S.Document, S.DocumentList,
+              S.EntitySummary, S.EntityList, S.ClaimList, S.Error]
+    _, defs = models_json_schema([(m, "validation") for m in models], ref_template="#/components/schemas/{model}")
+    schemas = defs.get("$defs", {})
+    limit = _param("limit", schema={"type": "integer", "minimum": 1, "maximum": 200})
+    cursor = _param("cursor", description="opaque; from next_cursor of the previous page")
+    doc_id = _param("id", "path", {"type": "string", "pattern": "^[0-9a-f]{16}$"})
+    ek = _param("key", "path", description="cross-document canonical entity key")
+    paths: dict[str, Any] = {
+        "/v1/articles": {
+            "post": {"summary": "Submit one article", "operationId": "submitArticle",
+                     "requestBody": {"required": True, "content": {
+                         "application/json": {"schema": {"$ref": "#/components/schemas/ArticleIn"}}}},
+                     "responses": {"202": _ref("Accepted", "Accepted and queued"),
+                                   "200": _ref("Accepted", "Duplicate of an existing article"),
+                                   **_errors(400, 413, 415, 422, 429, 503)}},
+            "get": {"summary": "List articles, newest first", "operationId": "listArticles",
+                    "parameters": [_param("status", schema={"type": "string", "enum": list(S.Status.__args__)}),
+                                   _param("language"), _param("source"),
+                                   _param("entity", description="canonical entity key"),
+                                   _param("since", schema={"type": "string", "format": "date-time"},
+                                          description="received at or after"),
+                                   _param("until", schema={"type": "string", "format": "date-time"},
+                                          description="received at or before"),
+                                   limit, cursor],
+                    "responses": {"200": _ref("DocumentList"), **_errors(422, 503)}},
+        },
+        "/v1/articles/batch": {
+            "post": {"summary": "Submit up to 1000 articles (JSON array or NDJSON)", "operationId": "submitBatch",
+                     "requestBody": {"required": True, "content": {
+                         "application/json": {"schema": {"type": "array",
+                                                         "items": {"$ref": "#/components/schemas/ArticleIn"}}},
+                         "application/x-ndjson": {"schema": {"type": "string"}}}},
+                     "responses": {"202": _ref("BatchResult", "Per-item results in input order"),
+                                   "200": _ref("BatchResult", "Nothing new accepted"),
+                                   **_errors(400, 413, 415, 422, 429, 503)}},
+        },
+        "/v1/articles/{id}": {
+            "get": {"summary": "The stored document (status only before done)", "operationId": "getArticle",
+                    "parameters": [doc_id], "responses": {"200": _ref("Document"), **_errors(404, 503)}},
+        },
+        "/v1/articles/{id}/status": {
+            "get": {"summary": "Processing status", "operationId": "getStatus", "parameters": [doc_id],
+                    "responses": {"200": _ref("StatusOut"), **_errors(404, 503)}},
+        },
+        "/v1/articles/{id}/retry": {
+            "post": {"summary": "Queue a failed article again", "operationId": "retryArticle",
+                     "parameters": [doc_id],
+                     "responses": {"202": _ref("Accepted"), **_errors(404, 409, 503)}},
+        },
+        "/v1/entities": {
+            "get": {"summary": "Entities across the corpus by name prefix", "operationId": "searchEntities",
+                    "parameters": [_param("q", description="name prefix, case-insensitive"),
+                                   _param("label", description="PERSON, ORG, GPE, …"), limit],
+                    "responses": {"200": _ref("EntityList"), **_errors(422, 503)}},
+        },
+        "/v1/entities/{key}": {
+            "get": {"summary": "One entity", "operationId": "getEntity", "parameters": [ek],
+                    "responses": {"200": _ref("EntitySummary"), **_errors(404, 503)}},
+        },
+        "/v1/entities/{key}/articles": {
+            "get": {"summary": "Documents mentioning an entity, newest first", "operationId": "entityArticles",
+                    "parameters": [ek, limit, cursor],
+                    "responses": {"200": _ref("DocumentList"), **_errors(404, 422, 503)}},
+        },
+        "/v1/claims": {
+            "get": {"summary": "Claims, newest first", "operationId": "searchClaims",
+                    "parameters": [_param("speaker", description="speaker entity key or name"),
+                                   _param("entity", description="entity key mentioned in the claim"),
+                                   _param("kind", schema={"type": "string",
+                                                          "enum": ["direct", "indirect", "mixed", "unattributed"]}),
+                                   _param("min_checkworthiness", schema={"type": "number", "minimum": 0, "maximum": 1}),
+                                   limit, cursor],
+                    "responses": {"200": _ref("ClaimList"), **_errors(422, 503)}},
+        },
+        "/healthz": {"get": {"summary": "Liveness", "operationId": "healthz", "responses": {"200": {"description": "OK"}}}},
+        "/readyz": {"get": {"summary": "Readiness: Redis reachable and a worker heartbeat seen", "operationId": "readyz",
+                            "responses": {"200": {"description": "Ready"}, "503": _ERR}}},
+        "/metrics": {"get": {"summary": "Prometheus metrics", "operationId": "metrics",
+                             "responses": {"200": {"description": "text exposition format",
+                                                   "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "newsflow", "version": "1.0.0",
+                 "description": "Ingestion of news articles: intake, analysis (language, entities, claims), read API."},
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
+
+
+def setup(app: web.Application) -> None:
+    spec = build_spec()
+    html = _DOCS_HTML.read_bytes()
+
+    async def openapi_json(request: web.Request) -> web.Response:
+        return json_response(spec)
+
+    async def docs(request: web.Request) -> web.Response:
+        return web.Response(body=html, content_type="text/html", charset="utf-8")
+
+    app.router.add_get("/openapi.json", openapi_json)
+    app.router.add_get("/docs", docs)
