@@ -1,0 +1,149 @@
+"""The worker against a real Redis: an in-process arq worker (``serve_worker``) running the real
+pipeline in its process pool. Failures are provoked through input, never by mocking."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from typing import Any
+
+import pytest
+from arq.connections import create_pool
+
+from shared import keys as K
+from workers.settings import pipeline_timeouts, redis_settings, worker_options
+from workers.tasks import backoff, job_deadline
+
+ARTICLE = {
+    "title": "Ships leave port",
+    "text": "The ships left Busan on Monday, officials said.\u200b Kim Jong Un met Vladimir Putin in September.",
+    "source": "test-wire",
+}
+
+
+# ------------------------------------------------------------------------------ pure functions
+
+def test_backoff_grows_is_capped_and_jittered() -> None:
+    rng = random.Random(1)
+    for attempt in range(1, 12):
+        ceiling = min(30.0, 0.5 * 2 ** (attempt - 1))
+        values = [backoff(attempt, 0.5, 30.0, rng) for _ in range(50)]
+        assert all(max(0.25, ceiling * 0.5) <= v <= ceiling for v in values)
+        assert len(set(values)) > 1  # jitter: workers that failed together do not retry together
+
+
+def test_timeouts_are_nested_inside_the_job_timeout() -> None:
+    for job_timeout in (1.0, 2.0, 5.0, 60.0, 300.0, 3600.0):
+        soft, hard = pipeline_timeouts(job_timeout)
+        assert 0 < soft < hard < job_timeout
+
+
+async def test_job_deadline_leaves_room_before_arq_cancels() -> None:
+    loop = asyncio.get_running_loop()
+    for job_timeout in (2.0, 60.0, 300.0):
+        left = job_deadline({}, job_timeout) - loop.time()
+        assert 0 < left < job_timeout
+
+
+def test_worker_options(settings) -> None:
+    opts = worker_options(settings.with_(max_attempts=3, job_timeout_seconds=7, worker_concurrency=1))
+    assert opts["max_tries"] > 3 and opts["job_timeout"] == 7 and opts["max_jobs"] == 1
+    assert opts["queue_name"] == K.ARQ_QUEUE and opts["functions"][0].__name__ == K.ARQ_TASK
+    rs = redis_settings("redis://127.0.0.1:7777/3")
+    assert (rs.host, rs.port, rs.database) == ("127.0.0.1", 7777, 3)
+
+
+# ------------------------------------------------------------------------------ with a real worker
+
+@pytest.fixture()
+async def run_worker(settings):
+    """Start an in-process worker with setting overrides; stopped (and its pool killed) at teardown."""
+    from workers.run import serve_worker
+
+    running: list[tuple[asyncio.Event, asyncio.Task[None]]] = []
+
+    async def start(**overrides: Any) -> None:
+        s = settings.with_(**{"worker_concurrency": 1, **overrides})
+        stop = asyncio.Event()
+        running.append((stop, asyncio.create_task(serve_worker(s, s.redis_url, stop))))
+
+    yield start
+    for stop, task in running:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+
+
+async def wait_status(store, doc_id: str, wanted: tuple[str, ...] = ("done", "failed"), timeout: float = 120,
+                      seen: list[dict] | None = None) -> dict:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        st = await store.get_status(doc_id)
+        if seen is not None and st and (not seen or st != seen[-1]):
+            seen.append(st)
+        if st and st["status"] in wanted:
+            return st
+        assert asyncio.get_running_loop().time() < deadline, f"timed out waiting; last status {st}"
+        await asyncio.sleep(0.05)
+
+
+async def test_worker_processes_an_article_and_keeps_offsets_valid(store, run_worker, redis) -> None:
+    res = await store.submit(dict(ARTICLE))
+    await run_worker()
+    st = await wait_status(store, res.id)
+    assert st["status"] == "done", st
+    assert st["attempts"] == 1
+    doc = await store.get_document(res.id)
+    assert doc["text"] == ARTICLE["text"].replace("\u200b", " ")  # cleaned one-for-one
+    assert doc["stats"]["chars"] == len(doc["text"]) and doc["stats"]["words"] > 10
+    assert set(doc["timings_ms"]) == {"normalize", "language", "entities", "claims"}
+    for ent in doc.get("entities") or []:
+        for m in ent.get("mentions") or []:
+            assert doc["text"][m["start"]:m["end"]] == m["text"]
+    # the job is finished in arq's eyes too: nothing left queued or in progress
+    assert await redis.zcard(K.ARQ_QUEUE) == 0
+    assert not await redis.exists(K.arq_in_progress(res.id))
+
+
+async def test_a_document_that_crashes_a_stage_fails_alone_without_retries(store, run_worker) -> None:
+    bad = await store.submit({"html": "<html><body><script>render()</script></body></html>", "source": "t"})
+    good = await store.submit({"text": "A perfectly normal sentence about Paris.", "source": "t"})
+    await run_worker(max_attempts=4)
+    st = await wait_status(store, bad.id)
+    assert st["status"] == "failed"
+    assert st["attempts"] == 1  # permanent: no retry storm
+    assert st["error"]["code"] == "stage_error" and st["error"]["stage"] == "normalize"
+    assert "no readable text" in st["error"]["message"]
+    assert (await wait_status(store, good.id))["status"] == "done"
+
+
+async def test_unknown_job_id_is_dropped(store, run_worker, redis, settings) -> None:
+    arq = await create_pool(redis_settings(settings.redis_url))
+    try:
+        await arq.enqueue_job(K.ARQ_TASK, "doesnotexist00", _job_id="doesnotexist00")
+        await run_worker()
+        deadline = asyncio.get_running_loop().time() + 60
+        while await redis.zcard(K.ARQ_QUEUE):
+            assert asyncio.get_running_loop().time() < deadline
+            await asyncio.sleep(0.05)
+        assert await store.get_status("doesnotexist00") is None
+        assert not await redis.exists(K.document("doesnotexist00"))
+    finally:
+        await arq.aclose()
+
+
+async def test_transient_failures_retry_with_backoff_then_fail_with_the_error_kept(store, run_worker) -> None:
+    # A real timeout: a long article against a tiny job timeout (pipeline soft timeout 1.2 s).
+    sentence = "Officials in Seoul said on Tuesday that North Korea had shipped more artillery shells. "
+    res = await store.submit({"text": sentence * 6000, "title": "Long", "source": "t"})  # ~500 KB
+    await run_worker(job_timeout_seconds=2.0, max_attempts=3, backoff_base_seconds=0.3, backoff_cap_seconds=1.0)
+    seen: list[dict] = []
+    st = await wait_status(store, res.id, seen=seen, timeout=180)
+    assert st["status"] == "failed", st
+    assert st["attempts"] == 3
+    assert st["error"]["code"] == "timeout" and "gave up after 3 attempts" in st["error"]["message"]
+    retries = [s for s in seen if s["status"] == "queued" and s.get("last_error")]
+    assert retries, seen  # it went back to the queue between attempts …
+    for s in retries:  # … with a recorded transient error and a retry time after it
+        assert s["last_error"]["transient"] is True
+        assert s["retry_at"] > s["last_error"]["at"].replace("Z", "+00:00")
+    assert not (await store.get_document(res.id)).get("entities")

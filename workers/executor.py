@@ -1,0 +1,222 @@
+"""Runs the analysis pipeline out of the worker's event loop, in a pool of processes.
+
+Each pool process builds :func:`workers.pipeline.build_pipeline` once (spaCy and the other models
+load once per process, at start-up via :meth:`PipelineExecutor.start`) and then analyses one
+article per call. The event loop only awaits a future, so arq's heartbeats, polling and timeouts
+keep running while a document is parsed.
+
+Failures are sorted into the two kinds the task needs:
+
+* :class:`PermanentError` — a stage raised on this document (bad input, a bug hit by this text).
+  Retrying would fail the same way; the document fails on its own.
+* :class:`TransientError` — the pipeline ran out of time (soft timeout inside the process via
+  ``SIGALRM``, hard timeout in the parent: the pool is killed and rebuilt), a pool process died
+  (OOM killer, segfault: ``BrokenProcessPool``), or memory ran out. Worth another try later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import ctypes
+import logging
+import multiprocessing
+import os
+import signal
+import time
+import traceback
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+log = logging.getLogger("newsflow.worker")
+
+
+class PipelineError(Exception):
+    """A failed pipeline run: ``code`` says what happened, ``stage`` where (when known)."""
+
+    def __init__(self, message: str, code: str, stage: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.stage = stage
+
+
+class TransientError(PipelineError):
+    """Worth retrying later (timeouts, a dead pool process, Redis unavailable)."""
+
+
+class PermanentError(PipelineError):
+    """This document cannot be processed; retrying would fail the same way."""
+
+
+class _SoftTimeout(Exception):
+    pass
+
+
+# ----------------------------------------------------------------------------- in the pool process
+
+_pipeline: Any = None
+
+
+def _die_with_parent() -> None:
+    """Linux: get SIGKILLed when the worker process dies (even by SIGKILL), never linger as an orphan."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def _init_process() -> None:
+    global _pipeline
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+    from workers.pipeline import build_pipeline
+
+    _pipeline = build_pipeline()
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise _SoftTimeout()
+
+
+def _failing_stage(exc: BaseException) -> str:
+    stages = {id(s): s.name for s in getattr(_pipeline, "stages", [])}
+    name = "pipeline"
+    tb = exc.__traceback__
+    while tb is not None:
+        owner = tb.tb_frame.f_locals.get("self")
+        if owner is not None and id(owner) in stages:
+            name = stages[id(owner)]
+        tb = tb.tb_next
+    return name
+
+
+def _analyse(article: dict[str, Any], doc_id: str, soft_timeout: float) -> dict[str, Any]:
+    """Run the pipeline on one article; never raises (the outcome is a small dict)."""
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    if soft_timeout > 0:
+        signal.setitimer(signal.ITIMER_REAL, soft_timeout)
+    try:
+        return {"ok": True, "document": _pipeline.run(article, doc_id)}
+    except _SoftTimeout:
+        return {"ok": False, "transient": True, "code": "timeout",
+                "error": f"pipeline timed out after {soft_timeout:g}s"}
+    except MemoryError:
+        return {"ok": False, "transient": True, "code": "out_of_memory", "error": "pipeline ran out of memory"}
+    except Exception as exc:  # noqa: BLE001 - every stage error becomes this document's failure
+        stage = _failing_stage(exc)
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return {"ok": False, "transient": False, "stage": stage, "code": "stage_error",
+                "error": f"stage {stage!r} failed: {type(exc).__name__}: {exc}"[:2000],
+                "where": f"{os.path.basename(where.filename)}:{where.lineno}"}
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _warm_up() -> int:
+    _pipeline.run({"text": "Warm-up: Ada Lovelace said the engine works in London."}, "warmup")
+    return os.getpid()
+
+
+# ----------------------------------------------------------------------------- in the worker
+
+class PipelineExecutor:
+    """A process pool running the pipeline, with soft and hard per-document timeouts."""
+
+    def __init__(self, processes: int = 1, soft_timeout: float = 60.0, hard_timeout: float | None = None) -> None:
+        self.processes = max(1, processes)
+        self.soft_timeout = soft_timeout
+        self.hard_timeout = hard_timeout if hard_timeout is not None else soft_timeout + 5.0
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._ready: asyncio.Task[None] | None = None
+
+    def _new_pool(self) -> concurrent.futures.ProcessPoolExecutor:
+        # spawn: pool processes never inherit the worker's event loop, sockets or threads.
+        return concurrent.futures.ProcessPoolExecutor(
+            max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"), initializer=_init_process)
+
+    async def start(self, timeout: float | None = None) -> None:
+        """Create the pool and load the models in every process (once; later calls wait for it)."""
+        if self._ready is None:
+            self._pool = self._new_pool()
+            self._ready = asyncio.get_running_loop().create_task(self._warm(self._pool))
+        # shield: a job that stops waiting (its own deadline) does not abort the warm-up for the others
+        await asyncio.wait_for(asyncio.shield(self._ready), timeout)
+
+    async def _warm(self, pool: concurrent.futures.ProcessPoolExecutor) -> None:
+        loop = asyncio.get_running_loop()
+        t0 = time.perf_counter()
+        pids = await asyncio.gather(*(loop.run_in_executor(pool, _warm_up) for _ in range(self.processes)))
+        log.info("pipeline loaded in %d process(es) %s in %.1fs", self.processes, sorted(set(pids)),
+                 time.perf_counter() - t0)
+
+    async def analyse(self, article: dict[str, Any], doc_id: str, deadline: float | None = None) -> dict[str, Any]:
+        """The document for ``article``; raises :class:`PermanentError` or :class:`TransientError`.
+
+        ``deadline`` (``loop.time()``) bounds the whole call, waiting for the pool included, so the
+        caller always gets an answer before arq's own job timeout would cancel it.
+        """
+        loop = asyncio.get_running_loop()
+
+        def remaining(cap: float | None = None) -> float | None:
+            if deadline is None:
+                return cap
+            left = max(0.0, deadline - loop.time())
+            return left if cap is None else min(cap, left)
+
+        try:
+            await self.start(remaining())
+        except asyncio.TimeoutError:
+            raise TransientError("the pipeline processes were not ready in time", "timeout") from None
+        except BrokenProcessPool as exc:
+            self.reset(self._pool, "broken pool at start-up")
+            raise TransientError(f"pipeline process died while loading: {exc}", "worker_process_died") from None
+        pool = self._pool
+        assert pool is not None
+        try:
+            fut = loop.run_in_executor(pool, _analyse, article, doc_id, self.soft_timeout)
+            limit = remaining(self.hard_timeout)
+            outcome = await asyncio.wait_for(fut, limit)
+        except asyncio.TimeoutError:
+            self.reset(pool, "hard timeout")
+            raise TransientError(f"pipeline did not finish within {limit:.3g}s",
+                                 "timeout") from None
+        except BrokenProcessPool as exc:
+            self.reset(pool, "broken pool")
+            raise TransientError(f"pipeline process died: {exc}", "worker_process_died") from None
+        except Exception as exc:  # pickling of an odd article or result
+            raise PermanentError(f"cannot run the pipeline on this article: {type(exc).__name__}: {exc}",
+                                 "unprocessable") from exc
+        if outcome["ok"]:
+            return outcome["document"]
+        cls = TransientError if outcome["transient"] else PermanentError
+        raise cls(outcome["error"], outcome["code"], outcome.get("stage"))
+
+    def reset(self, broken: concurrent.futures.ProcessPoolExecutor | None, why: str) -> None:
+        """Kill a stuck or broken pool; the next call starts a fresh one (once, however many jobs saw it)."""
+        if broken is None or self._pool is not broken:
+            return
+        log.warning("restarting the pipeline process pool (%s)", why)
+        self._pool, self._ready = None, None
+        _kill_pool(broken)
+
+    def close(self) -> None:
+        pool, self._pool, self._ready = self._pool, None, None
+        if pool is not None:
+            _kill_pool(pool)
+
+
+def _kill_pool(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for p in processes:
+        try:
+            p.kill()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        try:
+            p.join(timeout=5)
+        except Exception:  # noqa: BLE001
+            pass

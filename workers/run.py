@@ -1,0 +1,80 @@
+"""``newsflow worker``: one arq worker, restarted (not crashed) when Redis goes away.
+
+arq's ``Worker`` ends its main loop on the first Redis connection error. Here the loop is run
+again with backoff until Redis answers, keeping the pipeline process pool (models stay loaded).
+Jobs that were running when the connection dropped are re-run by arq once their
+``arq:in-progress`` key expires. SIGTERM/SIGINT stop the worker: running jobs are cancelled and
+handed back to the queue at once (arq deletes their in-progress key), so another worker picks
+them up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Any
+
+from arq.worker import Worker
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from shared.config import Settings
+
+from .settings import worker_options
+
+log = logging.getLogger("newsflow.worker")
+
+
+async def serve_worker(settings: Settings, redis_url: str, stop: asyncio.Event | None = None) -> None:
+    """Run the worker until ``stop`` is set (or SIGTERM/SIGINT when ``stop`` is None)."""
+    loop = asyncio.get_running_loop()
+    if stop is None:
+        stop = asyncio.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+    options = worker_options(settings, redis_url)
+    ctx: dict[str, Any] = {"keep_executor": True}
+    delay = 1.0
+    try:
+        while not stop.is_set():
+            worker = Worker(**options, ctx=ctx, handle_signals=False)
+            run = loop.create_task(worker.async_run())
+            stopper = loop.create_task(stop.wait())
+            await asyncio.wait({run, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            stopper.cancel()
+            if stop.is_set():
+                await _close(worker, run)
+                break
+            exc = run.exception()
+            await _close(worker, run)
+            if isinstance(exc, (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)):
+                log.warning("lost Redis (%s: %s); restarting the worker in %.0fs", type(exc).__name__, exc, delay)
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(stop.wait(), delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            if exc is not None:
+                raise exc
+            break  # the worker ended by itself (burst mode)
+    finally:
+        executor = ctx.pop("executor", None)
+        if executor is not None:
+            executor.close()
+        log.info("worker stopped")
+
+
+async def _close(worker: Worker, run: asyncio.Task[None]) -> None:
+    """Stop an arq worker: cancel its jobs (they go back to the queue) and close its connections."""
+    try:
+        await worker.close()
+    except Exception as exc:  # noqa: BLE001 - Redis may be gone; nothing more to clean up then
+        log.debug("closing the worker: %s", exc)
+        with contextlib.suppress(Exception):
+            await worker.pool.close(close_connection_pool=True)
+    if not run.done():
+        run.cancel()
+    with contextlib.suppress(BaseException):
+        await run

@@ -1,0 +1,101 @@
+"""arq configuration of the newsflow worker.
+
+``worker_options(settings)`` is the one place the arq ``Worker`` options are derived from
+:class:`shared.config.Settings`; ``newsflow worker`` uses it, and ``WorkerSettings`` exposes the same
+options (read from the environment) for ``arq workers.settings.WorkerSettings``.
+
+Timeouts (all from ``NEWSFLOW_JOB_TIMEOUT_SECONDS`` = arq's ``job_timeout``):
+* the task answers before ``job_timeout`` (it keeps a margin for its Redis writes), so a slow
+  document is retried/failed by *our* attempt counting, never silently ended by arq;
+* inside that, the pipeline has a soft timeout (SIGALRM in the pool process) and a hard one
+  (the pool process is killed and replaced);
+* a worker killed mid-job leaves ``arq:in-progress:<id>``, which expires ``job_timeout + 10 s``
+  after the job started; then another worker runs the job again.
+
+arq's own ``max_tries`` is set far above ``max_attempts`` so that our counting governs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from arq.connections import RedisSettings
+
+from shared import keys
+from shared.config import Settings
+
+from .executor import PipelineExecutor
+from .tasks import process_article
+
+log = logging.getLogger("newsflow.worker")
+
+
+def pipeline_timeouts(job_timeout: float) -> tuple[float, float]:
+    """(soft, hard) pipeline timeouts inside a job of ``job_timeout`` seconds."""
+    soft = max(0.2, job_timeout * 0.6)
+    hard = max(soft + 0.2, job_timeout * 0.8)
+    return soft, hard
+
+
+def pipeline_processes(settings: Settings) -> int:
+    """Pipeline processes per worker = jobs run at once; capped at the CPU count (CPU-bound work)."""
+    return max(1, min(settings.worker_concurrency, os.cpu_count() or 1))
+
+
+def redis_settings(url: str) -> RedisSettings:
+    rs = RedisSettings.from_dsn(url)
+    rs.conn_timeout = 5
+    rs.conn_retries = 10
+    rs.conn_retry_delay = 1
+    return rs
+
+
+def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str, Any]:
+    url = redis_url or settings.redis_url
+    if not url:
+        raise ValueError("the worker needs a Redis: set REDIS_URL (or use `newsflow up`)")
+    processes = pipeline_processes(settings)
+
+    async def on_startup(ctx: dict[str, Any]) -> None:
+        from shared.store import DocumentStore
+
+        ctx["settings"] = settings
+        ctx["store"] = DocumentStore(ctx["redis"], settings)
+        if "executor" not in ctx:  # kept across restarts of the arq loop (see workers.run)
+            soft, hard = pipeline_timeouts(settings.job_timeout_seconds)
+            ctx["executor"] = PipelineExecutor(processes, soft, hard)
+        await ctx["executor"].start()
+        log.info("worker ready: %d pipeline process(es), job timeout %gs, max attempts %d",
+                 processes, settings.job_timeout_seconds, settings.max_attempts)
+
+    async def on_shutdown(ctx: dict[str, Any]) -> None:
+        if not ctx.get("keep_executor"):
+            executor = ctx.pop("executor", None)
+            if executor is not None:
+                executor.close()
+
+    return {
+        "functions": [process_article],
+        "queue_name": keys.ARQ_QUEUE,
+        "redis_settings": redis_settings(url),
+        "on_startup": on_startup,
+        "on_shutdown": on_shutdown,
+        "max_jobs": processes,             # one job per pipeline process: no job waits for the pool
+        "job_timeout": settings.job_timeout_seconds,
+        "poll_delay": 0.05,
+        "max_tries": 10_000,               # our own attempt counting (settings.max_attempts) governs
+        "keep_result": 60,                 # results live in our document store, not in arq
+        "health_check_interval": settings.health_check_interval,
+        "retry_jobs": True,
+    }
+
+
+def __getattr__(name: str) -> Any:
+    """``WorkerSettings`` for ``arq workers.settings.WorkerSettings``, built from the environment on
+    first use (``newsflow worker`` is the supported way; it adds the restart-on-Redis-loss loop)."""
+    if name == "WorkerSettings":
+        settings = Settings.from_env()
+        return type("WorkerSettings", (), worker_options(settings, settings.redis_url or "redis://localhost:6379/0"))
+    raise AttributeError(name)

@@ -1,0 +1,148 @@
+"""The arq task: one job per article, ``process_article(ctx, doc_id)``.
+
+load the article → ``mark_processing`` → run the pipeline in the process pool → ``save_document``
+(atomic and idempotent, keyed by id: a re-run after a crash overwrites, never duplicates).
+
+Attempts are counted by arq's per-job try counter (``ctx["job_try"]``), which also counts runs
+that were cut short by a killed worker, so a document that keeps crashing workers still ends.
+
+* transient error (Redis unreachable, pipeline timeout, a pool process died) → ``mark_retry`` and
+  ``arq.Retry`` after ``backoff(attempt)`` (exponential, full jitter, capped), until
+  ``settings.max_attempts``; then ``mark_failed`` with the last error.
+* permanent error (a stage raised on this document) → ``mark_failed`` at once; no retries.
+* unknown id (article missing) → logged and dropped; a job for a document already ``done`` or
+  ``failed`` (a duplicate delivery) is a no-op.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from arq import Retry
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from .executor import PermanentError, TransientError
+
+log = logging.getLogger("newsflow.worker")
+
+REDIS_TRANSIENT = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
+
+
+def backoff(attempt: int, base: float, cap: float, rng: random.Random | None = None) -> float:
+    """Seconds to wait before attempt ``attempt + 1``: full jitter over ``base·2^(attempt-1)``, capped.
+
+    Never below ``base / 2`` so a retry is never immediate.
+    """
+    ceiling = min(cap, base * (2 ** max(0, attempt - 1)))
+    r = (rng or random).uniform(0.5, 1.0)
+    return max(base / 2, ceiling * r)
+
+
+def job_deadline(ctx: dict[str, Any], job_timeout: float) -> float:
+    """``loop.time()`` by which the task must have answered, leaving room for its Redis writes
+    before arq's own ``job_timeout`` cancels it (which would end the job without our bookkeeping)."""
+    margin = min(max(0.5, job_timeout * 0.1), 15.0)
+    return asyncio.get_running_loop().time() + max(0.5, job_timeout - margin)
+
+
+def error_info(code: str, message: str, attempt: int, stage: str | None = None, transient: bool = False) -> dict[str, Any]:
+    """The error object kept in the status (``error`` / ``last_error``) and shown over HTTP."""
+    info: dict[str, Any] = {"code": code, "message": message, "attempt": attempt, "transient": transient,
+                            "at": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")}
+    if stage:
+        info["stage"] = stage
+    return info
+
+
+async def process_article(ctx: dict[str, Any], doc_id: str) -> str:
+    store = ctx["store"]
+    settings = ctx["settings"]
+    executor = ctx["executor"]
+    attempt = int(ctx.get("job_try") or 1)
+    deadline = job_deadline(ctx, settings.job_timeout_seconds)
+    try:
+        article = await store.get_article(doc_id)
+        if article is None:
+            log.warning("job for unknown article %s dropped (no such article)", doc_id)
+            return "missing"
+        status = await store.get_status(doc_id) or {}
+        current = status.get("status")
+        if current in ("done", "failed"):
+            log.info("article %s is already %s: duplicate delivery ignored", doc_id, current)
+            return current
+        if attempt > settings.max_attempts:
+            # Runs that never reported back (the worker was killed mid-job) count too.
+            last = status.get("last_error") or {}
+            message = last.get("message") if isinstance(last, dict) else str(last)
+            error = error_info(last.get("code", "worker_lost") if isinstance(last, dict) else "worker_lost",
+                               f"gave up after {attempt - 1} attempts; last error: "
+                               f"{message or 'the worker stopped during processing'}", attempt - 1)
+            await store.mark_failed(doc_id, error)
+            log.error("article %s failed: %s", doc_id, error["message"])
+            return "failed"
+        if current == "processing":
+            log.warning("article %s: previous attempt did not finish (worker lost); running attempt %d",
+                        doc_id, attempt)
+        await store.mark_processing(doc_id, attempt)
+    except REDIS_TRANSIENT as exc:
+        return await _retry(ctx, doc_id, attempt, error_info(
+            "redis_unavailable", f"{type(exc).__name__}: {exc}", attempt, transient=True))
+
+    t0 = time.perf_counter()
+    try:
+        document = await executor.analyse(article, doc_id, deadline)
+    except PermanentError as exc:
+        return await _fail(ctx, doc_id, error_info(exc.code, str(exc), attempt, exc.stage))
+    except TransientError as exc:
+        return await _retry(ctx, doc_id, attempt, error_info(exc.code, str(exc), attempt, exc.stage, True))
+    processing_ms = (time.perf_counter() - t0) * 1000
+
+    try:
+        await store.save_document(document, processing_ms)
+    except REDIS_TRANSIENT as exc:
+        return await _retry(ctx, doc_id, attempt, error_info(
+            "redis_unavailable", f"while saving: {type(exc).__name__}: {exc}", attempt, transient=True))
+    log.info("article %s done in %.0f ms (attempt %d)", doc_id, processing_ms, attempt)
+    return "done"
+
+
+async def _fail(ctx: dict[str, Any], doc_id: str, error: dict[str, Any]) -> str:
+    log.error("article %s failed permanently: %s", doc_id, error["message"])
+    try:
+        await ctx["store"].mark_failed(doc_id, error)
+    except REDIS_TRANSIENT as exc:
+        # Cannot record it now: arq runs the job again later; it fails the same way and is recorded then.
+        raise Retry(defer=_delay(ctx, 1)) from exc
+    return "failed"
+
+
+def _delay(ctx: dict[str, Any], attempt: int) -> float:
+    s = ctx["settings"]
+    return backoff(attempt, s.backoff_base_seconds, s.backoff_cap_seconds)
+
+
+async def _retry(ctx: dict[str, Any], doc_id: str, attempt: int, error: dict[str, Any]) -> str:
+    settings = ctx["settings"]
+    store = ctx["store"]
+    if attempt >= settings.max_attempts:
+        error = {**error, "transient": False, "message": f"{error['message']} (gave up after {attempt} attempts)"}
+        log.error("article %s failed: %s", doc_id, error["message"])
+        try:
+            await store.mark_failed(doc_id, error)
+            return "failed"
+        except REDIS_TRANSIENT as exc:
+            raise Retry(defer=_delay(ctx, attempt)) from exc  # recorded on the next run (attempt > max)
+    delay = _delay(ctx, attempt)
+    retry_at = datetime.now(timezone.utc) + timedelta(seconds=delay)
+    log.warning("article %s attempt %d failed (%s); retrying in %.1fs", doc_id, attempt, error["message"], delay)
+    try:
+        await store.mark_retry(doc_id, attempt, error, retry_at)
+    except REDIS_TRANSIENT:
+        log.warning("could not record the retry of %s (redis unavailable)", doc_id)
+    raise Retry(defer=delay)
