@@ -32,6 +32,11 @@ def clean(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+def _mostly_upper(text: str) -> bool:
+    upper = sum(1 for ch in text if ch.isupper())
+    return upper > 3 and upper > 0.6 * sum(1 for ch in text if ch.isalpha())
+
+
 class FastText:
     """fastText lid.176 lite; ``predict`` returns a probability per ISO 639-1 code."""
 
@@ -45,7 +50,9 @@ class FastText:
 
     def predict(self, text: str, k: int = 12) -> dict[str, float]:
         text = text[: self.MAX_CHARS].replace("\n", " ")
-        labels, probs = self.model.predict(text.lower(), k=k)
+        if _mostly_upper(text):  # fastText reads capitals as a signal: shouting is not a language
+            text = text.lower()
+        labels, probs = self.model.predict(text, k=k)
         out: dict[str, float] = {}
         for label, p in zip(labels, probs):
             code = label[9:]  # "__label__xx"

@@ -86,6 +86,21 @@ _HANT_ONLY -= _SHARED
 _HANS_ONLY -= _SHARED
 
 
+# Kanji in their Japanese (shinjitai) form, different from both Chinese standards, plus the
+# iteration mark: a Han-only line holding them is Japanese (e.g. "国民運動連合所属。", "経済").
+_JA_ONLY = set(
+    "発広売読経済県駅円気実関沢払変転単戦伝労営総険検験歳渋鉄図団徳拝楽薬択辺浜両塩黒桜乗仮剤帯粋覧"
+    "隠歩悪絵応黙壊懐拡巻勧歓観帰戯犠拠挙暁駆恵継軽鶏撃圏権鉱砕斎賛児釈収従獣縦粛処焼奨証畳譲醸"
+    "酔穂摂専銭繊捜挿巣荘騒臓蔵続遅昼鋳聴闘届悩脳廃髪抜塀舗豊満訳揺謡頼竜猟緑涙塁霊齢暦歴録対弾"
+    "亜圧囲栄縁殴穏価偽勲渓厳効雑糸歯剰嬢触斉説増庁逓稲毎様欄弐仏々"
+)
+
+
+def japanese_kanji(text: str) -> int:
+    """How many characters of ``text`` are Japanese-only kanji forms."""
+    return sum(1 for ch in text if ch in _JA_ONLY)
+
+
 def han_variant(text: str) -> str:
     """``Hant`` when traditional-only characters outnumber simplified-only ones, else ``Hans``."""
     trad = simp = 0
