@@ -149,7 +149,9 @@ async def submit_articles(api: str, articles: Sequence[Any], session: Any = None
             part = list(articles[start:start + BATCH_LIMIT])
             status, body = await _request(session, "POST", f"{api}/v1/articles/batch", data=orjson.dumps(part),
                                           headers={"Content-Type": "application/json"})
-            if status != 200 or not isinstance(body, dict) or "items" not in body:
+            if status == 429 and isinstance(body, dict):  # every item refused: the queue is full
+                body = (body.get("error") or {}).get("details") or body
+            if status not in (200, 202, 429) or not isinstance(body, dict) or "items" not in body:
                 err = (body or {}).get("error") if isinstance(body, dict) else None
                 results += [{"index": start + i, "result": "rejected", "http_status": status, "error": err}
                             for i in range(len(part))]
