@@ -1,6 +1,6 @@
 -- Write an analysed document, mark it done and rebuild all its indexes, atomically.
 -- Idempotent: the entries a previous save made (recorded in the docidx set) are removed first,
--- and the processing histogram only counts the first transition to done.
+-- and the processing histogram counts each document once (the 'counted' flag in its status hash).
 -- KEYS: 1 document, 2 status hash, 3 docidx set, 4 claims hash, 5 failed set, 6 metrics hash,
 --       7 time index
 -- ARGV: 1 id, 2 document json, 3 finished_at, 4 processing_ms, 5 status-index prefix,
@@ -50,7 +50,7 @@ redis.call('SET', KEYS[1], ARGV[2])
 redis.call('HDEL', KEYS[2], 'error', 'retry_at')
 redis.call('HSET', KEYS[2], 'status', 'done', 'finished_at', ARGV[3], 'processing_ms', ARGV[4], unpack(plan.summary))
 
-if prev ~= 'done' then
+if redis.call('HSETNX', KEYS[2], 'counted', '1') == 1 then
   for _, b in ipairs(plan.buckets) do
     redis.call('HINCRBY', KEYS[6], b, 1)
   end
