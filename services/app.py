@@ -10,6 +10,9 @@ import logging
 from typing import AsyncIterator
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from aiohttp import web
 
 from shared.config import Settings
@@ -25,8 +28,12 @@ log = logging.getLogger("newsflow.api")
 
 
 def redis_client(url: str) -> aioredis.Redis:
-    return aioredis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=10, health_check_interval=30,
-                                   max_connections=256)
+    """The API's client. One quick retry on connection errors replaces a connection that died with a
+    Redis restart; a replayed submit is harmless (the script dedupes)."""
+    return aioredis.Redis.from_url(
+        url, socket_connect_timeout=2, socket_timeout=10, health_check_interval=30, max_connections=256,
+        retry=Retry(ExponentialBackoff(cap=0.2, base=0.02), 1), retry_on_error=[RedisConnectionError],
+    )
 
 
 async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:

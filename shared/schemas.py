@@ -10,6 +10,8 @@ from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .ids import normalize_url
+
 MAX_URL = 4096
 MAX_TITLE = 2000
 MAX_SOURCE = 256
@@ -36,6 +38,16 @@ class ArticleIn(BaseModel):
     language: Optional[str] = Field(None, pattern=LANG_PATTERN, max_length=35, description="Language hint (BCP 47)")
     external_id: Optional[Union[str, int]] = Field(None, description="The client's own id (deduplication key)")
     metadata: Optional[dict[str, Any]] = Field(None, description="Free-form object, stored and returned as is")
+
+    @field_validator("url")
+    @classmethod
+    def _url_parses(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None:
+            try:
+                normalize_url(v)  # the dedupe key must be computable (bad IPv6 hosts, ports, …)
+            except ValueError as exc:
+                raise ValueError(f"not a valid URL: {exc}") from None
+        return v
 
     @field_validator("published_at")
     @classmethod
