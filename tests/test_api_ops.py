@@ -1,0 +1,151 @@
+"""Operations endpoints and failure modes: /healthz, /readyz, /metrics, /openapi.json, /docs,
+405/404 as JSON, and 503 while Redis is down (then recovery)."""
+
+from __future__ import annotations
+
+import re
+
+from factories import SPY_TEXT, spy_document
+from shared import keys as K
+from shared.ids import article_id
+from shared.schemas import Accepted, BatchResult, StatusOut
+
+
+async def test_healthz_and_readyz_follow_worker_heartbeat(client, redis):
+    assert (await client.get("/healthz")).status == 200
+    resp = await client.get("/readyz")
+    assert resp.status == 503
+    assert (await resp.json())["error"]["details"]["checks"] == {"redis": True, "worker": False}
+    await redis.set(K.ARQ_HEALTH_CHECK, b"Nov-23 14:00:00 j_complete=0 j_failed=0", ex=30)
+    resp = await client.get("/readyz")
+    assert resp.status == 200 and (await resp.json())["checks"] == {"redis": True, "worker": True}
+
+
+async def test_405_and_unknown_route_are_json(client):
+    resp = await client.delete("/v1/articles")
+    assert resp.status == 405
+    err = (await resp.json())["error"]
+    assert err["code"] == "method_not_allowed" and "POST" in err["details"]["allowed"]
+    assert "POST" in resp.headers["Allow"]
+    resp = await client.put("/v1/articles/batch")
+    assert resp.status == 405
+    resp = await client.get("/v2/nothing")
+    assert resp.status == 404 and (await resp.json())["error"]["code"] == "not_found"
+
+
+def _metric(text: str, name: str, **labels) -> float:
+    for line in text.splitlines():
+        if line.startswith("#") or not line.startswith(name):
+            continue
+        m = re.match(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$", line)
+        assert m, f"bad exposition line: {line!r}"
+        if m.group(1) != name:
+            continue
+        got = dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', m.group(3) or ""))
+        if all(got.get(k) == str(v) for k, v in labels.items()):
+            return float(m.group(4))
+    raise AssertionError(f"{name}{labels} not found")
+
+
+async def test_metrics_exposition(client, store):
+    a = {"text": SPY_TEXT, "external_id": "spy"}
+    await client.post("/v1/articles", json=a)
+    await client.post("/v1/articles", json={"text": "second"})
+    await client.post("/v1/articles", json={"bad": 1})
+    await store.save_document(spy_document(a), 180.0)
+    await client.get(f"/v1/articles/{article_id(a)}")
+    text = await (await client.get("/metrics")).text()
+    for line in text.splitlines():  # every sample line is well formed
+        assert line.startswith("#") or re.match(r"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? -?[0-9.e+Inf]+$", line), line
+    assert _metric(text, "newsflow_queue_depth") == 2  # no worker ran: both jobs still queued
+    assert _metric(text, "newsflow_documents", status="done") == 1
+    assert _metric(text, "newsflow_documents", status="queued") == 1
+    assert _metric(text, "newsflow_processing_seconds_count") == 1
+    assert _metric(text, "newsflow_processing_seconds_bucket", le="0.1") == 0
+    assert _metric(text, "newsflow_processing_seconds_bucket", le="0.25") == 1
+    assert _metric(text, "newsflow_http_requests_total", method="POST", route="/v1/articles", status="202") == 2
+    assert _metric(text, "newsflow_http_requests_total", method="POST", route="/v1/articles", status="422") == 1
+    assert _metric(text, "newsflow_http_requests_total", method="GET", route="/v1/articles/{id}", status="200") == 1
+    assert _metric(text, "newsflow_http_request_duration_seconds_count", method="POST", route="/v1/articles") == 3
+    assert _metric(text, "newsflow_redis_up") == 1
+
+
+def _refs(node, out: set[str]) -> set[str]:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "$ref":
+                out.add(v)
+            else:
+                _refs(v, out)
+    elif isinstance(node, list):
+        for v in node:
+            _refs(v, out)
+    return out
+
+
+async def test_openapi_is_complete_and_consistent(client):
+    spec = await (await client.get("/openapi.json")).json()
+    assert spec["openapi"].startswith("3.") and spec["info"]["title"]
+    schemas = spec["components"]["schemas"]
+    for ref in _refs(spec, set()):
+        assert ref.startswith("#/components/schemas/") and ref.rsplit("/", 1)[1] in schemas, ref
+    # every route the app serves is documented, with its methods
+    served: dict[str, set[str]] = {}
+    for route in client.app.router.routes():
+        info = route.resource.get_info() if route.resource else {}
+        path = info.get("path") or info.get("formatter")
+        if route.method != "HEAD" and path:
+            served.setdefault(re.sub(r"\{(\w+):[^}]*\}", r"{\1}", path), set()).add(route.method.lower())
+    documented = {p: set(ops) for p, ops in spec["paths"].items()}
+    for path, methods in served.items():
+        if path in ("/openapi.json", "/docs"):
+            continue
+        assert path in documented and methods <= documented[path], (path, methods)
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            assert op["responses"] and op["operationId"], (path, method)
+            for p in op.get("parameters", []):
+                if p["in"] == "path":
+                    assert "{" + p["name"] + "}" in path
+    article = schemas["ArticleIn"]
+    assert article["additionalProperties"] is False
+    assert set(article["properties"]) >= {"url", "title", "text", "html", "source", "published_at", "language",
+                                          "external_id", "metadata"}
+    # the documented response models describe what the API actually returns
+    resp = await client.post("/v1/articles", json={"text": "openapi check"})
+    Accepted.model_validate(await resp.json())
+    doc_id = (await resp.json())["id"]
+    StatusOut.model_validate(await (await client.get(f"/v1/articles/{doc_id}/status")).json())
+    BatchResult.model_validate(await (await client.post("/v1/articles/batch", json=[{"text": "b"}, {}])).json())
+
+
+async def test_docs_page_is_self_contained(client):
+    resp = await client.get("/docs")
+    assert resp.status == 200 and resp.content_type == "text/html"
+    html = await resp.text()
+    assert "/openapi.json" in html and "<script" in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html), "no external assets"
+
+
+async def test_503_while_redis_is_down_then_recovers(client, redis_server, redis):
+    doc_id = (await (await client.post("/v1/articles", json={"text": "before outage"})).json())["id"]
+    redis_server.stop()
+    try:
+        for method, path, kwargs in (("post", "/v1/articles", {"json": {"text": "during outage"}}),
+                                     ("post", "/v1/articles/batch", {"json": [{"text": "during outage"}]}),
+                                     ("get", f"/v1/articles/{doc_id}", {}), ("get", f"/v1/articles/{doc_id}/status", {}),
+                                     ("get", "/v1/articles", {}), ("get", "/v1/entities?q=a", {}),
+                                     ("get", "/v1/claims", {}), ("post", f"/v1/articles/{doc_id}/retry", {})):
+            resp = await getattr(client, method)(path, **kwargs)
+            assert resp.status == 503, (path, resp.status, await resp.text())
+            assert (await resp.json())["error"]["code"] == "unavailable"
+        assert (await client.get("/readyz")).status == 503
+        assert (await client.get("/healthz")).status == 200
+        metrics = await client.get("/metrics")
+        assert metrics.status == 200 and "newsflow_redis_up 0" in await metrics.text()
+    finally:
+        redis_server.start()
+    # the same app recovers without a restart, and the acknowledged article survived (AOF)
+    resp = await client.get(f"/v1/articles/{doc_id}/status")
+    assert resp.status == 200 and (await resp.json())["status"] == "queued"
+    assert (await client.post("/v1/articles", json={"text": "after outage"})).status == 202
