@@ -1,0 +1,151 @@
+"""CoNLL-2003 NER evaluation THROUGH the pipeline (``build_pipeline().run_many``).
+
+Each ``-DOCSTART-`` document becomes one article whose text is its sentences, tokens joined by
+single spaces, one sentence per line (the first line is the headline). Predictions are
+``entities[].mentions`` with the entity's label mapped PERSON→PER, ORG→ORG, GPE/LOC/FAC→LOC,
+NORP/EVENT/PRODUCT/WORK_OF_ART/LAW/LANGUAGE→MISC (others dropped), scored against the gold IOB1
+spans by exact character offsets (strict micro P/R/F1, per label).
+
+    nice .venv/bin/python eval/ner_conll.py ../shared/data/ner/conll2003_eng_dev.txt [--limit N]
+
+Do not run it on the CoNLL-2003 test split (eng.testb) while tuning.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from workers.pipeline import build_pipeline  # noqa: E402
+
+LABEL_MAP = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "NORP": "MISC",
+             "EVENT": "MISC", "PRODUCT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC", "LANGUAGE": "MISC"}
+LABELS = ("PER", "ORG", "LOC", "MISC")
+
+
+def read_conll(path: str) -> list[tuple[str, set[tuple[int, int, str]]]]:
+    """``[(text, {(start, end, label)})]`` per document."""
+    docs: list[list[list[tuple[str, str]]]] = [[]]
+    sentence: list[tuple[str, str]] = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.startswith("-DOCSTART-"):
+            if sentence:
+                docs[-1].append(sentence)
+                sentence = []
+            docs.append([])
+            continue
+        if not line.strip():
+            if sentence:
+                docs[-1].append(sentence)
+                sentence = []
+            continue
+        parts = line.split()
+        sentence.append((parts[0], parts[-1]))
+    if sentence:
+        docs[-1].append(sentence)
+    out = []
+    for sentences in docs:
+        if not sentences:
+            continue
+        text_parts: list[str] = []
+        gold: set[tuple[int, int, str]] = set()
+        pos = 0
+        for si, sent in enumerate(sentences):
+            if si:
+                text_parts.append("\n")
+                pos += 1
+            open_span: list | None = None
+            for ti, (tok, tag) in enumerate(sent):
+                if ti:
+                    text_parts.append(" ")
+                    pos += 1
+                start, end = pos, pos + len(tok)
+                text_parts.append(tok)
+                pos = end
+                kind = tag[2:] if tag != "O" else None
+                if kind and open_span and open_span[2] == kind and not tag.startswith("B-"):
+                    open_span[1] = end
+                else:
+                    if open_span:
+                        gold.add(tuple(open_span))
+                    open_span = [start, end, kind] if kind else None
+            if open_span:
+                gold.add(tuple(open_span))
+        out.append(("".join(text_parts), gold))
+    return out
+
+
+def predicted(document: dict) -> set[tuple[int, int, str]]:
+    spans = set()
+    for ent in document["entities"]:
+        label = LABEL_MAP.get(ent["label"])
+        if label:
+            for m in ent["mentions"]:
+                assert document["text"][m["start"]:m["end"]] == m["text"]
+                spans.add((m["start"], m["end"], label))
+    return spans
+
+
+def score(pairs: list[tuple[set, set]]) -> dict[str, tuple[float, float, float, int]]:
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    for gold, pred in pairs:
+        for s in pred:
+            (tp if s in gold else fp)[s[2]] += 1
+        for s in gold - pred:
+            fn[s[2]] += 1
+    table = {}
+    for label in (*LABELS, "micro"):
+        keys = LABELS if label == "micro" else (label,)
+        t, p, n = sum(tp[k] for k in keys), sum(fp[k] for k in keys), sum(fn[k] for k in keys)
+        prec = t / (t + p) if t + p else 0.0
+        rec = t / (t + n) if t + n else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        table[label] = (prec, rec, f1, t + n)
+    return table
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("path", help="CoNLL-2003 file (e.g. ../shared/data/ner/conll2003_eng_dev.txt)")
+    ap.add_argument("--limit", type=int, default=0, help="first N documents only (quick iterations)")
+    ap.add_argument("--errors", type=int, default=0, help="print N false positives/negatives")
+    args = ap.parse_args()
+    docs = read_conll(args.path)
+    if args.limit:
+        docs = docs[: args.limit]
+    pipeline = build_pipeline()
+    articles = [{"external_id": f"conll-{i}", "text": text} for i, (text, _) in enumerate(docs)]
+    t0 = time.perf_counter()
+    results = []
+    for i in range(0, len(articles), 32):
+        results.extend(pipeline.run_many(articles[i:i + 32]))
+    elapsed = time.perf_counter() - t0
+    pairs = [(gold, predicted(r)) for (_, gold), r in zip(docs, results)]
+    table = score(pairs)
+    words = sum(len(t.split()) for t, _ in docs)
+    print(f"CoNLL-2003 {Path(args.path).name}: {len(docs)} documents, {words} tokens, "
+          f"pipeline {elapsed:.1f}s ({words / elapsed:.0f} words/s, all stages)")
+    print(f"{'label':6s} {'P':>6s} {'R':>6s} {'F1':>6s} {'gold':>6s}")
+    for label, (p, r, f, n) in table.items():
+        print(f"{label:6s} {p:6.3f} {r:6.3f} {f:6.3f} {n:6d}")
+    if args.errors:
+        shown = 0
+        for (text, gold), (_, pred) in zip(docs, pairs):
+            for s in sorted(pred - gold) + sorted(gold - pred):
+                kind = "FP" if s in pred else "FN"
+                line_start = text.rfind("\n", 0, s[0]) + 1
+                print(f"{kind} {s[2]:4s} {text[s[0]:s[1]]!r:30s} | {text[line_start:s[0]][-40:]}[[{text[s[0]:s[1]]}]]")
+                shown += 1
+            if shown >= args.errors:
+                break
+
+
+if __name__ == "__main__":
+    main()

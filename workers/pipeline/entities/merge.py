@@ -1,0 +1,165 @@
+"""Group a document's mentions into canonical entities.
+
+Rules, in order (all within one document):
+
+1. built-in aliases fix name and label ("U.N." → United Nations, ORG);
+2. mentions with the same slug are one entity ("Thae Yong Ho" = "Thae Yong-ho");
+3. a PERSON name whose words all occur in one longer PERSON name joins it, and so does a single
+   capitalised word of any label ("Thae", "Mr Thae" → "Thae Yong Ho") when exactly one full name
+   (or one clearly most frequent) contains it;
+4. an acronym joins the multi-word name it abbreviates, by initials ("RUSI" ↔ "Royal United Services
+   Institute") or by an explicit definition "Long Name (LN)";
+5. the label of an entity is the weighted majority of its mentions' labels.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from typing import Any
+
+from .canonical import acronym, entity_id, is_acronym, lookup_alias, slug
+from .spans import Mention
+
+_WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
+
+
+def _words(s: str) -> list[str]:
+    return [slug(w) for w in _WORD.findall(s) if slug(w)]
+
+
+class _Group:
+    __slots__ = ("key", "mentions", "fixed")
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.mentions: list[Mention] = []
+        self.fixed: tuple[str, str] | None = None   # (name, label) from the alias table
+
+    def label(self) -> str:
+        if self.fixed:
+            return self.fixed[1]
+        votes: Counter[str] = Counter()
+        for m in self.mentions:
+            votes[m.label] += m.weight
+        return max(votes.items(), key=lambda kv: (kv[1], kv[0] == "PERSON"))[0]
+
+
+def _surface(text: str, m: Mention) -> str:
+    return text[m.start:m.end]
+
+
+def merge(text: str, mentions: list[Mention]) -> list[dict[str, Any]]:
+    """Canonical entities (without salience) from typed mentions of ``text``."""
+    groups: dict[str, _Group] = {}
+
+    def group(key: str) -> _Group:
+        if key not in groups:
+            groups[key] = _Group(key)
+        return groups[key]
+
+    # 1–2: aliases and identical slugs
+    for m in mentions:
+        s = _surface(text, m)
+        alias = lookup_alias(s)
+        if alias:
+            g = group("alias:" + slug(alias[0]))
+            g.fixed = alias
+        else:
+            g = group(slug(s))
+        g.mentions.append(m)
+
+    # 3: person name parts
+    def is_person(g: _Group) -> bool:
+        return not g.fixed and g.label() == "PERSON"
+
+    full = [g for g in groups.values() if is_person(g) and len(_words(_surface(text, g.mentions[0]))) >= 2]
+    full.sort(key=lambda g: -len(_words(_surface(text, g.mentions[0]))))
+    for g in list(full):
+        if g.key not in groups:
+            continue
+        words = set(_words(_surface(text, g.mentions[0])))
+        longer = [h for h in full if h is not g and h.key in groups
+                  and len(_words(_surface(text, h.mentions[0]))) > len(words)
+                  and words <= set(_words(_surface(text, h.mentions[0])))]
+        if len(longer) == 1:
+            longer[0].mentions.extend(g.mentions)
+            del groups[g.key]
+    full = [g for g in groups.values() if is_person(g) and len(_words(_surface(text, g.mentions[0]))) >= 2]
+    by_word: dict[str, list[_Group]] = defaultdict(list)
+    for g in full:
+        for w in set(_words(" ".join(_surface(text, m) for m in g.mentions))):
+            if len(w) > 1:
+                by_word[w].append(g)
+    for key, g in list(groups.items()):
+        if g.fixed or g in full:
+            continue
+        words = _words(_surface(text, g.mentions[0]))
+        if len(words) != 1 or words[0] not in by_word or is_acronym(_surface(text, g.mentions[0])):
+            continue
+        cands = by_word[words[0]]
+        if len(cands) > 1:
+            cands = sorted(cands, key=lambda h: -len(h.mentions))
+            if len(cands[0].mentions) < 2 * len(cands[1].mentions):
+                continue
+        target = cands[0]
+        for m in g.mentions:
+            m.label, m.source = "PERSON", m.source if m.source != "model" else "name-part"
+        target.mentions.extend(g.mentions)
+        del groups[key]
+
+    # 4: acronyms
+    defined: dict[str, str] = {}
+    for m in re.finditer(r"([A-Z][\w&.'’\- ]{3,80}?)\s+\(([A-Z][A-Za-z.&]{1,9})\)", text):
+        defined[slug(m.group(2))] = slug(m.group(1))
+    long_by_acr: dict[str, list[_Group]] = defaultdict(list)
+    for g in groups.values():
+        s = _surface(text, g.mentions[0])
+        if len(_words(s)) >= 2 and g.label() != "PERSON":
+            for form in {_surface(text, m) for m in g.mentions}:
+                long_by_acr[slug(acronym(form))].append(g)
+    for key, g in list(groups.items()):
+        s = _surface(text, g.mentions[0])
+        if g.fixed or not is_acronym(s):
+            continue
+        a = slug(s)
+        cands = list({id(h): h for h in long_by_acr.get(a, []) if h is not g}.values())
+        if a in defined:
+            cands = [h for h in groups.values() if h is not g and (h.key == defined[a]
+                     or any(slug(_surface(text, m)) == defined[a] for m in h.mentions))] or cands
+        if len(cands) != 1:
+            continue
+        target = cands[0]
+        for m in g.mentions:
+            m.label = target.label()
+            m.source = "acronym" if m.source == "model" else m.source
+        target.mentions.extend(g.mentions)
+        del groups[key]
+
+    return [_entity(text, g) for g in groups.values()]
+
+
+def _canonical_name(text: str, g: _Group, label: str) -> str:
+    if g.fixed:
+        return g.fixed[0]
+    forms = Counter(_surface(text, m) for m in g.mentions)
+    if label == "PERSON":
+        return max(forms.items(), key=lambda kv: (len(_words(kv[0])), kv[1], -len(kv[0])))[0]
+    # prefer a full form over an acronym, then the most frequent, then the longer
+    return max(forms.items(), key=lambda kv: (not is_acronym(kv[0]), kv[1], len(kv[0])))[0]
+
+
+def _entity(text: str, g: _Group) -> dict[str, Any]:
+    label = g.label()
+    name = _canonical_name(text, g, label)
+    eid = entity_id(label, name)
+    mentions = sorted({(m.start, m.end) for m in g.mentions})
+    aliases = sorted({slug(text[s:e]) for s, e in mentions} - {eid.split(":", 1)[1]})
+    return {
+        "id": eid,
+        "text": name,
+        "label": label,
+        "mentions": [{"start": s, "end": e, "text": text[s:e]} for s, e in mentions],
+        "count": len(mentions),
+        "aliases": aliases,
+    }
