@@ -80,7 +80,7 @@ def _kind(text: str, spans: list[tuple[int, int]], direct: bool, quotes: list[Qu
         return "direct"
     for a, b in spans:
         for q in quotes:
-            if q.start >= a and q.end <= b and q.words(text) >= 2:
+            if q.start < b and q.end > a and q.words(text) >= 1:
                 return "mixed"
     return "indirect"
 
@@ -141,7 +141,7 @@ class ClaimStage:
                         rep["entity_id"] = r["entity_id"]
                     reps.append(rep)
             reporters[i] = reps
-            speakers[i] = resolver.resolve(a.speaker)
+            speakers[i] = resolver.resolve(a.speaker, a.speaker_ref)
         covered: list[tuple[int, int]] = []
         for i, a in enumerate(atts):
             spans = a.content

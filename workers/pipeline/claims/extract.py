@@ -29,6 +29,8 @@ _WORD = re.compile(r"\w")
 _SPEAKER_DROP = {"relcl", "acl", "appos", "punct", "advcl", "parataxis"}
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 _MIN_QUOTE_WORDS = 4
+# first/second person speakers are dialogue inside quotes, rarely a reported attribution
+_NON_SPEAKERS = {"i", "me", "you", "we", "us", "it", "there", "this", "that", "which", "what", "something", "anything"}
 
 
 @dataclass
@@ -47,6 +49,7 @@ class Attribution:
     content: list[tuple[int, int]]           # content spans, document order
     direct: bool = False                     # content is quoted speech
     reported_by: list[tuple[tuple[int, int], Cue]] = field(default_factory=list)
+    speaker_ref: tuple[int, int] | None = None   # antecedent of a relative-pronoun speaker
     sent_start: int = 0                      # sentence of the cue (for resolution context)
     anchor: int = 0                          # token index of the cue head, for ordering/dedupe
     chunk: int = 0
@@ -114,8 +117,6 @@ def _subject(v: Any) -> Any | None:
         seen += 1
         for c in sorted(v.children, key=lambda c: abs(c.i - v.i)):
             if c.dep_ in ("nsubj", "csubj"):
-                if c.lower_ in ("who", "that", "which") and v.dep_ == "relcl":
-                    return v.head
                 return _same_paragraph(c, v)
             if c.dep_ == "agent":
                 for p in c.children:
@@ -142,6 +143,14 @@ def _same_paragraph(c: Any, v: Any) -> Any:
         if t.idx > nl and t.dep_ in ("appos", "nsubj", "conj") and t.head.idx < nl:
             return t
     return c
+
+
+def _is_relpron(t: Any) -> bool:
+    return t.lower_ in ("who", "that", "which", "whom") and t.head.dep_ == "relcl" and t.head.head is not t.head
+
+
+def _bad_speaker(t: Any | None) -> bool:
+    return t is None or (t.lower_ in _NON_SPEAKERS and not _is_relpron(t))
 
 
 def _speaker_tokens(s: Any) -> list[Any]:
@@ -227,8 +236,20 @@ class _Builder:
         self.chunks = chunks
         self.quotes = [q for q in find_quotes(text)]
         self.out: list[Attribution] = []
+        self.refs: dict[tuple[int, int], tuple[int, int]] = {}
+        self.that_quotes: set[int] = set()   # quotes introduced by "said that “…”": mixed speech
 
     # quote helpers ------------------------------------------------------
+    def _spk(self, tok: Any, off: int) -> tuple[int, int] | None:
+        """Surface span of a speaker token; a relative pronoun ("who said") is the surface and
+        its antecedent noun phrase is remembered for resolution."""
+        sp = _span_of(_speaker_tokens(tok), off)
+        if sp is not None and _is_relpron(tok):
+            ref = _span_of(_speaker_tokens(tok.head.head), off)
+            if ref is not None:
+                self.refs[sp] = ref
+        return sp
+
     def _quote_at(self, pos: int) -> int | None:
         for n, q in enumerate(self.quotes):
             if q.start <= pos < q.end:
@@ -254,6 +275,7 @@ class _Builder:
             hi = self.text.find("\n", a.cue.end)
             hi = len(self.text) if hi == -1 else hi
             if a.speaker is not None:
+                a.speaker_ref = self.refs.get(a.speaker)
                 a.speaker = _clip(self.text, a.speaker, lo, hi)
             if not a.direct:
                 a.content = [c for c in (_clip(self.text, sp, lo, hi) for sp in a.content) if c]
@@ -280,7 +302,7 @@ class _Builder:
                 pobj = [c for c in to.children if c.dep_ == "pobj"] or [c for c in t.children if c.dep_ == "pobj"]
                 if not pobj:
                     continue
-                sp = _span_of(_speaker_tokens(pobj[0]), off)
+                sp = self._spk(pobj[0], off)
                 cue = Cue(off + t.idx, off + to.idx + len(to), text[off + t.idx: off + to.idx + len(to)], "according to", "report")
                 according[t.head.i] = (sp, cue, t)
         # 1. direct quotes attached to adjacent cues
@@ -315,8 +337,11 @@ class _Builder:
                     last_end = spans[-1][1]
                     k = k2 + 1
                 spk = _subject(t)
-                spk_span = _span_of(_speaker_tokens(spk), off) if spk is not None else None
-                att = Attribution(self._cue(t, off, stance), spk_span, sorted(set(spans)), True,
+                if spk is not None and _bad_speaker(spk):
+                    continue
+                spk_span = self._spk(spk, off) if spk is not None else None
+                direct = not any(n in self.that_quotes for n in qs)
+                att = Attribution(self._cue(t, off, stance), spk_span, sorted(set(spans)), direct,
                                   sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci)
                 if t.head.i in according and t.dep_ == "ROOT":
                     pass
@@ -342,7 +367,7 @@ class _Builder:
                 continue
             head = t.head if t.dep_ == "acomp" else t
             spk = next((c for c in head.children if c.dep_ == "nsubj"), None)
-            if spk is None or spk.lower_ in ("it", "this", "that", "there"):
+            if _bad_speaker(spk):
                 continue
             toks = None
             for c in list(t.children) + list(head.children):
@@ -359,7 +384,7 @@ class _Builder:
             cue_text_end = off + t.idx + len(t)
             cue = Cue(off + head.idx if head.i < t.i else off + t.idx, cue_text_end,
                       text[off + (head.idx if head.i < t.i else t.idx):cue_text_end], t.lemma_.lower(), st)
-            self.out.append(Attribution(cue, _span_of(_speaker_tokens(spk), off), spans,
+            self.out.append(Attribution(cue, self._spk(spk, off), spans,
                                         sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci))
         # 4. "according to X" not attached to a cue verb; "from his experience, …"
         for hi, (sp, cue, prep) in according.items():
@@ -455,17 +480,24 @@ class _Builder:
                 spk = _subject(t)
                 if spk is not None and spk.i > t.i:
                     # "said Mr X: “…”" — drop the inverted speaker from the gap
-                    sp = _span_of(_speaker_tokens(spk), off)
+                    sp = self._spk(spk, off)
                     if sp and sp[0] >= ts:
                         g = text[sp[1]:q.start].strip()
+                if g.endswith("that") and spk is not None:
+                    self.that_quotes.add(n)
                 if (g == "" or g in (":", ",", "that", ", that") or (g.endswith(":") and not re.search(r"\b(is|are|was|were)\b", g))) and spk is not None:
                     best = t
         return best
 
     def _all_quoted(self, spans: list[tuple[int, int]]) -> bool:
+        """Content found by dependency rules is direct only when every span is a whole quote of
+        at least four words (a nested attribution inside a quote, or a quoted fragment after
+        "called X", is not direct speech)."""
         for a, b in spans:
             n = self._quote_at(a)
-            if n is None or self.quotes[n].end < b:
+            if n is None or self.quotes[n].start != a or self.quotes[n].end < b - 1:
+                return False
+            if self.quotes[n].words(self.text) < _MIN_QUOTE_WORDS:
                 return False
         return True
 
@@ -487,7 +519,7 @@ class _Builder:
         toks, how = res
         if spk is None:
             return None
-        if spk.lower_ in ("it", "there") or (spk.pos_ == "PRON" and spk.lower_ in ("this", "that", "which")):
+        if _bad_speaker(spk):
             return None
         if how in ("ccomp", "inverted"):
             # chain: content headed by a cue with its own (non-pronoun) subject
@@ -501,9 +533,9 @@ class _Builder:
                     inner_cue = r
                     spans = _runs(inner[0], off, text)
                     if spans:
-                        outer_sp = _span_of(_speaker_tokens(spk), off)
+                        outer_sp = self._spk(spk, off)
                         att = Attribution(self._cue(r, off, verb_stance(r.lemma_) or "other"),
-                                          _span_of(_speaker_tokens(inner_spk), off), spans,
+                                          self._spk(inner_spk, off), spans,
                                           self._all_quoted(spans), sent_start=off + r.sent.start_char,
                                           anchor=r.i, chunk=ci)
                         if outer_sp:
@@ -518,7 +550,7 @@ class _Builder:
         words = sum(len(re.findall(r"\w+", text[a:b])) for a, b in spans)
         if words < 2:
             return None
-        sp = _span_of(_speaker_tokens(spk), off)
+        sp = self._spk(spk, off)
         return Attribution(self._cue(t, off, stance), sp, spans, self._all_quoted(spans),
                            sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci), inner_cue
 

@@ -38,6 +38,10 @@ _add("other", """ask urge demand call appeal request plead order instruct encour
     announce plan intend seek refuse decline offer agree promise pledge discuss debate
     acknowledge recognize recognise question wonder speculate insist""")
 
+# Measured on PolNeAR train: these fire far more often than annotators mark them (precision < 0.3).
+for _w in "want know understand offer prefer view intend back congratulate mention think oppose wish".split():
+    _STANCE_VERBS.pop(_w, None)
+
 # The first assignment above wins where a word is listed twice, except these explicit fixes.
 _STANCE_VERBS.update({
     "say": "assert", "tell": "assert", "add": "assert", "claim": "assert", "find": "report",

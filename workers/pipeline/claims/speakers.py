@@ -113,12 +113,17 @@ class Resolver:
         return ctx
 
     # -- resolution
-    def resolve(self, span: tuple[int, int] | None) -> dict[str, Any] | None:
+    def resolve(self, span: tuple[int, int] | None, ref: tuple[int, int] | None = None) -> dict[str, Any] | None:
+        """Resolve a speaker span; ``ref`` is the antecedent span of a relative pronoun ("who")."""
         if span is None:
             return None
         s, e = span
         surface = self.text[s:e]
-        res = self._resolve(s, e, surface)
+        if ref is not None:
+            res = self._resolve(ref[0], ref[1], self.text[ref[0]:ref[1]])
+            res.update({"text": surface, "start": s, "end": e})
+        else:
+            res = self._resolve(s, e, surface)
         kind = "person" if res.pop("_person", False) else "group"
         self.history.append((s, res, kind))
         return res

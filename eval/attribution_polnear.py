@@ -1,0 +1,271 @@
+"""Attribution evaluation on PolNeAR (brat standoff), run THROUGH the pipeline.
+
+    .venv/bin/python eval/attribution_polnear.py ../shared/data/attribution/polnear/dev [--limit N]
+
+Every article text goes through ``build_pipeline().run_many`` (the same object the worker and
+``newsflow analyze`` use); the attributed claims (kind != unattributed) are compared with the gold
+attributions.
+
+Scoring (documented choices):
+- Gold: one annotation file per article (the alphabetically first annotator when several annotated
+  the same article); an attribution is an ``E`` line with a Content span (Source may be absent).
+- Words: ``\\w+`` tokens that are not stop words, identified by their *position* in the text, so
+  "shares words" means the two contents share actual word occurrences, not just a common word.
+- *Found*: a predicted claim and a gold attribution whose contents share ≥ 1 word. Matching is
+  one-to-one: pairs are taken greedily by the number of shared words (ties: higher Jaccard), each
+  claim and each gold attribution used at most once. P = matched claims / claims, R = matched
+  gold / gold, F1 their harmonic mean.
+- *Speaker match* (over matched pairs whose gold has a Source): the claim's speaker span — or, for
+  a chain ("A believes X, according to B"), one of its ``reported_by`` spans — overlaps the gold
+  Source span (PolNeAR annotates the outer or the inner attribution of a chain, the claim holds both).
+- *Direct/indirect* (over matched pairs): gold is direct when its content, stripped of trailing
+  punctuation, starts and ends with a quote mark; the claim is direct when ``kind == "direct"``
+  (mixed and indirect both count as not direct).
+- Recall by cue type groups the gold attributions by their cue: say/tell family, "according to",
+  punctuation/none (":" or no cue), other verbs/phrases; and by gold direct vs indirect.
+If the pipeline's normalised text differs from the raw file, offsets are mapped back through a
+character alignment (difflib), so the scores do not depend on the normaliser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from workers.pipeline import build_pipeline  # noqa: E402
+
+STOP = set("""a an the and or but of to in on at for with by from as is are was were be been being it its this that
+these those he she they we i you his her their our my your him them us me not no so if then than there here
+has have had do does did will would can could should may might must said says say also just about into over
+after before up out""".split())
+_WORD = re.compile(r"\w+")
+_QUOTES = "“”\"‘’'"
+SAY_FAMILY = {"say", "says", "said", "saying", "tell", "tells", "told", "telling"}
+
+
+def load_gold(ann: Path) -> list[dict[str, Any]]:
+    spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    events = []
+    for line in ann.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            kind, _, rng = parts[1].partition(" ")
+            sp = [(int(a), int(b)) for a, b in (x.split() for x in rng.split(";"))]
+            spans[parts[0]] = (kind, sp)
+        elif line.startswith("E") and len(parts) >= 2:
+            events.append(dict(x.split(":", 1) for x in parts[1].split()))
+    gold = []
+    for ev in events:
+        c = ev.get("Content")
+        if not c or c not in spans:
+            continue
+        gold.append({
+            "content": spans[c][1],
+            "source": spans[ev["Source"]][1] if ev.get("Source") in spans else [],
+            "cue": spans[ev["Cue"]][1] if ev.get("Cue") in spans else [],
+        })
+    return gold
+
+
+def words(text: str, spans: list[tuple[int, int]]) -> set[int]:
+    out = set()
+    for a, b in spans:
+        for m in _WORD.finditer(text, a, b):
+            if m.group().lower() not in STOP:
+                out.add(m.start())
+    return out
+
+
+def is_direct(text: str, spans: list[tuple[int, int]]) -> bool:
+    s = " ".join(text[a:b] for a, b in spans).strip().rstrip(".,;:!? ")
+    return len(s) > 1 and s[0] in _QUOTES and s[-1] in _QUOTES
+
+
+def cue_type(text: str, cue: list[tuple[int, int]]) -> str:
+    c = " ".join(text[a:b] for a, b in cue).strip().lower()
+    if not c or not _WORD.search(c):
+        return "punct/none"
+    if "according" in c:
+        return "according to"
+    toks = _WORD.findall(c)
+    if any(t in SAY_FAMILY for t in toks):
+        return "say/tell"
+    return "other cue"
+
+
+class Aligner:
+    """Map offsets of the pipeline text back to the raw text."""
+
+    def __init__(self, raw: str, norm: str):
+        self.same = raw == norm
+        if self.same:
+            return
+        self.map = [-1] * (len(norm) + 1)
+        sm = difflib.SequenceMatcher(None, norm, raw, autojunk=False)
+        for a, b, n in sm.get_matching_blocks():
+            for k in range(n):
+                self.map[a + k] = b + k
+        last = 0
+        for i in range(len(self.map)):
+            if self.map[i] == -1:
+                self.map[i] = last
+            else:
+                last = self.map[i]
+        self.map[len(norm)] = len(raw)
+
+    def __call__(self, a: int, b: int) -> tuple[int, int]:
+        if self.same:
+            return a, b
+        return self.map[a], self.map[max(a, b - 1)] + 1
+
+
+def match(pred_words: list[set[int]], gold_words: list[set[int]]) -> list[tuple[int, int]]:
+    pairs = []
+    for i, pw in enumerate(pred_words):
+        for j, gw in enumerate(gold_words):
+            n = len(pw & gw)
+            if n:
+                pairs.append((n, n / len(pw | gw), i, j))
+    pairs.sort(reverse=True)
+    used_p, used_g, out = set(), set(), []
+    for _, _, i, j in pairs:
+        if i in used_p or j in used_g:
+            continue
+        used_p.add(i)
+        used_g.add(j)
+        out.append((i, j))
+    return out
+
+
+def overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(min(a[1], e) > max(a[0], s) for s, e in spans)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("data", help="PolNeAR split folder with text/ and attributions/")
+    ap.add_argument("--limit", type=int, default=0, help="first N articles only")
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--errors", type=int, default=0, help="print N missed and N spurious examples")
+    ap.add_argument("--offset", type=int, default=0, help="skip the first N articles")
+    ap.add_argument("--only", default="", help="with --errors: spurious examples of this cue lemma only")
+    ap.add_argument("--lemmas", action="store_true", help="print precision by cue lemma")
+    args = ap.parse_args()
+    root = Path(args.data)
+    anns: dict[str, Path] = {}
+    for ann in sorted((root / "attributions").glob("*.ann")):
+        stem = re.sub(r"_[0-9a-f]{4}$", "", ann.stem)
+        anns.setdefault(stem, ann)
+    stems = [s for s in sorted(anns) if (root / "text" / f"{s}.txt").exists()]
+    stems = stems[args.offset:]
+    if args.limit:
+        stems = stems[: args.limit]
+    pipe = build_pipeline()
+    tp = n_pred = n_gold = 0
+    spk_ok = spk_n = dir_ok = dir_n = 0
+    by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_quote: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    kinds = Counter()
+    timings: dict[str, float] = defaultdict(float)
+    missed, spurious = [], []
+    lemma_stats: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    t0 = time.perf_counter()
+    for k in range(0, len(stems), args.batch):
+        batch = stems[k:k + args.batch]
+        raws = [(root / "text" / f"{s}.txt").read_text(encoding="utf-8") for s in batch]
+        docs = pipe.run_many([{"url": f"polnear://{s}", "text": r} for s, r in zip(batch, raws)])
+        for stem, raw, doc in zip(batch, raws, docs):
+            for name, ms in doc["timings_ms"].items():
+                timings[name] += ms
+            gold = load_gold(anns[stem])
+            al = Aligner(raw, doc["text"])
+            preds = []
+            for c in doc["claims"]:
+                if c["kind"] == "unattributed":
+                    continue
+                kinds[c["kind"]] += 1
+                spans = [al(s["start"], s["end"]) for s in c["spans"]]
+                sp = c.get("speaker")
+                sources = [al(x["start"], x["end"]) for x in [sp] + c.get("reported_by", []) if x and "start" in x]
+                preds.append({"spans": spans, "sources": sources,
+                              "direct": c["kind"] == "direct", "claim": c})
+            pw = [words(raw, p["spans"]) for p in preds]
+            gw = [words(raw, g["content"]) for g in gold]
+            pairs = match(pw, gw)
+            n_pred += len(preds)
+            n_gold += len(gold)
+            tp += len(pairs)
+            matched_g = {j for _, j in pairs}
+            matched_p = {i for i, _ in pairs}
+            for j, g in enumerate(gold):
+                t = cue_type(raw, g["cue"])
+                by_type[t][1] += 1
+                q = "direct" if is_direct(raw, g["content"]) else "indirect"
+                by_quote[q][1] += 1
+                if j in matched_g:
+                    by_type[t][0] += 1
+                    by_quote[q][0] += 1
+                elif len(missed) < args.errors * 20:
+                    missed.append((stem, " ".join(raw[a:b] for a, b in g["cue"]), " ".join(raw[a:b] for a, b in g["content"])[:160]))
+            for i, p in enumerate(preds):
+                c = p["claim"]
+                if args.only and (c["cue"] or {}).get("lemma") != args.only:
+                    continue
+                if i not in matched_p and len(spurious) < args.errors * 20:
+                    spurious.append((stem, (c["speaker"] or {}).get("text"), (c["cue"] or {}).get("text"), c["text"][:160]))
+            for i, p in enumerate(preds):
+                c = p["claim"]
+                key = ((c["cue"] or {}).get("lemma") or "-") + (" [I/you/we]" if (c["speaker"] or {}).get("text", "").lower() in ("i", "you", "we") else "")
+                lemma_stats[key][1] += 1
+                lemma_stats[key][0] += i in matched_p
+            for i, j in pairs:
+                g, p = gold[j], preds[i]
+                dir_n += 1
+                dir_ok += p["direct"] == is_direct(raw, g["content"])
+                if g["source"]:
+                    spk_n += 1
+                    spk_ok += any(overlaps(sp, g["source"]) for sp in p["sources"])
+        print(f"  … {min(k + args.batch, len(stems))}/{len(stems)} articles", file=sys.stderr)
+    elapsed = time.perf_counter() - t0
+    P = tp / n_pred if n_pred else 0.0
+    R = tp / n_gold if n_gold else 0.0
+    F = 2 * P * R / (P + R) if P + R else 0.0
+    print(f"\nPolNeAR attribution — {root} — {len(stems)} articles, {n_gold} gold attributions, {n_pred} claims")
+    print("| metric | value |\n|---|---|")
+    print(f"| found precision | {P:.3f} |\n| found recall | {R:.3f} |\n| found F1 | {F:.3f} |")
+    print(f"| speaker match ({spk_n} matched with a gold source) | {spk_ok / spk_n if spk_n else 0:.3f} |")
+    print(f"| direct/indirect accuracy ({dir_n} matched) | {dir_ok / dir_n if dir_n else 0:.3f} |")
+    print("\n| gold cue type | gold | recall |\n|---|---|---|")
+    for t, (ok, n) in sorted(by_type.items(), key=lambda x: -x[1][1]):
+        print(f"| {t} | {n} | {ok / n:.3f} |")
+    for t, (ok, n) in sorted(by_quote.items()):
+        print(f"| gold {t} | {n} | {ok / n:.3f} |")
+    print("\nclaim kinds:", dict(kinds))
+    n = len(stems) or 1
+    print("mean ms per article by stage:", {k: round(v / n, 1) for k, v in timings.items()},
+          f"(wall {elapsed:.1f}s)")
+    if args.lemmas:
+        print("\n| cue lemma | claims | precision |\n|---|---|---|")
+        for lem, (ok, n) in sorted(lemma_stats.items(), key=lambda x: -x[1][1]):
+            print(f"| {lem} | {n} | {ok / n:.2f} |")
+    if args.errors:
+        print("\nMISSED (stem, cue, content):")
+        for m in missed[: args.errors]:
+            print("  ", m)
+        print("\nSPURIOUS (stem, speaker, cue, content):")
+        for s in spurious[: args.errors]:
+            print("  ", s)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    main()
