@@ -175,8 +175,9 @@ class DocumentStore:
 
     # ------------------------------------------------------------------ intake
     def _submit_call(self, article: dict[str, Any], now: float) -> tuple[list[str], list[Any]]:
-        doc_id = article_id(article)
-        dkeys = [K.dedupe(kind, digest) for kind, digest in dedupe_keys(article).items()]
+        identities = dedupe_keys(article)  # computed once: the id is the strongest of them (= article_id)
+        doc_id = next((identities[k] for k in K.DEDUPE_KINDS if k in identities), None) or article_id(article)
+        dkeys = [K.dedupe(kind, digest) for kind, digest in identities.items()]
         received_at = datetime.fromtimestamp(now, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         queue_ms = int(now * 1000)
         fields: list[Any] = ["status", "queued", "attempts", "0", "received_at", received_at,
