@@ -7,7 +7,7 @@ Layout
                                processing_ms, error, last_error, retry_at
 ``nf:doc:<id>``                the analysed document (orjson), written by ``save_document``
 ``nf:dedupe:<kind>:<hash>``    → id, for kind in ext|url|content (``shared.ids.dedupe_keys``)
-``nf:docidx:<id>``             set of ``<zset key>\\t<member>`` pairs the document is indexed under
+``nf:docidx:<id>``             set of ``<member>\\t<zset key>`` pairs the document is indexed under
                                (lets a re-save remove exactly the old entries)
 ``nf:idx:time``                zset id → received time (µs), every article
 ``nf:idx:status:<status>``     zset id → received time, one per status

@@ -515,19 +515,20 @@ class DocumentStore:
         """Entities whose canonical name or a mention form starts with ``q`` (case-insensitive),
         with the number of documents mentioning them, most-mentioned first."""
         limit = self._limit(limit)
-        prefix = _fold(q)
-        lo = "[" + prefix if prefix else "-"
-        hi = "[" + prefix + "\xff" if prefix else "+"
+        prefix = _fold(q).encode()
+        # byte-wise lexicographic range: every member starting with the UTF-8 bytes of the prefix
+        lo = b"[" + prefix if prefix else b"-"
+        hi = b"[" + prefix + b"\xff" if prefix else b"+"
         found: dict[str, None] = {}
         offset, batch = 0, 500
         # scan matching names until enough distinct live entities are found (bounded)
         while len(found) < limit * 5 and offset < 20_000:
-            rows = await self.redis.zrangebylex(K.ENTITY_NAMES, lo.encode(), hi.encode(), start=offset, num=batch)
+            rows = await self.redis.zrangebylex(K.ENTITY_NAMES, lo, hi, start=offset, num=batch)
             if not rows:
                 break
             offset += len(rows)
             for r in rows:
-                found.setdefault(_s(r).split("\x00", 1)[-1], None)
+                found.setdefault(_s(r).rsplit("\x00", 1)[-1], None)
             if len(rows) < batch:
                 break
         keys = list(found)

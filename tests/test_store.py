@@ -31,7 +31,7 @@ async def assert_indexes_consistent(redis) -> None:
     recorded: set[tuple[str, str]] = set()
     async for key in redis.scan_iter(match="nf:docidx:*"):
         for entry in await redis.smembers(key):
-            zkey, member = entry.decode().split("\t", 1)
+            member, zkey = entry.decode().split("\t", 1)
             recorded.add((zkey, member))
             assert await redis.zscore(zkey, member) is not None, (zkey, member)
     actual: set[tuple[str, str]] = set()
@@ -373,3 +373,20 @@ async def test_acknowledged_articles_survive_redis_restart(store, redis, redis_s
         await assert_indexes_consistent(client)
     finally:
         await client.aclose()
+
+
+async def test_entity_search_non_latin_prefixes_and_odd_keys(store, redis):
+    text = "北韓武器正在殺害烏克蘭人。Владимир Путин and Ünal Öztürk met in Zürich."
+    a = {"text": text, "external_id": "cjk"}
+    ents = [entity(text, "GPE:北韓", "北韓", "GPE"), entity(text, "PERSON:путин", "Владимир Путин", "PERSON"),
+            entity(text, "PERSON:ünal\töztürk", "Ünal Öztürk", "PERSON"), entity(text, "GPE:zürich", "Zürich", "GPE")]
+    await store.save_document(document(a, ents, [], lang="zh"), 1.0)
+    assert [e["id"] for e in await store.search_entities("北")] == ["GPE:北韓"]
+    assert [e["id"] for e in await store.search_entities("влад")] == ["PERSON:путин"]
+    assert [e["id"] for e in await store.search_entities("ÜNAL")] == ["PERSON:ünal\töztürk"]
+    assert [e["id"] for e in await store.search_entities("zü")] == ["GPE:zürich"]
+    assert await store.search_entities("zz") == []
+    # re-saving without one of them removes exactly that index entry, odd characters included
+    await store.save_document(document(a, ents[:2], [], lang="zh"), 1.0)
+    assert await store.search_entities("ünal") == []
+    await assert_indexes_consistent(redis)

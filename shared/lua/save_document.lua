@@ -20,8 +20,9 @@ local plan = cjson.decode(ARGV[6])
 -- drop the previous save's index entries
 local old = redis.call('SMEMBERS', KEYS[3])
 for _, entry in ipairs(old) do
+  -- entries are '<member>\t<zset key>': members (ids) never hold a tab, keys might
   local tab = string.find(entry, '\t', 1, true)
-  if tab then redis.call('ZREM', string.sub(entry, 1, tab - 1), string.sub(entry, tab + 1)) end
+  if tab then redis.call('ZREM', string.sub(entry, tab + 1), string.sub(entry, 1, tab - 1)) end
 end
 redis.call('DEL', KEYS[3], KEYS[4])
 
@@ -34,7 +35,7 @@ redis.call('ZREM', KEYS[5], id)
 
 for _, z in ipairs(plan.z) do
   redis.call('ZADD', z[1], score, z[2])
-  redis.call('SADD', KEYS[3], z[1] .. '\t' .. z[2])
+  redis.call('SADD', KEYS[3], z[2] .. '\t' .. z[1])
 end
 for _, e in ipairs(plan.entities) do
   redis.call('HSET', ARGV[7] .. e[1], 'name', e[2], 'label', e[3])
