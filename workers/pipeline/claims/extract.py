@@ -458,7 +458,7 @@ class _Builder:
             ts = off + t.idx
             if ts >= q_end:
                 # after the quote: only punctuation and the speaker's own words in between
-                if ts - q_end > 200:
+                if ts - q_end > 200 or "\n" in text[q_end:ts]:
                     continue
                 spk = _subject(t)
                 allowed = set()
