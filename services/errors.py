@@ -14,8 +14,10 @@ from typing import Any, Awaitable, Callable
 
 import orjson
 from aiohttp import web
+from redis.exceptions import BusyLoadingError, ConnectionError as RedisConnectionError, ResponseError
+from redis.exceptions import OutOfMemoryError, ReadOnlyError, TimeoutError as RedisTimeoutError
+
 from .state import HTTP_METRICS
-from redis.exceptions import BusyLoadingError, ConnectionError as RedisConnectionError, TimeoutError as RedisTimeoutError
 
 log = logging.getLogger("newsflow.api")
 
@@ -38,6 +40,11 @@ _STATUS_CODES = {
     500: "internal_error",
     503: "unavailable",
 }
+
+
+# Redis error replies that mean "not now" rather than "bug" (redis-py strips the leading "-")
+_UNAVAILABLE_REPLIES = ("OOM", "READONLY", "MISCONF", "LOADING", "MASTERDOWN", "NOREPLICAS", "BUSY", "TRYAGAIN",
+                        "CLUSTERDOWN")
 
 
 class ApiError(Exception):
@@ -86,6 +93,14 @@ async def error_middleware(request: web.Request, handler: Callable[[web.Request]
         log.warning("redis unavailable: %s", exc)
         response = error_response(503, "unavailable", "storage is unavailable, try again later",
                                   None, {"Retry-After": "5"})
+    except ResponseError as exc:
+        if not isinstance(exc, (OutOfMemoryError, ReadOnlyError)) and not str(exc).startswith(_UNAVAILABLE_REPLIES):
+            log.exception("redis error on %s %s", request.method, request.path)
+            response = error_response(500, "internal_error", "internal error")
+        else:  # out of memory (noeviction), read-only replica, persistence failing: retry later
+            log.warning("redis refused a write: %s", exc)
+            response = error_response(503, "unavailable", "storage cannot accept writes now, try again later",
+                                      {"reason": type(exc).__name__}, {"Retry-After": "30"})
     except Exception:  # noqa: BLE001 - never a traceback to the client
         log.exception("unhandled error on %s %s", request.method, request.path)
         response = error_response(500, "internal_error", "internal error")

@@ -149,3 +149,16 @@ async def test_503_while_redis_is_down_then_recovers(client, redis_server, redis
     resp = await client.get(f"/v1/articles/{doc_id}/status")
     assert resp.status == 200 and (await resp.json())["status"] == "queued"
     assert (await client.post("/v1/articles", json={"text": "after outage"})).status == 202
+
+
+async def test_503_when_redis_is_out_of_memory(client, redis):
+    await redis.config_set("maxmemory", 1)  # noeviction: every write is refused
+    try:
+        for path, payload in (("/v1/articles", {"text": "no room"}), ("/v1/articles/batch", [{"text": "no room"}])):
+            resp = await client.post(path, json=payload)
+            assert resp.status == 503 and resp.headers["Retry-After"]
+            assert (await resp.json())["error"]["code"] == "unavailable"
+        assert (await client.get("/v1/articles")).status == 200  # reads still work
+    finally:
+        await redis.config_set("maxmemory", 0)
+    assert await redis.dbsize() == 0  # nothing half-written
