@@ -122,6 +122,8 @@ def _subject(v: Any) -> Any | None:
                 for p in c.children:
                     if p.dep_ == "pobj":
                         return p
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children):
+            return None  # passive without an agent: "X has been accused of …" names no speaker
         if v.dep_ in ("acl",) and v.head.pos_ in ("PROPN", "NOUN", "PRON"):
             return v.head
         if v.dep_ in ("conj", "advcl", "xcomp", "dep") and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
@@ -150,7 +152,10 @@ def _is_relpron(t: Any) -> bool:
 
 
 def _bad_speaker(t: Any | None) -> bool:
-    return t is None or (t.lower_ in _NON_SPEAKERS and not _is_relpron(t))
+    if t is None:
+        return True
+    pronoun_like = t.pos_ in ("PRON", "DET") or t.text == "I" or not t.text[:1].isupper() or t.i == t.sent.start
+    return t.lower_ in _NON_SPEAKERS and pronoun_like and not _is_relpron(t)
 
 
 def _speaker_tokens(s: Any) -> list[Any]:
@@ -411,7 +416,13 @@ class _Builder:
                 head = prep.head
                 if head.pos_ not in ("VERB", "AUX"):
                     continue
-                spans = _runs(_subtree_minus(head, [prep]), off, text)
+                sent = t.sent
+                if prep.i == sent.start:   # sentence-initial: the whole rest of the sentence
+                    excl = set(prep.subtree)
+                    toks = [x for x in sent if x not in excl]
+                else:
+                    toks = _subtree_minus(head, [prep])
+                spans = _runs(toks, off, text)
                 if not spans:
                     continue
                 cue = Cue(off + prep.idx, off + t.idx + len(t), text[off + prep.idx: off + t.idx + len(t)],
