@@ -116,6 +116,7 @@ def main() -> None:
     ap.add_argument("path", help="CoNLL-2003 file (e.g. ../shared/data/ner/conll2003_eng_dev.txt)")
     ap.add_argument("--limit", type=int, default=0, help="first N documents only (quick iterations)")
     ap.add_argument("--errors", type=int, default=0, help="print N false positives/negatives")
+    ap.add_argument("--dump", help="write every error (kind, label, other label, span, context) to this TSV")
     args = ap.parse_args()
     docs = read_conll(args.path)
     if args.limit:
@@ -145,6 +146,15 @@ def main() -> None:
                 shown += 1
             if shown >= args.errors:
                 break
+    if args.dump:
+        with open(args.dump, "w", encoding="utf-8") as f:
+            for (text, gold), (_, pred) in zip(docs, pairs):
+                for s in sorted(pred - gold) + sorted(gold - pred):
+                    kind = "FP" if s in pred else "FN"
+                    line_start = text.rfind("\n", 0, s[0]) + 1
+                    other = [g[2] for g in (gold if kind == "FP" else pred) if g[:2] == s[:2]]
+                    f.write(f"{kind}\t{s[2]}\t{other[0] if other else '-'}\t{text[s[0]:s[1]]}\t"
+                            f"{text[line_start:s[0]][-40:]}[[{text[s[0]:s[1]]}]]\n")
 
 
 if __name__ == "__main__":

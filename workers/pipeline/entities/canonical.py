@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # label → id prefix
 PREFIX = {
@@ -30,6 +31,7 @@ def _alias(name: str, label: str, *forms: str) -> None:
         _ALIASES[slug(form)] = (name, label)
 
 
+@lru_cache(maxsize=65536)
 def slug(name: str) -> str:
     """Case/accent/punctuation-folded key of a name: "Thae Yong-ho" → "thae-yong-ho", "U.N." → "un"."""
     s = unicodedata.normalize("NFKD", name)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 from typing import Any
 
 from .canonical import acronym, entity_id, is_acronym, lookup_alias, slug
@@ -24,8 +25,9 @@ from .spans import Mention
 _WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
 
 
-def _words(s: str) -> list[str]:
-    return [slug(w) for w in _WORD.findall(s) if slug(w)]
+@lru_cache(maxsize=65536)
+def _words(s: str) -> tuple[str, ...]:
+    return tuple(w for w in map(slug, _WORD.findall(s)) if w)
 
 
 class _Group:
@@ -88,7 +90,7 @@ def merge(text: str, mentions: list[Mention]) -> list[dict[str, Any]]:
     full = [g for g in groups.values() if is_person(g) and len(_words(_surface(text, g.mentions[0]))) >= 2]
     by_word: dict[str, list[_Group]] = defaultdict(list)
     for g in full:
-        for w in set(_words(" ".join(_surface(text, m) for m in g.mentions))):
+        for w in {w for form in {_surface(text, m) for m in g.mentions} for w in _words(form)}:
             if len(w) > 1:
                 by_word[w].append(g)
     for key, g in list(groups.items()):

@@ -15,6 +15,8 @@ HONORIFICS = frozenset(
     """mr mrs ms miss mx dr prof sir dame lord lady madam mme mlle m herr frau
     rev fr sen rep gov gen col lt capt sgt maj adm cmdr supt insp det cllr""".split()
 )
+# Labels whose names legitimately end in numbers ("World War 2", "Windows 95", "Route 66").
+NUMBERED_LABELS = frozenset({"EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "FAC"})
 # Honorifics that make the following capitalised word(s) a PERSON on their own.
 PERSON_HONORIFICS = frozenset("mr mrs ms miss mx dr prof sir dame mme mlle herr frau".split())
 
@@ -23,6 +25,8 @@ _HONORIFIC = re.compile(r"([A-Za-z]{1,5})\.?\s+(?=\S)")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _DASH_JUNK = re.compile(r"\s+[-–—]+\s+.*$|\s*[-–—]{2,}.*$")
 _EDGE = "\"'“”‘’«»()[]{}<>*,;:!?|/\\ \t\n.-–—_#@"
+_TRAILING_NUMBER = re.compile(r"(?:\s+[\d][\d.,:/\-–]*)+$")
+_TRAILING_LOWER = re.compile(r"(?:\s+[a-z][a-z\-]*)+$")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -45,8 +49,11 @@ def strip_honorific(text: str, start: int, end: int) -> tuple[int, int, bool]:
     return start, end, False
 
 
-def clean_span(text: str, start: int, end: int) -> tuple[int, int, bool] | None:
-    """Trimmed ``(start, end, had_honorific)`` of a raw span, or ``None`` if nothing name-like is left."""
+def clean_span(text: str, start: int, end: int, numbers_are_junk: bool = True) -> tuple[int, int, bool] | None:
+    """Trimmed ``(start, end, had_honorific)`` of a raw span, or ``None`` if nothing name-like is left.
+
+    With ``numbers_are_junk`` (names of people, places, organisations) trailing numbers and scores
+    are cut too ("Durham 114", "D. Blenkiron 4-43")."""
     had_honorific = False
     for _ in range(4):  # a few passes: '"the Mr. X's"' needs several
         before = (start, end)
@@ -64,6 +71,16 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int, bool] | None:
         had_honorific = had_honorific or h
         m = _POSSESSIVE.search(text, start, end)
         if m and m.start() > start:
+            end = m.start()
+        if numbers_are_junk:
+            m = _TRAILING_NUMBER.search(text, start, end)
+            if m and m.start() > start:
+                end = m.start()
+        paren = text.find("(", start, end)
+        if paren > start and text.find(")", paren, end) < 0:   # "Headingley ( Leeds"
+            end = paren
+        m = _TRAILING_LOWER.search(text, start, end)
+        if m and m.start() > start:                               # "Interfax news agency"
             end = m.start()
         m = _DASH_JUNK.search(text, start, end)
         if m and m.start() > start:
