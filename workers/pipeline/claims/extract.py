@@ -500,6 +500,18 @@ class _Builder:
                     best = t
         return best
 
+    def _quote_covering(self, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+        """The quote that a dependency-found content mostly fills (the parse cut a quote short):
+        content inside one quote of ≥ 4 words, covering ≥ 60 % of its words."""
+        n = self._quote_at(spans[0][0])
+        if n is None:
+            return None
+        q = self.quotes[n]
+        if any(not (q.start <= a and b <= q.end) for a, b in spans) or q.words(self.text) < _MIN_QUOTE_WORDS:
+            return None
+        got = sum(len(re.findall(r"\w+", self.text[a:b])) for a, b in spans)
+        return (q.start, q.end) if got >= 0.6 * q.words(self.text) else None
+
     def _all_quoted(self, spans: list[tuple[int, int]]) -> bool:
         """Content found by dependency rules is direct only when every span is a whole quote of
         at least four words (a nested attribution inside a quote, or a quoted fragment after
@@ -562,6 +574,9 @@ class _Builder:
         if words < 2:
             return None
         sp = self._spk(spk, off)
+        whole = self._quote_covering(spans)
+        if whole is not None and not self._inside_quote(t, off):
+            spans = [whole]
         return Attribution(self._cue(t, off, stance), sp, spans, self._all_quoted(spans),
                            sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci), inner_cue
 
