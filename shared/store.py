@@ -23,6 +23,7 @@ from .config import Settings
 from .ids import article_id, dedupe_keys
 
 _LUA_DIR = Path(__file__).with_name("lua")
+_META_FIELDS = ("title", "url", "source", "external_id", "published_at")  # kept in the status hash for listings
 
 
 class Script:
@@ -182,10 +183,9 @@ class DocumentStore:
         queue_ms = int(now * 1000)
         fields: list[Any] = ["status", "queued", "attempts", "0", "received_at", received_at,
                              "score", str(int(now * 1e6))]
-        for name in ("title", "url", "source", "external_id", "published_at"):
-            value = article.get(name)
-            if value is not None and value != "":
-                fields += [name, value if isinstance(value, str) else str(value)]
+        meta = {name: article[name] for name in _META_FIELDS if article.get(name) not in (None, "")}
+        if meta:  # one argument instead of ten: fewer to encode on the hot path
+            fields += ["meta", orjson.dumps(meta, default=str)]
         keys = [K.article(doc_id), K.status(doc_id), K.arq_job(doc_id), K.ARQ_QUEUE, K.IDX_TIME,
                 K.idx_status("queued"), *dkeys]
         args = [doc_id, orjson.dumps(article, default=str), arq_job_payload(doc_id, queue_ms), queue_ms,
@@ -499,6 +499,8 @@ class DocumentStore:
             if not h:
                 continue
             h = {_s(k): _s(v) for k, v in h.items()}
+            if "meta" in h:
+                h = {**{k: str(v) for k, v in orjson.loads(h["meta"]).items()}, **h}
             item: dict[str, Any] = {"id": doc_id, "status": h.get("status"), "received_at": h.get("received_at"),
                                     "attempts": int(h.get("attempts") or 0)}
             for name in ("title", "url", "source", "external_id", "published_at", "language", "finished_at"):
