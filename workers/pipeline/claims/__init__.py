@@ -91,8 +91,8 @@ def _claim_id(doc_id: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _dedupe(atts: list[Attribution]) -> list[Attribution]:
-    """Drop an attribution whose content lies inside another one's with the same cue position,
-    and exact duplicates (same content spans)."""
+    """Drop exact duplicates (same content spans found by two rules); nested attributions
+    ("he said she believes X") are both kept, as annotators mark both."""
     out: list[Attribution] = []
     seen: set[tuple[tuple[int, int], ...]] = set()
     for a in atts:

@@ -348,8 +348,6 @@ class _Builder:
                 direct = not any(n in self.that_quotes for n in qs)
                 att = Attribution(self._cue(t, off, stance), spk_span, sorted(set(spans)), direct,
                                   sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci)
-                if t.head.i in according and t.dep_ == "ROOT":
-                    pass
                 self.out.append(att)
                 done_cues.add(t.i)
         # 2. reported speech
@@ -546,7 +544,6 @@ class _Builder:
             return None
         if how in ("ccomp", "inverted"):
             # chain: content headed by a cue with its own (non-pronoun) subject
-            head = min(toks, key=lambda x: x.depth if hasattr(x, "depth") else 0) if False else None
             roots = [x for x in toks if x.head not in toks or x.head is x]
             r = roots[0] if roots else None
             if r is not None and verb_stance(r.lemma_) and r.pos_ in ("VERB", "AUX"):
