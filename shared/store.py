@@ -211,26 +211,27 @@ class DocumentStore:
             return []
         now = time.time()
         calls = [self._submit_call(a, now + i * 1e-6) for i, a in enumerate(articles)]
-        for attempt in range(2):
-            pipe = self.redis.pipeline(transaction=False)
-            for keys, args in calls:
-                SUBMIT.queue(pipe, keys, args)
-            replies = await pipe.execute(raise_on_error=False)
-            if any(isinstance(r, NoScriptError) for r in replies) and attempt == 0:
-                await self.redis.script_load(SUBMIT.source)
-                # the ones that failed did nothing; re-running the ones that succeeded returns duplicate
-                # of themselves, so re-run only the failed ones
-                redo = [i for i, r in enumerate(replies) if isinstance(r, NoScriptError)]
-                pipe = self.redis.pipeline(transaction=False)
-                for i in redo:
-                    SUBMIT.queue(pipe, *calls[i])
-                for i, r in zip(redo, await pipe.execute()):
-                    replies[i] = r
-            for r in replies:
-                if isinstance(r, Exception):
-                    raise r
-            return [self._submit_result(r) for r in replies]
-        raise AssertionError("unreachable")
+        replies = await self._run_submits(calls, range(len(calls)), [None] * len(calls))
+        if any(isinstance(r, NoScriptError) for r in replies):
+            # Redis restarted or its script cache was flushed: a NOSCRIPT reply means that call did
+            # nothing, so load the script and run just those again (in input order).
+            await self.redis.script_load(SUBMIT.source)
+            replies = await self._run_submits(calls, [i for i, r in enumerate(replies) if isinstance(r, NoScriptError)],
+                                              replies)
+        for r in replies:
+            if isinstance(r, Exception):
+                raise r
+        return [self._submit_result(r) for r in replies]
+
+    async def _run_submits(self, calls: list[tuple[list[str], list[Any]]], which: Iterable[int],
+                           replies: list[Any]) -> list[Any]:
+        which = list(which)
+        pipe = self.redis.pipeline(transaction=False)
+        for i in which:
+            SUBMIT.queue(pipe, *calls[i])
+        for i, r in zip(which, await pipe.execute(raise_on_error=False)):
+            replies[i] = r
+        return replies
 
     # ------------------------------------------------------------------ reads
     async def get_article(self, doc_id: str) -> dict[str, Any] | None:
