@@ -162,3 +162,13 @@ async def test_503_when_redis_is_out_of_memory(client, redis):
     finally:
         await redis.config_set("maxmemory", 0)
     assert await redis.dbsize() == 0  # nothing half-written
+
+
+async def test_app_starts_and_answers_503_when_redis_is_not_there_yet(make_client):
+    from shared.redis_server import free_port
+
+    client = await make_client(redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    assert (await client.get("/healthz")).status == 200
+    resp = await client.post("/v1/articles", json={"text": "nowhere to go"})
+    assert resp.status == 503 and (await resp.json())["error"]["code"] == "unavailable"
+    assert (await client.get("/readyz")).status == 503
