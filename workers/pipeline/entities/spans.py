@@ -26,6 +26,7 @@ _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _DASH_JUNK = re.compile(r"\s+[-–—]+\s+.*$|\s*[-–—]{2,}.*$")
 _EDGE = "\"'“”‘’«»()[]{}<>*,;:!?|/\\ \t\n.-–—_#@"
 _TRAILING_NUMBER = re.compile(r"(?:\s+[\d][\d.,:/\-–]*)+$")
+_INNER_NUMBER = re.compile(r"\s+\d[\d.,:/\-–]*\s+\S.*$")
 _TRAILING_LOWER = re.compile(r"(?:\s+[a-z][a-z\-]*)+$")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -73,6 +74,9 @@ def clean_span(text: str, start: int, end: int, numbers_are_junk: bool = True) -
         if m and m.start() > start:
             end = m.start()
         if numbers_are_junk:
+            m = _INNER_NUMBER.search(text, start, end)      # "Norwich 1 Wolverhampton"
+            if m and m.start() > start:
+                end = m.start()
             m = _TRAILING_NUMBER.search(text, start, end)
             if m and m.start() > start:
                 end = m.start()
