@@ -48,8 +48,9 @@ class PermanentError(PipelineError):
     """This document cannot be processed; retrying would fail the same way."""
 
 
-class _SoftTimeout(Exception):
-    pass
+class _SoftTimeout(BaseException):
+    """Raised by SIGALRM inside a pool process. A BaseException (like KeyboardInterrupt), so a
+    stage's own ``except Exception`` fallback cannot swallow it and carry on past the deadline."""
 
 
 # ----------------------------------------------------------------------------- in the pool process

@@ -1,0 +1,79 @@
+"""Helpers for tests that run real ``newsflow worker`` subprocesses against the test Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cli import start_worker_process, stop_process
+from shared import keys as K
+
+
+class Workers:
+    """Starts ``newsflow worker`` processes; kills whatever is left at teardown."""
+
+    def __init__(self, redis_url: str, log_dir: Path) -> None:
+        self.redis_url = redis_url
+        self.log_dir = log_dir
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    async def start(self, redis: Any, **env: Any) -> subprocess.Popen[bytes]:
+        """Start a worker and wait until it is polling (its arq health-check key appears)."""
+        await redis.delete(K.ARQ_HEALTH_CHECK)
+        environment = {"NEWSFLOW_WORKER_CONCURRENCY": "1", "NEWSFLOW_HEALTH_CHECK_INTERVAL": "1"}
+        environment.update({k: str(v) for k, v in env.items()})
+        proc = start_worker_process(self.redis_url, self.log_dir / f"worker-{len(self.procs)}.log", environment)
+        self.procs.append(proc)
+        deadline = asyncio.get_running_loop().time() + 120
+        while not await redis.exists(K.ARQ_HEALTH_CHECK):
+            if proc.poll() is not None:
+                pytest.fail(f"worker exited with {proc.returncode}:\n{self.log(proc)}")
+            if asyncio.get_running_loop().time() > deadline:
+                pytest.fail(f"worker not ready:\n{self.log(proc)}")
+            await asyncio.sleep(0.05)
+        return proc
+
+    def log(self, proc: subprocess.Popen[bytes]) -> str:
+        i = self.procs.index(proc)
+        path = self.log_dir / f"worker-{i}.log"
+        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+
+    def close(self) -> None:
+        for proc in self.procs:
+            stop_process(proc, timeout=20)
+
+
+def children_of(pid: int) -> list[int]:
+    """Pids whose parent is ``pid`` (from /proc)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == pid:
+            out.append(int(entry))
+    return out
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def sigkill(proc: subprocess.Popen[bytes]) -> None:
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
