@@ -28,7 +28,8 @@ from typing import Any, Iterable
 from ..document import AnalysisDoc
 from .detect import Detector, Guess
 from .names import DEFAULT_LANGUAGES, NAMES
-from .segment import label_units
+from .fastpath import single_language
+from .segment import Unit, label_units
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,9 @@ class LanguageStage:
         doc.language = result
 
     def analyse(self, text: str) -> dict[str, Any]:
+        plain = single_language(text, self.languages, self.detector.detect)
+        if plain is not None:
+            return build_result(text, [Unit(0, len(text), plain)], [plain.code])
         units, labels = label_units(text, self.detector.detect, self.switch_cost)
         if not any(u.guess.letters for u in units):
             return undetermined(text)

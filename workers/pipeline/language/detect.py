@@ -22,6 +22,7 @@ from .scripts import SCRIPT_CANDIDATES, SCRIPT_LANGUAGE, han_variant, japanese_k
 CJK = ("Hani", "Kana", "Hang")
 LINGUA_WEIGHT = 2.0
 PROB_FLOOR = 1e-2
+MAX_PIECE = 20_000  # characters of one piece looked at: more says nothing new, and costs linearly
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Guess:
     probs: dict[str, float] = field(default_factory=dict)  # candidate code → probability (sums to ≤ 1)
     letters: int = 0
     script: str = "Zyyy"                                     # ISO 15924 of the dominant script
+    mixed_script: bool = False                               # a second script holds a real share
 
     @property
     def code(self) -> str:
@@ -48,13 +50,14 @@ class Detector:
         }
 
     def detect(self, piece: str, thorough: int | None = None) -> Guess:
-        text = clean(piece)
+        text = clean(piece[:MAX_PIECE])
         counts = script_counts(text)
         letters = sum(counts.values())
         if not letters:
             return Guess(letters=0)
         script = self._dominant(counts)
-        guess = Guess(letters=letters, script=script)
+        second = sorted(counts.values())[-2] if len(counts) > 1 else 0
+        guess = Guess(letters=letters, script=script, mixed_script=second >= 2 and second * 10 >= letters)
         if script in ("Hani", "Kana"):
             kana, han = counts.get("Kana", 0), counts.get("Hani", 0)
             japanese = script == "Kana" or kana * 10 >= han or japanese_kanji(text) * 2 >= max(1, _hans(text))

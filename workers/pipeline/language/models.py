@@ -19,7 +19,8 @@ _lock = threading.Lock()
 # Control characters (C0 except tab/newline, DEL, C1) and lone surrogates: pycld2/fastText/lingua
 # either choke on them or count them as evidence.
 _JUNK_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffd\u200b-\u200f\u2028-\u202e\ufeff]")
-_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|[@#]\w+", re.I)
+# bounded repetitions: no quadratic backtracking on a megabyte without spaces
+_URL_RE = re.compile(r"(?:https?://|www\.)\S{1,2000}|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}|[@#]\w{1,64}", re.I)
 _NOISE_RE = re.compile(r"[\d_]+")
 _SPACE_RE = re.compile(r"\s+")
 
@@ -32,9 +33,13 @@ def clean(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+_UPPER_RE = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ]")
+_LOWER_RE = re.compile(r"[a-zß-öø-ÿĀ-ſа-яёіїєґ]")
+
+
 def _mostly_upper(text: str) -> bool:
-    upper = sum(1 for ch in text if ch.isupper())
-    return upper > 3 and upper > 0.6 * sum(1 for ch in text if ch.isalpha())
+    upper = len(_UPPER_RE.findall(text))
+    return upper > 3 and upper > 1.5 * len(_LOWER_RE.findall(text))
 
 
 class FastText:

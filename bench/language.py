@@ -1,0 +1,108 @@
+"""Cost of the language stage: ms per 5 kB document and resident memory it adds (printed, never asserted).
+
+    nice .venv/bin/python bench/language.py [--data ../shared/data/language/ud_sentences_dev.json] [--runs 200]
+
+Documents: 5 kB slices of the seed articles, plus (with ``--data``) one 5 kB document per language
+built from the dev sentences, plus 5 kB mixed two-language documents. Memory = RSS after the stage
+has loaded every model it can use (all configured languages warmed) minus RSS before importing it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def five_kb(text: str) -> str:
+    data = text.encode("utf-8")[:5000]
+    return data.decode("utf-8", "ignore")
+
+
+def build_docs(data_path: str | None) -> list[tuple[str, str]]:
+    docs = []
+    for seed in sorted((ROOT / "seeds").glob("*.json")):
+        text = json.loads(seed.read_text())["text"]
+        docs.append((f"seed {seed.stem[:3]}", five_kb((text + "\n\n") * 3)))
+    if data_path:
+        raw = json.loads(Path(data_path).read_text())
+        data = raw["items"]["ud-sentences"] if "items" in raw else raw
+        rng = random.Random(3)
+        for code, sents in sorted(data.items()):
+            docs.append((code, five_kb(" ".join(rng.sample(sents, min(len(sents), 120))))))
+        codes = sorted(data)
+        for _ in range(10):
+            a, b = rng.sample(codes, 2)
+            half = "\n".join(rng.sample(data[a], 30)).encode()[:2500].decode("utf-8", "ignore")
+            docs.append((f"{a}+{b}", five_kb(half + "\n" + "\n".join(rng.sample(data[b], 60)))))
+    return docs
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=None)
+    ap.add_argument("--runs", type=int, default=100, help="passes over the document set")
+    args = ap.parse_args(argv)
+    docs = build_docs(args.data)
+    gc.collect()
+    before = rss_mb()
+    from workers.pipeline.document import AnalysisDoc
+    from workers.pipeline.language import LanguageStage
+
+    stage = LanguageStage()
+    warm = ["Haus und Hof", "casa e cosa", "Вас так", "سلام دوست", "hello there", "日本語", "한국어"]
+    for text in warm + [t for _, t in docs]:
+        stage(AnalysisDoc(id="w", article={}, text=text))
+    loaded = rss_mb()
+    per_kind: dict[str, list[float]] = {}
+    for _ in range(args.runs):
+        for name, text in docs:
+            d = AnalysisDoc(id="b", article={}, text=text)
+            t0 = time.perf_counter()
+            stage(d)
+            per_kind.setdefault(name, []).append((time.perf_counter() - t0) * 1000)
+    allv = [v for vs in per_kind.values() for v in vs]
+    print(f"| language stage | value |\n|---|---|")
+    print(f"| documents | {len(docs)} × {args.runs} runs, ~5 kB each |")
+    print(f"| ms per 5 kB doc, median | {statistics.median(allv):.3f} |")
+    print(f"| ms per 5 kB doc, mean | {statistics.mean(allv):.3f} |")
+    print(f"| ms per 5 kB doc, p95 | {sorted(allv)[int(0.95 * len(allv))]:.3f} |")
+    worst = max(per_kind, key=lambda k: statistics.median(per_kind[k]))
+    print(f"| slowest doc kind (median ms) | {worst}: {statistics.median(per_kind[worst]):.3f} |")
+    print(f"| RSS before import, MB | {before:.0f} |")
+    print(f"| RSS delta with all models loaded, MB | {loaded - before:.0f} |")
+    print()
+    print("| bad input | ms | code |\n|---|---|---|")
+    bad = {
+        "empty": "",
+        "digits/URLs/emoji": "12345 https://example.org/a?b=1 😀😀 @user #tag 3.14",
+        "1 MB of one character": "a" * 1_000_000,
+        "1 MB of 'word '": "word " * 200_000,
+        "invalid surrogates": "abc \ud800\udfff\udc00 def",
+        "control characters": "\x00\x01\x85\x9f text \x1b[0m",
+    }
+    for name, text in bad.items():
+        d = AnalysisDoc(id="bad", article={}, text=text)
+        t0 = time.perf_counter()
+        stage(d)
+        print(f"| {name} | {(time.perf_counter() - t0) * 1000:.1f} | {d.language['code']} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
