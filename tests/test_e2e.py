@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from worker_proc import Workers, alive, children_of, sigkill
+from worker_proc import Workers, alive, check_offsets, children_of, sigkill
 
 from shared import keys as K
 
@@ -42,32 +42,6 @@ async def poll_http(client, doc_id: str, wanted=("done", "failed"), timeout: flo
             return st
         assert asyncio.get_running_loop().time() < deadline, f"still {st}"
         await asyncio.sleep(0.05)
-
-
-def check_offsets(doc: dict[str, Any]) -> int:
-    """Every object carrying start/end offsets indexes into ``doc["text"]``; its ``text`` matches."""
-    text = doc["text"]
-    checked = 0
-
-    def walk(node: Any) -> None:
-        nonlocal checked
-        if isinstance(node, dict):
-            s, e = node.get("start"), node.get("end")
-            if isinstance(s, int) and isinstance(e, int):
-                assert 0 <= s <= e <= len(text), node
-                if isinstance(node.get("text"), str):
-                    assert text[s:e] == node["text"], (node, text[s:e])
-                checked += 1
-            for k, v in node.items():
-                if k != "text":
-                    walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    for key in ("language", "entities", "claims"):
-        walk(doc.get(key))
-    return checked
 
 
 async def post(client, article: dict) -> dict:

@@ -77,3 +77,29 @@ def alive(pid: int) -> bool:
 def sigkill(proc: subprocess.Popen[bytes]) -> None:
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+
+
+def check_offsets(doc: dict[str, Any]) -> int:
+    """Every object carrying start/end offsets indexes into ``doc["text"]``; its ``text`` matches."""
+    text = doc["text"]
+    checked = 0
+
+    def walk(node: Any) -> None:
+        nonlocal checked
+        if isinstance(node, dict):
+            s, e = node.get("start"), node.get("end")
+            if isinstance(s, int) and isinstance(e, int):
+                assert 0 <= s <= e <= len(text), node
+                if isinstance(node.get("text"), str):
+                    assert text[s:e] == node["text"], (node, text[s:e])
+                checked += 1
+            for k, v in node.items():
+                if k != "text":
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    for key in ("language", "entities", "claims"):
+        walk(doc.get(key))
+    return checked
