@@ -15,6 +15,7 @@ Layout
 ``nf:idx:source:<source>``     zset id → received time (source, case-folded)
 ``nf:idx:entity:<key>``        zset id → received time (cross-document canonical entity key)
 ``nf:entity:<key>``            hash: name, label (the entity registry)
+``nf:entities:counts``         zset entity key → number of documents mentioning it
 ``nf:entities:names``          zset (score 0) of ``<folded name>\\0<key>``: prefix search by ZRANGEBYLEX
 ``nf:claims:<id>``             hash: claim position (``0003``) → claim summary (orjson)
 ``nf:idx:claims``              zset ``<doc id>:<pos>`` → received time, every claim
@@ -85,6 +86,8 @@ def doc_index_set(doc_id: str) -> str:
 IDX_TIME = PREFIX + "idx:time"
 FAILED = PREFIX + "failed"
 ENTITY_NAMES = PREFIX + "entities:names"
+ENTITY_COUNTS = PREFIX + "entities:counts"
+ENTITY_INDEX_PREFIX = PREFIX + "idx:entity:"
 IDX_CLAIMS = PREFIX + "idx:claims"
 METRICS_PROCESSING = PREFIX + "metrics:processing"
 
@@ -104,7 +107,7 @@ def idx_source(source: str) -> str:
 
 
 def idx_entity(key: str) -> str:
-    return f"{PREFIX}idx:entity:{key}"
+    return ENTITY_INDEX_PREFIX + key
 
 
 def entity(key: str) -> str:

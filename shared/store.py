@@ -397,9 +397,9 @@ class DocumentStore:
         prev = await SAVE_DOCUMENT(
             self.redis,
             [K.document(doc_id), K.status(doc_id), K.doc_index_set(doc_id), K.claims(doc_id), K.FAILED,
-             K.METRICS_PROCESSING, K.IDX_TIME],
+             K.METRICS_PROCESSING, K.IDX_TIME, K.ENTITY_COUNTS],
             [doc_id, orjson.dumps(stored, default=str), now_iso(), f"{processing_ms:.3f}", K.STATUS_INDEX_PREFIX,
-             orjson.dumps(plan), "nf:entity:", int(now * 1e6), now_iso()],
+             orjson.dumps(plan), K.entity(""), int(now * 1e6), now_iso(), K.ENTITY_INDEX_PREFIX],
         )
         return _s(prev)
 
@@ -515,42 +515,57 @@ class DocumentStore:
 
     # ------------------------------------------------------------------ entities
     async def search_entities(self, q: str = "", label: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-        """Entities whose canonical name or a mention form starts with ``q`` (case-insensitive),
-        with the number of documents mentioning them, most-mentioned first."""
+        """Entities whose canonical name or a mention form starts with ``q`` (case-insensitive), or
+        all entities when ``q`` is empty; with the number of documents mentioning them, most first."""
         limit = self._limit(limit)
+        label = label.upper() if label else None
         prefix = _fold(q).encode()
-        # byte-wise lexicographic range: every member starting with the UTF-8 bytes of the prefix
-        lo = b"[" + prefix if prefix else b"-"
-        hi = b"[" + prefix + b"\xff" if prefix else b"+"
-        found: dict[str, None] = {}
-        offset, batch = 0, 500
-        # scan matching names until enough distinct live entities are found (bounded)
-        while len(found) < limit * 5 and offset < 20_000:
-            rows = await self.redis.zrangebylex(K.ENTITY_NAMES, lo, hi, start=offset, num=batch)
-            if not rows:
+        if prefix:
+            # byte-wise lexicographic range: every member starting with the UTF-8 bytes of the prefix
+            found: dict[str, None] = {}
+            offset, batch = 0, 500
+            while offset < 20_000:  # bounded scan of matching names
+                rows = await self.redis.zrangebylex(K.ENTITY_NAMES, b"[" + prefix, b"[" + prefix + b"\xff",
+                                                    start=offset, num=batch)
+                offset += len(rows)
+                for r in rows:
+                    found.setdefault(_s(r).rsplit("\x00", 1)[-1], None)
+                if len(rows) < batch:
+                    break
+            candidates = list(found)
+            out = [e for e in await self._entities(candidates) if not label or e["label"] == label]
+            out.sort(key=lambda e: (-e["document_count"], e["name"] or ""))
+            return out[:limit]
+        # no prefix: the most mentioned entities, straight from the count index
+        out: list[dict[str, Any]] = []
+        offset, batch = 0, max(limit * 2, 100)
+        while len(out) < limit:
+            keys = [_s(k) for k in await self.redis.zrevrange(K.ENTITY_COUNTS, offset, offset + batch - 1)]
+            if not keys:
                 break
-            offset += len(rows)
-            for r in rows:
-                found.setdefault(_s(r).rsplit("\x00", 1)[-1], None)
-            if len(rows) < batch:
-                break
-        keys = list(found)
+            offset += len(keys)
+            out += [e for e in await self._entities(keys) if not label or e["label"] == label]
+        out.sort(key=lambda e: (-e["document_count"], e["name"] or ""))
+        return out[:limit]
+
+    async def _entities(self, keys: list[str]) -> list[dict[str, Any]]:
+        """Registry entries with document counts, in the given order; unknown or unmentioned ones skipped."""
+        if not keys:
+            return []
         pipe = self.redis.pipeline(transaction=False)
         for key in keys:
             pipe.hgetall(K.entity(key))
-            pipe.zcard(K.idx_entity(key))
+        pipe.zmscore(K.ENTITY_COUNTS, keys)
         replies = await pipe.execute()
+        counts = replies[-1]
         out = []
-        for i, key in enumerate(keys):
-            h, count = replies[2 * i], int(replies[2 * i + 1])
-            if not h or count == 0:
+        for key, h, count in zip(keys, replies[:-1], counts):
+            if not h or not count:
                 continue
             h = {_s(k): _s(v) for k, v in h.items()}
-            if label and h.get("label", "").upper() != label.upper():
-                continue
-            out.append({"id": key, "name": h.get("name"), "label": h.get("label"), "document_count": count})
-        out.sort(key=lambda e: (-e["document_count"], e["name"] or ""))
-        return out[:limit]
+            out.append({"id": key, "name": h.get("name"), "label": (h.get("label") or "").upper() or None,
+                        "document_count": int(count)})
+        return out
 
     async def get_entity(self, key: str) -> dict[str, Any] | None:
         pipe = self.redis.pipeline(transaction=False)

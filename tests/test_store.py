@@ -40,6 +40,12 @@ async def assert_indexes_consistent(redis) -> None:
             for m in await _members(redis, key.decode()):
                 actual.add((key.decode(), m))
     assert actual == recorded
+    # the entity document counts agree with the entity indexes
+    counts = {m.decode(): int(sc) for m, sc in await redis.zrange(K.ENTITY_COUNTS, 0, -1, withscores=True)}
+    cards = {}
+    async for key in redis.scan_iter(match=K.ENTITY_INDEX_PREFIX + "*"):
+        cards[key.decode()[len(K.ENTITY_INDEX_PREFIX):]] = await redis.zcard(key)
+    assert counts == {k: n for k, n in cards.items() if n}
     for zkey in [K.IDX_TIME] + [K.idx_status(s) for s in K.STATUSES]:
         for doc_id in await _members(redis, zkey):
             assert await redis.exists(K.status(doc_id)), doc_id
@@ -389,4 +395,24 @@ async def test_entity_search_non_latin_prefixes_and_odd_keys(store, redis):
     # re-saving without one of them removes exactly that index entry, odd characters included
     await store.save_document(document(a, ents[:2], [], lang="zh"), 1.0)
     assert await store.search_entities("ünal") == []
+    await assert_indexes_consistent(redis)
+
+
+async def test_most_mentioned_entities_without_a_prefix(store, redis):
+    for i in range(6):
+        text = f"Zeta Corp and Alpha{i} Ltd and Beta{i} met."
+        a = {"text": text, "external_id": f"z{i}"}
+        ents = [entity(text, "zeta", "Zeta Corp", "ORG"), entity(text, f"alpha{i}", f"Alpha{i} Ltd", "ORG"),
+                entity(text, f"beta{i}", f"Beta{i}", "PERSON")]
+        if i < 2:
+            ents.append(entity(text, "alpha0", "Alpha0 Ltd", "ORG", f"Alpha{i} Ltd"))
+        await store.save_document(document(a, ents, [], doc_id=f"{i:016x}"), 1.0)
+    top = await store.search_entities("", limit=2)
+    assert [(e["id"], e["document_count"]) for e in top] == [("zeta", 6), ("alpha0", 2)]
+    assert [e["id"] for e in await store.search_entities("", label="PERSON", limit=3)] == ["beta0", "beta1", "beta2"]
+    # counts follow re-saves
+    text = "Nobody here."
+    await store.save_document(document({"text": text}, [], [], doc_id=f"{0:016x}"), 1.0)
+    top = await store.search_entities("", limit=2)
+    assert [(e["id"], e["document_count"]) for e in top] == [("zeta", 5), ("alpha0", 1)]
     await assert_indexes_consistent(redis)

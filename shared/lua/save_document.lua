@@ -2,11 +2,11 @@
 -- Idempotent: the entries a previous save made (recorded in the docidx set) are removed first,
 -- and the processing histogram counts each document once (the 'counted' flag in its status hash).
 -- KEYS: 1 document, 2 status hash, 3 docidx set, 4 claims hash, 5 failed set, 6 metrics hash,
---       7 time index
+--       7 time index, 8 entity document-count zset
 -- ARGV: 1 id, 2 document json, 3 finished_at, 4 processing_ms, 5 status-index prefix,
 --       6 plan json {z: [[key, member]...], entities: [[key, name, label]...],
 --                    names: [[names zset key, member]...], claims: [[field, json]...], buckets: [...]},
---       7 entity-hash prefix, 8 fallback score (µs), 9 fallback received_at
+--       7 entity-hash prefix, 8 fallback score (µs), 9 fallback received_at, 10 entity-index prefix
 -- Returns the previous status ('' if the article was never submitted).
 local id = ARGV[1]
 local prev = redis.call('HGET', KEYS[2], 'status') or ''
@@ -17,12 +17,22 @@ if not score then
 end
 local plan = cjson.decode(ARGV[6])
 
+local eprefix = ARGV[10]
+local touched = {}  -- entity index keys whose document count may change
+local function touch(zkey)
+  if string.sub(zkey, 1, #eprefix) == eprefix then touched[zkey] = true end
+end
+
 -- drop the previous save's index entries
 local old = redis.call('SMEMBERS', KEYS[3])
 for _, entry in ipairs(old) do
   -- entries are '<member>\t<zset key>': members (ids) never hold a tab, keys might
   local tab = string.find(entry, '\t', 1, true)
-  if tab then redis.call('ZREM', string.sub(entry, tab + 1), string.sub(entry, 1, tab - 1)) end
+  if tab then
+    local zkey = string.sub(entry, tab + 1)
+    redis.call('ZREM', zkey, string.sub(entry, 1, tab - 1))
+    touch(zkey)
+  end
 end
 redis.call('DEL', KEYS[3], KEYS[4])
 
@@ -36,6 +46,13 @@ redis.call('ZREM', KEYS[5], id)
 for _, z in ipairs(plan.z) do
   redis.call('ZADD', z[1], score, z[2])
   redis.call('SADD', KEYS[3], z[2] .. '\t' .. z[1])
+  touch(z[1])
+end
+-- entity document counts (for "most mentioned" listings), recomputed from the indexes: exact and idempotent
+for zkey, _ in pairs(touched) do
+  local n = redis.call('ZCARD', zkey)
+  local ekey = string.sub(zkey, #eprefix + 1)
+  if n > 0 then redis.call('ZADD', KEYS[8], n, ekey) else redis.call('ZREM', KEYS[8], ekey) end
 end
 for _, e in ipairs(plan.entities) do
   redis.call('HSET', ARGV[7] .. e[1], 'name', e[2], 'label', e[3])
