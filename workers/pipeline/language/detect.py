@@ -53,7 +53,7 @@ class Detector:
         text = clean(piece[:MAX_PIECE])
         counts = script_counts(text)
         letters = sum(counts.values())
-        if not letters:
+        if not letters or (letters >= 8 and len(set(text[:2000])) <= 3):  # "aaaa…": no evidence
             return Guess(letters=0)
         script = self._dominant(counts)
         second = sorted(counts.values())[-2] if len(counts) > 1 else 0
