@@ -6,6 +6,10 @@ Jobs that were running when the connection dropped are re-run by arq once their
 ``arq:in-progress`` key expires. SIGTERM/SIGINT stop the worker: running jobs are cancelled and
 handed back to the queue at once (arq deletes their in-progress key), so another worker picks
 them up.
+
+Liveness for orchestrators: with ``NEWSFLOW_WORKER_HEARTBEAT_FILE`` set, the file is touched every
+``health_check_interval`` seconds while the worker loop runs and Redis answers (the Docker health
+check tests its age; arq's own health key is shared by all workers of a queue).
 """
 
 from __future__ import annotations
@@ -13,7 +17,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import time
+from pathlib import Path
 from typing import Any
 
 from arq.worker import Worker
@@ -38,9 +45,12 @@ async def serve_worker(settings: Settings, redis_url: str, stop: asyncio.Event |
     options = worker_options(settings, redis_url)
     ctx: dict[str, Any] = {"keep_executor": True}
     delay = 1.0
+    current: list[Worker] = []
+    beat = loop.create_task(_heartbeat(current, settings.health_check_interval))
     try:
         while not stop.is_set():
             worker = Worker(**options, ctx=ctx, handle_signals=False)
+            current[:] = [worker]
             run = loop.create_task(worker.async_run())
             stopper = loop.create_task(stop.wait())
             await asyncio.wait({run, stopper}, return_when=asyncio.FIRST_COMPLETED)
@@ -60,10 +70,27 @@ async def serve_worker(settings: Settings, redis_url: str, stop: asyncio.Event |
                 raise exc
             break  # the worker ended by itself (burst mode)
     finally:
+        beat.cancel()
         executor = ctx.pop("executor", None)
         if executor is not None:
             executor.close()
         log.info("worker stopped")
+
+
+async def _heartbeat(current: list[Worker], interval: float) -> None:
+    path = os.environ.get("NEWSFLOW_WORKER_HEARTBEAT_FILE")
+    if not path:
+        return
+    target = Path(path)
+    while True:
+        await asyncio.sleep(max(1.0, interval))
+        worker = current[0] if current else None
+        try:
+            if worker is not None and worker._pool is not None and await worker.pool.ping():
+                target.touch()
+                os.utime(target, (time.time(), time.time()))
+        except Exception as exc:  # noqa: BLE001 - no Redis, no heartbeat
+            log.debug("heartbeat skipped: %s", exc)
 
 
 async def _close(worker: Worker, run: asyncio.Task[None]) -> None:
