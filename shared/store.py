@@ -603,8 +603,9 @@ class DocumentStore:
         items: list[dict[str, Any]] = []
         next_cursor = cursor
         while True:
-            page, next_cursor = await self._page(keys, limit - len(items) if min_checkworthiness is None else limit,
-                                                 next_cursor)
+            # with a score filter most claims may be skipped: read bigger pages to save round trips
+            size = limit - len(items) if min_checkworthiness is None else min(max(limit * 5, 100), 1000)
+            page, next_cursor = await self._page(keys, size, next_cursor)
             if page:
                 pipe = self.redis.pipeline(transaction=False)
                 for member, _ in page:
