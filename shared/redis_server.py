@@ -11,6 +11,7 @@ acknowledged writes survive a restart.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
@@ -18,7 +19,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from .config import Settings
@@ -63,12 +64,13 @@ class RedisServer:
     """One redis-server child process on 127.0.0.1:<port> with its data in ``data_dir``."""
 
     def __init__(self, data_dir: str | os.PathLike[str], port: int | None = None, binary: str | None = None,
-                 start_timeout: float = 10.0) -> None:
+                 start_timeout: float = 60.0) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.port = port or free_port()
         self.binary = binary or find_redis_server()
         self.start_timeout = start_timeout
         self.process: subprocess.Popen[bytes] | None = None
+        self._lock: IO[str] | None = None
 
     @property
     def url(self) -> str:
@@ -98,6 +100,7 @@ class RedisServer:
         if self.running:
             return self
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._acquire_lock()
         for attempt in range(3):
             self.process = subprocess.Popen(
                 self.command(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -118,8 +121,29 @@ class RedisServer:
             if "Address already in use" in log and attempt < 2:
                 self.port = free_port()  # lost a race for the port: try another one
                 continue
+            self._release_lock()
             raise RedisServerError(f"redis-server did not start on port {self.port}: {err.decode(errors='replace')}{log}")
+        self._release_lock()
         raise RedisServerError("redis-server did not start")
+
+    def _acquire_lock(self) -> None:
+        """One embedded server per data directory: two servers appending to one AOF would corrupt it."""
+        if self._lock is not None:
+            return
+        lock = open(self.data_dir / "newsflow-redis.lock", "w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            raise RedisServerError(f"another newsflow redis-server is using {self.data_dir}") from None
+        lock.write(str(os.getpid()))
+        lock.flush()
+        self._lock = lock
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.close()  # closing releases the flock
+            self._lock = None
 
     def _log_tail(self) -> str:
         try:
@@ -142,6 +166,7 @@ class RedisServer:
         if proc.stderr:
             proc.stderr.close()
         self.process = None
+        self._release_lock()
 
     def _kill(self) -> None:
         if self.process is not None:
@@ -155,6 +180,7 @@ class RedisServer:
     def kill(self) -> None:
         """SIGKILL the server (what a crash looks like); AOF keeps what was fsynced."""
         self._kill()
+        self._release_lock()
 
     def restart(self) -> "RedisServer":
         """Stop and start again on the same port and data directory."""

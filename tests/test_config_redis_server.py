@@ -54,3 +54,17 @@ def test_resolve_redis_url(tmp_path):
         assert redis.Redis.from_url(url).ping()
     finally:
         server.stop()
+
+
+def test_one_embedded_server_per_data_directory(tmp_path):
+    from shared.redis_server import RedisServerError
+
+    with RedisServer(tmp_path / "r") as first:
+        second = RedisServer(tmp_path / "r")
+        with pytest.raises(RedisServerError, match="another"):
+            second.start()
+        assert not second.running and first.running
+        first.restart()  # its own lock does not stop a restart
+        assert redis.Redis.from_url(first.url).ping()
+    with RedisServer(tmp_path / "r") as again:  # released on stop
+        assert redis.Redis.from_url(again.url).ping()
