@@ -48,7 +48,7 @@ class Query:
     def _err(self, key: str, msg: str, typ: str) -> None:
         self.errors.append({"loc": ["query", key], "msg": msg, "type": typ})
 
-    def str(self, key: str, max_len: int = 512, choices: tuple[str, ...] | None = None) -> str | None:
+    def text(self, key: str, max_len: int = 512, choices: tuple[str, ...] | None = None) -> str | None:
         value = self.q.get(key)
         if value is None or value == "":
             return None
@@ -60,7 +60,7 @@ class Query:
             return None
         return value
 
-    def int(self, key: str, lo: int, hi: int) -> int | None:
+    def integer(self, key: str, lo: int, hi: int) -> int | None:
         value = self.q.get(key)
         if value is None or value == "":
             return None
@@ -74,7 +74,7 @@ class Query:
             return None
         return n
 
-    def float(self, key: str, lo: float, hi: float) -> float | None:
+    def number(self, key: str, lo: float, hi: float) -> float | None:
         value = self.q.get(key)
         if value is None or value == "":
             return None
@@ -88,7 +88,7 @@ class Query:
             return None
         return f
 
-    def datetime(self, key: str) -> str | None:
+    def when(self, key: str) -> str | None:
         value = self.q.get(key)
         if value is None or value == "":
             return None
@@ -100,7 +100,7 @@ class Query:
         return value
 
     def limit(self) -> int | None:
-        return self.int("limit", 1, self.settings.list_max_limit)
+        return self.integer("limit", 1, self.settings.list_max_limit)
 
     def check(self) -> None:
         if self.errors:
@@ -130,9 +130,9 @@ async def get_document(request: web.Request) -> web.Response:
 
 async def list_articles(request: web.Request) -> web.Response:
     q = Query(request, ("status", "language", "source", "entity", "since", "until", "limit", "cursor"))
-    params = dict(status=q.str("status", choices=STATUSES), language=q.str("language", 35),
-                  source=q.str("source", 256), entity=q.str("entity"), since=q.datetime("since"),
-                  until=q.datetime("until"), limit=q.limit(), cursor=q.str("cursor", 1024))
+    params = dict(status=q.text("status", choices=STATUSES), language=q.text("language", 35),
+                  source=q.text("source", 256), entity=q.text("entity"), since=q.when("since"),
+                  until=q.when("until"), limit=q.limit(), cursor=q.text("cursor", 1024))
     q.check()
     try:
         page = await _store(request).list_documents(**params)
@@ -154,7 +154,7 @@ async def retry_article(request: web.Request) -> web.Response:
 
 async def search_entities(request: web.Request) -> web.Response:
     q = Query(request, ("q", "label", "limit"))
-    params = dict(q=q.str("q", 256) or "", label=q.str("label", 32), limit=q.limit())
+    params = dict(q=q.text("q", 256) or "", label=q.text("label", 32), limit=q.limit())
     q.check()
     return json_response({"items": await _store(request).search_entities(**params)})
 
@@ -170,7 +170,7 @@ async def get_entity(request: web.Request) -> web.Response:
 async def entity_articles(request: web.Request) -> web.Response:
     key = request.match_info["key"]
     q = Query(request, ("limit", "cursor"))
-    params = dict(limit=q.limit(), cursor=q.str("cursor", 1024))
+    params = dict(limit=q.limit(), cursor=q.text("cursor", 1024))
     q.check()
     store = _store(request)
     entity = await store.get_entity(key)
@@ -185,9 +185,9 @@ async def entity_articles(request: web.Request) -> web.Response:
 
 async def search_claims(request: web.Request) -> web.Response:
     q = Query(request, ("speaker", "entity", "kind", "min_checkworthiness", "limit", "cursor"))
-    params = dict(speaker=q.str("speaker"), entity=q.str("entity"), kind=q.str("kind", choices=_KINDS),
-                  min_checkworthiness=q.float("min_checkworthiness", 0.0, 1.0), limit=q.limit(),
-                  cursor=q.str("cursor", 1024))
+    params = dict(speaker=q.text("speaker"), entity=q.text("entity"), kind=q.text("kind", choices=_KINDS),
+                  min_checkworthiness=q.number("min_checkworthiness", 0.0, 1.0), limit=q.limit(),
+                  cursor=q.text("cursor", 1024))
     q.check()
     try:
         page = await _store(request).search_claims(**params)
