@@ -88,11 +88,15 @@ async def metrics(request: web.Request) -> web.Response:
         depth = await store.queue_depth()
         counts = await store.counts_by_status()
         hist = await store.processing_histogram()
+        heartbeat = int(await store.worker_heartbeat() is not None)
         up = 1
     except Exception:  # noqa: BLE001 - still expose the HTTP metrics
-        depth, counts, hist, up = None, {}, None, 0
+        depth, counts, hist, heartbeat, up = None, {}, None, None, 0
     lines += ["# HELP newsflow_redis_up Whether Redis answered this scrape.", "# TYPE newsflow_redis_up gauge",
               f"newsflow_redis_up {up}"]
+    if heartbeat is not None:
+        lines += ["# HELP newsflow_worker_heartbeat Whether an arq worker health-check key is present.",
+                  "# TYPE newsflow_worker_heartbeat gauge", f"newsflow_worker_heartbeat {heartbeat}"]
     if depth is not None:
         lines += ["# HELP newsflow_queue_depth Jobs waiting in the arq queue.", "# TYPE newsflow_queue_depth gauge",
                   f"newsflow_queue_depth {depth}"]

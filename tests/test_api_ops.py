@@ -71,6 +71,7 @@ async def test_metrics_exposition(client, store):
     assert _metric(text, "newsflow_http_requests_total", method="GET", route="/v1/articles/{id}", status="200") == 1
     assert _metric(text, "newsflow_http_request_duration_seconds_count", method="POST", route="/v1/articles") == 3
     assert _metric(text, "newsflow_redis_up") == 1
+    assert _metric(text, "newsflow_worker_heartbeat") == 0
 
 
 def _refs(node, out: set[str]) -> set[str]:
