@@ -339,6 +339,8 @@ async def _start_api(settings: Any, explicit_port: bool = True) -> tuple[Any, st
         print(f"port {settings.port} is busy; using {port} (set NEWSFLOW_PORT to choose)", file=sys.stderr)
         site = web.TCPSite(runner, settings.host, port)
         await site.start()
+    if port == 0:  # an OS-chosen port: read it back
+        port = runner.addresses[0][1]
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
     return runner, f"http://{host}:{port}"
 
@@ -407,10 +409,10 @@ async def _up(args: argparse.Namespace) -> int:
             code = await _ingest_seeds(base, worker, args.timeout)
             if code:
                 return code
-        print(f"\nServing. API {base}   docs {base}/docs   metrics {base}/metrics\n"
-              f"Try: curl -s {base}/v1/articles | python3 -m json.tool\nCtrl-C to stop.", flush=True)
+        print(f"\nAPI {base}   docs {base}/docs   metrics {base}/metrics", flush=True)
         if args.exit:
             return 0
+        print(f"Try: curl -s {base}/v1/articles | python3 -m json.tool\nServing; Ctrl-C to stop.", flush=True)
         await _until_signal()
         print("\nstopping …", flush=True)
         return 0

@@ -164,3 +164,34 @@ def test_submit_reports_an_unreachable_api(tmp_path: Path) -> None:
     (tmp_path / "x.txt").write_text("text")
     res = run_cli("submit", "--api", "http://127.0.0.1:9", str(tmp_path / "x.txt"))
     assert res.returncode == 3 and b"cannot reach the API" in res.stderr
+
+
+def test_up_starts_everything_processes_the_seeds_and_stops_what_it_started(tmp_path: Path) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}  # embedded Redis path
+    env.update(NEWSFLOW_DATA_DIR=str(tmp_path / "var"), NEWSFLOW_PORT="0", NEWSFLOW_WORKER_CONCURRENCY="1")
+    res = subprocess.run([sys.executable, "-m", "cli", "up", "--exit", "--timeout", "240"], cwd=ROOT, env=env,
+                         capture_output=True, timeout=400)
+    out = res.stdout.decode()
+    assert res.returncode == 0, out + res.stderr.decode()[-3000:]
+    from shared.ids import article_id
+
+    for seed in sorted((ROOT / "seeds").glob("*.json")):
+        doc_id = article_id(json.loads(seed.read_text()))
+        block = out[out.index(doc_id):]
+        assert "language " in block.splitlines()[1] and "claims " in block.splitlines()[1]
+    assert "/docs" in out and "/metrics" in out
+    assert (tmp_path / "var" / "redis" / "appendonlydir").exists() or list((tmp_path / "var" / "redis").glob("*.aof"))
+    # nothing it started is left running
+    leftovers = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f1, open(f"/proc/{entry}/environ", "rb") as f2:
+                    seen = (f1.read() + b"\0" + f2.read()).replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if str(tmp_path) in seen:  # redis (--dir) and the worker (NEWSFLOW_DATA_DIR in its environment)
+                leftovers.append(seen[:200])
+    assert not leftovers
