@@ -147,3 +147,24 @@ async def test_transient_failures_retry_with_backoff_then_fail_with_the_error_ke
         assert s["last_error"]["transient"] is True
         assert s["retry_at"] > s["last_error"]["at"].replace("Z", "+00:00")
     assert not (await store.get_document(res.id)).get("entities")
+
+
+async def test_worker_survives_a_redis_restart_and_keeps_processing(store, run_worker, redis_server) -> None:
+    first = await store.submit({"text": "Before the restart, the agency said ships had sailed.", "source": "t"})
+    await run_worker()
+    assert (await wait_status(store, first.id))["status"] == "done"
+    await asyncio.to_thread(redis_server.restart)  # the worker's connections break under it
+
+    async def submit_when_back() -> Any:
+        deadline = asyncio.get_running_loop().time() + 30
+        while True:
+            try:
+                return await store.submit({"text": "After the restart, officials said talks resumed.", "source": "t"})
+            except Exception:  # noqa: BLE001 - connection refused / loading while Redis comes back
+                assert asyncio.get_running_loop().time() < deadline
+                await asyncio.sleep(0.1)
+
+    second = await submit_when_back()
+    assert (await wait_status(store, second.id))["status"] == "done"
+    # AOF kept the first document across the restart
+    assert (await store.get_status(first.id))["status"] == "done"
