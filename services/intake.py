@@ -97,8 +97,14 @@ async def post_article(request: web.Request) -> web.Response:
                           "links": links(result.id)}, 200 if result.duplicate else 202)
 
 
-def _batch_items(body: bytes, ctype: str) -> list[tuple[Any, ApiError | None]]:
-    """Parse a batch into (article object, parse error) items in input order."""
+def _too_large(size: int, limit: int) -> ApiError:
+    return ApiError(413, "payload_too_large", f"article of {size} bytes exceeds the limit of {limit} bytes",
+                    {"limit_bytes": limit, "size_bytes": size})
+
+
+def _batch_items(body: bytes, ctype: str, item_limit: int) -> list[tuple[Any, ApiError | None]]:
+    """Parse a batch into (article object, error) items in input order. Each article is held to the
+    same byte limit as a single POST (measured as its line, or its compact JSON in an array)."""
     if ctype in JSON_TYPES:
         try:
             data = orjson.loads(body)
@@ -107,10 +113,19 @@ def _batch_items(body: bytes, ctype: str) -> list[tuple[Any, ApiError | None]]:
         if not isinstance(data, list):
             raise ApiError(422, "validation_error", "a JSON batch must be an array of articles",
                            [{"loc": [], "msg": "Input should be a valid array", "type": "list_type"}])
-        return [(item, None) for item in data]
+        if len(body) <= item_limit:  # no item can be over the limit
+            return [(item, None) for item in data]
+        out: list[tuple[Any, ApiError | None]] = []
+        for item in data:
+            size = len(orjson.dumps(item))
+            out.append((None, _too_large(size, item_limit)) if size > item_limit else (item, None))
+        return out
     items: list[tuple[Any, ApiError | None]] = []
     for lineno, line in enumerate(body.split(b"\n"), start=1):
         if not line.strip():
+            continue
+        if len(line) > item_limit:
+            items.append((None, _too_large(len(line), item_limit)))
             continue
         try:
             items.append((orjson.loads(line), None))
@@ -123,7 +138,7 @@ async def post_batch(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     ctype = _check_content_type(request, JSON_TYPES | NDJSON_TYPES)
     body = await read_body(request, settings.max_batch_bytes)
-    items = _batch_items(body, ctype)
+    items = _batch_items(body, ctype, settings.max_article_bytes)
     if not items:
         raise ApiError(422, "validation_error", "the batch is empty",
                        [{"loc": [], "msg": "at least one article is required", "type": "too_short"}])

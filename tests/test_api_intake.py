@@ -261,3 +261,17 @@ async def test_odd_inputs_never_500(client):
         resp = await client.get(path)
         assert resp.status < 500, (path, resp.status, await resp.text())
         assert resp.content_type == "application/json"
+
+
+async def test_batch_items_are_held_to_the_article_limit(make_client, redis):
+    client = await make_client(max_article_bytes=500)
+    small, big = {"text": "small one"}, {"text": "b" * 800}
+    for payload, headers in ((orjson.dumps([small, big]), JSON),
+                             (orjson.dumps(small) + b"\n" + orjson.dumps(big) + b"\n", NDJSON)):
+        await redis.flushall()
+        resp = await client.post("/v1/articles/batch", data=payload, headers=headers)
+        assert resp.status == 202
+        results = (await resp.json())["items"]
+        assert [r["result"] for r in results] == ["accepted", "rejected"]
+        assert results[1]["error"]["code"] == "payload_too_large"
+        assert results[1]["error"]["details"]["limit_bytes"] == 500
