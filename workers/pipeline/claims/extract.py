@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from .lexicon import (
-    ADDRESSEE_VERBS, CLAIM_NOUNS, QUOTE_ONLY_VERBS, DOBJ_CONTENT_VERBS, PERSPECTIVE_NOUNS, PREP_CONTENT, XCOMP_VERBS,
+    ADDRESSEE_VERBS, ADJ_PREP_CUES, CLAIM_NOUNS, COLON_NON_SPEAKERS, NOUN_CUES, QUOTE_ONLY_VERBS, DOBJ_CONTENT_VERBS, PERSPECTIVE_NOUNS, PREP_CONTENT, XCOMP_VERBS,
     adj_stance, verb_stance,
 )
 from .quotes import Quote, find_quotes
@@ -264,6 +264,11 @@ class _Builder:
     def _inside_quote(self, t: Any, off: int) -> bool:
         return self._quote_at(off + t.idx) is not None
 
+    def _fragment(self, n: int) -> bool:
+        a, b = self.quotes[n].inner
+        m = re.search(r"[^\W\d_]", self.text[a:b])
+        return bool(m and m.group().islower())
+
     def _speechlike(self, n: int) -> bool:
         q = self.quotes[n]
         if q.words(self.text) >= _MIN_QUOTE_WORDS:
@@ -274,6 +279,7 @@ class _Builder:
     def run(self) -> list[Attribution]:
         for ci, (off, sdoc) in enumerate(self.chunks):
             self._chunk(ci, off, sdoc)
+        self._colon_lines()
         out = []
         for a in self.out:
             lo = self.text.rfind("\n", 0, a.cue.start) + 1
@@ -338,6 +344,8 @@ class _Builder:
                     gap = text[last_end:nq.start]
                     if _WORD.search(gap) or gap.count("\n") > 2 or any(k2 in v for v in attached.values()):
                         break
+                    if nq.words(text) < _MIN_QUOTE_WORDS:
+                        break
                     spans.extend(self._quote_chain(k2))
                     last_end = spans[-1][1]
                     k = k2 + 1
@@ -345,7 +353,9 @@ class _Builder:
                 if spk is not None and _bad_speaker(spk):
                     continue
                 spk_span = self._spk(spk, off) if spk is not None else None
-                direct = not any(n in self.that_quotes for n in qs)
+                # "said that “…”" and quotes that open mid-sentence (lowercase: “has consistently
+                # demonstrated …”) are quoted fragments inside reported speech: mixed, not direct
+                direct = not any(n in self.that_quotes or self._fragment(n) for n in qs)
                 att = Attribution(self._cue(t, off, stance), spk_span, sorted(set(spans)), direct,
                                   sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci)
                 self.out.append(att)
@@ -365,7 +375,7 @@ class _Builder:
             done_cues.add(t.i)
         # 3. adjective cues: "is optimistic that …"
         for t in sdoc:
-            st = adj_stance(t.lemma_) if t.pos_ == "ADJ" else None
+            st = (adj_stance(t.lemma_) or ADJ_PREP_CUES.get(t.lemma_.lower(), (None,))[0]) if t.pos_ in ("ADJ", "VERB") and t.dep_ == "acomp" or t.pos_ == "ADJ" else None
             if not st or t.dep_ not in ("acomp", "ROOT", "amod"):
                 continue
             head = t.head if t.dep_ == "acomp" else t
@@ -379,6 +389,14 @@ class _Builder:
                     break
             if toks is None and t.i + 2 < t.sent.end and sdoc[t.i + 1].lower_ == "that":
                 toks = [sdoc[k] for k in range(t.i + 2, t.sent.end)]
+            if toks is None and t.lemma_.lower() in ADJ_PREP_CUES:
+                preps = ADJ_PREP_CUES[t.lemma_.lower()][1]
+                for c in t.children:
+                    if c.dep_ == "prep" and c.lower_ in preps and c.i > t.i:
+                        obj = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+                        if obj:
+                            toks = list(obj[0].subtree)
+                            break
             if not toks:
                 continue
             spans = _runs(toks, off, text)
@@ -388,6 +406,35 @@ class _Builder:
             cue = Cue(off + head.idx if head.i < t.i else off + t.idx, cue_text_end,
                       text[off + (head.idx if head.i < t.i else t.idx):cue_text_end], t.lemma_.lower(), st)
             self.out.append(Attribution(cue, self._spk(spk, off), spans,
+                                        sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci))
+        # 3b. noun cues owned by a speaker: "Trump's claim that X", "her call for X"
+        for t in sdoc:
+            spec = NOUN_CUES.get(t.lemma_.lower()) if t.pos_ == "NOUN" else None
+            if spec is None:
+                continue
+            poss = next((c for c in t.children if c.dep_ == "poss"), None)
+            if poss is None or _bad_speaker(poss) or poss.lower_ in ("its",):
+                continue
+            toks = None
+            for c in t.children:
+                if c.i < t.i:
+                    continue
+                if c.dep_ in ("acl", "ccomp", "relcl") and "that" in spec[1] and any(x.lower_ == "that" and x.dep_ == "mark" for x in c.children):
+                    toks = list(c.subtree)
+                elif c.dep_ == "acl" and "to" in spec[1] and any(x.lower_ == "to" for x in c.children):
+                    toks = list(c.subtree)
+                elif c.dep_ == "prep" and c.lower_ in spec[1]:
+                    obj = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+                    toks = list(obj[0].subtree) if obj else None
+                if toks:
+                    break
+            if not toks:
+                continue
+            spans = _runs(toks, off, text)
+            if not spans or sum(len(re.findall(r"\w+", text[a:b])) for a, b in spans) < 2:
+                continue
+            cue = Cue(off + t.idx, off + t.idx + len(t), t.text, t.lemma_.lower(), spec[0])
+            self.out.append(Attribution(cue, self._spk(poss, off), spans, self._all_quoted(spans),
                                         sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci))
         # 4. "according to X" not attached to a cue verb; "from his experience, …"
         for hi, (sp, cue, prep) in according.items():
@@ -429,6 +476,41 @@ class _Builder:
                                             sent_start=off + t.sent.start_char, anchor=head.i, chunk=ci))
 
     # ------------------------------------------------------------------
+    def _colon_lines(self) -> None:
+        """"<Speaker>: <statement>" at the start of a line: headlines ("NY Daily News: Paris Attacks
+        Highlight …") and transcripts ("PENCE: Well, …"). The label must be a short name-like
+        phrase (capitalised, no verb), the statement at least three words."""
+        text = self.text
+        taken = [(a.content[0][0], a.content[-1][1]) for a in self.out if a.content]
+        for m in re.finditer(r"(?m)^[ \t]*([A-Z][^:\n]{1,60}?)(:)[ \t]+(\S[^\n]*)$", text):
+            label, body = m.group(1).strip(), m.group(3)
+            words = label.split()
+            if len(words) > 6 or label.split()[0].lower().strip(".'’") in COLON_NON_SPEAKERS:
+                continue
+            if not all(w[:1].isupper() or w.lower() in ("of", "the", "and", "for", "&", "de", "van", "von") for w in words):
+                continue
+            if len(re.findall(r"\w+", body)) < 3 or re.search(r"\d", label):
+                continue
+            toks = self._tokens_in(m.start(1), m.end(1))
+            if any(t.pos_ in ("VERB", "AUX") for t in toks):
+                continue
+            b0, b1 = m.start(3), m.end(3)
+            while b1 > b0 and text[b1 - 1] in " \t.":
+                b1 -= 1
+            if any(min(b1, e) > max(b0, s) for s, e in taken):
+                continue
+            cue = Cue(m.start(2), m.end(2), ":", ":", "assert")
+            direct = self._all_quoted([(b0, b1)])
+            self.out.append(Attribution(cue, (m.start(1), m.start(1) + len(label)), [(b0, b1)], direct,
+                                        sent_start=m.start(), anchor=-1, chunk=-1))
+
+    def _tokens_in(self, a: int, b: int) -> list[Any]:
+        out = []
+        for off, sdoc in self.chunks:
+            if off <= a < off + len(sdoc.text):
+                out.extend(t for t in sdoc if a <= off + t.idx < b)
+        return out
+
     def _cue(self, t: Any, off: int, stance: str) -> Cue:
         # multiword cue: particle / "for" preposition ("called for", "pointed out")
         end = t.idx + len(t)
