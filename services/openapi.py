@@ -77,6 +77,9 @@ def build_spec() -> dict[str, Any]:
         "/v1/articles/{id}": {
             "get": {"summary": "The stored document (status only before done)", "operationId": "getArticle",
                     "parameters": [doc_id], "responses": {"200": _ref("Document"), **_errors(404, 503)}},
+            "delete": {"summary": "Delete a done or failed article (document, indexes, dedupe keys)",
+                       "operationId": "deleteArticle", "parameters": [doc_id],
+                       "responses": {"204": {"description": "Deleted"}, **_errors(404, 409, 503)}},
         },
         "/v1/articles/{id}/status": {
             "get": {"summary": "Processing status", "operationId": "getStatus", "parameters": [doc_id],

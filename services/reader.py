@@ -152,6 +152,17 @@ async def retry_article(request: web.Request) -> web.Response:
     return json_response({"id": doc_id, "status": "queued", "duplicate": False, "links": links(doc_id)}, 202)
 
 
+async def delete_article(request: web.Request) -> web.Response:
+    doc_id = _doc_id(request)
+    code, status = await _store(request).delete(doc_id)
+    if code < 0:
+        raise _not_found(doc_id)
+    if code == 0:
+        raise ApiError(409, "conflict", f"article {doc_id} is {status}; only done or failed articles can be deleted",
+                       {"status": status})
+    return web.Response(status=204)
+
+
 async def search_entities(request: web.Request) -> web.Response:
     q = Query(request, ("q", "label", "limit"))
     params = dict(q=q.text("q", 256) or "", label=q.text("label", 32), limit=q.limit())
@@ -200,6 +211,7 @@ def setup(app: web.Application) -> None:
     r = app.router
     r.add_get("/v1/articles", list_articles)
     r.add_get("/v1/articles/{id}", get_document)
+    r.add_delete("/v1/articles/{id}", delete_article)
     r.add_get("/v1/articles/{id}/status", get_status)
     r.add_post("/v1/articles/{id}/retry", retry_article)
     r.add_get("/v1/entities", search_entities)

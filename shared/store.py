@@ -49,7 +49,8 @@ SUBMIT = Script("submit")
 SET_STATUS = Script("set_status")
 REQUEUE = Script("requeue")
 SAVE_DOCUMENT = Script("save_document")
-ALL_SCRIPTS = (SUBMIT, SET_STATUS, REQUEUE, SAVE_DOCUMENT)
+DELETE = Script("delete")
+ALL_SCRIPTS = (SUBMIT, SET_STATUS, REQUEUE, SAVE_DOCUMENT, DELETE)
 
 
 @dataclass(frozen=True)
@@ -329,6 +330,22 @@ class DocumentStore:
             [K.status(doc_id), K.FAILED, K.arq_job(doc_id), K.ARQ_QUEUE, K.arq_result(doc_id),
              K.arq_retry(doc_id), K.article(doc_id)],
             [doc_id, K.STATUS_INDEX_PREFIX, arq_job_payload(doc_id, queue_ms), queue_ms],
+        )
+        return int(reply[0]), _s(reply[1])
+
+    async def delete(self, doc_id: str) -> tuple[int, str]:
+        """Delete a done or failed article: document, status, indexes and dedupe keys, in one script.
+
+        Returns (1, previous status), (0, current status) while it is queued or processing (its job
+        is still live), or (-1, "") for an unknown id. Afterwards the same article can be submitted anew.
+        """
+        article = await self.get_article(doc_id) or {}
+        dkeys = [K.dedupe(kind, digest) for kind, digest in dedupe_keys(article).items()] if article else []
+        reply = await DELETE(
+            self.redis,
+            [K.status(doc_id), K.article(doc_id), K.document(doc_id), K.doc_index_set(doc_id), K.claims(doc_id),
+             K.FAILED, K.IDX_TIME, K.ENTITY_COUNTS, *dkeys],
+            [doc_id, K.STATUS_INDEX_PREFIX, K.ENTITY_INDEX_PREFIX],
         )
         return int(reply[0]), _s(reply[1])
 

@@ -163,3 +163,30 @@ async def test_responses_are_orjson_compact_json(client):
     assert resp.content_type == "application/json" and orjson.loads(raw)["status"] == "queued"
     doc = await (await client.get(f"/v1/articles/{orjson.loads(raw)['id']}")).json()
     assert doc["status"] == "queued"
+
+
+async def test_delete_a_processed_article(client, store, redis):
+    spy_id, byrne_id = await _two_documents(client, store)
+    queued = (await (await client.post("/v1/articles", json={"text": "still queued"})).json())["id"]
+    resp = await client.delete(f"/v1/articles/{queued}")
+    assert resp.status == 409 and (await resp.json())["error"]["details"]["status"] == "queued"
+    assert (await client.delete("/v1/articles/0123456789abcdef")).status == 404
+
+    assert (await client.delete(f"/v1/articles/{spy_id}")).status == 204
+    for path in (f"/v1/articles/{spy_id}", f"/v1/articles/{spy_id}/status"):
+        assert (await client.get(path)).status == 404
+    listed = await (await client.get("/v1/articles?limit=50")).json()
+    assert spy_id not in [i["id"] for i in listed["items"]]
+    assert [i["id"] for i in (await (await client.get("/v1/articles?entity=thae_yong_ho")).json())["items"]] == [byrne_id]
+    thae = await (await client.get("/v1/entities/thae_yong_ho")).json()
+    assert thae["document_count"] == 1
+    assert (await client.get("/v1/entities/yoo_sang_bum/articles")).status == 200
+    assert [e["id"] for e in (await (await client.get("/v1/entities?q=yoo")).json())["items"]] == []
+    claims = await (await client.get("/v1/claims?limit=50")).json()
+    assert {c["document_id"] for c in claims["items"]} == {byrne_id}
+    assert not [k async for k in redis.scan_iter(match=f"nf:*{spy_id}*")]
+    # the same article can come in again, as new
+    again = await client.post("/v1/articles", json={"text": SPY_TEXT, "external_id": "spy", "title": "Spy agency",
+                                                    "source": "Reuters", "url": "https://example.com/spy"})
+    assert again.status == 202 and (await again.json())["id"] == spy_id
+    assert (await client.delete(f"/v1/articles/{spy_id}")).status == 409

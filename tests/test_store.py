@@ -416,3 +416,21 @@ async def test_most_mentioned_entities_without_a_prefix(store, redis):
     top = await store.search_entities("", limit=2)
     assert [(e["id"], e["document_count"]) for e in top] == [("zeta", 5), ("alpha0", 1)]
     await assert_indexes_consistent(redis)
+
+
+async def test_delete_keeps_indexes_consistent(store, redis):
+    docs = await _corpus(store, 6)
+    failed_id = (await store.submit({"text": "broken one"})).id
+    await store.mark_failed(failed_id, {"message": "x"})
+    assert await store.delete(failed_id) == (1, "failed")
+    for d in docs[::2]:
+        assert await store.delete(d["id"]) == (1, "done")
+    assert await store.delete(docs[0]["id"]) == (-1, "")
+    await assert_indexes_consistent(redis)
+    left = [i["id"] for i in (await store.list_documents(status="done", limit=50))["items"]]
+    assert left == [d["id"] for d in reversed(docs[1::2])]
+    # Thae was mentioned by the even-numbered stories only
+    assert (await store.get_entity("thae_yong_ho"))["document_count"] == 0
+    assert await store.search_entities("thae") == [] and "thae_yong_ho" not in [
+        e["id"] for e in await store.search_entities("", limit=200)]
+    assert (await store.submit({"text": "broken one"})).duplicate is False

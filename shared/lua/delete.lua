@@ -1,0 +1,32 @@
+-- Delete a finished (done or failed) article with its document, status, indexes and dedupe keys.
+-- KEYS: 1 status hash, 2 article, 3 document, 4 docidx set, 5 claims hash, 6 failed set, 7 time index,
+--       8 entity document-count zset, 9.. dedupe keys (deleted only while they still point at this id)
+-- ARGV: 1 id, 2 status-index prefix, 3 entity-index prefix
+-- Returns {1, previous status}, {0, current status} when queued/processing, {-1, ''} for an unknown id.
+local id = ARGV[1]
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return {-1, ''} end
+if st ~= 'done' and st ~= 'failed' then return {0, st} end
+local eprefix = ARGV[3]
+for _, entry in ipairs(redis.call('SMEMBERS', KEYS[4])) do
+  local tab = string.find(entry, '\t', 1, true)
+  if tab then
+    local zkey = string.sub(entry, tab + 1)
+    redis.call('ZREM', zkey, string.sub(entry, 1, tab - 1))
+    if string.sub(zkey, 1, #eprefix) == eprefix then
+      local ekey = string.sub(zkey, #eprefix + 1)
+      local n = redis.call('ZCARD', zkey)
+      if n > 0 then redis.call('ZADD', KEYS[8], n, ekey) else redis.call('ZREM', KEYS[8], ekey) end
+    end
+  end
+end
+for _, s in ipairs({'queued', 'processing', 'done', 'failed'}) do
+  redis.call('ZREM', ARGV[2] .. s, id)
+end
+redis.call('ZREM', KEYS[6], id)
+redis.call('ZREM', KEYS[7], id)
+for i = 9, #KEYS do
+  if redis.call('GET', KEYS[i]) == id then redis.call('DEL', KEYS[i]) end
+end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+return {1, st}
