@@ -5,7 +5,8 @@
 Sets built from the dev sentences (seeded): ``sentences`` (as given), ``pairs`` (one run of two
 consecutive words per sentence), ``words`` (one word per sentence; Chinese words by jieba,
 Japanese "words" = runs of one script), ``mixed`` (50 docs: 2–3 sentences of language A then 2–3
-of B; 50 single-language docs of 4–6 sentences; joined by a space or line breaks).
+of B; 50 single-language docs of 4–6 sentences; joined by a space or line breaks; ``--mixed-*``
+change the count, sentences per language and seed).
 The stage is scored on ``doc.language["code"]`` after NormalizeStage, i.e. what ``build_pipeline()``
 reports; mixed docs on ``doc.language["languages"]``.
 """
@@ -58,7 +59,7 @@ def build_sets(data: dict[str, list[str]], seed: int = 7, limit: int | None = No
     return sets
 
 
-def build_mixed(data: dict[str, list[str]], seed: int = 11, n: int = 50):
+def build_mixed(data: dict[str, list[str]], seed: int = 11, n: int = 50, lo: int = 2, hi: int = 3):
     rng = random.Random(seed)
     codes = sorted(data)
     joiners = [" ", "\n", "\n\n"]
@@ -66,7 +67,7 @@ def build_mixed(data: dict[str, list[str]], seed: int = 11, n: int = 50):
     for i in range(n):
         a, b = rng.sample(codes, 2)
         j = rng.choice(joiners)
-        text = j.join(rng.sample(data[a], rng.randint(2, 3)) + rng.sample(data[b], rng.randint(2, 3)))
+        text = j.join(rng.sample(data[a], rng.randint(lo, hi)) + rng.sample(data[b], rng.randint(lo, hi)))
         mixed.append(((a, b), text))
         c = codes[i % len(codes)]
         single.append(((c,), rng.choice(joiners).join(rng.sample(data[c], rng.randint(4, 6)))))
@@ -149,6 +150,9 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="sentences per language (subset while iterating)")
     ap.add_argument("--sets", default="sentences,pairs,words,mixed")
     ap.add_argument("--errors", action="store_true", help="print the stage's mistakes")
+    ap.add_argument("--mixed-n", type=int, default=50, help="mixed (and single-language) documents")
+    ap.add_argument("--mixed-sentences", default="2-3", help="sentences per language in a mixed doc, lo-hi")
+    ap.add_argument("--mixed-seed", type=int, default=11)
     args = ap.parse_args(argv)
     raw = json.loads(Path(args.data).read_text())
     data = raw["items"]["ud-sentences"] if "items" in raw else raw
@@ -179,7 +183,8 @@ def main(argv=None) -> int:
                     if got != code:
                         print(f"ERR {set_name} {code}->{got}: {text[:100]!r}")
     if "mixed" in wanted:
-        mixed, single = build_mixed(data)
+        lo, hi = (int(x) for x in args.mixed_sentences.split("-"))
+        mixed, single = build_mixed(data, seed=args.mixed_seed, n=args.mixed_n, lo=lo, hi=hi)
         st = systems[0]
         found = false_mix = single_ok = 0
         for (a, b), text in mixed:

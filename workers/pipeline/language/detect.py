@@ -56,8 +56,7 @@ class Detector:
         if not letters or (letters >= 8 and len(set(text[:2000])) <= 3):  # "aaaa…": no evidence
             return Guess(letters=0)
         script = self._dominant(counts)
-        second = sorted(counts.values())[-2] if len(counts) > 1 else 0
-        guess = Guess(letters=letters, script=script, mixed_script=second >= 2 and second * 10 >= letters)
+        guess = Guess(letters=letters, script=script, mixed_script=_mixed_script(counts))
         if script in ("Hani", "Kana"):
             kana, han = counts.get("Kana", 0), counts.get("Hani", 0)
             japanese = script == "Kana" or kana * 10 >= han or japanese_kanji(text) * 2 >= max(1, _hans(text))
@@ -99,6 +98,14 @@ class Detector:
                 return "Hang"
             return "Kana" if counts.get("Kana", 0) > counts.get("Hani", 0) else "Hani"
         return best
+
+
+def _mixed_script(counts: dict[str, int]) -> bool:
+    """A second script holds a real share (a CJK character counts as three letters)."""
+    if len(counts) < 2:
+        return False
+    weighted = sorted(n * (3 if s in CJK else 1) for s, n in counts.items())
+    return weighted[-2] >= 6 and weighted[-2] * 20 >= sum(weighted)
 
 
 def _hans(text: str) -> int:

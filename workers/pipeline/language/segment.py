@@ -27,7 +27,8 @@ MAX_UNIT = 1000          # longer units are cut at a space (or hard) so cost sta
 HUGE_TEXT = 100_000      # beyond this, units are fixed windows instead of sentences
 WINDOW = 2000
 BLOCK_CHARS = 300
-SURE = 0.99
+SHORT_TEXT = 1000        # texts up to this many characters are always read sentence by sentence
+SURE = 0.99              # a block whose best language has less than this is refined
 FLOOR = 1e-4
 
 
@@ -87,6 +88,8 @@ def make_blocks(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int,
 def unit_weight(g: Guess) -> float:
     """How much evidence a piece carries: grows with its letters, capped at one sentence's worth."""
     letters = g.letters * (3 if g.script in ("Hans", "Hant", "Jpan", "Hang") else 1)
+    if g.probs and min(g.probs.values()) == 1.0:  # decided by its script alone: sure sooner
+        return min(1.0, letters / 20.0)
     return min(1.0, letters / 40.0)
 
 
@@ -146,10 +149,11 @@ def label_units(
     guesses = [detect(text[b[0][0]:b[-1][1]], thorough=0) for b in blocks]
     codes = [g.code for g in guesses]
     units: list[Unit] = []
+    short = len(text) <= SHORT_TEXT
     for i, (block, g) in enumerate(zip(blocks, guesses)):
         neighbours = {codes[k] for k in (i - 1, i + 1) if 0 <= k < len(codes) and guesses[k].letters}
         suspect = len(block) > 1 and g.letters and (
-            g.confidence < SURE or g.mixed_script or bool(neighbours - {codes[i]})
+            short or g.confidence < SURE or g.mixed_script or bool(neighbours - {codes[i]})
         )
         if suspect:
             units.extend(Unit(s, e, detect(text[s:e])) for s, e in block)
