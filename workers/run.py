@@ -100,7 +100,7 @@ async def _close(worker: Worker, run: asyncio.Task[None]) -> None:
     except Exception as exc:  # noqa: BLE001 - Redis may be gone; nothing more to clean up then
         log.debug("closing the worker: %s", exc)
         with contextlib.suppress(Exception):
-            await worker.pool.close(close_connection_pool=True)
+            await worker.pool.aclose(close_connection_pool=True)
     if not run.done():
         run.cancel()
     with contextlib.suppress(BaseException):
