@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from ..document import AnalysisDoc
 from ..nlp import language_spans, parsed_chunks
-from .canonical import NAMED_LABELS
+from .canonical import NAMED_LABELS, lookup_alias
 from .layout import allcaps_lines, datelines, table_teams
 from .spans import NUMBERED_LABELS, PERSON_HONORIFICS, Mention, clean_span, has_latin
 
@@ -44,11 +44,44 @@ def _model_mentions(doc: AnalysisDoc) -> list[Mention]:
             surface = text[start:end]
             if not has_latin(surface) or surface.islower():
                 continue
+            if " " not in surface and surface in GENERIC_WORDS:
+                continue
             if had_honorific or _HONORIFIC_BEFORE.search(text, max(0, start - 8), start):
                 out.append(Mention(start, end, "PERSON", "honorific", 3.0))
+            elif ent.label_ == "PERSON":
+                out.append(Mention(_first_names_before(parsed, ent, offset, start), end, "PERSON"))
             else:
                 out.append(Mention(start, end, ent.label_))
     return out
+
+
+# Capitalised words that are never a name on their own, and titles that are never part of one.
+GENERIC_WORDS = frozenset(
+    """January February March April May June July August September October November December Monday Tuesday
+    Wednesday Thursday Friday Saturday Sunday Men Women Man Woman Boys Girls Today Yesterday""".split()
+)
+TITLES = frozenset(
+    """president vice prime minister king queen prince princess pope chancellor premier governor senator
+    general judge justice coach captain secretary leader chairman chairwoman director speaker sheikh lord
+    mayor ambassador envoy officer commander colonel major sergeant bishop cardinal father sister brother
+    emperor sultan emir ayatollah archbishop reverend defender striker goalkeeper midfielder manager
+    chief spokesman spokeswoman minister""".split()
+)
+
+
+def _first_names_before(parsed, ent, offset: int, start: int) -> int:
+    """Extend a PERSON span left over capitalised proper nouns the model left out ("Didier [Deschamps]")."""
+    i = ent.start
+    new_start = start
+    while i > 0 and ent.start - i < 2:
+        t = parsed[i - 1]
+        if (t.pos_ != "PROPN" or not t.is_title or t.ent_iob_ != "O" or t.is_sent_start
+                or t.lower_ in TITLES or t.lower_ in PERSON_HONORIFICS or t.text in GENERIC_WORDS
+                or offset + t.idx + len(t.text) + 1 != new_start):
+            break
+        new_start = offset + t.idx
+        i -= 1
+    return new_start
 
 
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
@@ -77,6 +110,26 @@ def _honorific_mentions(text: str) -> list[Mention]:
     return out
 
 
+_INITIALS_BEFORE = re.compile(r"(?<![\w.])((?:[A-Z]\.\s?){1,3})$")
+_INITIAL_NAME = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,3}(?:[a-z]{1,3}\s)?[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?\b")
+
+
+def _with_initials(text: str, mentions: list[Mention]) -> list[Mention]:
+    """"M. Butcher", "J.R. Smith": initials before a name belong to a PERSON span; a single name word
+    after initials that the model tagged otherwise (or not at all) is a PERSON."""
+    out = []
+    for m in mentions:
+        before = _INITIALS_BEFORE.search(text, max(0, m.start - 8), m.start)
+        if before and " " not in text[m.start:m.end] and not lookup_alias(before.group(1).strip()):
+            m = Mention(before.start(1), m.end, "PERSON", "initials", 2.0)
+        out.append(m)
+    for found in _INITIAL_NAME.finditer(text):
+        initials = found.group(0).split()[0]
+        if not lookup_alias(initials):
+            out.append(Mention(found.start(), found.end(), "PERSON", "initials", 1.0))
+    return out
+
+
 def _propagate(text: str, mentions: list[Mention], caps: list[tuple[int, int]]) -> list[Mention]:
     """Untagged occurrences of names tagged elsewhere (and their capitalised forms in headlines)."""
     known: dict[str, Mention] = {}
@@ -86,6 +139,12 @@ def _propagate(text: str, mentions: list[Mention], caps: list[tuple[int, int]]) 
             prev = known.get(s)
             if prev is None or m.weight > prev.weight:
                 known[s] = m
+    for m in list(known.values()):                 # surnames of full names: "Woods" → Tiger Woods
+        words = text[m.start:m.end].split()
+        if m.label == "PERSON" and len(words) >= 2:
+            last = words[-1]
+            if len(last) >= 3 and last[0].isupper() and last not in known and last.lower() not in TITLES:
+                known[last] = Mention(m.start, m.end, "PERSON", "name-part", 0.5)
     if not known:
         return []
     forms = sorted(known, key=len, reverse=True)
@@ -126,7 +185,7 @@ def _sports_teams(text: str, mentions: list[Mention]) -> None:
 
 def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
     """Keep non-overlapping mentions: model/honorific first, then longer spans."""
-    rank = {"layout": 0, "team": 0, "honorific": 0, "model": 1, "headline": 2, "acronym": 2, "propagated": 3}
+    rank = {"layout": 0, "team": 0, "honorific": 0, "initials": 1, "model": 1, "headline": 2, "acronym": 2, "propagated": 3}
     chosen: list[Mention] = []
     taken: list[tuple[int, int]] = []
     for m in sorted(mentions, key=lambda m: (rank.get(m.source, 4), -(m.end - m.start), m.start)):
@@ -151,7 +210,7 @@ def english_mentions(doc: AnalysisDoc) -> list[Mention]:
     model = [m for m in all_model if not _inside(caps, m.start, m.end)]
     honorific = [m for m in _honorific_mentions(text) if not _inside(caps, m.start, m.end)]
     acronyms = _acronym_mentions(doc, caps)
-    base = _resolve_overlaps(layout + model + honorific + acronyms)
+    base = _resolve_overlaps(_with_initials(text, layout + model + honorific + acronyms))
     _sports_teams(text, base)
     english = language_spans(doc, lambda code: code.split("-")[0] == "en")
     extra = [m for m in _propagate(text, base, caps) if _inside(english, m.start, m.end)]

@@ -25,7 +25,7 @@ _HONORIFIC = re.compile(r"([A-Za-z]{1,5})\.?\s+(?=\S)")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _DASH_JUNK = re.compile(r"\s+[-–—]+\s+.*$|\s*[-–—]{2,}.*$")
 _EDGE = "\"'“”‘’«»()[]{}<>*,;:!?|/\\ \t\n.-–—_#@"
-_TRAILING_NUMBER = re.compile(r"(?:\s+[\d][\d.,:/\-–]*)+$")
+_TRAILING_NUMBER = re.compile(r"(?:\s+\d[\d.,:/\-–]*(?:st|nd|rd|th)?)+$")
 _INNER_NUMBER = re.compile(r"\s+\d[\d.,:/\-–]*\s+\S.*$")
 _TRAILING_LOWER = re.compile(r"(?:\s+[a-z][a-z\-]*)+$")
 _LETTER = re.compile(r"[^\W\d_]")
