@@ -265,9 +265,11 @@ class _Builder:
         return self._quote_at(off + t.idx) is not None
 
     def _fragment(self, n: int) -> bool:
+        """A quote that continues the words before it: lowercase start, right after a word."""
         a, b = self.quotes[n].inner
         m = re.search(r"[^\W\d_]", self.text[a:b])
-        return bool(m and m.group().islower())
+        before = self.text[max(0, self.quotes[n].start - 30):self.quotes[n].start].rstrip(" ")
+        return bool(m and m.group().islower() and before and before[-1].isalpha())
 
     def _speechlike(self, n: int) -> bool:
         q = self.quotes[n]
@@ -355,7 +357,7 @@ class _Builder:
                 spk_span = self._spk(spk, off) if spk is not None else None
                 # "said that “…”" and quotes that open mid-sentence (lowercase: “has consistently
                 # demonstrated …”) are quoted fragments inside reported speech: mixed, not direct
-                direct = not any(n in self.that_quotes or self._fragment(n) for n in qs)
+                direct = not (any(n in self.that_quotes for n in qs) or self._fragment(qs[0]))
                 att = Attribution(self._cue(t, off, stance), spk_span, sorted(set(spans)), direct,
                                   sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci)
                 self.out.append(att)
@@ -500,7 +502,8 @@ class _Builder:
             if any(min(b1, e) > max(b0, s) for s, e in taken):
                 continue
             cue = Cue(m.start(2), m.end(2), ":", ":", "assert")
-            direct = self._all_quoted([(b0, b1)])
+            body_text = text[b0:b1]
+            direct = self._all_quoted([(b0, b1)]) or bool(re.fullmatch(r"[‘'“\"][^‘“\"]*[’'”\"]", body_text))
             self.out.append(Attribution(cue, (m.start(1), m.start(1) + len(label)), [(b0, b1)], direct,
                                         sent_start=m.start(), anchor=-1, chunk=-1))
 
