@@ -192,6 +192,17 @@ def test_results_table_names_are_teams(pipeline):
     assert [e["label"] for e in owner(doc, "LONDON")] == ["GPE"]
 
 
+def test_russian_names_are_normalised_for_ids(pipeline):
+    doc = analyse(pipeline, "Владимир Путин прилетел в Москву в понедельник. В Москве Путина встретили министры. "
+                            "Путин заявил, что Россия готова к переговорам.")
+    check_well_formed(doc)
+    putin = owner(doc, "Путина")
+    assert len(putin) == 1 and putin[0]["label"] == "PERSON" and putin[0]["text"] == "Владимир Путин"
+    assert putin[0] is owner(doc, "Путин")[0]
+    moscow = owner(doc, "Москве")
+    assert len(moscow) == 1 and moscow[0] is owner(doc, "Москву")[0] and moscow[0]["id"] == entity_id("GPE", "Москва")
+
+
 def test_unsupported_language_gets_no_entities(pipeline):
     doc = analyse(pipeline, "Bundeskanzler Olaf Scholz traf am Montag in Berlin den französischen Präsidenten "
                             "Emmanuel Macron. Die beiden sprachen über die Ukraine und über Russland.")

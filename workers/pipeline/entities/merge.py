@@ -48,7 +48,8 @@ class _Group:
 
 
 def _surface(text: str, m: Mention) -> str:
-    return text[m.start:m.end]
+    """The form used for grouping: a backend's normalised form (Russian lemmas) or the text."""
+    return m.meta.get("norm") or text[m.start:m.end]
 
 
 def merge(text: str, mentions: list[Mention]) -> list[dict[str, Any]]:

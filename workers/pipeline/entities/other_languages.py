@@ -41,24 +41,43 @@ def french_mentions(doc: AnalysisDoc) -> list[Mention]:
 
 
 @lru_cache(maxsize=1)
-def _natasha() -> tuple[Any, Any]:
-    # NER only (segmenter + slovnet NER): no pymorphy2 morphology, which is fragile on Python 3.11.
-    from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+def _natasha() -> tuple[Any, Any, Any, Any]:
+    """Segmenter, slovnet NER and morphology tagger, and the pymorphy2 vocabulary used to bring
+    names to their nominative form ("Москве" → "Москва") so ids do not depend on grammatical case.
+    pymorphy2 0.9.1 imports fine on this Python 3.11 build; if it ever fails, names stay as written."""
+    from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
 
-    return Segmenter(), NewsNERTagger(NewsEmbedding())
+    emb = NewsEmbedding()
+    try:
+        from natasha import MorphVocab
+
+        morph: Any = (NewsMorphTagger(emb), MorphVocab())
+    except Exception:  # pragma: no cover - depends on pymorphy2/inspect compatibility
+        morph = (None, None)
+    return Segmenter(), NewsNERTagger(emb), morph[0], morph[1]
 
 
 def russian_mentions(doc: AnalysisDoc) -> list[Mention]:
     from natasha import Doc
 
-    segmenter, tagger = _natasha()
+    segmenter, tagger, morph_tagger, vocab = _natasha()
     out: list[Mention] = []
     for s, e in _spans(doc, "ru"):
         nd = Doc(doc.text[s:e])
         nd.segment(segmenter)
         nd.tag_ner(tagger)
+        if morph_tagger is not None and nd.spans:
+            nd.tag_morph(morph_tagger)
         for span in nd.spans:
+            before = len(out)
             _add(doc.text, out, s + span.start, s + span.stop, LABELS.get(span.type))
+            if len(out) > before and vocab is not None and doc.text[out[-1].start:out[-1].end] == span.text:
+                try:
+                    span.normalize(vocab)
+                    if span.normal:
+                        out[-1].meta["norm"] = span.normal
+                except Exception:  # pragma: no cover - normalisation is best effort
+                    pass
     return out
 
 
