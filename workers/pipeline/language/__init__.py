@@ -38,6 +38,7 @@ RELIABLE_LETTERS = 12
 # A one-language text shorter than this (in letters) is re-checked by both models at once; longer
 # text by fastText alone (lingua costs ~1 ms per sentence).
 WHOLE_TEXT_THOROUGH = 400
+WHOLE_TEXT_CHARS = 2000  # longer one-language texts keep the label their blocks agreed on
 
 
 def configured_languages(value: str | Iterable[str] | None = None) -> frozenset[str]:
@@ -79,7 +80,7 @@ class LanguageStage:
         if not any(u.guess.letters for u in units):
             return undetermined(text)
         codes = {c for c, u in zip(labels, units) if u.guess.letters}
-        if len(codes) == 1:
+        if len(codes) == 1 and len(text) <= WHOLE_TEXT_CHARS:
             whole = self.detector.detect(text, thorough=WHOLE_TEXT_THOROUGH)
             if whole.probs and whole.code != "und":
                 labels = [whole.code] * len(units)

@@ -28,7 +28,7 @@ HUGE_TEXT = 100_000      # beyond this, units are fixed windows instead of sente
 WINDOW = 2000
 BLOCK_CHARS = 300
 SHORT_TEXT = 1000        # texts up to this many characters are always read sentence by sentence
-SURE = 0.99              # a block whose best language has less than this is refined
+SURE = 0.97              # a block whose best language has less than this is refined
 FLOOR = 1e-4
 
 
@@ -155,8 +155,8 @@ def label_units(
         suspect = len(block) > 1 and g.letters and (
             short or g.confidence < SURE or g.mixed_script or bool(neighbours - {codes[i]})
         )
-        if suspect:
-            units.extend(Unit(s, e, detect(text[s:e])) for s, e in block)
+        if suspect:  # lingua on short units only where the text is short: in an article, context decides
+            units.extend(Unit(s, e, detect(text[s:e]) if short else detect(text[s:e], thorough=0)) for s, e in block)
         else:
             units.append(Unit(block[0][0], block[-1][1], g))
     return units, (smooth(units, switch_cost) if units else [])
