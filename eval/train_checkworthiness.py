@@ -1,7 +1,7 @@
 """Train the check-worthiness model shipped in workers/pipeline/claims/models/checkworthiness.npz.
 
     .venv/bin/python eval/train_checkworthiness.py ../shared/data/checkworthiness/ct24 [--out PATH]
-        [--quick] [--compare] [--no-write]
+        [--grid] [--compare] [--no-write]
 
 DATA is the folder holding CheckThat! 2024 English ``train.tsv`` and ``dev.tsv`` (never the lab's
 dev-test or test files). Training uses ``train.tsv``; hyper-parameters and the decision point are
@@ -10,6 +10,14 @@ itself: the 2016 Clinton–Trump debates at the end of the train file (Sentence_
 out, a model with the selected hyper-parameters is trained on the rest (Sentence_id < 30000,
 older debates), its threshold picked on dev, and scored on the 2016 block — a proxy for "later
 debates are harder". ``--compare`` adds the plain TF-IDF + LR baseline on the same splits.
+
+Why the default configuration (C=1, balanced class weights, hand block at unit scale) and not the
+dev-best of a grid: on dev every setting lands at F1 0.89–0.90, so dev cannot choose; on the
+time-ordered split (trained on ids < 30000, cut picked on dev) C=1 held up best (F1 0.637 vs 0.617
+for C=0.3, 0.583 for C=0.1, 0.602 for C=3), and the syntactic hand features (third-person subject,
+perfect tense, existential "there is", first-person plans) lifted it from 0.592. Word-shape trigram
+patterns and a frozen MiniLM sentence embedding + LR were tried and not adopted (see the report).
+``--grid`` still runs a dev-selected grid for comparison.
 
 Needs scikit-learn (``pip install -e .[train]``); the artefact it writes is read with numpy only.
 """
@@ -243,7 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("data", type=Path, help="folder with train.tsv and dev.tsv (CT24 English)")
     ap.add_argument("--out", type=Path, default=cw.MODEL_PATH)
-    ap.add_argument("--quick", action="store_true", help="one configuration, no grid")
+    ap.add_argument("--grid", action="store_true",
+                    help="select C / class weight / hand-block scale on dev (default: the fixed configuration "
+                         "chosen by the time-split experiments documented in the module docstring)")
     ap.add_argument("--compare", action="store_true", help="also report the plain TF-IDF+LR baseline")
     ap.add_argument("--no-write", action="store_true", help="do not write the artefact")
     args = ap.parse_args(argv)
@@ -255,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     dev_texts = [r.text for r in dev_recs]
     y_dev = np.array([r.label for r in dev_recs])
 
-    if args.quick:
+    if not args.grid:
         grid = [Config()]
     else:
         grid = [

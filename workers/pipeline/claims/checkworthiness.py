@@ -20,7 +20,6 @@ import math
 import os
 import re
 import threading
-from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -74,6 +73,12 @@ _HEDGE_RE = re.compile(
 _MODAL_RE = re.compile(r"\b(?:will|would|should|must|can|could|shall|going to|gonna|need to|ought)\b", re.I)
 _PAST_RE = re.compile(r"\b(?:was|were|had|did|voted|passed|signed|said|\w{3,}ed)\b", re.I)
 _NEGATION_RE = re.compile(r"\b(?:not|no|never|nothing|n't)\b|n't\b", re.I)
+_THIRD_SUBJECT_RE = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:and|but|because|that|so)\s+)(?:he|she|they|it|he's|she's|they've|they're)\b", re.I
+)
+_PERFECT_RE = re.compile(r"\b(?:has|have|had|'s|'ve)\s+(?:not\s+|never\s+|already\s+|just\s+)?(?:been|\w{2,}(?:ed|en|wn|ne|ld|ht|id))\b", re.I)
+_EXISTENTIAL_RE = re.compile(r"\bthere(?:'s| is| are| was| were| have been| has been)\b", re.I)
+_FUTURE_PLAN_RE = re.compile(r"\b(?:i will|i'll|we will|we'll|i'm going to|we're going to|i would|we would|i want|we want|we need|we have to|we must|i plan)\b", re.I)
 _THANKS_RE = re.compile(r"\b(?:thank|thanks|applause|laughter|crosstalk|good evening|question)\b", re.I)
 _PRONOUN_I = {"I", "I'm", "I've", "I'd", "I'll"}
 _TOKEN_SPLIT_RE = re.compile(r"\S+")
@@ -97,6 +102,10 @@ HAND_FEATURES = (
     "question",
     "exclamation",
     "thanks_or_procedural",
+    "third_person_subject",
+    "perfect",
+    "existential",
+    "future_plan",
     "n_capitalised",
     "log_length",
     "short",
@@ -115,17 +124,30 @@ def word_terms(text: str) -> list[str]:
     return terms
 
 
-def char_terms(text: str, lo: int = 2, hi: int = 5) -> list[str]:
-    """Character n-grams inside space-padded words (like sklearn's ``char_wb``), digits → 0."""
-    folded = _DIGIT_RE.sub("0", _clean(text).lower())
+CHAR_NGRAMS = (2, 5)
+
+
+def char_words(text: str) -> list[str]:
+    """The words character n-grams are taken from: cleaned, lower-cased, digits → 0."""
+    return _DIGIT_RE.sub("0", _clean(text).lower()).split()
+
+
+def word_char_ngrams(word: str, lo: int = CHAR_NGRAMS[0], hi: int = CHAR_NGRAMS[1]) -> list[str]:
+    padded = " " + word + " "
+    n_chars = len(padded)
     out: list[str] = []
-    for word in folded.split():
-        padded = " " + word + " "
-        n_chars = len(padded)
-        for n in range(lo, hi + 1):
-            if n > n_chars:
-                break
-            out.extend(padded[i : i + n] for i in range(n_chars - n + 1))
+    for n in range(lo, hi + 1):
+        if n > n_chars:
+            break
+        out.extend(padded[i : i + n] for i in range(n_chars - n + 1))
+    return out
+
+
+def char_terms(text: str) -> list[str]:
+    """Character n-grams inside space-padded words (like sklearn's ``char_wb``), digits → 0."""
+    out: list[str] = []
+    for word in char_words(text):
+        out.extend(word_char_ngrams(word))
     return out
 
 
@@ -162,6 +184,10 @@ def hand_features(text: str) -> list[float]:
         "question": float("?" in t),
         "exclamation": float("!" in t),
         "thanks_or_procedural": float(bool(_THANKS_RE.search(t))),
+        "third_person_subject": float(bool(_THIRD_SUBJECT_RE.search(t.strip()))),
+        "perfect": float(bool(_PERFECT_RE.search(t))),
+        "existential": float(bool(_EXISTENTIAL_RE.search(t))),
+        "future_plan": float(bool(_FUTURE_PLAN_RE.search(t))),
         "n_capitalised": math.log1p(_count_capitalised(t)),
         "log_length": math.log1p(n_tokens) / 4.0,
         "short": float(n_tokens <= 5),
@@ -180,23 +206,28 @@ class _SparseBlock:
     __slots__ = ("index", "idf", "weight")
 
     def __init__(self, terms: Iterable[str], idf: Any, weight: Any) -> None:
+        import numpy as np
+
         self.index = {term: i for i, term in enumerate(terms)}
-        self.idf = [float(x) for x in idf]
-        self.weight = [float(x) for x in weight]
+        self.idf = np.asarray(idf, dtype=np.float64)
+        self.weight = np.asarray(weight, dtype=np.float64)
+
+    def ids(self, terms: Iterable[str]) -> list[int]:
+        index = self.index
+        return [i for i in map(index.get, terms) if i is not None]
+
+    def dot_ids(self, ids: list[int]) -> float:
+        import numpy as np
+
+        if not ids:
+            return 0.0
+        uniq, counts = np.unique(np.asarray(ids, dtype=np.intp), return_counts=True)
+        values = (1.0 + np.log(counts)) * self.idf[uniq]
+        norm = float(np.sqrt(values @ values))
+        return float(values @ self.weight[uniq]) / norm if norm > 0.0 else 0.0
 
     def dot(self, terms: list[str]) -> float:
-        counts = Counter(terms)
-        norm_sq = 0.0
-        acc = 0.0
-        index, idf, weight = self.index, self.idf, self.weight
-        for term, count in counts.items():
-            i = index.get(term)
-            if i is None:
-                continue
-            value = (1.0 + math.log(count)) * idf[i]
-            norm_sq += value * value
-            acc += value * weight[i]
-        return acc / math.sqrt(norm_sq) if norm_sq > 0.0 else 0.0
+        return self.dot_ids(self.ids(terms))
 
 
 class CheckworthinessModel:
@@ -214,13 +245,26 @@ class CheckworthinessModel:
             self.shift = float(z["calib_shift"])
             self.slope = float(z["calib_slope"])
             names = [str(x) for x in z["hand_names"].tolist()]
+        self._word_cache: dict[str, list[int]] = {}
         if tuple(names) != HAND_FEATURES:
             raise ValueError(f"{path}: hand features {names} do not match this code; retrain the model")
+
+    def _char_ids(self, word: str) -> list[int]:
+        # char n-grams never cross words, so each word's in-vocabulary n-grams are cached
+        ids = self._word_cache.get(word)
+        if ids is None:
+            ids = self.chars.ids(word_char_ngrams(word))
+            if len(self._word_cache) < 200_000:
+                self._word_cache[word] = ids
+        return ids
 
     def margin(self, sentence: str) -> float:
         z = self.intercept
         z += self.words.dot(word_terms(sentence))
-        z += self.chars.dot(char_terms(sentence))
+        char_ids: list[int] = []
+        for word in char_words(sentence):
+            char_ids.extend(self._char_ids(word))
+        z += self.chars.dot_ids(char_ids)
         for value, mean, scale, coef in zip(hand_features(sentence), self.hand_mean, self.hand_scale, self.hand_coef):
             z += coef * (value - mean) / scale
         return z
@@ -261,4 +305,6 @@ def is_checkworthy(value: float, threshold: float | None = None) -> bool:
     return value >= (THRESHOLD if threshold is None else threshold)
 
 
-__all__ = ["THRESHOLD", "score", "is_checkworthy", "model", "word_terms", "char_terms", "hand_features", "HAND_FEATURES"]
+__all__ = [
+    "THRESHOLD", "score", "is_checkworthy", "model", "word_terms", "char_terms", "hand_features", "HAND_FEATURES",
+]
