@@ -363,12 +363,16 @@ def _unit(toks: list[_Tok], j: int, num: _Num) -> tuple[str | None, int, str | N
 # ---------------------------------------------------------------------------------------------
 
 
+_QUALIFIERS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _words, _name in _QUALIFIERS:  # longest first within each first word
+    if _words != ("or", "so"):  # a suffix, handled after the quantity
+        _QUALIFIERS_BY_FIRST.setdefault(_words[0], []).append((_words, _name))
+
+
 def _qualifier(toks: list[_Tok], i: int) -> tuple[str | None, int]:
-    for words, name in _QUALIFIERS:
-        if words == ("or", "so"):
-            continue
+    for words, name in _QUALIFIERS_BY_FIRST.get(toks[i].low, ()):
         m = len(words)
-        if i + m <= len(toks) and all(toks[i + x].low == words[x] for x in range(m)):
+        if i + m <= len(toks) and all(toks[i + x].low == words[x] for x in range(1, m)):
             return name, i + m
     return None, i
 
@@ -396,6 +400,12 @@ def _is_date_or_time(toks: list[_Tok], i: int, num: _Num, qualifier: str | None 
     return False
 
 
+_STARTERS = (
+    set(_QUALIFIERS_BY_FIRST) | set(_SMALL) | set(_TENS) | set(_VAGUE) | set(_SCALES) | _CURRENCY_CODES
+    | {"a", "an", "half", "dozen", "between", "from"}
+)
+
+
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[dict[str, Any]]:
     """Quantities in ``text[start:end]``; offsets index ``text``."""
     if end is None or end > len(text):
@@ -408,6 +418,10 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[d
     n = len(toks)
     i = 0
     while i < n:
+        tok = toks[i]
+        if not (tok.is_num or tok.low in _STARTERS or tok.text in _CURRENCY_SYMBOLS or tok.text == "US$"):
+            i += 1
+            continue
         qual, j = _qualifier(toks, i)
         between = False
         if toks[i].low in ("between", "from") and i + 1 < n:
