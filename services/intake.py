@@ -54,7 +54,8 @@ async def read_body(request: web.Request, limit: int) -> bytes:
         chunks.append(chunk)
     if not chunks:
         raise ApiError(400, "empty_body", "the request body is empty")
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return body[3:] if body[:3] == b"\xef\xbb\xbf" else body  # tolerate a UTF-8 byte-order mark
 
 
 def _parse_error(exc: Exception, where: str = "body", line: int | None = None) -> ApiError:

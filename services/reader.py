@@ -24,7 +24,7 @@ def _store(request: web.Request) -> DocumentStore:
 
 
 def _doc_id(request: web.Request) -> str:
-    doc_id = request.match_info["id"]
+    doc_id = request.match_info["id"].lower()
     if not _ID.match(doc_id):
         raise ApiError(404, "not_found", f"no article with id {doc_id!r}")
     return doc_id

@@ -275,3 +275,10 @@ async def test_batch_items_are_held_to_the_article_limit(make_client, redis):
         assert [r["result"] for r in results] == ["accepted", "rejected"]
         assert results[1]["error"]["code"] == "payload_too_large"
         assert results[1]["error"]["details"]["limit_bytes"] == 500
+
+
+async def test_byte_order_mark_is_tolerated(client):
+    status, body, _ = await post_raw(client, "/v1/articles", b"\xef\xbb\xbf" + orjson.dumps({"text": "with a BOM"}))
+    assert status == 202
+    upper = body["id"].upper()
+    assert (await client.get(f"/v1/articles/{upper}/status")).status == 200  # ids are case-insensitive
