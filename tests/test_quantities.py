@@ -49,6 +49,9 @@ def check_offsets(text: str, found: list[dict]) -> None:
         ("The rally drew tens of thousands of people.", "tens of thousands of people", 2e4, 1e5, None, {"people"}),
         ("It has 50,000 more troops than last year.", "50,000 more troops", 5e4, None, None, {"troops"}),
         ("Output rose 7 percentage points.", "7 percentage points", 7, None, None, {"percentage points"}),
+        ("Gains held for one to two years are taxed.", "one to two years", 1, 2, None, {"years"}),
+        ("He raised more than $38million last year.", "more than $38million", 38e6, None, "more_than", {"USD"}),
+        ("North Korea plans to shutter a dozen more.", "a dozen", 12, None, None, {None}),
     ],
 )
 def test_quantities(sentence, text, value, value_max, qualifier, units):
@@ -123,6 +126,7 @@ def test_ranges(sentence, text, lo, hi):
         "One of them said it was the No. 1 priority under Section 230.",
         "The 1950-53 war ended in an armistice.",
         "I want to say one thing.",
+        "The two taped an hourlong show.",
     ],
 )
 def test_not_quantities(sentence):

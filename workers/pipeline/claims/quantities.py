@@ -259,6 +259,8 @@ def _number(toks: list[_Tok], i: int, range_end: bool = False) -> _Num | None:
                 value *= _SUFFIX_MONEY[nxt.low]
                 scaled, raw = True, None
                 j += 1
+            elif nxt.low in _SCALES:
+                pass  # "$38million": the scale word is read below
             elif nxt.text in ("/", ":") or (nxt.text[0].isalnum() and nxt.low not in ("s",) and not nxt.is_word) or (
                 nxt.is_word and nxt.low not in ("s",) and nxt.low not in _SUFFIX_MONEY
             ):
@@ -353,8 +355,8 @@ def _unit(toks: list[_Tok], j: int, num: _Num) -> tuple[str | None, int, str | N
     while len(words) > 1 and words[-1].low.endswith(("ed", "ing", "ly")):
         words.pop()
         k -= 1
-    if not words:
-        return None, j, None
+    if not words or (len(words) == 1 and words[0].low.endswith("ed") and words[0].low not in ("hundred",)):
+        return None, j, None  # "the two taped a show": a verb, not a unit
     return " ".join(w.text for w in words), k, None
 
 
@@ -479,7 +481,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[d
         if num.spelled and not num.scaled and value < 12 and unit is None and currency is None and qual is None:
             i = num.end
             continue
-        if num.spelled and not num.scaled and value == 1 and qual is None and not (unit and unit.split()[0].lower() in _ONE_UNITS):
+        if num.spelled and not num.scaled and value == 1 and value_max is None and qual is None and not (unit and unit.split()[0].lower() in _ONE_UNITS):
             i = num.end
             continue
         # a bare year-sized integer after a qualifier with no unit is still a year ("since over 2016")
