@@ -15,6 +15,7 @@ from typing import Any, Awaitable, Callable
 import orjson
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.web_protocol import RequestPayloadError
 from redis.exceptions import BusyLoadingError, ConnectionError as RedisConnectionError, ResponseError
 from redis.exceptions import OutOfMemoryError, ReadOnlyError, TimeoutError as RedisTimeoutError
 
@@ -90,8 +91,9 @@ async def error_middleware(request: web.Request, handler: Callable[[web.Request]
             details = {"allowed": sorted(exc.headers.get("Allow", "").split(",")) if exc.headers.get("Allow") else []}
         message = exc.reason if exc.status != 404 else f"no route for {request.method} {request.path}"
         response = error_response(exc.status, _STATUS_CODES.get(exc.status, "http_error"), message, details, headers)
-    except HttpProcessingError as exc:  # a broken body (bad chunking, truncated payload) read in a handler
-        response = error_response(400, "bad_request", "malformed HTTP request body", {"reason": exc.message})
+    except (HttpProcessingError, RequestPayloadError) as exc:  # broken body: bad chunking, corrupt gzip, …
+        reason = getattr(exc, "message", None) or str(exc).strip()
+        response = error_response(400, "bad_request", "malformed HTTP request body", {"reason": reason})
     except (RedisConnectionError, RedisTimeoutError, BusyLoadingError, ConnectionError, OSError) as exc:
         log.warning("redis unavailable: %s", exc)
         response = error_response(503, "unavailable", "storage is unavailable, try again later",

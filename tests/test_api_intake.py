@@ -282,3 +282,20 @@ async def test_byte_order_mark_is_tolerated(client):
     assert status == 202
     upper = body["id"].upper()
     assert (await client.get(f"/v1/articles/{upper}/status")).status == 200  # ids are case-insensitive
+
+
+async def test_gzip_bodies_limits_apply_after_decompression(make_client):
+    import gzip
+
+    client = await make_client(max_batch_bytes=100_000)
+    gz = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    body = orjson.dumps([{"text": f"compressed {i}"} for i in range(10)])
+    resp = await client.post("/v1/articles/batch", data=gzip.compress(body), headers=gz)
+    assert resp.status == 202 and (await resp.json())["accepted"] == 10
+    bomb = gzip.compress(b"[" + b" " * 5_000_000 + b"]")  # 5 KB on the wire, 5 MB inflated
+    resp = await client.post("/v1/articles/batch", data=bomb, headers=gz)
+    assert resp.status == 413
+    assert_error(await resp.json(), "payload_too_large")
+    resp = await client.post("/v1/articles", data=b"\x1f\x8b not really gzip", headers=gz)
+    assert resp.status == 400
+    assert_error(await resp.json(), "bad_request")
