@@ -87,7 +87,13 @@ def _runs(tokens: Iterable[Any], off: int, text: str) -> list[tuple[int, int]]:
                 break
             run = run[:-1]
         if run and any(_WORD.search(t.text) for t in run):
-            out.append((off + run[0].idx, off + run[-1].idx + len(run[-1])))
+            a, b = off + run[0].idx, off + run[-1].idx + len(run[-1])
+            seg = text[a:b]
+            if seg.count("“") > seg.count("”"):   # the closing mark hangs off the main verb
+                k = text.find("”", b, b + 3)
+                if k != -1:
+                    b = k + 1
+            out.append((a, b))
     return out
 
 
@@ -558,6 +564,12 @@ class _Builder:
                 allowed = set()
                 if spk is not None:
                     allowed.update(x.i for x in spk.subtree)
+                # a cue with its own content after it ("“…” She says they will go on") does
+                # not take the quote before it
+                own = _content_tokens(t)
+                if own is not None and any(x.i > t.i and not self._inside_quote(x, off) and not x.is_punct
+                                           for x in own[0]):
+                    continue
                 between = [x for x in sdoc if q_end <= off + x.idx < ts]
                 if any(self._quote_at(off + x.idx) is not None for x in between):
                     continue
