@@ -1,0 +1,1 @@
+"""Model artefacts shipped with the claim stage (package data)."""
