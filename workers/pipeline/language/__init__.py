@@ -62,6 +62,21 @@ class LanguageStage:
         self.detector = Detector(self.languages)
         self.switch_cost = switch_cost
 
+    def warm(self) -> None:
+        """Load every model now (a worker's start-up) instead of on the first document that needs it
+        (lingua's models for one script take a few seconds to load)."""
+        from .models import fasttext_model, lingua_model
+
+        fasttext_model()
+        samples = {"Latn": "a rather longer text", "Cyrl": "значительно более", "Arab": "نص أطول بكثير"}
+        for script, cands in self.detector.candidates.items():
+            if len(cands) > 1:
+                model = lingua_model(cands)
+                sample = samples.get(script, "")
+                for n in range(1, 6):  # lingua loads its 1- to 5-gram models as texts need them
+                    model.predict(sample[: n + 1])
+                model.predict(sample)
+
     def __call__(self, doc: AnalysisDoc) -> None:
         hint = doc.article.get("language") if isinstance(doc.article, dict) else None
         try:

@@ -25,7 +25,7 @@ from .detect import Guess
 _BREAK_RE = re.compile(r"\n+|(?<=[.!?…؟।])[\"'”’»)\]]*\s+|(?<=[。！？])\s*")
 MAX_UNIT = 1000          # longer units are cut at a space (or hard) so cost stays linear
 HUGE_TEXT = 100_000      # beyond this, units are fixed windows instead of sentences
-WINDOW = 2000
+WINDOW = 10_000          # window size for huge texts
 BLOCK_CHARS = 300
 SHORT_TEXT = 1000        # texts up to this many characters are always read sentence by sentence
 SURE = 0.97              # a block whose best language has less than this is refined
