@@ -432,7 +432,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[d
         if num is None:
             i += 1
             continue
-        first_num_idx = j + (1 if num.currency and toks[j].text in _CURRENCY_SYMBOLS | {"US$": 0} or (num.currency and toks[j].low in _CURRENCY_CODES) else 0)
+        first_num_idx = j + 1 if num.currency and not toks[j].is_num else j  # skip "$" / "USD"
         if _is_date_or_time(toks, first_num_idx, num, qual):
             i = num.end
             continue
@@ -484,10 +484,9 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[d
         if num.spelled and not num.scaled and value == 1 and value_max is None and qual is None and not (unit and unit.split()[0].lower() in _ONE_UNITS):
             i = num.end
             continue
-        # a bare year-sized integer after a qualifier with no unit is still a year ("since over 2016")
-        q_start = toks[i].start if (qual is not None or between or toks[i].low == "from" and value_max is not None) else toks[j].start
-        if toks[i].low == "from" and value_max is None:
-            q_start = toks[j].start
+        # the phrase starts at its qualifier, or at "between"/"from" when they open a range
+        opens_range = toks[i].low in ("between", "from") and value_max is not None
+        q_start = toks[i].start if (qual is not None or opens_range) else toks[j].start
         q_end = toks[k2 - 1].end if k2 > 0 else toks[k - 1].end
         out.append(
             {
