@@ -28,8 +28,8 @@ LABEL_MAP = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "
 LABELS = ("PER", "ORG", "LOC", "MISC")
 
 
-def read_conll(path: str) -> list[tuple[str, set[tuple[int, int, str]]]]:
-    """``[(text, {(start, end, label)})]`` per document."""
+def read_conll(path: str, sentence_sep: str = "\n") -> list[tuple[str, set[tuple[int, int, str]]]]:
+    """``[(text, {(start, end, label)})]`` per document; sentences joined by ``sentence_sep``."""
     docs: list[list[list[tuple[str, str]]]] = [[]]
     sentence: list[tuple[str, str]] = []
     for line in Path(path).read_text(encoding="utf-8").splitlines():
@@ -57,8 +57,8 @@ def read_conll(path: str) -> list[tuple[str, set[tuple[int, int, str]]]]:
         pos = 0
         for si, sent in enumerate(sentences):
             if si:
-                text_parts.append("\n")
-                pos += 1
+                text_parts.append(sentence_sep)
+                pos += len(sentence_sep)
             open_span: list | None = None
             for ti, (tok, tag) in enumerate(sent):
                 if ti:
@@ -117,8 +117,10 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0, help="first N documents only (quick iterations)")
     ap.add_argument("--errors", type=int, default=0, help="print N false positives/negatives")
     ap.add_argument("--dump", help="write every error (kind, label, other label, span, context) to this TSV")
+    ap.add_argument("--one-line", action="store_true",
+                    help="join sentences with a space instead of a newline (a document = one line)")
     args = ap.parse_args()
-    docs = read_conll(args.path)
+    docs = read_conll(args.path, " " if args.one_line else "\n")
     if args.limit:
         docs = docs[: args.limit]
     pipeline = build_pipeline()
@@ -131,7 +133,8 @@ def main() -> None:
     pairs = [(gold, predicted(r)) for (_, gold), r in zip(docs, results)]
     table = score(pairs)
     words = sum(len(t.split()) for t, _ in docs)
-    print(f"CoNLL-2003 {Path(args.path).name}: {len(docs)} documents, {words} tokens, "
+    layout = "one line per document" if args.one_line else "one sentence per line"
+    print(f"CoNLL-2003 {Path(args.path).name} ({layout}): {len(docs)} documents, {words} tokens, "
           f"pipeline {elapsed:.1f}s ({words / elapsed:.0f} words/s, all stages)")
     print(f"{'label':6s} {'P':>6s} {'R':>6s} {'F1':>6s} {'gold':>6s}")
     for label, (p, r, f, n) in table.items():

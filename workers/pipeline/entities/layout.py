@@ -19,16 +19,22 @@ MIN_TABLE_LINES = 2
 
 _LINE = re.compile(r"[^\n]+")
 _NAME = r"[A-Z][\w.'’&\-]*(?: (?:[A-Z][\w.'’&\-]*|of|de|la|del|the|and|&))*"
-_RESULT = re.compile(rf"^\s*(?P<a>{_NAME})\s+\d{{1,3}}\s+(?P<b>{_NAME})\s+\d{{1,3}}\b(?!\s*[-/.:]\s*\d)")
-_STANDING = re.compile(rf"^\s*(?P<a>{_NAME})(?:\s+[\d.]+%?){{3,}}(?:\s+[-\d.]+)*\s*$")
+# Table rows may be lines of their own or run together on one line ("… 1 Leeds 0 Everton 3 …"):
+# a row starts at a line start or right after a number / closing punctuation.
+_ROW = r"(?:^|(?<=[\d.:;)\-] ))[ \t]*"
+_RESULT = re.compile(rf"{_ROW}(?P<a>{_NAME})[ \t]+\d{{1,3}}[ \t]+(?P<b>{_NAME})[ \t]+\d{{1,3}}(?![\d/.:\-]|[ \t]*[-/:][ \t]*\d)", re.M)
+_STANDING = re.compile(rf"{_ROW}(?P<a>{_NAME})(?:[ \t]+\.?\d[\d.]*%?){{3,}}(?=[ \t]|$)", re.M)
+_CAPS_WORD = r"[A-Z][A-Z'’\-]*"
 _DATELINE = re.compile(
-    r"^\s*(?P<a>[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+)*)(?:\s*,\s*(?P<b>[A-Z][A-Za-z.]{1,15}))?"
-    r"\s+(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|\((?:Reuters|AP|AFP|Reuter)\))"
+    rf"(?:^|(?<=[.!?] ))[ \t]*(?P<a>{_CAPS_WORD}[A-Z](?: {_CAPS_WORD}){{0,3}})(?:[ \t]*,[ \t]*(?P<b>[A-Z][A-Za-z.]{{1,15}}))?"
+    r"[ \t]+(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|\((?:Reuters|AP|AFP|Reuter)\))", re.M
 )
+_CAPS_RUN = re.compile(rf"(?<![\w.]){_CAPS_WORD}(?:(?:[ \t]+|[ \t]*[-,.:;/&()'’\"]+[ \t]*){_CAPS_WORD}){{2,}}(?![\w])")
 
 
 def allcaps_lines(text: str) -> list[tuple[int, int]]:
-    """Ranges of lines written in capitals (headlines): ≥ 3 words, ≥ 80% of letters upper-case."""
+    """Ranges written in capitals (headlines): lines with ≥ 3 words and ≥ 80% upper-case letters,
+    and, inside lines, runs of ≥ 3 consecutive capitalised words (≥ 8 letters)."""
     out = []
     for m in _LINE.finditer(text):
         line = m.group(0)
@@ -38,31 +44,31 @@ def allcaps_lines(text: str) -> list[tuple[int, int]]:
         upper = sum(1 for c in letters if c.isupper())
         if upper >= 0.8 * len(letters):
             out.append((m.start(), m.end()))
-    return out
+    for m in _CAPS_RUN.finditer(text):
+        if sum(c.isalpha() for c in m.group(0)) >= 8 and not any(s <= m.start() and m.end() <= e for s, e in out):
+            out.append((m.start(), m.end()))
+    return sorted(out)
 
 
 def datelines(text: str) -> list[Mention]:
     out = []
-    for line in _LINE.finditer(text):
-        m = _DATELINE.match(line.group(0))
-        if m:
-            for g in ("a", "b"):
-                if m.group(g):
-                    out.append(Mention(line.start() + m.start(g), line.start() + m.end(g), "GPE", "layout", 2.0))
+    for m in _DATELINE.finditer(text):
+        for g in ("a", "b"):
+            if m.group(g):
+                out.append(Mention(m.start(g), m.end(g), "GPE", "layout", 2.0))
     return out
 
 
 def table_teams(text: str) -> list[Mention]:
-    """Team names in results/standings lines (empty unless the document has a real table)."""
+    """Team names in results/standings rows (empty unless the document has a real table)."""
     found: list[Mention] = []
-    lines = 0
-    for line in _LINE.finditer(text):
-        s = line.group(0)
-        m = _RESULT.match(s) or _STANDING.match(s)
-        if not m:
-            continue
-        lines += 1
-        for g in ("a", "b"):
-            if g in m.groupdict() and m.group(g):
-                found.append(Mention(line.start() + m.start(g), line.start() + m.end(g), "ORG", "team", 3.0))
-    return found if lines >= MIN_TABLE_LINES else []
+    rows = 0
+    for pattern in (_RESULT, _STANDING):
+        for m in pattern.finditer(text):
+            if any(f.start < m.end() and m.start() < f.end for f in found):
+                continue
+            rows += 1
+            for g in ("a", "b"):
+                if g in m.groupdict() and m.group(g):
+                    found.append(Mention(m.start(g), m.end(g), "ORG", "team", 3.0))
+    return found if rows >= MIN_TABLE_LINES else []
