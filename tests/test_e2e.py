@@ -153,3 +153,22 @@ async def test_sigkilled_worker_mid_job_the_job_completes_once(client, redis, wo
     listing = await (await client.get("/v1/articles")).json()
     assert [i["id"] for i in listing["items"]] == [a["id"]]
     assert await redis.zcard(K.ARQ_QUEUE) == 0
+
+
+async def test_sigterm_hands_the_running_job_back_at_once(client, redis, workers) -> None:
+    first = await workers.start(redis, NEWSFLOW_JOB_TIMEOUT_SECONDS=300)  # expiry would take 310 s
+    text = ("Officials in Kyiv said on Friday that the missile contained parts made in Europe and the United "
+            "States, according to investigators. ") * 60
+    a = await post(client, {"text": text, "title": "Stopped mid-job"})
+    deadline = asyncio.get_running_loop().time() + 60
+    while (await redis.hget(K.status(a["id"]), "status")) != b"processing":
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.005)
+    first.terminate()
+    assert await asyncio.to_thread(first.wait, 30) == 0
+    st = await (await client.get(f"/v1/articles/{a['id']}/status")).json()
+    assert st["status"] == "queued" and st["last_error"]["code"] == "worker_stopped", st
+    assert not await redis.exists(K.arq_in_progress(a["id"]))  # no waiting for an expiry
+    await workers.start(redis, NEWSFLOW_JOB_TIMEOUT_SECONDS=300)
+    st = await poll_http(client, a["id"], timeout=120)
+    assert st["status"] == "done" and st["attempts"] == 2

@@ -97,6 +97,9 @@ async def process_article(ctx: dict[str, Any], doc_id: str) -> str:
     t0 = time.perf_counter()
     try:
         document = await executor.analyse(article, doc_id, deadline)
+    except asyncio.CancelledError:
+        await _cancelled(ctx, doc_id, attempt, deadline)
+        raise
     except PermanentError as exc:
         return await _fail(ctx, doc_id, error_info(exc.code, str(exc), attempt, exc.stage))
     except TransientError as exc:
@@ -110,6 +113,22 @@ async def process_article(ctx: dict[str, Any], doc_id: str) -> str:
             "redis_unavailable", f"while saving: {type(exc).__name__}: {exc}", attempt, transient=True))
     log.info("article %s done in %.0f ms (attempt %d)", doc_id, processing_ms, attempt)
     return "done"
+
+
+async def _cancelled(ctx: dict[str, Any], doc_id: str, attempt: int, deadline: float) -> None:
+    """The job was cancelled: the worker is stopping (arq puts the job back in the queue at once), or,
+    should our own deadline ever be overrun, arq's job timeout ended it for good. Say so in the status."""
+    store = ctx["store"]
+    try:
+        if asyncio.get_running_loop().time() >= deadline:
+            await asyncio.shield(store.mark_failed(doc_id, error_info(
+                "timeout", "the job exceeded the arq job timeout", attempt)))
+        else:
+            await asyncio.shield(store.mark_retry(doc_id, attempt, error_info(
+                "worker_stopped", "the worker stopped during processing; the job went back to the queue",
+                attempt, transient=True)))
+    except Exception as exc:  # noqa: BLE001 - best effort while shutting down
+        log.warning("could not record the cancellation of %s: %s", doc_id, exc)
 
 
 async def _fail(ctx: dict[str, Any], doc_id: str, error: dict[str, Any]) -> str:
