@@ -27,9 +27,9 @@ from __future__ import annotations
 import argparse
 import csv
 import re
-import resource
 import sys
 import time
+import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -239,6 +239,45 @@ def export(model: Trained, shift: float, slope: float, out: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# seed sanity check (news, not debates)
+# ---------------------------------------------------------------------------------------------
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+_SENT_SPLIT = re.compile(r"(?<=[.!?\"”])\s+(?=[A-Z\"“])")
+_CJK = re.compile(r"[\u3000-\u9fff]")
+
+
+def seed_sentences() -> list[str]:
+    import json
+
+    out: list[str] = []
+    for path in sorted(SEEDS.glob("*.json")):
+        text = json.loads(path.read_text(encoding="utf-8"))["text"]
+        for para in text.split("\n"):
+            out.extend(s.strip() for s in _SENT_SPLIT.split(para) if len(s.split()) >= 4 and not _CJK.search(s))
+    return out
+
+
+def seed_check(model: "cw.CheckworthinessModel") -> None:
+    sents = seed_sentences()
+    if not sents:
+        return
+    scores = [model.probability(s) for s in sents]
+    groups = {
+        "with a number/quantity word": [sc for s, sc in zip(sents, scores) if cw.hand_features(s)[0] or cw.hand_features(s)[3]],
+        "questions": [sc for s, sc in zip(sents, scores) if s.rstrip().endswith("?")],
+        "all": scores,
+    }
+    print(f"\nseed sanity check ({len(sents)} sentences from seeds/*.json; news, not debates):")
+    for name, vals in groups.items():
+        if vals:
+            print(f"  {name:<28} n={len(vals):<3} mean {sum(vals) / len(vals):.2f}  ≥0.5: {sum(v >= 0.5 for v in vals)}")
+    ranked = sorted(zip(scores, sents))
+    for sc, s in ranked[-3:][::-1] + ranked[:3]:
+        print(f"  {sc:.2f}  {s[:100]}")
+
+
+# ---------------------------------------------------------------------------------------------
 # main
 # ---------------------------------------------------------------------------------------------
 
@@ -325,18 +364,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nwrote {args.out} ({size / 1e6:.2f} MB)")
 
     # cost of the shipped (pure-Python) inference path
-    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
     t0 = time.perf_counter()
     shipped = cw.CheckworthinessModel(args.out)
     load_s = time.perf_counter() - t0
-    rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    model_bytes = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
     t0 = time.perf_counter()
     shipped_probs = np.array([shipped.probability(t) for t in dev_texts])
     per = (time.perf_counter() - t0) / len(dev_texts)
     drift = float(np.max(np.abs(shipped_probs - probs)))
     print(row("dev — shipped artefact (numpy path), 0.5", *prf(y_dev, (shipped_probs >= 0.5).astype(int))))
     print(f"cost: load {load_s * 1000:.0f} ms, {per * 1e6:.0f} µs/sentence (1 core, pure Python), "
-          f"peak-RSS growth on load ≈ {(rss1 - rss0) / 1024:.0f} MB; max |p_shipped − p_sklearn| = {drift:.2e}")
+          f"model in memory ≈ {model_bytes / 1e6:.0f} MB (tracemalloc, before the per-word cache fills); max |p_shipped − p_sklearn| = {drift:.2e}")
+    seed_check(shipped)
     return 0
 
 

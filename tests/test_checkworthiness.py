@@ -110,3 +110,43 @@ def test_artefact_is_small_and_numpy_only():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert 0.0 <= float(out.stdout.strip()) <= 1.0
+
+
+def _train_script():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "eval" / "train_checkworthiness.py"
+    spec = importlib.util.spec_from_file_location("train_checkworthiness", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_training_reader_splits_glued_records(tmp_path):
+    tsv = tmp_path / "train.tsv"
+    tsv.write_text(
+        "Sentence_id\tText\tclass_label\n"
+        '1\t"You know, I saw a movie - ""Crocodile Dundee."""\tNo\n'
+        "2\tWe're consuming 50 percent of the world's cocaine.\tYes\n"
+        "24098\tWe've got to invest and grow.\tNo29286\tYou can't bring back jobs.\tNo\n"
+        "3\tThank you.\tNo",
+        encoding="utf-8",
+    )
+    records = _train_script().read_tsv(tsv)
+    assert [(r.sid, r.label) for r in records] == [(1, 0), (2, 1), (24098, 0), (29286, 0), (3, 0)]
+    assert records[0].text == 'You know, I saw a movie - "Crocodile Dundee."'
+    assert records[3].text == "You can't bring back jobs."
+
+
+def test_calibration_helpers():
+    import numpy as np
+
+    t = _train_script()
+    y = np.array([0, 0, 1, 1, 0, 1])
+    margins = np.array([-2.0, -1.0, 0.5, 2.0, 0.2, 1.0])
+    cut, f1 = t.best_threshold(y, margins)
+    assert f1 == 1.0 and 0.2 < cut < 0.5
+    assert t.prf(y, (margins > cut).astype(int)) == (1.0, 1.0, 1.0)
+    assert t.fit_slope(y, margins - cut) > 1.0  # separable data → a steep sigmoid
