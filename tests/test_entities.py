@@ -203,6 +203,17 @@ def test_russian_names_are_normalised_for_ids(pipeline):
     assert len(moscow) == 1 and moscow[0] is owner(doc, "Москву")[0] and moscow[0]["id"] == entity_id("GPE", "Москва")
 
 
+def test_layout_rules_work_on_one_line_documents(pipeline):
+    text = ("SOCCER - ENGLISH LEAGUE RESULTS . LONDON 1996-08-31 Results of English league matches on Saturday : "
+            "Arsenal 2 Chelsea 1 Leeds 0 Everton 3 Norwich 1 Wolverhampton 1")
+    doc = analyse(pipeline, text)
+    check_well_formed(doc)
+    for team in ("Arsenal", "Chelsea", "Leeds", "Everton", "Norwich", "Wolverhampton"):
+        assert [e["label"] for e in owner(doc, team)] == ["ORG"], team
+    assert [e["label"] for e in owner(doc, "LONDON")] == ["GPE"]
+    assert not owner(doc, "SOCCER")
+
+
 def test_unsupported_language_gets_no_entities(pipeline):
     doc = analyse(pipeline, "Bundeskanzler Olaf Scholz traf am Montag in Berlin den französischen Präsidenten "
                             "Emmanuel Macron. Die beiden sprachen über die Ukraine und über Russland.")
