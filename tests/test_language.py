@@ -167,6 +167,15 @@ def test_short_foreign_looking_lines_do_not_split_english(stage):
     assert lang["languages"] == [{"code": "en", "share": 1.0}]
 
 
+def test_kanji_only_line_stays_in_japanese_article(stage):
+    text = ("東京都知事は月曜日、新しい防災計画を発表した。\n"
+            "令和六年度予算案。\n"
+            "計画では、地震や台風に備えて避難所の数を増やすことが盛り込まれている。")
+    lang = analyse(stage, text)
+    assert lang["code"] == "ja"
+    assert [s["code"] for s in lang["segments"]] == ["ja"]
+
+
 def test_long_single_language_document(stage):
     paragraphs = [
         "The central bank left interest rates unchanged on Thursday, citing persistent inflation in services "

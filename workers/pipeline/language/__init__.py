@@ -28,7 +28,7 @@ from typing import Any, Iterable
 from ..document import AnalysisDoc
 from .detect import Detector, Guess
 from .names import DEFAULT_LANGUAGES, NAMES
-from .fastpath import single_language
+from .fastpath import read
 from .segment import Unit, label_units
 
 log = logging.getLogger(__name__)
@@ -88,10 +88,10 @@ class LanguageStage:
         doc.language = result
 
     def analyse(self, text: str) -> dict[str, Any]:
-        plain = single_language(text, self.languages, self.detector.detect)
-        if plain is not None:
-            return build_result(text, [Unit(0, len(text), plain)], [plain.code])
-        units, labels = label_units(text, self.detector.detect, self.switch_cost)
+        cld2 = read(text, self.languages, self.detector.detect)
+        if cld2.single is not None:
+            return build_result(text, [Unit(0, len(text), cld2.single)], [cld2.single.code])
+        units, labels = label_units(text, self.detector.detect, self.switch_cost, cld2.trusted)
         if not any(u.guess.letters for u in units):
             return undetermined(text)
         codes = {c for c, u in zip(labels, units) if u.guess.letters}

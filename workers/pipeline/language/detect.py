@@ -63,6 +63,10 @@ class Detector:
             code = "ja" if japanese else "zh"
             guess.script = "Jpan" if japanese else han_variant(text)
             guess.probs = {code: 1.0} if code in self.languages else {}
+            if code == "zh" and "ja" in self.languages and not _hans(text) and not _hant(text):
+                # Han characters shared by Chinese and Japanese: Chinese, but a Japanese context may
+                # absorb the line (a kanji-only date or heading inside a Japanese article).
+                guess.probs = {"zh": 0.8, "ja": 0.2} if "zh" in self.languages else {"ja": 1.0}
             return guess
         single = SCRIPT_LANGUAGE.get(script)
         if single is not None:
@@ -112,3 +116,9 @@ def _hans(text: str) -> int:
     from .scripts import _HANS_ONLY
 
     return sum(1 for ch in text if ch in _HANS_ONLY)
+
+
+def _hant(text: str) -> int:
+    from .scripts import _HANT_ONLY
+
+    return sum(1 for ch in text if ch in _HANT_ONLY)

@@ -2,20 +2,23 @@
 
 CLD2 (pycld2, ~0.15 ms for 5 kB) reads the whole document once and reports the languages of its
 chunks. When it is reliable, finds exactly one language (no second language at any share;
-stretches it could not name, or named otherwise over a few words, are checked by our own detector) and the letters are all in that language's script, the
-document is that language and the per-sentence pass is skipped. Anything else (mixed, unsure,
+stretches it could not name, or named otherwise over a few words, are checked by our own
+detector) and the letters are all in that language's script, the document is that language and the per-sentence pass is skipped. Anything else (mixed, unsure,
 another script present, a language outside the configured set) returns ``None`` and the full
-block/sentence pass decides. The gate only opens on long text: short text is cheap to analyse
-fully and CLD2 is the weakest of the three detectors there.
+block/sentence pass decides, helped by the spans CLD2 gave the document's main language (blocks
+inside them need no model call; everything else is identified by our detector). The gate only
+opens on long text: short text is cheap to analyse fully and CLD2 is the weakest of the three
+detectors there.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Callable
 
 from .detect import Guess
-from .models import clean
-from .scripts import SCRIPT_CANDIDATES, SCRIPT_LANGUAGE, han_variant, script_counts
+from .models import clean, mask_junk
+from .scripts import han_variant, script_counts, script_fits
 
 MIN_CHARS = 600
 MIN_BYTES = 2500
@@ -24,62 +27,70 @@ MAX_ODD_BYTES = 120  # a stretch named as another language longer than this: not
 _CLD2_CODES = {"iw": "he", "zh-Hant": "zh", "zh": "zh"}
 
 
-def _script_fits(code: str, script: str) -> bool:
-    if script in ("Hani", "Kana"):
-        return code in ("zh", "ja")
-    if script in SCRIPT_LANGUAGE:
-        return SCRIPT_LANGUAGE[script] == code
-    return code in SCRIPT_CANDIDATES.get(script, ())
+@dataclass
+class Cld2Reading:
+    single: Guess | None = None                   # the document is plainly this language
+    trusted: list[tuple[int, int, str]] = field(default_factory=list)  # char spans of the main language
 
 
-def single_language(text: str, languages: frozenset[str], detect: Callable[..., Guess]) -> Guess | None:
+def read(text: str, languages: frozenset[str], detect: Callable[..., Guess]) -> Cld2Reading:
+    """One CLD2 pass: the single-language verdict, or the spans it gives the main language."""
     n = len(text)
     if n < MIN_CHARS or n > MAX_CHARS or len(text.encode("utf-8", "surrogatepass")) < MIN_BYTES:
-        return None
+        return Cld2Reading()
     try:
         import pycld2
 
-        cleaned = clean(text)
-        data = cleaned.encode("utf-8")
+        masked = mask_junk(text)  # same length as text: CLD2's byte offsets map back to characters
+        data = masked.encode("utf-8")
         reliable, _, details, vectors = pycld2.detect(data, isPlainText=True, returnVectors=True)
     except Exception:  # pycld2 refuses some byte sequences: the full pass copes
-        return None
-    if not reliable or details[1][2] > 0:
-        return None
+        return Cld2Reading()
     code = _code(details[0][1])
-    if code not in languages:
-        return None
+    if not reliable or code not in languages or details[0][2] < 50:
+        return Cld2Reading()
+    trusted = [(_char(data, off), _char(data, off + length), code)
+               for off, length, _, vcode in vectors if _code(vcode) == code]
+    reading = Cld2Reading(None, trusted)
+    if details[1][2] > 0:
+        return reading
     # Stretches CLD2 could not name (or named otherwise, briefly) are checked by our own detector.
     doubtful = 0
     for offset, length, _, vcode in vectors:
         if _code(vcode) == code:
             continue
         if vcode != "un" and length > MAX_ODD_BYTES:
-            return None
+            return reading
         doubtful += length
         piece = detect(data[offset:offset + length].decode("utf-8", "ignore"), thorough=0)
         if piece.code not in (code, "und") and piece.letters >= 15 and piece.confidence >= 0.5:
-            return None
+            return reading
     if doubtful * 4 > len(data):
-        return None
+        return reading
+    cleaned = clean(masked)
     counts = script_counts(cleaned)
     letters = sum(counts.values())
     if not letters:
-        return None
+        return reading
     if "Kana" in counts and "Hani" in counts:  # Japanese writes both
         counts["Kana"] += counts.pop("Hani")
     script = max(counts, key=counts.__getitem__)
     others = letters - counts[script]
     latin = counts.get("Latn", 0) if script != "Latn" else 0
     if others - latin > 2 or latin * 20 > letters:
-        return None
-    if not _script_fits(code, script) and not (code == "ja" and script == "Hani"):
-        return None
+        return reading
+    if not script_fits(code, script):
+        return reading
     if code == "zh":
         script = han_variant(cleaned)
     elif code == "ja":
         script = "Jpan"
-    return Guess({code: details[0][2] / 100.0}, letters, script)
+    reading.single = Guess({code: details[0][2] / 100.0}, letters, script)
+    return reading
+
+
+def _char(data: bytes, offset: int) -> int:
+    return len(data[:offset].decode("utf-8", "ignore"))
 
 
 def _code(cld2_code: str) -> str:

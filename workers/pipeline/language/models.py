@@ -25,6 +25,11 @@ _NOISE_RE = re.compile(r"[\d_]+")
 _SPACE_RE = re.compile(r"\s+")
 
 
+def mask_junk(text: str) -> str:
+    """``text`` with controls and surrogates turned into spaces, one for one (offsets keep)."""
+    return _JUNK_RE.sub(" ", text)
+
+
 def clean(text: str) -> str:
     """Text as the models should see it: no controls, surrogates, URLs, e-mails, handles or digits."""
     text = _JUNK_RE.sub(" ", text)

@@ -53,6 +53,14 @@ SCRIPT_CANDIDATES: dict[str, tuple[str, ...]] = {
 }
 
 
+def script_fits(code: str, script: str) -> bool:
+    if script in ("Hani", "Kana"):
+        return code in ("zh", "ja")
+    if script in SCRIPT_LANGUAGE:
+        return SCRIPT_LANGUAGE[script] == code
+    return code in SCRIPT_CANDIDATES.get(script, ())
+
+
 def script_counts(text: str) -> dict[str, int]:
     """Number of letters of each script in ``text`` (scripts with no letters are left out)."""
     counts: dict[str, int] = {}

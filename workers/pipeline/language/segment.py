@@ -16,9 +16,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
-from .detect import Guess
+from .detect import Guess, _mixed_script
+from .scripts import han_variant, script_counts, script_fits
 
 # Line breaks, then sentence ends (Latin/Arabic/Devanagari punctuation followed by space, CJK full
 # stops with or without space).
@@ -142,11 +143,18 @@ def smooth(units: list[Unit], switch_cost: float = 4.0) -> list[str]:
 
 
 def label_units(
-    text: str, detect: Callable[..., Guess], switch_cost: float = 4.0
+    text: str,
+    detect: Callable[..., Guess],
+    switch_cost: float = 4.0,
+    trusted: Sequence[tuple[int, int, str]] = (),
 ) -> tuple[list[Unit], list[str]]:
-    """Units (whole blocks where a block is sure, else its sentences) and their smoothed languages."""
+    """Units (whole blocks where a block is sure, else its sentences) and their smoothed languages.
+
+    ``trusted``: character spans already known to be in one language (CLD2's spans of a long
+    document's main language); a block inside one, in that language's script, needs no model call.
+    """
     blocks = make_blocks(text, split_units(text))
-    guesses = [detect(text[b[0][0]:b[-1][1]], thorough=0) for b in blocks]
+    guesses = [_trusted_guess(text, b, trusted) or detect(text[b[0][0]:b[-1][1]], thorough=0) for b in blocks]
     codes = [g.code for g in guesses]
     units: list[Unit] = []
     short = len(text) <= SHORT_TEXT
@@ -160,3 +168,23 @@ def label_units(
         else:
             units.append(Unit(block[0][0], block[-1][1], g))
     return units, (smooth(units, switch_cost) if units else [])
+
+
+TRUSTED_CONFIDENCE = 0.98
+
+
+def _trusted_guess(text: str, block: list[tuple[int, int]], trusted: Sequence[tuple[int, int, str]]) -> Guess | None:
+    start, end = block[0][0], block[-1][1]
+    for s, e, code in trusted:
+        if s <= start and end <= e:
+            counts = script_counts(text[start:end])
+            letters = sum(counts.values())
+            if not letters or _mixed_script(counts):
+                return None
+            script = max(counts, key=counts.__getitem__)
+            if not script_fits(code, script):
+                return None
+            if code in ("zh", "ja"):
+                script = "Jpan" if code == "ja" else han_variant(text[start:end])
+            return Guess({code: TRUSTED_CONFIDENCE}, letters, script)
+    return None
