@@ -7,8 +7,8 @@ language. Routing:
    holds Japanese-only kanji forms), Greek → el, Devanagari → hi, …;
 3. Latin / Cyrillic / Arabic: candidates are the configured languages written in that script.
    A piece with fewer than ``thorough`` letters is scored by lingua *and* fastText (log-linear,
-   lingua counted twice: it is the better one on a word or two); longer pieces by fastText lite
-   alone (≈20× cheaper, as good on sentences).
+   lingua counted twice: it is the better one on a word or two; CLD2's best guess adds a small
+   bonus); longer pieces by fastText lite alone (≈20× cheaper, as good on sentences).
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .models import clean, fasttext_model, lingua_model
+from .models import cld2_top, clean, fasttext_model, lingua_model
 from .scripts import SCRIPT_CANDIDATES, SCRIPT_LANGUAGE, han_variant, japanese_kanji, script_counts
 
 CJK = ("Hani", "Kana", "Hang")
 LINGUA_WEIGHT = 2.0
 PROB_FLOOR = 1e-2
+CLD2_VOTE = 1.0  # log-bonus for CLD2's best guess on short text: a third, cheap, independent opinion
 MAX_PIECE = 20_000  # characters of one piece looked at: more says nothing new, and costs linearly
 
 
@@ -83,8 +84,10 @@ class Detector:
             guess.probs = {c: p / total for c, p in fast.items() if p > 0}
             return guess
         slow = lingua_model(cands).predict(text)
+        vote = cld2_top(text)
         score = {
             c: LINGUA_WEIGHT * math.log(slow.get(c, 0.0) + PROB_FLOOR) + math.log(fast[c] / (total or 1) + PROB_FLOOR)
+            + (CLD2_VOTE if c == vote else 0.0)
             for c in cands
         }
         top = max(score.values())

@@ -100,3 +100,15 @@ class Lingua:
 def lingua_model(codes: tuple[str, ...]) -> Lingua:
     with _lock:
         return Lingua(codes)
+
+
+def cld2_top(text: str) -> str | None:
+    """CLD2's best guess (ISO 639-1) for a short, already cleaned text, or ``None``."""
+    try:
+        import pycld2
+
+        _, _, details = pycld2.detect(text.encode("utf-8", "ignore"), isPlainText=True, bestEffort=True)
+    except Exception:
+        return None
+    code = details[0][1]
+    return None if code == "un" else code.split("-")[0]
