@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import concurrent.futures.process
 import multiprocessing
 from typing import Any, BinaryIO, Iterable, Iterator
 
@@ -115,12 +116,32 @@ def run(stdin: BinaryIO, stdout: BinaryIO, jobs: int = 1, chunk_size: int = 32) 
 
     window = jobs * 2  # chunks in flight: keeps every process busy, memory bounded
     ctx = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_process) as pool:
-        pending: collections.deque[concurrent.futures.Future[list[bytes]]] = collections.deque()
+    pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_process)
+    pending: collections.deque[tuple[list[tuple[int, bytes]], concurrent.futures.Future[list[bytes]]]] = \
+        collections.deque()
+
+    def settle() -> None:
+        nonlocal pool
+        chunk, fut = pending.popleft()
+        try:
+            emit(fut.result())
+        except concurrent.futures.process.BrokenProcessPool:
+            # a process died (crash, OOM killer) on some line of this chunk: say so on those lines,
+            # start a fresh pool and resubmit what was in flight behind it
+            emit([orjson.dumps(_error("process_died", "the analysis process died on this chunk", n))
+                  for n, _ in chunk])
+            pool.shutdown(wait=False, cancel_futures=True)
+            pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_process)
+            for i, (c, _) in enumerate(pending):
+                pending[i] = (c, pool.submit(analyse_chunk, c))
+
+    try:
         for chunk in chunks(numbered_lines(stdin), chunk_size):
-            pending.append(pool.submit(analyse_chunk, chunk))
+            pending.append((chunk, pool.submit(analyse_chunk, chunk)))
             while len(pending) >= window:
-                emit(pending.popleft().result())
+                settle()
         while pending:
-            emit(pending.popleft().result())
+            settle()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return written
