@@ -85,12 +85,32 @@ def _first_names_before(parsed, ent, offset: int, start: int) -> int:
 
 
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
+# Head words that make a run of capitalised proper nouns an organisation ("Yahoo News").
+ORG_HEADS = frozenset(
+    """News Times Post Press Agency Party Council Institute Ministry Bank Group Corp Corporation Inc Ltd
+    University Association Union Company Committee Foundation Journal Herald Tribune Airlines Bureau
+    Commission Federation Fund Service Services Organisation Organization Network Television Radio""".split()
+)
+
+
+def _org_runs(parsed, offset: int) -> list[Mention]:
+    """Untagged runs of title-case proper nouns ending in an organisation head word → ORG."""
+    out, run = [], []
+    for t in list(parsed) + [None]:
+        if t is not None and t.ent_iob_ == "O" and t.is_title and t.pos_ == "PROPN" and t.text not in GENERIC_WORDS:
+            run.append(t)
+            continue
+        if len(run) >= 2 and run[-1].text in ORG_HEADS and run[0].text not in ORG_HEADS:
+            out.append(Mention(offset + run[0].idx, offset + run[-1].idx + len(run[-1].text), "ORG", "acronym", 0.5))
+        run = []
+    return out
 
 
 def _acronym_mentions(doc: AnalysisDoc, caps: list[tuple[int, int]]) -> list[Mention]:
     """Capitalised abbreviations the model left untagged ("RUSI documented …") → ORG."""
     out = []
     for offset, parsed in parsed_chunks(doc):
+        out.extend(m for m in _org_runs(parsed, offset) if not _inside(caps, m.start, m.end))
         for t in parsed:
             w = t.text
             if (t.pos_ == "PROPN" and not t.ent_type_ and 3 <= len(w) <= 6 and w.isalpha() and w.isupper()
