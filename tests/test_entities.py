@@ -99,6 +99,16 @@ def test_seed_organisations_and_aliases(seed_docs):
     assert [e["label"] for e in owner(byrne, "RUSI")] == ["ORG"]
 
 
+def test_seed_organisations_found_once_each(seed_docs):
+    orgs = ["People Power Party", "Associated Press", "National Assembly", "Hamas", "BBC", "Yahoo News", "RUSI",
+            "Royal United Services Institute"]
+    for doc in seed_docs:
+        for org in orgs:
+            if re.search(rf"\b{org}\b", doc["text"]):
+                ids = {e["id"] for e in owner(doc, org)}
+                assert len(ids) == 1 and owner(doc, org)[0]["label"] == "ORG", (org, ids)
+
+
 def test_seed_countries_found_once_each(seed_docs):
     countries = ["North Korea", "Russia", "Ukraine", "China", "South Korea", "Spain", "Angola", "Uganda", "Israel",
                  "Iran", "United States"]
