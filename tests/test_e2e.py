@@ -69,7 +69,7 @@ async def test_http_to_worker_to_http_with_seeds_and_analyze_agrees(client, redi
         assert doc["status"] == "done" and doc["id"] == a["id"]
         assert doc["stats"]["chars"] == len(doc["text"]) > 0
         assert set(doc["timings_ms"]) >= {"normalize", "language", "entities", "claims"}
-        check_offsets(doc)
+        assert check_offsets(doc) > 0  # the seeds have entity mentions and claim spans, all checked
         docs.append(doc)
     # the seeds' text is kept exactly (they hold no control characters), Chinese headline included
     assert docs[1]["title"] == seeds[1]["title"] and docs[0]["text"] == seeds[0]["text"]
