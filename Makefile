@@ -22,6 +22,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	nice $(PY) bench/intake.py
+	nice $(PY) bench/worker.py
 
 clean:
 	rm -rf var .pytest_cache
