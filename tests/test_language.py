@@ -298,6 +298,15 @@ def test_language_setting(monkeypatch):
     assert LanguageStage(languages=["fr", "es"]).languages == frozenset({"fr", "es"})
 
 
+def test_hint_breaks_a_tie_only(stage):
+    # "casa" is Spanish, Portuguese and Italian alike: the hint may pick among them...
+    assert analyse(stage, "casa", language="pt")["code"] == "pt"
+    assert analyse(stage, "casa", language="es-MX")["code"] == "es"
+    # ...but never overrules clear evidence.
+    assert analyse(stage, "Der Mann liest die Zeitung", language="en")["code"] == "de"
+    assert analyse(stage, "casa", language="ko")["code"] in {"es", "pt", "it"}
+
+
 def test_stage_never_raises_on_non_string_hint(stage):
     doc = AnalysisDoc(id="t", article={"text": "x", "language": 42}, text=SENTENCES["fr"])
     stage(doc)

@@ -5,7 +5,7 @@ Output in ``doc.language``::
     {code, name, confidence, script, reliable,
      segments: [{start, end, code, confidence}],   # tile doc.text in order; neighbours merged
      languages: [{code, share}],                   # share of the letters, largest first
-     hint}                                         # the client's ``language``, recorded only
+     hint}                                         # the client's ``language``: recorded; breaks ties only
 
 How: the text is cut into lines and sentences (``segment.split_units``); each unit is identified
 by script first and then by a model chosen by its length (``detect.Detector``); a Viterbi pass with
@@ -38,7 +38,11 @@ RELIABLE_LETTERS = 12
 # A one-language text shorter than this (in letters) is re-checked by both models at once; longer
 # text by fastText alone (lingua costs ~1 ms per sentence).
 WHOLE_TEXT_THOROUGH = 400
-WHOLE_TEXT_CHARS = 2000  # longer one-language texts keep the label their blocks agreed on
+WHOLE_TEXT_CHARS = 2000
+# The hint breaks a tie only: the guess is unsure (< HINT_UNSURE) and the hinted language has at
+# least HINT_RATIO of the best probability.
+HINT_UNSURE = 0.8
+HINT_RATIO = 0.5  # longer one-language texts keep the label their blocks agreed on
 
 
 def configured_languages(value: str | Iterable[str] | None = None) -> frozenset[str]:
@@ -80,14 +84,14 @@ class LanguageStage:
     def __call__(self, doc: AnalysisDoc) -> None:
         hint = doc.article.get("language") if isinstance(doc.article, dict) else None
         try:
-            result = self.analyse(doc.text or "")
+            result = self.analyse(doc.text or "", hint if isinstance(hint, str) else None)
         except Exception:  # never let language detection fail a document
             log.exception("language stage failed on %s", doc.id)
             result = undetermined(doc.text or "")
         result["hint"] = hint if isinstance(hint, str) else None
         doc.language = result
 
-    def analyse(self, text: str) -> dict[str, Any]:
+    def analyse(self, text: str, hint: str | None = None) -> dict[str, Any]:
         cld2 = read(text, self.languages, self.detector.detect)
         if cld2.single is not None:
             return build_result(text, [Unit(0, len(text), cld2.single)], [cld2.single.code])
@@ -97,12 +101,23 @@ class LanguageStage:
         codes = {c for c, u in zip(labels, units) if u.guess.letters}
         if len(codes) == 1 and len(text) <= WHOLE_TEXT_CHARS:
             whole = self.detector.detect(text, thorough=WHOLE_TEXT_THOROUGH)
+            _break_tie(whole, hint)
             if whole.probs and whole.code != "und":
                 labels = [whole.code] * len(units)
                 for u in units:  # the units' own confidence in the chosen language
                     u.guess = Guess({whole.code: max(u.guess.probs.get(whole.code, 0.0), whole.confidence)},
                                     u.guess.letters, u.guess.script)
         return build_result(text, units, labels)
+
+
+def _break_tie(guess: Guess, hint: str | None) -> None:
+    """The client's hint decides only between near-equal candidates of an unsure guess."""
+    code = (hint or "").strip().lower().replace("_", "-").split("-")[0]
+    if not code or code not in guess.probs or guess.code == code or guess.confidence >= HINT_UNSURE:
+        return
+    if guess.probs[code] >= HINT_RATIO * guess.confidence:
+        guess.probs = dict(guess.probs)
+        guess.probs[code] = guess.confidence + 1e-6
 
 
 def build_result(text: str, units: list, labels: list[str]) -> dict[str, Any]:
