@@ -1,18 +1,25 @@
 """English mentions: spaCy ents from the shared parse plus document-level consistency rules.
 
 * spans are cleaned (:func:`.spans.clean_span`); only named labels are kept (no DATE/CARDINAL …);
-  spans without Latin letters are dropped (no English NER on stray CJK/Cyrillic text);
+  spans without Latin letters or without a capital are dropped (no English NER on stray CJK or
+  Cyrillic text), and so are lone generic words ("Men", "July");
 * honorific rule: "Mr"/"Dr"/… before a span (or inside it) makes it a PERSON, and capitalised
   words after an honorific that the model missed become a PERSON;
-* all-caps lines (headlines) are not trusted: entities found only there are dropped, and names
-  known from the rest of the document are looked up in them instead (case-insensitively);
-* propagation: a name tagged somewhere in the document is tagged at its other untagged
-  occurrences too (same label vote).
+* initials and first names join a PERSON span ("M. Butcher", "Didier Deschamps");
+* layout (:mod:`.layout`): datelines are places, names in results/standings tables are teams,
+  and so are places followed by a score in a document full of scores;
+* untagged capitalised abbreviations ("RUSI") and proper-noun runs ending in an organisation word
+  ("Yahoo News") are weak ORG candidates;
+* all-caps headlines are not trusted: entities found only there are dropped, and names known from
+  the rest of the document are looked up in them instead (case-insensitively);
+* propagation: a name tagged somewhere in the document — or the surname of a full PERSON name —
+  is tagged at its other untagged occurrences too (weak vote; the merger takes the majority label).
 """
 
 from __future__ import annotations
 
 import re
+
 from ..document import AnalysisDoc
 from ..nlp import language_spans, parsed_chunks
 from .canonical import NAMED_LABELS, lookup_alias

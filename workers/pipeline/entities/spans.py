@@ -36,10 +36,9 @@ class Mention:
     start: int
     end: int
     label: str
-    source: str = "model"           # model | honorific | propagated | headline | name-part | acronym
-    weight: float = 1.0             # vote weight for the entity label
-    key: str = ""                   # canonical grouping key, set by the merger
-    meta: dict = field(default_factory=dict)
+    source: str = "model"   # model | honorific | initials | layout | team | acronym | propagated | headline | name-part
+    weight: float = 1.0     # vote weight for the entity label
+    meta: dict = field(default_factory=dict)   # e.g. {"norm": "Москва"}: the form used for grouping
 
 
 def strip_honorific(text: str, start: int, end: int) -> tuple[int, int, bool]:
