@@ -15,8 +15,9 @@ HONORIFICS = frozenset(
     """mr mrs ms miss mx dr prof sir dame lord lady madam mme mlle m herr frau
     rev fr sen rep gov gen col lt capt sgt maj adm cmdr supt insp det cllr""".split()
 )
-# Labels whose names legitimately end in numbers ("World War 2", "Windows 95", "Route 66").
-NUMBERED_LABELS = frozenset({"EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "FAC"})
+# Labels whose names legitimately end in numbers ("World War 2", "Windows 95"); FAC is not one:
+# its numbered names ("Terminal 5") are rarer than scores glued to places ("Somerset 83").
+NUMBERED_LABELS = frozenset({"EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 # Honorifics that make the following capitalised word(s) a PERSON on their own.
 PERSON_HONORIFICS = frozenset("mr mrs ms miss mx dr prof sir dame mme mlle herr frau".split())
 
