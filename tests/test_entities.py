@@ -91,7 +91,7 @@ def test_seed_organisations_and_aliases(seed_docs):
     un = {e["id"] for d in seed_docs for s in ("U.N.", "UN", "United Nations") for e in owner(d, s)}
     assert un == {"org:united-nations"}
     us = {e["id"] for d in seed_docs for s in ("U.S.", "US", "United States") for e in owner(d, s)}
-    assert us == {"gpe:united-states"}
+    assert us == {"place:united-states"}
     council = {e["id"] for d in seed_docs for s in ("U.N. Security Council", "UN Security Council") for e in owner(d, s)}
     assert len(council) == 1
     rusi = owner(spy, "Royal United Services Institute")
@@ -275,7 +275,7 @@ def test_long_documents_are_chunked_with_offsets_mapped_back(pipeline):
     EntityStage()(doc)
     thae = [e for e in doc.entities if e["id"] == "person:thae-yong-ho"]
     assert thae and thae[0]["mentions"][0]["start"] == text.index("Thae Yong Ho")
-    korea = next(e for e in doc.entities if e["id"] == "gpe:north-korea")
+    korea = next(e for e in doc.entities if e["id"] == "place:north-korea")
     assert korea["count"] == 170
     assert all(e - s <= 20_000 for s, e in split_long(text, 0, len(text)))
 

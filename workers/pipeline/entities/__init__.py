@@ -4,8 +4,9 @@ Output on the document::
 
     entities = [{id, text, label, mentions: [{start, end, text}], count, salience, aliases}]
 
-sorted by salience (descending). ``id`` is ``"<label>:<slug of canonical name>"`` and is the same
-for the same real entity in every document (:mod:`.canonical`); ``aliases`` are the slugs of the
+sorted by salience (descending). ``id`` is ``"<kind>:<slug of canonical name>"`` (kind = person,
+org, place (GPE and LOC), norp, fac, event, …) and is the same for the same real entity in every
+document (:mod:`.canonical`); ``aliases`` are the slugs of the
 other forms seen in this document ("rusi", "thae"), for cross-document linking. Labels are the
 OntoNotes named-entity labels (PERSON, NORP, FAC, ORG, GPE, LOC, PRODUCT, EVENT, WORK_OF_ART, LAW,
 LANGUAGE); numeric ones (DATE, CARDINAL, MONEY …) are not entities here.

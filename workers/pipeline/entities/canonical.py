@@ -1,10 +1,10 @@
 """Canonical names and cross-document-stable entity ids.
 
-The id of an entity is ``"<label>:<slug>"`` (e.g. ``person:thae-yong-ho``, ``org:united-nations``)
-computed from the canonical name only, so the same real entity gets the same id in every
-document: the slug folds case, accents, dots ("U.N." = "UN"), hyphens and spaces ("Thae Yong-ho" =
+The id of an entity is ``"<kind>:<slug>"`` (e.g. ``person:thae-yong-ho``, ``org:united-nations``,
+``place:north-korea``) computed from the canonical name only, so the same real entity gets the
+same id in every document: the slug folds case, accents, dots ("U.N." = "UN"), hyphens and spaces ("Thae Yong-ho" =
 "Thae Yong Ho"). A small built-in alias table maps very common short forms to one name and label
-("U.S."/"US"/"United States"/"America" → ``gpe:united-states``). Acronyms defined in a document
+("U.S."/"US"/"United States"/"America" → ``place:united-states``). Acronyms defined in a document
 are merged with their expansion by the merger (:mod:`.merge`), which also reports them as
 ``aliases`` so a cross-document store can link "RUSI" seen alone elsewhere.
 """
@@ -15,9 +15,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# label → id prefix
+# label → id prefix. GPE and LOC share one ("place"): models swap them for the same place from one
+# document to the next, and an id must not change with that.
 PREFIX = {
-    "PERSON": "person", "ORG": "org", "GPE": "gpe", "LOC": "loc", "NORP": "norp", "FAC": "fac",
+    "PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "NORP": "norp", "FAC": "fac",
     "EVENT": "event", "PRODUCT": "product", "WORK_OF_ART": "work", "LAW": "law", "LANGUAGE": "language",
 }
 NAMED_LABELS = frozenset(PREFIX)
