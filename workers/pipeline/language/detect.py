@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 
 from .models import cld2_top, clean, fasttext_model, lingua_model
-from .scripts import SCRIPT_CANDIDATES, SCRIPT_LANGUAGE, han_variant, japanese_kanji, script_counts
+from .scripts import SCRIPT_CANDIDATES, SCRIPT_LANGUAGE, han_variant, japanese_kanji, only_script, script_counts
 
 CJK = ("Hani", "Kana", "Hang")
 LINGUA_WEIGHT = 2.0
@@ -77,6 +77,9 @@ class Detector:
         if len(cands) <= 1:
             guess.probs = {cands[0]: 1.0} if cands else {}
             return guess
+        if guess.mixed_script:  # "(ісп. Juventudes Socialistas)": each model reads its own script only
+            text = only_script(text, script)
+            guess.letters = letters = counts[script]
         fast = fasttext_model().predict(text, k=30)
         fast = {c: fast.get(c, 0.0) for c in cands}
         total = sum(fast.values())

@@ -71,6 +71,18 @@ def script_counts(text: str) -> dict[str, int]:
     return counts
 
 
+_OTHER_LETTERS: dict[str, re.Pattern[str]] = {}
+
+
+def only_script(text: str, script: str) -> str:
+    """``text`` with the letters of every other script blanked (for a model that reads one script)."""
+    rx = _OTHER_LETTERS.get(script)
+    if rx is None:
+        rx = re.compile("[" + "".join(c for s, c in _SCRIPT_CLASSES.items() if s != script) + "]+")
+        _OTHER_LETTERS[script] = rx
+    return rx.sub(" ", text)
+
+
 def letter_count(text: str) -> int:
     return len(LETTER_RE.findall(text))
 
