@@ -33,7 +33,8 @@ def mask_junk(text: str) -> str:
 def clean(text: str) -> str:
     """Text as the models should see it: no controls, surrogates, URLs, e-mails, handles or digits."""
     text = _JUNK_RE.sub(" ", text)
-    text = _URL_RE.sub(" ", text)
+    if "@" in text or "#" in text or "://" in text or "www." in text:
+        text = _URL_RE.sub(" ", text)
     text = _NOISE_RE.sub(" ", text)
     return _SPACE_RE.sub(" ", text).strip()
 

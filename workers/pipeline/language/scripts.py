@@ -61,13 +61,30 @@ def script_fits(code: str, script: str) -> bool:
     return code in SCRIPT_CANDIDATES.get(script, ())
 
 
+_LATIN_RUN_RE = re.compile(f"[{_SCRIPT_CLASSES['Latn']}]+")
+_NON_LATIN_RUN_RE = re.compile("[" + "".join(c for s, c in _SCRIPT_CLASSES.items() if s != "Latn") + "]+")
+_CHAR_SCRIPT: dict[str, str] = {}
+
+
+def _script_of(ch: str) -> str:
+    script = _CHAR_SCRIPT.get(ch)
+    if script is None:
+        script = next(name for name, rx in _SCRIPT_RES.items() if rx.match(ch))
+        if len(_CHAR_SCRIPT) < 100_000:
+            _CHAR_SCRIPT[ch] = script
+    return script
+
+
 def script_counts(text: str) -> dict[str, int]:
     """Number of letters of each script in ``text`` (scripts with no letters are left out)."""
     counts: dict[str, int] = {}
-    for name, rx in _SCRIPT_RES.items():
-        n = len(rx.findall(text))
-        if n:
-            counts[name] = n
+    latin = sum(map(len, _LATIN_RUN_RE.findall(text)))
+    if latin:
+        counts["Latn"] = latin
+    for run in _NON_LATIN_RUN_RE.findall(text):
+        for ch in run:
+            script = _script_of(ch)
+            counts[script] = counts.get(script, 0) + 1
     return counts
 
 
