@@ -17,7 +17,16 @@ import math
 from dataclasses import dataclass, field
 
 from .models import cld2_top, clean, fasttext_model, lingua_model
-from .scripts import SCRIPT_CANDIDATES, SCRIPT_LANGUAGE, han_variant, japanese_kanji, only_script, script_counts
+from .scripts import (
+    SCRIPT_CANDIDATES,
+    SCRIPT_LANGUAGE,
+    han_variant,
+    japanese_kanji,
+    only_script,
+    script_counts,
+    simplified_count,
+    traditional_count,
+)
 
 CJK = ("Hani", "Kana", "Hang")
 LINGUA_WEIGHT = 2.0
@@ -60,11 +69,11 @@ class Detector:
         guess = Guess(letters=letters, script=script, mixed_script=_mixed_script(counts))
         if script in ("Hani", "Kana"):
             kana, han = counts.get("Kana", 0), counts.get("Hani", 0)
-            japanese = script == "Kana" or kana * 10 >= han or japanese_kanji(text) * 2 >= max(1, _hans(text))
+            japanese = script == "Kana" or kana * 10 >= han or japanese_kanji(text) * 2 >= max(1, simplified_count(text))
             code = "ja" if japanese else "zh"
             guess.script = "Jpan" if japanese else han_variant(text)
             guess.probs = {code: 1.0} if code in self.languages else {}
-            if code == "zh" and "ja" in self.languages and not _hans(text) and not _hant(text):
+            if code == "zh" and "ja" in self.languages and not simplified_count(text) and not traditional_count(text):
                 # Han characters shared by Chinese and Japanese: Chinese, but a Japanese context may
                 # absorb the line (a kanji-only date or heading inside a Japanese article).
                 guess.probs = {"zh": 0.8, "ja": 0.2} if "zh" in self.languages else {"ja": 1.0}
@@ -116,15 +125,3 @@ def _mixed_script(counts: dict[str, int]) -> bool:
         return False
     weighted = sorted(n * (3 if s in CJK else 1) for s, n in counts.items())
     return weighted[-2] >= 6 and weighted[-2] * 20 >= sum(weighted)
-
-
-def _hans(text: str) -> int:
-    from .scripts import _HANS_ONLY
-
-    return sum(1 for ch in text if ch in _HANS_ONLY)
-
-
-def _hant(text: str) -> int:
-    from .scripts import _HANT_ONLY
-
-    return sum(1 for ch in text if ch in _HANT_ONLY)

@@ -138,6 +138,14 @@ def japanese_kanji(text: str) -> int:
     return sum(1 for ch in text if ch in _JA_ONLY)
 
 
+def simplified_count(text: str) -> int:
+    return sum(1 for ch in text if ch in _HANS_ONLY)
+
+
+def traditional_count(text: str) -> int:
+    return sum(1 for ch in text if ch in _HANT_ONLY)
+
+
 def han_variant(text: str) -> str:
     """``Hant`` when traditional-only characters outnumber simplified-only ones, else ``Hans``."""
     trad = simp = 0
