@@ -25,9 +25,13 @@ def stage() -> LanguageStage:
 
 
 def analyse(stage: LanguageStage, text: str, **article) -> dict:
+    # The stage itself turns an internal error into "und"; call the analysis directly first so a
+    # crash fails the test instead of hiding behind that safety net.
+    direct = stage.analyse(text, article.get("language"))
     doc = AnalysisDoc(id="t", article={"url": "https://example.org/a", "text": text, **article}, text=text)
     stage(doc)
     check_shape(doc.text, doc.language)
+    assert {k: v for k, v in doc.language.items() if k != "hint"} == direct
     return doc.language
 
 
@@ -277,6 +281,22 @@ def test_bad_input_gives_valid_result(stage, text):
 
 
 NAMES_OK = set(DEFAULT_LANGUAGES) | {"und"}
+
+
+def test_random_garbage_keeps_the_invariants(stage):
+    import random
+
+    rng = random.Random(1234)
+    pools = [
+        "abcdefghijklmnopqrstuvwxyzäöüßéèàçñ", "абвгдеёжзийклмнопрстуфхцчшщьыэюяіїєґ", "的一是不了人我在有他这为之大来",
+        "あいうえおかきくけこアイウエオ", "가나다라마바사아자차카타파하", "ابتثجحخدذرزسشصضطظعغفقكلمنهوي", "αβγδεζηθ",
+        " \n\n\t.,!?。！？…«»\"'()-–—", "0123456789", "\x00\x07\x1b\x7f\x85\x9f\u200b\u200d\ufeff\ufffd\ud800\udfff",
+        "😀🎉🔥👍🇫🇷", "@#://www.",
+    ]
+    for _ in range(150):
+        n = rng.choice([1, 3, 10, 50, 300, 1500, 4000])
+        text = "".join(rng.choice(rng.choice(pools)) for _ in range(n))
+        analyse(stage, text)   # check_shape runs inside
 
 
 def test_english_with_bad_characters_still_english(stage):
