@@ -161,3 +161,21 @@ def test_many_sentences_keep_the_offset_contract():
     found = find_quantities(text)
     check_offsets(text, found)
     assert len(found) == 3 * 11
+
+
+def test_random_text_never_breaks_the_contract():
+    import random
+
+    pieces = list("0123456789 ,.-–$€£%abcxyz'’") + [
+        "million ", "more than ", "between ", "and ", "to ", "hundreds ", "of ", "a ", "dozen ",
+        "percent ", "US$", "USD ", "١٢٣", " Oct. ", "2016 ", "half ", "or so ", "-hour ", " worth ",
+    ]
+    rng = random.Random(3)
+    for _ in range(3000):
+        s = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 30)))
+        a = rng.randrange(0, len(s) + 1)
+        b = rng.randrange(a, len(s) + 1)
+        for q in find_quantities(s, a, b):
+            assert a <= q["start"] < q["end"] <= b
+            assert s[q["start"] : q["end"]] == q["text"]
+            assert q["value_max"] is None or q["value_max"] > q["value"]
