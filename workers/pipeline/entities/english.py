@@ -226,7 +226,7 @@ def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
 def _layout_mentions(text: str, model: list[Mention]) -> list[Mention]:
     people = [m for m in model if m.label == "PERSON" and " " in text[m.start:m.end]]
     teams = [t for t in table_teams(text) if not any(p.start < t.end and t.start < p.end for p in people)]
-    return datelines(text) + teams
+    return [m for m in datelines(text) + teams if text[m.start:m.end] not in GENERIC_WORDS]
 
 
 def english_mentions(doc: AnalysisDoc) -> list[Mention]:
