@@ -254,7 +254,7 @@ class CheckworthinessModel:
         ids = self._word_cache.get(word)
         if ids is None:
             ids = self.chars.ids(word_char_ngrams(word))
-            if len(self._word_cache) < 200_000:
+            if len(self._word_cache) < 50_000:  # bounded: ~20 MB at most
                 self._word_cache[word] = ids
         return ids
 
