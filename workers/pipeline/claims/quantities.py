@@ -103,7 +103,6 @@ _IRREGULAR_PLURALS = {
 }
 _MORE_WORDS = {"more", "fewer", "less", "additional", "extra", "new", "other"}
 _ABBREV_UNITS = {"km", "kg", "mm", "cm", "m", "g", "mph", "kmh", "ft", "lb", "lbs", "t", "mw", "gw", "kw", "sq", "mi"}
-_TERMINAL_UNITS = {"percent", "%", "pct", "per cent", "percentage points", "percentage point"}
 _MAX_UNIT_WORDS = 3
 
 _TOKEN_RE = re.compile(
