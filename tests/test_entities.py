@@ -159,6 +159,15 @@ def test_ids_are_stable_across_documents(pipeline):
     assert slug("U.N.") == slug("UN") == "un" and acronym("Royal United Services Institute") == "RUSI"
 
 
+def test_salience_prefers_frequent_early_entities(pipeline):
+    text = ("North Korea sent shells to Russia, officials said.\n\n" + "North Korea denied it. " * 4
+            + "\n\nA similar case was reported years ago in Spain.")
+    doc = analyse(pipeline, text, title="North Korea sends shells")
+    sal = {e["text"]: e["salience"] for e in doc["entities"]}
+    assert sal["North Korea"] > sal["Russia"] > sal["Spain"]
+    assert doc["entities"][0]["text"] == "North Korea"
+
+
 def test_clean_span_moves_offsets_only():
     cases = {
         "the Royal Navy's": "Royal Navy", "Mr. Thae": "Thae", "Jean Mackenzie - Seoul": "Jean Mackenzie",

@@ -1,15 +1,17 @@
 """Salience of an entity in its document, in [0, 1].
 
-A weighted mix of three signals: frequency (mentions relative to the most mentioned entity),
-position (how early the first mention is) and headline/lead presence (named in the title or the
-first paragraph). Weights sum to 1, so the score stays in [0, 1].
+A weighted mix of three signals: frequency (log-scaled mentions relative to the most mentioned
+entity), position (how early the first mention is) and headline/lead presence (named in the title
+or the first paragraph; half credit for a single passing mention there). Weights sum to 1, so the
+score stays in [0, 1].
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-W_FREQ, W_POS, W_LEAD = 0.5, 0.25, 0.25
+W_FREQ, W_POS, W_LEAD = 0.6, 0.2, 0.2
 LEAD_CHARS = 400
 
 
@@ -31,8 +33,9 @@ def score(entities: list[dict[str, Any]], text: str, title: str | None = None) -
     folded_title = (title or "").casefold()
     for e in entities:
         first = min(m["start"] for m in e["mentions"])
-        freq = e["count"] / top
+        freq = math.log1p(e["count"]) / math.log1p(top)
         pos = 1.0 - first / n
         in_lead = first < lead or (folded_title and any(m["text"].casefold() in folded_title for m in e["mentions"]))
-        e["salience"] = round(W_FREQ * freq + W_POS * pos + W_LEAD * (1.0 if in_lead else 0.0), 4)
+        lead_credit = (1.0 if e["count"] > 1 else 0.5) if in_lead else 0.0
+        e["salience"] = round(W_FREQ * freq + W_POS * pos + W_LEAD * lead_credit, 4)
     entities.sort(key=lambda e: (-e["salience"], min(m["start"] for m in e["mentions"])))
