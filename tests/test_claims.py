@@ -202,3 +202,15 @@ def test_empty_and_non_speech_text(pipeline):
     doc = analyse(pipeline, "Rain fell on the city. The river rose.")
     check_offsets(doc)
     assert all(c["kind"] == "unattributed" for c in doc["claims"])
+
+
+def test_learned_cue_detector_separates_speech_from_action():
+    from workers.pipeline.claims.cues import MODEL_PATH, cue_probability
+    from workers.pipeline.nlp import english
+
+    assert MODEL_PATH.exists(), "the cue model ships with the package (eval/train_cues.py writes it)"
+    doc = english()("The senator said the budget was too large. The senator ate lunch in the park.")
+    said = next(t for t in doc if t.text == "said")
+    ate = next(t for t in doc if t.text == "ate")
+    p_said, p_ate = cue_probability(said, False), cue_probability(ate, False)
+    assert 0.0 <= p_ate < 0.5 < p_said <= 1.0

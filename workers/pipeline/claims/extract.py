@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+import bisect
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -23,12 +25,17 @@ from .lexicon import (
     ADDRESSEE_VERBS, ADJ_PREP_CUES, CLAIM_NOUNS, COLON_NON_SPEAKERS, NOUN_CUES, QUOTE_ONLY_VERBS, DOBJ_CONTENT_VERBS, PERSPECTIVE_NOUNS, PREP_CONTENT, XCOMP_VERBS,
     adj_stance, verb_stance,
 )
+from .cues import cue_probability
 from .quotes import Quote, find_quotes
 
 _WORD = re.compile(r"\w")
 _SPEAKER_DROP = {"relcl", "acl", "appos", "punct", "advcl", "parataxis"}
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 _MIN_QUOTE_WORDS = 4
+# learned cue detector (cues.py): a lexicon cue is dropped below DROP_BELOW, a verb outside the
+# lexicon becomes a cue above ADD_ABOVE (chosen on PolNeAR train/dev; env overrides for experiments)
+DROP_BELOW = float(os.environ.get("NEWSFLOW_CUE_DROP", "0.15"))
+ADD_ABOVE = float(os.environ.get("NEWSFLOW_CUE_ADD", "0.35"))
 # first/second person speakers are dialogue inside quotes, rarely a reported attribution
 _NON_SPEAKERS = {"i", "me", "you", "we", "us", "it", "there", "this", "that", "which", "what", "something", "anything"}
 
@@ -190,13 +197,14 @@ def _is_cue_verb(t: Any) -> str | None:
     return verb_stance(t.lemma_)
 
 
-def _content_tokens(v: Any) -> tuple[list[Any], str] | None:
-    """Content of cue verb ``v`` from its dependents; (tokens, how)."""
+def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | None:
+    """Content of cue verb ``v`` from its dependents; (tokens, how). A ``learned`` cue (outside
+    the lexicon) takes its xcomp, a content preposition or its object like the lexicon verbs do."""
     lemma = v.lemma_.lower()
     for c in v.children:
         if c.dep_ == "ccomp" and c.i > v.i - 40:
             return list(c.subtree), "ccomp"
-    if lemma in XCOMP_VERBS:
+    if lemma in XCOMP_VERBS or learned:
         for c in v.children:
             if c.dep_ == "xcomp":
                 return list(c.subtree), "xcomp"
@@ -205,7 +213,7 @@ def _content_tokens(v: Any) -> tuple[list[Any], str] | None:
                 for cc in c.children:
                     if cc.dep_ in ("xcomp", "acl", "relcl") and cc.i > c.i and any(x.lower_ == "to" for x in cc.children):
                         return list(cc.subtree), "xcomp"
-    preps = PREP_CONTENT.get(lemma)
+    preps = PREP_CONTENT.get(lemma) or ({"for", "about", "of", "on", "to", "against", "with", "at"} if learned else None)
     if preps:
         for c in list(v.children) + [g for c in v.children if c.dep_ == "dobj" for g in c.children]:
             if c.dep_ in ("prep", "prt") and c.lower_ in preps:
@@ -218,7 +226,7 @@ def _content_tokens(v: Any) -> tuple[list[Any], str] | None:
                 if cc.dep_ in ("acl", "ccomp", "relcl") and c.lemma_.lower() in CLAIM_NOUNS and cc.i > c.i:
                     toks = list(cc.subtree)
                     return toks, "claimnoun"
-            if lemma in DOBJ_CONTENT_VERBS and lemma not in ADDRESSEE_VERBS:
+            if (lemma in DOBJ_CONTENT_VERBS or learned) and lemma not in ADDRESSEE_VERBS:
                 toks = list(c.subtree)
                 if len([t for t in toks if not t.is_punct]) >= 2:
                     return toks, "dobj"
@@ -246,8 +254,10 @@ class _Builder:
         self.text = text
         self.chunks = chunks
         self.quotes = [q for q in find_quotes(text)]
+        self._qstarts = [q.start for q in self.quotes]
         self.out: list[Attribution] = []
         self.refs: dict[tuple[int, int], tuple[int, int]] = {}
+        self.learned: set[tuple[int, int]] = set()   # cues found by the learned detector only
         self.that_quotes: set[int] = set()   # quotes introduced by "said that “…”": mixed speech
 
     # quote helpers ------------------------------------------------------
@@ -262,9 +272,9 @@ class _Builder:
         return sp
 
     def _quote_at(self, pos: int) -> int | None:
-        for n, q in enumerate(self.quotes):
-            if q.start <= pos < q.end:
-                return n
+        k = bisect.bisect_right(self._qstarts, pos) - 1
+        if k >= 0 and self.quotes[k].start <= pos < self.quotes[k].end:
+            return k
         return None
 
     def _inside_quote(self, t: Any, off: int) -> bool:
@@ -312,8 +322,19 @@ class _Builder:
         cue_tokens: list[tuple[Any, str]] = []
         for t in sdoc:
             st = _is_cue_verb(t)
-            if st:
+            if t.pos_ not in ("VERB", "AUX"):
+                if st:
+                    cue_tokens.append((t, st))
+                continue
+            p = cue_probability(t, self._inside_quote(t, off))
+            if p is None:
+                if st:
+                    cue_tokens.append((t, st))
+            elif st and p >= DROP_BELOW:
                 cue_tokens.append((t, st))
+            elif not st and p >= ADD_ABOVE and t.pos_ == "VERB":
+                cue_tokens.append((t, "other"))
+                self.learned.add((ci, t.i))
         according: dict[int, tuple[tuple[int, int], Cue, Any]] = {}  # head token i -> (speaker span, cue, prep token)
         for t in sdoc:
             if t.lower_ == "according" and t.i + 1 < len(sdoc) and sdoc[t.i + 1].lower_ == "to":
@@ -624,7 +645,7 @@ class _Builder:
         if t.lemma_.lower() in QUOTE_ONLY_VERBS:
             return None
         spk = _subject(t)
-        res = _content_tokens(t)
+        res = _content_tokens(t, learned=(ci, t.i) in self.learned)
         inner_cue = None
         if res is None and _is_inverted(t):
             head = t.head

@@ -1,0 +1,93 @@
+"""Learned cue detector: is this token the cue of an attribution?
+
+A logistic regression over sparse features of one token in the shared spaCy parse (its lemma,
+part of speech, dependency, what hangs off it: a clausal complement, a subject and its kind, the
+prepositions it takes, whether it sits inside a quote, …). Trained by ``eval/train_cues.py`` on
+PolNeAR train and shipped as ``models/cues.json`` (feature → weight). Inference is a dict lookup
+and a sum per candidate token — no extra model, no second parse.
+
+``cue_probability(token, in_quote)`` returns the probability, or ``None`` when no model is
+shipped (the rules then run on the lexicon alone). :func:`features` is the one definition used
+for training and inference.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from .lexicon import adj_stance, verb_stance
+
+MODEL_PATH = Path(__file__).with_name("models") / "cues.json"
+# NEWSFLOW_CUES_MODEL points at another weights file (experiments); "none" disables the detector.
+_ENV = "NEWSFLOW_CUES_MODEL"
+CANDIDATE_POS = frozenset({"VERB", "NOUN", "ADJ", "AUX"})
+
+_lock = threading.Lock()
+_model: dict[str, float] | None = None
+_loaded = False
+
+
+def features(t: Any, in_quote: bool) -> list[str]:
+    lem = t.lemma_.lower()
+    f = [f"l={lem}", f"p={t.pos_}", f"t={t.tag_}", f"d={t.dep_}", f"ld={lem}|{t.dep_}", f"lp={lem}|{t.pos_}",
+         f"hd={t.head.lemma_.lower()}|{t.dep_}", f"q={in_quote}", f"lq={lem}|{in_quote}"]
+    if verb_stance(lem):
+        f.append("lex=verb")
+    if adj_stance(lem):
+        f.append("lex=adj")
+    deps = set()
+    for c in t.children:
+        deps.add(c.dep_)
+        if c.dep_ in ("prep", "agent", "prt"):
+            f.append(f"prep={c.lower_}")
+            f.append(f"lprep={lem}|{c.lower_}")
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            kind = c.ent_type_ or c.pos_
+            if c.lower_ in ("he", "she", "they", "who", "i", "we", "you", "it"):
+                kind = c.lower_
+            f.append(f"subj={kind}")
+            f.append(f"lsubj={lem}|{kind}")
+        if c.dep_ == "mark":
+            f.append(f"mark={c.lower_}")
+        if c.dep_ == "poss":
+            f.append(f"poss={c.ent_type_ or c.pos_}")
+    for d in sorted(deps):
+        f.append(f"c={d}")
+        if d in ("ccomp", "xcomp", "dobj", "nsubj", "nsubjpass", "poss", "acl", "relcl", "neg"):
+            f.append(f"lc={lem}|{d}")
+    doc = t.doc
+    if t.i + 1 < len(doc):
+        nxt = doc[t.i + 1]
+        f.append(f"n={nxt.lower_ if nxt.is_punct or nxt.pos_ in ('ADP', 'SCONJ', 'PART') else nxt.pos_}")
+    if t.i > 0:
+        prv = doc[t.i - 1]
+        f.append(f"b={prv.lower_ if prv.is_punct or prv.pos_ in ('ADP', 'AUX', 'PART', 'DET') else prv.pos_}")
+    return f
+
+
+def _load() -> dict[str, float] | None:
+    global _model, _loaded
+    if _loaded:
+        return _model
+    with _lock:
+        if not _loaded:
+            path = os.environ.get(_ENV, "").strip() or str(MODEL_PATH)
+            try:
+                _model = None if path == "none" else json.loads(Path(path).read_text(encoding="utf-8"))["weights"]
+            except (OSError, ValueError, KeyError):
+                _model = None
+            _loaded = True
+    return _model
+
+
+def cue_probability(t: Any, in_quote: bool) -> float | None:
+    w = _load()
+    if w is None:
+        return None
+    z = w.get("__bias__", 0.0) + sum(w.get(x, 0.0) for x in features(t, in_quote))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
