@@ -327,6 +327,16 @@ def test_hint_breaks_a_tie_only(stage):
     assert analyse(stage, "casa", language="ko")["code"] in {"es", "pt", "it"}
 
 
+def test_low_memory_setting(monkeypatch):
+    monkeypatch.setenv("NEWSFLOW_LANGUAGE_LOW_MEMORY", "1")
+    light = LanguageStage()
+    assert light.detector.low_memory is True
+    for code in ("en", "de", "pt", "uk", "fa", "zh"):
+        assert analyse(light, SENTENCES[code])["code"] == code
+    assert analyse(light, "Bundesregierung")["code"] == "de"
+    assert LanguageStage(low_memory=False).detector.low_memory is False
+
+
 def test_stage_never_raises_on_non_string_hint(stage):
     doc = AnalysisDoc(id="t", article={"text": "x", "language": 42}, text=SENTENCES["fr"])
     stage(doc)

@@ -24,6 +24,10 @@ The languages the stage may answer are a setting: ``NEWSFLOW_LANGUAGES`` (comma-
 639-1 codes) or ``LanguageStage(languages=...)``; default = the 20 news languages plus the
 languages that own their script (``names.DEFAULT_LANGUAGES``). Text in another language is
 labelled with the closest configured one, or ``und`` when its script belongs to none.
+
+``NEWSFLOW_LANGUAGE_LOW_MEMORY=1`` (or ``low_memory=True``) runs lingua in its low-accuracy
+(trigram) mode: ~30 MB instead of ~400 MB, at some cost on words and word pairs (see the report of
+``eval/language.py``).
 """
 
 from __future__ import annotations
@@ -68,9 +72,16 @@ def configured_languages(value: str | Iterable[str] | None = None) -> frozenset[
 class LanguageStage:
     name = "language"
 
-    def __init__(self, languages: str | Iterable[str] | None = None, switch_cost: float = 4.0) -> None:
+    def __init__(
+        self,
+        languages: str | Iterable[str] | None = None,
+        switch_cost: float = 4.0,
+        low_memory: bool | None = None,
+    ) -> None:
         self.languages = configured_languages(languages)
-        self.detector = Detector(self.languages)
+        if low_memory is None:
+            low_memory = os.environ.get("NEWSFLOW_LANGUAGE_LOW_MEMORY", "").strip().lower() in {"1", "true", "yes", "on"}
+        self.detector = Detector(self.languages, low_memory=low_memory)
         self.switch_cost = switch_cost
 
     def warm(self) -> None:
@@ -82,7 +93,7 @@ class LanguageStage:
         samples = {"Latn": "a rather longer text", "Cyrl": "значительно более", "Arab": "نص أطول بكثير"}
         for script, cands in self.detector.candidates.items():
             if len(cands) > 1:
-                model = lingua_model(cands)
+                model = lingua_model(cands, self.detector.low_memory)
                 sample = samples.get(script, "")
                 for n in range(1, 6):  # lingua loads its 1- to 5-gram models as texts need them
                     model.predict(sample[: n + 1])

@@ -52,9 +52,10 @@ class Guess:
 
 
 class Detector:
-    def __init__(self, languages: frozenset[str], thorough: int = 40) -> None:
+    def __init__(self, languages: frozenset[str], thorough: int = 40, low_memory: bool = False) -> None:
         self.languages = languages
         self.thorough = thorough
+        self.low_memory = low_memory
         self.candidates = {
             script: tuple(c for c in codes if c in languages) for script, codes in SCRIPT_CANDIDATES.items()
         }
@@ -95,7 +96,7 @@ class Detector:
         if letters >= (self.thorough if thorough is None else thorough) and total > 0:
             guess.probs = {c: p / total for c, p in fast.items() if p > 0}
             return guess
-        slow = lingua_model(cands).predict(text)
+        slow = lingua_model(cands, self.low_memory).predict(text)
         vote = cld2_top(text)
         score = {
             c: LINGUA_WEIGHT * math.log(slow.get(c, 0.0) + PROB_FLOOR) + math.log(fast[c] / (total or 1) + PROB_FLOOR)

@@ -80,7 +80,7 @@ def fasttext_model() -> FastText:
 class Lingua:
     """lingua restricted to ``codes`` (one script's worth of languages)."""
 
-    def __init__(self, codes: tuple[str, ...]) -> None:
+    def __init__(self, codes: tuple[str, ...], low_memory: bool = False) -> None:
         from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
         langs = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in codes]
@@ -88,7 +88,10 @@ class Lingua:
         if len(langs) < 2:
             self.detector = None
         else:
-            self.detector = LanguageDetectorBuilder.from_languages(*langs).build()
+            builder = LanguageDetectorBuilder.from_languages(*langs)
+            if low_memory:  # trigram models only: ~10× less memory, weaker on a word or two
+                builder = builder.with_low_accuracy_mode()
+            self.detector = builder.build()
 
     def predict(self, text: str) -> dict[str, float]:
         if self.detector is None:
@@ -98,9 +101,9 @@ class Lingua:
 
 
 @lru_cache(maxsize=16)
-def lingua_model(codes: tuple[str, ...]) -> Lingua:
+def lingua_model(codes: tuple[str, ...], low_memory: bool = False) -> Lingua:
     with _lock:
-        return Lingua(codes)
+        return Lingua(codes, low_memory)
 
 
 def cld2_top(text: str) -> str | None:
