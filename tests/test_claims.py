@@ -64,7 +64,7 @@ def test_chain_believes_according_to(pipeline):
     text = ("Norway's central bank believes inflation will climb above five percent next year, according to a "
             "senator who attended a closed-door hearing on Tuesday with bank officials.\n"
             "Prices have risen for eleven months in a row.\n"
-            "According to senator Maria Lindqvist, the bank also expects wages to rise quickly.")
+            "According to senator Maria Lindqvist, the bank also believes wages will rise quickly.")
     doc = analyse(pipeline, text)
     check_offsets(doc)
     [c] = claims_with(doc, "inflation will climb")
@@ -74,6 +74,10 @@ def test_chain_believes_according_to(pipeline):
     # the indefinite "a senator who …" is the senator named later
     assert "Lindqvist" in c["reported_by"][0]["name"]
     assert "according" not in c["text"].lower()
+    # sentence-initial "According to X, Y believes Z": Y claims, X reports
+    [w] = claims_with(doc, "wages will rise")
+    assert "bank" in w["speaker"]["text"] and w["cue"]["lemma"] == "believe"
+    assert "Lindqvist" in w["reported_by"][0]["name"]
 
 
 def test_split_and_continued_quote(pipeline):

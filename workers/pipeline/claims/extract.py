@@ -330,7 +330,8 @@ class _Builder:
             if p is None:
                 if st:
                     cue_tokens.append((t, st))
-            elif st and p >= DROP_BELOW:
+            elif st and (p >= DROP_BELOW or any(c.lower_ == "according" for c in t.children)):
+                # a cue modified by "according to" heads a chain: always kept
                 cue_tokens.append((t, st))
             elif not st and p >= ADD_ABOVE and t.pos_ == "VERB":
                 cue_tokens.append((t, "other"))
@@ -518,7 +519,7 @@ class _Builder:
                 continue
             if not all(w[:1].isupper() or w.lower() in ("of", "the", "and", "for", "&", "de", "van", "von") for w in words):
                 continue
-            if len(re.findall(r"\w+", body)) < 3 or re.search(r"\d", label):
+            if len(re.findall(r"\w+", body)) < 3 or re.search(r"\d", label) or body.rstrip().endswith("?"):
                 continue
             toks = self._tokens_in(m.start(1), m.end(1))
             if any(t.pos_ in ("VERB", "AUX") for t in toks):
