@@ -9,7 +9,8 @@ Rules, in order (all within one document):
    (or one clearly most frequent) contains it;
 4. an acronym joins the multi-word name it abbreviates, by initials ("RUSI" ↔ "Royal United Services
    Institute") or by an explicit definition "Long Name (LN)";
-5. the label of an entity is the weighted majority of its mentions' labels.
+5. the label of an entity is the weighted majority of its mentions' labels;
+6. a plural nationality joins its singular in the same document ("Russians" → "Russian").
 """
 
 from __future__ import annotations
@@ -111,6 +112,12 @@ def merge(text: str, mentions: list[Mention]) -> list[dict[str, Any]]:
         target.mentions.extend(g.mentions)
         del groups[key]
 
+    # plural nationalities join the singular form of the same document ("Russians" → "Russian")
+    for key, g in list(groups.items()):
+        if key.endswith("s") and key[:-1] in groups and g.label() == "NORP" == groups[key[:-1]].label():
+            groups[key[:-1]].mentions.extend(g.mentions)
+            del groups[key]
+
     # 4: acronyms
     defined: dict[str, str] = {}
     for m in re.finditer(r"([A-Z][\w&.'’\- ]{3,80}?)\s+\(([A-Z][A-Za-z.&]{1,9})\)", text):
@@ -148,6 +155,12 @@ def _canonical_name(text: str, g: _Group, label: str) -> str:
     forms = Counter(_surface(text, m) for m in g.mentions)
     if label == "PERSON":
         return max(forms.items(), key=lambda kv: (len(_words(kv[0])), kv[1], -len(kv[0])))[0]
+    if label == "NORP":  # the singular names the nationality: "North Korean", not "North Koreans"
+        slugs = {slug(f) for f in forms}
+        singular = [f for f in forms if not (slug(f).endswith("s") and slug(f)[:-1] in slugs)]
+        forms = Counter({f: forms[f] for f in singular}) or forms
+        best = max(forms.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+        return best[:-1] if best.endswith("ans") else best     # "Russians" alone → "Russian"
     # prefer a full form over an acronym, then the most frequent, then the longer
     return max(forms.items(), key=lambda kv: (not is_acronym(kv[0]), kv[1], len(kv[0])))[0]
 
