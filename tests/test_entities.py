@@ -149,12 +149,15 @@ def test_acronym_defined_in_document_merges(pipeline):
 
 
 def test_ids_are_stable_across_documents(pipeline):
-    a = analyse(pipeline, "Thae Yong-ho, a former North Korean diplomat, spoke in Seoul. Thae said the U.N. must act.")
-    b = analyse(pipeline, "Defector Thae Yong Ho told the United Nations that the United States should help.")
+    a = analyse(pipeline, "Thae Yong-ho, a former North Korean diplomat, spoke in Seoul. Thae said the U.N. must act. "
+                          "The Russians did not answer.")
+    b = analyse(pipeline, "Defector Thae Yong Ho told the United Nations that the United States should help. "
+                          "A Russian official declined to comment.")
     ids_a = {e["id"] for e in a["entities"]}
     ids_b = {e["id"] for e in b["entities"]}
     assert "person:thae-yong-ho" in ids_a & ids_b
     assert "org:united-nations" in ids_a & ids_b
+    assert "norp:russian" in ids_a & ids_b
     assert entity_id("PERSON", "Thae Yong-ho") == entity_id("PERSON", "THAE YONG HO") == "person:thae-yong-ho"
     assert slug("U.N.") == slug("UN") == "un" and acronym("Royal United Services Institute") == "RUSI"
 
