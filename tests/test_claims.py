@@ -218,3 +218,19 @@ def test_learned_cue_detector_separates_speech_from_action():
     ate = next(t for t in doc if t.text == "ate")
     p_said, p_ate = cue_probability(said, False), cue_probability(ate, False)
     assert 0.0 <= p_ate < 0.5 < p_said <= 1.0
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("He said: “Hello there, friends.” Then left.", ["“Hello there, friends.”"]),
+    ("''This isn't tax reform,'' he said. ''It's anti-reform.''", ["''This isn't tax reform,''", "''It's anti-reform.''"]),
+    ("Plain \"straight quote here\" ok", ["\"straight quote here\""]),
+    ("“First paragraph\n“Second paragraph,” he said.", ["“First paragraph", "“Second paragraph,”"]),
+])
+def test_quote_marks(text, expected):
+    from workers.pipeline.claims.quotes import find_quotes
+
+    qs = find_quotes(text)
+    assert [text[q.start:q.end] for q in qs] == expected
+    for q in qs[1:]:
+        if not qs[0].closed:
+            assert q.continues == 0   # a quote over two paragraphs is one chain

@@ -23,14 +23,19 @@ class Quote:
     end: int             # offset after the closing mark (or paragraph end for an open piece)
     closed: bool
     continues: int | None = None  # index of the quote piece this one continues (multi-paragraph)
+    open_len: int = 1
+    close_len: int = 1
 
     @property
     def inner(self) -> tuple[int, int]:
-        return self.start + 1, (self.end - 1 if self.closed else self.end)
+        return self.start + self.open_len, (self.end - self.close_len if self.closed else self.end)
 
     def words(self, text: str) -> int:
         a, b = self.inner
         return len(_WORD.findall(text[a:b]))
+
+
+_MARK = re.compile(r"“|”|\"|''")
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -44,31 +49,39 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _pieces(text: str, a: int, b: int) -> list[tuple[int, int, bool]]:
-    """Quote pieces inside one paragraph: (start, end, closed)."""
-    out: list[tuple[int, int, bool]] = []
-    i = a
-    while i < b:
-        ch = text[i]
-        if ch == OPEN or ch == STRAIGHT:
-            closer = CLOSE if ch == OPEN else STRAIGHT
-            j = text.find(closer, i + 1, b)
-            if ch == OPEN:
-                # a stray second opening mark before the close means the first one never closed
-                k = text.find(OPEN, i + 1, b)
-                if k != -1 and (j == -1 or k < j):
-                    if j == -1:
-                        out.append((i, _rstrip(text, i, b), False))
-                        return out
-                    i = k
+def _pieces(text: str, a: int, b: int) -> list[tuple[int, int, bool, int, int]]:
+    """Quote pieces inside one paragraph: (start, end, closed, open_len, close_len).
+
+    Marks: curly “ ”, straight ", and the doubled apostrophe '' some wires use. A ” that stands
+    where an opening mark belongs (start of paragraph or after a space, before a letter) opens.
+    """
+    out: list[tuple[int, int, bool, int, int]] = []
+    open_at: int | None = None
+    open_mark = ""
+    for m in _MARK.finditer(text, a, b):
+        mark, i = m.group(), m.start()
+        if open_at is None:
+            if mark == CLOSE:
+                nxt = text[i + 1:i + 2]
+                prev = text[i - 1:i] if i > a else " "
+                if not (prev.isspace() and nxt[:1].isalpha()):
                     continue
-            if j == -1:
-                out.append((i, _rstrip(text, i, b), False))
-                return out
-            out.append((i, j + 1, True))
-            i = j + 1
+            if mark == "''" and not text[i + 2:i + 3].strip():
+                continue   # a closing '' with nothing open (or a stray pair)
+            open_at, open_mark = i, mark
             continue
-        i += 1
+        if open_mark in (OPEN, CLOSE):
+            if mark == CLOSE:
+                out.append((open_at, i + 1, True, 1, 1))
+                open_at = None
+            elif mark == OPEN:
+                open_at = i          # the first one never closed: restart here
+            continue
+        if mark == open_mark:
+            out.append((open_at, i + len(mark), True, len(open_mark), len(mark)))
+            open_at = None
+    if open_at is not None:
+        out.append((open_at, _rstrip(text, open_at, b), False, len(open_mark), 0))
     return out
 
 
@@ -86,11 +99,11 @@ def find_quotes(text: str) -> list[Quote]:
         while para_start < b and text[para_start].isspace():
             para_start += 1
         pieces = _pieces(text, a, b)
-        for n, (s, e, closed) in enumerate(pieces):
+        for n, (s, e, closed, ol, cl) in enumerate(pieces):
             cont = None
             if n == 0 and open_piece is not None and s == para_start:
                 cont = open_piece
-            quotes.append(Quote(s, e, closed, cont))
+            quotes.append(Quote(s, e, closed, cont, ol, cl))
         last = quotes[-1] if pieces else None
         open_piece = len(quotes) - 1 if (last is not None and not last.closed) else None
     return quotes
