@@ -6,7 +6,8 @@ single spaces, one sentence per line (the first line is the headline). Predictio
 NORP/EVENT/PRODUCT/WORK_OF_ART/LAW/LANGUAGE→MISC (others dropped), scored against the gold IOB1
 spans by exact character offsets (strict micro P/R/F1, per label).
 
-    nice .venv/bin/python eval/ner_conll.py ../shared/data/ner/conll2003_eng_dev.txt [--limit N]
+    nice .venv/bin/python eval/ner_conll.py ../shared/data/ner/conll2003_eng_dev.txt [--limit N] [--raw]
+        [--one-line] [--errors N] [--dump errors.tsv]
 
 Do not run it on the CoNLL-2003 test split (eng.testb) while tuning.
 """
@@ -111,11 +112,30 @@ def score(pairs: list[tuple[set, set]]) -> dict[str, tuple[float, float, float, 
     return table
 
 
+def print_table(table: dict[str, tuple[float, float, float, int]]) -> None:
+    print(f"{'label':6s} {'P':>6s} {'R':>6s} {'F1':>6s} {'gold':>6s}")
+    for label, (p, r, f, n) in table.items():
+        print(f"{label:6s} {p:6.3f} {r:6.3f} {f:6.3f} {n:6d}")
+
+
+def print_raw_baseline(docs: list[tuple[str, set]]) -> None:
+    """Plain spaCy ents on the same texts (no pipeline, no post-processing), for comparison."""
+    from workers.pipeline.nlp import english
+
+    pairs = []
+    for (text, gold), parsed in zip(docs, english().pipe([t for t, _ in docs])):
+        pred = {(e.start_char, e.end_char, LABEL_MAP[e.label_]) for e in parsed.ents if e.label_ in LABEL_MAP}
+        pairs.append((gold, pred))
+    print("raw spaCy baseline (same texts, no post-processing):")
+    print_table(score(pairs))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("path", help="CoNLL-2003 file (e.g. ../shared/data/ner/conll2003_eng_dev.txt)")
     ap.add_argument("--limit", type=int, default=0, help="first N documents only (quick iterations)")
     ap.add_argument("--errors", type=int, default=0, help="print N false positives/negatives")
+    ap.add_argument("--raw", action="store_true", help="also print the raw spaCy baseline on the same texts")
     ap.add_argument("--dump", help="write every error (kind, label, other label, span, context) to this TSV")
     ap.add_argument("--one-line", action="store_true",
                     help="join sentences with a space instead of a newline (a document = one line)")
@@ -123,6 +143,8 @@ def main() -> None:
     docs = read_conll(args.path, " " if args.one_line else "\n")
     if args.limit:
         docs = docs[: args.limit]
+    if args.raw:
+        print_raw_baseline(docs)
     pipeline = build_pipeline()
     articles = [{"external_id": f"conll-{i}", "text": text} for i, (text, _) in enumerate(docs)]
     t0 = time.perf_counter()
@@ -136,9 +158,7 @@ def main() -> None:
     layout = "one line per document" if args.one_line else "one sentence per line"
     print(f"CoNLL-2003 {Path(args.path).name} ({layout}): {len(docs)} documents, {words} tokens, "
           f"pipeline {elapsed:.1f}s ({words / elapsed:.0f} words/s, all stages)")
-    print(f"{'label':6s} {'P':>6s} {'R':>6s} {'F1':>6s} {'gold':>6s}")
-    for label, (p, r, f, n) in table.items():
-        print(f"{label:6s} {p:6.3f} {r:6.3f} {f:6.3f} {n:6d}")
+    print_table(table)
     if args.errors:
         shown = 0
         for (text, gold), (_, pred) in zip(docs, pairs):
