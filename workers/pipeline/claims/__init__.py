@@ -22,6 +22,7 @@ from typing import Any, Callable
 
 from ..document import AnalysisDoc
 from ..nlp import parsed_chunks
+from .claim_filter import KEEP_ABOVE, keep_probability
 from .extract import Attribution, Cue, extract
 from .quotes import Quote
 from .speakers import Resolver, entity_mentions
@@ -67,6 +68,13 @@ def _quantities(text: str, spans: list[tuple[int, int]]) -> list[dict[str, Any]]
         except Exception:
             return []
     return out
+
+
+def _keep(a: Attribution, text: str, quotes: list[Quote]) -> bool:
+    """The learned attribution filter (claim_filter.py); kept when no model ships."""
+    inq = any(q.start <= a.cue.start < q.end for q in quotes)
+    p = keep_probability(a, text, inq)
+    return p is None or p >= KEEP_ABOVE
 
 
 def _cue_dict(c: Cue | None) -> dict[str, Any] | None:
@@ -122,6 +130,7 @@ class ClaimStage:
             return []
         atts, quotes = extract(text, chunks)
         atts = _dedupe(atts)
+        atts = [a for a in atts if _keep(a, text, quotes)]
         mentions = entity_mentions(doc.entities, chunks, text)
         resolver = Resolver(text, mentions, chunks)
         claims: list[dict[str, Any]] = []

@@ -60,6 +60,9 @@ class Attribution:
     sent_start: int = 0                      # sentence of the cue (for resolution context)
     anchor: int = 0                          # token index of the cue head, for ordering/dedupe
     chunk: int = 0
+    how: str = ""                            # which rule found it (features for the claim filter)
+    cue_p: float = -1.0                      # learned cue probability of the cue token (-1: none)
+    spk_kind: str = "none"                   # speaker head: pronoun / entity label / POS
 
 
 # --------------------------------------------------------------------------- helpers
@@ -257,7 +260,9 @@ class _Builder:
         self._qstarts = [q.start for q in self.quotes]
         self.out: list[Attribution] = []
         self.refs: dict[tuple[int, int], tuple[int, int]] = {}
-        self.learned: set[tuple[int, int]] = set()   # cues found by the learned detector only
+        self.learned: set[tuple[int, int]] = set()
+        self.cue_p: dict[tuple[int, int], float] = {}
+        self.spk_kinds: dict[tuple[int, int], str] = {}   # cues found by the learned detector only
         self.that_quotes: set[int] = set()   # quotes introduced by "said that “…”": mixed speech
 
     # quote helpers ------------------------------------------------------
@@ -265,6 +270,9 @@ class _Builder:
         """Surface span of a speaker token; a relative pronoun ("who said") is the surface and
         its antecedent noun phrase is remembered for resolution."""
         sp = _span_of(_speaker_tokens(tok), off)
+        if sp is not None:
+            low = tok.lower_
+            self.spk_kinds[sp] = low if tok.pos_ == "PRON" else (tok.ent_type_ or tok.pos_)
         if sp is not None and _is_relpron(tok):
             ref = _span_of(_speaker_tokens(tok.head.head), off)
             if ref is not None:
@@ -305,6 +313,7 @@ class _Builder:
             hi = len(self.text) if hi == -1 else hi
             if a.speaker is not None:
                 a.speaker_ref = self.refs.get(a.speaker)
+                a.spk_kind = self.spk_kinds.get(a.speaker, "other")
                 a.speaker = _clip(self.text, a.speaker, lo, hi)
             if not a.direct:
                 a.content = [c for c in (_clip(self.text, sp, lo, hi) for sp in a.content) if c]
@@ -327,6 +336,8 @@ class _Builder:
                     cue_tokens.append((t, st))
                 continue
             p = cue_probability(t, self._inside_quote(t, off))
+            if p is not None:
+                self.cue_p[(ci, t.i)] = p
             if p is None:
                 if st:
                     cue_tokens.append((t, st))
@@ -387,7 +398,8 @@ class _Builder:
                 # demonstrated …”) are quoted fragments inside reported speech: mixed, not direct
                 direct = not (any(n in self.that_quotes for n in qs) or self._fragment(qs[0]))
                 att = Attribution(self._cue(t, off, stance), spk_span, sorted(set(spans)), direct,
-                                  sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci)
+                                  sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci, how="quote",
+                                  cue_p=self.cue_p.get((ci, t.i), -1.0))
                 self.out.append(att)
                 done_cues.add(t.i)
         # 2. reported speech
@@ -436,7 +448,7 @@ class _Builder:
             cue = Cue(off + head.idx if head.i < t.i else off + t.idx, cue_text_end,
                       text[off + (head.idx if head.i < t.i else t.idx):cue_text_end], t.lemma_.lower(), st)
             self.out.append(Attribution(cue, self._spk(spk, off), spans,
-                                        sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci))
+                                        sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci, how="adj"))
         # 3b. noun cues owned by a speaker: "Trump's claim that X", "her call for X"
         for t in sdoc:
             spec = NOUN_CUES.get(t.lemma_.lower()) if t.pos_ == "NOUN" else None
@@ -465,7 +477,7 @@ class _Builder:
                 continue
             cue = Cue(off + t.idx, off + t.idx + len(t), t.text, t.lemma_.lower(), spec[0])
             self.out.append(Attribution(cue, self._spk(poss, off), spans, self._all_quoted(spans),
-                                        sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci))
+                                        sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci, how="noun"))
         # 4. "according to X" not attached to a cue verb; "from his experience, …"
         for hi, (sp, cue, prep) in according.items():
             if any(a.chunk == ci and a.anchor == hi for a in self.out) or hi in chained:
@@ -481,7 +493,7 @@ class _Builder:
                 continue
             direct = self._all_quoted(spans)
             self.out.append(Attribution(cue, sp, spans, direct, sent_start=off + head.sent.start_char,
-                                        anchor=hi, chunk=ci))
+                                        anchor=hi, chunk=ci, how="according"))
         for t in sdoc:
             if t.dep_ == "pobj" and t.lemma_.lower() in PERSPECTIVE_NOUNS and t.head.lower_ in ("from", "in", "by"):
                 poss = next((c for c in t.children if c.dep_ == "poss"), None)
@@ -503,7 +515,8 @@ class _Builder:
                 cue = Cue(off + prep.idx, off + t.idx + len(t), text[off + prep.idx: off + t.idx + len(t)],
                           f"{prep.lower_} {t.lemma_.lower()}", "belief")
                 self.out.append(Attribution(cue, (off + poss.idx, off + poss.idx + len(poss)), spans,
-                                            sent_start=off + t.sent.start_char, anchor=head.i, chunk=ci))
+                                            sent_start=off + t.sent.start_char, anchor=head.i, chunk=ci,
+                                            how="perspective"))
 
     # ------------------------------------------------------------------
     def _colon_lines(self) -> None:
@@ -533,7 +546,7 @@ class _Builder:
             body_text = text[b0:b1]
             direct = self._all_quoted([(b0, b1)]) or bool(re.fullmatch(r"[‘'“\"][^‘“\"]*[’'”\"]", body_text))
             self.out.append(Attribution(cue, (m.start(1), m.start(1) + len(label)), [(b0, b1)], direct,
-                                        sent_start=m.start(), anchor=-1, chunk=-1))
+                                        sent_start=m.start(), anchor=-1, chunk=-1, how="colon"))
 
     def _tokens_in(self, a: int, b: int) -> list[Any]:
         out = []
@@ -676,7 +689,7 @@ class _Builder:
                         att = Attribution(self._cue(r, off, verb_stance(r.lemma_) or "other"),
                                           self._spk(inner_spk, off), spans,
                                           self._all_quoted(spans), sent_start=off + r.sent.start_char,
-                                          anchor=r.i, chunk=ci)
+                                          anchor=r.i, chunk=ci, how="chain", cue_p=self.cue_p.get((ci, r.i), -1.0))
                         if outer_sp:
                             att.reported_by.append((outer_sp, self._cue(t, off, stance)))
                         return att, inner_cue
@@ -693,7 +706,8 @@ class _Builder:
         whole = self._quote_covering(spans)
         if whole is not None and not self._inside_quote(t, off):
             spans = [whole]
-        return Attribution(self._cue(t, off, stance), sp, spans, self._all_quoted(spans),
+        return Attribution(self._cue(t, off, stance), sp, spans, self._all_quoted(spans), how=how,
+                           cue_p=self.cue_p.get((ci, t.i), -1.0),
                            sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci), inner_cue
 
 
