@@ -3,14 +3,17 @@
 Assembles ``doc.claims`` from the one shared spaCy parse (``nlp.parsed_chunks``):
 
 1. ``extract`` finds attributions (cue, speaker span, content spans) with dependency rules and
-   quote matching;
+   quote matching; the cue lexicon is refined by a learned cue detector (``cues.py``, trained
+   on PolNeAR train by ``eval/train_cues.py``) and the results by a learned attribution filter
+   (``claim_filter.py``, ``eval/train_claim_filter.py``);
 2. ``speakers.Resolver`` resolves each speaker (and each ``reported_by`` source) to an entity and
    canonical name — explicit, alias, pronoun or description;
 3. quantities (``quantities.find_quantities``) and check-worthiness (``checkworthiness.score``)
    are attached; sentences outside any attribution whose check-worthiness passes the threshold
    (``NEWSFLOW_CLAIM_THRESHOLD``, default 0.5) become ``unattributed`` claims.
 
-Claims come out in document order; every offset indexes ``doc.text``.
+Claims come out in document order; every offset indexes ``doc.text``; a claim id is
+``<doc id>:c<hash of its spans>`` (stable across runs).
 """
 
 from __future__ import annotations
