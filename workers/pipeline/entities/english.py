@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from ..document import AnalysisDoc
 from ..nlp import language_spans, parsed_chunks
@@ -33,7 +34,9 @@ _HONORIFIC_NAME = re.compile(
 
 
 def _inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s <= start and end <= e for s, e in ranges)
+    """Is ``[start, end)`` inside one of the sorted, non-overlapping ``ranges``?"""
+    i = bisect_right(ranges, (start, float("inf"))) - 1
+    return i >= 0 and ranges[i][0] <= start and end <= ranges[i][1]
 
 
 def _model_mentions(doc: AnalysisDoc) -> list[Mention]:
@@ -212,14 +215,15 @@ def _sports_teams(text: str, mentions: list[Mention]) -> None:
 
 def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
     """Keep non-overlapping mentions: model/honorific first, then longer spans."""
-    rank = {"layout": 0, "team": 0, "honorific": 0, "initials": 1, "model": 1, "headline": 2, "acronym": 2, "propagated": 3}
+    rank = {"layout": 0, "team": 0, "honorific": 0, "initials": 1, "model": 1, "headline": 2, "acronym": 2,
+            "propagated": 3}
     chosen: list[Mention] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(max((m.end for m in mentions), default=0))   # 1 = character already in a mention
     for m in sorted(mentions, key=lambda m: (rank.get(m.source, 4), -(m.end - m.start), m.start)):
-        if any(m.start < e and s < m.end for s, e in taken):
+        if any(taken[m.start:m.end]):
             continue
         chosen.append(m)
-        taken.append((m.start, m.end))
+        taken[m.start:m.end] = b"\x01" * (m.end - m.start)
     return sorted(chosen, key=lambda m: m.start)
 
 
