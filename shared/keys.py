@@ -17,6 +17,11 @@ Layout
 ``nf:entity:<key>``            hash: name, label (the entity registry)
 ``nf:entities:counts``         zset entity key → number of documents mentioning it
 ``nf:entities:names``          zset (score 0) of ``<folded name>\\0<key>``: prefix search by ZRANGEBYLEX
+``nf:alias:<kind>:<slug>``     zset canonical entity key → number of documents in which that key had the
+                               alias ``<slug>`` (the alias store; ``<kind>:<slug>`` is the short-form key
+                               a document that only used the alias gets, e.g. ``person:thae``)
+``nf:aliasesof:<key>``         zset short-form key → number of documents: the reverse of ``nf:alias:``
+                               (which short forms may link to ``<key>``; see ``shared.entity_links``)
 ``nf:claims:<id>``             hash: claim position (``0003``) → claim summary (orjson)
 ``nf:idx:claims``              zset ``<doc id>:<pos>`` → received time, every claim
 ``nf:idx:claims:speaker:<k>``  same, by speaker entity key
@@ -108,6 +113,20 @@ def idx_source(source: str) -> str:
 
 def idx_entity(key: str) -> str:
     return ENTITY_INDEX_PREFIX + key
+
+
+ALIAS_PREFIX = PREFIX + "alias:"
+ALIASES_OF_PREFIX = PREFIX + "aliasesof:"
+
+
+def alias(short_key: str) -> str:
+    """Canonical keys registered for the alias whose short-form key is ``short_key`` (``person:thae``)."""
+    return ALIAS_PREFIX + short_key
+
+
+def aliases_of(key: str) -> str:
+    """Short-form keys registered as aliases of the canonical ``key``."""
+    return ALIASES_OF_PREFIX + key
 
 
 def entity(key: str) -> str:

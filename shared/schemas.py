@@ -226,10 +226,13 @@ class DocumentList(BaseModel):
 
 
 class EntitySummary(BaseModel):
-    id: str
+    id: str = Field(..., description="canonical key")
     name: Optional[str] = None
     label: Optional[str] = None
-    document_count: int
+    document_count: int = Field(..., description="documents with the key or a short form linked to it, each once")
+    linked: list[str] = Field([], description="short-form keys linked to this one across documents "
+                                              "(e.g. person:thae for person:thae-yong-ho)")
+    resolved_from: Optional[str] = Field(None, description="the short-form key asked for, when it was linked")
 
 
 class EntityList(BaseModel):

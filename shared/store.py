@@ -9,15 +9,17 @@ from __future__ import annotations
 import base64
 import pickle
 import time
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, AsyncIterator, Iterable, Sequence
 
 import orjson
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError
 
+from . import entity_links
 from . import keys as K
 from .config import Settings
 from .ids import article_id, dedupe_keys
@@ -345,7 +347,7 @@ class DocumentStore:
             self.redis,
             [K.status(doc_id), K.article(doc_id), K.document(doc_id), K.doc_index_set(doc_id), K.claims(doc_id),
              K.FAILED, K.IDX_TIME, K.ENTITY_COUNTS, *dkeys],
-            [doc_id, K.STATUS_INDEX_PREFIX, K.ENTITY_INDEX_PREFIX],
+            [doc_id, K.STATUS_INDEX_PREFIX, K.ENTITY_INDEX_PREFIX, K.ALIAS_PREFIX, K.ALIASES_OF_PREFIX],
         )
         return int(reply[0]), _s(reply[1])
 
@@ -358,6 +360,7 @@ class DocumentStore:
             z.append([K.idx_source(str(doc["source"])), doc_id])
         entities: list[list[str]] = []
         names: list[list[str]] = []
+        links: list[list[str]] = []
         for ent in doc.get("entities") or []:
             key = ent.get("id")
             if not key:
@@ -371,6 +374,7 @@ class DocumentStore:
                 if isinstance(m, dict) and m.get("text"):
                     aliases.add(_fold(str(m["text"])))
             names += [[K.ENTITY_NAMES, f"{a}\x00{key}"] for a in sorted(aliases) if a]
+            links += entity_links.registrations(ent)
         claims: list[list[Any]] = []
         for pos, claim in enumerate(doc.get("claims") or []):
             field = f"{pos:04d}"
@@ -397,8 +401,8 @@ class DocumentStore:
         for name in ("title", "url", "source", "published_at"):
             if doc.get(name):
                 summary += [name, str(doc[name])]
-        return {"z": z, "entities": entities, "names": names, "claims": claims, "buckets": buckets,
-                "summary": summary}
+        return {"z": z, "entities": entities, "names": names, "aliases": links, "claims": claims,
+                "buckets": buckets, "summary": summary}
 
     async def save_document(self, doc: dict[str, Any], processing_ms: float) -> str:
         """Store the analysed document, mark it done and (re)build its indexes in one script.
@@ -416,7 +420,8 @@ class DocumentStore:
             [K.document(doc_id), K.status(doc_id), K.doc_index_set(doc_id), K.claims(doc_id), K.FAILED,
              K.METRICS_PROCESSING, K.IDX_TIME, K.ENTITY_COUNTS],
             [doc_id, orjson.dumps(stored, default=str), now_iso(), f"{processing_ms:.3f}", K.STATUS_INDEX_PREFIX,
-             orjson.dumps(plan), K.entity(""), int(now * 1e6), now_iso(), K.ENTITY_INDEX_PREFIX],
+             orjson.dumps(plan), K.entity(""), int(now * 1e6), now_iso(), K.ENTITY_INDEX_PREFIX,
+             K.ALIAS_PREFIX, K.ALIASES_OF_PREFIX],
         )
         return _s(prev)
 
@@ -442,44 +447,90 @@ class DocumentStore:
         return _s(raw) if raw is not None else None
 
     # ------------------------------------------------------------------ listing
-    async def _page(self, keys: list[str], limit: int, cursor: str | None,
+    async def _newest_first(self, keys: Sequence[str], hi: float | str, lo: float | str,
+                            batch: int) -> AsyncIterator[tuple[str, float]]:
+        """Members of the union of the zsets ``keys`` with scores in [lo, hi], newest first (score, then
+        member, descending: the order ZREVRANGEBYSCORE gives one zset), each member once."""
+        bufs: dict[str, deque[tuple[str, float]]] = {k: deque() for k in keys}
+        offsets = dict.fromkeys(keys, 0)
+        open_keys = set(keys)
+        while True:
+            empty = [k for k in keys if not bufs[k] and k in open_keys]
+            if empty:
+                pipe = self.redis.pipeline(transaction=False)
+                for k in empty:
+                    pipe.zrevrangebyscore(k, hi, lo, start=offsets[k], num=batch, withscores=True)
+                for k, rows in zip(empty, await pipe.execute()):
+                    offsets[k] += len(rows)
+                    if len(rows) < batch:
+                        open_keys.discard(k)
+                    bufs[k].extend((_s(m), float(sc)) for m, sc in rows)
+            heads = [bufs[k][0] for k in keys if bufs[k]]
+            if not heads:
+                return
+            best = max(heads, key=lambda r: (r[1], r[0]))
+            for k in keys:
+                if bufs[k] and bufs[k][0] == best:
+                    bufs[k].popleft()
+            yield best
+
+    async def _page(self, keys: Sequence[str | Sequence[str]], limit: int, cursor: str | None,
                     since: float | None = None, until: float | None = None) -> tuple[list[tuple[str, float]], str | None]:
         """Newest-first members in the intersection of the zsets ``keys`` (all scored by received
-        time), ``limit`` of them, starting after ``cursor``. Returns (members with scores, next cursor)."""
+        time), ``limit`` of them, starting after ``cursor``. Returns (members with scores, next cursor).
+
+        An element of ``keys`` may itself be a list of zsets, standing for their union (an entity
+        with the short-form keys linked to it)."""
         limit = max(1, limit)
+        groups = [[k] if isinstance(k, str) else list(k) for k in keys]
         pipe = self.redis.pipeline(transaction=False)
-        for k in keys:
-            pipe.zcard(k)
-        sizes = await pipe.execute()
+        for g in groups:
+            for k in g:
+                pipe.zcard(k)
+        flat = iter(await pipe.execute())
+        sizes = [sum(int(next(flat)) for _ in g) for g in groups]
         if not all(sizes):
             return [], None
-        order = sorted(range(len(keys)), key=lambda i: sizes[i])
-        primary, others = keys[order[0]], [keys[i] for i in order[1:]]
+        order = sorted(range(len(groups)), key=lambda i: sizes[i])
+        primary, others = groups[order[0]], [groups[i] for i in order[1:]]
         hi: float | str = until if until is not None else "+inf"
         lo: float | str = since if since is not None else "-inf"
         after: tuple[float, str] | None = decode_cursor(cursor) if cursor else None
         if after is not None:
             hi = after[0] if until is None else min(after[0], until)
-        out: list[tuple[str, float]] = []
-        offset = 0
         batch = max(limit * 2, 50)
-        while len(out) < limit + 1:
-            rows = await self.redis.zrevrangebyscore(primary, hi, lo, start=offset, num=batch, withscores=True)
-            if not rows:
-                break
-            offset += len(rows)
-            cand = [(_s(m), float(sc)) for m, sc in rows]
-            if after is not None:
-                cand = [(m, sc) for m, sc in cand if sc < after[0] or (sc == after[0] and m < after[1])]
-            if others and cand:
-                pipe = self.redis.pipeline(transaction=False)
-                for k in others:
+
+        async def in_others(cand: list[tuple[str, float]]) -> list[tuple[str, float]]:
+            if not others or not cand:
+                return cand
+            pipe = self.redis.pipeline(transaction=False)
+            for g in others:
+                for k in g:
                     pipe.zmscore(k, [m for m, _ in cand])
-                present = await pipe.execute()
-                cand = [c for j, c in enumerate(cand) if all(p[j] is not None for p in present)]
-            out.extend(cand)
-            if len(rows) < batch:
-                break
+            present = iter(await pipe.execute())
+            keep = [True] * len(cand)
+            for g in others:
+                in_group = [False] * len(cand)
+                for _ in g:
+                    for j, p in enumerate(next(present)):
+                        in_group[j] = in_group[j] or p is not None
+                keep = [a and b for a, b in zip(keep, in_group)]
+            return [c for c, ok in zip(cand, keep) if ok]
+
+        out: list[tuple[str, float]] = []
+        chunk: list[tuple[str, float]] = []
+        rows = self._newest_first(primary, hi, lo, batch)
+        async for m, sc in rows:
+            if after is not None and not (sc < after[0] or (sc == after[0] and m < after[1])):
+                continue
+            chunk.append((m, sc))
+            if len(chunk) >= batch:
+                out += await in_others(chunk)
+                chunk = []
+                if len(out) > limit:
+                    break
+        await rows.aclose()
+        out += await in_others(chunk)
         page, more = out[:limit], len(out) > limit
         next_cursor = encode_cursor(page[-1][1], page[-1][0]) if more and page else None
         return page, next_cursor
@@ -495,17 +546,21 @@ class DocumentStore:
                              limit: int | None = None, cursor: str | None = None) -> dict[str, Any]:
         """Documents newest first (by received time), filtered; ``{"items", "next_cursor"}``.
 
+        ``entity`` matches the documents of its canonical key and of every short-form key linked to
+        it (:mod:`shared.entity_links`), whichever of them is given.
+
         Each item is a summary: id, status, received_at, attempts, title, url, source, language,
         entity_count, claim_count (the last three once processed)."""
-        keys = [K.IDX_TIME]
+        keys: list[str | list[str]] = [K.IDX_TIME]
         if status:
             keys.append(K.idx_status(status))
         if language:
             keys.append(K.idx_language(language))
         if source:
             keys.append(K.idx_source(source))
-        if entity:
-            keys.append(K.idx_entity(entity))
+        if entity:  # the entity's canonical key with the short-form keys linked to it
+            _, members = await entity_links.group(self.redis, entity)
+            keys.append([K.idx_entity(m) for m in members])
         if len(keys) > 1:
             keys = keys[1:]
         page, next_cursor = await self._page(keys, self._limit(limit), cursor, to_score(since), to_score(until))
@@ -555,47 +610,62 @@ class DocumentStore:
             return out[:limit]
         # no prefix: the most mentioned entities, straight from the count index
         out: list[dict[str, Any]] = []
+        seen: set[str] = set()
         offset, batch = 0, max(limit * 2, 100)
         while len(out) < limit:
             keys = [_s(k) for k in await self.redis.zrevrange(K.ENTITY_COUNTS, offset, offset + batch - 1)]
             if not keys:
                 break
             offset += len(keys)
-            out += [e for e in await self._entities(keys) if not label or e["label"] == label]
+            found = [e for e in await self._entities(keys) if e["id"] not in seen]
+            seen.update(e["id"] for e in found)
+            out += [e for e in found if not label or e["label"] == label]
         out.sort(key=lambda e: (-e["document_count"], e["name"] or ""))
         return out[:limit]
 
     async def _entities(self, keys: list[str]) -> list[dict[str, Any]]:
-        """Registry entries with document counts, in the given order; unknown or unmentioned ones skipped."""
+        """Registry entries with document counts, in the given order; unknown or unmentioned ones skipped.
+
+        Short-form keys linked to a canonical key are reported as that key (once), and its document
+        count is the merged one (documents with the full or any linked short form, each once)."""
         if not keys:
             return []
+        canon = await entity_links.canonical_keys(self.redis, keys)
+        canonicals = list(dict.fromkeys(canon[k] for k in keys))
+        members = await entity_links.groups(self.redis, canonicals)
         pipe = self.redis.pipeline(transaction=False)
-        for key in keys:
+        for key in canonicals:
             pipe.hgetall(K.entity(key))
-        pipe.zmscore(K.ENTITY_COUNTS, keys)
-        replies = await pipe.execute()
-        counts = replies[-1]
+        hashes = await pipe.execute()
+        counts = await entity_links.document_counts(
+            self.redis, [[K.idx_entity(m) for m in members[key]] for key in canonicals])
         out = []
-        for key, h, count in zip(keys, replies[:-1], counts):
+        for key, h, count in zip(canonicals, hashes, counts):
             if not h or not count:
                 continue
             h = {_s(k): _s(v) for k, v in h.items()}
             out.append({"id": key, "name": h.get("name"), "label": (h.get("label") or "").upper() or None,
-                        "document_count": int(count)})
+                        "document_count": int(count), "linked": members[key][1:]})
         return out
 
     async def get_entity(self, key: str) -> dict[str, Any] | None:
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.hgetall(K.entity(key))
-        pipe.zcard(K.idx_entity(key))
-        h, count = await pipe.execute()
+        """The registry entry of ``key``'s canonical key (``key`` itself unless it is a short form linked
+        to one; then ``resolved_from`` names it), with the merged document count and linked keys."""
+        canonical, members = await entity_links.group(self.redis, key)
+        h = await self.redis.hgetall(K.entity(canonical))
         if not h:
             return None
         h = {_s(k): _s(v) for k, v in h.items()}
-        return {"id": key, "name": h.get("name"), "label": h.get("label"), "document_count": int(count)}
+        (count,) = await entity_links.document_counts(self.redis, [[K.idx_entity(m) for m in members]])
+        out = {"id": canonical, "name": h.get("name"), "label": h.get("label"), "document_count": count,
+               "linked": members[1:]}
+        if canonical != key:
+            out["resolved_from"] = key
+        return out
 
     async def entity_documents(self, key: str, limit: int | None = None, cursor: str | None = None) -> dict[str, Any]:
-        """The documents mentioning entity ``key``, newest first: ``{"items", "next_cursor"}``."""
+        """The documents mentioning entity ``key`` (or a short form linked to it), newest first:
+        ``{"items", "next_cursor"}``."""
         return await self.list_documents(entity=key, limit=limit, cursor=cursor)
 
     # ------------------------------------------------------------------ claims

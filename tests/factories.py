@@ -11,17 +11,35 @@ from shared.ids import article_id
 
 
 def mentions(text: str, *surfaces: str) -> list[dict[str, Any]]:
-    out = []
-    for s in surfaces:
+    """Every occurrence of the surfaces, longest first; a shorter one inside a longer one's span is not
+    a mention of its own (as in the entity stage: "Thae" of "Thae Yong Ho")."""
+    out: list[dict[str, Any]] = []
+    for s in sorted(surfaces, key=len, reverse=True):
         for m in re.finditer(re.escape(s), text):
-            out.append({"start": m.start(), "end": m.end(), "text": s})
+            if not any(o["start"] <= m.start() and m.end() <= o["end"] for o in out):
+                out.append({"start": m.start(), "end": m.end(), "text": s})
     assert out, f"{surfaces} not in text"
     return sorted(out, key=lambda m: m["start"])
 
 
-def entity(text: str, key: str, name: str, label: str, *surfaces: str, salience: float = 0.5) -> dict[str, Any]:
+def slug(name: str) -> str:
+    """The entity stage's id slug, for ASCII names: "Thae Yong-ho" → "thae-yong-ho", "U.N." → "un"."""
+    s = re.sub(r"(?<=\w)[.'’](?=\w)", "", name.casefold())
+    return re.sub(r"[^\w]+", "-", s).strip("-_").replace("_", "-")
+
+
+KIND = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "NORP": "norp"}
+
+
+def entity(text: str, key: str | None, name: str, label: str, *surfaces: str, salience: float = 0.5) -> dict[str, Any]:
+    """An entity as the entity stage emits it; ``key=None`` derives the real id (``person:thae-yong-ho``)
+    from label and name; ``aliases`` are the slugs of the other mention forms."""
     ms = mentions(text, *(surfaces or (name,)))
-    return {"id": key, "text": name, "label": label, "mentions": ms, "count": len(ms), "salience": salience}
+    key = key or f"{KIND.get(label, label.lower())}:{slug(name)}"
+    own = key.split(":", 1)[-1]
+    aliases = sorted({slug(m["text"]) for m in ms} - {own})
+    return {"id": key, "text": name, "label": label, "mentions": ms, "count": len(ms), "salience": salience,
+            "aliases": aliases}
 
 
 def claim(text: str, cid: str, content: str, kind: str, speaker: dict[str, Any] | None,
@@ -73,22 +91,22 @@ BYRNE_TEXT = (
 def spy_document(article: dict[str, Any]) -> dict[str, Any]:
     t = article["text"]
     ents = [
-        entity(t, "thae_yong_ho", "Thae Yong Ho", "PERSON", "Thae Yong Ho", "Mr Thae", salience=0.9),
-        entity(t, "north_korea", "North Korea", "GPE", salience=0.8),
-        entity(t, "russia", "Russia", "GPE", salience=0.6),
-        entity(t, "south_korea", "South Korea", "GPE", salience=0.5),
-        entity(t, "yoo_sang_bum", "Yoo Sang-bum", "PERSON", salience=0.3),
+        entity(t, None, "Thae Yong Ho", "PERSON", "Thae Yong Ho", "Thae", salience=0.9),
+        entity(t, None, "North Korea", "GPE", salience=0.8),
+        entity(t, None, "Russia", "GPE", salience=0.6),
+        entity(t, None, "South Korea", "GPE", salience=0.5),
+        entity(t, None, "Yoo Sang-bum", "PERSON", salience=0.3),
     ]
     thae = {"text": "Mr Thae", "start": t.index("Mr Thae"), "end": t.index("Mr Thae") + 7, "name": "Thae Yong Ho",
-            "entity_id": "thae_yong_ho", "resolution": "alias"}
+            "entity_id": "person:thae-yong-ho", "resolution": "alias"}
     cls = [
         claim(t, "c1", "North Korea sent more than a million artillery shells to Russia", "indirect",
               {"name": "South Korea's top spy agency", "entity_id": None, "resolution": "explicit"},
-              ["north_korea", "russia"], 0.92),
+              ["place:north-korea", "place:russia"], 0.92),
         claim(t, "c2", "the regime was desperate", "indirect", {**thae, "resolution": "explicit"}, [], 0.40),
         claim(t, "c3", "The shells are old,", "direct", thae, [], 0.55),
         claim(t, "c4", "the agency briefed lawmakers", "indirect",
-              {"name": "Yoo Sang-bum", "entity_id": "yoo_sang_bum", "resolution": "explicit"}, [], 0.2),
+              {"name": "Yoo Sang-bum", "entity_id": "person:yoo-sang-bum", "resolution": "explicit"}, [], 0.2),
     ]
     return document(article, ents, cls)
 
@@ -96,16 +114,16 @@ def spy_document(article: dict[str, Any]) -> dict[str, Any]:
 def byrne_document(article: dict[str, Any]) -> dict[str, Any]:
     t = article["text"]
     ents = [
-        entity(t, "jack_byrne", "Jack Byrne", "PERSON", "Mr Byrne", "Jack Byrne", salience=0.9),
-        entity(t, "north_korea", "North Korea", "GPE", salience=0.7),
-        entity(t, "rusi", "Royal United Services Institute", "ORG", salience=0.5),
-        entity(t, "thae_yong_ho", "Thae Yong Ho", "PERSON", "Thae Yong-ho", salience=0.4),
-        entity(t, "russia", "Russia", "GPE", salience=0.3),
+        entity(t, None, "Jack Byrne", "PERSON", "Byrne", "Jack Byrne", salience=0.9),
+        entity(t, None, "North Korea", "GPE", salience=0.7),
+        entity(t, None, "Royal United Services Institute", "ORG", salience=0.5),
+        entity(t, None, "Thae Yong Ho", "PERSON", "Thae Yong-ho", salience=0.4),
+        entity(t, None, "Russia", "GPE", salience=0.3),
     ]
     cls = [
         claim(t, "c1", "North Korea has been able to adapt quickly,", "direct",
-              {"name": "Jack Byrne", "entity_id": "jack_byrne", "resolution": "explicit"}, ["north_korea"], 0.7),
+              {"name": "Jack Byrne", "entity_id": "person:jack-byrne", "resolution": "explicit"}, ["place:north-korea"], 0.7),
         claim(t, "c2", "Pyongyang would keep selling weapons to Russia", "indirect",
-              {"name": "Thae Yong Ho", "entity_id": "thae_yong_ho", "resolution": "explicit"}, ["russia"], 0.8),
+              {"name": "Thae Yong Ho", "entity_id": "person:thae-yong-ho", "resolution": "explicit"}, ["place:russia"], 0.8),
     ]
     return document(article, ents, cls)

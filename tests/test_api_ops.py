@@ -143,8 +143,8 @@ async def test_responses_match_the_documented_schemas(client, store):
     _conforms(spec, "Document", await (await client.get(f"/v1/articles/{doc_id}")).json())
     _conforms(spec, "DocumentList", await (await client.get("/v1/articles")).json())
     _conforms(spec, "EntityList", await (await client.get("/v1/entities?q=th")).json())
-    _conforms(spec, "EntitySummary", await (await client.get("/v1/entities/thae_yong_ho")).json())
-    _conforms(spec, "ClaimList", await (await client.get("/v1/claims?speaker=thae_yong_ho")).json())
+    _conforms(spec, "EntitySummary", await (await client.get("/v1/entities/person:thae-yong-ho")).json())
+    _conforms(spec, "ClaimList", await (await client.get("/v1/claims?speaker=person:thae-yong-ho")).json())
     _conforms(spec, "Error", await (await client.get("/v1/articles/0123456789abcdef")).json())
     _conforms(spec, "Error", await (await client.post("/v1/articles", json={"x": 1})).json())
 

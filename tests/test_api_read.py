@@ -46,7 +46,7 @@ async def test_document_before_and_after_processing(client, store):
     model = Document.model_validate(after)
     assert model.status == "done" and after["received_at"] == before["received_at"]
     assert after["finished_at"] and after["processing_ms"] == 42.0
-    assert {e["id"] for e in after["entities"]} >= {"thae_yong_ho", "north_korea"}
+    assert {e["id"] for e in after["entities"]} >= {"person:thae-yong-ho", "place:north-korea"}
     for ent in after["entities"]:
         for m in ent["mentions"]:
             assert after["text"][m["start"]:m["end"]] == m["text"]
@@ -75,7 +75,7 @@ async def test_listing_filters_and_cursor_over_http(client, store):
     bbc = await (await client.get("/v1/articles?source=bbc&status=done")).json()
     assert [i["id"] for i in bbc["items"]] == [byrne_id]
     assert bbc["items"][0]["language"] == "en" and bbc["items"][0]["claim_count"] == 2
-    thae = await (await client.get("/v1/articles?entity=thae_yong_ho&language=en")).json()
+    thae = await (await client.get("/v1/articles?entity=person:thae-yong-ho&language=en")).json()
     assert [i["id"] for i in thae["items"]] == [byrne_id, spy_id]
     queued = await (await client.get("/v1/articles?status=queued&limit=100")).json()
     assert len(queued["items"]) == 7 and queued["next_cursor"] is None
@@ -92,15 +92,15 @@ async def test_entity_search_and_entity_articles(client, store):
     spy_id, byrne_id = await _two_documents(client, store)
     found = EntityList.model_validate(await (await client.get("/v1/entities?q=Thae")).json())
     assert [(e.id, e.name, e.label, e.document_count) for e in found.items] == [
-        ("thae_yong_ho", "Thae Yong Ho", "PERSON", 2)]
+        ("person:thae-yong-ho", "Thae Yong Ho", "PERSON", 2)]
     gpe = await (await client.get("/v1/entities?label=GPE&limit=2")).json()
     assert len(gpe["items"]) == 2 and all(e["label"] == "GPE" for e in gpe["items"])
-    assert gpe["items"][0]["id"] == "north_korea"  # most documents first
-    one = EntitySummary.model_validate(await (await client.get("/v1/entities/rusi")).json())
+    assert gpe["items"][0]["id"] == "place:north-korea"  # most documents first
+    one = EntitySummary.model_validate(await (await client.get("/v1/entities/org:royal-united-services-institute")).json())
     assert one.name == "Royal United Services Institute" and one.document_count == 1
-    page1 = await (await client.get("/v1/entities/thae_yong_ho/articles?limit=1")).json()
-    assert page1["entity"]["id"] == "thae_yong_ho" and [i["id"] for i in page1["items"]] == [byrne_id]
-    page2 = await (await client.get(f"/v1/entities/thae_yong_ho/articles?limit=1&cursor={page1['next_cursor']}")).json()
+    page1 = await (await client.get("/v1/entities/person:thae-yong-ho/articles?limit=1")).json()
+    assert page1["entity"]["id"] == "person:thae-yong-ho" and [i["id"] for i in page1["items"]] == [byrne_id]
+    page2 = await (await client.get(f"/v1/entities/person:thae-yong-ho/articles?limit=1&cursor={page1['next_cursor']}")).json()
     assert [i["id"] for i in page2["items"]] == [spy_id] and page2["next_cursor"] is None
     for path in ("/v1/entities/nobody", "/v1/entities/nobody/articles"):
         resp = await client.get(path)
@@ -124,12 +124,12 @@ async def test_entity_keys_with_slashes_and_spaces(client, store):
 
 async def test_claim_search_over_http(client, store):
     spy_id, byrne_id = await _two_documents(client, store)
-    body = ClaimList.model_validate(await (await client.get("/v1/claims?speaker=thae_yong_ho&limit=2")).json())
+    body = ClaimList.model_validate(await (await client.get("/v1/claims?speaker=person:thae-yong-ho&limit=2")).json())
     assert [(c.document_id, c.id) for c in body.items] == [(byrne_id, "c2"), (spy_id, "c3")]
     assert all(c.speaker and c.speaker.name == "Thae Yong Ho" for c in body.items)
-    rest = await (await client.get(f"/v1/claims?speaker=thae_yong_ho&cursor={body.next_cursor}")).json()
+    rest = await (await client.get(f"/v1/claims?speaker=person:thae-yong-ho&cursor={body.next_cursor}")).json()
     assert [(c["document_id"], c["id"]) for c in rest["items"]] == [(spy_id, "c2")]
-    worthy = await (await client.get("/v1/claims?entity=north_korea&min_checkworthiness=0.8")).json()
+    worthy = await (await client.get("/v1/claims?entity=place:north-korea&min_checkworthiness=0.8")).json()
     assert [(c["document_id"], c["id"]) for c in worthy["items"]] == [(spy_id, "c1")]
     direct = await (await client.get("/v1/claims?kind=direct")).json()
     assert {c["kind"] for c in direct["items"]} == {"direct"} and len(direct["items"]) == 2
@@ -177,10 +177,10 @@ async def test_delete_a_processed_article(client, store, redis):
         assert (await client.get(path)).status == 404
     listed = await (await client.get("/v1/articles?limit=50")).json()
     assert spy_id not in [i["id"] for i in listed["items"]]
-    assert [i["id"] for i in (await (await client.get("/v1/articles?entity=thae_yong_ho")).json())["items"]] == [byrne_id]
-    thae = await (await client.get("/v1/entities/thae_yong_ho")).json()
+    assert [i["id"] for i in (await (await client.get("/v1/articles?entity=person:thae-yong-ho")).json())["items"]] == [byrne_id]
+    thae = await (await client.get("/v1/entities/person:thae-yong-ho")).json()
     assert thae["document_count"] == 1
-    assert (await client.get("/v1/entities/yoo_sang_bum/articles")).status == 200
+    assert (await client.get("/v1/entities/person:yoo-sang-bum/articles")).status == 200
     assert [e["id"] for e in (await (await client.get("/v1/entities?q=yoo")).json())["items"]] == []
     claims = await (await client.get("/v1/claims?limit=50")).json()
     assert {c["document_id"] for c in claims["items"]} == {byrne_id}

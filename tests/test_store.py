@@ -4,6 +4,7 @@ idempotent saves with consistent indexes, listing, entity and claim search, AOF 
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -29,11 +30,26 @@ async def assert_indexes_consistent(redis) -> None:
     """Every document index entry is recorded in its document's docidx set and vice versa, and every
     id in an index has a status hash."""
     recorded: set[tuple[str, str]] = set()
+    alias_docs: Counter[tuple[str, str]] = Counter()  # (alias key, canonical key) → documents registering it
     async for key in redis.scan_iter(match="nf:docidx:*"):
         for entry in await redis.smembers(key):
             member, zkey = entry.decode().split("\t", 1)
+            if zkey.startswith(K.ALIAS_PREFIX):
+                alias_docs[(zkey, member)] += 1
+                continue
             recorded.add((zkey, member))
             assert await redis.zscore(zkey, member) is not None, (zkey, member)
+    # the alias store holds exactly the registrations the documents recorded, with their counts, both ways
+    store_counts: Counter[tuple[str, str]] = Counter()
+    async for key in redis.scan_iter(match=K.ALIAS_PREFIX + "*"):
+        for m, sc in await redis.zrange(key, 0, -1, withscores=True):
+            store_counts[(key.decode(), m.decode())] = int(sc)
+    assert store_counts == alias_docs
+    reverse: Counter[tuple[str, str]] = Counter()
+    async for key in redis.scan_iter(match=K.ALIASES_OF_PREFIX + "*"):
+        for m, sc in await redis.zrange(key, 0, -1, withscores=True):
+            reverse[(K.alias(m.decode()), key.decode()[len(K.ALIASES_OF_PREFIX):])] = int(sc)
+    assert reverse == alias_docs
     actual: set[tuple[str, str]] = set()
     for pattern in ("nf:idx:lang:*", "nf:idx:source:*", "nf:idx:entity:*", "nf:idx:claims*"):
         async for key in redis.scan_iter(match=pattern):
@@ -211,15 +227,15 @@ async def test_save_document_is_idempotent_and_indexes_consistent(store, redis):
     await assert_indexes_consistent(redis)
 
     # a re-save with different analysis replaces the old index entries
-    changed = dict(doc, entities=[e for e in doc["entities"] if e["id"] != "russia"], claims=doc["claims"][:1],
+    changed = dict(doc, entities=[e for e in doc["entities"] if e["id"] != "place:russia"], claims=doc["claims"][:1],
                    source="AP")
     await store.save_document(changed, 10.0)
-    assert doc_id not in await _members(redis, K.idx_entity("russia"))
-    assert doc_id in await _members(redis, K.idx_entity("north_korea"))
+    assert doc_id not in await _members(redis, K.idx_entity("place:russia"))
+    assert doc_id in await _members(redis, K.idx_entity("place:north-korea"))
     assert doc_id not in await _members(redis, K.idx_source("Reuters"))
     assert doc_id in await _members(redis, K.idx_source("ap"))
     assert await redis.zcard(K.IDX_CLAIMS) == 1 and await redis.hlen(K.claims(doc_id)) == 1
-    assert await redis.zcard(K.idx_claims_speaker("thae_yong_ho")) == 0
+    assert await redis.zcard(K.idx_claims_speaker("person:thae-yong-ho")) == 0
     await assert_indexes_consistent(redis)
 
 
@@ -240,9 +256,9 @@ async def _corpus(store, n: int = 23) -> list[dict]:
         a = {"text": f"Story {i} about Thae Yong Ho and place {i}.", "source": ["BBC", "Reuters", "AP"][i % 3],
              "external_id": f"s{i}", "title": f"Story {i}"}
         doc_id = (await store.submit(a)).id
-        ents = [entity(a["text"], f"place_{i % 4}", f"place {i}", "GPE")]
+        ents = [entity(a["text"], f"place:place-{i % 4}", f"place {i}", "GPE")]
         if i % 2 == 0:
-            ents.append(entity(a["text"], "thae_yong_ho", "Thae Yong Ho", "PERSON"))
+            ents.append(entity(a["text"], "person:thae-yong-ho", "Thae Yong Ho", "PERSON"))
         d = document(a, ents, [], lang=["en", "fr"][i % 2 == 1 and i % 3 == 0], doc_id=doc_id)
         await store.save_document(d, 1.0 + i)
         docs.append(d)
@@ -279,10 +295,10 @@ async def test_list_documents_filters_and_cursor_pagination(store, redis):
 
     assert await ids(source="reuters") == expect(lambda d: d["source"] == "Reuters")
     assert await ids(language="fr") == expect(lambda d: d["language"]["code"] == "fr")
-    assert await ids(entity="thae_yong_ho", limit=3) == expect(lambda d: any(e["id"] == "thae_yong_ho" for e in d["entities"]))
-    assert await ids(entity="thae_yong_ho", source="BBC", language="en") == expect(
+    assert await ids(entity="person:thae-yong-ho", limit=3) == expect(lambda d: any(e["id"] == "person:thae-yong-ho" for e in d["entities"]))
+    assert await ids(entity="person:thae-yong-ho", source="BBC", language="en") == expect(
         lambda d: d["source"] == "BBC" and d["language"]["code"] == "en"
-        and any(e["id"] == "thae_yong_ho" for e in d["entities"]))
+        and any(e["id"] == "person:thae-yong-ho" for e in d["entities"]))
     assert len(await ids(status="queued")) == 2
     assert await ids(status="done", limit=50) == expect(lambda d: True)
     assert await ids(entity="nobody") == []
@@ -306,18 +322,19 @@ async def test_entity_search_prefix_label_and_counts(store, redis):
         await store.submit(a)
         await store.save_document(build(a), 3.0)
     found = await store.search_entities("thae")
-    assert found[0] == {"id": "thae_yong_ho", "name": "Thae Yong Ho", "label": "PERSON", "document_count": 2}
+    assert found[0] == {"id": "person:thae-yong-ho", "name": "Thae Yong Ho", "label": "PERSON", "document_count": 2,
+                        "linked": []}
     # mention forms are searchable too, case-insensitively, and still give the one canonical key
-    assert [e["id"] for e in await store.search_entities("THAE YONG-")] == ["thae_yong_ho"]
-    assert [e["id"] for e in await store.search_entities("mr thae")] == ["thae_yong_ho"]
+    assert [e["id"] for e in await store.search_entities("THAE YONG-")] == ["person:thae-yong-ho"]
+    assert [e["id"] for e in await store.search_entities("THAE")] == ["person:thae-yong-ho"]
     norths = await store.search_entities("north")
-    assert [(e["id"], e["document_count"]) for e in norths] == [("north_korea", 2)]
-    assert {e["id"] for e in await store.search_entities("", label="GPE")} == {"north_korea", "russia", "south_korea"}
+    assert [(e["id"], e["document_count"]) for e in norths] == [("place:north-korea", 2)]
+    assert {e["id"] for e in await store.search_entities("", label="GPE")} == {"place:north-korea", "place:russia", "place:south-korea"}
     assert await store.search_entities("zzz") == []
     assert len(await store.search_entities("", limit=2)) == 2
-    docs = await store.entity_documents("thae_yong_ho")
+    docs = await store.entity_documents("person:thae-yong-ho")
     assert [d["id"] for d in docs["items"]] == [article_id(byrne), article_id(spy)]
-    assert (await store.get_entity("rusi"))["document_count"] == 1
+    assert (await store.get_entity("org:royal-united-services-institute"))["document_count"] == 1
     assert await store.get_entity("nobody") is None
 
 
@@ -329,19 +346,19 @@ async def test_claim_search_by_speaker_entity_kind_and_score(store, redis):
         await store.save_document(build(a), 3.0)
     spy_id, byrne_id = article_id(spy), article_id(byrne)
 
-    by_thae = (await store.search_claims(speaker="thae_yong_ho"))["items"]
+    by_thae = (await store.search_claims(speaker="person:thae-yong-ho"))["items"]
     assert [(c["document_id"], c["id"]) for c in by_thae] == [(byrne_id, "c2"), (spy_id, "c3"), (spy_id, "c2")]
-    assert all(c["speaker"]["entity_id"] == "thae_yong_ho" for c in by_thae)
+    assert all(c["speaker"]["entity_id"] == "person:thae-yong-ho" for c in by_thae)
     # a speaker without an entity key is found by name
     agency = (await store.search_claims(speaker="south korea's TOP spy agency"))["items"]
     assert [c["id"] for c in agency] == ["c1"]
-    about_russia = (await store.search_claims(entity="russia"))["items"]
+    about_russia = (await store.search_claims(entity="place:russia"))["items"]
     assert {(c["document_id"], c["id"]) for c in about_russia} == {(byrne_id, "c2"), (spy_id, "c1")}
     direct = (await store.search_claims(kind="direct"))["items"]
     assert {c["id"] for c in direct} == {"c1", "c3"} and all(c["kind"] == "direct" for c in direct)
     worthy = (await store.search_claims(min_checkworthiness=0.75))["items"]
     assert sorted(c["checkworthiness"] for c in worthy) == [0.8, 0.92]
-    both = (await store.search_claims(speaker="thae_yong_ho", entity="russia"))["items"]
+    both = (await store.search_claims(speaker="person:thae-yong-ho", entity="place:russia"))["items"]
     assert [(c["document_id"], c["id"]) for c in both] == [(byrne_id, "c2")]
     for c in by_thae:
         assert c["text"] and c["spans"]
@@ -430,7 +447,7 @@ async def test_delete_keeps_indexes_consistent(store, redis):
     left = [i["id"] for i in (await store.list_documents(status="done", limit=50))["items"]]
     assert left == [d["id"] for d in reversed(docs[1::2])]
     # Thae was mentioned by the even-numbered stories only
-    assert (await store.get_entity("thae_yong_ho"))["document_count"] == 0
-    assert await store.search_entities("thae") == [] and "thae_yong_ho" not in [
+    assert (await store.get_entity("person:thae-yong-ho"))["document_count"] == 0
+    assert await store.search_entities("thae") == [] and "person:thae-yong-ho" not in [
         e["id"] for e in await store.search_entities("", limit=200)]
     assert (await store.submit({"text": "broken one"})).duplicate is False

@@ -1,18 +1,27 @@
 -- Delete a finished (done or failed) article with its document, status, indexes and dedupe keys.
 -- KEYS: 1 status hash, 2 article, 3 document, 4 docidx set, 5 claims hash, 6 failed set, 7 time index,
 --       8 entity document-count zset, 9.. dedupe keys (deleted only while they still point at this id)
--- ARGV: 1 id, 2 status-index prefix, 3 entity-index prefix
+-- ARGV: 1 id, 2 status-index prefix, 3 entity-index prefix, 4 alias-store prefix, 5 aliases-of prefix
 -- Returns {1, previous status}, {0, current status} when queued/processing, {-1, ''} for an unknown id.
 local id = ARGV[1]
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return {-1, ''} end
 if st ~= 'done' and st ~= 'failed' then return {0, st} end
-local eprefix = ARGV[3]
+local eprefix, aprefix, ofprefix = ARGV[3], ARGV[4], ARGV[5]
 for _, entry in ipairs(redis.call('SMEMBERS', KEYS[4])) do
   local tab = string.find(entry, '\t', 1, true)
   if tab then
     local zkey = string.sub(entry, tab + 1)
-    redis.call('ZREM', zkey, string.sub(entry, 1, tab - 1))
+    local member = string.sub(entry, 1, tab - 1)
+    if string.sub(zkey, 1, #aprefix) == aprefix then
+      -- this document's alias registration: take back its count (both directions)
+      local short = string.sub(zkey, #aprefix + 1)
+      for _, kv in ipairs({{zkey, member}, {ofprefix .. member, short}}) do
+        if tonumber(redis.call('ZINCRBY', kv[1], -1, kv[2])) <= 0 then redis.call('ZREM', kv[1], kv[2]) end
+      end
+    else
+      redis.call('ZREM', zkey, member)
+    end
     if string.sub(zkey, 1, #eprefix) == eprefix then
       local ekey = string.sub(zkey, #eprefix + 1)
       local n = redis.call('ZCARD', zkey)

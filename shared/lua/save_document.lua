@@ -6,7 +6,10 @@
 -- ARGV: 1 id, 2 document json, 3 finished_at, 4 processing_ms, 5 status-index prefix,
 --       6 plan json {z: [[key, member]...], entities: [[key, name, label]...],
 --                    names: [[names zset key, member]...], claims: [[field, json]...], buckets: [...]},
---       7 entity-hash prefix, 8 fallback score (µs), 9 fallback received_at, 10 entity-index prefix
+--       7 entity-hash prefix, 8 fallback score (µs), 9 fallback received_at, 10 entity-index prefix,
+--       11 alias-store prefix, 12 aliases-of prefix
+-- plan.aliases: [[canonical key, short-form key]...]: registered in the alias store with document counts
+-- (recorded in the docidx set as '<canonical>\t<alias key>' so a re-save or delete takes back exactly its own)
 -- Returns the previous status ('' if the article was never submitted).
 local id = ARGV[1]
 local prev = redis.call('HGET', KEYS[2], 'status') or ''
@@ -23,6 +26,15 @@ local function touch(zkey)
   if string.sub(zkey, 1, #eprefix) == eprefix then touched[zkey] = true end
 end
 
+local aprefix, ofprefix = ARGV[11], ARGV[12]
+-- one document's share of an alias registration: +1 / -1 on both directions, zero counts removed
+local function alias_count(canonical, akey, delta)
+  local short = string.sub(akey, #aprefix + 1)
+  for _, kv in ipairs({{akey, canonical}, {ofprefix .. canonical, short}}) do
+    if tonumber(redis.call('ZINCRBY', kv[1], delta, kv[2])) <= 0 then redis.call('ZREM', kv[1], kv[2]) end
+  end
+end
+
 -- drop the previous save's index entries
 local old = redis.call('SMEMBERS', KEYS[3])
 for _, entry in ipairs(old) do
@@ -30,8 +42,12 @@ for _, entry in ipairs(old) do
   local tab = string.find(entry, '\t', 1, true)
   if tab then
     local zkey = string.sub(entry, tab + 1)
-    redis.call('ZREM', zkey, string.sub(entry, 1, tab - 1))
-    touch(zkey)
+    if string.sub(zkey, 1, #aprefix) == aprefix then
+      alias_count(string.sub(entry, 1, tab - 1), zkey, -1)
+    else
+      redis.call('ZREM', zkey, string.sub(entry, 1, tab - 1))
+      touch(zkey)
+    end
   end
 end
 redis.call('DEL', KEYS[3], KEYS[4])
@@ -53,6 +69,10 @@ for zkey, _ in pairs(touched) do
   local n = redis.call('ZCARD', zkey)
   local ekey = string.sub(zkey, #eprefix + 1)
   if n > 0 then redis.call('ZADD', KEYS[8], n, ekey) else redis.call('ZREM', KEYS[8], ekey) end
+end
+for _, a in ipairs(plan.aliases) do
+  local akey = aprefix .. a[2]
+  if redis.call('SADD', KEYS[3], a[1] .. '\t' .. akey) == 1 then alias_count(a[1], akey, 1) end
 end
 for _, e in ipairs(plan.entities) do
   redis.call('HSET', ARGV[7] .. e[1], 'name', e[2], 'label', e[3])
