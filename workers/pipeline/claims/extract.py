@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from .lexicon import (
-    ADDRESSEE_VERBS, ADJ_PREP_CUES, CLAIM_NOUNS, COLON_NON_SPEAKERS, NOUN_CUES, QUOTE_ONLY_VERBS, DOBJ_CONTENT_VERBS, PERSPECTIVE_NOUNS, PREP_CONTENT, XCOMP_VERBS,
+    ADDRESSEE_VERBS, ADJ_PREP_CUES, OPRD_VERBS, CLAIM_NOUNS, COLON_NON_SPEAKERS, NOUN_CUES, QUOTE_ONLY_VERBS, DOBJ_CONTENT_VERBS, PERSPECTIVE_NOUNS, PREP_CONTENT, XCOMP_VERBS,
     adj_stance, verb_stance,
 )
 from .cues import cue_probability
@@ -145,6 +145,9 @@ def _subject(v: Any) -> Any | None:
         if v.dep_ in ("conj", "advcl", "xcomp", "dep") and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
             v = v.head
             continue
+        if v.dep_ == "pcomp" and v.head.dep_ == "prep" and v.head.head.pos_ in ("VERB", "AUX"):
+            v = v.head.head
+            continue
         return None
     return None
 
@@ -205,11 +208,17 @@ def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | No
     the lexicon) takes its xcomp, a content preposition or its object like the lexicon verbs do."""
     lemma = v.lemma_.lower()
     for c in v.children:
-        if c.dep_ == "ccomp" and c.i > v.i - 40:
+        if c.dep_ == "ccomp":
             return list(c.subtree), "ccomp"
+    # "called X “Y”", "described X as Y": the object and its predicate
+    if lemma in OPRD_VERBS:
+        obj = [c for c in v.children if c.dep_ == "dobj"]
+        pred = [c for c in v.children if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")]
+        if obj and pred:
+            return list(obj[0].subtree) + [x for p in pred for x in p.subtree], "oprd"
     if lemma in XCOMP_VERBS or learned:
         for c in v.children:
-            if c.dep_ == "xcomp":
+            if c.dep_ == "xcomp" or (c.dep_ == "advcl" and c.i > v.i and any(x.lower_ == "to" and x.dep_ == "aux" for x in c.children)):
                 return list(c.subtree), "xcomp"
         for c in v.children:  # "urged X to …": xcomp hangs off the object sometimes
             if c.dep_ in ("dobj",):
@@ -672,7 +681,8 @@ class _Builder:
         toks, how = res
         if spk is None:
             return None
-        if _bad_speaker(spk):
+        if _bad_speaker(spk) and not (spk is not None and spk.lower_ == "it" and how == "ccomp"
+                                      and verb_stance(t.lemma_) in ("assert", "report", "deny", "accuse")):
             return None
         if how in ("ccomp", "inverted"):
             # chain: content headed by a cue with its own (non-pronoun) subject

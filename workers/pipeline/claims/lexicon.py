@@ -60,8 +60,11 @@ for _w in QUOTE_ONLY_VERBS:
 ADDRESSEE_VERBS = frozenset("""tell ask urge inform assure brief warn remind advise encourage order
     instruct implore beg call thank congratulate caution persuade convince""".split())
 
+# Verbs whose object and its predicate are the content: "called X “unhinged”", "described X as Y".
+OPRD_VERBS = frozenset("call label dub term brand describe characterize characterise name deem consider".split())
+
 # Verbs whose xcomp ("vowed to …", "urged X to …") is the content.
-XCOMP_VERBS = frozenset("""promise pledge vow swear threaten plan intend seek refuse decline offer agree
+XCOMP_VERBS = frozenset("""tell warn remind advise encourage promise pledge vow swear threaten plan intend seek refuse decline offer agree
     urge ask call encourage want wish hope expect demand order instruct appeal plead beg
     claim vow decide announce propose""".split())
 
@@ -79,7 +82,7 @@ PREP_CONTENT = {
     "argue": {"for", "against"}, "appeal": {"for"}, "plead": {"for"}, "push": {"for"}, "press": {"for"},
     "boast": {"of", "about"}, "worry": {"about"}, "joke": {"about"}, "testify": {"about"},
     "comment": {"on"}, "insist": {"on"}, "attack": {"for"}, "slam": {"for"}, "fault": {"for"},
-    "condemn": {"for"}, "thank": {"for"}, "credit": {"for", "with"}, "hint": {"at"}, "respond": {"to"},
+    "condemn": {"for"}, "thank": {"for"}, "credit": {"for", "with"}, "hint": {"at"}, "respond": {"to", "by", "with"},
     "vote": {"for", "against"}, "speculate": {"about", "on"}, "weigh": {"in"},
 }
 
