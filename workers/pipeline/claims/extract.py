@@ -242,6 +242,11 @@ def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | No
                 toks = list(c.subtree)
                 if len([t for t in toks if not t.is_punct]) >= 2:
                     return toks, "dobj"
+    # passive with an agent: "X was endorsed by Y", "the issue was first reported by the Post"
+    if any(c.dep_ == "agent" for c in v.children):
+        sp = [c for c in v.children if c.dep_ == "nsubjpass"]
+        if sp:
+            return list(sp[0].subtree), "passive"
     # a bare "that" clause shortly after the cue when the parse went astray ("predicts going forward that …")
     sent_end = v.sent.end
     for j in range(v.i + 1, min(sent_end - 2, v.i + 7)):

@@ -72,7 +72,8 @@ XCOMP_VERBS = frozenset("""tell warn remind advise encourage promise pledge vow 
 DOBJ_CONTENT_VERBS = frozenset("""deny dismiss reject refute dispute rebut contradict disavow repudiate
     confirm announce acknowledge admit predict propose recommend praise defend support endorse oppose
     criticize criticise condemn denounce applaud welcome discuss question reveal disclose report
-    demand request cite describe suggest estimate forecast project blame dispute""".split())
+    demand request cite describe suggest estimate forecast project blame dispute
+    promise pledge vow publish mock ridicule tout highlight unveil offer""".split())
 
 # Prepositions that carry the content for a verb: "called for X", "warned of X", "accused Y of X".
 PREP_CONTENT = {
