@@ -23,6 +23,16 @@ LANGS = ["en"] * 6 + ["fr", "ru", "zh", "de"]
 SOURCES = [f"source{i}" for i in range(20)]
 PEOPLE = [f"person{i}" for i in range(400)]
 PLACES = [f"place{i}" for i in range(100)]
+SHORT_FORM_SHARE = 0.3  # person mentions written as the surname only ("Lee7" → person:lee7, linked across documents)
+
+
+def person(key: str, rng: random.Random) -> tuple[str, str, list[str]]:
+    """(id, name, aliases) as the entity stage gives them: a full name with the surname as an alias,
+    or, in some documents, the surname alone (a short-form key that the store links to the full one)."""
+    i = key[len("person"):]
+    if rng.random() < SHORT_FORM_SHARE:
+        return f"person:lee{i}", f"Lee{i}", []
+    return f"person:ann-lee{i}", f"Ann Lee{i}", [f"lee{i}"]
 
 
 def synthetic(i: int, rng: random.Random) -> dict:
@@ -30,10 +40,14 @@ def synthetic(i: int, rng: random.Random) -> dict:
     text = f"Document {i}. "
     for key in rng.sample(PEOPLE, 4) + rng.sample(PLACES, 3):
         start = len(text)
-        text += key.title() + " said things. "
-        ents.append({"id": key, "text": key.title(), "label": "PERSON" if key.startswith("person") else "GPE",
-                     "mentions": [{"start": start, "end": start + len(key), "text": key.title()}], "count": 1,
-                     "salience": rng.random()})
+        if key.startswith("person"):
+            eid, name, aliases = person(key, rng)
+        else:
+            eid, name, aliases = f"place:{key}", key.title(), []
+        text += name + " said things. "
+        ents.append({"id": eid, "text": name, "label": "PERSON" if key.startswith("person") else "GPE",
+                     "mentions": [{"start": start, "end": start + len(name), "text": name}], "count": 1,
+                     "salience": rng.random(), "aliases": aliases})
     claims = []
     for j in range(5):
         speaker = ents[j % 4]
@@ -72,7 +86,8 @@ async def main() -> None:
         for d in docs:
             await store.save_document(d, 10.0)
         save_ms = (time.perf_counter() - t0) * 1000 / len(docs)
-        print(f"corpus: {args.docs} documents, 7 entities and 5 claims each; redis used_memory "
+        print(f"corpus: {args.docs} documents, 7 entities and 5 claims each ({SHORT_FORM_SHARE:.0%} of person "
+              f"mentions short forms linked across documents); redis used_memory "
               f"{(await client.info('memory'))['used_memory_human']}")
         print(f"save_document: {save_ms:.3f} ms/doc (one EVALSHA, all indexes)\n")
         cursor_page = (await store.list_documents(limit=20))["next_cursor"]
@@ -81,13 +96,17 @@ async def main() -> None:
             ("list page 2 (cursor)", lambda: store.list_documents(limit=20, cursor=cursor_page)),
             ("list language=fr", lambda: store.list_documents(language="fr", limit=20)),
             ("list source+language", lambda: store.list_documents(source="source3", language="en", limit=20)),
-            ("list entity", lambda: store.list_documents(entity="person7", limit=20)),
-            ("list entity+source+lang (rare)", lambda: store.list_documents(entity="person7", source="source3",
+            ("list entity (full + linked short)", lambda: store.list_documents(entity="person:ann-lee7", limit=20)),
+            ("list entity, unlinked place", lambda: store.list_documents(entity="place:place7", limit=20)),
+            ("list entity+source+lang (rare)", lambda: store.list_documents(entity="person:ann-lee7", source="source3",
                                                                           language="zh", limit=20)),
-            ("entities q=person1", lambda: store.search_entities("person1", limit=20)),
+            ("entity articles by short key", lambda: store.entity_documents("person:lee7", limit=20)),
+            ("get entity (merged count)", lambda: store.get_entity("person:ann-lee7")),
+            ("entities q=ann lee1", lambda: store.search_entities("ann lee1", limit=20)),
+            ("entities q=lee1 (short forms)", lambda: store.search_entities("lee1", limit=20)),
             ("entities top (no q)", lambda: store.search_entities("", limit=20)),
-            ("claims speaker", lambda: store.search_claims(speaker="person7", limit=20)),
-            ("claims entity+kind", lambda: store.search_claims(entity="place3", kind="direct", limit=20)),
+            ("claims speaker", lambda: store.search_claims(speaker="person:ann-lee7", limit=20)),
+            ("claims entity+kind", lambda: store.search_claims(entity="place:place3", kind="direct", limit=20)),
             ("claims min_cw=0.9", lambda: store.search_claims(min_checkworthiness=0.9, limit=20)),
         ]
         print(f"{'query':34} {'p50 ms':>8} {'p99 ms':>8}")

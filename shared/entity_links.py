@@ -97,29 +97,32 @@ async def group(redis: Any, key: str) -> tuple[str, list[str]]:
 
 async def document_counts(redis: Any, index_keys: Iterable[Sequence[str]]) -> list[int]:
     """Exact size of the union of each group of document-index zsets (a document that has both the
-    full and the short form counts once). The biggest set is counted by ZCARD; only the members of
-    the others (short-form documents, usually few) are read and checked against the sets before them."""
+    full and the short form counts once), in three pipelined round trips whatever the number of groups.
+    The biggest set of a group is counted by ZCARD; only the members of the others (short-form
+    documents, usually few) are read and checked against the sets before them."""
     index_keys = [list(g) for g in index_keys]
     pipe = redis.pipeline(transaction=False)
     for g in index_keys:
         for k in g:
             pipe.zcard(k)
-    sizes_flat = iter(await pipe.execute())
-    out = []
+    flat = iter(await pipe.execute())
+    ordered = []  # per group: non-empty sets, biggest first, as (size, key)
     for g in index_keys:
-        sized = sorted(((int(next(sizes_flat)), k) for k in g), reverse=True)
-        sized = [(n, k) for n, k in sized if n]
-        if len(sized) <= 1:
-            out.append(sized[0][0] if sized else 0)
-            continue
-        total, seen = sized[0][0], [sized[0][1]]
-        for _, k in sized[1:]:
-            members = await redis.zrange(k, 0, -1)
-            pipe = redis.pipeline(transaction=False)
-            for s in seen:
-                pipe.zmscore(s, members)
-            present = await pipe.execute()
-            total += sum(1 for j in range(len(members)) if all(p[j] is None for p in present))
-            seen.append(k)
-        out.append(total)
+        ordered.append([(n, k) for n, k in sorted(((int(next(flat)), k) for k in g), reverse=True) if n])
+    rest = [(gi, j) for gi, sets in enumerate(ordered) for j in range(1, len(sets))]
+    if not rest:
+        return [sets[0][0] if sets else 0 for sets in ordered]
+    pipe = redis.pipeline(transaction=False)
+    for gi, j in rest:
+        pipe.zrange(ordered[gi][j][1], 0, -1)
+    members = dict(zip(rest, await pipe.execute()))
+    pipe = redis.pipeline(transaction=False)
+    for gi, j in rest:
+        for _, earlier in ordered[gi][:j]:
+            pipe.zmscore(earlier, members[(gi, j)])
+    present = iter(await pipe.execute())
+    out = [sets[0][0] if sets else 0 for sets in ordered]
+    for gi, j in rest:
+        found = [next(present) for _ in range(j)]
+        out[gi] += sum(1 for x in range(len(members[(gi, j)])) if all(p[x] is None for p in found))
     return out
