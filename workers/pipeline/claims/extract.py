@@ -36,6 +36,8 @@ _MIN_QUOTE_WORDS = 4
 # lexicon becomes a cue above ADD_ABOVE (chosen on PolNeAR train/dev; env overrides for experiments)
 DROP_BELOW = float(os.environ.get("NEWSFLOW_CUE_DROP", "0.15"))
 ADD_ABOVE = float(os.environ.get("NEWSFLOW_CUE_ADD", "0.35"))
+# nouns ("Trump's disdain for X") and adjectives ("willing to X") outside the lexicon
+LEARNED_OTHER_POS = float(os.environ.get("NEWSFLOW_CUE_ADD_OTHER", "0.5"))
 # first/second person speakers are dialogue inside quotes, rarely a reported attribution
 _NON_SPEAKERS = {"i", "me", "you", "we", "us", "it", "there", "this", "that", "which", "what", "something", "anything"}
 
@@ -432,6 +434,11 @@ class _Builder:
         # 3. adjective cues: "is optimistic that …"
         for t in sdoc:
             st = (adj_stance(t.lemma_) or ADJ_PREP_CUES.get(t.lemma_.lower(), (None,))[0]) if t.pos_ in ("ADJ", "VERB") and t.dep_ == "acomp" or t.pos_ == "ADJ" else None
+            learned_adj = False
+            if not st and t.pos_ == "ADJ" and t.dep_ == "acomp":
+                p = cue_probability(t, self._inside_quote(t, off))
+                if p is not None and p >= LEARNED_OTHER_POS:
+                    st, learned_adj = "other", True
             if not st or t.dep_ not in ("acomp", "ROOT", "amod"):
                 continue
             head = t.head if t.dep_ == "acomp" else t
@@ -445,6 +452,13 @@ class _Builder:
                     break
             if toks is None and t.i + 2 < t.sent.end and sdoc[t.i + 1].lower_ == "that":
                 toks = [sdoc[k] for k in range(t.i + 2, t.sent.end)]
+            if toks is None and learned_adj:   # "willing to …", "eager for …"
+                for c in t.children:
+                    if c.dep_ == "xcomp" or (c.dep_ == "prep" and c.i > t.i and c.lower_ in ("about", "of", "on", "for", "with", "to")):
+                        obj = list(c.subtree) if c.dep_ == "xcomp" else [x for g in c.children if g.dep_ in ("pobj", "pcomp") for x in g.subtree]
+                        if obj:
+                            toks = obj
+                            break
             if toks is None and t.lemma_.lower() in ADJ_PREP_CUES:
                 preps = ADJ_PREP_CUES[t.lemma_.lower()][1]
                 for c in t.children:
@@ -466,6 +480,10 @@ class _Builder:
         # 3b. noun cues owned by a speaker: "Trump's claim that X", "her call for X"
         for t in sdoc:
             spec = NOUN_CUES.get(t.lemma_.lower()) if t.pos_ == "NOUN" else None
+            if spec is None and t.pos_ == "NOUN" and any(c.dep_ == "poss" for c in t.children):
+                p = cue_probability(t, self._inside_quote(t, off))
+                if p is not None and p >= LEARNED_OTHER_POS:
+                    spec = ("other", {"that", "of", "for", "on", "about", "to", "against"})
             if spec is None:
                 continue
             poss = next((c for c in t.children if c.dep_ == "poss"), None)
