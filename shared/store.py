@@ -52,7 +52,8 @@ SET_STATUS = Script("set_status")
 REQUEUE = Script("requeue")
 SAVE_DOCUMENT = Script("save_document")
 DELETE = Script("delete")
-ALL_SCRIPTS = (SUBMIT, SET_STATUS, REQUEUE, SAVE_DOCUMENT, DELETE)
+ENTITY_GROUPS = Script("entity_groups")
+ALL_SCRIPTS = (SUBMIT, SET_STATUS, REQUEUE, SAVE_DOCUMENT, DELETE, ENTITY_GROUPS)
 
 
 @dataclass(frozen=True)
@@ -559,8 +560,8 @@ class DocumentStore:
         if source:
             keys.append(K.idx_source(source))
         if entity:  # the entity's canonical key with the short-form keys linked to it
-            _, members = await entity_links.group(self.redis, entity)
-            keys.append([K.idx_entity(m) for m in members])
+            (group,) = await self._entity_groups([entity], details=False)
+            keys.append([K.idx_entity(m) for m in group.members])
         if len(keys) > 1:
             keys = keys[1:]
         page, next_cursor = await self._page(keys, self._limit(limit), cursor, to_score(since), to_score(until))
@@ -623,43 +624,36 @@ class DocumentStore:
         out.sort(key=lambda e: (-e["document_count"], e["name"] or ""))
         return out[:limit]
 
+    async def _entity_groups(self, keys: Sequence[str], details: bool = True) -> list[entity_links.EntityGroup]:
+        """Resolve entity keys through the alias store (one read-only script call)."""
+        if not keys:
+            return []
+        reply = await ENTITY_GROUPS(self.redis, [], [K.ALIAS_PREFIX, K.ALIASES_OF_PREFIX, K.ENTITY_INDEX_PREFIX,
+                                                     K.entity(""), "1" if details else "0", *keys])
+        return entity_links.parse_groups(reply)
+
     async def _entities(self, keys: list[str]) -> list[dict[str, Any]]:
         """Registry entries with document counts, in the given order; unknown or unmentioned ones skipped.
 
         Short-form keys linked to a canonical key are reported as that key (once), and its document
         count is the merged one (documents with the full or any linked short form, each once)."""
-        if not keys:
-            return []
-        canon = await entity_links.canonical_keys(self.redis, keys)
-        canonicals = list(dict.fromkeys(canon[k] for k in keys))
-        members = await entity_links.groups(self.redis, canonicals)
-        pipe = self.redis.pipeline(transaction=False)
-        for key in canonicals:
-            pipe.hgetall(K.entity(key))
-        hashes = await pipe.execute()
-        counts = await entity_links.document_counts(
-            self.redis, [[K.idx_entity(m) for m in members[key]] for key in canonicals])
         out = []
-        for key, h, count in zip(canonicals, hashes, counts):
-            if not h or not count:
+        for g in await self._entity_groups(keys):
+            if g.name is None or g.document_count <= 0:
                 continue
-            h = {_s(k): _s(v) for k, v in h.items()}
-            out.append({"id": key, "name": h.get("name"), "label": (h.get("label") or "").upper() or None,
-                        "document_count": int(count), "linked": members[key][1:]})
+            out.append({"id": g.key, "name": g.name, "label": (g.label or "").upper() or None,
+                        "document_count": g.document_count, "linked": list(g.linked)})
         return out
 
     async def get_entity(self, key: str) -> dict[str, Any] | None:
         """The registry entry of ``key``'s canonical key (``key`` itself unless it is a short form linked
         to one; then ``resolved_from`` names it), with the merged document count and linked keys."""
-        canonical, members = await entity_links.group(self.redis, key)
-        h = await self.redis.hgetall(K.entity(canonical))
-        if not h:
+        (g,) = await self._entity_groups([key])
+        if g.name is None:
             return None
-        h = {_s(k): _s(v) for k, v in h.items()}
-        (count,) = await entity_links.document_counts(self.redis, [[K.idx_entity(m) for m in members]])
-        out = {"id": canonical, "name": h.get("name"), "label": h.get("label"), "document_count": count,
-               "linked": members[1:]}
-        if canonical != key:
+        out = {"id": g.key, "name": g.name, "label": g.label, "document_count": g.document_count,
+               "linked": list(g.linked)}
+        if g.key != key:
             out["resolved_from"] = key
         return out
 
