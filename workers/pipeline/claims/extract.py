@@ -39,6 +39,9 @@ ADD_ABOVE = float(os.environ.get("NEWSFLOW_CUE_ADD", "0.35"))
 # nouns ("Trump's disdain for X") and adjectives ("willing to X") outside the lexicon
 LEARNED_OTHER_POS = float(os.environ.get("NEWSFLOW_CUE_ADD_OTHER", "0.5"))
 # first/second person speakers are dialogue inside quotes, rarely a reported attribution
+# verbs after which "it" is an organisation or document speaking ("It says the campaign violated …")
+_IT_SPEAKS = frozenset("say report note state claim add write argue deny accuse announce warn allege insist "
+                       "explain acknowledge confirm reply respond tweet".split())
 _NON_SPEAKERS = {"i", "me", "you", "we", "us", "it", "there", "this", "that", "which", "what", "something", "anything"}
 
 
@@ -142,8 +145,8 @@ def _subject(v: Any) -> Any | None:
                         return p
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children):
             return None  # passive without an agent: "X has been accused of …" names no speaker
-        if v.dep_ in ("acl",) and v.head.pos_ in ("PROPN", "NOUN", "PRON"):
-            return v.head
+        if v.dep_ in ("acl",) and v.head.pos_ in ("PROPN", "NOUN", "PRON") and v.tag_ == "VBG":
+            return v.head   # "Trump, speaking at …" — not "this deal, thought to be …"
         if v.dep_ in ("conj", "advcl", "xcomp", "dep") and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
             v = v.head
             continue
@@ -705,7 +708,7 @@ class _Builder:
         if spk is None:
             return None
         if _bad_speaker(spk) and not (spk is not None and spk.lower_ == "it" and how == "ccomp"
-                                      and verb_stance(t.lemma_) in ("assert", "report", "deny", "accuse")):
+                                      and t.lemma_.lower() in _IT_SPEAKS):
             return None
         if how in ("ccomp", "inverted"):
             # chain: content headed by a cue with its own (non-pronoun) subject
