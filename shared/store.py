@@ -669,14 +669,18 @@ class DocumentStore:
         """Claims newest first (by their document's received time, then document order reversed).
 
         ``speaker`` is a speaker entity key or, failing that, a speaker name (case-insensitive);
-        ``entity`` any entity the claim mentions. ``{"items": [claim summaries], "next_cursor"}``."""
+        ``entity`` any entity the claim mentions. Entity keys include the short forms linked to them
+        (:mod:`shared.entity_links`). ``{"items": [claim summaries], "next_cursor"}``."""
         limit = self._limit(limit)
-        keys = []
+        keys: list[str | list[str]] = []
+        # entity keys stand for their canonical key with the short forms linked to it
+        asked = [k for k in (speaker, entity) if k]
+        groups = {a: g.members for g in await self._entity_groups(asked, details=False) for a in g.asked}
         if speaker:
-            by_key = K.idx_claims_speaker(speaker)
-            keys.append(by_key if await self.redis.exists(by_key) else K.idx_claims_speaker_name(speaker))
+            by_key = [K.idx_claims_speaker(m) for m in groups[speaker]]
+            keys.append(by_key if await self.redis.exists(*by_key) else K.idx_claims_speaker_name(speaker))
         if entity:
-            keys.append(K.idx_claims_entity(entity))
+            keys.append([K.idx_claims_entity(m) for m in groups[entity]])
         if kind:
             keys.append(K.idx_claims_kind(kind))
         if not keys:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 
-from factories import document, entity
+from factories import claim, document, entity
 from test_store import _all_pages, assert_indexes_consistent
 
 from shared import keys as K
@@ -224,3 +224,26 @@ async def test_http_merged_entity_and_unchanged_documents(client, store, redis):
     for doc in (full, short):
         got = await (await client.get(f"/v1/articles/{doc['id']}")).json()
         assert got["entities"] == doc["entities"]
+
+
+async def test_claim_search_follows_links(store, redis):
+    a = {"text": FULL_TEXT, "external_id": "full"}
+    t = FULL_TEXT
+    thae = {"name": "Thae Yong Ho", "entity_id": "person:thae-yong-ho", "resolution": "explicit"}
+    full = document(a, full_doc()["entities"], [
+        claim(t, "c1", "Pyongyang was selling shells to Russia", "indirect", thae, ["place:russia"], 0.9)])
+    s = {"text": SHORT_TEXT, "external_id": "short", "source": "Reuters"}
+    short = document(s, short_doc()["entities"], [
+        claim(SHORT_TEXT, "c1", "the shells were old", "indirect",
+              {"name": "Thae", "entity_id": "person:thae", "resolution": "explicit"}, ["person:thae"], 0.5)])
+    full_id, short_id = await save(store, full), await save(store, short)
+
+    async def found(**kw) -> set[tuple[str, str]]:
+        return {(c["document_id"], c["id"]) for c in (await store.search_claims(**kw))["items"]}
+
+    both = {(full_id, "c1"), (short_id, "c1")}
+    assert await found(speaker="person:thae-yong-ho") == both
+    assert await found(speaker="person:thae") == both
+    assert await found(entity="person:thae-yong-ho") == {(short_id, "c1")}
+    assert await found(speaker="person:thae-yong-ho", entity="person:thae") == {(short_id, "c1")}
+    assert await found(speaker="Thae Yong Ho") == {(full_id, "c1")}  # not a key: by speaker name
