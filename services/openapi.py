@@ -44,7 +44,8 @@ def build_spec() -> dict[str, Any]:
     limit = _param("limit", schema={"type": "integer", "minimum": 1, "maximum": 200})
     cursor = _param("cursor", description="opaque; from next_cursor of the previous page")
     doc_id = _param("id", "path", {"type": "string", "pattern": "^[0-9a-f]{16}$"})
-    ek = _param("key", "path", description="cross-document canonical entity key")
+    ek = _param("key", "path", description="cross-document canonical entity key (person:thae-yong-ho); "
+                                                "a short form linked to one (person:thae) resolves to it")
     paths: dict[str, Any] = {
         "/v1/articles": {
             "post": {"summary": "Submit one article", "operationId": "submitArticle",
@@ -56,7 +57,7 @@ def build_spec() -> dict[str, Any]:
             "get": {"summary": "List articles, newest first", "operationId": "listArticles",
                     "parameters": [_param("status", schema={"type": "string", "enum": list(S.Status.__args__)}),
                                    _param("language"), _param("source"),
-                                   _param("entity", description="canonical entity key"),
+                                   _param("entity", description="canonical entity key; includes documents with short forms linked to it"),
                                    _param("since", schema={"type": "string", "format": "date-time"},
                                           description="received at or after"),
                                    _param("until", schema={"type": "string", "format": "date-time"},

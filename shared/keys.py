@@ -8,7 +8,8 @@ Layout
 ``nf:doc:<id>``                the analysed document (orjson), written by ``save_document``
 ``nf:dedupe:<kind>:<hash>``    → id, for kind in ext|url|content (``shared.ids.dedupe_keys``)
 ``nf:docidx:<id>``             set of ``<member>\\t<zset key>`` pairs the document is indexed under
-                               (lets a re-save remove exactly the old entries)
+                               (lets a re-save remove exactly the old entries); ``<key>\\tnf:alias:<short>``
+                               entries are the document's alias registrations (counted, not plain members)
 ``nf:idx:time``                zset id → received time (µs), every article
 ``nf:idx:status:<status>``     zset id → received time, one per status
 ``nf:idx:lang:<code>``         zset id → received time (primary language of the document)
