@@ -6,9 +6,11 @@ Every ``*.txt`` under the folder (PolNeAR: ``<dir>/text/*.txt``, US political ne
 through ``build_pipeline().run_many`` and ``DocumentStore.save_document`` into a private redis-server.
 Then, from the alias store and the entity indexes (no gold exists for cross-document identity, so
 the listed links are for reading):
-- per kind: short-form keys that have documents, how many link to one full form, how many stay
-  apart because their alias is claimed by several full forms (ambiguous), how many have no full form
-  anywhere (unresolved), and the documents the linked entities gain;
+- per kind: entity keys with documents; how many link to one full form (and their documents, which
+  the full form gains); how many stay apart because several full forms claim them (ambiguous) or
+  because they are themselves the full form of some alias ("full forms": keys with aliases, never
+  linked); single-word person keys that
+  no full form claims;
 - the biggest links and the ambiguous aliases, with document counts;
 - order independence: the same documents saved in reverse order into a fresh database must give
   the same resolution for every key (printed, True/False).
@@ -91,6 +93,8 @@ async def main() -> None:
         store = DocumentStore(client, Settings(redis_url=server.url))
         own, claimants, info = await index(store, docs)
         res = info["res"]
+        full_forms = {k.decode()[len(K.ALIASES_OF_PREFIX):]
+                      async for k in client.scan_iter(match=K.ALIASES_OF_PREFIX + "*")}
         print(f"save_document with alias registration: {info['save_ms']:.3f} ms/doc\n")
 
         rows = defaultdict(Counter)
@@ -101,7 +105,9 @@ async def main() -> None:
                 continue
             rows[kind]["keys"] += 1
             c = claimants.get(key, {})
-            if key in claimants and res[key][0] == key and len(c) >= 2:
+            if res[key][0] == key and key in full_forms:
+                rows[kind]["full forms"] += 1
+            elif key in claimants and res[key][0] == key and len(c) >= 2:
                 rows[kind]["ambiguous"] += 1
                 ambiguous.append((n, key, c))
             elif res[key][0] != key:
@@ -109,11 +115,11 @@ async def main() -> None:
                 rows[kind]["short docs"] += n
                 links.append((n, key, res[key][0], own.get(res[key][0], 0), res[key][1]))
             elif len(key.split(":", 1)[1].split("-")) == 1 and kind == "person":
-                rows[kind]["single-word, no full form"] += 1
-        cols = ["keys", "linked", "ambiguous", "short docs", "single-word, no full form"]
-        print(f"{'kind':8}" + "".join(f"{c:>28}" for c in cols))
+                rows[kind]["1 word, unclaimed"] += 1
+        cols = ["keys", "linked", "short docs", "ambiguous", "full forms", "1 word, unclaimed"]
+        print(f"{'kind':8}" + "".join(f"{c:>22}" for c in cols))
         for kind in KINDS:
-            print(f"{kind:8}" + "".join(f"{rows[kind][c]:>28}" for c in cols))
+            print(f"{kind:8}" + "".join(f"{rows[kind][c]:>22}" for c in cols))
         print(f"\nlinked short forms (biggest first): short key (docs) → full key: own docs → merged docs")
         for n, key, full, full_own, merged in sorted(links, reverse=True)[:args.show]:
             print(f"  {key:32} ({n:3}) → {full:40} {full_own:4} → {merged:4}")

@@ -199,7 +199,7 @@ async def test_a_document_with_both_forms_counts_once(store, redis):
     text = FULL_TEXT
     a = {"text": text, "external_id": "both"}
     doc = document(a, [entity(text, None, "Thae Yong Ho", "PERSON", "Thae Yong Ho", "Thae"),
-                       entity(text, "person:thae", "Thae", "PERSON", "Mr Thae")], [])
+                       dict(entity(text, "person:thae", "Thae", "PERSON", "Mr Thae"), aliases=[])], [])
     both_id = await save(store, doc)
     short_id = await save(store, short_doc())
     assert sorted(await articles(store, "person:thae-yong-ho", limit=1)) == sorted([both_id, short_id])
@@ -247,3 +247,34 @@ async def test_claim_search_follows_links(store, redis):
     assert await found(entity="person:thae-yong-ho") == {(short_id, "c1")}
     assert await found(speaker="person:thae-yong-ho", entity="person:thae") == {(short_id, "c1")}
     assert await found(speaker="Thae Yong Ho") == {(full_id, "c1")}  # not a key: by speaker name
+
+
+async def test_claimants_that_only_add_words_do_not_make_an_alias_ambiguous(store, redis):
+    # the entity stage sometimes keeps a leading word in a name ("Crooked Hillary Clinton")
+    hc = await save(store, simple_doc("Hillary Clinton spoke in Ohio. Clinton said she would win.", "hc",
+                                      "Hillary Clinton", "Hillary Clinton", "Clinton"))
+    junk = await save(store, simple_doc("Crooked Hillary Clinton, he called her. Clinton laughed.", "junk",
+                                        "Crooked Hillary Clinton", "Crooked Hillary Clinton", "Clinton"))
+    short = await save(store, simple_doc("Clinton said the plan was sound.", "c", "Clinton"))
+    assert sorted(await articles(store, "person:hillary-clinton")) == sorted([hc, short])
+    assert await articles(store, "person:crooked-hillary-clinton") == [junk]
+    # but a second real person with the alias does
+    bill = await save(store, simple_doc("Bill Clinton campaigned. Clinton was cheered.", "bc",
+                                        "Bill Clinton", "Bill Clinton", "Clinton"))
+    assert await articles(store, "person:hillary-clinton") == [hc]
+    assert await articles(store, "person:clinton") == [short]
+    assert await articles(store, "person:bill-clinton") == [bill]
+    await assert_indexes_consistent(redis)
+
+
+async def test_a_full_form_is_never_linked_to_a_longer_one(store, redis):
+    # "Hillary Clinton" is the full form of "Clinton" in its own documents: even when another
+    # document lists it as an alias of a longer name, it stays its own entity
+    hc = await save(store, simple_doc("Hillary Clinton spoke in Ohio. Clinton said she would win.", "hc",
+                                      "Hillary Clinton", "Hillary Clinton", "Clinton"))
+    junk = await save(store, simple_doc("Crooked Hillary Clinton, he said. Hillary Clinton did not answer.",
+                                        "junk", "Crooked Hillary Clinton", "Crooked Hillary Clinton",
+                                        "Hillary Clinton"))
+    assert (await store.get_entity("person:hillary-clinton"))["id"] == "person:hillary-clinton"
+    assert await articles(store, "person:hillary-clinton") == [hc]
+    assert await articles(store, "person:crooked-hillary-clinton") == [junk]

@@ -1,5 +1,7 @@
 -- Read-only: resolve entity keys through the alias store (see shared/entity_links.py) in one round trip.
--- A key links to a canonical key when exactly one canonical key has it as an alias (one hop only).
+-- A key links to a canonical key when exactly one canonical key has it as an alias (one hop only),
+-- not counting claimants that only add words to another claimant; a key that is itself the full
+-- form of some alias is never linked.
 -- ARGV: 1 alias-store prefix, 2 aliases-of prefix, 3 entity-index prefix, 4 entity-hash prefix,
 --       5 want details ('1': registry name/label and merged document count), 6.. keys
 -- Returns, per distinct canonical key in order of first appearance:
@@ -8,10 +10,38 @@
 local aprefix, ofprefix, iprefix, hprefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local details = ARGV[5] == '1'
 
+local MAX_CLAIMANTS = 64
+
+-- 'person:crooked-hillary-clinton' extends 'person:hillary-clinton' (whole words, same kind)
+local function extends(long, short)
+  if long == short or #long <= #short then return false end
+  local kl, sl = string.match(long, '^([^:]*):(.*)$')
+  local ks, ss = string.match(short, '^([^:]*):(.*)$')
+  if not kl or not ks or kl ~= ks then return false end
+  return string.find('-' .. sl .. '-', '-' .. ss .. '-', 1, true) ~= nil
+end
+
+local resolved = {}
 local function resolve(key)
-  local m = redis.call('ZRANGE', aprefix .. key, 0, 1)
-  if #m == 1 and m[1] ~= key then return m[1] end
-  return key
+  if resolved[key] then return resolved[key] end
+  local out = key
+  -- a key some document uses as the full form of an alias is canonical itself, never linked
+  if redis.call('EXISTS', ofprefix .. key) == 0 then
+    local m = redis.call('ZRANGE', aprefix .. key, 0, MAX_CLAIMANTS - 1)
+    -- claimants that merely extend another claimant with extra words (the entity stage's leftovers:
+    -- 'Crooked Hillary Clinton', 'Sen Bernie Sanders') do not make an alias ambiguous
+    local kept = {}
+    for _, x in ipairs(m) do
+      local extra = false
+      for _, y in ipairs(m) do
+        if extends(x, y) then extra = true; break end
+      end
+      if not extra then kept[#kept + 1] = x end
+    end
+    if #m < MAX_CLAIMANTS and #kept == 1 and kept[1] ~= key then out = kept[1] end
+  end
+  resolved[key] = out
+  return out
 end
 
 local order, asked = {}, {}
