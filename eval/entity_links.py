@@ -9,8 +9,7 @@ the listed links are for reading):
 - per kind: entity keys with documents; how many link to one full form (and their documents, which
   the full form gains); how many stay apart because several full forms claim them (ambiguous) or
   because they are themselves the full form of some alias ("full forms": keys with aliases, never
-  linked); single-word person keys that
-  no full form claims;
+  linked); single-word person keys that no full form claims;
 - the biggest links and the ambiguous aliases, with document counts;
 - order independence: the same documents saved in reverse order into a fresh database must give
   the same resolution for every key (printed, True/False).

@@ -10,11 +10,17 @@ document, with per-document counts so re-saves never double and deletes take bac
     nf:aliasesof:person:thae-yong-ho → {person:thae: 2}           (the reverse direction)
 
 Linking is resolved at query time (``shared/lua/entity_groups.lua``, one read-only round trip, called
-by the store) from the alias store as it is *now*, so the order in which
-documents arrive does not matter: a short-form key links to a canonical key when exactly one canonical
+by the store) from the alias store as it is *now*, so the order in which documents arrive does not
+matter: a short-form key links to a canonical key when exactly one canonical
 key has it as an alias (``person:kim`` registered by Kim Jong Un and Kim Yo Jong stays on its own).
 One hop only: a linked key is never followed further. The documents themselves are never changed;
 the linking lives in the index and is used for canonical linking only, never for tagging.
+
+Rules (learned on PolNeAR news, see ``eval/entity_links.py``): claimants that only add words to
+another claimant ("Crooked Hillary Clinton" next to "Hillary Clinton", leftovers of the entity stage)
+do not make an alias ambiguous; a key that is itself the full form of some alias in some document
+(``person:hillary-clinton``) is never linked to a longer name; an alias with 64 or more claimants
+links to none.
 """
 
 from __future__ import annotations
