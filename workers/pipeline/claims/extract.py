@@ -233,7 +233,7 @@ def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | No
     preps = PREP_CONTENT.get(lemma) or ({"for", "about", "of", "on", "to", "against", "with", "at"} if learned else None)
     if preps:
         for c in list(v.children) + [g for c in v.children if c.dep_ == "dobj" for g in c.children]:
-            if c.dep_ in ("prep", "prt") and c.lower_ in preps:
+            if c.dep_ in ("prep", "prt") and c.lower_ in preps and c.i > v.i:
                 obj = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
                 if obj:
                     return list(obj[0].subtree), "prep"
