@@ -278,3 +278,16 @@ async def test_a_full_form_is_never_linked_to_a_longer_one(store, redis):
     assert (await store.get_entity("person:hillary-clinton"))["id"] == "person:hillary-clinton"
     assert await articles(store, "person:hillary-clinton") == [hc]
     assert await articles(store, "person:crooked-hillary-clinton") == [junk]
+
+
+async def test_a_name_of_several_words_is_not_linked_into_a_longer_name(store, redis):
+    foundation = await save(store, document(
+        {"text": "The Hillary and Chelsea Clinton Foundation, or Chelsea Clinton as staff say, grew.",
+         "external_id": "f"},
+        [entity("The Hillary and Chelsea Clinton Foundation, or Chelsea Clinton as staff say, grew.", None,
+                "Hillary and Chelsea Clinton Foundation", "PERSON", "Hillary and Chelsea Clinton Foundation",
+                "Chelsea Clinton")], []))
+    chelsea = await save(store, simple_doc("Chelsea Clinton spoke at the event.", "cc", "Chelsea Clinton"))
+    assert await redis.zscore(K.alias("person:chelsea-clinton"), "person:hillary-and-chelsea-clinton-foundation")
+    assert await articles(store, "person:chelsea-clinton") == [chelsea]
+    assert await articles(store, "person:hillary-and-chelsea-clinton-foundation") == [foundation]

@@ -1,7 +1,7 @@
 -- Read-only: resolve entity keys through the alias store (see shared/entity_links.py) in one round trip.
 -- A key links to a canonical key when exactly one canonical key has it as an alias (one hop only),
 -- not counting claimants that only add words to another claimant; a key that is itself the full
--- form of some alias is never linked.
+-- form of some alias is never linked, nor a key of several words to a name that contains it.
 -- ARGV: 1 alias-store prefix, 2 aliases-of prefix, 3 entity-index prefix, 4 entity-hash prefix,
 --       5 want details ('1': registry name/label and merged document count), 6.. keys
 -- Returns, per distinct canonical key in order of first appearance:
@@ -39,6 +39,9 @@ local function resolve(key)
       if not extra then kept[#kept + 1] = x end
     end
     if #m < MAX_CLAIMANTS and #kept == 1 and kept[1] ~= key then out = kept[1] end
+    -- a name of several words inside a longer one is more often a different thing or a mis-cut
+    -- ('Chelsea Clinton' in 'Hillary and Chelsea Clinton Foundation') than a short form: not linked
+    if out ~= key and string.find(key, '-', 1, true) and extends(out, key) then out = key end
   end
   resolved[key] = out
   return out
