@@ -10,7 +10,7 @@ import base64
 import pickle
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, AsyncIterator, Iterable, Sequence
@@ -25,6 +25,7 @@ from .config import Settings
 from .ids import article_id, dedupe_keys
 
 _LUA_DIR = Path(__file__).with_name("lua")
+_GROUPS_PER_CALL = 500  # entity keys resolved per entity_groups.lua call
 _META_FIELDS = ("title", "url", "source", "external_id", "published_at")  # kept in the status hash for listings
 
 
@@ -626,11 +627,16 @@ class DocumentStore:
 
     async def _entity_groups(self, keys: Sequence[str], details: bool = True) -> list[entity_links.EntityGroup]:
         """Resolve entity keys through the alias store (one read-only script call)."""
-        if not keys:
-            return []
-        reply = await ENTITY_GROUPS(self.redis, [], [K.ALIAS_PREFIX, K.ALIASES_OF_PREFIX, K.ENTITY_INDEX_PREFIX,
-                                                     K.entity(""), "1" if details else "0", *keys])
-        return entity_links.parse_groups(reply)
+        merged: dict[str, entity_links.EntityGroup] = {}
+        for i in range(0, len(keys), _GROUPS_PER_CALL):  # bounded script calls: Redis is not blocked long
+            reply = await ENTITY_GROUPS(self.redis, [], [K.ALIAS_PREFIX, K.ALIASES_OF_PREFIX, K.ENTITY_INDEX_PREFIX,
+                                                         K.entity(""), "1" if details else "0",
+                                                         *keys[i:i + _GROUPS_PER_CALL]])
+            for g in entity_links.parse_groups(reply):
+                if g.key in merged:  # the same canonical key reached from keys in two calls
+                    g = replace(g, asked=merged[g.key].asked + g.asked)
+                merged[g.key] = g
+        return list(merged.values())
 
     async def _entities(self, keys: list[str]) -> list[dict[str, Any]]:
         """Registry entries with document counts, in the given order; unknown or unmentioned ones skipped.

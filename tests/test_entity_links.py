@@ -291,3 +291,16 @@ async def test_a_name_of_several_words_is_not_linked_into_a_longer_name(store, r
     assert await redis.zscore(K.alias("person:chelsea-clinton"), "person:hillary-and-chelsea-clinton-foundation")
     assert await articles(store, "person:chelsea-clinton") == [chelsea]
     assert await articles(store, "person:hillary-and-chelsea-clinton-foundation") == [foundation]
+
+
+async def test_resolution_in_several_script_calls_gives_the_same_answer(store, redis, monkeypatch):
+    import shared.store
+
+    await save(store, full_doc())
+    await save(store, short_doc())
+    await save(store, short_doc(SHORT_TEXT_2, "short2"))
+    expected = await store.search_entities("")
+    monkeypatch.setattr(shared.store, "_GROUPS_PER_CALL", 1)
+    assert await store.search_entities("") == expected
+    assert [(e["id"], e["document_count"]) for e in await store.search_entities("thae")] == [
+        ("person:thae-yong-ho", 3)]
