@@ -20,8 +20,9 @@ Rules (learned on PolNeAR news, see ``eval/entity_links.py``): claimants that on
 another claimant ("Crooked Hillary Clinton" next to "Hillary Clinton", leftovers of the entity stage)
 do not make an alias ambiguous; a key that is itself the full form of some alias in some document
 (``person:hillary-clinton``) is never linked to a longer name; nor is a key of several words to a
-name that contains it (``person:chelsea-clinton`` vs "Hillary and Chelsea Clinton Foundation": a mis-cut
-or a different thing more often than a short form), so in practice links are surnames and acronyms
+name that has all its words in order (``person:chelsea-clinton`` vs "Hillary and Chelsea Clinton
+Foundation", ``person:george-bush`` vs "George W Bush Presidential Center": a mis-cut or a different
+thing more often than a short form), so in practice links are surnames and acronyms
 (``person:cruz`` → ``person:ted-cruz``, ``org:gop`` → ``org:grand-old-party``, ``place:sc`` →
 ``place:south-carolina``); an alias with 64 or more claimants links to none.
 """

@@ -291,6 +291,15 @@ async def test_a_name_of_several_words_is_not_linked_into_a_longer_name(store, r
     assert await redis.zscore(K.alias("person:chelsea-clinton"), "person:hillary-and-chelsea-clinton-foundation")
     assert await articles(store, "person:chelsea-clinton") == [chelsea]
     assert await articles(store, "person:hillary-and-chelsea-clinton-foundation") == [foundation]
+    # all the words in order, not next to each other
+    center_text = "The George W. Bush Presidential Center, George Bush to staff, opened."
+    center = await save(store, document({"text": center_text, "external_id": "gwb"}, [
+        entity(center_text, None, "George W Bush Presidential Center", "PERSON", "George W. Bush Presidential Center",
+               "George Bush")], []))
+    bush = await save(store, simple_doc("George Bush spoke.", "gb", "George Bush"))
+    assert await redis.zscore(K.alias("person:george-bush"), "person:george-w-bush-presidential-center")
+    assert await articles(store, "person:george-bush") == [bush]
+    assert await articles(store, "person:george-w-bush-presidential-center") == [center]
 
 
 async def test_resolution_in_several_script_calls_gives_the_same_answer(store, redis, monkeypatch):

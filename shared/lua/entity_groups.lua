@@ -1,7 +1,7 @@
 -- Read-only: resolve entity keys through the alias store (see shared/entity_links.py) in one round trip.
 -- A key links to a canonical key when exactly one canonical key has it as an alias (one hop only),
 -- not counting claimants that only add words to another claimant; a key that is itself the full
--- form of some alias is never linked, nor a key of several words to a name that contains it.
+-- form of some alias is never linked, nor a key of several words to a name that has all its words.
 -- ARGV: 1 alias-store prefix, 2 aliases-of prefix, 3 entity-index prefix, 4 entity-hash prefix,
 --       5 want details ('1': registry name/label and merged document count), 6.. keys
 -- Returns, per distinct canonical key in order of first appearance:
@@ -19,6 +19,21 @@ local function extends(long, short)
   local ks, ss = string.match(short, '^([^:]*):(.*)$')
   if not kl or not ks or kl ~= ks then return false end
   return string.find('-' .. sl .. '-', '-' .. ss .. '-', 1, true) ~= nil
+end
+
+-- every word of key 'short' occurs in key 'long' in the same order (same kind)
+local function words_within(short, long)
+  local ks, ss = string.match(short, '^([^:]*):(.*)$')
+  local kl, sl = string.match(long, '^([^:]*):(.*)$')
+  if not ks or not kl or ks ~= kl then return false end
+  local pos = 1
+  local padded = '-' .. sl .. '-'
+  for w in string.gmatch(ss, '[^-]+') do
+    local i = string.find(padded, '-' .. w .. '-', pos, true)
+    if not i then return false end
+    pos = i + #w + 1
+  end
+  return true
 end
 
 local resolved = {}
@@ -39,9 +54,10 @@ local function resolve(key)
       if not extra then kept[#kept + 1] = x end
     end
     if #m < MAX_CLAIMANTS and #kept == 1 and kept[1] ~= key then out = kept[1] end
-    -- a name of several words inside a longer one is more often a different thing or a mis-cut
-    -- ('Chelsea Clinton' in 'Hillary and Chelsea Clinton Foundation') than a short form: not linked
-    if out ~= key and string.find(key, '-', 1, true) and extends(out, key) then out = key end
+    -- a name of several words whose words all recur, in order, in a longer one is more often a
+    -- different thing or a mis-cut ('Chelsea Clinton' in 'Hillary and Chelsea Clinton Foundation',
+    -- 'George Bush' in 'George W Bush Presidential Center') than its short form: not linked
+    if out ~= key and string.find(key, '-', 1, true) and words_within(key, out) then out = key end
   end
   resolved[key] = out
   return out
