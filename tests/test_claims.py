@@ -234,3 +234,18 @@ def test_quote_marks(text, expected):
     for q in qs[1:]:
         if not qs[0].closed:
             assert q.continues == 0   # a quote over two paragraphs is one chain
+
+
+def test_two_attributions_in_one_sentence_and_nesting(pipeline):
+    text = ("Last month, rights groups reported that the border guards had returned about 600 refugees, while "
+            "the interior ministry also confirmed that a large number of migrants had been deported.\n"
+            "Mr Okonkwo said he believes the talks will fail.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [r] = claims_with(doc, "600 refugees")
+    assert "ministry" not in r["text"], "the second attribution is not part of the first one's content"
+    [c] = claims_with(doc, "large number")
+    assert "ministry" in c["speaker"]["text"]
+    # "said he believes X": one claim (the outer), not a second one nested inside its content
+    talks = claims_with(doc, "talks will fail")
+    assert len(talks) == 1 and "Okonkwo" in talks[0]["speaker"]["name"]

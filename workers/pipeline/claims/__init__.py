@@ -73,6 +73,16 @@ def _quantities(text: str, spans: list[tuple[int, int]]) -> list[dict[str, Any]]
     return out
 
 
+def _drop_nested(atts: list[Attribution]) -> list[Attribution]:
+    """Drop an attribution whose cue sits inside another attribution's content."""
+    out = []
+    for a in atts:
+        inside = any(b is not a and any(s <= a.cue.start < e for s, e in b.content) for b in atts)
+        if not inside:
+            out.append(a)
+    return out
+
+
 def _keep(a: Attribution, text: str, quotes: list[Quote]) -> bool:
     """The learned attribution filter (claim_filter.py); kept when no model ships."""
     inq = any(q.start <= a.cue.start < q.end for q in quotes)
@@ -134,6 +144,8 @@ class ClaimStage:
         atts, quotes = extract(text, chunks)
         atts = _dedupe(atts)
         atts = [a for a in atts if _keep(a, text, quotes)]
+        if os.environ.get("NEWSFLOW_CLAIM_NESTED", "drop") == "drop":
+            atts = _drop_nested(atts)
         mentions = entity_mentions(doc.entities, chunks, text)
         resolver = Resolver(text, mentions, chunks)
         claims: list[dict[str, Any]] = []

@@ -731,6 +731,16 @@ class _Builder:
                         return att, inner_cue
         spk_toks = set(_speaker_tokens(spk))
         toks = [x for x in toks if x not in spk_toks and x is not t]
+        # a clause joined to the content that carries its own attribution ("…, while the ministry
+        # confirmed that …") is that attribution's, not part of this content
+        cue_ids = {c.i for c, _ in cue_tokens}
+        cut: set[Any] = set()
+        for x in toks:
+            if x.i in cue_ids and x.dep_ in ("advcl", "conj", "parataxis") and x.head in toks \
+                    and any(c.dep_ == "nsubj" for c in x.children):
+                cut.update(x.subtree)
+        if cut:
+            toks = [x for x in toks if x not in cut]
         spans = _runs(toks, off, text)
         if not spans:
             return None
