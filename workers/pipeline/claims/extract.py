@@ -659,9 +659,9 @@ class _Builder:
                     sp = self._spk(spk, off)
                     if sp and sp[0] >= ts:
                         g = text[sp[1]:q.start].strip()
-                if g.endswith("that") and spk is not None:
+                if g.rstrip(",:; ").endswith("that") and spk is not None:
                     self.that_quotes.add(n)
-                if (g == "" or g in (":", ",", "that", ", that") or (g.endswith(":") and not re.search(r"\b(is|are|was|were)\b", g))) and spk is not None:
+                if (g == "" or g in (":", ",", "that", ", that", "that,") or (g.endswith(":") and not re.search(r"\b(is|are|was|were)\b", g))) and spk is not None:
                     best = t
         return best
 
