@@ -42,7 +42,7 @@ LEARNED_OTHER_POS = float(os.environ.get("NEWSFLOW_CUE_ADD_OTHER", "0.5"))
 # verbs after which "it" is an organisation or document speaking ("It says the campaign violated …")
 _IT_SPEAKS = frozenset("say report note state claim add write argue deny accuse announce warn allege insist "
                        "explain acknowledge confirm reply respond tweet".split())
-_NON_SPEAKERS = {"i", "me", "you", "we", "us", "it", "there", "this", "that", "which", "what", "something", "anything"}
+_NON_SPEAKERS = {"me", "you", "us", "it", "there", "this", "that", "which", "what", "something", "anything"}
 
 
 @dataclass
