@@ -159,14 +159,15 @@ def _subject(v: Any) -> Any | None:
 
 def _same_paragraph(c: Any, v: Any) -> Any:
     """A subject parsed across a line break (title line + first sentence): use its appositive
-    on the cue's side of the break, if any."""
+    on the cue's side of the break, if any. (Token texts only: ``Doc.text`` rebuilds the string.)"""
     doc = c.doc
-    a, b = sorted((c.idx, v.idx))
-    if "\n" not in doc.text[a:b]:
+    lo, hi = sorted((c.i, v.i))
+    breaks = [k for k in range(lo, hi) if "\n" in doc[k].text_with_ws]
+    if not breaks:
         return c
-    nl = doc.text.rfind("\n", 0, v.idx)
+    last_break = max(k for k in range(0, v.i) if "\n" in doc[k].text_with_ws)
     for t in c.subtree:
-        if t.idx > nl and t.dep_ in ("appos", "nsubj", "conj") and t.head.idx < nl:
+        if t.i > last_break and t.dep_ in ("appos", "nsubj", "conj") and t.head.i <= last_break:
             return t
     return c
 
@@ -376,10 +377,11 @@ class _Builder:
                 sp = self._spk(pobj[0], off)
                 cue = Cue(off + t.idx, off + to.idx + len(to), text[off + t.idx: off + to.idx + len(to)], "according to", "report")
                 according[t.head.i] = (sp, cue, t)
+        chunk_len = sdoc[-1].idx + len(sdoc[-1].text_with_ws) if len(sdoc) else 0
         # 1. direct quotes attached to adjacent cues
         attached: dict[int, list[int]] = {}
         for n, q in enumerate(self.quotes):
-            if q.continues is not None or not (off <= q.start < off + len(sdoc.text)) or not self._speechlike(n):
+            if q.continues is not None or not (off <= q.start < off + chunk_len) or not self._speechlike(n):
                 continue
             best = self._cue_for_quote(n, q, off, sdoc, cue_tokens)
             if best is not None:
@@ -586,7 +588,7 @@ class _Builder:
     def _tokens_in(self, a: int, b: int) -> list[Any]:
         out = []
         for off, sdoc in self.chunks:
-            if off <= a < off + len(sdoc.text):
+            if off <= a < off + (sdoc[-1].idx + len(sdoc[-1]) if len(sdoc) else 0):
                 out.extend(t for t in sdoc if a <= off + t.idx < b)
         return out
 
@@ -640,7 +642,11 @@ class _Builder:
                 if own is not None and any(x.i > t.i and not self._inside_quote(x, off) and not x.is_punct
                                            for x in own[0]):
                     continue
-                between = [x for x in sdoc if q_end <= off + x.idx < ts]
+                between = []
+                k = t.i - 1
+                while k >= 0 and off + sdoc[k].idx >= q_end:
+                    between.append(sdoc[k])
+                    k -= 1
                 if any(self._quote_at(off + x.idx) is not None for x in between):
                     continue
                 if all(x.is_punct or x.is_space or x.i in allowed or x.pos_ in ("ADV", "AUX", "PART") for x in between):
