@@ -52,6 +52,7 @@ def check_offsets(doc: dict) -> None:
             assert r["name"] and "cue" in r
         if c["kind"] == "unattributed":
             assert c["speaker"] is None and c["cue"] is None
+            assert "\n" not in c["text"], "an unattributed claim is one sentence of one line"
         else:
             assert c["cue"] is not None
 
@@ -184,7 +185,7 @@ def _doc(text: str) -> AnalysisDoc:
 
 
 def test_unattributed_claims_follow_the_threshold(monkeypatch):
-    text = ("The dam holds 40 million cubic metres of water. It was finished in 1974 by the state company.\n"
+    text = ("Dam report\nThe dam holds 40 million cubic metres of water. It was finished in 1974 by the state company.\n"
             "The engineer said the walls were in good condition.")
     stage = ClaimStage(scorer=lambda sents: [0.7 for _ in sents])
     monkeypatch.setenv("NEWSFLOW_CLAIM_THRESHOLD", "0.5")
@@ -193,6 +194,7 @@ def test_unattributed_claims_follow_the_threshold(monkeypatch):
     un = [c for c in doc.claims if c["kind"] == "unattributed"]
     att = [c for c in doc.claims if c["kind"] != "unattributed"]
     assert len(un) == 2 and len(att) == 1
+    assert all("\n" not in u["text"] and "Dam report" not in u["text"] for u in un)
     for u in un:   # never overlapping an attributed claim
         for a in att:
             assert all(s["end"] <= t["start"] or s["start"] >= t["end"] for s in u["spans"] for t in a["spans"])

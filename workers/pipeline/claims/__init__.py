@@ -187,12 +187,15 @@ class ClaimStage:
         cands: list[tuple[int, int]] = []
         for off, sdoc in chunks:
             for s in sdoc.sents:
-                a, b = _trim(text, off + s.start_char, off + s.end_char)
-                if len(_WORDS.findall(text[a:b])) < 5 or text[a:b].rstrip().endswith("?"):
-                    continue
-                if any(min(b, e) - max(a, s2) > 0 for s2, e in covered):
-                    continue
-                cands.append((a, b))
+                # a parsed sentence may run over a line break (headline + body): one line each
+                s0, s1 = off + s.start_char, off + s.end_char
+                for line in re.finditer(r"[^\n]+", text[s0:s1]):
+                    a, b = _trim(text, s0 + line.start(), s0 + line.end())
+                    if len(_WORDS.findall(text[a:b])) < 5 or text[a:b].rstrip().endswith("?"):
+                        continue
+                    if any(min(b, e) - max(a, s2) > 0 for s2, e in covered):
+                        continue
+                    cands.append((a, b))
         scores = self._scorer([c["text"] for c in claims] + [text[a:b] for a, b in cands])
         for c, sc in zip(claims, scores):
             c["checkworthiness"] = round(sc, 4)
