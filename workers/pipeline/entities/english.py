@@ -25,6 +25,7 @@ from ..document import AnalysisDoc
 from ..nlp import language_spans, parsed_chunks
 from .canonical import NAMED_LABELS, lookup_alias
 from .layout import allcaps_lines, datelines, table_teams
+from .person_names import clean_people, is_title, title_before
 from .spans import NUMBERED_LABELS, PERSON_HONORIFICS, Mention, clean_span, has_latin
 
 _HONORIFIC_BEFORE = re.compile(r"(?:^|(?<=[\s(\"“'‘]))(%s)\.?\s+$" % "|".join(sorted(PERSON_HONORIFICS)), re.I)
@@ -58,6 +59,8 @@ def _model_mentions(doc: AnalysisDoc) -> list[Mention]:
                 continue
             if had_honorific or _HONORIFIC_BEFORE.search(text, max(0, start - 8), start):
                 out.append(Mention(start, end, "PERSON", "honorific", 3.0))
+            elif ent.label_ != "PERSON" and title_before(text, start):     # "Sen. X", "Gov X"
+                out.append(Mention(start, end, "PERSON", "model", 2.0))
             elif ent.label_ == "PERSON":
                 out.append(Mention(_first_names_before(parsed, ent, offset, start), end, "PERSON"))
             else:
@@ -86,7 +89,7 @@ def _first_names_before(parsed, ent, offset: int, start: int) -> int:
     while i > 0 and ent.start - i < 2:
         t = parsed[i - 1]
         if (t.pos_ != "PROPN" or not t.is_title or t.ent_iob_ != "O" or t.is_sent_start
-                or t.lower_ in TITLES or t.lower_ in PERSON_HONORIFICS or t.text in GENERIC_WORDS
+                or t.lower_ in TITLES or t.lower_ in PERSON_HONORIFICS or t.text in GENERIC_WORDS or is_title(t.text)
                 or offset + t.idx + len(t.text) + 1 != new_start):
             break
         new_start = offset + t.idx
@@ -245,4 +248,4 @@ def english_mentions(doc: AnalysisDoc) -> list[Mention]:
     _sports_teams(text, base)
     english = language_spans(doc, lambda code: code.split("-")[0] == "en")
     extra = [m for m in _propagate(text, base, caps) if _inside(english, m.start, m.end)]
-    return _resolve_overlaps(base + extra)
+    return clean_people(text, _resolve_overlaps(base + extra))

@@ -10,7 +10,9 @@ Rules, in order (all within one document):
 4. an acronym joins the multi-word name it abbreviates, by initials ("RUSI" ↔ "Royal United Services
    Institute") or by an explicit definition "Long Name (LN)";
 5. the label of an entity is the weighted majority of its mentions' labels;
-6. a plural nationality joins its singular in the same document ("Russians" → "Russian").
+6. a plural nationality joins its singular in the same document ("Russians" → "Russian");
+7. a compass word alone as a place ("the North") joins the one place of the document whose name
+   it begins ("North Korea"); with none or several it stays as it is.
 """
 
 from __future__ import annotations
@@ -51,6 +53,13 @@ class _Group:
 def _surface(text: str, m: Mention) -> str:
     """The form used for grouping: a backend's normalised form (Russian lemmas) or the text."""
     return m.meta.get("norm") or text[m.start:m.end]
+
+
+_DIRECTIONS = frozenset("north south east west northern southern eastern western".split())
+
+
+def _forms(text: str, g: _Group) -> set[str]:
+    return {_surface(text, m) for m in g.mentions} | ({g.fixed[0]} if g.fixed else set())
 
 
 def merge(text: str, mentions: list[Mention]) -> list[dict[str, Any]]:
@@ -111,6 +120,19 @@ def merge(text: str, mentions: list[Mention]) -> list[dict[str, Any]]:
             m.label, m.source = "PERSON", m.source if m.source != "model" else "name-part"
         target.mentions.extend(g.mentions)
         del groups[key]
+
+    # a compass word alone ("the North") joins the one place of the document it begins ("North Korea")
+    places = [h for h in groups.values() if h.label() in ("GPE", "LOC")]
+    for key, g in list(groups.items()):
+        if key not in _DIRECTIONS or g.fixed or g.label() not in ("GPE", "LOC", "ORG", "NORP"):
+            continue
+        longer = [h for h in places if h is not g and h.key in groups and any(
+            len(w) >= 2 and w[0] == key for w in map(_words, _forms(text, h)))]
+        if len(longer) == 1:
+            for m in g.mentions:
+                m.label = longer[0].label()
+            longer[0].mentions.extend(g.mentions)
+            del groups[key]
 
     # plural nationalities join the singular form of the same document ("Russians" → "Russian")
     for key, g in list(groups.items()):

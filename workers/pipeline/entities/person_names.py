@@ -1,0 +1,188 @@
+"""Clean-up of PERSON mentions in news prose and headlines (moves offsets or relabels only).
+
+* titles and honorifics, with or without a dot, are not part of a name: "Gov Mike Pence",
+  "Sen. Lindsey Graham", "Vice President Joe Biden", "Secretary of State John Kerry" → the name;
+  a title right before a span is evidence of PERSON (:func:`title_before`);
+* a lower-case word inside a PERSON span (other than name particles: "de", "bin", "van" …) ends
+  the name: "Hillary Clinton slams Donald Trump" → "Hillary Clinton" + "Donald Trump";
+* a span ending in an organisation or facility word is not a PERSON ("George W Bush Presidential
+  Center" → FAC, "John Birch Society" → ORG);
+* headlines in title case ("Obama Says", "Lawmakers Rip Donald Trump"): a PERSON span there that
+  is not itself a name of the document body is replaced by the body's PERSON names it contains;
+* an epithet before a full name ("Crooked Hillary Clinton"): a leading word before a two-word-or-
+  longer PERSON name of the document is dropped unless it is itself part of a PERSON name there.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .spans import Mention
+
+# Titles that precede a name (lower case, without the dot; "-elect" is ignored).
+TITLE_WORDS = frozenset(
+    """mr mrs ms miss mx dr prof sir dame lord lady rev fr sen sens rep reps gov govs gen lt col capt sgt
+    maj adm cmdr supt atty pres sec insp det cllr president presidents senator senators governor
+    governors secretary vice speaker chairman chairwoman minister prime judge justice representative
+    representatives congressman congresswoman attorney general commissioner mayor ambassador former
+    deputy acting majority minority leader chief lieutenant colonel sergeant captain major admiral""".split()
+)
+# Modifiers of a title: stripped with it, but no evidence of a PERSON on their own ("Former Yugoslavia").
+_MODIFIERS = frozenset("former acting deputy majority minority vice prime general chief major".split())
+_PARTICLES = frozenset("de da del della di du la le van von der den ter bin ibn al el y dos das st".split())
+_FUNCTION_WORDS = frozenset("at in of on for from to by with v vs and or the a an".split())
+ORG_ENDS = frozenset(
+    """foundation institute university party committee council inc corp corporation company co llc ltd
+    association society fund agency department ministry bank group network college school academy
+    administration commission campaign union league club trust""".split()
+)
+FAC_ENDS = frozenset("center centre library museum hospital airport stadium arena bridge hall".split())
+
+_WORDS = re.compile(r"\S+")
+_TITLE_TOKEN = re.compile(r"[A-Z][A-Za-z]*\.?(?:-[Ee]lect)?")
+
+
+def is_title(word: str) -> bool:
+    if not _TITLE_TOKEN.fullmatch(word):
+        return False
+    w = word.lower().rstrip(".")
+    return w.removesuffix("-elect") in TITLE_WORDS
+
+
+def strip_titles(text: str, start: int, end: int) -> tuple[int, int, bool]:
+    """Drop leading title words ("Gov", "Sen.", "Vice President", "Secretary of State") from a PERSON
+    span; at least one capitalised word stays. ``(start, end, stripped)``."""
+    words = list(_WORDS.finditer(text, start, end))
+    i = 0
+    while i < len(words) - 1:
+        w = words[i].group(0)
+        if is_title(w):
+            i += 1
+        elif i and w == "of" and i + 2 < len(words) and words[i + 1].group(0)[:1].isupper():
+            i += 2                                    # "Secretary of State John Kerry"
+        else:
+            break
+    if i == 0 or i >= len(words) or not words[i].group(0)[:1].isupper():
+        return start, end, False
+    return words[i].start(), end, True
+
+
+_TITLE_BEFORE = re.compile(r"(?:^|(?<=[\s(\"“'‘]))([A-Z][A-Za-z]*)\.?\s+$")
+
+
+def title_before(text: str, start: int) -> bool:
+    """Is the span at ``start`` right after a title word ("Sen. X", "Gov X", "President X")?"""
+    m = _TITLE_BEFORE.search(text, max(0, start - 16), start)
+    return bool(m) and m.group(1).lower() in TITLE_WORDS - _MODIFIERS
+
+
+def _split_lowercase(text: str, m: Mention) -> list[Mention]:
+    """Cut a PERSON span at an inner lower-case word: the capitalised runs around it are names."""
+    words = list(_WORDS.finditer(text, m.start, m.end))
+    inner = [w.group(0) for w in words[1:-1] if w.group(0)[:1].islower() and w.group(0) not in _PARTICLES]
+    if not inner or any(w in _FUNCTION_WORDS for w in inner):    # "Yorkshire at Headingley": not a split
+        return [m]
+    out, run = [], []
+    for w in words + [None]:
+        if w is not None and not (w.group(0)[:1].islower() and w.group(0).lower() not in _PARTICLES):
+            run.append(w)
+            continue
+        if run and run[0].group(0)[:1].isupper():
+            out.append(Mention(run[0].start(), run[-1].end(), "PERSON", m.source, m.weight, m.meta))
+        run = []
+    return out
+
+
+def _non_person_label(text: str, m: Mention) -> str | None:
+    words = text[m.start:m.end].split()
+    if len(words) < 2:
+        return None
+    last = words[-1].lower().rstrip(".")
+    return "FAC" if last in FAC_ENDS else "ORG" if last in ORG_ENDS else None
+
+
+def _title_case_lines(text: str) -> list[tuple[int, int]]:
+    """Lines (≥ 3 words, no sentence inside) whose words are mostly capitalised: headlines."""
+    out = []
+    for line in re.finditer(r"[^\n]+", text):
+        words = [w for w in line.group(0).split() if w[:1].isalpha()]
+        if len(words) < 3 or len(words) > 25:
+            continue
+        caps = sum(1 for w in words if w[0].isupper())
+        if caps >= 0.75 * len(words):
+            out.append((line.start(), line.end()))
+    return out
+
+
+def _within(ranges: list[tuple[int, int]], m: Mention) -> bool:
+    return any(s <= m.start and m.end <= e for s, e in ranges)
+
+
+def _known_in_span(text: str, m: Mention, known: set[str]) -> list[Mention]:
+    """Non-overlapping occurrences (whole words, longest first) of known PERSON names in ``m``."""
+    found: list[Mention] = []
+    span = text[m.start:m.end]
+    for name in sorted(known, key=len, reverse=True):
+        for hit in re.finditer(r"(?<![\w'’])%s(?![\w])" % re.escape(name), span):
+            s, e = m.start + hit.start(), m.start + hit.end()
+            if not any(f.start < e and s < f.end for f in found):
+                found.append(Mention(s, e, "PERSON", m.source, m.weight, m.meta))
+    return sorted(found, key=lambda f: f.start)
+
+
+def clean_people(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Apply the rules of this module to the final English mentions of a document."""
+    out: list[Mention] = []
+    for m in mentions:
+        if m.label != "PERSON":
+            out.append(m)
+            continue
+        start, end, stripped = strip_titles(text, m.start, m.end)
+        if stripped:
+            m = Mention(start, end, "PERSON", m.source, max(m.weight, 2.0), m.meta)
+        label = _non_person_label(text, m)
+        if label:
+            out.append(Mention(m.start, m.end, label, m.source, m.weight, m.meta))
+            continue
+        out.extend(_split_lowercase(text, m))
+    heads = _title_case_lines(text)
+    body = [m for m in out if m.label == "PERSON" and not _within(heads, m)]
+    known = {text[m.start:m.end] for m in body}
+    result: list[Mention] = []
+    for m in out:
+        surface = text[m.start:m.end]
+        if m.label == "PERSON" and " " in surface and surface not in known:
+            if _within(heads, m):
+                inner = _known_in_span(text, m, known)
+                if _headline_fragment(text, m, inner):
+                    result.extend(inner)
+                    continue
+            else:
+                m = _drop_epithet(text, m, known)
+        result.append(m)
+    return result
+
+
+def _headline_fragment(text: str, m: Mention, inner: list[Mention]) -> bool:
+    """Known names inside a headline span that make it a fragment: two names, a name followed by
+    other words ("Obama Says"), or a full name after other words ("Lawmakers Rip Donald Trump") —
+    not a surname alone after a first name ("Erik Breukink")."""
+    if len(inner) >= 2:
+        return True
+    if len(inner) == 1:
+        n = inner[0]
+        return n.start == m.start or " " in text[n.start:n.end]
+    return False
+
+
+def _drop_epithet(text: str, m: Mention, known: set[str]) -> Mention:
+    """"Crooked Hillary Clinton" → "Hillary Clinton" when that name (2+ words) is known and the first
+    word is not part of any PERSON name of the document."""
+    words = list(_WORDS.finditer(text, m.start, m.end))
+    if len(words) < 3 or len(words[0].group(0)) < 3 or words[0].group(0).endswith("."):
+        return m
+    rest = text[words[1].start():m.end]
+    first = words[0].group(0)
+    if rest in known and not any(first in k.split() for k in known):
+        return Mention(words[1].start(), m.end, "PERSON", m.source, m.weight, m.meta)
+    return m
