@@ -303,3 +303,116 @@ def test_parse_is_shared_and_batch_equals_single(pipeline, seed_docs):
     for d, single in zip(docs, seed_docs):
         assert parsed_chunks(d) is parsed_chunks(d)          # parsed once, cached on the document
         assert [(e["id"], e["count"]) for e in d.entities] == [(e["id"], e["count"]) for e in single["entities"]]
+
+
+# --- PERSON names in US political news (titles, headline fragments, epithets, non-persons) --------
+
+TITLE_RE = re.compile(r"(?i)(gov|sen|rep|gen|lt|col|sgt|capt|prof|rev|pres|sec|supt|atty|president|senator|governor"
+                      r"|secretary|vice|speaker|chairman|minister|prime|judge|justice|dr|mr|mrs|ms|miss|sir)\.?\s")
+
+
+def people(doc: dict) -> dict[str, dict]:
+    return {e["text"]: e for e in doc["entities"] if e["label"] == "PERSON"}
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Gov Mike Pence met Sen Lindsey Graham on Tuesday. Pence later said Graham had already left.",
+     {"Mike Pence", "Lindsey Graham"}),
+    ("Rep. Elijah Cummings and Gen. Michael Flynn spoke at the hearing. Cummings asked the questions.",
+     {"Elijah Cummings", "Michael Flynn"}),
+    ("Vice President Joe Biden arrived with Secretary of State John Kerry. Biden spoke first, then Kerry.",
+     {"Joe Biden", "John Kerry"}),
+    ("Speaker Paul Ryan and Senator Elizabeth Warren disagreed. Warren said Ryan was wrong.",
+     {"Paul Ryan", "Elizabeth Warren"}),
+])
+def test_titles_are_not_part_of_person_names(pipeline, text, names):
+    doc = analyse(pipeline, text)
+    check_well_formed(doc)
+    found = people(doc)
+    assert names <= set(found), found.keys()
+    for e in found.values():
+        for s in [e["text"]] + [m["text"] for m in e["mentions"]]:
+            assert not TITLE_RE.match(s), s
+    for name in names:                  # a bare surname later in the text joins the full name
+        surname = name.split()[-1]
+        if text.count(surname) > text.count(name):
+            assert [e["text"] for e in owner(doc, surname)] == [name]
+
+
+def test_strip_titles_moves_offsets_only():
+    from workers.pipeline.entities.person_names import strip_titles, title_before
+    text = "Yesterday Lt. Gov. Dan Patrick and President-elect Trump met Justice Kennedy."
+    for span, name in (("Lt. Gov. Dan Patrick", "Dan Patrick"), ("President-elect Trump", "Trump"),
+                       ("Justice Kennedy", "Kennedy")):
+        s = text.index(span)
+        start, end, stripped = strip_titles(text, s, s + len(span))
+        assert stripped and text[start:end] == name
+    s = text.index("Justice")                       # a lone title is left alone
+    assert strip_titles(text, s, s + len("Justice")) == (s, s + len("Justice"), False)
+    assert title_before(text, text.index("Kennedy")) and not title_before(text, text.index("Yesterday"))
+
+
+def test_title_before_a_name_is_evidence_of_a_person(pipeline):
+    doc = analyse(pipeline, "Sen. Whitehouse objected on Monday, and Gov. Hickenlooper agreed with Sen. Whitehouse.")
+    check_well_formed(doc)
+    for name in ("Whitehouse", "Hickenlooper"):
+        assert [e["label"] for e in owner(doc, name)] == ["PERSON"], doc["entities"]
+
+
+def test_headline_fragments_are_not_people(pipeline):
+    text = ("Hillary Clinton Slams Donald Trump Over Tax Returns\n\n"
+            "Hillary Clinton criticised Donald Trump on Monday for refusing to release his tax returns. "
+            "Clinton said voters deserved to know. Trump did not respond.")
+    doc = analyse(pipeline, text)
+    check_well_formed(doc)
+    found = people(doc)
+    assert {"Hillary Clinton", "Donald Trump"} <= set(found)
+    assert not [n for n in found if "Slams" in n or ("Clinton" in n and "Trump" in n)], found.keys()
+    # the headline mentions belong to the two people
+    head = text.index("Donald Trump Over")
+    assert any(m["start"] == head for m in found["Donald Trump"]["mentions"])
+
+    doc = analyse(pipeline, "Obama Says Trump Is Unfit\n\nPresident Obama said on Tuesday that Trump was unfit for office.")
+    check_well_formed(doc)
+    assert not [n for n in people(doc) if "Says" in n], people(doc).keys()
+    assert "Obama" in people(doc)
+
+
+def test_lowercase_verb_splits_a_person_span(pipeline):
+    doc = analyse(pipeline, "In Ohio, Hillary Clinton slams Donald Trump over taxes, and Clinton promises more.")
+    check_well_formed(doc)
+    found = people(doc)
+    assert {"Hillary Clinton", "Donald Trump"} <= set(found), found.keys()
+    assert not [n for n in found if " " in n and n not in ("Hillary Clinton", "Donald Trump")], found.keys()
+
+
+def test_epithet_before_a_known_name_is_dropped(pipeline):
+    doc = analyse(pipeline, "Donald Trump calls her Crooked Hillary Clinton at every rally. Hillary Clinton "
+                            "has ignored the nickname, and Crooked Hillary Clinton remains his favourite line.")
+    check_well_formed(doc)
+    found = people(doc)
+    assert "Hillary Clinton" in found and not [n for n in found if "Crooked" in n], found.keys()
+    assert all(m["text"] == "Hillary Clinton" for m in found["Hillary Clinton"]["mentions"])
+
+
+def test_organisation_and_facility_words_make_a_span_not_a_person(pipeline):
+    doc = analyse(pipeline, "George W Bush spoke at the George W Bush Presidential Center in Dallas, and the "
+                            "Hillary Clinton Foundation sent a letter.")
+    check_well_formed(doc)
+    for e in doc["entities"]:
+        if e["label"] == "PERSON":
+            assert not re.search(r"(Center|Foundation)$", e["text"]), e
+    assert [e["label"] for e in owner(doc, "George W Bush Presidential Center")] in (["FAC"], ["ORG"])
+
+
+def test_compass_word_joins_the_place_it_begins(pipeline):
+    doc = analyse(pipeline, "North Korea fired a missile on Sunday. The North said the test was a success, "
+                            "and Pyongyang promised more launches. Officials in the North celebrated.")
+    check_well_formed(doc)
+    assert not [e for e in doc["entities"] if e["id"].endswith(":north")], doc["entities"]
+    nk = [e for e in doc["entities"] if e["id"] == "place:north-korea"]
+    assert len(nk) == 1 and any(m["text"] == "North" for m in nk[0]["mentions"]), nk
+    # with two candidate places the compass word is not guessed
+    doc = analyse(pipeline, "North Korea and North Dakota were in the news. The North said nothing.")
+    assert not any(m["text"] == "North" for e in doc["entities"] if e["id"] in ("place:north-korea", "place:north-dakota")
+                   for m in e["mentions"])

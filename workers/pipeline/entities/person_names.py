@@ -114,18 +114,15 @@ def _title_case_lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _within(ranges: list[tuple[int, int]], m: Mention) -> bool:
-    return any(s <= m.start and m.end <= e for s, e in ranges)
-
-
-def _known_in_span(text: str, m: Mention, known: set[str]) -> list[Mention]:
-    """Non-overlapping occurrences (whole words, longest first) of known PERSON names in ``m``."""
+def _known_in_span(text: str, m: Mention, known: set[str], line_end: int) -> list[Mention]:
+    """Non-overlapping occurrences (whole words, longest first) of known PERSON names that start in
+    ``m`` (and may run past its end, up to ``line_end``: "[Hillary Clinton Slams Donald] Trump")."""
     found: list[Mention] = []
-    span = text[m.start:m.end]
+    span = text[m.start:line_end]
     for name in sorted(known, key=len, reverse=True):
         for hit in re.finditer(r"(?<![\w'’])%s(?![\w])" % re.escape(name), span):
             s, e = m.start + hit.start(), m.start + hit.end()
-            if not any(f.start < e and s < f.end for f in found):
+            if s < m.end and not any(f.start < e and s < f.end for f in found):
                 found.append(Mention(s, e, "PERSON", m.source, m.weight, m.meta))
     return sorted(found, key=lambda f: f.start)
 
@@ -146,21 +143,33 @@ def clean_people(text: str, mentions: list[Mention]) -> list[Mention]:
             continue
         out.extend(_split_lowercase(text, m))
     heads = _title_case_lines(text)
-    body = [m for m in out if m.label == "PERSON" and not _within(heads, m)]
+    body = [m for m in out if m.label == "PERSON" and not _line_of(heads, m)]
     known = {text[m.start:m.end] for m in body}
     result: list[Mention] = []
+    replaced: list[Mention] = []
     for m in out:
         surface = text[m.start:m.end]
-        if m.label == "PERSON" and " " in surface and surface not in known:
-            if _within(heads, m):
-                inner = _known_in_span(text, m, known)
+        if m.label == "PERSON" and " " in surface:
+            line = _line_of(heads, m)
+            if line and surface not in known:
+                inner = _known_in_span(text, m, known, line[1])
                 if _headline_fragment(text, m, inner):
-                    result.extend(inner)
+                    replaced.extend(inner)
                     continue
-            else:
+            elif not line:
                 m = _drop_epithet(text, m, known)
         result.append(m)
+    if replaced:
+        result = [m for m in result if not any(r.start < m.end and m.start < r.end for r in replaced)]
+        result = sorted(result + replaced, key=lambda m: m.start)
     return result
+
+
+def _line_of(ranges: list[tuple[int, int]], m: Mention) -> tuple[int, int] | None:
+    for s, e in ranges:
+        if s <= m.start and m.end <= e:
+            return s, e
+    return None
 
 
 def _headline_fragment(text: str, m: Mention, inner: list[Mention]) -> bool:
@@ -177,12 +186,15 @@ def _headline_fragment(text: str, m: Mention, inner: list[Mention]) -> bool:
 
 def _drop_epithet(text: str, m: Mention, known: set[str]) -> Mention:
     """"Crooked Hillary Clinton" → "Hillary Clinton" when that name (2+ words) is known and the first
-    word is not part of any PERSON name of the document."""
+    word is not part of any PERSON name of the document (nor the rest a surname with a particle:
+    "Filip De Wilde")."""
     words = list(_WORDS.finditer(text, m.start, m.end))
     if len(words) < 3 or len(words[0].group(0)) < 3 or words[0].group(0).endswith("."):
         return m
     rest = text[words[1].start():m.end]
     first = words[0].group(0)
-    if rest in known and not any(first in k.split() for k in known):
+    if words[1].group(0).lower() in _PARTICLES | {"abu", "mac", "st."}:       # "Filip [De Wilde]"
+        return m
+    if rest in known and not any(first in k.split() for k in known if not k.endswith(rest)):
         return Mention(words[1].start(), m.end, "PERSON", m.source, m.weight, m.meta)
     return m
