@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from .spans import Mention
 
@@ -166,9 +167,10 @@ def clean_people(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 def _line_of(ranges: list[tuple[int, int]], m: Mention) -> tuple[int, int] | None:
-    for s, e in ranges:
-        if s <= m.start and m.end <= e:
-            return s, e
+    """The range of the sorted, non-overlapping ``ranges`` that contains ``m``."""
+    i = bisect_right(ranges, (m.start, float("inf"))) - 1
+    if i >= 0 and ranges[i][0] <= m.start and m.end <= ranges[i][1]:
+        return ranges[i]
     return None
 
 
