@@ -19,6 +19,8 @@ from typing import Any, BinaryIO, Iterable, Iterator
 
 import orjson
 
+from workers.pipeline.base import iter_chunks
+
 _pipeline: Any = None
 
 
@@ -84,17 +86,6 @@ def numbered_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
             yield n, raw
 
 
-def chunks(lines: Iterable[tuple[int, bytes]], size: int) -> Iterator[list[tuple[int, bytes]]]:
-    chunk: list[tuple[int, bytes]] = []
-    for item in lines:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _init_process() -> None:
     _get_pipeline()
 
@@ -110,7 +101,7 @@ def run(stdin: BinaryIO, stdout: BinaryIO, jobs: int = 1, chunk_size: int = 32) 
         written += len(lines)
 
     if jobs <= 1:
-        for chunk in chunks(numbered_lines(stdin), chunk_size):
+        for chunk in iter_chunks(numbered_lines(stdin), chunk_size):
             emit(analyse_chunk(chunk))
         return written
 
@@ -136,7 +127,7 @@ def run(stdin: BinaryIO, stdout: BinaryIO, jobs: int = 1, chunk_size: int = 32) 
                 pending[i] = (c, pool.submit(analyse_chunk, c))
 
     try:
-        for chunk in chunks(numbered_lines(stdin), chunk_size):
+        for chunk in iter_chunks(numbered_lines(stdin), chunk_size):
             pending.append((chunk, pool.submit(analyse_chunk, chunk)))
             while len(pending) >= window:
                 settle()
