@@ -27,6 +27,8 @@ from typing import Any, Iterable, Sequence
 
 import orjson
 
+from shared.redis_server import terminate_process
+
 ROOT = Path(__file__).resolve().parent
 SEEDS_DIR = ROOT / "seeds"
 BATCH_LIMIT = 1000
@@ -375,13 +377,7 @@ def start_worker_process(redis_url: str, log_path: Path | None = None, env: dict
 
 
 def stop_process(proc: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    terminate_process(proc, timeout)
 
 
 def cmd_up(args: argparse.Namespace) -> int:

@@ -25,6 +25,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from .config import Settings
 
 
+
+def terminate_process(proc: "subprocess.Popen[bytes]", timeout: float = 10.0) -> None:
+    """SIGTERM a child process, wait up to ``timeout`` seconds, then SIGKILL it."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
 class RedisServerError(RuntimeError):
     pass
 
@@ -156,13 +167,7 @@ class RedisServer:
         proc = self.process
         if proc is None:
             return
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        terminate_process(proc, timeout)
         if proc.stderr:
             proc.stderr.close()
         self.process = None
