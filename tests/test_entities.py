@@ -416,3 +416,24 @@ def test_compass_word_joins_the_place_it_begins(pipeline):
     doc = analyse(pipeline, "North Korea and North Dakota were in the news. The North said nothing.")
     assert not any(m["text"] == "North" for e in doc["entities"] if e["id"] in ("place:north-korea", "place:north-dakota")
                    for m in e["mentions"])
+
+
+def test_job_titles_before_a_known_name_are_dropped(pipeline):
+    doc = analyse(pipeline, "Senior Adviser Sidney Blumenthal wrote to Hillary Clinton on Friday. Sidney Blumenthal "
+                            "said Political Editor Matthew Boyle was wrong, and Matthew Boyle disagreed.")
+    check_well_formed(doc)
+    found = people(doc)
+    assert {"Sidney Blumenthal", "Matthew Boyle"} <= set(found), found.keys()
+    assert not [n for n in found if re.search(r"Adviser|Editor|Political|Senior", n)], found.keys()
+
+
+def test_title_line_person_spans_need_support_in_the_body(pipeline):
+    text = ("Democrats Will Run Ads Demanding Answers From Trump\n\n"
+            "Democrats will run ads demanding answers from Donald Trump, the party said on Monday.")
+    doc = analyse(pipeline, text)
+    check_well_formed(doc)
+    head_end = text.index("\n")
+    for e in doc["entities"]:
+        if e["label"] == "PERSON":
+            assert e["text"] in ("Donald Trump", "Trump"), e
+    assert not [m for e in doc["entities"] for m in e["mentions"] if m["start"] < head_end and "Will" in m["text"]]

@@ -9,7 +9,9 @@
   Center" → FAC, "John Birch Society" → ORG);
 * headlines in title case ("Obama Says", "Lawmakers Rip Donald Trump"): a PERSON span there that
   is not itself a name of the document body is replaced by the body's PERSON names it contains;
-* an epithet before a full name ("Crooked Hillary Clinton"): a leading word before a two-word-or-
+* in the document's title line (title case), a PERSON span that shares no word with any entity
+  of the body is dropped ("Will Run Ads Demanding");
+* an epithet or job title before a full name ("Crooked Hillary Clinton"): a leading word before a two-word-or-
   longer PERSON name of the document is dropped unless it is itself part of a PERSON name there.
 """
 
@@ -28,13 +30,20 @@ TITLE_WORDS = frozenset(
     representatives congressman congresswoman attorney general commissioner mayor ambassador former
     deputy acting majority minority leader chief lieutenant colonel sergeant captain major admiral""".split()
 )
+# Job words that are stripped before a name but are no evidence of a PERSON on their own.
+JOB_WORDS = frozenset(
+    """chair chairperson founder co-founder cofounder editor adviser advisor correspondent director spokesman
+    spokeswoman spokesperson aide candidate nominee ceo anchor host professor coach billionaire
+    businessman businesswoman reporter columnist analyst strategist pollster economist senior political
+    investigative executive managing""".split()
+)
 # Modifiers of a title: stripped with it, but no evidence of a PERSON on their own ("Former Yugoslavia").
 _MODIFIERS = frozenset("former acting deputy majority minority vice prime general chief major".split())
 _PARTICLES = frozenset("de da del della di du la le van von der den ter bin ibn al el y dos das st".split())
 _FUNCTION_WORDS = frozenset("at in of on for from to by with v vs and or the a an".split())
 ORG_ENDS = frozenset(
     """foundation institute university party committee council inc corp corporation company co llc ltd
-    association society fund agency department ministry bank group network college school academy
+    association society fund agency news media magazine department ministry bank group network college school academy
     administration commission campaign union league club trust""".split()
 )
 FAC_ENDS = frozenset("center centre library museum hospital airport stadium arena bridge hall".split())
@@ -47,7 +56,7 @@ def is_title(word: str) -> bool:
     if not _TITLE_TOKEN.fullmatch(word):
         return False
     w = word.lower().rstrip(".")
-    return w.removesuffix("-elect") in TITLE_WORDS
+    return w.removesuffix("-elect") in TITLE_WORDS or w in JOB_WORDS
 
 
 def strip_titles(text: str, start: int, end: int) -> tuple[int, int, bool]:
@@ -146,6 +155,9 @@ def clean_people(text: str, mentions: list[Mention]) -> list[Mention]:
     heads = _title_case_lines(text)
     body = [m for m in out if m.label == "PERSON" and not _line_of(heads, m)]
     known = {text[m.start:m.end] for m in body}
+    title_line = heads[0] if heads and not text[:heads[0][0]].strip() else None
+    body_words = ({w for m in out if not _line_of(heads, m) for w in text[m.start:m.end].lower().split()}
+                  if title_line else set())
     result: list[Mention] = []
     replaced: list[Mention] = []
     for m in out:
@@ -157,6 +169,8 @@ def clean_people(text: str, mentions: list[Mention]) -> list[Mention]:
                 if _headline_fragment(text, m, inner):
                     replaced.extend(inner)
                     continue
+                if line == title_line and not inner and not set(surface.lower().split()) & body_words:
+                    continue        # a title-case headline span sharing no word with the body's names
             elif not line:
                 m = _drop_epithet(text, m, known)
         result.append(m)
@@ -187,16 +201,17 @@ def _headline_fragment(text: str, m: Mention, inner: list[Mention]) -> bool:
 
 
 def _drop_epithet(text: str, m: Mention, known: set[str]) -> Mention:
-    """"Crooked Hillary Clinton" → "Hillary Clinton" when that name (2+ words) is known and the first
-    word is not part of any PERSON name of the document (nor the rest a surname with a particle:
-    "Filip De Wilde")."""
+    """"Crooked Hillary Clinton" → "Hillary Clinton", "Political Editor Matthew Boyle" → "Matthew Boyle":
+    leading words before a known name of 2+ words are dropped when none of them is part of another
+    PERSON name of the document (and the rest is not a surname with a particle: "Filip De Wilde")."""
     words = list(_WORDS.finditer(text, m.start, m.end))
-    if len(words) < 3 or len(words[0].group(0)) < 3 or words[0].group(0).endswith("."):
-        return m
-    rest = text[words[1].start():m.end]
-    first = words[0].group(0)
-    if words[1].group(0).lower() in _PARTICLES | {"abu", "mac", "st."}:       # "Filip [De Wilde]"
-        return m
-    if rest in known and not any(first in k.split() for k in known if not k.endswith(rest)):
-        return Mention(words[1].start(), m.end, "PERSON", m.source, m.weight, m.meta)
+    for k in range(1, len(words) - 1):
+        prefix = [w.group(0) for w in words[:k]]
+        if len(prefix[-1]) < 3 or prefix[-1].endswith(".") or not prefix[-1][:1].isupper():
+            return m
+        if words[k].group(0).lower() in _PARTICLES | {"abu", "mac", "st."}:       # "Filip [De Wilde]"
+            continue
+        rest = text[words[k].start():m.end]
+        if rest in known and not any(p in k2.split() for k2 in known if not k2.endswith(rest) for p in prefix):
+            return Mention(words[k].start(), m.end, "PERSON", m.source, m.weight, m.meta)
     return m
