@@ -11,7 +11,8 @@ prints, per class, how many entities (canonical names) look wrong and the most f
                   the corpus ("Hillary Clinton Slams Donald Trump");
 * ``non-person``— a PERSON name that ends in an organisation/facility word ("… Presidential Center")
                   or that is a non-PERSON entity in more documents than it is a PERSON ("Twitter");
-* ``direction`` — a place that is a bare compass word ("the North" → ``place:north``).
+* ``direction`` — a bare compass word as an entity in a document that names a place beginning with
+                  it ("the North" → ``place:north`` beside ``place:north-korea``).
 
 "Common word" and "other PERSON names" are read from the corpus itself, not from lists. Nothing is
 asserted; the counts are for before/after comparisons of the entity stage.
@@ -70,7 +71,7 @@ def common_words(texts: list[str]) -> Counter[str]:
 
 
 def classify(name: str, label: str, common: Counter[str], people: set[str],
-             label_docs: dict[str, Counter[str]]) -> list[str]:
+             label_docs: dict[str, Counter[str]], place_heads: set[str]) -> list[str]:
     words = name.replace(".", " ").split()
     low = [w.lower().strip("'’") for w in words]
     out = []
@@ -87,7 +88,7 @@ def classify(name: str, label: str, common: Counter[str], people: set[str],
         other = sum(n for lab, n in label_docs[name].items() if lab != "PERSON")
         if low[-1] in ORG_FAC_ENDS or other > label_docs[name]["PERSON"]:
             out.append("non-person")
-    if label in ("GPE", "LOC") and len(low) == 1 and low[0] in DIRECTIONS:
+    if len(low) == 1 and low[0] in DIRECTIONS and low[0] in place_heads:
         out.append("direction")
     return out
 
@@ -111,9 +112,13 @@ def main() -> None:
             entities.append(e)
     people = {name for name, labels in label_docs.items() if labels["PERSON"]}
     found: dict[str, Counter[str]] = {c: Counter() for c in CLASSES}
-    for e in entities:
-        for c in classify(e["text"], e["label"], common, people, label_docs):
-            found[c][f'{e["text"]} ({e["id"]})'] += 1
+    for d in docs:
+        ents = d.get("entities") or []
+        place_heads = {e["text"].split()[0].lower() for e in ents
+                       if e["label"] in ("GPE", "LOC") and len(e["text"].split()) >= 2}
+        for e in ents:
+            for c in classify(e["text"], e["label"], common, people, label_docs, place_heads):
+                found[c][f'{e["text"]} ({e["id"]})'] += 1
     persons = sum(1 for e in entities if e["label"] == "PERSON")
     print(f"{args.folder}: {len(docs)} documents, {len(entities)} entities ({persons} PERSON), "
           f"pipeline {elapsed:.1f}s")
