@@ -18,6 +18,7 @@ Claims come out in document order; every offset indexes ``doc.text``; a claim id
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import re
@@ -28,7 +29,7 @@ from ..nlp import parsed_chunks
 from .claim_filter import KEEP_ABOVE, keep_probability
 from .extract import Attribution, Cue, extract
 from .quotes import Quote
-from .speakers import Resolver, entity_mentions
+from .speakers import MentionIndex, Resolver, entity_mentions
 
 try:  # owned by another engineer; guarded until it lands
     from .checkworthiness import score as _cw_score
@@ -74,18 +75,55 @@ def _quantities(text: str, spans: list[tuple[int, int]]) -> list[dict[str, Any]]
 
 
 def _drop_nested(atts: list[Attribution]) -> list[Attribution]:
-    """Drop an attribution whose cue sits inside another attribution's content."""
+    """Drop an attribution whose cue sits inside another attribution's content.
+
+    Point-in-interval queries against all content spans, O(n log n): spans sorted by start with
+    prefix maxima of their end (the best end and the best end of a *different* attribution, so
+    an attribution's own spans can be excluded)."""
+    spans = sorted((s, e, i) for i, b in enumerate(atts) for s, e in b.content if e > s)
+    starts = [s for s, _, _ in spans]
+    best: list[tuple[int, int]] = []     # (end, owner) of the largest end so far
+    second: list[int] = []               # largest end so far among owners other than best's
+    b1, o1, b2 = -1, -1, -1
+    for _, e, i in spans:
+        if e > b1:
+            if i != o1:
+                b2 = b1
+            b1, o1 = e, i
+        elif i != o1 and e > b2:
+            b2 = e
+        best.append((b1, o1))
+        second.append(b2)
     out = []
-    for a in atts:
-        inside = any(b is not a and any(s <= a.cue.start < e for s, e in b.content) for b in atts)
+    for i, a in enumerate(atts):
+        p = a.cue.start
+        k = bisect.bisect_right(starts, p) - 1
+        inside = False
+        if k >= 0:
+            e1, owner = best[k]
+            inside = e1 > p if owner != i else second[k] > p
         if not inside:
             out.append(a)
     return out
 
 
-def _keep(a: Attribution, text: str, quotes: list[Quote]) -> bool:
+def _quote_overlaps(quotes: list[Quote], qstarts: list[int], a: int, b: int) -> list[Quote]:
+    """Quotes overlapping ``[a, b)`` (quotes are sorted, disjoint pieces, as ``find_quotes`` makes them)."""
+    k = max(0, bisect.bisect_right(qstarts, a) - 1)
+    out = []
+    while k < len(quotes) and quotes[k].start < b:
+        if quotes[k].end > a:
+            out.append(quotes[k])
+        k += 1
+    return out
+
+
+def _keep(a: Attribution, text: str, quotes: list[Quote], qstarts: list[int] | None = None) -> bool:
     """The learned attribution filter (claim_filter.py); kept when no model ships."""
-    inq = any(q.start <= a.cue.start < q.end for q in quotes)
+    if qstarts is None:
+        inq = any(q.start <= a.cue.start < q.end for q in quotes)
+    else:
+        inq = any(q.start <= a.cue.start < q.end for q in _quote_overlaps(quotes, qstarts, a.cue.start, a.cue.start + 1))
     p = keep_probability(a, text, inq)
     return p is None or p >= KEEP_ABOVE
 
@@ -96,11 +134,12 @@ def _cue_dict(c: Cue | None) -> dict[str, Any] | None:
     return {"text": c.text, "start": c.start, "end": c.end, "lemma": c.lemma, "stance": c.stance}
 
 
-def _kind(text: str, spans: list[tuple[int, int]], direct: bool, quotes: list[Quote]) -> str:
+def _kind(text: str, spans: list[tuple[int, int]], direct: bool, quotes: list[Quote],
+          qstarts: list[int] | None = None) -> str:
     if direct:
         return "direct"
     for a, b in spans:
-        for q in quotes:
+        for q in (quotes if qstarts is None else _quote_overlaps(quotes, qstarts, a, b)):
             if q.start < b and q.end > a and q.words(text) >= 1:
                 return "mixed"
     return "indirect"
@@ -143,11 +182,15 @@ class ClaimStage:
             return []
         atts, quotes = extract(text, chunks)
         atts = _dedupe(atts)
-        atts = [a for a in atts if _keep(a, text, quotes)]
+        qstarts = [q.start for q in quotes]
+        if any(q2.start < q1.end for q1, q2 in zip(quotes, quotes[1:])):
+            qstarts = None   # not sorted disjoint pieces: plain scans
+        atts = [a for a in atts if _keep(a, text, quotes, qstarts)]
         if os.environ.get("NEWSFLOW_CLAIM_NESTED", "drop") == "drop":
             atts = _drop_nested(atts)
         mentions = entity_mentions(doc.entities, chunks, text)
-        resolver = Resolver(text, mentions, chunks)
+        index = MentionIndex(mentions)
+        resolver = Resolver(text, mentions, chunks, index)
         claims: list[dict[str, Any]] = []
         # resolve in text order of the speaker/cue so pronouns see earlier speakers
         order = sorted(range(len(atts)), key=lambda i: (atts[i].speaker or (atts[i].cue.start,))[0])
@@ -175,16 +218,17 @@ class ClaimStage:
                 "id": _claim_id(doc.id, spans),
                 "text": " ".join(text[s:e] for s, e in spans),
                 "spans": [{"start": s, "end": e} for s, e in spans],
-                "kind": _kind(text, spans, a.direct, quotes),
+                "kind": _kind(text, spans, a.direct, quotes, qstarts),
                 "speaker": speakers[i],
                 "cue": _cue_dict(a.cue),
                 "reported_by": reporters[i],
                 "quantities": _quantities(text, spans),
-                "entity_ids": _entity_ids(mentions, spans),
+                "entity_ids": _entity_ids(index, spans),
                 "checkworthiness": 0.0,
             })
         # unattributed: sentences outside every attribution
         cands: list[tuple[int, int]] = []
+        cov = _Covered(covered)
         for off, sdoc in chunks:
             for s in sdoc.sents:
                 # a parsed sentence may run over a line break (headline + body): one line each
@@ -193,7 +237,7 @@ class ClaimStage:
                     a, b = _trim(text, s0 + line.start(), s0 + line.end())
                     if len(_WORDS.findall(text[a:b])) < 5 or text[a:b].rstrip().endswith("?"):
                         continue
-                    if any(min(b, e) - max(a, s2) > 0 for s2, e in covered):
+                    if cov.overlaps(a, b):
                         continue
                     cands.append((a, b))
         scores = self._scorer([c["text"] for c in claims] + [text[a:b] for a, b in cands])
@@ -207,7 +251,7 @@ class ClaimStage:
             claims.append({
                 "id": _claim_id(doc.id, spans), "text": text[a:b], "spans": [{"start": a, "end": b}],
                 "kind": "unattributed", "speaker": None, "cue": None, "reported_by": [],
-                "quantities": _quantities(text, spans), "entity_ids": _entity_ids(mentions, spans),
+                "quantities": _quantities(text, spans), "entity_ids": _entity_ids(index, spans),
                 "checkworthiness": round(sc, 4),
             })
         claims.sort(key=lambda c: (c["spans"][0]["start"], c["spans"][0]["end"]))
@@ -222,12 +266,35 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def _entity_ids(mentions: list[Any], spans: list[tuple[int, int]]) -> list[str]:
+def _entity_ids(index: MentionIndex, spans: list[tuple[int, int]]) -> list[str]:
+    """Entity ids of the mentions overlapping ``spans``, in mention order (looked up by offset)."""
     out: list[str] = []
-    for m in mentions:
+    if not spans:
+        return out
+    lo, hi = min(s for s, _ in spans), max(e for _, e in spans)
+    for m in index.near(lo, hi):
         if m.entity_id and m.entity_id not in out and any(m.start < e and m.end > s for s, e in spans):
             out.append(m.entity_id)
     return out
+
+
+class _Covered:
+    """Does ``[a, b)`` overlap any of the covered spans? Sorted starts + prefix max of ends."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        ordered = sorted((s, e) for s, e in spans if e > s)
+        self.starts = [s for s, _ in ordered]
+        self.max_end: list[int] = []
+        m = -1
+        for _, e in ordered:
+            m = max(m, e)
+            self.max_end.append(m)
+
+    def overlaps(self, a: int, b: int) -> bool:
+        if b <= a:
+            return False
+        k = bisect.bisect_left(self.starts, b) - 1   # spans starting before b
+        return k >= 0 and self.max_end[k] > a
 
 
 def _is_english(doc: AnalysisDoc) -> bool:

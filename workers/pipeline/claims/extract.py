@@ -278,6 +278,8 @@ class _Builder:
         self.chunks = chunks
         self.quotes = [q for q in find_quotes(text)]
         self._qstarts = [q.start for q in self.quotes]
+        self._qsorted = all(a <= b for a, b in zip(self._qstarts, self._qstarts[1:]))
+        self._tok_starts: dict[int, list[int]] = {}   # chunk → absolute token starts (lazy)
         self.out: list[Attribution] = []
         self.refs: dict[tuple[int, int], tuple[int, int]] = {}
         self.learned: set[tuple[int, int]] = set()
@@ -347,6 +349,7 @@ class _Builder:
     # ------------------------------------------------------------------
     def _chunk(self, ci: int, off: int, sdoc: Any) -> None:
         text = self.text
+        first_out = len(self.out)   # attributions of this chunk are appended after this
         used_quotes: dict[int, Attribution] = {}
         cue_tokens: list[tuple[Any, str]] = []
         for t in sdoc:
@@ -380,7 +383,10 @@ class _Builder:
         chunk_len = sdoc[-1].idx + len(sdoc[-1].text_with_ws) if len(sdoc) else 0
         # 1. direct quotes attached to adjacent cues
         attached: dict[int, list[int]] = {}
-        for n, q in enumerate(self.quotes):
+        q_lo = bisect.bisect_left(self._qstarts, off) if self._qsorted else 0
+        q_hi = bisect.bisect_left(self._qstarts, off + chunk_len) if self._qsorted else len(self.quotes)
+        for n in range(q_lo, q_hi):   # the quotes starting inside this chunk
+            q = self.quotes[n]
             if q.continues is not None or not (off <= q.start < off + chunk_len) or not self._speechlike(n):
                 continue
             best = self._cue_for_quote(n, q, off, sdoc, cue_tokens)
@@ -516,11 +522,15 @@ class _Builder:
             self.out.append(Attribution(cue, self._spk(poss, off), spans, self._all_quoted(spans),
                                         sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci, how="noun"))
         # 4. "according to X" not attached to a cue verb; "from his experience, …"
+        by_anchor: dict[int, list[Attribution]] = {}   # this chunk's attributions by cue token
+        for a in self.out[first_out:]:
+            if a.chunk == ci:
+                by_anchor.setdefault(a.anchor, []).append(a)
         for hi, (sp, cue, prep) in according.items():
-            if any(a.chunk == ci and a.anchor == hi for a in self.out) or hi in chained:
+            if hi in by_anchor or hi in chained:
                 # chain: the cue verb that "according to" modifies is the claimant's
-                for a in self.out:
-                    if a.chunk == ci and a.anchor == hi and sp is not None:
+                for a in by_anchor.get(hi, ()):
+                    if sp is not None:
                         a.reported_by.append((sp, cue))
                 continue
             head = sdoc[hi]
@@ -562,6 +572,12 @@ class _Builder:
         phrase (capitalised, no verb), the statement at least three words."""
         text = self.text
         taken = [(a.content[0][0], a.content[-1][1]) for a in self.out if a.content]
+        # overlap test against ``taken`` by bisect: sorted starts, prefix max of the ends
+        tk = sorted((s, e) for s, e in taken if e > s)
+        tk_starts = [s for s, _ in tk]
+        tk_max: list[int] = []
+        for _, e in tk:
+            tk_max.append(max(e, tk_max[-1]) if tk_max else e)
         for m in re.finditer(r"(?m)^[ \t]*([A-Z][^:\n]{1,60}?)(:)[ \t]+(\S[^\n]*)$", text):
             label, body = m.group(1).strip(), m.group(3)
             words = label.split()
@@ -577,7 +593,8 @@ class _Builder:
             b0, b1 = m.start(3), m.end(3)
             while b1 > b0 and text[b1 - 1] in " \t.":
                 b1 -= 1
-            if any(min(b1, e) > max(b0, s) for s, e in taken):
+            k = bisect.bisect_left(tk_starts, b1) - 1
+            if b1 > b0 and k >= 0 and tk_max[k] > b0:
                 continue
             cue = Cue(m.start(2), m.end(2), ":", ":", "assert")
             body_text = text[b0:b1]
@@ -587,9 +604,13 @@ class _Builder:
 
     def _tokens_in(self, a: int, b: int) -> list[Any]:
         out = []
-        for off, sdoc in self.chunks:
+        for ci, (off, sdoc) in enumerate(self.chunks):
             if off <= a < off + (sdoc[-1].idx + len(sdoc[-1]) if len(sdoc) else 0):
-                out.extend(t for t in sdoc if a <= off + t.idx < b)
+                starts = self._tok_starts.get(ci)
+                if starts is None:
+                    starts = self._tok_starts[ci] = [off + t.idx for t in sdoc]
+                lo, hi = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+                out.extend(sdoc[k] for k in range(lo, hi))
         return out
 
     def _cue(self, t: Any, off: int, stance: str) -> Cue:

@@ -16,6 +16,8 @@ from the same parse, never a second one.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -72,43 +74,99 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
+class MentionIndex:
+    """Mentions (sorted by start, as ``entity_mentions`` returns them) looked up by offset."""
+
+    def __init__(self, mentions: list[Mention]):
+        self.mentions = mentions
+        self.starts = [m.start for m in mentions]
+        if any(b < a for a, b in zip(self.starts, self.starts[1:])):
+            raise ValueError("mentions must be sorted by start")
+        self.max_len = max((m.end - m.start for m in mentions), default=0)
+        self.max_len = max(0, self.max_len)
+        # per kind (person / other): the mentions of that kind and their starts, for antecedents
+        self.by_kind: dict[bool, tuple[list[Mention], list[int]]] = {}
+        for person in (True, False):
+            ms = [m for m in mentions if (m.label in _PERSON_LABELS) == person]
+            self.by_kind[person] = (ms, [m.start for m in ms])
+        self.by_name: dict[str, list[Mention]] = {}
+        for m in mentions:
+            self.by_name.setdefault(m.name, []).append(m)
+
+    def near(self, a: int, b: int) -> list[Mention]:
+        """Every mention that can overlap ``[a, b)`` (a superset, in mention order)."""
+        lo = bisect.bisect_right(self.starts, a - self.max_len)
+        hi = bisect.bisect_left(self.starts, b)
+        return self.mentions[lo:hi]
+
+    def last_before(self, pos: int, person: bool) -> Mention | None:
+        """The first (in mention order) of the mentions of that kind with the largest start < ``pos``."""
+        ms, starts = self.by_kind[person]
+        k = bisect.bisect_left(starts, pos) - 1
+        if k < 0:
+            return None
+        return ms[bisect.bisect_left(starts, starts[k])]
+
+
 class Resolver:
-    def __init__(self, text: str, mentions: list[Mention], chunks: list[tuple[int, Any]]):
+    def __init__(self, text: str, mentions: list[Mention], chunks: list[tuple[int, Any]],
+                 index: MentionIndex | None = None):
         self.text = text
         self.mentions = mentions
+        self.index = index if index is not None else MentionIndex(mentions)
         self.sents: list[tuple[int, int]] = []
         for off, sdoc in chunks:
             for s in sdoc.sents:
                 self.sents.append((off + s.start_char, off + s.end_char))
+        self._sent_starts = [a for a, _ in self.sents]
+        self._sents_sorted = all(b0 <= a1 for (_, b0), (a1, _) in zip(self.sents, self.sents[1:])) \
+            and all(a < b for a, b in self.sents)
         self.history: list[tuple[int, dict[str, Any], str]] = []   # (pos, speaker dict, kind person|group)
+        # usable antecedents per kind, sorted by (pos, resolution order): bisect instead of scans
+        self._antes: dict[bool, list[tuple[int, int]]] = {True: [], False: []}
+        self._ante_dicts: list[dict[str, Any]] = []
         self._ctx: dict[str, str] = {}
+        self._parts: dict[str, list[tuple[int, str]]] = {}
 
     # -- contexts for description matching
     def _sent_index(self, pos: int) -> int | None:
+        if self._sents_sorted:
+            i = bisect.bisect_right(self._sent_starts, pos) - 1
+            if i >= 0 and pos < self.sents[i][1]:
+                return i
+            return None
         for i, (a, b) in enumerate(self.sents):
             if a <= pos < b:
                 return i
         return None
 
-    def _context(self, name: str, skip_sent: int | None = None) -> str:
-        key = f"{name}\x00{skip_sent}"
-        if key in self._ctx:
-            return self._ctx[key]
-        parts = []
-        for m in self.mentions:
-            if m.name != name:
-                continue
+    def _name_parts(self, name: str) -> list[tuple[int, str]]:
+        """(sentence index, context piece) of every mention of ``name``, in mention order."""
+        if name in self._parts:
+            return self._parts[name]
+        parts: list[tuple[int, str]] = []
+        for m in self.index.by_name.get(name, []):
             i = self._sent_index(m.start)
-            if i is None or i == skip_sent:
+            if i is None:
                 continue
             a, b = self.sents[i]
-            parts.append(self.text[max(a, m.start - 60):b])
+            parts.append((i, self.text[max(a, m.start - 60):b]))
             if i + 1 < len(self.sents):
                 na, nb = self.sents[i + 1]
                 nxt = self.text[na:nb]
                 if re.match(r"\s*(He|She)\b", nxt):
-                    parts.append(nxt)
-        ctx = " ".join(parts).lower()
+                    parts.append((i, nxt))
+        self._parts[name] = parts
+        return parts
+
+    def _context(self, name: str, skip_sent: int | None = None) -> str:
+        parts = self._name_parts(name)
+        if skip_sent is not None and not any(i == skip_sent for i, _ in parts):
+            skip_sent = None    # nothing skipped: the same text as the unfiltered context
+        key = f"{name}\x00{skip_sent}"
+        if key in self._ctx:
+            return self._ctx[key]
+        ctx = " ".join(p for i, p in parts if i != skip_sent).lower()
         self._ctx[key] = ctx
         return ctx
 
@@ -126,6 +184,10 @@ class Resolver:
             res = self._resolve(s, e, surface)
         kind = "person" if res.pop("_person", False) else "group"
         self.history.append((s, res, kind))
+        unresolved = res.get("resolution") == "pronoun" and res.get("name") == res.get("text")
+        if not unresolved:
+            self._ante_dicts.append(res)
+            bisect.insort(self._antes[kind == "person"], (s, len(self._ante_dicts) - 1))
         return res
 
     def _resolve(self, s: int, e: int, surface: str) -> dict[str, Any]:
@@ -146,7 +208,7 @@ class Resolver:
                     out["entity_id"] = ante["entity_id"]
                 return out
             return {**base, "name": surface, "resolution": "pronoun", "_person": kind in ("m", "f")}
-        hits = [m for m in self.mentions if _overlap((s, e), (m.start, m.end)) > 0]
+        hits = [m for m in self.index.near(s, e) if _overlap((s, e), (m.start, m.end)) > 0]
         # the mention must be the speaker's head (at the span's end) or most of the span:
         # "South Korea's top spy agency" is not South Korea
         hits = [m for m in hits if m.end >= e - 1 or _overlap((s, e), (m.start, m.end)) * 2 > e - s]
@@ -171,26 +233,40 @@ class Resolver:
         return {**base, "name": _DET.sub("", surface), "resolution": "explicit", "_person": is_person}
 
     def _antecedent(self, pos: int, person: bool) -> dict[str, Any] | None:
-        cands: list[tuple[int, dict[str, Any]]] = []
-        for p, sp, kind in self.history:
-            unresolved = sp.get("resolution") == "pronoun" and sp.get("name") == sp.get("text")
-            if p < pos and (kind == "person") == person and not unresolved:
-                cands.append((p, sp))
-        for m in self.mentions:
-            if m.start >= pos:
-                break
-            if (m.label in _PERSON_LABELS) == person:
-                cands.append((m.start, {"name": m.name, "entity_id": m.entity_id}))
-        if not cands:
-            return None
-        return max(cands, key=lambda c: c[0])[1]
+        """The most recent earlier speaker (resolved) or mention of the kind; on equal positions
+        the earliest-resolved speaker, then the first mention, wins."""
+        best: tuple[int, dict[str, Any]] | None = None
+        antes = self._antes[person]
+        k = bisect.bisect_left(antes, (pos, -1)) - 1
+        if k >= 0:
+            p = antes[k][0]
+            first = antes[bisect.bisect_left(antes, (p, -1))]
+            best = (p, self._ante_dicts[first[1]])
+        m = self.index.last_before(pos, person)
+        if m is not None and (best is None or m.start > best[0]):
+            best = (m.start, {"name": m.name, "entity_id": m.entity_id})
+        return None if best is None else best[1]
 
     def _describe(self, s: int, e: int, role: str, definite: bool) -> Mention | None:
         hints = ROLE_HINTS.get(role) or (role,)
-        persons = [m for m in self.mentions if m.label in _PERSON_LABELS and not (m.start >= s and m.end <= e)]
-        before = [m for m in reversed(persons) if m.end <= s]
-        after = [m for m in persons if m.start >= e]
-        order = before + after if definite else after[:6] + before
+        persons, starts = self.index.by_kind[True]
+
+        def inside(m: Mention) -> bool:
+            return m.start >= s and m.end <= e
+
+        def before() -> Any:   # persons ending at or before s, latest first
+            for k in range(bisect.bisect_right(starts, s) - 1, -1, -1):
+                m = persons[k]
+                if m.end <= s and not inside(m):
+                    yield m
+
+        def after() -> Any:    # persons starting at or after e, in order
+            for k in range(bisect.bisect_left(starts, e), len(persons)):
+                m = persons[k]
+                if not inside(m):
+                    yield m
+
+        order = itertools.chain(before(), after()) if definite else itertools.chain(itertools.islice(after(), 6), before())
         seen: set[str] = set()
         own = self._sent_index(s)
         for m in order:
