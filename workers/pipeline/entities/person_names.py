@@ -2,7 +2,8 @@
 
 * titles and honorifics, with or without a dot, are not part of a name: "Gov Mike Pence",
   "Sen. Lindsey Graham", "Vice President Joe Biden", "Secretary of State John Kerry" → the name;
-  a title right before a span is evidence of PERSON (:func:`title_before`);
+  a title right before a span is evidence of PERSON (:func:`title_before`); a title alone is
+  not a PERSON;
 * a lower-case word inside a PERSON span (other than name particles: "de", "bin", "van" …) ends
   the name: "Hillary Clinton slams Donald Trump" → "Hillary Clinton" + "Donald Trump";
 * a span ending in an organisation or facility word is not a PERSON ("George W Bush Presidential
@@ -144,6 +145,8 @@ def clean_people(text: str, mentions: list[Mention]) -> list[Mention]:
         if m.label != "PERSON":
             out.append(m)
             continue
+        if all(is_title(w) for w in text[m.start:m.end].split()):
+            continue                                   # "President" alone names nobody
         start, end, stripped = strip_titles(text, m.start, m.end)
         if stripped:
             m = Mention(start, end, "PERSON", m.source, max(m.weight, 2.0), m.meta)
