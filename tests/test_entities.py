@@ -437,3 +437,11 @@ def test_title_line_person_spans_need_support_in_the_body(pipeline):
         if e["label"] == "PERSON":
             assert e["text"] in ("Donald Trump", "Trump"), e
     assert not [m for e in doc["entities"] for m in e["mentions"] if m["start"] < head_end and "Will" in m["text"]]
+
+
+def test_headline_span_ends_at_a_known_surname(pipeline):
+    text = ("Ted Cruz Refuses to Disavow Endorsement\n\n"
+            "Cruz declined on Sunday to disavow the endorsement. Aides to Cruz said he was busy in Iowa.")
+    doc = analyse(pipeline, text)
+    check_well_formed(doc)
+    assert not [n for n in people(doc) if "Refuses" in n], people(doc).keys()
