@@ -169,7 +169,8 @@ def clean_people(text: str, mentions: list[Mention]) -> list[Mention]:
             line = _line_of(heads, m)
             if line and surface not in known:
                 inner = _known_in_span(text, m, known, line[1])
-                if len(inner) == 1 and m.start < inner[0].start and inner[0].end < m.end:
+                if (len(inner) == 1 and m.start < inner[0].start and inner[0].end < m.end
+                        and " " not in text[inner[0].start:inner[0].end]):
                     # "Ted Cruz Refuses" with the body's "Cruz": the name ends with the known word
                     replaced.append(Mention(m.start, inner[0].end, "PERSON", m.source, m.weight, m.meta))
                     continue
