@@ -41,9 +41,6 @@ class Settings:
     worker_concurrency: int = 4
     health_check_interval: int = 10
 
-    # Analysis
-    unattributed_claim_threshold: float = 0.5
-
     # Read API
     list_default_limit: int = 20
     list_max_limit: int = 200
@@ -64,7 +61,6 @@ class Settings:
         "job_timeout_seconds": "NEWSFLOW_JOB_TIMEOUT_SECONDS",
         "worker_concurrency": "NEWSFLOW_WORKER_CONCURRENCY",
         "health_check_interval": "NEWSFLOW_HEALTH_CHECK_INTERVAL",
-        "unattributed_claim_threshold": "NEWSFLOW_UNATTRIBUTED_CLAIM_THRESHOLD",
         "list_default_limit": "NEWSFLOW_LIST_DEFAULT_LIMIT",
         "list_max_limit": "NEWSFLOW_LIST_MAX_LIMIT",
     }

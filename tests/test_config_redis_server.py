@@ -17,10 +17,10 @@ def test_settings_defaults_and_environment():
     assert s.batch_max_items == 1000 and s.max_attempts == 5 and s.data_dir == Path("./var")
     s = Settings.from_env({"REDIS_URL": "redis://h:1/2", "NEWSFLOW_PORT": "9001", "NEWSFLOW_MAX_ATTEMPTS": "3",
                            "NEWSFLOW_BACKOFF_BASE_SECONDS": "0.5", "NEWSFLOW_DATA_DIR": "/tmp/x",
-                           "NEWSFLOW_UNATTRIBUTED_CLAIM_THRESHOLD": "0.7", "NEWSFLOW_HOST": ""})
+                           "NEWSFLOW_HOST": ""})
     assert (s.redis_url, s.port, s.max_attempts, s.backoff_base_seconds) == ("redis://h:1/2", 9001, 3, 0.5)
     assert s.data_dir == Path("/tmp/x") and s.redis_dir == Path("/tmp/x/redis")
-    assert s.unattributed_claim_threshold == 0.7 and s.host == "127.0.0.1"
+    assert s.host == "127.0.0.1"
     assert Settings.from_env({"NEWSFLOW_PORT": "1"}, port=2).port == 2
     with pytest.raises(ValueError, match="NEWSFLOW_PORT"):
         Settings.from_env({"NEWSFLOW_PORT": "eighty"})

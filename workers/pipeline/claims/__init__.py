@@ -31,47 +31,19 @@ from .extract import Attribution, Cue, extract
 from .quotes import Quote
 from .speakers import MentionIndex, Resolver, entity_mentions
 
-try:  # owned by another engineer; guarded until it lands
-    from .checkworthiness import score as _cw_score
-except Exception:  # pragma: no cover - depends on the other module's state
-    _cw_score = None
-
-try:
-    from .quantities import find_quantities as _find_quantities
-except Exception:  # pragma: no cover
-    _find_quantities = None
+from .checkworthiness import score as _cw_score
+from .checkworthiness import threshold_from_env
+from .quantities import find_quantities as _find_quantities
 
 _WORDS = re.compile(r"\w+")
-DEFAULT_THRESHOLD = 0.5
-
-
-def _threshold() -> float:
-    raw = os.environ.get("NEWSFLOW_CLAIM_THRESHOLD", "").strip()
-    try:
-        return min(1.0, max(0.0, float(raw))) if raw else DEFAULT_THRESHOLD
-    except ValueError:
-        return DEFAULT_THRESHOLD
 
 
 def _score(sentences: list[str]) -> list[float]:
-    if not sentences or _cw_score is None:
-        return [0.0] * len(sentences)
-    try:
-        return [float(min(1.0, max(0.0, x))) for x in _cw_score(sentences)]
-    except Exception:
-        return [0.0] * len(sentences)
+    return [float(min(1.0, max(0.0, x))) for x in _cw_score(sentences)] if sentences else []
 
 
 def _quantities(text: str, spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
-    if _find_quantities is None:
-        return []
-    out: list[dict[str, Any]] = []
-    for a, b in spans:
-        try:
-            out.extend(_find_quantities(text, a, b))
-        except Exception:
-            return []
-    return out
+    return [q for a, b in spans for q in _find_quantities(text, a, b)]
 
 
 def _drop_nested(atts: list[Attribution]) -> list[Attribution]:
@@ -243,7 +215,7 @@ class ClaimStage:
         scores = self._scorer([c["text"] for c in claims] + [text[a:b] for a, b in cands])
         for c, sc in zip(claims, scores):
             c["checkworthiness"] = round(sc, 4)
-        threshold = _threshold()
+        threshold = threshold_from_env()
         for (a, b), sc in zip(cands, scores[len(claims):]):
             if sc < threshold:
                 continue

@@ -26,7 +26,8 @@ from typing import Any, Iterable
 MODEL_PATH = Path(__file__).with_name("models") / "checkworthiness.npz"
 
 
-def _threshold_from_env() -> float:
+def threshold_from_env() -> float:
+    """The decision threshold, read from ``NEWSFLOW_CLAIM_THRESHOLD`` now (default 0.5)."""
     raw = os.environ.get("NEWSFLOW_CLAIM_THRESHOLD", "")
     try:
         value = float(raw) if raw.strip() else 0.5
@@ -35,7 +36,7 @@ def _threshold_from_env() -> float:
     return min(1.0, max(0.0, value))
 
 
-THRESHOLD: float = _threshold_from_env()
+THRESHOLD: float = threshold_from_env()
 
 # ---------------------------------------------------------------------------------------------
 # Featurizer (shared with eval/train_checkworthiness.py)
@@ -306,5 +307,5 @@ def is_checkworthy(value: float, threshold: float | None = None) -> bool:
 
 
 __all__ = [
-    "THRESHOLD", "score", "is_checkworthy", "model", "word_terms", "char_terms", "hand_features", "HAND_FEATURES",
+    "THRESHOLD", "threshold_from_env", "score", "is_checkworthy", "model", "word_terms", "char_terms", "hand_features", "HAND_FEATURES",
 ]
