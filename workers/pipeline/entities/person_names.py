@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 
 from .spans import Mention
 
@@ -112,17 +111,26 @@ def _non_person_label(text: str, m: Mention) -> str | None:
     return "FAC" if last in FAC_ENDS else "ORG" if last in ORG_ENDS else None
 
 
-def _title_case_lines(text: str) -> list[tuple[int, int]]:
-    """Lines (≥ 3 words, no sentence inside) whose words are mostly capitalised: headlines."""
-    out = []
-    for line in re.finditer(r"[^\n]+", text):
-        words = [w for w in line.group(0).split() if w[:1].isalpha()]
-        if len(words) < 3 or len(words) > 25:
-            continue
-        caps = sum(1 for w in words if w[0].isupper())
-        if caps >= 0.75 * len(words):
-            out.append((line.start(), line.end()))
-    return out
+class _HeadLines:
+    """Which mentions lie in a headline: a line (≥ 3 words, ≤ 25) whose words are mostly
+    capitalised. Lines are looked at lazily (only those holding a mention) and cached."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.cache: dict[int, tuple[int, int] | None] = {}
+
+    def line(self, start: int, end: int) -> tuple[int, int] | None:
+        """The headline range holding ``[start, end)``, or ``None``."""
+        text = self.text
+        s = text.rfind("\n", 0, start) + 1
+        if s not in self.cache:
+            e = text.find("\n", s)
+            e = len(text) if e < 0 else e
+            words = [w for w in text[s:e].split() if w[:1].isalpha()]
+            caps = sum(1 for w in words if w[0].isupper())
+            self.cache[s] = (s, e) if 3 <= len(words) <= 25 and caps >= 0.75 * len(words) else None
+        found = self.cache[s]
+        return found if found and end <= found[1] else None
 
 
 def _known_in_span(text: str, m: Mention, known: set[str], line_end: int) -> list[Mention]:
@@ -155,18 +163,19 @@ def clean_people(text: str, mentions: list[Mention]) -> list[Mention]:
             out.append(Mention(m.start, m.end, label, m.source, m.weight, m.meta))
             continue
         out.extend(_split_lowercase(text, m))
-    heads = _title_case_lines(text)
-    body = [m for m in out if m.label == "PERSON" and not _line_of(heads, m)]
+    heads = _HeadLines(text)
+    body = [m for m in out if m.label == "PERSON" and not heads.line(m.start, m.end)]
     known = {text[m.start:m.end] for m in body}
-    title_line = heads[0] if heads and not text[:heads[0][0]].strip() else None
-    body_words = ({w for m in out if not _line_of(heads, m) for w in text[m.start:m.end].lower().split()}
+    first = len(text) - len(text.lstrip())
+    title_line = heads.line(first, first) if any(m.label == "PERSON" for m in out) else None
+    body_words = ({w for m in out if not heads.line(m.start, m.end) for w in text[m.start:m.end].lower().split()}
                   if title_line else set())
     result: list[Mention] = []
     replaced: list[Mention] = []
     for m in out:
         surface = text[m.start:m.end]
         if m.label == "PERSON" and " " in surface:
-            line = _line_of(heads, m)
+            line = heads.line(m.start, m.end)
             if line and surface not in known:
                 inner = _known_in_span(text, m, known, line[1])
                 if (len(inner) == 1 and m.start < inner[0].start and inner[0].end < m.end
@@ -186,14 +195,6 @@ def clean_people(text: str, mentions: list[Mention]) -> list[Mention]:
         result = [m for m in result if not any(r.start < m.end and m.start < r.end for r in replaced)]
         result = sorted(result + replaced, key=lambda m: m.start)
     return result
-
-
-def _line_of(ranges: list[tuple[int, int]], m: Mention) -> tuple[int, int] | None:
-    """The range of the sorted, non-overlapping ``ranges`` that contains ``m``."""
-    i = bisect_right(ranges, (m.start, float("inf"))) - 1
-    if i >= 0 and ranges[i][0] <= m.start and m.end <= ranges[i][1]:
-        return ranges[i]
-    return None
 
 
 def _headline_fragment(text: str, m: Mention, inner: list[Mention]) -> bool:
