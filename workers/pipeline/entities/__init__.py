@@ -17,6 +17,7 @@ spaCy parse (:mod:`..nlp`) and :mod:`.english`; French, Russian and Chinese segm
 ``entities_supported`` is ``False`` when the document's main language has no backend.
 
 Modules: :mod:`.spans` (span clean-up), :mod:`.english` (English mentions + document rules),
+:mod:`.person_names` (titles, headline fragments, epithets, non-person heads in PERSON spans),
 :mod:`.other_languages`, :mod:`.merge` (canonical grouping), :mod:`.canonical` (ids, aliases),
 :mod:`.salience`.
 """

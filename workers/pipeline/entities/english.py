@@ -12,6 +12,9 @@
   ("Yahoo News") are weak ORG candidates;
 * all-caps headlines are not trusted: entities found only there are dropped, and names known from
   the rest of the document are looked up in them instead (case-insensitively);
+* PERSON clean-up (:mod:`.person_names`): titles ("Gov", "Sen.", "Vice President") leave the
+  name and make the next span a PERSON, headline fragments and epithets are cut, spans ending in
+  an organisation/facility word are relabelled;
 * propagation: a name tagged somewhere in the document — or the surname of a full PERSON name —
   is tagged at its other untagged occurrences too (weak vote; the merger takes the majority label).
 """
