@@ -9,20 +9,16 @@ below :data:`KEEP_ABOVE`. No model file → everything is kept.
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import re
-import threading
 from pathlib import Path
 from typing import Any
+
+from .weights import load_weights, probability
 
 MODEL_PATH = Path(__file__).with_name("models") / "claim_filter.json"
 KEEP_ABOVE = float(os.environ.get("NEWSFLOW_CLAIM_FILTER", "0.3"))
 _WORD = re.compile(r"\w+")
-_lock = threading.Lock()
-_model: dict[str, float] | None = None
-_loaded = False
 
 
 def _bucket(n: int) -> str:
@@ -44,23 +40,6 @@ def features(a: Any, text: str, in_quote: bool) -> list[str]:
     return f
 
 
-def _load() -> dict[str, float] | None:
-    global _model, _loaded
-    if _loaded:
-        return _model
-    with _lock:
-        if not _loaded:
-            try:
-                _model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["weights"]
-            except (OSError, ValueError, KeyError):
-                _model = None
-            _loaded = True
-    return _model
-
-
 def keep_probability(a: Any, text: str, in_quote: bool) -> float | None:
-    w = _load()
-    if w is None:
-        return None
-    z = w.get("__bias__", 0.0) + sum(w.get(x, 0.0) for x in features(a, text, in_quote))
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    w = load_weights(str(MODEL_PATH))
+    return None if w is None else probability(w, features(a, text, in_quote))

@@ -13,23 +13,18 @@ for training and inference.
 
 from __future__ import annotations
 
-import json
-import math
 import os
-import threading
 from pathlib import Path
 from typing import Any
 
 from .lexicon import adj_stance, verb_stance
+from .weights import load_weights, probability
 
 MODEL_PATH = Path(__file__).with_name("models") / "cues.json"
 # NEWSFLOW_CUES_MODEL points at another weights file (experiments); "none" disables the detector.
 _ENV = "NEWSFLOW_CUES_MODEL"
 CANDIDATE_POS = frozenset({"VERB", "NOUN", "ADJ", "AUX"})
 
-_lock = threading.Lock()
-_model: dict[str, float] | None = None
-_loaded = False
 
 
 def features(t: Any, in_quote: bool) -> list[str]:
@@ -70,24 +65,6 @@ def features(t: Any, in_quote: bool) -> list[str]:
     return f
 
 
-def _load() -> dict[str, float] | None:
-    global _model, _loaded
-    if _loaded:
-        return _model
-    with _lock:
-        if not _loaded:
-            path = os.environ.get(_ENV, "").strip() or str(MODEL_PATH)
-            try:
-                _model = None if path == "none" else json.loads(Path(path).read_text(encoding="utf-8"))["weights"]
-            except (OSError, ValueError, KeyError):
-                _model = None
-            _loaded = True
-    return _model
-
-
 def cue_probability(t: Any, in_quote: bool) -> float | None:
-    w = _load()
-    if w is None:
-        return None
-    z = w.get("__bias__", 0.0) + sum(w.get(x, 0.0) for x in features(t, in_quote))
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    w = load_weights(os.environ.get(_ENV, "").strip() or str(MODEL_PATH))
+    return None if w is None else probability(w, features(t, in_quote))
