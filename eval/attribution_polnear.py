@@ -150,6 +150,15 @@ def overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(min(a[1], e) > max(a[0], s) for s, e in spans)
 
 
+def articles(root: Path) -> tuple[list[str], dict[str, Path]]:
+    """The split's article stems (sorted, with a text file) and each one's annotation file (the
+    alphabetically first annotator's)."""
+    anns: dict[str, Path] = {}
+    for ann in sorted((root / "attributions").glob("*.ann")):
+        anns.setdefault(re.sub(r"_[0-9a-f]{4}$", "", ann.stem), ann)
+    return [s for s in sorted(anns) if (root / "text" / f"{s}.txt").exists()], anns
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("data", help="PolNeAR split folder with text/ and attributions/")
@@ -161,11 +170,7 @@ def main() -> None:
     ap.add_argument("--lemmas", action="store_true", help="print precision by cue lemma")
     args = ap.parse_args()
     root = Path(args.data)
-    anns: dict[str, Path] = {}
-    for ann in sorted((root / "attributions").glob("*.ann")):
-        stem = re.sub(r"_[0-9a-f]{4}$", "", ann.stem)
-        anns.setdefault(stem, ann)
-    stems = [s for s in sorted(anns) if (root / "text" / f"{s}.txt").exists()]
+    stems, anns = articles(root)
     stems = stems[args.offset:]
     if args.limit:
         stems = stems[: args.limit]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from attribution_polnear import load_gold, match, words  # noqa: E402
+from attribution_polnear import articles, load_gold, match, words  # noqa: E402
 from workers.pipeline.claims.claim_filter import MODEL_PATH, features  # noqa: E402
 from workers.pipeline.claims.extract import extract  # noqa: E402
 from workers.pipeline.document import AnalysisDoc  # noqa: E402
@@ -53,10 +52,7 @@ def main() -> None:
     from sklearn.linear_model import LogisticRegression
 
     root = Path(args.data)
-    anns: dict[str, Path] = {}
-    for ann in sorted((root / "attributions").glob("*.ann")):
-        anns.setdefault(re.sub(r"_[0-9a-f]{4}$", "", ann.stem), ann)
-    stems = [s for s in sorted(anns) if (root / "text" / f"{s}.txt").exists()]
+    stems, anns = articles(root)
     if args.limit:
         stems = stems[: args.limit]
     cut = int(len(stems) * 0.9)

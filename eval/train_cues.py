@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from attribution_polnear import articles  # noqa: E402
 from workers.pipeline.claims.cues import CANDIDATE_POS, MODEL_PATH, features  # noqa: E402
 from workers.pipeline.claims.quotes import find_quotes  # noqa: E402
 from workers.pipeline.document import AnalysisDoc  # noqa: E402
@@ -68,10 +69,7 @@ def main() -> None:
     from sklearn.linear_model import LogisticRegression
 
     root = Path(args.data)
-    anns: dict[str, Path] = {}
-    for ann in sorted((root / "attributions").glob("*.ann")):
-        anns.setdefault(re.sub(r"_[0-9a-f]{4}$", "", ann.stem), ann)
-    stems = [s for s in sorted(anns) if (root / "text" / f"{s}.txt").exists()]
+    stems, anns = articles(root)
     if args.limit:
         stems = stems[: args.limit]
     cut = int(len(stems) * 0.9)
