@@ -31,17 +31,13 @@ from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from proc_stats import rss_mb  # noqa: E402
 
 from workers.pipeline.document import AnalysisDoc  # noqa: E402
 from workers.pipeline.entities import EntityStage  # noqa: E402
 from workers.pipeline.nlp import MODELS, english  # noqa: E402
-
-
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def load_texts(conll: str | None, n_docs: int) -> list[str]:
