@@ -181,7 +181,7 @@ def main() -> None:
     by_quote: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     kinds = Counter()
     timings: dict[str, float] = defaultdict(float)
-    missed, spurious = [], []
+    missed, spurious, kind_errors = [], [], []
     lemma_stats: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     t0 = time.perf_counter()
     for k in range(0, len(stems), args.batch):
@@ -235,7 +235,11 @@ def main() -> None:
             for i, j in pairs:
                 g, p = gold[j], preds[i]
                 dir_n += 1
-                dir_ok += p["direct"] == is_direct(raw, g["content"])
+                ok = p["direct"] == is_direct(raw, g["content"])
+                dir_ok += ok
+                if not ok and len(kind_errors) < args.errors:
+                    kind_errors.append((stem, p["claim"]["kind"], "gold direct" if is_direct(raw, g["content"]) else "gold indirect",
+                                        p["claim"]["text"][:120], " ".join(raw[a:b] for a, b in g["content"])[:120]))
                 if g["source"]:
                     spk_n += 1
                     spk_ok += any(overlaps(sp, g["source"]) for sp in p["sources"])
@@ -269,6 +273,9 @@ def main() -> None:
         print("\nSPURIOUS (stem, speaker, cue, content):")
         for s in spurious[: args.errors]:
             print("  ", s)
+        print("\nDIRECT/INDIRECT CONFUSIONS (stem, claim kind, gold, claim text, gold content):")
+        for e in kind_errors:
+            print("  ", e)
 
 
 if __name__ == "__main__":
