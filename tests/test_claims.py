@@ -251,3 +251,19 @@ def test_two_attributions_in_one_sentence_and_nesting(pipeline):
     # "said he believes X": one claim (the outer), not a second one nested inside its content
     talks = claims_with(doc, "talks will fail")
     assert len(talks) == 1 and "Okonkwo" in talks[0]["speaker"]["name"]
+
+
+def test_first_person_hedges_are_not_attributions(pipeline):
+    text = ("I think the bridge will be finished by March, and the council has the money.\n"
+            "We think that the old road floods every winter.\n"
+            "Ms Adeyemi thinks the bridge will open late. I said the road must close for a week.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    for c in doc["claims"]:
+        if c["kind"] != "unattributed":
+            sp = (c["speaker"] or {}).get("text", "").lower()
+            assert not (sp in ("i", "we", "you") and c["cue"]["lemma"] == "think"), c
+    # third-person belief and a first-person "said" are still attributions
+    [late] = claims_with(doc, "open late")
+    assert late["cue"]["lemma"] == "think" and "Adeyemi" in late["speaker"]["name"]
+    assert claims_with(doc, "must close")
