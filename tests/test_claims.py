@@ -267,3 +267,16 @@ def test_first_person_hedges_are_not_attributions(pipeline):
     [late] = claims_with(doc, "open late")
     assert late["cue"]["lemma"] == "think" and "Adeyemi" in late["speaker"]["name"]
     assert claims_with(doc, "must close")
+
+
+def test_colon_section_labels_are_not_speakers(pipeline):
+    text = ("The Latest: Cruz to give away engraved shotgun.\n\n"
+            "Editor’s Note: The following is part 3 of 3 exclusive excerpts from the senator’s new book.\n\n"
+            "Delegate Update: The latest count in the southern states\n\n"
+            "MORALES: Well, we will cut taxes for every family in the state.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    for word in ("shotgun", "excerpts", "southern states"):
+        assert not [c for c in claims_with(doc, word) if c["cue"]["text"] == ":"], word
+    [m] = claims_with(doc, "cut taxes")
+    assert m["cue"]["text"] == ":" and m["speaker"]["text"] == "MORALES"

@@ -581,7 +581,10 @@ class _Builder:
         for m in re.finditer(r"(?m)^[ \t]*([A-Z][^:\n]{1,60}?)(:)[ \t]+(\S[^\n]*)$", text):
             label, body = m.group(1).strip(), m.group(3)
             words = label.split()
-            if len(words) > 6 or label.split()[0].lower().strip(".'’") in COLON_NON_SPEAKERS:
+            # a column/section label, by its first or its head (last) word: "Update:", "The Latest:",
+            # "Editor's Note:", "Delegate Update:"
+            ends = {re.sub(r"['’]s$", "", w.lower().strip(".'’")) for w in (words[0], words[-1])}
+            if len(words) > 6 or ends & COLON_NON_SPEAKERS:
                 continue
             if not all(w[:1].isupper() or w.lower() in ("of", "the", "and", "for", "&", "de", "van", "von") for w in words):
                 continue

@@ -135,7 +135,7 @@ NOUN_CUES: dict[str, tuple[str, set[str]]] = {
 }
 
 # Line-initial labels that are not speakers in "<label>: <text>".
-COLON_NON_SPEAKERS = frozenset("""update updated note related watch read editor editors video photo photos
+COLON_NON_SPEAKERS = frozenset("""update updated note related watch read editor editors video photo photos latest
     breaking exclusive correction source sources disclosure listen see also more advertisement warning
     q a question answer caption credit image images follow subscribe share""".split())
 
