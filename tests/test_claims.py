@@ -280,3 +280,15 @@ def test_colon_section_labels_are_not_speakers(pipeline):
         assert not [c for c in claims_with(doc, word) if c["cue"]["text"] == ":"], word
     [m] = claims_with(doc, "cut taxes")
     assert m["cue"]["text"] == ":" and m["speaker"]["text"] == "MORALES"
+
+
+def test_quote_after_that_is_mixed_not_direct(pipeline):
+    text = ("The commission says on its website that “there were problems regarding the senator’s audio that "
+            "affected the sound level in the hall.”\n"
+            "The mayor said: “The budget will be balanced next year without any new taxes.”")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = claims_with(doc, "sound level")
+    assert a["kind"] == "mixed"
+    [b] = claims_with(doc, "budget will be balanced")
+    assert b["kind"] == "direct"

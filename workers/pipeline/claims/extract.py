@@ -29,6 +29,7 @@ from .cues import cue_probability
 from .quotes import Quote, find_quotes
 
 _WORD = re.compile(r"\w")
+_THAT_BEFORE = re.compile(r"\bthat\s*$", re.I)
 _SPEAKER_DROP = {"relcl", "acl", "appos", "punct", "advcl", "parataxis"}
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 _MIN_QUOTE_WORDS = 4
@@ -710,10 +711,13 @@ class _Builder:
     def _all_quoted(self, spans: list[tuple[int, int]]) -> bool:
         """Content found by dependency rules is direct only when every span is a whole quote of
         at least four words (a nested attribution inside a quote, or a quoted fragment after
-        "called X", is not direct speech)."""
+        "called X", is not direct speech; nor is a quote after the complementiser, "said that “…”",
+        which is quoted words inside reported speech: mixed)."""
         for a, b in spans:
             n = self._quote_at(a)
             if n is None or self.quotes[n].start != a or self.quotes[n].end < b - 1:
+                return False
+            if _THAT_BEFORE.search(self.text, max(0, a - 8), a):
                 return False
             if self.quotes[n].words(self.text) < _MIN_QUOTE_WORDS:
                 return False
