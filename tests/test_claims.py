@@ -292,3 +292,14 @@ def test_quote_after_that_is_mixed_not_direct(pipeline):
     assert a["kind"] == "mixed"
     [b] = claims_with(doc, "budget will be balanced")
     assert b["kind"] == "direct"
+
+
+def test_speech_participle_after_content_is_its_own_attribution(pipeline):
+    text = ("Ms Okoro said she saw no reason to change her campaign, telling reporters that the polls "
+            "were wrong about the northern districts.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [outer] = claims_with(doc, "no reason")
+    assert "telling" not in outer["text"] and "polls" not in outer["text"]
+    [inner] = claims_with(doc, "polls were wrong")
+    assert inner["cue"]["lemma"] == "tell" and "Okoro" in inner["speaker"]["name"]

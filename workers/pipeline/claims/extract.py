@@ -210,13 +210,20 @@ def _is_cue_verb(t: Any) -> str | None:
     return verb_stance(t.lemma_)
 
 
+def _speech_participle(t: Any) -> bool:
+    """", telling reporters that X" hanging off a content clause: a second attribution of its
+    own (the participle's clause is not part of the outer content)."""
+    return (t.dep_ == "advcl" and t.tag_ == "VBG" and t.i > t.head.i and t.i > 0 and t.doc[t.i - 1].text == ","
+            and verb_stance(t.lemma_) is not None and any(c.dep_ == "ccomp" for c in t.children))
+
+
 def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | None:
     """Content of cue verb ``v`` from its dependents; (tokens, how). A ``learned`` cue (outside
     the lexicon) takes its xcomp, a content preposition or its object like the lexicon verbs do."""
     lemma = v.lemma_.lower()
     for c in v.children:
         if c.dep_ == "ccomp":
-            return list(c.subtree), "ccomp"
+            return _subtree_minus(c, [p for p in c.children if _speech_participle(p)]), "ccomp"
     # "called X “Y”", "described X as Y": the object and its predicate
     if lemma in OPRD_VERBS:
         obj = [c for c in v.children if c.dep_ == "dobj"]
