@@ -159,6 +159,30 @@ def articles(root: Path) -> tuple[list[str], dict[str, Path]]:
     return [s for s in sorted(anns) if (root / "text" / f"{s}.txt").exists()], anns
 
 
+def training_examples(root: Path, examples: Any, limit: int = 0, what: str = "examples",
+                      batch: int = 32) -> tuple[list[Any], list[int], int, int]:
+    """Features and labels from ``examples(root, stems, anns)`` over the split's articles, the first
+    90 % of articles first: returns ``(X, Y, split, n_articles)`` with ``X[:split]`` from those
+    (training) and ``X[split:]`` from the last 10 % (held out). Used by the training scripts."""
+    stems, anns = articles(root)
+    if limit:
+        stems = stems[:limit]
+    cut = int(len(stems) * 0.9)
+    t0 = time.perf_counter()
+    X: list[Any] = []
+    Y: list[int] = []
+    split = 0
+    for part in (stems[:cut], stems[cut:]):
+        for k in range(0, len(part), batch):
+            for f, y in examples(root, part[k:k + batch], anns):
+                X.append(f)
+                Y.append(y)
+            print(f"  {len(X)} {what} ({time.perf_counter() - t0:.0f}s)", file=sys.stderr)
+        if not split:
+            split = len(X)
+    return X, Y, split, len(stems)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("data", help="PolNeAR split folder with text/ and attributions/")

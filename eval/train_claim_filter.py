@@ -14,13 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from attribution_polnear import articles, load_gold, match, words  # noqa: E402
+from attribution_polnear import load_gold, match, training_examples, words  # noqa: E402
 from workers.pipeline.claims.claim_filter import MODEL_PATH, features  # noqa: E402
 from workers.pipeline.claims.extract import extract  # noqa: E402
 from workers.pipeline.document import AnalysisDoc  # noqa: E402
@@ -51,21 +50,7 @@ def main() -> None:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    root = Path(args.data)
-    stems, anns = articles(root)
-    if args.limit:
-        stems = stems[: args.limit]
-    cut = int(len(stems) * 0.9)
-    t0 = time.perf_counter()
-    X, Y, split = [], [], 0
-    for part in (stems[:cut], stems[cut:]):
-        for k in range(0, len(part), 32):
-            for f, y in examples(root, part[k:k + 32], anns):
-                X.append(f)
-                Y.append(y)
-            print(f"  {len(X)} attributions ({time.perf_counter() - t0:.0f}s)", file=sys.stderr)
-        if not split:
-            split = len(X)
+    X, Y, split, n_articles = training_examples(Path(args.data), examples, args.limit, "attributions")
     dv = DictVectorizer()
     clf = LogisticRegression(C=args.C, max_iter=2000)
     clf.fit(dv.fit_transform([{x: 1 for x in f} for f in X[:split]]), Y[:split])
@@ -82,7 +67,7 @@ def main() -> None:
     clf.fit(dv.fit_transform([{x: 1 for x in f} for f in X]), Y)
     weights = {n: round(float(w), 3) for n, w in zip(dv.feature_names_, clf.coef_[0]) if abs(w) >= 0.01}
     weights["__bias__"] = round(float(clf.intercept_[0]), 3)
-    Path(args.out).write_text(json.dumps({"trained_on": "PolNeAR train", "articles": len(stems), "C": args.C,
+    Path(args.out).write_text(json.dumps({"trained_on": "PolNeAR train", "articles": n_articles, "C": args.C,
                                           "weights": weights}, sort_keys=True, separators=(",", ":")),
                               encoding="utf-8")
     print(f"wrote {args.out}: {len(weights)} weights")

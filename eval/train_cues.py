@@ -14,14 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from attribution_polnear import articles  # noqa: E402
+from attribution_polnear import training_examples  # noqa: E402
 from workers.pipeline.claims.cues import CANDIDATE_POS, MODEL_PATH, features  # noqa: E402
 from workers.pipeline.claims.quotes import find_quotes  # noqa: E402
 from workers.pipeline.document import AnalysisDoc  # noqa: E402
@@ -68,22 +67,7 @@ def main() -> None:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    root = Path(args.data)
-    stems, anns = articles(root)
-    if args.limit:
-        stems = stems[: args.limit]
-    cut = int(len(stems) * 0.9)
-    t0 = time.perf_counter()
-    X, Y = [], []
-    split = 0
-    for part in (stems[:cut], stems[cut:]):
-        for k in range(0, len(part), 32):
-            for f, y in examples(root, part[k:k + 32], anns):
-                X.append(f)
-                Y.append(y)
-            print(f"  parsed {len(X)} tokens ({time.perf_counter() - t0:.0f}s)", file=sys.stderr)
-        if not split:
-            split = len(X)
+    X, Y, split, n_articles = training_examples(Path(args.data), examples, args.limit, "candidate tokens")
     counts = Counter(x for f in X[:split] for x in f)
     keep = {x for x, n in counts.items() if n >= args.min_count}
     dv = DictVectorizer()
@@ -110,7 +94,7 @@ def main() -> None:
     weights = {name: round(float(w), 3) for name, w in zip(dv.feature_names_, clf.coef_[0]) if abs(w) >= args.min_weight}
     weights["__bias__"] = round(float(clf.intercept_[0]), 3)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps({"trained_on": "PolNeAR train", "articles": len(stems), "C": args.C,
+    Path(args.out).write_text(json.dumps({"trained_on": "PolNeAR train", "articles": n_articles, "C": args.C,
                                           "min_weight": args.min_weight, "weights": weights},
                                          sort_keys=True, separators=(",", ":")), encoding="utf-8")
     print(f"wrote {args.out}: {len(weights)} weights ({Path(args.out).stat().st_size // 1024} KB)")
