@@ -16,6 +16,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from aiohttp import web
 
 from shared.config import Settings
+from shared.redis_client import connection_kwargs
 from shared.redis_server import resolve_redis_url_async
 from shared.store import DocumentStore
 
@@ -33,6 +34,7 @@ def redis_client(url: str) -> aioredis.Redis:
     return aioredis.Redis.from_url(
         url, socket_connect_timeout=2, socket_timeout=10, health_check_interval=30, max_connections=256,
         retry=Retry(ExponentialBackoff(cap=0.2, base=0.02), 1), retry_on_error=[RedisConnectionError],
+        **connection_kwargs(url),
     )
 
 

@@ -9,6 +9,7 @@ recognised as a duplicate.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -22,6 +23,7 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=4096)  # intake validates the url and then keys it: one parse
 def normalize_url(url: str) -> str:
     """Canonical form of a URL for deduplication (scheme/host case, default ports, fragments,
     tracking parameters, parameter order, trailing slash)."""

@@ -1,0 +1,47 @@
+"""The hiredis command packer sends the very bytes redis-py's own packer sends, and works end to end."""
+
+from __future__ import annotations
+
+import redis.asyncio as aioredis
+from redis.asyncio.connection import Connection
+
+from shared.redis_client import HiredisPackedConnection, connection_kwargs
+
+CASES = [
+    ("SET", "k", "v"),
+    ("SCRIPT LOAD", "return 1"),
+    (b"CONFIG GET", b"maxmemory-policy"),
+    ("EVALSHA", "a" * 40, 2, "nf:k1", "nf:k2", b"\x80\x04binary\x00payload", 123456789012345, "é中文"),
+    ("HSET", "h", "f", 2.5, "g", 1e20),
+    ("SET", "big", b"x" * 100_000),
+]
+
+
+def test_same_bytes_as_redis_py_packer():
+    ours, theirs = HiredisPackedConnection(), Connection()
+    for args in CASES:
+        assert b"".join(ours.pack_command(*args)) == b"".join(theirs.pack_command(*args)), args
+    many = [("SET", "a", "1"), ("EVALSHA", "b" * 40, 0, "x")]
+    assert b"".join(ours.pack_commands(many)) == b"".join(theirs.pack_commands(many))
+
+
+def test_only_plain_tcp_urls_get_it():
+    assert connection_kwargs("redis://127.0.0.1:6379/0") == {"connection_class": HiredisPackedConnection}
+    assert connection_kwargs("rediss://h:6380/0") == {}
+    assert connection_kwargs("unix:///tmp/redis.sock") == {}
+
+
+async def test_round_trip_against_real_redis(redis_server):
+    client = aioredis.Redis.from_url(redis_server.url, **connection_kwargs(redis_server.url))
+    try:
+        await client.set("nf:test:packed", b"\x00\xffbytes")
+        assert await client.get("nf:test:packed") == b"\x00\xffbytes"
+        pipe = client.pipeline(transaction=False)
+        for i in range(50):
+            pipe.set(f"nf:test:p{i}", "é" * i)
+        await pipe.execute()
+        assert await client.get("nf:test:p7") == ("é" * 7).encode()
+        assert await client.eval("return ARGV[1] .. ARGV[2]", 0, "a", 7) == b"a7"
+    finally:
+        await client.delete("nf:test:packed", *[f"nf:test:p{i}" for i in range(50)])
+        await client.aclose()
