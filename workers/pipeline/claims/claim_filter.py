@@ -17,6 +17,7 @@ from typing import Any
 from .weights import load_weights, probability
 
 MODEL_PATH = Path(__file__).with_name("models") / "claim_filter.json"
+_MODEL_FILE = str(MODEL_PATH)
 KEEP_ABOVE = float(os.environ.get("NEWSFLOW_CLAIM_FILTER", "0.3"))
 _WORD = re.compile(r"\w+")
 
@@ -41,5 +42,5 @@ def features(a: Any, text: str, in_quote: bool) -> list[str]:
 
 
 def keep_probability(a: Any, text: str, in_quote: bool) -> float | None:
-    w = load_weights(str(MODEL_PATH))
+    w = load_weights(_MODEL_FILE)
     return None if w is None else probability(w, features(a, text, in_quote))

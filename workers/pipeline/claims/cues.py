@@ -13,6 +13,7 @@ for training and inference.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,12 @@ def features(t: Any, in_quote: bool) -> list[str]:
     return f
 
 
+@functools.lru_cache(maxsize=1)
+def _model_file() -> str:
+    """The weights file, read from the environment once per process (as the detector's first use did)."""
+    return os.environ.get(_ENV, "").strip() or str(MODEL_PATH)
+
+
 def cue_probability(t: Any, in_quote: bool) -> float | None:
-    w = load_weights(os.environ.get(_ENV, "").strip() or str(MODEL_PATH))
+    w = load_weights(_model_file())
     return None if w is None else probability(w, features(t, in_quote))
