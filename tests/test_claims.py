@@ -204,6 +204,34 @@ def test_unattributed_claims_follow_the_threshold(monkeypatch):
     assert [c["kind"] for c in doc.claims] == ["indirect"], "attributed claims are kept whatever the score"
 
 
+def test_attributed_claim_is_scored_with_its_sentence(monkeypatch):
+    """An attributed claim's check-worthiness is the best of its content's score and the scores of
+    the sentences it lies in; sentences it does not touch do not count."""
+    text = ("The engineer said the walls were in good condition. "
+            "The dam holds 40 million cubic metres of water and cost 90 million dollars.")
+    seen: list[str] = []
+
+    def scorer(sents):
+        seen.extend(sents)
+        return [0.9 if "engineer" in s else 0.2 for s in sents]
+
+    monkeypatch.setenv("NEWSFLOW_CLAIM_THRESHOLD", "0.5")
+    doc = _doc(text)
+    ClaimStage(scorer=scorer)(doc)
+    att = [c for c in doc.claims if c["kind"] != "unattributed"]
+    assert len(att) == 1 and "engineer" not in att[0]["text"]
+    assert att[0]["checkworthiness"] == 0.9          # its sentence, not its content (0.2)
+    assert "The engineer said the walls were in good condition." in seen
+    assert not [c for c in doc.claims if c["kind"] == "unattributed"], "the dam sentence scored 0.2"
+
+    def content_high(sents):
+        return [0.8 if s.startswith("the walls") else 0.1 for s in sents]
+
+    doc = _doc(text)
+    ClaimStage(scorer=content_high)(doc)
+    assert [c["checkworthiness"] for c in doc.claims] == [0.8]   # the content's own score still counts
+
+
 def test_empty_and_non_speech_text(pipeline):
     doc = analyse(pipeline, "Rain fell on the city. The river rose.")
     check_offsets(doc)

@@ -9,8 +9,10 @@ Assembles ``doc.claims`` from the one shared spaCy parse (``nlp.parsed_chunks``)
 2. ``speakers.Resolver`` resolves each speaker (and each ``reported_by`` source) to an entity and
    canonical name — explicit, alias, pronoun or description;
 3. quantities (``quantities.find_quantities``) and check-worthiness (``checkworthiness.score``)
-   are attached; sentences outside any attribution whose check-worthiness passes the threshold
-   (``NEWSFLOW_CLAIM_THRESHOLD``, default 0.5) become ``unattributed`` claims.
+   are attached — an attributed claim gets the best of its content's score and the scores of the
+   sentences it lies in (the model was trained on whole sentences); sentences outside any
+   attribution whose check-worthiness passes the threshold (``NEWSFLOW_CLAIM_THRESHOLD``, default
+   0.5) become ``unattributed`` claims.
 
 Claims come out in document order; every offset indexes ``doc.text``; a claim id is
 ``<doc id>:c<hash of its spans>`` (stable across runs).
@@ -214,24 +216,22 @@ class ClaimStage:
                 "checkworthiness": 0.0,
             })
         # unattributed: sentences outside every attribution
-        cands: list[tuple[int, int]] = []
+        sentences = _sentence_spans(text, chunks)
         cov = _Covered(covered)
-        for off, sdoc in chunks:
-            for s in sdoc.sents:
-                # a parsed sentence may run over a line break (headline + body): one line each
-                s0, s1 = off + s.start_char, off + s.end_char
-                for line in re.finditer(r"[^\n]+", text[s0:s1]):
-                    a, b = _trim(text, s0 + line.start(), s0 + line.end())
-                    if len(_WORDS.findall(text[a:b])) < 5 or text[a:b].rstrip().endswith("?"):
-                        continue
-                    if cov.overlaps(a, b):
-                        continue
-                    cands.append((a, b))
-        scores = self._scorer([c["text"] for c in claims] + [text[a:b] for a, b in cands])
-        for c, sc in zip(claims, scores):
-            c["checkworthiness"] = round(sc, 4)
+        cands = [(a, b) for a, b in sentences
+                 if len(_WORDS.findall(text[a:b])) >= 5 and not text[a:b].endswith("?") and not cov.overlaps(a, b)]
+        # an attributed claim is scored on its content and on the sentences it lies in (the model
+        # reads whole sentences; a content clause alone — "against the war" — loses the evidence)
+        starts = [a for a, _ in sentences]
+        around = [_sentences_over(sentences, starts, c["spans"]) for c in claims]
+        wanted = sorted({k for ks in around for k in ks})
+        scores = self._scorer([c["text"] for c in claims] + [text[a:b] for a, b in cands]
+                              + [text[sentences[k][0]:sentences[k][1]] for k in wanted])
+        sent_score = dict(zip(wanted, scores[len(claims) + len(cands):]))
+        for c, sc, ks in zip(claims, scores, around):
+            c["checkworthiness"] = round(max([sc] + [sent_score[k] for k in ks]), 4)
         threshold = threshold_from_env()
-        for (a, b), sc in zip(cands, scores[len(claims):]):
+        for (a, b), sc in zip(cands, scores[len(claims):len(claims) + len(cands)]):
             if sc < threshold:
                 continue
             spans = [(a, b)]
@@ -243,6 +243,33 @@ class ClaimStage:
             })
         claims.sort(key=lambda c: (c["spans"][0]["start"], c["spans"][0]["end"]))
         return claims
+
+
+def _sentence_spans(text: str, chunks: list[tuple[int, Any]]) -> list[tuple[int, int]]:
+    """The parsed sentences as trimmed, non-empty ``(start, end)`` ranges in text order; a parsed
+    sentence running over a line break (headline + body) gives one range per line."""
+    out: list[tuple[int, int]] = []
+    for off, sdoc in chunks:
+        for s in sdoc.sents:
+            s0, s1 = off + s.start_char, off + s.end_char
+            for line in re.finditer(r"[^\n]+", text[s0:s1]):
+                a, b = _trim(text, s0 + line.start(), s0 + line.end())
+                if b > a:
+                    out.append((a, b))
+    return out
+
+
+def _sentences_over(sentences: list[tuple[int, int]], starts: list[int], spans: list[dict[str, int]]) -> list[int]:
+    """Indexes of the sentences overlapping any of ``spans`` (sentences sorted and disjoint)."""
+    out: list[int] = []
+    for sp in spans:
+        a, b = sp["start"], sp["end"]
+        k = max(0, bisect.bisect_right(starts, a) - 1)
+        while k < len(sentences) and sentences[k][0] < b:
+            if sentences[k][1] > a and k not in out:
+                out.append(k)
+            k += 1
+    return out
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
