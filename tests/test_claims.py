@@ -303,3 +303,99 @@ def test_speech_participle_after_content_is_its_own_attribution(pipeline):
     assert "telling" not in outer["text"] and "polls" not in outer["text"]
     [inner] = claims_with(doc, "polls were wrong")
     assert inner["cue"]["lemma"] == "tell" and "Okoro" in inner["speaker"]["name"]
+
+
+# --- speakers: coordination, gender/number, organisation descriptions (issue 5 follow-ups)
+
+def test_coordinated_speaker_keeps_every_conjunct(pipeline):
+    text = ("Both Portugal and Norway have denied reports that their trawlers fished inside the protected zone.\n"
+            "The commission will publish its findings in June.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [d] = claims_with(doc, "trawlers fished")
+    sp = d["speaker"]
+    assert sp["text"] == "Both Portugal and Norway"
+    assert sp["name"] == "Portugal and Norway"
+    assert len(sp["entity_ids"]) == 2 and sp["entity_id"] == sp["entity_ids"][0]
+    assert d["cue"]["stance"] == "deny"
+
+
+def test_speaker_schema_accepts_entity_ids():
+    from shared.schemas import Claim
+
+    c = Claim(text="x", speaker={"name": "A and B", "entity_id": "place:a", "entity_ids": ["place:a", "place:b"],
+                                 "resolution": "explicit"})
+    assert c.speaker.entity_ids == ["place:a", "place:b"]
+    assert Claim(text="x", speaker={"name": "A"}).speaker.entity_ids is None
+    from services.openapi import build_spec
+
+    props = build_spec()["components"]["schemas"]["Speaker"]["properties"]
+    assert props["entity_ids"]["anyOf"][0] == {"items": {"type": "string"}, "type": "array"}
+
+
+def test_she_skips_a_man_named_by_honorific(pipeline):
+    text = ("Ms Carla Alvarez runs the port authority. Mr Daniel Novak, the shipping minister, visited the port "
+            "on Monday.\n"
+            "“The new cranes will double our capacity by the spring,” she said.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [c] = claims_with(doc, "new cranes")
+    assert c["speaker"]["resolution"] == "pronoun"
+    assert "Alvarez" in c["speaker"]["name"], c["speaker"]
+
+
+def test_pronoun_gender_from_earlier_pronouns(pipeline):
+    # no honorifics: the he/she that follows each name tells them apart
+    text = ("Carla Alvarez runs the port authority. She has held the post since 2019.\n"
+            "Daniel Novak visited the port on Monday. He toured the new terminal for an hour.\n"
+            "The cranes will double the port's capacity by the spring, she said.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [c] = claims_with(doc, "double the port")
+    assert "Alvarez" in c["speaker"]["name"], c["speaker"]
+
+
+def test_resolver_gender_and_number_without_a_parse():
+    from workers.pipeline.claims.speakers import Mention, Resolver
+
+    text = "Mrs Lund spoke. Mr Berg spoke. she said. Denmark and Chile said. Unesco said. they said. it said."
+    ms = [Mention(4, 8, "Lund", "Anna Lund", "person:lund", "PERSON"),
+          Mention(19, 23, "Berg", "Erik Berg", "person:berg", "PERSON"),
+          Mention(text.index("Denmark"), text.index("Denmark") + 7, "Denmark", "Denmark", "place:denmark", "GPE"),
+          Mention(text.index("Chile"), text.index("Chile") + 5, "Chile", "Chile", "place:chile", "GPE"),
+          Mention(text.index("Unesco"), text.index("Unesco") + 6, "Unesco", "Unesco", "org:unesco", "ORG")]
+    r = Resolver(text, ms, [])
+    she = text.index("she")
+    assert r.resolve((she, she + 3))["name"] == "Anna Lund"
+    dc = r.resolve((text.index("Denmark"), text.index("Chile") + 5))
+    assert dc["name"] == "Denmark and Chile" and dc["entity_ids"] == ["place:denmark", "place:chile"]
+    r.resolve((text.index("Unesco"), text.index("Unesco") + 6))
+    they = text.index("they")
+    assert r.resolve((they, they + 4))["entity_ids"] == ["place:denmark", "place:chile"]
+    it = text.index("it said")
+    assert r.resolve((it, it + 2))["entity_id"] == "org:unesco"
+    # no woman in the text: "she" stays unresolved rather than becoming a man
+    r2 = Resolver("Mr Berg spoke. she said.", [Mention(3, 7, "Berg", "Erik Berg", "person:berg", "PERSON")], [])
+    assert r2.resolve((15, 18))["name"] == "she"
+
+
+def test_it_prefers_a_singular_organisation(pipeline):
+    text = ("Greenpeace criticised the new fishing plan on Monday.\n"
+            "The fishermen's unions said the quotas were far too low for the season.\n"
+            "The quotas will ruin the cod stocks within a decade, it said.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [c] = claims_with(doc, "cod stocks")
+    assert c["speaker"]["name"] == "Greenpeace", c["speaker"]
+
+
+def test_definite_organisation_description(pipeline):
+    text = ("The Norwegian Food Safety Authority inspected forty salmon farms in May.\n"
+            "The agency believes the outbreak started at a single farm near Bergen.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [c] = claims_with(doc, "outbreak started")
+    assert c["speaker"]["text"] == "The agency"
+    assert c["speaker"]["resolution"] == "description"
+    assert "Food Safety Authority" in c["speaker"]["name"]
+

@@ -193,6 +193,8 @@ class ClaimStage:
                            "resolution": r["resolution"], "cue": _cue_dict(cue)}
                     if r.get("entity_id"):
                         rep["entity_id"] = r["entity_id"]
+                    if r.get("entity_ids"):
+                        rep["entity_ids"] = r["entity_ids"]
                     reps.append(rep)
             reporters[i] = reps
             speakers[i] = resolver.resolve(a.speaker, a.speaker_ref)
