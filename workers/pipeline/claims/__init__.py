@@ -10,7 +10,8 @@ Assembles ``doc.claims`` from the one shared spaCy parse (``nlp.parsed_chunks``)
    canonical name — explicit, alias, pronoun or description;
 3. quantities (``quantities.find_quantities``) and check-worthiness (``checkworthiness.score``)
    are attached; sentences outside any attribution whose check-worthiness passes the threshold
-   (``NEWSFLOW_CLAIM_THRESHOLD``, default 0.5) become ``unattributed`` claims.
+   (``NEWSFLOW_CLAIM_THRESHOLD``, default 0.5) become ``unattributed`` claims (not questions, nor
+   lines ending in a colon, which introduce what follows: "X reported the following:").
 
 Claims come out in document order; every offset indexes ``doc.text``; a claim id is
 ``<doc id>:c<hash of its spans>`` (stable across runs).
@@ -224,7 +225,7 @@ class ClaimStage:
                 s0, s1 = off + s.start_char, off + s.end_char
                 for line in re.finditer(r"[^\n]+", text[s0:s1]):
                     a, b = _trim(text, s0 + line.start(), s0 + line.end())
-                    if len(_WORDS.findall(text[a:b])) < 5 or text[a:b].rstrip().endswith("?"):
+                    if len(_WORDS.findall(text[a:b])) < 5 or text[a:b].rstrip().endswith(("?", ":")):
                         continue
                     if cov.overlaps(a, b):
                         continue
