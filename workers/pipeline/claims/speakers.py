@@ -4,9 +4,9 @@
   the entity's canonical text, e.g. "Thae" → "Thae Yong Ho");
 - pronoun: "he", "she", "his" → the most recent person before it (a person-like speaker or a
   PERSON mention) whose gender, where the document shows one, agrees: an honorific ("Mr", "Ms",
-  "Mrs") on one of its mentions or speaker spans, a gendered role noun ("spokeswoman"), or the first
-  he/she pronoun after a mention of it with no other person between (never the pronoun being
-  resolved itself); no first-name lists. "they" → the most recent plural antecedent (a coordinated
+  "Mrs") on one of its mentions or speaker spans, a gendered role noun ("spokeswoman"), or at least
+  two more of one than the other among the first he/she/his after each of its mentions with no
+  other person between (never counting the pronoun being resolved); no first-name lists. "they" → the most recent plural antecedent (a coordinated
   speaker, a plural noun, a plural NORP) if one is near, else the most recent organisation/place;
   "it" → the most recent singular organisation/place speaker or mention;
 - coordination: "Both Pyongyang and Moscow" keeps its whole span as the speaker text; each conjunct
@@ -45,7 +45,10 @@ _ROLE_GENDER = re.compile(r"\s*,\s+(?:a|an|the)\s+(?:(?!(?:of|for|with|to|his|he
                           r"\w*?(?:(spokes|chair|congress|business|council|police|anchor|sales)(wo)?m[ae]n|"
                           r"(actress|mother|wife|daughter|sister|widow|queen|princess|duchess)|"
                           r"(father|husband|son|brother|widower|king|prince|duke))\b", re.I)
-_PRONOUN_GENDER = re.compile(r"\b(?:(he|him|his|himself)|(she|her|hers|herself))\b", re.I)
+# subject / possessive forms only: an object "him"/"her" after a name is mostly someone else
+# ("Lee invited him to visit her")
+_PRONOUN_GENDER = re.compile(r"\b(?:(he|his|himself)|(she|hers|herself|her(?=\s+(?!(?:to|in|at|on|for|with|from|by|and|or|as|"
+                             r"that|than|about|into|after|before|over|up|out|off|back|again|down)\b)[\w’'-])))\b", re.I)
 _COORD = re.compile(r"\s*,\s*(?:and|or)\s+|\s*,\s*|\s+(?:and|or|&)\s+")
 _BOTH = re.compile(r"^(?:both|either|neither)\s+", re.I)
 _GROUP_LABELS = {"ORG", "GPE", "NORP", "LOC", "FAC"}
@@ -180,6 +183,9 @@ class Resolver:
         self._votes: dict[str, list[tuple[int, str, int]]] | None = None
         self._ctx: dict[str, str] = {}
         self._parts: dict[str, list[tuple[int, str]]] = {}
+        self.chunks = chunks
+        self._chunk_offs = [off for off, _ in chunks]
+        self._tok_starts: dict[int, list[int]] = {}
 
     # -- contexts for description matching
     def _sent_index(self, pos: int) -> int | None:
@@ -296,24 +302,14 @@ class Resolver:
         return {**base, "name": _DET.sub("", surface), "resolution": "explicit", "_person": is_person, "_plural": plural}
 
     def _coordinated(self, s: int, e: int, surface: str, hits: list[Mention]) -> dict[str, Any] | None:
-        """ "Both Pyongyang and Moscow", "Russia, China and Iran": each conjunct resolved on its
-        own (a single mention covering most of the span, "Bosnia and Herzegovina", is one name)."""
+        """ "Both Pyongyang and Moscow", "Russia, China and Iran": a speaker whose head noun has
+        ``conj`` nouns in the parse; each conjunct is resolved on its own. ("Polls in Ohio and Iowa"
+        coordinates a modifier, not the head: one speaker.) Without a parse, only a plain list of
+        mentions counts ("A and B", "A, B and C")."""
         if not _COORD.search(surface):
             return None
-        lead = _BOTH.match(surface)
-        a0 = s + (lead.end() if lead else 0)
-        core = self.text[a0:e]
-        if any(_overlap((a0, e), (m.start, m.end)) * 10 >= (e - a0) * 6 for m in hits):
-            return None
-        parts: list[tuple[int, int]] = []
-        pos = 0
-        seps: list[str] = []
-        for m in _COORD.finditer(core):
-            parts.append((a0 + pos, a0 + m.start()))
-            seps.append(m.group())
-            pos = m.end()
-        parts.append((a0 + pos, a0 + len(core)))
-        if len(parts) < 2 or any(b <= a for a, b in parts):
+        parts = self._conjunct_spans(s, e) if self.chunks else self._mention_list(s, e, surface, hits)
+        if not parts:
             return None
         names: list[str] = []
         ids: list[str] = []
@@ -322,7 +318,7 @@ class Resolver:
         for a, b in parts:
             m = _head_mention([h for h in hits if _overlap((a, b), (h.start, h.end)) > 0], a, b)
             if m is None:
-                names.append(_DET.sub("", self.text[a:b]))
+                names.append(_DET.sub("", _BOTH.sub("", self.text[a:b])))
                 continue
             resolved += 1
             names.append(m.name)
@@ -331,9 +327,9 @@ class Resolver:
                 ids.append(m.entity_id)
         if not resolved:
             return None
-        name = names[0]
-        for sep, n in zip(seps, names[1:]):
-            name += (", " if sep.strip() == "," else " " + sep.strip(" ,") + " ") + n
+        last = re.findall(r"\b(and|or)\b|&", self.text[parts[-2][1]:parts[-1][0]])
+        conj = last[-1] if last and last[-1] else "and"
+        name = ", ".join(names[:-1]) + f" {conj} " + names[-1] if len(names) > 2 else f"{names[0]} {conj} {names[1]}"
         out: dict[str, Any] = {"text": surface, "start": s, "end": e, "name": name,
                                "resolution": "explicit" if explicit and resolved == len(parts) else "alias",
                                "_person": False, "_plural": True}
@@ -341,6 +337,75 @@ class Resolver:
             out["entity_id"] = ids[0]
             out["entity_ids"] = ids
         return out
+
+    def _tokens(self, s: int, e: int) -> list[Any]:
+        ci = bisect.bisect_right(self._chunk_offs, s) - 1
+        if ci < 0:
+            return []
+        off, sdoc = self.chunks[ci]
+        starts = self._tok_starts.get(ci)
+        if starts is None:
+            starts = self._tok_starts[ci] = [off + t.idx for t in sdoc]
+        lo, hi = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
+        return [sdoc[k] for k in range(lo, hi)]
+
+    def _conjunct_spans(self, s: int, e: int) -> list[tuple[int, int]] | None:
+        toks = self._tokens(s, e)
+        ids = {t.i for t in toks}
+        roots = [t for t in toks if t.head.i not in ids or t.head.i == t.i]
+        if len(roots) != 1 or roots[0].pos_ not in ("NOUN", "PROPN"):
+            return None
+        members = [roots[0]]
+        stack = [roots[0]]
+        while stack:
+            x = stack.pop()
+            for c in x.children:
+                if c.dep_ == "conj" and c.i in ids and c.pos_ in ("NOUN", "PROPN"):
+                    members.append(c)
+                    stack.append(c)
+        if len(members) < 2:
+            return None
+        members.sort(key=lambda t: t.i)
+        parts: list[tuple[int, int]] = []
+        for m in members:
+            excl: set[int] = set()
+            for o in members:
+                if o.i != m.i and any(a.i == m.i for a in o.ancestors):
+                    excl.update(t.i for t in o.subtree)
+            keep = [t for t in m.subtree if t.i in ids and t.i not in excl and t.dep_ not in ("cc", "preconj", "punct")]
+            if not keep:
+                return None
+            k0, k1 = min(keep, key=lambda t: t.i), max(keep, key=lambda t: t.i)
+            a = self._abs(k0)
+            parts.append((a, self._abs(k1) + len(k1.text)))
+        # each conjunct its own stretch of text ("Developers and supporters in Congress" hangs
+        # "in Congress" on the first: not a clean split)
+        ok = all(a < b for a, b in parts) and all(b0 <= a1 for (_, b0), (a1, _) in zip(parts, parts[1:]))
+        return parts if ok else None
+
+    def _abs(self, t: Any) -> int:
+        for off, sdoc in self.chunks:
+            if sdoc is t.doc:
+                return off + t.idx
+        return t.idx
+
+    def _mention_list(self, s: int, e: int, surface: str, hits: list[Mention]) -> list[tuple[int, int]] | None:
+        lead = _BOTH.match(surface)
+        a0 = s + (lead.end() if lead else 0)
+        seps = [m for m in _COORD.finditer(self.text, a0, e)
+                if not any(h.start < m.start() and m.end() < h.end for h in hits)]
+        if not seps or not re.search(r"\b(?:and|or)\b|&", seps[-1].group()):
+            return None
+        parts, pos = [], a0
+        for m in seps:
+            parts.append((pos, m.start()))
+            pos = m.end()
+        parts.append((pos, e))
+        for a, b in parts:
+            a = a + (_TITLES.match(self.text[a:b]).end() if _TITLES.match(self.text[a:b]) else 0)
+            if not any(h.start <= a and h.end >= b - 1 for h in hits):
+                return None
+        return parts
 
     # -- gender / number evidence for pronouns
     def _gender_votes(self) -> dict[str, list[tuple[int, str, int]]]:
@@ -372,7 +437,8 @@ class Resolver:
                 continue   # another person between: the pronoun may be theirs
             if re.search(r"[“\"]", self.text[m.end:p.start()]):
                 continue   # a quote opened between: the pronoun is the quoted speaker's
-            v.append((p.start(), "m" if p.group(1) else "f", 1))
+            if not any(pos == p.start() for pos, _, _ in v):   # one vote per pronoun, however many mentions
+                v.append((p.start(), "m" if p.group(1) else "f", 1))
         self._votes = votes
         return votes
 
@@ -381,7 +447,9 @@ class Resolver:
         for pos, g, w in self._gender_votes().get(name, ()):
             if pos != exclude:
                 score += w if g == "m" else -w
-        return "m" if score > 0 else "f" if score < 0 else None
+        # one stray pronoun is not evidence enough ("Warren told Stumpf, after he admitted …"):
+        # an honorific or role noun (3), or two pronouns more for one gender than the other
+        return "m" if score >= 2 else "f" if score <= -2 else None
 
     def _candidates(self, pos: int, person: bool, limit: int = 40) -> list[tuple[dict[str, Any], str | None, bool]]:
         """Antecedents of the kind before ``pos``, nearest first (equal positions: earliest-resolved
