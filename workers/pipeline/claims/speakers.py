@@ -4,15 +4,16 @@
   the entity's canonical text, e.g. "Thae" → "Thae Yong Ho");
 - pronoun: "he", "she", "his" → the most recent person before it (a person-like speaker or a
   PERSON mention) whose gender, where the document shows one, agrees: an honorific ("Mr", "Ms",
-  "Mrs") on one of its mentions or speaker spans, a gendered role noun ("spokeswoman"), or at least
-  two more of one than the other among the first he/she/his after each of its mentions with no
-  other person between (never counting the pronoun being resolved); no first-name lists. "they" → the most recent plural antecedent (a coordinated
-  speaker, a plural noun, a plural NORP) if one is near, else the most recent organisation/place;
-  "it" → the most recent singular organisation/place speaker or mention;
-- coordination: "Both Pyongyang and Moscow" keeps its whole span as the speaker text; each conjunct
-  is resolved on its own, ``name`` joins the conjuncts' names ("Pyongyang and Moscow"),
-  ``entity_id`` is the first conjunct's entity and ``entity_ids`` lists them all (the key is present
-  only on coordinated speakers);
+  "Mrs") on one of its mentions or speaker spans, a gendered role noun ("spokeswoman"), or a net
+  two of the first he/she/his (possessive her) after each of its mentions with no other person
+  between (never counting the pronoun being resolved); no first-name lists. When every candidate
+  contradicts, the pronoun stays unresolved. "they" → the most recent plural antecedent (a
+  coordinated speaker, a plural noun, a plural NORP) if one is near, else the most recent
+  organisation/place; "it" → the most recent singular organisation/place speaker or mention;
+- coordination: a speaker whose head noun has ``conj`` nouns in the parse ("Both Norway and
+  Chile") keeps its whole span as the speaker text; each conjunct is resolved on its own, ``name``
+  joins the conjuncts' names ("Norway and Chile"), ``entity_id`` is the first conjunct's entity and
+  ``entity_ids`` lists them all (the key is present only on coordinated speakers);
 - description: "the lawmaker", "a high-profile defector" → the person the text describes with that
   role: the nearest PERSON whose context (its mentions' sentences, the sentence after that starts
   with he/she, appositives and relative clauses inside them) contains a hint of the role word.
@@ -297,8 +298,9 @@ class Resolver:
                             out[key] = grp[key]
                     return out
         is_person = bool(_TITLES.match(surface))
+        # "human rights groups", "media reports and analysts": plural antecedents for "they"
         plural = bool(re.search(r"\s(?:and|&)\s", surface)) or (
-            not is_person and head == words[-1] and _plural_noun(head) and not surface.split()[-1][:1].isupper())
+            not is_person and _plural_noun(head) and not surface.split()[-1][:1].isupper())
         return {**base, "name": _DET.sub("", surface), "resolution": "explicit", "_person": is_person, "_plural": plural}
 
     def _coordinated(self, s: int, e: int, surface: str, hits: list[Mention]) -> dict[str, Any] | None:
