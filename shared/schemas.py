@@ -160,7 +160,10 @@ class Speaker(BaseModel):
     text: Optional[str] = None
     start: Optional[int] = None
     end: Optional[int] = None
-    resolution: Optional[str] = None
+    resolution: Optional[str] = Field(None, description="explicit | alias | pronoun | description")
+    entity_ids: Optional[list[str]] = Field(
+        None, description="every entity of a coordinated speaker (\"Both Norway and Chile\"), in text order; "
+                          "entity_id is the first; absent for a single speaker")
 
 
 class Claim(BaseModel):

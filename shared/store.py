@@ -387,8 +387,9 @@ class DocumentStore:
                 z.append([K.idx_claims_kind(str(claim["kind"])), member])
             speaker = claim.get("speaker") or {}
             if isinstance(speaker, dict):
-                if speaker.get("entity_id"):
-                    z.append([K.idx_claims_speaker(str(speaker["entity_id"])), member])
+                # a coordinated speaker ("Pyongyang and Moscow") is found under each of its entities
+                for eid in dict.fromkeys(str(e) for e in [speaker.get("entity_id"), *(speaker.get("entity_ids") or [])] if e):
+                    z.append([K.idx_claims_speaker(eid), member])
                 if speaker.get("name"):
                     z.append([K.idx_claims_speaker_name(str(speaker["name"])), member])
             for eid in dict.fromkeys(str(e) for e in (claim.get("entity_ids") or [])):

@@ -15,7 +15,7 @@ from shared import keys as K
 from shared.ids import article_id
 from shared.store import DocumentStore, InvalidCursor
 
-from factories import BYRNE_TEXT, SPY_TEXT, byrne_document, document, entity, spy_document
+from factories import BYRNE_TEXT, SPY_TEXT, byrne_document, claim, document, entity, spy_document
 
 
 def art(i: int, **extra) -> dict:
@@ -451,3 +451,18 @@ async def test_delete_keeps_indexes_consistent(store, redis):
     assert await store.search_entities("thae") == [] and "person:thae-yong-ho" not in [
         e["id"] for e in await store.search_entities("", limit=200)]
     assert (await store.submit({"text": "broken one"})).duplicate is False
+
+
+async def test_coordinated_speaker_is_found_under_each_entity(store, redis):
+    text = "Both Portugal and Norway have denied reports that their trawlers fished in the zone."
+    art_in = {"text": text, "external_id": "coord"}
+    sp = {"text": "Both Portugal and Norway", "start": 0, "end": 24, "name": "Portugal and Norway",
+          "entity_id": "place:portugal", "entity_ids": ["place:portugal", "place:norway"], "resolution": "explicit"}
+    c = claim(text, "c1", "their trawlers fished in the zone", "indirect", sp, [], 0.6)
+    await store.submit(art_in)
+    await store.save_document(document(art_in, [], [c]), 3.0)
+    for key in ("place:portugal", "place:norway"):
+        items = (await store.search_claims(speaker=key))["items"]
+        assert [i["id"] for i in items] == ["c1"], key
+        assert items[0]["speaker"]["entity_ids"] == ["place:portugal", "place:norway"]
+    await assert_indexes_consistent(redis)

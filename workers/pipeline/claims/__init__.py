@@ -12,7 +12,8 @@ Assembles ``doc.claims`` from the one shared spaCy parse (``nlp.parsed_chunks``)
    are attached — an attributed claim gets the best of its content's score and the scores of the
    sentences it lies in (the model was trained on whole sentences); sentences outside any
    attribution whose check-worthiness passes the threshold (``NEWSFLOW_CLAIM_THRESHOLD``, default
-   0.5) become ``unattributed`` claims.
+   0.5) become ``unattributed`` claims (not questions, nor lines ending in a colon, which introduce
+   what follows: "X reported the following:").
 
 Claims come out in document order; every offset indexes ``doc.text``; a claim id is
 ``<doc id>:c<hash of its spans>`` (stable across runs).
@@ -195,6 +196,8 @@ class ClaimStage:
                            "resolution": r["resolution"], "cue": _cue_dict(cue)}
                     if r.get("entity_id"):
                         rep["entity_id"] = r["entity_id"]
+                    if r.get("entity_ids"):
+                        rep["entity_ids"] = r["entity_ids"]
                     reps.append(rep)
             reporters[i] = reps
             speakers[i] = resolver.resolve(a.speaker, a.speaker_ref)
@@ -219,7 +222,8 @@ class ClaimStage:
         sentences = _sentence_spans(text, chunks)
         cov = _Covered(covered)
         cands = [(a, b) for a, b in sentences
-                 if len(_WORDS.findall(text[a:b])) >= 5 and not text[a:b].endswith("?") and not cov.overlaps(a, b)]
+                 if len(_WORDS.findall(text[a:b])) >= 5 and not text[a:b].endswith(("?", ":"))
+                 and not cov.overlaps(a, b)]
         # an attributed claim is scored on its content and on the sentences it lies in (the model
         # reads whole sentences; a content clause alone — "against the war" — loses the evidence)
         starts = [a for a, _ in sentences]

@@ -10,7 +10,10 @@
   clause after a cue when the parse went astray;
 - "according to X" and "from his experience, …" prepositional attributions;
 - chains: a cue whose content is itself headed by a cue with its own subject ("A believes X,
-  according to B"; "A believes X, B said") becomes one attribution by A with ``reported_by`` B.
+  according to B"; "A believes X, B said") becomes one attribution by A with ``reported_by`` B;
+  so does ", according to B" ending A's content when the parse hung it inside that content;
+- reduced passives ("This deal, thought to be worth X, …") are attributions with no named
+  source (speaker None), never the noun's own statement.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ _WORD = re.compile(r"\w")
 _THAT_BEFORE = re.compile(r"\bthat\s*$", re.I)
 _SPEAKER_DROP = {"relcl", "acl", "appos", "punct", "advcl", "parataxis"}
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
+_POINTER = re.compile(r"(?:the\s+)?(?:following|same|above)(?:\s+(?:statement|comment|remarks?|words|story|report))?|as\s+follows", re.I)
 _MIN_QUOTE_WORDS = 4
 # learned cue detector (cues.py): a lexicon cue is dropped below DROP_BELOW, a verb outside the
 # lexicon becomes a cue above ADD_ABOVE (chosen on PolNeAR train/dev; env overrides for experiments)
@@ -132,11 +136,80 @@ def _opens_in(run: list[Any]) -> bool:
     return any(t.text in "“\"" for t in run[:-1])
 
 
+# "This deal, thought to be worth …", "a man said to be ill": a bare participle of these verbs
+# followed by "to" + verb is a reduced passive — a source left unnamed, not the noun's statement
+_RAISING = frozenset("think believe rumour rumor allege suppose deem presume reckon know understand consider "
+                     "estimate report".split())
+_RAISING_BE = frozenset("say expect".split())      # only with "to be" / "to have": "said to wait" is active
+# "after research from X, Y, indicated Z": the parse made the clause's subject the pobj of a
+# preposition that is really a subordinator
+_SUBORDINATORS = frozenset("after before as since because until while when though although once".split())
+
+
+def _reduced_passive(v: Any) -> bool:
+    lemma = v.lemma_.lower()
+    if v.tag_ not in ("VBN", "VBD") or (lemma not in _RAISING and lemma not in _RAISING_BE):
+        return False
+    if any(c.dep_ in ("aux", "auxpass") for c in v.children) or v.i + 2 >= len(v.doc):
+        return False
+    to, verb = v.doc[v.i + 1], v.doc[v.i + 2]
+    if to.lower_ != "to" or verb.pos_ not in ("VERB", "AUX") or not any(a.i == v.i for a in verb.ancestors):
+        return False
+    return lemma in _RAISING or verb.lemma_ in ("be", "have")
+
+
 def _subject(v: Any) -> Any | None:
-    """The speaker token of cue ``v`` (climbing conj/advcl/xcomp chains and relative clauses)."""
+    """The speaker token of cue ``v`` (climbing conj/advcl/xcomp chains and relative clauses;
+    a finite cue left without one by the parse may take a subordinator's object, ``_prep_subject``)."""
+    sp = _subject_climb(v)
+    if sp is None and v.tag_ in ("VBD", "VBZ", "VBP") and not any(c.dep_ in _SUBJ or c.dep_ in ("expl", "auxpass", "agent") for c in v.children):
+        sp = _prep_subject(v)
+    return sp
+
+
+def _prep_subject(v: Any) -> Any | None:
+    """"…, after research from activists and the envoy, Jane Doe, indicated there were …": the
+    noun phrase right before the cue is the object of a subordinating preposition and ends there —
+    it is the cue's subject. A name list between commas right before the cue is an appositive
+    (skipped); one after a comma with none before the cue ("When …, as part of X, Obama and Clinton
+    call …") is the subject itself."""
+    doc, k = v.doc, v.i - 1
+    sent_start = v.sent.start
+    had_comma = False
+    while k >= sent_start and doc[k].is_punct and doc[k].text == ",":
+        k -= 1
+        had_comma = True
+    last = k                       # the phrase may end with the appositive
+    names = None
+    if k >= sent_start and doc[k].pos_ == "PROPN":
+        j = k
+        while j >= sent_start and (doc[j].pos_ == "PROPN" or doc[j].pos_ == "CCONJ"):
+            j -= 1
+        if j >= sent_start and doc[j].text == "," and doc[j + 1].pos_ == "PROPN":
+            if had_comma:
+                k = j - 1          # ", Jane Doe," skipped
+            else:
+                names = doc[j + 1]
+    if k < sent_start:
+        return None
+    x = doc[k]
+    for _ in range(8):
+        if x.dep_ == "pobj" and x.head.lower_ in _SUBORDINATORS and x.head.dep_ == "prep":
+            if max(t.i for t in x.subtree) not in (k, last):
+                return None
+            return names if names is not None else x
+        if x.head.i == x.i or x.head.i > v.i:
+            return None
+        x = x.head
+    return None
+
+
+def _subject_climb(v: Any) -> Any | None:
     seen = 0
     while v is not None and seen < 4:
         seen += 1
+        if _reduced_passive(v):
+            return None
         for c in sorted(v.children, key=lambda c: abs(c.i - v.i)):
             if c.dep_ in ("nsubj", "csubj"):
                 return _same_paragraph(c, v)
@@ -191,6 +264,16 @@ def _speaker_tokens(s: Any) -> list[Any]:
         t = stack.pop()
         out.append(t)
         stack.extend(c for c in t.children if c.dep_ not in _SPEAKER_DROP)
+    # a preposition left without its object ("a report in | Japanese media claims": the parse hung
+    # the object's words on the verb): take those words back, or drop the preposition
+    for p in [t for t in out if t.dep_ == "prep" and not any(c.dep_ in ("pobj", "pcomp") for c in t.children)]:
+        v = s.head
+        gap = [s.doc[j] for j in range(p.i + 1, v.i)] if v.i > p.i else []
+        if gap and all(x.dep_ in ("compound", "amod", "det", "nmod", "poss", "case", "nummod")
+                       and p.i < x.head.i <= v.i for x in gap):
+            out.extend(gap)
+        elif max(t.i for t in out) == max(t.i for t in p.subtree):
+            out = [t for t in out if t not in set(p.subtree)]
     return out
 
 
@@ -223,7 +306,16 @@ def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | No
     lemma = v.lemma_.lower()
     for c in v.children:
         if c.dep_ == "ccomp":
-            return _subtree_minus(c, [p for p in c.children if _speech_participle(p)]), "ccomp"
+            toks = _subtree_minus(c, [p for p in c.children if _speech_participle(p)])
+            # "reported Beijing had returned …": the clause's subject parsed as the cue's object
+            first = min(x.i for x in c.subtree)
+            if lemma not in ADDRESSEE_VERBS and not any(x.dep_ in _SUBJ or x.dep_ == "expl" for x in c.children) \
+                    and any(x.dep_ == "aux" for x in c.children):
+                obj = next((o for o in v.children if o.dep_ == "dobj" and v.i < o.i < c.i
+                            and max(x.i for x in o.subtree) == first - 1), None)
+                if obj is not None:
+                    toks = list(obj.subtree) + toks
+            return toks, "ccomp"
     # "called X “Y”", "described X as Y": the object and its predicate
     if lemma in OPRD_VERBS:
         obj = [c for c in v.children if c.dep_ == "dobj"]
@@ -432,6 +524,8 @@ class _Builder:
                 # "said that “…”" and quotes that open mid-sentence (lowercase: “has consistently
                 # demonstrated …”) are quoted fragments inside reported speech: mixed, not direct
                 direct = not (any(n in self.that_quotes for n in qs) or self._fragment(qs[0]))
+                if not direct and off + t.idx >= self.quotes[qs[0]].end:
+                    spans = self._lead_in(t, off, qs[0], spans)
                 att = Attribution(self._cue(t, off, stance), spk_span, sorted(set(spans)), direct,
                                   sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci, how="quote",
                                   cue_p=self.cue_p.get((ci, t.i), -1.0))
@@ -541,6 +635,8 @@ class _Builder:
                     if sp is not None:
                         a.reported_by.append((sp, cue))
                 continue
+            if sp is not None and self._according_tail(prep, sp, cue, off, ci, first_out):
+                continue
             head = sdoc[hi]
             toks = _subtree_minus(head, [prep]) if head.i != prep.i else []
             spans = _runs(toks, off, text)
@@ -572,6 +668,50 @@ class _Builder:
                 self.out.append(Attribution(cue, (off + poss.idx, off + poss.idx + len(poss)), spans,
                                             sent_start=off + t.sent.start_char, anchor=head.i, chunk=ci,
                                             how="perspective"))
+
+    def _lead_in(self, t: Any, off: int, n: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """"The campaign grew out of the belief that “…,” added X": a quote continuing the words
+        before it, with the cue after it — those words (from the sentence start, same line, no
+        other quote) are the content too."""
+        q = self.quotes[n]
+        s0 = off + t.sent.start_char
+        lo = max(s0, self.text.rfind("\n", 0, q.start) + 1)
+        lead = self.text[lo:q.start]
+        if not _WORD.search(lead) or self._quote_at(lo) is not None or re.search(r"[“”\"]", lead):
+            return spans
+        before = self.text[max(0, lo - 3):lo].rstrip()
+        if before and before[-1] not in ".!?”\"’'\n":
+            return spans   # not a real sentence start (the parse split the sentence)
+        while lo < q.start and self.text[lo].isspace():
+            lo += 1
+        return [(lo, spans[0][1])] + spans[1:] if spans and spans[0][0] == q.start else spans
+
+    def _according_tail(self, prep: Any, sp: tuple[int, int], cue: Cue, off: int, ci: int, first_out: int) -> bool:
+        """", according to X" that ends another attribution's content, after a comma, hung by the
+        parse on a verb inside that content ("A say Y is true, according to X"): X reports the
+        attribution (a chain, as when it hangs on the cue) and the phrase leaves the content."""
+        text = self.text
+        a0 = off + prep.idx
+        end = off + max(t.idx + len(t) for t in prep.subtree if not t.is_punct)
+        cut = a0
+        while cut > 0 and text[cut - 1] in " \t":
+            cut -= 1
+        if cut == 0 or text[cut - 1] != ",":
+            return False
+        cut -= 1
+        for a in self.out[first_out:]:
+            if a.chunk != ci or a.cue.start >= a0 or not a.content:
+                continue
+            k = next((j for j, (x, y) in enumerate(a.content) if x < a0 < y), None)
+            if k is None or k != len(a.content) - 1 or not re.fullmatch(r"[\W_]*", text[end:a.content[k][1]]):
+                continue
+            x, _ = a.content[k]
+            if not _WORD.search(text[x:cut]):
+                continue
+            a.content[k] = (x, cut)
+            a.reported_by.append((sp, cue))
+            return True
+        return False
 
     # ------------------------------------------------------------------
     def _colon_lines(self) -> None:
@@ -730,10 +870,29 @@ class _Builder:
                 return False
         return True
 
+    def _reduced(self, t: Any, stance: str, off: int, ci: int):
+        """"This deal, thought to be worth X, …": an attribution whose source is left unnamed
+        (speaker None); the content is the noun phrase and the infinitive ("This deal … to be worth X")."""
+        x = next((c for c in t.children if c.i > t.i and any(y.i == t.i + 2 for y in c.subtree)), None)
+        if x is None:
+            return None
+        noun = _reduced_noun(t)
+        toks = list(x.subtree)
+        if noun is not None:   # its own words only: an "acl" participle is not part of them
+            toks += _speaker_tokens(noun)
+        spans = _runs(toks, off, self.text)
+        if not spans:
+            return None
+        return Attribution(self._cue(t, off, stance), None, spans, False, how="reduced",
+                           cue_p=self.cue_p.get((ci, t.i), -1.0),
+                           sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci), None
+
     def _reported(self, t: Any, stance: str, off: int, ci: int, cue_tokens: list[tuple[Any, str]]):
         text = self.text
         if t.lemma_.lower() in QUOTE_ONLY_VERBS:
             return None
+        if _reduced_passive(t):
+            return self._reduced(t, stance, off, ci)
         spk = _subject(t)
         res = _content_tokens(t, learned=(ci, t.i) in self.learned)
         inner_cue = None
@@ -785,9 +944,10 @@ class _Builder:
         spans = _runs(toks, off, text)
         if not spans:
             return None
-        # a content made only of a short fragment is noise ("said so", "told him")
+        # a content made only of a short fragment is noise ("said so", "told him"), and so is a
+        # pointer to text elsewhere ("reported the following:")
         words = sum(len(re.findall(r"\w+", text[a:b])) for a, b in spans)
-        if words < 2:
+        if words < 2 or len(spans) == 1 and _POINTER.fullmatch(text[spans[0][0]:spans[0][1]].strip(" :.")):
             return None
         sp = self._spk(spk, off)
         whole = self._quote_covering(spans)
@@ -796,6 +956,13 @@ class _Builder:
         return Attribution(self._cue(t, off, stance), sp, spans, self._all_quoted(spans), how=how,
                            cue_p=self.cue_p.get((ci, t.i), -1.0),
                            sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci), inner_cue
+
+
+def _reduced_noun(t: Any) -> Any | None:
+    for c in t.children:
+        if c.dep_ in ("nsubj", "nsubjpass") and c.i < t.i:
+            return c
+    return t.head if t.dep_ == "acl" and t.head.pos_ in ("NOUN", "PROPN") else None
 
 
 def extract(text: str, chunks: list[tuple[int, Any]]) -> tuple[list[Attribution], list[Quote]]:

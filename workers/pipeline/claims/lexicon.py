@@ -174,7 +174,26 @@ ROLE_HINTS: dict[str, tuple[str, ...]] = {
 }
 
 PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f",
-                   "i": "1", "me": "1", "we": "p", "they": "p", "it": "n", "you": "2"}
+                   "i": "1", "me": "1", "we": "p", "they": "p", "them": "p", "their": "p",
+                   "it": "n", "its": "n", "you": "2"}
+
+# Organisation nouns that make a definite description a speaker ("the agency said"): each maps to
+# stems whose presence in an earlier organisation mention or speaker says that one is meant
+# ("the agency" → "the National Intelligence Service").
+GROUP_HINTS: dict[str, tuple[str, ...]] = {
+    "agency": ("agency", "service", "bureau", "intelligence", "administration", "authority"),
+    "service": ("service", "agency"), "bureau": ("bureau", "agency"),
+    "ministry": ("ministry", "department"), "department": ("department", "ministry"),
+    "company": ("company", "corp", "inc", "ltd", "plc", "group", "firm"), "firm": ("firm", "company", "corp", "inc", "ltd", "plc"),
+    "newspaper": ("newspaper", "times", "post", "journal", "daily", "herald", "gazette", "tribune"),
+    "paper": ("newspaper", "times", "post", "journal", "daily", "herald", "gazette", "tribune"),
+    "broadcaster": ("broadcast", "tv", "television", "radio", "news"), "network": ("network", "tv", "news", "broadcast"),
+    "court": ("court", "tribunal"), "commission": ("commission",), "committee": ("committee",), "council": ("council",),
+    "party": ("party",), "bank": ("bank",), "union": ("union",), "organisation": ("organi",), "organization": ("organi",),
+    "institute": ("institut",), "university": ("universit", "college"), "board": ("board",), "panel": ("panel",),
+    "regulator": ("regulat", "authority", "commission"), "watchdog": ("watchdog", "regulat", "authority", "commission"),
+    "military": ("military", "army", "forces", "defence", "defense"), "army": ("army", "military"), "police": ("police",),
+}
 
 
 for _w in PREP_CONTENT:  # "voted for X", "talked about X", "reflected on X"
