@@ -363,3 +363,16 @@ def test_filter_features_see_the_cue_probability_and_the_content_shape():
     assert {"cp=9", "that=True", "sg=pers", "tag=VBD", "after=True"} <= set(f)
     a.cue_p = 0.04
     assert "cp=0" in features(a, text, False)
+
+
+def test_as_clause_cue_attributes_the_main_clause():
+    from workers.pipeline.claims.extract import _as_clause_content
+
+    doc = _parse("As the county auditor reported, the bridge fund was empty by March.")
+    got = _as_clause_content(next(t for t in doc if t.text == "reported"))
+    assert got is not None and got[1] == "as"
+    words = [t.text for t in sorted(got[0], key=lambda t: t.i) if not t.is_punct]
+    assert words[:3] == ["the", "bridge", "fund"] and "auditor" not in words
+    # no subject of its own ("as reported"): not an attribution by this rule
+    doc = _parse("As reported, the bridge fund was empty by March.")
+    assert _as_clause_content(next(t for t in doc if t.text == "reported")) is None

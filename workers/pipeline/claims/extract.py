@@ -275,6 +275,17 @@ def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | No
     return None
 
 
+def _as_clause_content(v: Any) -> tuple[list[Any], str] | None:
+    """"As the Post reported, X": a cue in an "as" clause with its own subject attributes the
+    clause it modifies (the head's subtree without the "as" clause); "as"."""
+    if v.dep_ != "advcl" or v.head is v or not any(c.dep_ == "mark" and c.lower_ == "as" for c in v.children):
+        return None
+    if not any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children) or any(c.dep_ in ("dobj", "ccomp") for c in v.children):
+        return None
+    toks = _subtree_minus(v.head, [v])
+    return (toks, "as") if len([t for t in toks if not t.is_punct]) >= 3 else None
+
+
 # pronoun objects name no content of their own ("cited it", "attacked him")
 _PRONOUN_OBJECTS = frozenset("me you him her it us them this that these those what which who whom one".split())
 _OBJECT_PREPS = frozenset("for about of on against as over at with to".split())
@@ -782,7 +793,7 @@ class _Builder:
                 toks = [x for x in toks if x not in set(spk.subtree)]
             res = (toks, "inverted")
         if res is None:
-            res = _object_content(t)
+            res = _as_clause_content(t) or _object_content(t)
         if res is None:
             return None
         toks, how = res
