@@ -42,17 +42,34 @@ def examples(root: Path, stems: list[str], anns: dict[str, Path]):
     docs = [AnalysisDoc(id=s, article={}, text=(root / "text" / f"{s}.txt").read_text(encoding="utf-8")) for s in stems]
     prepare(docs)
     for s, d in zip(stems, docs):
-        cues = gold_cues(anns[s])
-        quotes = [(q.start, q.end) for q in find_quotes(d.text)]
-        for off, sdoc in parsed_chunks(d):
-            for t in sdoc:
-                if t.pos_ not in CANDIDATE_POS and t.lower_ != "according":
-                    continue
-                a = off + t.idx
-                b = a + len(t)
-                inq = any(qa <= a < qb for qa, qb in quotes)
-                y = any(ca < b and a < cb for ca, cb in cues)
-                yield features(t, inq), y
+        yield from token_examples(d.text, parsed_chunks(d), gold_cues(anns[s]))
+
+
+def token_examples(text: str, chunks, cues: list[tuple[int, int]]):
+    """(features, is-cue) for every candidate token of one parsed article."""
+    quotes = [(q.start, q.end) for q in find_quotes(text)]
+    for off, sdoc in chunks:
+        for t in sdoc:
+            if t.pos_ not in CANDIDATE_POS and t.lower_ != "according":
+                continue
+            a = off + t.idx
+            b = a + len(t)
+            inq = any(qa <= a < qb for qa, qb in quotes)
+            yield features(t, inq), any(ca < b and a < cb for ca, cb in cues)
+
+
+def fit_weights(X, Y, C: float = 0.5, min_count: int = 3, min_weight: float = 0.05) -> dict[str, float]:
+    """Logistic regression on the features seen ``min_count`` times; weights below ``min_weight`` dropped."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+    counts = Counter(x for f in X for x in f)
+    keep = {x for x, n in counts.items() if n >= min_count}
+    dv = DictVectorizer()
+    clf = LogisticRegression(C=C, max_iter=2000)
+    clf.fit(dv.fit_transform([{x: 1 for x in f if x in keep} for f in X]), Y)
+    weights = {name: round(float(w), 3) for name, w in zip(dv.feature_names_, clf.coef_[0]) if abs(w) >= min_weight}
+    weights["__bias__"] = round(float(clf.intercept_[0]), 3)
+    return weights
 
 
 def main() -> None:
@@ -86,13 +103,7 @@ def main() -> None:
         R = tp / (tp + fn) if tp + fn else 0
         print(f"| {th} | {P:.3f} | {R:.3f} | {2 * P * R / (P + R) if P + R else 0:.3f} |")
     # refit on everything for the shipped model
-    counts = Counter(x for f in X for x in f)
-    keep = {x for x, n in counts.items() if n >= args.min_count}
-    dv = DictVectorizer()
-    clf = LogisticRegression(C=args.C, max_iter=2000)
-    clf.fit(dv.fit_transform([{x: 1 for x in f if x in keep} for f in X]), Y)
-    weights = {name: round(float(w), 3) for name, w in zip(dv.feature_names_, clf.coef_[0]) if abs(w) >= args.min_weight}
-    weights["__bias__"] = round(float(clf.intercept_[0]), 3)
+    weights = fit_weights(X, Y, args.C, args.min_count, args.min_weight)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps({"trained_on": "PolNeAR train", "articles": n_articles, "C": args.C,
                                           "min_weight": args.min_weight, "weights": weights},

@@ -520,3 +520,76 @@ def test_quote_continuing_its_sentence_keeps_the_lead_in(pipeline):
     [c] = claims_with(doc, "old ferry")
     assert c["text"].startswith("The bridge project"), c["text"]
     assert c["kind"] == "mixed" and "Duarte" in c["speaker"]["name"]
+
+
+def _parse(text: str):
+    from workers.pipeline.nlp import english
+
+    return english()(text)
+
+
+def test_object_of_a_non_speech_cue_is_its_content():
+    from workers.pipeline.claims.extract import _object_content
+
+    doc = _parse("Senator Alma Reyes attacked the governor's pension plan on Monday.")
+    got = _object_content(next(t for t in doc if t.text == "attacked"))
+    assert got is not None and got[1] == "obj"
+    assert "pension plan" in " ".join(t.text for t in sorted(got[0], key=lambda t: t.i))
+
+    # a pronoun object is the target, not the content: the reason after it is
+    doc = _parse("The mayor chastised him for the late budget.")
+    got = _object_content(next(t for t in doc if t.text == "chastised"))
+    assert got is not None and got[1] == "objprep"
+    assert [t.text for t in sorted(got[0], key=lambda t: t.i)] == ["the", "late", "budget"]
+
+    doc = _parse("The mayor chastised him.")
+    assert _object_content(next(t for t in doc if t.text == "chastised")) is None
+
+
+def test_non_speech_cue_object_becomes_a_claim(pipeline):
+    doc = analyse(pipeline, "Senator Alma Reyes attacked the governor's pension plan during a televised debate "
+                            "on Monday. The senator also endorsed the new transit levy.")
+    check_offsets(doc)
+    lemmas = {c["cue"]["lemma"]: c for c in doc["claims"] if c["cue"]}
+    assert "attack" in lemmas and "pension plan" in lemmas["attack"]["text"]
+    assert "endorse" in lemmas and "transit levy" in lemmas["endorse"]["text"]
+
+
+def test_cue_detector_weights_can_be_swapped_for_cross_fitting():
+    from workers.pipeline.claims import cues
+
+    doc = _parse("The senator ate lunch in the park.")
+    ate = next(t for t in doc if t.text == "ate")
+    shipped = cues.cue_probability(ate, False)
+    try:
+        cues.use_weights({"__bias__": 6.0})
+        assert cues.cue_probability(ate, False) > 0.99
+    finally:
+        cues.use_weights(None)
+    assert cues.cue_probability(ate, False) == shipped
+
+
+def test_filter_features_see_the_cue_probability_and_the_content_shape():
+    from workers.pipeline.claims.claim_filter import features
+    from workers.pipeline.claims.extract import Attribution, Cue
+
+    text = "Reyes noted that the levy failed."
+    a = Attribution(Cue(6, 11, "noted", "note", "assert", "VBD"), (0, 5), [(17, 32)], how="ccomp", cue_p=0.93,
+                    spk_kind="PERSON")
+    f = features(a, text, False)
+    assert {"cp=9", "that=True", "sg=pers", "tag=VBD", "after=True"} <= set(f)
+    a.cue_p = 0.04
+    assert "cp=0" in features(a, text, False)
+
+
+def test_as_clause_cue_attributes_the_main_clause():
+    from workers.pipeline.claims.extract import _as_clause_content
+
+    doc = _parse("As the county auditor reported, the bridge fund was empty by March.")
+    got = _as_clause_content(next(t for t in doc if t.text == "reported"))
+    assert got is not None and got[1] == "as"
+    words = [t.text for t in sorted(got[0], key=lambda t: t.i) if not t.is_punct]
+    assert words[:3] == ["the", "bridge", "fund"] and "auditor" not in words
+    # no subject of its own ("as reported"): not an attribution by this rule
+    doc = _parse("As reported, the bridge fund was empty by March.")
+    assert _as_clause_content(next(t for t in doc if t.text == "reported")) is None

@@ -1,9 +1,12 @@
 """Attribution filter: how likely is an extracted attribution to be a real one?
 
-A logistic regression over features of the whole attribution — which rule found it, the cue lemma
-and stance, the speaker's kind, content length, quoting — trained by
-``eval/train_claim_filter.py`` on PolNeAR train (label: the attribution matches a gold one) and
-shipped as ``models/claim_filter.json``. The claim stage drops attributions whose probability is
+A logistic regression over features of the whole attribution — which rule found it (the content's
+shape: ccomp, xcomp, object, preposition, …), the cue lemma and stance, whether the cue is in the
+lexicon, the cue detector's probability, the speaker's kind and animacy (person, organisation,
+"it", …), the cue's tense/aspect tag, content length and first character, a "that" before the
+content, quoting — trained by ``eval/train_claim_filter.py`` on PolNeAR train (label: the
+attribution matches a gold one; the cue detector cross-fitted so its probabilities are those of
+unseen text) and shipped as ``models/claim_filter.json``. The claim stage drops attributions whose probability is
 below :data:`KEEP_ABOVE`. No model file → everything is kept.
 """
 
@@ -14,11 +17,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .lexicon import verb_stance
 from .weights import load_weights, probability
 
 MODEL_PATH = Path(__file__).with_name("models") / "claim_filter.json"
 _MODEL_FILE = str(MODEL_PATH)
-KEEP_ABOVE = float(os.environ.get("NEWSFLOW_CLAIM_FILTER", "0.3"))
+KEEP_ABOVE = float(os.environ.get("NEWSFLOW_CLAIM_FILTER", "0.4"))
 _WORD = re.compile(r"\w+")
 
 
@@ -29,15 +33,47 @@ def _bucket(n: int) -> str:
     return "more"
 
 
+_PERSONAL = {"he", "she", "i", "we", "they", "who", "you", "PERSON"}
+_GROUPS = {"ORG", "NORP", "GPE"}
+_THAT = re.compile(r"\bthat\W*$", re.I)
+
+
+def _speaker_group(a: Any) -> str:
+    """Animacy of the speaker head: a person, an organisation/group, "it", another noun, none."""
+    if not a.speaker:
+        return "none"
+    k = a.spk_kind
+    return "pers" if k in _PERSONAL else "org" if k in _GROUPS else k if k in ("it", "NOUN", "PROPN") else "other"
+
+
+def _shape(text: str, a: Any) -> str:
+    """The first content character: a quote, a capital, a digit, lower case."""
+    c = text[a.content[0][0]] if a.content else ""
+    return "q" if c in "“\"‘'" else "C" if c.isupper() else "d" if c.isdigit() else "l"
+
+
+def _cp_bucket(p: float) -> str:
+    return "none" if p < 0 else str(min(9, int(p * 10)))
+
+
 def features(a: Any, text: str, in_quote: bool) -> list[str]:
     words = sum(len(_WORD.findall(text[s:e])) for s, e in a.content)
     lem = a.cue.lemma
+    spk = a.spk_kind if a.speaker else "none"
     f = [f"how={a.how}", f"lem={lem}", f"lh={lem}|{a.how}", f"st={a.cue.stance}", f"dir={a.direct}",
-         f"spk={a.spk_kind if a.speaker else 'none'}", f"ls={lem}|{a.spk_kind if a.speaker else 'none'}",
+         f"spk={spk}", f"ls={lem}|{spk}",
          f"w={_bucket(words)}", f"hw={a.how}|{_bucket(words)}", f"nsp={min(len(a.content), 3)}",
          f"q={in_quote}", f"hq={a.how}|{in_quote}", f"rb={bool(a.reported_by)}"]
-    # the learned cue probability is left out on purpose: the cue model was fitted on the same
-    # PolNeAR train articles, so its scores there are over-confident
+    # the cue detector's probability: the filter is trained on it computed out of fold
+    # (eval/train_claim_filter.py cross-fits the cue model), as it is on unseen text
+    cp = _cp_bucket(a.cue_p)
+    grp = _speaker_group(a)
+    lex = verb_stance(lem) is not None or a.how in ("according", "colon", "perspective", "adj", "noun")
+    f += [f"cp={cp}", f"hcp={a.how}|{cp}", f"lex={lex}", f"lxh={lex}|{a.how}", f"lxcp={lex}|{cp}",
+          f"sg={grp}", f"sgh={grp}|{a.how}", f"sgl={grp}|{lex}", f"lsg={lem}|{grp}",
+          f"tag={a.cue.tag}", f"tagh={a.cue.tag}|{a.how}", f"sh={_shape(text, a)}", f"shh={_shape(text, a)}|{a.how}",
+          f"that={bool(a.content) and bool(_THAT.search(text, max(0, a.content[0][0] - 8), a.content[0][0]))}",
+          f"after={bool(a.content) and a.content[0][0] > a.cue.start}"]
     return f
 
 

@@ -72,6 +72,17 @@ def _model_file() -> str:
     return os.environ.get(_ENV, "").strip() or str(MODEL_PATH)
 
 
+# weights set by a training script (eval/train_claim_filter.py cross-fits the detector: each
+# article's attributions are extracted with a detector that did not see it); None: the shipped file
+_override: dict[str, float] | None = None
+
+
+def use_weights(weights: dict[str, float] | None) -> None:
+    """Training only: run the detector with ``weights`` instead of the shipped file (None: back)."""
+    global _override
+    _override = weights
+
+
 def cue_probability(t: Any, in_quote: bool) -> float | None:
-    w = load_weights(_model_file())
+    w = _override if _override is not None else load_weights(_model_file())
     return None if w is None else probability(w, features(t, in_quote))

@@ -57,6 +57,7 @@ class Cue:
     text: str
     lemma: str
     stance: str
+    tag: str = ""                            # fine POS tag of the cue head (tense/aspect, for the claim filter)
 
 
 @dataclass
@@ -363,6 +364,54 @@ def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | No
             break
         if w.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJ for c in w.children):
             break
+    return None
+
+
+def _as_clause_content(v: Any) -> tuple[list[Any], str] | None:
+    """"As the Post reported, X": a cue in an "as" clause with its own subject attributes the
+    clause it modifies (the head's subtree without the "as" clause); "as"."""
+    if v.dep_ != "advcl" or v.head is v or not any(c.dep_ == "mark" and c.lower_ == "as" for c in v.children):
+        return None
+    if not any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children) or any(c.dep_ in ("dobj", "ccomp") for c in v.children):
+        return None
+    toks = _subtree_minus(v.head, [v])
+    return (toks, "as") if len([t for t in toks if not t.is_punct]) >= 3 else None
+
+
+# pronoun objects name no content of their own ("cited it", "attacked him")
+_PRONOUN_OBJECTS = frozenset("me you him her it us them this that these those what which who whom one".split())
+_OBJECT_PREPS = frozenset("for about of on against as over at with to".split())
+
+
+def _object_content(v: Any) -> tuple[list[Any], str] | None:
+    """Fallback content of a cue verb that none of the rules above gave one: what the action is
+    aimed at — its direct object ("attacked [Machado]", "cited [the report]"; "obj", or "obj1"
+    for a one-word object) or, for an addressee verb or a verb without object, the object of a
+    preposition after it ("chastised Clinton [for …]", "describing as [“unhinged”]"; "objprep").
+    A pronoun object is no content. The claim filter weighs these (PolNeAR annotates many such
+    non-speech attributions, and many more such objects are not attributions)."""
+    lemma = v.lemma_.lower()
+    if v.tag_ == "VBN" and v.dep_ == "amod":   # "the so-called X"
+        return None
+    kids = [c for c in v.children if c.i > v.i]
+    obj = next((c for c in kids if c.dep_ == "dobj"), None)
+    if obj is not None and (lemma in ADDRESSEE_VERBS or obj.lower_ in _PRONOUN_OBJECTS or obj.ent_type_ == "PERSON"
+                            or obj.pos_ == "PRON"):
+        obj_is_target = obj.lower_ not in _PRONOUN_OBJECTS and obj.pos_ != "PRON" and lemma not in ADDRESSEE_VERBS
+        prep = next((c for c in kids if c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and c.i > obj.i), None)
+        pobj = next((g for g in prep.children if g.dep_ in ("pobj", "pcomp")), None) if prep is not None else None
+        if pobj is not None:
+            return list(pobj.subtree), "objprep"
+        if not obj_is_target:
+            return None
+    if obj is not None:
+        toks = list(obj.subtree)
+        return toks, ("obj1" if len([t for t in toks if not t.is_punct]) == 1 else "obj")
+    for c in kids:
+        if c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS:
+            pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if pobj is not None:
+                return list(pobj.subtree), "objprep"
     return None
 
 
@@ -770,7 +819,7 @@ class _Builder:
         for c in t.children:
             if c.dep_ == "prt" and c.i == t.i + 1:
                 end = c.idx + len(c)
-        return Cue(off + t.idx, off + end, self.text[off + t.idx: off + end], t.lemma_.lower(), stance)
+        return Cue(off + t.idx, off + end, self.text[off + t.idx: off + end], t.lemma_.lower(), stance, t.tag_)
 
     def _quote_chain(self, n: int) -> list[tuple[int, int]]:
         spans = [(self.quotes[n].start, self.quotes[n].end)]
@@ -903,6 +952,8 @@ class _Builder:
                 toks = [x for x in toks if x not in set(spk.subtree)]
             res = (toks, "inverted")
         if res is None:
+            res = _as_clause_content(t) or _object_content(t)
+        if res is None:
             return None
         toks, how = res
         if spk is None:
@@ -947,7 +998,8 @@ class _Builder:
         # a content made only of a short fragment is noise ("said so", "told him"), and so is a
         # pointer to text elsewhere ("reported the following:")
         words = sum(len(re.findall(r"\w+", text[a:b])) for a, b in spans)
-        if words < 2 or len(spans) == 1 and _POINTER.fullmatch(text[spans[0][0]:spans[0][1]].strip(" :.")):
+        pointer = len(spans) == 1 and _POINTER.fullmatch(text[spans[0][0]:spans[0][1]].strip(" :."))
+        if words < (1 if how == "obj1" else 2) or pointer:
             return None
         sp = self._spk(spk, off)
         whole = self._quote_covering(spans)
