@@ -593,3 +593,19 @@ def test_as_clause_cue_attributes_the_main_clause():
     # no subject of its own ("as reported"): not an attribution by this rule
     doc = _parse("As reported, the bridge fund was empty by March.")
     assert _as_clause_content(next(t for t in doc if t.text == "reported")) is None
+
+
+def test_one_word_person_keeps_the_title_in_the_speaker_name(pipeline):
+    text = ("Dr Okonkwo studies river floods at the state institute.\n"
+            "“The levees will not hold another spring like this one,” Dr Okonkwo said.\n"
+            "He said the city should move the pumping station. Maria Santos, the mayor, said the budget was fixed.\n"
+            "Okonkwo added that repairs would take two years.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    by_text = {c["text"][:20]: c for c in doc["claims"] if c["speaker"]}
+    names = {c["speaker"]["name"] for c in by_text.values() if "Okonkwo" in (c["speaker"]["name"] or "")}
+    assert names == {"Dr Okonkwo"}, names          # explicit, pronoun and bare-surname mentions alike
+    [levee] = claims_with(doc, "levees will not hold")
+    assert levee["speaker"]["entity_id"] == "person:okonkwo"     # the entity id is unchanged
+    [budget] = claims_with(doc, "budget was fixed")
+    assert budget["speaker"]["name"] == "Maria Santos"           # a full name keeps its own form

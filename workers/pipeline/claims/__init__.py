@@ -32,7 +32,7 @@ from ..nlp import parsed_chunks
 from .claim_filter import KEEP_ABOVE, keep_probability
 from .extract import Attribution, Cue, extract
 from .quotes import Quote
-from .speakers import MentionIndex, Resolver, entity_mentions
+from .speakers import MentionIndex, Resolver, display_names, entity_mentions
 
 from .checkworthiness import score as _cw_score
 from .checkworthiness import threshold_from_env
@@ -201,6 +201,10 @@ class ClaimStage:
                     reps.append(rep)
             reporters[i] = reps
             speakers[i] = resolver.resolve(a.speaker, a.speaker_ref)
+        titled = display_names(mentions, text)
+        for d in [*speakers.values(), *(r for rs in reporters.values() for r in rs)]:
+            if d and d.get("entity_id") in titled and not d.get("entity_ids"):
+                d["name"] = titled[d["entity_id"]]
         covered: list[tuple[int, int]] = []
         for i, a in enumerate(atts):
             spans = a.content
