@@ -303,3 +303,36 @@ def test_speech_participle_after_content_is_its_own_attribution(pipeline):
     assert "telling" not in outer["text"] and "polls" not in outer["text"]
     [inner] = claims_with(doc, "polls were wrong")
     assert inner["cue"]["lemma"] == "tell" and "Okoro" in inner["speaker"]["name"]
+
+
+def test_quote_paragraph_signed_by_a_dash_line(pipeline):
+    text = ("Readers told us what they think of the new tram line.\n\n"
+            "“The trams are quicker than the buses ever were, and the stops are clean.” ― Ines Varga, 52, Linz\n"
+            "“I still drive to work because the last tram leaves far too early at night.”\n\n"
+            "- Tomas Berger.\n\n"
+            "The council meets again on Monday — and the vote is expected to pass.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = claims_with(doc, "quicker than the buses")
+    assert a["kind"] == "direct" and a["text"].startswith("“") and a["text"].endswith("”")
+    assert a["speaker"]["text"] == "Ines Varga" and a["cue"]["text"] == "―"
+    [b] = claims_with(doc, "last tram leaves")
+    assert b["kind"] == "direct" and b["speaker"]["text"] == "Tomas Berger" and b["cue"]["text"] == "-"
+    # a dash inside running prose signs nothing
+    assert not [c for c in claims_with(doc, "vote is expected") if c["cue"] and c["cue"]["text"] in "―—-"]
+
+
+def test_transcript_turns_quoted_line_by_line(pipeline):
+    text = ("Part of the interview follows:\n\n"
+            "\"HOLM: The mayor announced that the stadium would close early this year. Will you ask the council "
+            "to reopen it before the derby in the spring, as the fans want?\n\n"
+            "\"ADEBAYO: Well, the mayor believes the repairs will take a year, and the council agrees with her on the cost.\n\n"
+            "\"HOLM: So will the fans get a new stadium?\n\n"
+            "\"ADEBAYO: Not this year, but we are working on it.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    turns = [c for c in doc["claims"] if c["cue"] and c["cue"]["text"] == ":"]
+    assert [c["speaker"]["text"] for c in turns] == ["HOLM", "ADEBAYO", "HOLM", "ADEBAYO"]
+    assert turns[0]["text"].startswith("The mayor announced") and turns[0]["text"].endswith("as the fans want?")
+    assert turns[2]["text"] == "So will the fans get a new stadium?"
+    assert all(c["kind"] != "direct" for c in turns)   # the turn is not itself in quote marks

@@ -27,6 +27,7 @@ from .lexicon import (
 )
 from .cues import cue_probability
 from .quotes import Quote, find_quotes
+from .structure import dash_sources
 
 _WORD = re.compile(r"\w")
 _THAT_BEFORE = re.compile(r"\bthat\s*$", re.I)
@@ -280,6 +281,15 @@ def _is_inverted(v: Any) -> bool:
     return v.dep_ in ("parataxis", "ccomp", "advcl", "conj") and v.head.i < v.i and v.head.pos_ in ("VERB", "AUX")
 
 
+_COLON_LINE = re.compile(r"(?m)^[ \t]*[\"“]?([A-Z][^:\n]{1,60}?)(:)[ \t]+(\S[^\n]*)$")
+
+
+def _transcript_label(label: str, repeated: set[str]) -> bool:
+    """A speaker label of a transcript: all capitals ("WALLACE", "JAKE TAPPER") or a label that
+    starts several lines of the text ("Matthews:" … "Matthews:")."""
+    return (label.isupper() and len(re.findall(r"[A-Z]", label)) >= 2) or label in repeated
+
+
 class _Builder:
     def __init__(self, text: str, chunks: list[tuple[int, Any]]):
         self.text = text
@@ -336,6 +346,7 @@ class _Builder:
         for ci, (off, sdoc) in enumerate(self.chunks):
             self._chunk(ci, off, sdoc)
         self._colon_lines()
+        self._dash_sources()
         out = []
         for a in self.out:
             lo = self.text.rfind("\n", 0, a.cue.start) + 1
@@ -576,8 +587,11 @@ class _Builder:
     # ------------------------------------------------------------------
     def _colon_lines(self) -> None:
         """"<Speaker>: <statement>" at the start of a line: headlines ("NY Daily News: Paris Attacks
-        Highlight …") and transcripts ("PENCE: Well, …"). The label must be a short name-like
-        phrase (capitalised, no verb), the statement at least three words."""
+        Highlight …") and transcripts ("PENCE: Well, …", also inside an opening quote mark when a
+        transcript is quoted paragraph by paragraph). The label must be a short name-like phrase
+        (capitalised, no verb), the statement at least three words. A transcript turn (an
+        all-caps label, or one that labels several lines) may be a question and keeps its whole
+        line even when a verb inside it carries its own attribution (that one is then nested)."""
         text = self.text
         taken = [(a.content[0][0], a.content[-1][1]) for a in self.out if a.content]
         # overlap test against ``taken`` by bisect: sorted starts, prefix max of the ends
@@ -586,9 +600,14 @@ class _Builder:
         tk_max: list[int] = []
         for _, e in tk:
             tk_max.append(max(e, tk_max[-1]) if tk_max else e)
-        for m in re.finditer(r"(?m)^[ \t]*([A-Z][^:\n]{1,60}?)(:)[ \t]+(\S[^\n]*)$", text):
+        counts: dict[str, int] = {}
+        for m in _COLON_LINE.finditer(text):
+            counts[m.group(1).strip()] = counts.get(m.group(1).strip(), 0) + 1
+        repeated = {lab for lab, n in counts.items() if n > 1}
+        for m in _COLON_LINE.finditer(text):
             label, body = m.group(1).strip(), m.group(3)
             words = label.split()
+            transcript = _transcript_label(label, repeated)
             # a column/section label, by its first or its head (last) word: "Update:", "The Latest:",
             # "Editor's Note:", "Delegate Update:"
             ends = {re.sub(r"['’]s$", "", w.lower().strip(".'’")) for w in (words[0], words[-1])}
@@ -596,22 +615,31 @@ class _Builder:
                 continue
             if not all(w[:1].isupper() or w.lower() in ("of", "the", "and", "for", "&", "de", "van", "von") for w in words):
                 continue
-            if len(re.findall(r"\w+", body)) < 3 or re.search(r"\d", label) or body.rstrip().endswith("?"):
+            if len(re.findall(r"\w+", body)) < 3 or re.search(r"\d", label) or (body.rstrip().endswith("?") and not transcript):
                 continue
             toks = self._tokens_in(m.start(1), m.end(1))
-            if any(t.pos_ in ("VERB", "AUX") for t in toks):
+            if any(t.pos_ in ("VERB", "AUX") for t in toks) and not (transcript and label.isupper()):
                 continue
             b0, b1 = m.start(3), m.end(3)
             while b1 > b0 and text[b1 - 1] in " \t.":
                 b1 -= 1
             k = bisect.bisect_left(tk_starts, b1) - 1
-            if b1 > b0 and k >= 0 and tk_max[k] > b0:
+            if b1 > b0 and k >= 0 and tk_max[k] > b0 and not transcript:
                 continue
             cue = Cue(m.start(2), m.end(2), ":", ":", "assert")
             body_text = text[b0:b1]
             direct = self._all_quoted([(b0, b1)]) or bool(re.fullmatch(r"[‘'“\"][^‘“\"]*[’'”\"]", body_text))
             self.out.append(Attribution(cue, (m.start(1), m.start(1) + len(label)), [(b0, b1)], direct,
                                         sent_start=m.start(), anchor=-1, chunk=-1, how="colon"))
+
+    def _dash_sources(self) -> None:
+        """Quotation paragraphs signed by a dash line (``structure.dash_sources``): direct speech
+        with the signed name as speaker."""
+        for st in dash_sources(self.text, self.quotes):
+            c0, c1 = st.cue
+            cue = Cue(c0, c1, self.text[c0:c1], "dash", "assert")
+            self.out.append(Attribution(cue, st.speaker, list(st.content), True, sent_start=st.content[0][0],
+                                        anchor=-1, chunk=-1, how=st.how))
 
     def _tokens_in(self, a: int, b: int) -> list[Any]:
         out = []
