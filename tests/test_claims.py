@@ -336,3 +336,14 @@ def test_transcript_turns_quoted_line_by_line(pipeline):
     assert turns[0]["text"].startswith("The mayor announced") and turns[0]["text"].endswith("as the fans want?")
     assert turns[2]["text"] == "So will the fans get a new stadium?"
     assert all(c["kind"] != "direct" for c in turns)   # the turn is not itself in quote marks
+
+
+def test_cue_in_a_subordinate_clause_is_not_inverted(pipeline):
+    text = ("According to Coach Brandt, the club has replaced three captains since May because many "
+            "players disagreed with the new training schedule.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = claims_with(doc, "replaced three captains")
+    assert a["cue"]["text"] == "According to" and "Brandt" in a["speaker"]["text"]
+    assert not [c for c in doc["claims"] if c["cue"] and c["cue"]["lemma"] == "disagree"
+                and "replaced" in c["text"]]

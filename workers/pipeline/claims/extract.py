@@ -276,7 +276,12 @@ def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | No
 
 
 def _is_inverted(v: Any) -> bool:
+    """"X is Y, he said": a cue with its own subject hanging after the clause it reports. A cue
+    in a subordinate clause ("…, because many disagreed with …") reports nothing of the main
+    clause ("as he said" does)."""
     if not any(c.dep_ == "nsubj" for c in v.children):
+        return False
+    if any(c.dep_ == "mark" and c.lower_ != "as" for c in v.children):
         return False
     return v.dep_ in ("parataxis", "ccomp", "advcl", "conj") and v.head.i < v.i and v.head.pos_ in ("VERB", "AUX")
 
