@@ -347,3 +347,22 @@ def test_cue_in_a_subordinate_clause_is_not_inverted(pipeline):
     assert a["cue"]["text"] == "According to" and "Brandt" in a["speaker"]["text"]
     assert not [c for c in doc["claims"] if c["cue"] and c["cue"]["lemma"] == "disagree"
                 and "replaced" in c["text"]]
+
+
+def test_quote_opened_after_the_cue_is_the_whole_quote(pipeline):
+    text = ("The minister told Radio Nord on Sunday, “So, the port has no cranes. The harbour board knows "
+            "that. Maybe the board would be better off buying them itself.”\n\n"
+            "The mayor said that, “Of course the council will defend its budget” in the coming weeks.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = claims_with(doc, "no cranes")
+    assert a["kind"] == "direct" and a["text"].startswith("“So, the port") and a["text"].endswith("itself.”")
+    [b] = claims_with(doc, "defend its budget")
+    assert b["kind"] != "direct"
+
+
+def test_closing_mark_with_ellipsis_opens_a_quote():
+    from workers.pipeline.claims.quotes import find_quotes
+    text = "She wrote to the board.\n\n” … the ferry will run twice a day,” she said."
+    [q] = find_quotes(text)
+    assert text[q.start:q.end] == "” … the ferry will run twice a day,”" and q.closed

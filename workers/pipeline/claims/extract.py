@@ -30,7 +30,7 @@ from .quotes import Quote, find_quotes
 from .structure import dash_sources
 
 _WORD = re.compile(r"\w")
-_THAT_BEFORE = re.compile(r"\bthat\s*$", re.I)
+_THAT_BEFORE = re.compile(r"\bthat,?\s*$", re.I)
 _SPEAKER_DROP = {"relcl", "acl", "appos", "punct", "advcl", "parataxis"}
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 _MIN_QUOTE_WORDS = 4
@@ -748,6 +748,24 @@ class _Builder:
         got = sum(len(re.findall(r"\w+", self.text[a:b])) for a, b in spans)
         return (q.start, q.end) if got >= 0.6 * q.words(self.text) else None
 
+    def _quote_opened(self, spans: list[tuple[int, int]], cue_at: int) -> list[tuple[int, int]] | None:
+        """A content that begins where a quote after the cue begins (“told Fox News, “So, X has
+        nukes. …”", the parse's clause stopping at the first sentence or running past the closing
+        mark) is that whole quote, with its later paragraphs."""
+        a = spans[0][0]
+        n = self._quote_at(a)
+        if n is None:
+            return None
+        q = self.quotes[n]
+        if q.start <= cue_at or q.continues is not None or q.words(self.text) < _MIN_QUOTE_WORDS:
+            return None
+        if self.text[q.inner[0]:a].strip(" \t[…."):
+            return None
+        first = re.search(r"[^\W\d_]", self.text[a:q.end])
+        if first is None or first.group().islower():   # “the current system …”: a fragment
+            return None
+        return self._quote_chain(n)
+
     def _all_quoted(self, spans: list[tuple[int, int]]) -> bool:
         """Content found by dependency rules is direct only when every span is a whole quote of
         at least four words (a nested attribution inside a quote, or a quoted fragment after
@@ -826,6 +844,8 @@ class _Builder:
         whole = self._quote_covering(spans)
         if whole is not None and not self._inside_quote(t, off):
             spans = [whole]
+        elif not self._inside_quote(t, off):
+            spans = self._quote_opened(spans, off + t.idx) or spans
         return Attribution(self._cue(t, off, stance), sp, spans, self._all_quoted(spans), how=how,
                            cue_p=self.cue_p.get((ci, t.i), -1.0),
                            sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci), inner_cue

@@ -36,6 +36,8 @@ class Quote:
 
 
 _MARK = re.compile(r"“|”|\"|''")
+# what follows a ” that opens: a letter, or an ellipsis and then a word ("” … they are so …")
+_OPENS_WORDS = re.compile(r"[^\W\d_]|[ \t]*(?:…|\.\.\.)[ \t]*\w")
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -53,7 +55,8 @@ def _pieces(text: str, a: int, b: int) -> list[tuple[int, int, bool, int, int]]:
     """Quote pieces inside one paragraph: (start, end, closed, open_len, close_len).
 
     Marks: curly “ ”, straight ", and the doubled apostrophe '' some wires use. A ” that stands
-    where an opening mark belongs (start of paragraph or after a space, before a letter) opens.
+    where an opening mark belongs (start of paragraph or after a space, before a letter or an
+    ellipsis that leads into words) opens.
     """
     out: list[tuple[int, int, bool, int, int]] = []
     open_at: int | None = None
@@ -62,9 +65,8 @@ def _pieces(text: str, a: int, b: int) -> list[tuple[int, int, bool, int, int]]:
         mark, i = m.group(), m.start()
         if open_at is None:
             if mark == CLOSE:
-                nxt = text[i + 1:i + 2]
                 prev = text[i - 1:i] if i > a else " "
-                if not (prev.isspace() and nxt[:1].isalpha()):
+                if not (prev.isspace() and _OPENS_WORDS.match(text, i + 1)):
                     continue
             if mark == "''" and not text[i + 2:i + 3].strip():
                 continue   # a closing '' with nothing open (or a stray pair)
