@@ -366,3 +366,25 @@ def test_closing_mark_with_ellipsis_opens_a_quote():
     text = "She wrote to the board.\n\n” … the ferry will run twice a day,” she said."
     [q] = find_quotes(text)
     assert text[q.start:q.end] == "” … the ferry will run twice a day,”" and q.closed
+
+
+def test_mismatched_quote_marks_pair_within_a_paragraph():
+    from workers.pipeline.claims.quotes import find_quotes
+    text = ('“The ferry will run twice a day," the captain said.\n'
+            '"We asked: “Will it run in winter?” Most said yes." \n'
+            '"The pier is closed for repairs,” she added.')
+    got = [text[q.start:q.end] for q in find_quotes(text)]
+    assert got[0] == '“The ferry will run twice a day,"'
+    # a straight quote with a curly one inside closes at its own straight mark
+    assert got[1] == '"We asked: “Will it run in winter?” Most said yes."'
+    assert got[2] == '"The pier is closed for repairs,”'
+
+
+def test_according_to_before_a_quote_takes_the_whole_quote(pipeline):
+    text = ("According to Ms Lind, “[T]he bridge has been closed since March. The town will lose its "
+            "Saturday market if the repairs take another year.”")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = claims_with(doc, "Saturday market")
+    assert a["cue"]["text"] == "According to" and a["kind"] == "direct"
+    assert a["text"].startswith("“[T]he bridge") and a["text"].endswith("another year.”")

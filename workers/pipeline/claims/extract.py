@@ -30,6 +30,9 @@ from .quotes import Quote, find_quotes
 from .structure import dash_sources
 
 _WORD = re.compile(r"\w")
+# what a content found inside a quote may have skipped after the opening mark: spaces, "[", an
+# ellipsis, one complementiser ("“If you want …": the parse's clause starts after "If")
+_QUOTE_LEAD = re.compile(r"[\s\[…]*(?:\.\.\.)?[\s\[…]*(?:(?:if|whether|when|because|although|though|while|as)\s+)?", re.I)
 _THAT_BEFORE = re.compile(r"\bthat,?\s*$", re.I)
 _SPEAKER_DROP = {"relcl", "acl", "appos", "punct", "advcl", "parataxis"}
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
@@ -562,6 +565,7 @@ class _Builder:
             spans = _runs(toks, off, text)
             if not spans:
                 continue
+            spans = self._quote_opened(spans, cue.start) or spans   # "According to X, “…”"
             direct = self._all_quoted(spans)
             self.out.append(Attribution(cue, sp, spans, direct, sent_start=off + head.sent.start_char,
                                         anchor=hi, chunk=ci, how="according"))
@@ -759,9 +763,9 @@ class _Builder:
         q = self.quotes[n]
         if q.start <= cue_at or q.continues is not None or q.words(self.text) < _MIN_QUOTE_WORDS:
             return None
-        if self.text[q.inner[0]:a].strip(" \t[…."):
+        if not _QUOTE_LEAD.fullmatch(self.text, q.inner[0], a):
             return None
-        first = re.search(r"[^\W\d_]", self.text[a:q.end])
+        first = re.search(r"[^\W\d_]", self.text[q.inner[0]:q.end])
         if first is None or first.group().islower():   # “the current system …”: a fragment
             return None
         return self._quote_chain(n)
