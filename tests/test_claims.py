@@ -388,3 +388,17 @@ def test_according_to_before_a_quote_takes_the_whole_quote(pipeline):
     [a] = claims_with(doc, "Saturday market")
     assert a["cue"]["text"] == "According to" and a["kind"] == "direct"
     assert a["text"].startswith("“[T]he bridge") and a["text"].endswith("another year.”")
+
+
+def test_block_quotation_after_a_cue_line(pipeline):
+    text = ("The harbour master spoke to the council on Tuesday. She added:\n\n"
+            "The pier cannot take another storm like the last one. We need the money before October.\n\n"
+            "The survey also found that:\n\n"
+            "The council will vote on the repairs next month at the town hall.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = claims_with(doc, "another storm")
+    assert a["cue"]["text"] == "added" and a["speaker"]["text"] == "She"
+    assert a["text"] == "The pier cannot take another storm like the last one. We need the money before October."
+    # a finding introduced by "found that:" is no block of speech (its list was often stripped)
+    assert not [c for c in claims_with(doc, "vote on the repairs") if c["cue"] and c["cue"]["text"] == "found"]
