@@ -402,3 +402,16 @@ def test_block_quotation_after_a_cue_line(pipeline):
     assert a["text"] == "The pier cannot take another storm like the last one. We need the money before October."
     # a finding introduced by "found that:" is no block of speech (its list was often stripped)
     assert not [c for c in claims_with(doc, "vote on the repairs") if c["cue"] and c["cue"]["text"] == "found"]
+
+
+def test_parenthetical_cue_reports_the_clause_around_it(pipeline):
+    text = ("The new bridge, officials said on Monday, will cost twice the first estimate.\n"
+            "The plan, which the mayor said was popular, will cost more.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = claims_with(doc, "twice the first estimate")
+    assert a["cue"]["text"] == "said" and a["speaker"]["text"] == "officials"
+    assert a["text"] == "The new bridge will cost twice the first estimate"
+    assert len(a["spans"]) == 2
+    # a cue inside a relative clause is not parenthetical
+    assert not [c for c in claims_with(doc, "will cost more") if c["cue"] and c["cue"]["lemma"] == "say"]

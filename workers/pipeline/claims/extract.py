@@ -289,6 +289,23 @@ def _is_inverted(v: Any) -> bool:
     return v.dep_ in ("parataxis", "ccomp", "advcl", "conj") and v.head.i < v.i and v.head.pos_ in ("VERB", "AUX")
 
 
+def _is_parenthetical(v: Any) -> bool:
+    """"The plan, he said, will cost more": a cue with its own subject set off by commas inside
+    the clause it reports (parsed as parataxis of the later main verb); the content is the whole
+    clause on both sides."""
+    if v.dep_ != "parataxis" or v.head.i <= v.i or v.head.pos_ not in ("VERB", "AUX"):
+        return False
+    if not any(c.dep_ == "nsubj" for c in v.children):
+        return False
+    sub = sorted(v.subtree, key=lambda x: x.i)
+    doc = v.doc
+    lo, hi = sub[0].i, sub[-1].i
+    before = doc[lo - 1] if lo > 0 and doc[lo].text != "," else doc[lo]
+    after = doc[hi] if doc[hi].text == "," else (doc[hi + 1] if hi + 1 < len(doc) else None)
+    return (before.text == "," and after is not None and after.text == ","
+            and lo > v.sent.start + 1 and any(x.i > hi for x in v.head.subtree))
+
+
 _COLON_LINE = re.compile(r"(?m)^[ \t]*[\"“]?([A-Z][^:\n]{1,60}?)(:)[ \t]+(\S[^\n]*)$")
 
 
@@ -841,6 +858,10 @@ class _Builder:
         if res is None and _is_inverted(t):
             head = t.head
             toks = [x for x in head.subtree if x.i < t.i and x not in set(t.subtree)]
+        elif res is None and _is_parenthetical(t):
+            head = t.head
+            toks = [x for x in head.subtree if x not in set(t.subtree)]
+        if res is None and (_is_inverted(t) or _is_parenthetical(t)):
             if spk is not None:
                 toks = [x for x in toks if x not in set(spk.subtree)]
             res = (toks, "inverted")
