@@ -415,3 +415,12 @@ def test_parenthetical_cue_reports_the_clause_around_it(pipeline):
     assert len(a["spans"]) == 2
     # a cue inside a relative clause is not parenthetical
     assert not [c for c in claims_with(doc, "will cost more") if c["cue"] and c["cue"]["lemma"] == "say"]
+
+
+def test_told_addressee_that_clause_parsed_as_relative(pipeline):
+    text = ("In Oslo last week, she told a meeting of harbour officials that few towns understood the risk "
+            "of flooding better than theirs.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = claims_with(doc, "risk of flooding")
+    assert a["cue"]["text"] == "told" and a["text"].startswith("few towns understood")

@@ -260,6 +260,15 @@ def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | No
                 toks = list(c.subtree)
                 if len([t for t in toks if not t.is_punct]) >= 2:
                     return toks, "dobj"
+    # "told a meeting of leaders that few people understood …": the complement parsed as a
+    # relative clause of the addressee ("that" its mark, the clause with a subject of its own)
+    if lemma in ADDRESSEE_VERBS:
+        for c in v.children:
+            if c.dep_ == "dobj":
+                for x in c.subtree:
+                    if x.dep_ == "relcl" and any(m.lower_ == "that" and m.dep_ == "mark" for m in x.children) \
+                            and any(m.dep_ in _SUBJ for m in x.children):
+                        return list(x.subtree), "ccomp"
     # passive with an agent: "X was endorsed by Y", "the issue was first reported by the Post"
     if any(c.dep_ == "agent" for c in v.children):
         sp = [c for c in v.children if c.dep_ == "nsubjpass"]
