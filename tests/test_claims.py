@@ -418,9 +418,9 @@ def test_parenthetical_cue_reports_the_clause_around_it(pipeline):
 
 
 def test_told_addressee_that_clause_parsed_as_relative(pipeline):
-    text = ("In Oslo last week, she told a meeting of harbour officials that few towns understood the risk "
-            "of flooding better than theirs.")
+    text = ("In Oslo last week, she told a meeting of Nordic harbour leaders that few people understood the "
+            "risk of flooding better than residents of their part of the coast.")
     doc = analyse(pipeline, text)
     check_offsets(doc)
     [a] = claims_with(doc, "risk of flooding")
-    assert a["cue"]["text"] == "told" and a["text"].startswith("few towns understood")
+    assert a["cue"]["text"] == "told" and a["text"].startswith("few people understood")
