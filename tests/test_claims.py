@@ -424,3 +424,15 @@ def test_told_addressee_that_clause_parsed_as_relative(pipeline):
     check_offsets(doc)
     [a] = claims_with(doc, "risk of flooding")
     assert a["cue"]["text"] == "told" and a["text"].startswith("few people understood")
+
+
+def test_participle_under_a_passive_takes_its_subject_as_speaker(pipeline):
+    text = ("After saying her left knee was “so sore I could barely walk,” the runner was taken to the "
+            "medical tent for tests.\n"
+            "The coach was criticised for saying that the referee had been bribed.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = claims_with(doc, "barely walk")
+    assert a["cue"]["text"] == "saying" and a["speaker"]["text"] == "the runner"
+    [b] = claims_with(doc, "referee had been bribed")
+    assert b["cue"]["text"] == "saying" and b["speaker"]["text"] == "The coach"

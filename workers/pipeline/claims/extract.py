@@ -148,6 +148,12 @@ def _subject(v: Any) -> Any | None:
                 for p in c.children:
                     if p.dep_ == "pobj":
                         return p
+        if seen > 1:
+            # climbed from a participle: "After saying X, she was taken …", "she was criticised
+            # for saying X" — the passive subject is the one who says
+            sp = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
+            if sp is not None:
+                return _same_paragraph(sp, v)
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children):
             return None  # passive without an agent: "X has been accused of …" names no speaker
         if v.dep_ in ("acl",) and v.head.pos_ in ("PROPN", "NOUN", "PRON") and v.tag_ == "VBG":
