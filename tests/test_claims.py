@@ -436,3 +436,11 @@ def test_participle_under_a_passive_takes_its_subject_as_speaker(pipeline):
     assert a["cue"]["text"] == "saying" and a["speaker"]["text"] == "the runner"
     [b] = claims_with(doc, "referee had been bribed")
     assert b["cue"]["text"] == "saying" and b["speaker"]["text"] == "The coach"
+
+
+def test_inverted_cue_with_its_own_object_does_not_take_the_clause_before(pipeline):
+    text = ("My grandmother has mellowed over the years, but she still says things such as, "
+            "\"Cities are not meant for families, you know.\"")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    assert not [c for c in claims_with(doc, "mellowed") if c["cue"] and c["cue"]["lemma"] == "say"]

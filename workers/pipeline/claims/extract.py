@@ -301,6 +301,8 @@ def _is_inverted(v: Any) -> bool:
         return False
     if any(c.dep_ == "mark" and c.lower_ != "as" for c in v.children):
         return False
+    if v.lemma_.lower() not in ADDRESSEE_VERBS and any(c.dep_ == "dobj" and c.i > v.i for c in v.children):
+        return False   # "…, but she still says things such as …": the cue's own object is its content
     return v.dep_ in ("parataxis", "ccomp", "advcl", "conj") and v.head.i < v.i and v.head.pos_ in ("VERB", "AUX")
 
 
