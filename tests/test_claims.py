@@ -444,3 +444,13 @@ def test_inverted_cue_with_its_own_object_does_not_take_the_clause_before(pipeli
     doc = analyse(pipeline, text)
     check_offsets(doc)
     assert not [c for c in claims_with(doc, "mellowed") if c["cue"] and c["cue"]["lemma"] == "say"]
+
+
+def test_cue_left_without_subject_by_a_missing_comma(pipeline):
+    text = ("In a March meeting with the editorial board of the Daily Courier Jensen said that the port may "
+            "need to be significantly expanded in the coming years.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = claims_with(doc, "significantly expanded")
+    assert a["cue"]["text"] == "said" and "Jensen" in a["speaker"]["text"]
+    assert a["text"].startswith("the port")

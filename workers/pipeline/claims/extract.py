@@ -168,6 +168,18 @@ def _subject(v: Any) -> Any | None:
     return None
 
 
+def _stranded_subject(v: Any) -> Any | None:
+    """"In a meeting with the board of the Post Trump said that …": without the comma the parse
+    makes the name the last object of the opening phrase and leaves the cue without a subject.
+    A subject-less root cue right after a person/organisation name takes that name."""
+    if v.dep_ != "ROOT" or v.i == 0 or any(c.dep_ in _SUBJ or c.dep_ == "nsubjpass" for c in v.children):
+        return None
+    p = v.doc[v.i - 1]
+    if p.pos_ == "PROPN" and p.dep_ == "pobj" and p.ent_type_ in ("PERSON", "ORG") and p.head.i < p.i:
+        return p
+    return None
+
+
 def _same_paragraph(c: Any, v: Any) -> Any:
     """A subject parsed across a line break (title line + first sentence): use its appositive
     on the cue's side of the break, if any. (Token texts only: ``Doc.text`` rebuilds the string.)"""
@@ -869,7 +881,7 @@ class _Builder:
         text = self.text
         if t.lemma_.lower() in QUOTE_ONLY_VERBS:
             return None
-        spk = _subject(t)
+        spk = _subject(t) or _stranded_subject(t)
         res = _content_tokens(t, learned=(ci, t.i) in self.learned)
         inner_cue = None
         if res is None and _is_inverted(t):
