@@ -454,3 +454,12 @@ def test_cue_left_without_subject_by_a_missing_comma(pipeline):
     [a] = claims_with(doc, "significantly expanded")
     assert a["cue"]["text"] == "said" and "Jensen" in a["speaker"]["text"]
     assert a["text"].startswith("the port")
+
+
+def test_cue_with_complements_on_both_sides_takes_the_later_one(pipeline):
+    text = ("Mrs. Lund is seen as far more capable of dealing with the harbour budget than Mr. Berg - 60 percent "
+            "of residents said Mrs. Lund would be better at handling the issue.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = [c for c in doc["claims"] if c["cue"] and c["cue"]["text"] == "said"]
+    assert a["text"] == "Mrs. Lund would be better at handling the issue"

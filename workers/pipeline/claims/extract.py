@@ -243,9 +243,12 @@ def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | No
     """Content of cue verb ``v`` from its dependents; (tokens, how). A ``learned`` cue (outside
     the lexicon) takes its xcomp, a content preposition or its object like the lexicon verbs do."""
     lemma = v.lemma_.lower()
-    for c in v.children:
-        if c.dep_ == "ccomp":
-            return _subtree_minus(c, [p for p in c.children if _speech_participle(p)]), "ccomp"
+    # two complements, one on each side ("A is seen as X - 60 percent said B would be …"): the
+    # one after the cue is its content, the one before a clause the parse hung on it
+    ccomps = sorted((c for c in v.children if c.dep_ == "ccomp"), key=lambda c: (c.i < v.i, c.i))
+    if ccomps:
+        c = ccomps[0]
+        return _subtree_minus(c, [p for p in c.children if _speech_participle(p)]), "ccomp"
     # "called X “Y”", "described X as Y": the object and its predicate
     if lemma in OPRD_VERBS:
         obj = [c for c in v.children if c.dep_ == "dobj"]
