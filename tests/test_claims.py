@@ -609,3 +609,163 @@ def test_one_word_person_keeps_the_title_in_the_speaker_name(pipeline):
     assert levee["speaker"]["entity_id"] == "person:okonkwo"     # the entity id is unchanged
     [budget] = claims_with(doc, "budget was fixed")
     assert budget["speaker"]["name"] == "Maria Santos"           # a full name keeps its own form
+
+
+def test_quote_paragraph_signed_by_a_dash_line(pipeline):
+    text = ("Readers told us what they think of the new tram line.\n\n"
+            "“The trams are quicker than the buses ever were, and the stops are clean.” ― Ines Varga, 52, Linz\n"
+            "“I still drive to work because the last tram leaves far too early at night.”\n\n"
+            "- Tomas Berger.\n\n"
+            "The council meets again on Monday — and the vote is expected to pass.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = claims_with(doc, "quicker than the buses")
+    assert a["kind"] == "direct" and a["text"].startswith("“") and a["text"].endswith("”")
+    assert a["speaker"]["text"] == "Ines Varga" and a["cue"]["text"] == "―"
+    [b] = claims_with(doc, "last tram leaves")
+    assert b["kind"] == "direct" and b["speaker"]["text"] == "Tomas Berger" and b["cue"]["text"] == "-"
+    # a dash inside running prose signs nothing
+    assert not [c for c in claims_with(doc, "vote is expected") if c["cue"] and c["cue"]["text"] in "―—-"]
+
+
+def test_transcript_turns_quoted_line_by_line(pipeline):
+    text = ("Part of the interview follows:\n\n"
+            "\"HOLM: The mayor announced that the stadium would close early this year. Will you ask the council "
+            "to reopen it before the derby in the spring, as the fans want?\n\n"
+            "\"ADEBAYO: Well, the mayor believes the repairs will take a year, and the council agrees with her on the cost.\n\n"
+            "\"HOLM: So will the fans get a new stadium?\n\n"
+            "\"ADEBAYO: Not this year, but we are working on it.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    turns = [c for c in doc["claims"] if c["cue"] and c["cue"]["text"] == ":"]
+    assert [c["speaker"]["text"] for c in turns] == ["HOLM", "ADEBAYO", "HOLM", "ADEBAYO"]
+    assert turns[0]["text"].startswith("The mayor announced") and turns[0]["text"].endswith("as the fans want?")
+    assert turns[2]["text"] == "So will the fans get a new stadium?"
+    assert all(c["kind"] != "direct" for c in turns)   # the turn is not itself in quote marks
+
+
+def test_cue_in_a_subordinate_clause_is_not_inverted(pipeline):
+    text = ("According to Coach Brandt, the club has replaced three captains since May because many "
+            "players disagreed with the new training schedule.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = claims_with(doc, "replaced three captains")
+    assert a["cue"]["text"] == "According to" and "Brandt" in a["speaker"]["text"]
+    assert not [c for c in doc["claims"] if c["cue"] and c["cue"]["lemma"] == "disagree"
+                and "replaced" in c["text"]]
+
+
+def test_quote_opened_after_the_cue_is_the_whole_quote(pipeline):
+    text = ("The minister told Radio Nord on Sunday, “So, the port has no cranes. The harbour board knows "
+            "that. Maybe the board would be better off buying them itself.”\n\n"
+            "The mayor said that, “Of course the council will defend its budget” in the coming weeks.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = claims_with(doc, "no cranes")
+    assert a["kind"] == "direct" and a["text"].startswith("“So, the port") and a["text"].endswith("itself.”")
+    [b] = claims_with(doc, "defend its budget")
+    assert b["kind"] != "direct"
+
+
+def test_closing_mark_with_ellipsis_opens_a_quote():
+    from workers.pipeline.claims.quotes import find_quotes
+    text = "She wrote to the board.\n\n” … the ferry will run twice a day,” she said."
+    [q] = find_quotes(text)
+    assert text[q.start:q.end] == "” … the ferry will run twice a day,”" and q.closed
+
+
+def test_mismatched_quote_marks_pair_within_a_paragraph():
+    from workers.pipeline.claims.quotes import find_quotes
+    text = ('“The ferry will run twice a day," the captain said.\n'
+            '"We asked: “Will it run in winter?” Most said yes." \n'
+            '"The pier is closed for repairs,” she added.')
+    got = [text[q.start:q.end] for q in find_quotes(text)]
+    assert got[0] == '“The ferry will run twice a day,"'
+    # a straight quote with a curly one inside closes at its own straight mark
+    assert got[1] == '"We asked: “Will it run in winter?” Most said yes."'
+    assert got[2] == '"The pier is closed for repairs,”'
+
+
+def test_according_to_before_a_quote_takes_the_whole_quote(pipeline):
+    text = ("According to Ms Lind, “[T]he bridge has been closed since March. The town will lose its "
+            "Saturday market if the repairs take another year.”")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = claims_with(doc, "Saturday market")
+    assert a["cue"]["text"] == "According to" and a["kind"] == "direct"
+    assert a["text"].startswith("“[T]he bridge") and a["text"].endswith("another year.”")
+
+
+def test_block_quotation_after_a_cue_line(pipeline):
+    text = ("The harbour master spoke to the council on Tuesday. She added:\n\n"
+            "The pier cannot take another storm like the last one. We need the money before October.\n\n"
+            "The survey also found that:\n\n"
+            "The council will vote on the repairs next month at the town hall.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = claims_with(doc, "another storm")
+    assert a["cue"]["text"] == "added" and a["speaker"]["text"] == "She"
+    assert a["text"] == "The pier cannot take another storm like the last one. We need the money before October."
+    # a finding introduced by "found that:" is no block of speech (its list was often stripped)
+    assert not [c for c in claims_with(doc, "vote on the repairs") if c["cue"] and c["cue"]["text"] == "found"]
+
+
+def test_parenthetical_cue_reports_the_clause_around_it(pipeline):
+    text = ("The new bridge, officials said on Monday, will cost twice the first estimate.\n"
+            "The plan, which the mayor said was popular, will cost more.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = claims_with(doc, "twice the first estimate")
+    assert a["cue"]["text"] == "said" and a["speaker"]["text"] == "officials"
+    assert a["text"] == "The new bridge will cost twice the first estimate"
+    assert len(a["spans"]) == 2
+    # a cue inside a relative clause is not parenthetical
+    assert not [c for c in claims_with(doc, "will cost more") if c["cue"] and c["cue"]["lemma"] == "say"]
+
+
+def test_told_addressee_that_clause_parsed_as_relative(pipeline):
+    text = ("In Oslo last week, she told a meeting of Nordic harbour leaders that few people understood the "
+            "risk of flooding better than residents of their part of the coast.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = claims_with(doc, "risk of flooding")
+    assert a["cue"]["text"] == "told" and a["text"].startswith("few people understood")
+
+
+def test_participle_under_a_passive_takes_its_subject_as_speaker(pipeline):
+    text = ("After saying her left knee was “so sore I could barely walk,” the runner was taken to the "
+            "medical tent for tests.\n"
+            "The coach was criticised for saying that the referee had been bribed.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = claims_with(doc, "barely walk")
+    assert a["cue"]["text"] == "saying" and a["speaker"]["text"] == "the runner"
+    [b] = claims_with(doc, "referee had been bribed")
+    assert b["cue"]["text"] == "saying" and b["speaker"]["text"] == "The coach"
+
+
+def test_inverted_cue_with_its_own_object_does_not_take_the_clause_before(pipeline):
+    text = ("My grandmother has mellowed over the years, but she still says things such as, "
+            "\"Cities are not meant for families, you know.\"")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    assert not [c for c in claims_with(doc, "mellowed") if c["cue"] and c["cue"]["lemma"] == "say"]
+
+
+def test_cue_left_without_subject_by_a_missing_comma(pipeline):
+    text = ("In a March meeting with the editorial board of the Daily Courier Jensen said that the port may "
+            "need to be significantly expanded in the coming years.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = claims_with(doc, "significantly expanded")
+    assert a["cue"]["text"] == "said" and "Jensen" in a["speaker"]["text"]
+    assert a["text"].startswith("the port")
+
+
+def test_cue_with_complements_on_both_sides_takes_the_later_one(pipeline):
+    text = ("Mrs. Lund is seen as far more capable of dealing with the harbour budget than Mr. Berg - 60 percent "
+            "of residents said Mrs. Lund would be better at handling the issue.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [a] = [c for c in doc["claims"] if c["cue"] and c["cue"]["text"] == "said"]
+    assert a["text"] == "Mrs. Lund would be better at handling the issue"

@@ -105,15 +105,20 @@ def _hedge(a: Attribution, text: str) -> bool:
             and text[a.speaker[0]:a.speaker[1]].lower() in _HEDGE_SPEAKERS)
 
 
+def _wraps_label(a: Attribution, q: Quote) -> bool:
+    """A quote mark opening right before a line's speaker label (a transcript quoted turn by turn:
+    ``"PENCE: Well, …``) wraps the turn; the label's colon is not speech inside a quote."""
+    return a.how == "colon" and a.speaker is not None and q.start + q.open_len == a.speaker[0]
+
+
 def _keep(a: Attribution, text: str, quotes: list[Quote], qstarts: list[int] | None = None) -> bool:
     """The learned attribution filter (claim_filter.py); kept when no model ships. First-person
-    hedges ("I think", "we guess") are never kept."""
+    hedges ("I think", "we guess") are never kept. A quote wrapping a transcript turn's label
+    does not put the colon cue inside a quote (``_wraps_label``)."""
     if _hedge(a, text):
         return False
-    if qstarts is None:
-        inq = any(q.start <= a.cue.start < q.end for q in quotes)
-    else:
-        inq = any(q.start <= a.cue.start < q.end for q in _quote_overlaps(quotes, qstarts, a.cue.start, a.cue.start + 1))
+    cands = quotes if qstarts is None else _quote_overlaps(quotes, qstarts, a.cue.start, a.cue.start + 1)
+    inq = any(q.start <= a.cue.start < q.end and not _wraps_label(a, q) for q in cands)
     p = keep_probability(a, text, inq)
     return p is None or p >= KEEP_ABOVE
 

@@ -30,9 +30,13 @@ from .lexicon import (
 )
 from .cues import cue_probability
 from .quotes import Quote, find_quotes
+from .structure import dash_sources
 
 _WORD = re.compile(r"\w")
-_THAT_BEFORE = re.compile(r"\bthat\s*$", re.I)
+# what a content found inside a quote may have skipped after the opening mark: spaces, "[", an
+# ellipsis, one complementiser ("“If you want …": the parse's clause starts after "If")
+_QUOTE_LEAD = re.compile(r"[\s\[…]*(?:\.\.\.)?[\s\[…]*(?:(?:if|whether|when|because|although|though|while|as)\s+)?", re.I)
+_THAT_BEFORE = re.compile(r"\bthat,?\s*$", re.I)
 _SPEAKER_DROP = {"relcl", "acl", "appos", "punct", "advcl", "parataxis"}
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 _POINTER = re.compile(r"(?:the\s+)?(?:following|same|above)(?:\s+(?:statement|comment|remarks?|words|story|report))?|as\s+follows", re.I)
@@ -218,6 +222,12 @@ def _subject_climb(v: Any) -> Any | None:
                 for p in c.children:
                     if p.dep_ == "pobj":
                         return p
+        if seen > 1:
+            # climbed from a participle: "After saying X, she was taken …", "she was criticised
+            # for saying X" — the passive subject is the one who says
+            sp = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
+            if sp is not None:
+                return _same_paragraph(sp, v)
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children):
             return None  # passive without an agent: "X has been accused of …" names no speaker
         if v.dep_ in ("acl",) and v.head.pos_ in ("PROPN", "NOUN", "PRON") and v.tag_ == "VBG":
@@ -229,6 +239,18 @@ def _subject_climb(v: Any) -> Any | None:
             v = v.head.head
             continue
         return None
+    return None
+
+
+def _stranded_subject(v: Any) -> Any | None:
+    """"In a meeting with the board of the Post Trump said that …": without the comma the parse
+    makes the name the last object of the opening phrase and leaves the cue without a subject.
+    A subject-less root cue right after a person/organisation name takes that name."""
+    if v.dep_ != "ROOT" or v.i == 0 or any(c.dep_ in _SUBJ or c.dep_ == "nsubjpass" for c in v.children):
+        return None
+    p = v.doc[v.i - 1]
+    if p.pos_ == "PROPN" and p.dep_ == "pobj" and p.ent_type_ in ("PERSON", "ORG") and p.head.i < p.i:
+        return p
     return None
 
 
@@ -305,18 +327,21 @@ def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | No
     """Content of cue verb ``v`` from its dependents; (tokens, how). A ``learned`` cue (outside
     the lexicon) takes its xcomp, a content preposition or its object like the lexicon verbs do."""
     lemma = v.lemma_.lower()
-    for c in v.children:
-        if c.dep_ == "ccomp":
-            toks = _subtree_minus(c, [p for p in c.children if _speech_participle(p)])
-            # "reported Beijing had returned …": the clause's subject parsed as the cue's object
-            first = min(x.i for x in c.subtree)
-            if lemma not in ADDRESSEE_VERBS and not any(x.dep_ in _SUBJ or x.dep_ == "expl" for x in c.children) \
-                    and any(x.dep_ == "aux" for x in c.children):
-                obj = next((o for o in v.children if o.dep_ == "dobj" and v.i < o.i < c.i
-                            and max(x.i for x in o.subtree) == first - 1), None)
-                if obj is not None:
-                    toks = list(obj.subtree) + toks
-            return toks, "ccomp"
+    # two complements, one on each side ("A is seen as X - 60 percent said B would be …"): the
+    # one after the cue is its content, the one before a clause the parse hung on it
+    ccomps = sorted((c for c in v.children if c.dep_ == "ccomp"), key=lambda c: (c.i < v.i, c.i))
+    if ccomps:
+        c = ccomps[0]
+        toks = _subtree_minus(c, [p for p in c.children if _speech_participle(p)])
+        # "reported Beijing had returned …": the clause's subject parsed as the cue's object
+        first = min(x.i for x in c.subtree)
+        if lemma not in ADDRESSEE_VERBS and not any(x.dep_ in _SUBJ or x.dep_ == "expl" for x in c.children) \
+                and any(x.dep_ == "aux" for x in c.children):
+            obj = next((o for o in v.children if o.dep_ == "dobj" and v.i < o.i < c.i
+                        and max(x.i for x in o.subtree) == first - 1), None)
+            if obj is not None:
+                toks = list(obj.subtree) + toks
+        return toks, "ccomp"
     # "called X “Y”", "described X as Y": the object and its predicate
     if lemma in OPRD_VERBS:
         obj = [c for c in v.children if c.dep_ == "dobj"]
@@ -349,6 +374,15 @@ def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | No
                 toks = list(c.subtree)
                 if len([t for t in toks if not t.is_punct]) >= 2:
                     return toks, "dobj"
+    # "told a meeting of leaders that few people understood …": the complement parsed as a
+    # relative clause of the addressee ("that" its mark, the clause with a subject of its own)
+    if lemma in ADDRESSEE_VERBS:
+        for c in v.children:
+            if c.dep_ == "dobj":
+                for x in c.subtree:
+                    if x.dep_ == "relcl" and any(m.lower_ == "that" and m.dep_ == "mark" for m in x.children) \
+                            and any(m.dep_ in _SUBJ for m in x.children):
+                        return list(x.subtree), "ccomp"
     # passive with an agent: "X was endorsed by Y", "the issue was first reported by the Post"
     if any(c.dep_ == "agent" for c in v.children):
         sp = [c for c in v.children if c.dep_ == "nsubjpass"]
@@ -416,9 +450,50 @@ def _object_content(v: Any) -> tuple[list[Any], str] | None:
 
 
 def _is_inverted(v: Any) -> bool:
+    """"X is Y, he said": a cue with its own subject hanging after the clause it reports. A cue
+    in a subordinate clause ("…, because many disagreed with …") reports nothing of the main
+    clause ("as he said" does)."""
     if not any(c.dep_ == "nsubj" for c in v.children):
         return False
+    if any(c.dep_ == "mark" and c.lower_ != "as" for c in v.children):
+        return False
+    if v.lemma_.lower() not in ADDRESSEE_VERBS and any(c.dep_ == "dobj" and c.i > v.i for c in v.children):
+        return False   # "…, but she still says things such as …": the cue's own object is its content
     return v.dep_ in ("parataxis", "ccomp", "advcl", "conj") and v.head.i < v.i and v.head.pos_ in ("VERB", "AUX")
+
+
+def _is_parenthetical(v: Any) -> bool:
+    """"The plan, he said, will cost more": a cue with its own subject set off by commas inside
+    the clause it reports (parsed as parataxis of the later main verb); the content is the whole
+    clause on both sides."""
+    if v.dep_ != "parataxis" or v.head.i <= v.i or v.head.pos_ not in ("VERB", "AUX"):
+        return False
+    if not any(c.dep_ == "nsubj" for c in v.children):
+        return False
+    sub = sorted(v.subtree, key=lambda x: x.i)
+    doc = v.doc
+    lo, hi = sub[0].i, sub[-1].i
+    before = doc[lo - 1] if lo > 0 and doc[lo].text != "," else doc[lo]
+    after = doc[hi] if doc[hi].text == "," else (doc[hi + 1] if hi + 1 < len(doc) else None)
+    return (before.text == "," and after is not None and after.text == ","
+            and lo > v.sent.start + 1 and any(x.i > hi for x in v.head.subtree))
+
+
+_COLON_LINE = re.compile(r"(?m)^[ \t]*[\"“]?([A-Z][^:\n]{1,60}?)(:)[ \t]+(\S[^\n]*)$")
+
+
+# a line ending in "<… cue verb> [up to three words]:" and the next paragraph, not a quotation
+_BLOCK_LEAD = re.compile(r"(?m)^[^\n]*?(\b[A-Za-z]+(?:[ \t\u00a0]+[A-Za-z]+){0,3}):[ \t]*\n[ \t]*\n?[ \t]*([^\s“\"‘'<])")
+
+
+_BLOCK_VERBS = frozenset("say add write continue explain state note argue declare tell ask reply respond "
+                         "remark report warn".split())
+
+
+def _transcript_label(label: str, repeated: set[str]) -> bool:
+    """A speaker label of a transcript: all capitals ("WALLACE", "JAKE TAPPER") or a label that
+    starts several lines of the text ("Matthews:" … "Matthews:")."""
+    return (label.isupper() and len(re.findall(r"[A-Z]", label)) >= 2) or label in repeated
 
 
 class _Builder:
@@ -477,6 +552,8 @@ class _Builder:
         for ci, (off, sdoc) in enumerate(self.chunks):
             self._chunk(ci, off, sdoc)
         self._colon_lines()
+        self._dash_sources()
+        self._block_quotes()
         out = []
         for a in self.out:
             lo = self.text.rfind("\n", 0, a.cue.start) + 1
@@ -486,7 +563,7 @@ class _Builder:
                 a.speaker_ref = self.refs.get(a.speaker)
                 a.spk_kind = self.spk_kinds.get(a.speaker, "other")
                 a.speaker = _clip(self.text, a.speaker, lo, hi)
-            if not a.direct:
+            if not a.direct and a.how != "block":   # a block quotation is the next paragraph
                 a.content = [c for c in (_clip(self.text, sp, lo, hi) for sp in a.content) if c]
             a.reported_by = [(r, c) for r, c in ((_clip(self.text, r, lo, hi), c) for r, c in a.reported_by) if r]
             if a.content:
@@ -691,6 +768,7 @@ class _Builder:
             spans = _runs(toks, off, text)
             if not spans:
                 continue
+            spans = self._quote_opened(spans, cue.start) or spans   # "According to X, “…”"
             direct = self._all_quoted(spans)
             self.out.append(Attribution(cue, sp, spans, direct, sent_start=off + head.sent.start_char,
                                         anchor=hi, chunk=ci, how="according"))
@@ -765,8 +843,11 @@ class _Builder:
     # ------------------------------------------------------------------
     def _colon_lines(self) -> None:
         """"<Speaker>: <statement>" at the start of a line: headlines ("NY Daily News: Paris Attacks
-        Highlight …") and transcripts ("PENCE: Well, …"). The label must be a short name-like
-        phrase (capitalised, no verb), the statement at least three words."""
+        Highlight …") and transcripts ("PENCE: Well, …", also inside an opening quote mark when a
+        transcript is quoted paragraph by paragraph). The label must be a short name-like phrase
+        (capitalised, no verb), the statement at least three words. A transcript turn (an
+        all-caps label, or one that labels several lines) may be a question and keeps its whole
+        line even when a verb inside it carries its own attribution (that one is then nested)."""
         text = self.text
         taken = [(a.content[0][0], a.content[-1][1]) for a in self.out if a.content]
         # overlap test against ``taken`` by bisect: sorted starts, prefix max of the ends
@@ -775,9 +856,14 @@ class _Builder:
         tk_max: list[int] = []
         for _, e in tk:
             tk_max.append(max(e, tk_max[-1]) if tk_max else e)
-        for m in re.finditer(r"(?m)^[ \t]*([A-Z][^:\n]{1,60}?)(:)[ \t]+(\S[^\n]*)$", text):
+        counts: dict[str, int] = {}
+        for m in _COLON_LINE.finditer(text):
+            counts[m.group(1).strip()] = counts.get(m.group(1).strip(), 0) + 1
+        repeated = {lab for lab, n in counts.items() if n > 1}
+        for m in _COLON_LINE.finditer(text):
             label, body = m.group(1).strip(), m.group(3)
             words = label.split()
+            transcript = _transcript_label(label, repeated)
             # a column/section label, by its first or its head (last) word: "Update:", "The Latest:",
             # "Editor's Note:", "Delegate Update:"
             ends = {re.sub(r"['’]s$", "", w.lower().strip(".'’")) for w in (words[0], words[-1])}
@@ -785,22 +871,68 @@ class _Builder:
                 continue
             if not all(w[:1].isupper() or w.lower() in ("of", "the", "and", "for", "&", "de", "van", "von") for w in words):
                 continue
-            if len(re.findall(r"\w+", body)) < 3 or re.search(r"\d", label) or body.rstrip().endswith("?"):
+            if len(re.findall(r"\w+", body)) < 3 or re.search(r"\d", label) or (body.rstrip().endswith("?") and not transcript):
                 continue
             toks = self._tokens_in(m.start(1), m.end(1))
-            if any(t.pos_ in ("VERB", "AUX") for t in toks):
+            if any(t.pos_ in ("VERB", "AUX") for t in toks) and not (transcript and label.isupper()):
                 continue
             b0, b1 = m.start(3), m.end(3)
             while b1 > b0 and text[b1 - 1] in " \t.":
                 b1 -= 1
             k = bisect.bisect_left(tk_starts, b1) - 1
-            if b1 > b0 and k >= 0 and tk_max[k] > b0:
+            if b1 > b0 and k >= 0 and tk_max[k] > b0 and not transcript:
                 continue
             cue = Cue(m.start(2), m.end(2), ":", ":", "assert")
             body_text = text[b0:b1]
             direct = self._all_quoted([(b0, b1)]) or bool(re.fullmatch(r"[‘'“\"][^‘“\"]*[’'”\"]", body_text))
             self.out.append(Attribution(cue, (m.start(1), m.start(1) + len(label)), [(b0, b1)], direct,
                                         sent_start=m.start(), anchor=-1, chunk=-1, how="colon"))
+
+    def _dash_sources(self) -> None:
+        """Quotation paragraphs signed by a dash line (``structure.dash_sources``): direct speech
+        with the signed name as speaker."""
+        for st in dash_sources(self.text, self.quotes):
+            c0, c1 = st.cue
+            cue = Cue(c0, c1, self.text[c0:c1], "dash", "assert")
+            self.out.append(Attribution(cue, st.speaker, list(st.content), True, sent_start=st.content[0][0],
+                                        anchor=-1, chunk=-1, how=st.how))
+
+    def _block_quotes(self) -> None:
+        """"The governor added:" closing a paragraph, the words themselves set as the next paragraph
+        without quote marks (a block quotation): that paragraph is the content, the cue verb's
+        subject the speaker. The verb must be a verb of speaking or writing among the line's last
+        four words (a colon after "below", "as follows", a list heading or "the poll found that:"
+        introduces no block of speech; on PolNeAR train the speech verbs did 5 of 5)."""
+        text = self.text
+        for m in _BLOCK_LEAD.finditer(text):
+            c0 = m.start(1)
+            toks = [t for t in self._tokens_in(c0, m.end(1)) if t.pos_ in ("VERB", "AUX")]
+            cue_tok = next((t for t in reversed(toks) if t.lemma_.lower() in _BLOCK_VERBS), None)
+            if cue_tok is None:
+                continue
+            spk = _subject(cue_tok)
+            if spk is None or _bad_speaker(spk):
+                continue
+            off = self._chunk_offset(c0)
+            if off is None:
+                continue
+            b0 = m.start(2)
+            b1 = text.find("\n", b0)
+            b1 = len(text) if b1 == -1 else b1
+            while b1 > b0 and text[b1 - 1].isspace():
+                b1 -= 1
+            if len(re.findall(r"\w+", text[b0:b1])) < 4:
+                continue
+            stance = verb_stance(cue_tok.lemma_) or "other"
+            self.out.append(Attribution(self._cue(cue_tok, off, stance), self._spk(spk, off), [(b0, b1)], False,
+                                        sent_start=off + cue_tok.sent.start_char, anchor=-1, chunk=-1,
+                                        how="block"))
+
+    def _chunk_offset(self, pos: int) -> int | None:
+        for off, sdoc in self.chunks:
+            if len(sdoc) and off <= pos < off + sdoc[-1].idx + len(sdoc[-1]):
+                return off
+        return None
 
     def _tokens_in(self, a: int, b: int) -> list[Any]:
         out = []
@@ -904,6 +1036,24 @@ class _Builder:
         got = sum(len(re.findall(r"\w+", self.text[a:b])) for a, b in spans)
         return (q.start, q.end) if got >= 0.6 * q.words(self.text) else None
 
+    def _quote_opened(self, spans: list[tuple[int, int]], cue_at: int) -> list[tuple[int, int]] | None:
+        """A content that begins where a quote after the cue begins (“told Fox News, “So, X has
+        nukes. …”", the parse's clause stopping at the first sentence or running past the closing
+        mark) is that whole quote, with its later paragraphs."""
+        a = spans[0][0]
+        n = self._quote_at(a)
+        if n is None:
+            return None
+        q = self.quotes[n]
+        if q.start <= cue_at or q.continues is not None or q.words(self.text) < _MIN_QUOTE_WORDS:
+            return None
+        if not _QUOTE_LEAD.fullmatch(self.text, q.inner[0], a):
+            return None
+        first = re.search(r"[^\W\d_]", self.text[q.inner[0]:q.end])
+        if first is None or first.group().islower():   # “the current system …”: a fragment
+            return None
+        return self._quote_chain(n)
+
     def _all_quoted(self, spans: list[tuple[int, int]]) -> bool:
         """Content found by dependency rules is direct only when every span is a whole quote of
         at least four words (a nested attribution inside a quote, or a quoted fragment after
@@ -942,12 +1092,16 @@ class _Builder:
             return None
         if _reduced_passive(t):
             return self._reduced(t, stance, off, ci)
-        spk = _subject(t)
+        spk = _subject(t) or _stranded_subject(t)
         res = _content_tokens(t, learned=(ci, t.i) in self.learned)
         inner_cue = None
         if res is None and _is_inverted(t):
             head = t.head
             toks = [x for x in head.subtree if x.i < t.i and x not in set(t.subtree)]
+        elif res is None and _is_parenthetical(t):
+            head = t.head
+            toks = [x for x in head.subtree if x not in set(t.subtree)]
+        if res is None and (_is_inverted(t) or _is_parenthetical(t)):
             if spk is not None:
                 toks = [x for x in toks if x not in set(spk.subtree)]
             res = (toks, "inverted")
@@ -1005,6 +1159,8 @@ class _Builder:
         whole = self._quote_covering(spans)
         if whole is not None and not self._inside_quote(t, off):
             spans = [whole]
+        elif not self._inside_quote(t, off):
+            spans = self._quote_opened(spans, off + t.idx) or spans
         return Attribution(self._cue(t, off, stance), sp, spans, self._all_quoted(spans), how=how,
                            cue_p=self.cue_p.get((ci, t.i), -1.0),
                            sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci), inner_cue

@@ -36,6 +36,8 @@ class Quote:
 
 
 _MARK = re.compile(r"“|”|\"|''")
+# what follows a ” that opens: a letter, or an ellipsis and then a word ("” … they are so …")
+_OPENS_WORDS = re.compile(r"[^\W\d_]|[ \t]*(?:…|\.\.\.)[ \t]*\w")
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -53,7 +55,9 @@ def _pieces(text: str, a: int, b: int) -> list[tuple[int, int, bool, int, int]]:
     """Quote pieces inside one paragraph: (start, end, closed, open_len, close_len).
 
     Marks: curly “ ”, straight ", and the doubled apostrophe '' some wires use. A ” that stands
-    where an opening mark belongs (start of paragraph or after a space, before a letter) opens.
+    where an opening mark belongs (start of paragraph or after a space, before a letter or an
+    ellipsis that leads into words) opens. Mismatched pairs close too, when the paragraph holds
+    no matching mark further on: “…" (a straight mark in closing position) and "…”.
     """
     out: list[tuple[int, int, bool, int, int]] = []
     open_at: int | None = None
@@ -62,20 +66,23 @@ def _pieces(text: str, a: int, b: int) -> list[tuple[int, int, bool, int, int]]:
         mark, i = m.group(), m.start()
         if open_at is None:
             if mark == CLOSE:
-                nxt = text[i + 1:i + 2]
                 prev = text[i - 1:i] if i > a else " "
-                if not (prev.isspace() and nxt[:1].isalpha()):
+                if not (prev.isspace() and _OPENS_WORDS.match(text, i + 1)):
                     continue
             if mark == "''" and not text[i + 2:i + 3].strip():
                 continue   # a closing '' with nothing open (or a stray pair)
             open_at, open_mark = i, mark
             continue
         if open_mark in (OPEN, CLOSE):
-            if mark == CLOSE:
+            if mark == CLOSE or (mark == STRAIGHT and _closing_position(text, i, b) and CLOSE not in text[i + 1:b]):
                 out.append((open_at, i + 1, True, 1, 1))
                 open_at = None
             elif mark == OPEN:
                 open_at = i          # the first one never closed: restart here
+            continue
+        if open_mark == STRAIGHT and mark == CLOSE and STRAIGHT not in text[i + 1:b]:
+            out.append((open_at, i + 1, True, 1, 1))   # "… ” — the writer's marks do not match
+            open_at = None
             continue
         if mark == open_mark:
             out.append((open_at, i + len(mark), True, len(open_mark), len(mark)))
@@ -83,6 +90,14 @@ def _pieces(text: str, a: int, b: int) -> list[tuple[int, int, bool, int, int]]:
     if open_at is not None:
         out.append((open_at, _rstrip(text, open_at, b), False, len(open_mark), 0))
     return out
+
+
+def _closing_position(text: str, i: int, b: int) -> bool:
+    """A straight mark at ``i`` that can only close (“…," — the writer's marks do not match): after
+    a non-space, before a space, punctuation or the paragraph end."""
+    prev = text[i - 1:i]
+    nxt = text[i + 1:i + 2] if i + 1 < b else ""
+    return bool(prev) and not prev.isspace() and (not nxt or nxt.isspace() or nxt in ".,;:!?)—–-")
 
 
 def _rstrip(text: str, a: int, b: int) -> int:
