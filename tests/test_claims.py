@@ -624,5 +624,8 @@ def test_agentless_passive_content_rules():
     assert "bridge would reopen" in got and not got.startswith("It")
     # with an agent the speaker is named: not this rule's
     assert content("The plan was criticized by the union for its cost.", "criticized") is None
+    # a negated passive asserts nothing of its subject
+    assert content("The driver has not been charged with any offence.", "charged") is None
+    assert content("The driver has been charged with two offences.", "charged") is not None
     # the subject of an attitude passive holds it: no speakerless claim
     assert content("The fishermen were worried that the quota would fall.", "worried") is None

@@ -40,6 +40,8 @@ def passive_content(v: Any) -> list[Any] | None:
         return None
     kids = list(v.children)
     subj = next(c for c in kids if c.dep_ == "nsubjpass")
+    if any(c.dep_ == "neg" for c in kids) or any(x.lower_ in ("neither", "no", "none") for x in subj.subtree):
+        return None            # "X has not been charged with Y": nothing is asserted of X
     if any(c.dep_ == "ccomp" for c in kids):
         if subj.lower_ not in _PRONOUN_SUBJ:
             return None        # "X were frustrated that …": X holds the attitude
