@@ -629,3 +629,14 @@ def test_agentless_passive_content_rules():
     assert content("The driver has been charged with two offences.", "charged") is not None
     # the subject of an attitude passive holds it: no speakerless claim
     assert content("The fishermen were worried that the quota would fall.", "worried") is None
+
+
+def test_cue_with_its_own_object_is_not_an_inverted_parenthetical():
+    from workers.pipeline.claims.extract import extract
+    from workers.pipeline.nlp import model
+
+    text = "The hearing ran late, and the senator attacked the governor's budget plan."
+    atts, _ = extract(text, [(0, model("en")(text))])
+    [a] = [a for a in atts if a.cue.lemma == "attack"]
+    assert [text[s:e] for s, e in a.content] == ["the governor's budget plan"]
+    assert text[a.speaker[0]:a.speaker[1]] == "the senator"

@@ -961,6 +961,10 @@ class _Builder:
         res = _content_tokens(t, learned=(ci, t.i) in self.learned)
         inner_cue = None
         if res is None and _is_inverted(t):
+            # "…, Clinton attacked Machado": a cue with its own object is not a parenthetical
+            # "X is Y, he said" — what it is aimed at is its content, not the clause before it
+            res = _object_content(t)
+        if res is None and _is_inverted(t):
             head = t.head
             toks = [x for x in head.subtree if x.i < t.i and x not in set(t.subtree)]
             if spk is not None:
