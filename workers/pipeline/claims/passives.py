@@ -7,11 +7,14 @@ subject together with the verb's complement — "[He] has been criticized [for h
 the subject alone when there is no complement ("[a curfew] was announced"). PolNeAR annotates
 these that way: content = subject + complement, no Source, in most such attributions.
 
+With "it" as subject ("it was reported that X") the subject is no content and the that-clause
+alone is (also ``how="passive0"``, speaker None).
+
 Left out on purpose:
-- "it was reported that X": an expletive/pronoun subject is no content; the that-clause is
-  (``how="passive"`` as well, subject dropped);
 - passives with a clause ("Protesters were frustrated that X"): the subject is the one who
   holds the attitude, not part of what is held — not this rule's (no attribution);
+- a negated passive ("X has not been charged with Y", "neither A nor B was …"): nothing is
+  asserted of the subject;
 - a passive relative clause or participle ("the plan, announced on Monday, …"): its subject is
   the modified noun, handled (or not) elsewhere.
 """
