@@ -769,3 +769,50 @@ def test_cue_with_complements_on_both_sides_takes_the_later_one(pipeline):
     check_offsets(doc)
     [a] = [c for c in doc["claims"] if c["cue"] and c["cue"]["text"] == "said"]
     assert a["text"] == "Mrs. Lund would be better at handling the issue"
+
+
+def test_agentless_passive_has_no_speaker_and_keeps_its_subject(pipeline):
+    text = ("The harbour commissioner was accused of hiding the inspection reports from the city council. "
+            "Residents were angry that the ferry would stop running.")
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    [c] = [c for c in doc["claims"] if c["cue"] and c["cue"]["lemma"] == "accuse"]
+    assert c["speaker"] is None
+    assert "harbour commissioner" in c["text"] and "hiding the inspection reports" in c["text"]
+
+
+def test_agentless_passive_content_rules():
+    from workers.pipeline.claims.passives import passive_content
+    from workers.pipeline.nlp import model
+
+    nlp = model("en")
+
+    def content(sentence, verb):
+        d = nlp(sentence)
+        v = next(t for t in d if t.text == verb)
+        toks = passive_content(v)
+        return None if toks is None else " ".join(t.text for t in toks)
+
+    got = content("The new stadium has been criticized for its enormous cost overruns.", "criticized")
+    assert got is not None and got.startswith("The new stadium") and "cost overruns" in got
+    # a pronoun subject is no content: the that-clause alone is
+    got = content("It was announced that the bridge would reopen in June.", "announced")
+    assert "bridge would reopen" in got and not got.startswith("It")
+    # with an agent the speaker is named: not this rule's
+    assert content("The plan was criticized by the union for its cost.", "criticized") is None
+    # a negated passive asserts nothing of its subject
+    assert content("The driver has not been charged with any offence.", "charged") is None
+    assert content("The driver has been charged with two offences.", "charged") is not None
+    # the subject of an attitude passive holds it: no speakerless claim
+    assert content("The fishermen were worried that the quota would fall.", "worried") is None
+
+
+def test_cue_with_its_own_object_is_not_an_inverted_parenthetical():
+    from workers.pipeline.claims.extract import extract
+    from workers.pipeline.nlp import model
+
+    text = "The hearing ran late, and the senator attacked the governor's budget plan."
+    atts, _ = extract(text, [(0, model("en")(text))])
+    [a] = [a for a in atts if a.cue.lemma == "attack"]
+    assert [text[s:e] for s, e in a.content] == ["the governor's budget plan"]
+    assert text[a.speaker[0]:a.speaker[1]] == "the senator"

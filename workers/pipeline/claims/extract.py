@@ -13,7 +13,8 @@
   according to B"; "A believes X, B said") becomes one attribution by A with ``reported_by`` B;
   so does ", according to B" ending A's content when the parse hung it inside that content;
 - reduced passives ("This deal, thought to be worth X, …") are attributions with no named
-  source (speaker None), never the noun's own statement.
+  source (speaker None), never the noun's own statement; so are agentless passives ("X was
+  criticized for Y": content subject + complement, ``passives.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .lexicon import (
     ADDRESSEE_VERBS, ADJ_PREP_CUES, OPRD_VERBS, CLAIM_NOUNS, COLON_NON_SPEAKERS, NOUN_CUES, QUOTE_ONLY_VERBS, DOBJ_CONTENT_VERBS, PERSPECTIVE_NOUNS, PREP_CONTENT, XCOMP_VERBS,
     adj_stance, verb_stance,
 )
+from .passives import is_agentless_passive, passive_content
 from .cues import cue_probability
 from .quotes import Quote, find_quotes
 from .structure import dash_sources
@@ -1086,15 +1088,32 @@ class _Builder:
                            cue_p=self.cue_p.get((ci, t.i), -1.0),
                            sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci), None
 
+    def _passive(self, t: Any, stance: str, off: int, ci: int):
+        """"X has been criticized for Y": an agentless passive cue, speaker None, content the
+        subject and complement (``passives.passive_content``); "passive0"."""
+        toks = passive_content(t)
+        spans = _runs(toks, off, self.text) if toks else None
+        if not spans or sum(len(re.findall(r"\w+", self.text[a:b])) for a, b in spans) < 2:
+            return None
+        return Attribution(self._cue(t, off, stance), None, spans, self._all_quoted(spans), how="passive0",
+                           cue_p=self.cue_p.get((ci, t.i), -1.0),
+                           sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci), None
+
     def _reported(self, t: Any, stance: str, off: int, ci: int, cue_tokens: list[tuple[Any, str]]):
         text = self.text
         if t.lemma_.lower() in QUOTE_ONLY_VERBS:
             return None
         if _reduced_passive(t):
             return self._reduced(t, stance, off, ci)
+        if is_agentless_passive(t):
+            return self._passive(t, stance, off, ci)
         spk = _subject(t) or _stranded_subject(t)
         res = _content_tokens(t, learned=(ci, t.i) in self.learned)
         inner_cue = None
+        if res is None and _is_inverted(t):
+            # "…, Clinton attacked Machado": a cue with its own object is not a parenthetical
+            # "X is Y, he said" — what it is aimed at is its content, not the clause before it
+            res = _object_content(t)
         if res is None and _is_inverted(t):
             head = t.head
             toks = [x for x in head.subtree if x.i < t.i and x not in set(t.subtree)]
