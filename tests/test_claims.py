@@ -464,7 +464,7 @@ def _parsed(words, heads, deps, pos, lemmas):
 
 
 def test_clause_subject_parsed_as_object_stays_in_the_content():
-    from workers.pipeline.claims.extract import _content_tokens
+    from workers.pipeline.claims.contents import _content_tokens
 
     # the parse the model gives some sentences: "Lisbon" the object of "reported", "returned" a ccomp
     # with no subject of its own
@@ -529,7 +529,7 @@ def _parse(text: str):
 
 
 def test_object_of_a_non_speech_cue_is_its_content():
-    from workers.pipeline.claims.extract import _object_content
+    from workers.pipeline.claims.contents import _object_content
 
     doc = _parse("Senator Alma Reyes attacked the governor's pension plan on Monday.")
     got = _object_content(next(t for t in doc if t.text == "attacked"))
@@ -583,7 +583,7 @@ def test_filter_features_see_the_cue_probability_and_the_content_shape():
 
 
 def test_as_clause_cue_attributes_the_main_clause():
-    from workers.pipeline.claims.extract import _as_clause_content
+    from workers.pipeline.claims.contents import _as_clause_content
 
     doc = _parse("As the county auditor reported, the bridge fund was empty by March.")
     got = _as_clause_content(next(t for t in doc if t.text == "reported"))

@@ -15,6 +15,10 @@
 - reduced passives ("This deal, thought to be worth X, …") are attributions with no named
   source (speaker None), never the noun's own statement; so are agentless passives ("X was
   criticized for Y": content subject + complement, ``passives.py``).
+
+Who speaks (the cue's subject, the speaker's noun phrase) is in ``subjects.py``; what is said (a
+cue's complement, object or clause) in ``contents.py``; quote finding in ``quotes.py``; dash
+signatures in ``structure.py``. This module holds the rules that put them together (``_Builder``).
 """
 
 from __future__ import annotations
@@ -25,22 +29,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .lexicon import (
-    ADDRESSEE_VERBS, ADJ_PREP_CUES, OPRD_VERBS, CLAIM_NOUNS, COLON_NON_SPEAKERS, NOUN_CUES, QUOTE_ONLY_VERBS, DOBJ_CONTENT_VERBS, PERSPECTIVE_NOUNS, PREP_CONTENT, XCOMP_VERBS,
-    adj_stance, verb_stance,
+from .contents import (
+    _as_clause_content, _content_tokens, _is_cue_verb, _is_inverted, _is_parenthetical, _object_content,
+    _subtree_minus,
 )
-from .passives import is_agentless_passive, passive_content
 from .cues import cue_probability
+from .lexicon import ADJ_PREP_CUES, COLON_NON_SPEAKERS, NOUN_CUES, PERSPECTIVE_NOUNS, QUOTE_ONLY_VERBS, adj_stance, verb_stance
+from .passives import is_agentless_passive, passive_content
 from .quotes import Quote, find_quotes
 from .structure import dash_sources
+from .subjects import _bad_speaker, _is_relpron, _reduced_passive, _speaker_tokens, _stranded_subject, _subject
 
 _WORD = re.compile(r"\w")
 # what a content found inside a quote may have skipped after the opening mark: spaces, "[", an
 # ellipsis, one complementiser ("“If you want …": the parse's clause starts after "If")
 _QUOTE_LEAD = re.compile(r"[\s\[…]*(?:\.\.\.)?[\s\[…]*(?:(?:if|whether|when|because|although|though|while|as)\s+)?", re.I)
 _THAT_BEFORE = re.compile(r"\bthat,?\s*$", re.I)
-_SPEAKER_DROP = {"relcl", "acl", "appos", "punct", "advcl", "parataxis"}
-_SUBJ = {"nsubj", "nsubjpass", "csubj"}
 _POINTER = re.compile(r"(?:the\s+)?(?:following|same|above)(?:\s+(?:statement|comment|remarks?|words|story|report))?|as\s+follows", re.I)
 _MIN_QUOTE_WORDS = 4
 # learned cue detector (cues.py): a lexicon cue is dropped below DROP_BELOW, a verb outside the
@@ -49,11 +53,9 @@ DROP_BELOW = float(os.environ.get("NEWSFLOW_CUE_DROP", "0.15"))
 ADD_ABOVE = float(os.environ.get("NEWSFLOW_CUE_ADD", "0.35"))
 # nouns ("Trump's disdain for X") and adjectives ("willing to X") outside the lexicon
 LEARNED_OTHER_POS = float(os.environ.get("NEWSFLOW_CUE_ADD_OTHER", "0.5"))
-# first/second person speakers are dialogue inside quotes, rarely a reported attribution
 # verbs after which "it" is an organisation or document speaking ("It says the campaign violated …")
 _IT_SPEAKS = frozenset("say report note state claim add write argue deny accuse announce warn allege insist "
                        "explain acknowledge confirm reply respond tweet".split())
-_NON_SPEAKERS = {"me", "you", "us", "it", "there", "this", "that", "which", "what", "something", "anything"}
 
 
 @dataclass
@@ -141,344 +143,6 @@ def _closes_in(run: list[Any]) -> bool:
 
 def _opens_in(run: list[Any]) -> bool:
     return any(t.text in "“\"" for t in run[:-1])
-
-
-# "This deal, thought to be worth …", "a man said to be ill": a bare participle of these verbs
-# followed by "to" + verb is a reduced passive — a source left unnamed, not the noun's statement
-_RAISING = frozenset("think believe rumour rumor allege suppose deem presume reckon know understand consider "
-                     "estimate report".split())
-_RAISING_BE = frozenset("say expect".split())      # only with "to be" / "to have": "said to wait" is active
-# "after research from X, Y, indicated Z": the parse made the clause's subject the pobj of a
-# preposition that is really a subordinator
-_SUBORDINATORS = frozenset("after before as since because until while when though although once".split())
-
-
-def _reduced_passive(v: Any) -> bool:
-    lemma = v.lemma_.lower()
-    if v.tag_ not in ("VBN", "VBD") or (lemma not in _RAISING and lemma not in _RAISING_BE):
-        return False
-    if any(c.dep_ in ("aux", "auxpass") for c in v.children) or v.i + 2 >= len(v.doc):
-        return False
-    to, verb = v.doc[v.i + 1], v.doc[v.i + 2]
-    if to.lower_ != "to" or verb.pos_ not in ("VERB", "AUX") or not any(a.i == v.i for a in verb.ancestors):
-        return False
-    return lemma in _RAISING or verb.lemma_ in ("be", "have")
-
-
-def _subject(v: Any) -> Any | None:
-    """The speaker token of cue ``v`` (climbing conj/advcl/xcomp chains and relative clauses;
-    a finite cue left without one by the parse may take a subordinator's object, ``_prep_subject``)."""
-    sp = _subject_climb(v)
-    if sp is None and v.tag_ in ("VBD", "VBZ", "VBP") and not any(c.dep_ in _SUBJ or c.dep_ in ("expl", "auxpass", "agent") for c in v.children):
-        sp = _prep_subject(v)
-    return sp
-
-
-def _prep_subject(v: Any) -> Any | None:
-    """"…, after research from activists and the envoy, Jane Doe, indicated there were …": the
-    noun phrase right before the cue is the object of a subordinating preposition and ends there —
-    it is the cue's subject. A name list between commas right before the cue is an appositive
-    (skipped); one after a comma with none before the cue ("When …, as part of X, Obama and Clinton
-    call …") is the subject itself."""
-    doc, k = v.doc, v.i - 1
-    sent_start = v.sent.start
-    had_comma = False
-    while k >= sent_start and doc[k].is_punct and doc[k].text == ",":
-        k -= 1
-        had_comma = True
-    last = k                       # the phrase may end with the appositive
-    names = None
-    if k >= sent_start and doc[k].pos_ == "PROPN":
-        j = k
-        while j >= sent_start and (doc[j].pos_ == "PROPN" or doc[j].pos_ == "CCONJ"):
-            j -= 1
-        if j >= sent_start and doc[j].text == "," and doc[j + 1].pos_ == "PROPN":
-            if had_comma:
-                k = j - 1          # ", Jane Doe," skipped
-            else:
-                names = doc[j + 1]
-    if k < sent_start:
-        return None
-    x = doc[k]
-    for _ in range(8):
-        if x.dep_ == "pobj" and x.head.lower_ in _SUBORDINATORS and x.head.dep_ == "prep":
-            if max(t.i for t in x.subtree) not in (k, last):
-                return None
-            return names if names is not None else x
-        if x.head.i == x.i or x.head.i > v.i:
-            return None
-        x = x.head
-    return None
-
-
-def _subject_climb(v: Any) -> Any | None:
-    seen = 0
-    while v is not None and seen < 4:
-        seen += 1
-        if _reduced_passive(v):
-            return None
-        for c in sorted(v.children, key=lambda c: abs(c.i - v.i)):
-            if c.dep_ in ("nsubj", "csubj"):
-                return _same_paragraph(c, v)
-            if c.dep_ == "agent":
-                for p in c.children:
-                    if p.dep_ == "pobj":
-                        return p
-        if seen > 1:
-            # climbed from a participle: "After saying X, she was taken …", "she was criticised
-            # for saying X" — the passive subject is the one who says
-            sp = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
-            if sp is not None:
-                return _same_paragraph(sp, v)
-        if any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children):
-            return None  # passive without an agent: "X has been accused of …" names no speaker
-        if v.dep_ in ("acl",) and v.head.pos_ in ("PROPN", "NOUN", "PRON") and v.tag_ == "VBG":
-            return v.head   # "Trump, speaking at …" — not "this deal, thought to be …"
-        if v.dep_ in ("conj", "advcl", "xcomp", "dep") and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
-            v = v.head
-            continue
-        if v.dep_ == "pcomp" and v.head.dep_ == "prep" and v.head.head.pos_ in ("VERB", "AUX"):
-            v = v.head.head
-            continue
-        return None
-    return None
-
-
-def _stranded_subject(v: Any) -> Any | None:
-    """"In a meeting with the board of the Post Trump said that …": without the comma the parse
-    makes the name the last object of the opening phrase and leaves the cue without a subject.
-    A subject-less root cue right after a person/organisation name takes that name."""
-    if v.dep_ != "ROOT" or v.i == 0 or any(c.dep_ in _SUBJ or c.dep_ == "nsubjpass" for c in v.children):
-        return None
-    p = v.doc[v.i - 1]
-    if p.pos_ == "PROPN" and p.dep_ == "pobj" and p.ent_type_ in ("PERSON", "ORG") and p.head.i < p.i:
-        return p
-    return None
-
-
-def _same_paragraph(c: Any, v: Any) -> Any:
-    """A subject parsed across a line break (title line + first sentence): use its appositive
-    on the cue's side of the break, if any. (Token texts only: ``Doc.text`` rebuilds the string.)"""
-    doc = c.doc
-    lo, hi = sorted((c.i, v.i))
-    breaks = [k for k in range(lo, hi) if "\n" in doc[k].text_with_ws]
-    if not breaks:
-        return c
-    last_break = max(k for k in range(0, v.i) if "\n" in doc[k].text_with_ws)
-    for t in c.subtree:
-        if t.i > last_break and t.dep_ in ("appos", "nsubj", "conj") and t.head.i <= last_break:
-            return t
-    return c
-
-
-def _is_relpron(t: Any) -> bool:
-    return t.lower_ in ("who", "that", "which", "whom") and t.head.dep_ == "relcl" and t.head.head is not t.head
-
-
-def _bad_speaker(t: Any | None) -> bool:
-    if t is None:
-        return True
-    pronoun_like = t.pos_ in ("PRON", "DET") or t.text == "I" or not t.text[:1].isupper() or t.i == t.sent.start
-    return t.lower_ in _NON_SPEAKERS and pronoun_like and not _is_relpron(t)
-
-
-def _speaker_tokens(s: Any) -> list[Any]:
-    out = [s]
-    stack = [c for c in s.children if c.dep_ not in _SPEAKER_DROP]
-    while stack:
-        t = stack.pop()
-        out.append(t)
-        stack.extend(c for c in t.children if c.dep_ not in _SPEAKER_DROP)
-    # a preposition left without its object ("a report in | Japanese media claims": the parse hung
-    # the object's words on the verb): take those words back, or drop the preposition
-    for p in [t for t in out if t.dep_ == "prep" and not any(c.dep_ in ("pobj", "pcomp") for c in t.children)]:
-        v = s.head
-        gap = [s.doc[j] for j in range(p.i + 1, v.i)] if v.i > p.i else []
-        if gap and all(x.dep_ in ("compound", "amod", "det", "nmod", "poss", "case", "nummod")
-                       and p.i < x.head.i <= v.i for x in gap):
-            out.extend(gap)
-        elif max(t.i for t in out) == max(t.i for t in p.subtree):
-            out = [t for t in out if t not in set(p.subtree)]
-    return out
-
-
-def _subtree_minus(head: Any, exclude: Iterable[Any]) -> list[Any]:
-    ex = set()
-    for t in exclude:
-        ex.update(t.subtree)
-    return [t for t in head.subtree if t not in ex]
-
-
-# --------------------------------------------------------------------------- rules
-
-
-def _is_cue_verb(t: Any) -> str | None:
-    if t.pos_ not in ("VERB", "AUX") and not (t.tag_.startswith("VB")):
-        return None
-    return verb_stance(t.lemma_)
-
-
-def _speech_participle(t: Any) -> bool:
-    """", telling reporters that X" hanging off a content clause: a second attribution of its
-    own (the participle's clause is not part of the outer content)."""
-    return (t.dep_ == "advcl" and t.tag_ == "VBG" and t.i > t.head.i and t.i > 0 and t.doc[t.i - 1].text == ","
-            and verb_stance(t.lemma_) is not None and any(c.dep_ == "ccomp" for c in t.children))
-
-
-def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | None:
-    """Content of cue verb ``v`` from its dependents; (tokens, how). A ``learned`` cue (outside
-    the lexicon) takes its xcomp, a content preposition or its object like the lexicon verbs do."""
-    lemma = v.lemma_.lower()
-    # two complements, one on each side ("A is seen as X - 60 percent said B would be …"): the
-    # one after the cue is its content, the one before a clause the parse hung on it
-    ccomps = sorted((c for c in v.children if c.dep_ == "ccomp"), key=lambda c: (c.i < v.i, c.i))
-    if ccomps:
-        c = ccomps[0]
-        toks = _subtree_minus(c, [p for p in c.children if _speech_participle(p)])
-        # "reported Beijing had returned …": the clause's subject parsed as the cue's object
-        first = min(x.i for x in c.subtree)
-        if lemma not in ADDRESSEE_VERBS and not any(x.dep_ in _SUBJ or x.dep_ == "expl" for x in c.children) \
-                and any(x.dep_ == "aux" for x in c.children):
-            obj = next((o for o in v.children if o.dep_ == "dobj" and v.i < o.i < c.i
-                        and max(x.i for x in o.subtree) == first - 1), None)
-            if obj is not None:
-                toks = list(obj.subtree) + toks
-        return toks, "ccomp"
-    # "called X “Y”", "described X as Y": the object and its predicate
-    if lemma in OPRD_VERBS:
-        obj = [c for c in v.children if c.dep_ == "dobj"]
-        pred = [c for c in v.children if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")]
-        if obj and pred:
-            return list(obj[0].subtree) + [x for p in pred for x in p.subtree], "oprd"
-    if lemma in XCOMP_VERBS or learned:
-        for c in v.children:
-            if c.dep_ == "xcomp" or (c.dep_ == "advcl" and c.i > v.i and any(x.lower_ == "to" and x.dep_ == "aux" for x in c.children)):
-                return list(c.subtree), "xcomp"
-        for c in v.children:  # "urged X to …": xcomp hangs off the object sometimes
-            if c.dep_ in ("dobj",):
-                for cc in c.children:
-                    if cc.dep_ in ("xcomp", "acl", "relcl") and cc.i > c.i and any(x.lower_ == "to" for x in cc.children):
-                        return list(cc.subtree), "xcomp"
-    preps = PREP_CONTENT.get(lemma) or ({"for", "about", "of", "on", "to", "against", "with", "at"} if learned else None)
-    if preps:
-        for c in list(v.children) + [g for c in v.children if c.dep_ == "dobj" for g in c.children]:
-            if c.dep_ in ("prep", "prt") and c.lower_ in preps and c.i > v.i:
-                obj = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
-                if obj:
-                    return list(obj[0].subtree), "prep"
-    for c in v.children:
-        if c.dep_ == "dobj":
-            for cc in c.children:
-                if cc.dep_ in ("acl", "ccomp", "relcl") and c.lemma_.lower() in CLAIM_NOUNS and cc.i > c.i:
-                    toks = list(cc.subtree)
-                    return toks, "claimnoun"
-            if (lemma in DOBJ_CONTENT_VERBS or learned) and lemma not in ADDRESSEE_VERBS:
-                toks = list(c.subtree)
-                if len([t for t in toks if not t.is_punct]) >= 2:
-                    return toks, "dobj"
-    # "told a meeting of leaders that few people understood …": the complement parsed as a
-    # relative clause of the addressee ("that" its mark, the clause with a subject of its own)
-    if lemma in ADDRESSEE_VERBS:
-        for c in v.children:
-            if c.dep_ == "dobj":
-                for x in c.subtree:
-                    if x.dep_ == "relcl" and any(m.lower_ == "that" and m.dep_ == "mark" for m in x.children) \
-                            and any(m.dep_ in _SUBJ for m in x.children):
-                        return list(x.subtree), "ccomp"
-    # passive with an agent: "X was endorsed by Y", "the issue was first reported by the Post"
-    if any(c.dep_ == "agent" for c in v.children):
-        sp = [c for c in v.children if c.dep_ == "nsubjpass"]
-        if sp:
-            return list(sp[0].subtree), "passive"
-    # a bare "that" clause shortly after the cue when the parse went astray ("predicts going forward that …")
-    sent_end = v.sent.end
-    for j in range(v.i + 1, min(sent_end - 2, v.i + 7)):
-        w = v.doc[j]
-        if w.lower_ == "that" and w.dep_ in ("mark", "nsubj", "det", "dobj", "advmod"):
-            return [v.doc[k] for k in range(j + 1, sent_end)], "that"
-        if w.is_punct and w.text not in ",":
-            break
-        if w.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJ for c in w.children):
-            break
-    return None
-
-
-def _as_clause_content(v: Any) -> tuple[list[Any], str] | None:
-    """"As the Post reported, X": a cue in an "as" clause with its own subject attributes the
-    clause it modifies (the head's subtree without the "as" clause); "as"."""
-    if v.dep_ != "advcl" or v.head is v or not any(c.dep_ == "mark" and c.lower_ == "as" for c in v.children):
-        return None
-    if not any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children) or any(c.dep_ in ("dobj", "ccomp") for c in v.children):
-        return None
-    toks = _subtree_minus(v.head, [v])
-    return (toks, "as") if len([t for t in toks if not t.is_punct]) >= 3 else None
-
-
-# pronoun objects name no content of their own ("cited it", "attacked him")
-_PRONOUN_OBJECTS = frozenset("me you him her it us them this that these those what which who whom one".split())
-_OBJECT_PREPS = frozenset("for about of on against as over at with to".split())
-
-
-def _object_content(v: Any) -> tuple[list[Any], str] | None:
-    """Fallback content of a cue verb that none of the rules above gave one: what the action is
-    aimed at — its direct object ("attacked [Machado]", "cited [the report]"; "obj", or "obj1"
-    for a one-word object) or, for an addressee verb or a verb without object, the object of a
-    preposition after it ("chastised Clinton [for …]", "describing as [“unhinged”]"; "objprep").
-    A pronoun object is no content. The claim filter weighs these (PolNeAR annotates many such
-    non-speech attributions, and many more such objects are not attributions)."""
-    lemma = v.lemma_.lower()
-    if v.tag_ == "VBN" and v.dep_ == "amod":   # "the so-called X"
-        return None
-    kids = [c for c in v.children if c.i > v.i]
-    obj = next((c for c in kids if c.dep_ == "dobj"), None)
-    if obj is not None and (lemma in ADDRESSEE_VERBS or obj.lower_ in _PRONOUN_OBJECTS or obj.ent_type_ == "PERSON"
-                            or obj.pos_ == "PRON"):
-        obj_is_target = obj.lower_ not in _PRONOUN_OBJECTS and obj.pos_ != "PRON" and lemma not in ADDRESSEE_VERBS
-        prep = next((c for c in kids if c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and c.i > obj.i), None)
-        pobj = next((g for g in prep.children if g.dep_ in ("pobj", "pcomp")), None) if prep is not None else None
-        if pobj is not None:
-            return list(pobj.subtree), "objprep"
-        if not obj_is_target:
-            return None
-    if obj is not None:
-        toks = list(obj.subtree)
-        return toks, ("obj1" if len([t for t in toks if not t.is_punct]) == 1 else "obj")
-    for c in kids:
-        if c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS:
-            pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
-            if pobj is not None:
-                return list(pobj.subtree), "objprep"
-    return None
-
-
-def _is_inverted(v: Any) -> bool:
-    """"X is Y, he said": a cue with its own subject hanging after the clause it reports. A cue
-    in a subordinate clause ("…, because many disagreed with …") reports nothing of the main
-    clause ("as he said" does)."""
-    if not any(c.dep_ == "nsubj" for c in v.children):
-        return False
-    if any(c.dep_ == "mark" and c.lower_ != "as" for c in v.children):
-        return False
-    if v.lemma_.lower() not in ADDRESSEE_VERBS and any(c.dep_ == "dobj" and c.i > v.i for c in v.children):
-        return False   # "…, but she still says things such as …": the cue's own object is its content
-    return v.dep_ in ("parataxis", "ccomp", "advcl", "conj") and v.head.i < v.i and v.head.pos_ in ("VERB", "AUX")
-
-
-def _is_parenthetical(v: Any) -> bool:
-    """"The plan, he said, will cost more": a cue with its own subject set off by commas inside
-    the clause it reports (parsed as parataxis of the later main verb); the content is the whole
-    clause on both sides."""
-    if v.dep_ != "parataxis" or v.head.i <= v.i or v.head.pos_ not in ("VERB", "AUX"):
-        return False
-    if not any(c.dep_ == "nsubj" for c in v.children):
-        return False
-    sub = sorted(v.subtree, key=lambda x: x.i)
-    doc = v.doc
-    lo, hi = sub[0].i, sub[-1].i
-    before = doc[lo - 1] if lo > 0 and doc[lo].text != "," else doc[lo]
-    after = doc[hi] if doc[hi].text == "," else (doc[hi + 1] if hi + 1 < len(doc) else None)
-    return (before.text == "," and after is not None and after.text == ","
-            and lo > v.sent.start + 1 and any(x.i > hi for x in v.head.subtree))
 
 
 _COLON_LINE = re.compile(r"(?m)^[ \t]*[\"“]?([A-Z][^:\n]{1,60}?)(:)[ \t]+(\S[^\n]*)$")

@@ -1,0 +1,190 @@
+"""What is said: the content tokens of a cue in the shared spaCy parse.
+
+Pure functions over spaCy tokens, used by the attribution rules in ``extract.py``: a cue verb's
+clausal complement, xcomp, content preposition or object (``_content_tokens``), "as X reported"
+clauses, objects of non-speech cues, and the tests for inverted ("X is Y, he said") and
+parenthetical ("The plan, he said, will …") cues.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from .lexicon import ADDRESSEE_VERBS, CLAIM_NOUNS, DOBJ_CONTENT_VERBS, OPRD_VERBS, PREP_CONTENT, XCOMP_VERBS, verb_stance
+from .subjects import _SUBJ
+
+
+def _subtree_minus(head: Any, exclude: Iterable[Any]) -> list[Any]:
+    ex = set()
+    for t in exclude:
+        ex.update(t.subtree)
+    return [t for t in head.subtree if t not in ex]
+
+
+def _is_cue_verb(t: Any) -> str | None:
+    if t.pos_ not in ("VERB", "AUX") and not (t.tag_.startswith("VB")):
+        return None
+    return verb_stance(t.lemma_)
+
+
+def _speech_participle(t: Any) -> bool:
+    """", telling reporters that X" hanging off a content clause: a second attribution of its
+    own (the participle's clause is not part of the outer content)."""
+    return (t.dep_ == "advcl" and t.tag_ == "VBG" and t.i > t.head.i and t.i > 0 and t.doc[t.i - 1].text == ","
+            and verb_stance(t.lemma_) is not None and any(c.dep_ == "ccomp" for c in t.children))
+
+
+def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | None:
+    """Content of cue verb ``v`` from its dependents; (tokens, how). A ``learned`` cue (outside
+    the lexicon) takes its xcomp, a content preposition or its object like the lexicon verbs do."""
+    lemma = v.lemma_.lower()
+    # two complements, one on each side ("A is seen as X - 60 percent said B would be …"): the
+    # one after the cue is its content, the one before a clause the parse hung on it
+    ccomps = sorted((c for c in v.children if c.dep_ == "ccomp"), key=lambda c: (c.i < v.i, c.i))
+    if ccomps:
+        c = ccomps[0]
+        toks = _subtree_minus(c, [p for p in c.children if _speech_participle(p)])
+        # "reported Beijing had returned …": the clause's subject parsed as the cue's object
+        first = min(x.i for x in c.subtree)
+        if lemma not in ADDRESSEE_VERBS and not any(x.dep_ in _SUBJ or x.dep_ == "expl" for x in c.children) \
+                and any(x.dep_ == "aux" for x in c.children):
+            obj = next((o for o in v.children if o.dep_ == "dobj" and v.i < o.i < c.i
+                        and max(x.i for x in o.subtree) == first - 1), None)
+            if obj is not None:
+                toks = list(obj.subtree) + toks
+        return toks, "ccomp"
+    # "called X “Y”", "described X as Y": the object and its predicate
+    if lemma in OPRD_VERBS:
+        obj = [c for c in v.children if c.dep_ == "dobj"]
+        pred = [c for c in v.children if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")]
+        if obj and pred:
+            return list(obj[0].subtree) + [x for p in pred for x in p.subtree], "oprd"
+    if lemma in XCOMP_VERBS or learned:
+        for c in v.children:
+            if c.dep_ == "xcomp" or (c.dep_ == "advcl" and c.i > v.i and any(x.lower_ == "to" and x.dep_ == "aux" for x in c.children)):
+                return list(c.subtree), "xcomp"
+        for c in v.children:  # "urged X to …": xcomp hangs off the object sometimes
+            if c.dep_ in ("dobj",):
+                for cc in c.children:
+                    if cc.dep_ in ("xcomp", "acl", "relcl") and cc.i > c.i and any(x.lower_ == "to" for x in cc.children):
+                        return list(cc.subtree), "xcomp"
+    preps = PREP_CONTENT.get(lemma) or ({"for", "about", "of", "on", "to", "against", "with", "at"} if learned else None)
+    if preps:
+        for c in list(v.children) + [g for c in v.children if c.dep_ == "dobj" for g in c.children]:
+            if c.dep_ in ("prep", "prt") and c.lower_ in preps and c.i > v.i:
+                obj = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+                if obj:
+                    return list(obj[0].subtree), "prep"
+    for c in v.children:
+        if c.dep_ == "dobj":
+            for cc in c.children:
+                if cc.dep_ in ("acl", "ccomp", "relcl") and c.lemma_.lower() in CLAIM_NOUNS and cc.i > c.i:
+                    toks = list(cc.subtree)
+                    return toks, "claimnoun"
+            if (lemma in DOBJ_CONTENT_VERBS or learned) and lemma not in ADDRESSEE_VERBS:
+                toks = list(c.subtree)
+                if len([t for t in toks if not t.is_punct]) >= 2:
+                    return toks, "dobj"
+    # "told a meeting of leaders that few people understood …": the complement parsed as a
+    # relative clause of the addressee ("that" its mark, the clause with a subject of its own)
+    if lemma in ADDRESSEE_VERBS:
+        for c in v.children:
+            if c.dep_ == "dobj":
+                for x in c.subtree:
+                    if x.dep_ == "relcl" and any(m.lower_ == "that" and m.dep_ == "mark" for m in x.children) \
+                            and any(m.dep_ in _SUBJ for m in x.children):
+                        return list(x.subtree), "ccomp"
+    # passive with an agent: "X was endorsed by Y", "the issue was first reported by the Post"
+    if any(c.dep_ == "agent" for c in v.children):
+        sp = [c for c in v.children if c.dep_ == "nsubjpass"]
+        if sp:
+            return list(sp[0].subtree), "passive"
+    # a bare "that" clause shortly after the cue when the parse went astray ("predicts going forward that …")
+    sent_end = v.sent.end
+    for j in range(v.i + 1, min(sent_end - 2, v.i + 7)):
+        w = v.doc[j]
+        if w.lower_ == "that" and w.dep_ in ("mark", "nsubj", "det", "dobj", "advmod"):
+            return [v.doc[k] for k in range(j + 1, sent_end)], "that"
+        if w.is_punct and w.text not in ",":
+            break
+        if w.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJ for c in w.children):
+            break
+    return None
+
+
+def _as_clause_content(v: Any) -> tuple[list[Any], str] | None:
+    """"As the Post reported, X": a cue in an "as" clause with its own subject attributes the
+    clause it modifies (the head's subtree without the "as" clause); "as"."""
+    if v.dep_ != "advcl" or v.head is v or not any(c.dep_ == "mark" and c.lower_ == "as" for c in v.children):
+        return None
+    if not any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children) or any(c.dep_ in ("dobj", "ccomp") for c in v.children):
+        return None
+    toks = _subtree_minus(v.head, [v])
+    return (toks, "as") if len([t for t in toks if not t.is_punct]) >= 3 else None
+
+
+# pronoun objects name no content of their own ("cited it", "attacked him")
+_PRONOUN_OBJECTS = frozenset("me you him her it us them this that these those what which who whom one".split())
+_OBJECT_PREPS = frozenset("for about of on against as over at with to".split())
+
+
+def _object_content(v: Any) -> tuple[list[Any], str] | None:
+    """Fallback content of a cue verb that none of the rules above gave one: what the action is
+    aimed at — its direct object ("attacked [Machado]", "cited [the report]"; "obj", or "obj1"
+    for a one-word object) or, for an addressee verb or a verb without object, the object of a
+    preposition after it ("chastised Clinton [for …]", "describing as [“unhinged”]"; "objprep").
+    A pronoun object is no content. The claim filter weighs these (PolNeAR annotates many such
+    non-speech attributions, and many more such objects are not attributions)."""
+    lemma = v.lemma_.lower()
+    if v.tag_ == "VBN" and v.dep_ == "amod":   # "the so-called X"
+        return None
+    kids = [c for c in v.children if c.i > v.i]
+    obj = next((c for c in kids if c.dep_ == "dobj"), None)
+    if obj is not None and (lemma in ADDRESSEE_VERBS or obj.lower_ in _PRONOUN_OBJECTS or obj.ent_type_ == "PERSON"
+                            or obj.pos_ == "PRON"):
+        obj_is_target = obj.lower_ not in _PRONOUN_OBJECTS and obj.pos_ != "PRON" and lemma not in ADDRESSEE_VERBS
+        prep = next((c for c in kids if c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS and c.i > obj.i), None)
+        pobj = next((g for g in prep.children if g.dep_ in ("pobj", "pcomp")), None) if prep is not None else None
+        if pobj is not None:
+            return list(pobj.subtree), "objprep"
+        if not obj_is_target:
+            return None
+    if obj is not None:
+        toks = list(obj.subtree)
+        return toks, ("obj1" if len([t for t in toks if not t.is_punct]) == 1 else "obj")
+    for c in kids:
+        if c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS:
+            pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if pobj is not None:
+                return list(pobj.subtree), "objprep"
+    return None
+
+
+def _is_inverted(v: Any) -> bool:
+    """"X is Y, he said": a cue with its own subject hanging after the clause it reports. A cue
+    in a subordinate clause ("…, because many disagreed with …") reports nothing of the main
+    clause ("as he said" does)."""
+    if not any(c.dep_ == "nsubj" for c in v.children):
+        return False
+    if any(c.dep_ == "mark" and c.lower_ != "as" for c in v.children):
+        return False
+    if v.lemma_.lower() not in ADDRESSEE_VERBS and any(c.dep_ == "dobj" and c.i > v.i for c in v.children):
+        return False   # "…, but she still says things such as …": the cue's own object is its content
+    return v.dep_ in ("parataxis", "ccomp", "advcl", "conj") and v.head.i < v.i and v.head.pos_ in ("VERB", "AUX")
+
+
+def _is_parenthetical(v: Any) -> bool:
+    """"The plan, he said, will cost more": a cue with its own subject set off by commas inside
+    the clause it reports (parsed as parataxis of the later main verb); the content is the whole
+    clause on both sides."""
+    if v.dep_ != "parataxis" or v.head.i <= v.i or v.head.pos_ not in ("VERB", "AUX"):
+        return False
+    if not any(c.dep_ == "nsubj" for c in v.children):
+        return False
+    sub = sorted(v.subtree, key=lambda x: x.i)
+    doc = v.doc
+    lo, hi = sub[0].i, sub[-1].i
+    before = doc[lo - 1] if lo > 0 and doc[lo].text != "," else doc[lo]
+    after = doc[hi] if doc[hi].text == "," else (doc[hi + 1] if hi + 1 < len(doc) else None)
+    return (before.text == "," and after is not None and after.text == ","
+            and lo > v.sent.start + 1 and any(x.i > hi for x in v.head.subtree))
