@@ -774,20 +774,16 @@ class _Builder:
         spk = _subject(t) or _stranded_subject(t)
         res = _content_tokens(t, learned=(ci, t.i) in self.learned)
         inner_cue = None
-        if res is None and _is_inverted(t):
-            # "…, Clinton attacked Machado": a cue with its own object is not a parenthetical
-            # "X is Y, he said" — what it is aimed at is its content, not the clause before it
-            res = _object_content(t)
-        if res is None and _is_inverted(t):
-            head = t.head
-            toks = [x for x in head.subtree if x.i < t.i and x not in set(t.subtree)]
-        elif res is None and _is_parenthetical(t):
-            head = t.head
-            toks = [x for x in head.subtree if x not in set(t.subtree)]
-        if res is None and (_is_inverted(t) or _is_parenthetical(t)):
-            if spk is not None:
-                toks = [x for x in toks if x not in set(spk.subtree)]
-            res = (toks, "inverted")
+        if res is None:
+            inverted = _is_inverted(t)
+            if inverted:
+                # "…, Clinton attacked Machado": a cue with its own object is not a parenthetical
+                # "X is Y, he said" — what it is aimed at is its content, not the clause before it
+                res = _object_content(t)
+            if res is None and (inverted or _is_parenthetical(t)):
+                # the clause around the cue (an inverted cue: only the part before it)
+                own = set(t.subtree) | (set(spk.subtree) if spk is not None else set())
+                res = ([x for x in t.head.subtree if x not in own and (not inverted or x.i < t.i)], "inverted")
         if res is None:
             res = _as_clause_content(t) or _object_content(t)
         if res is None:
