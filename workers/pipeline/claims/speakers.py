@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .lexicon import GROUP_HINTS, PERSON_PRONOUNS, ROLE_HINTS
-from ..entities.spans import PERSON_HONORIFICS
+from ..entities.spans import HONORIFIC_BEFORE
 
 _TITLES = re.compile(r"^(mr|mrs|ms|miss|dr|prof|professor|sen|senator|rep|gov|governor|president|gen|general|"
                      r"judge|justice|sir|dame|lord|lady|rev|mayor|secretary|minister|prime minister)\.?\s", re.I)
@@ -95,9 +95,6 @@ def entity_mentions(entities: list[dict[str, Any]], chunks: list[tuple[int, Any]
     return out
 
 
-_TITLE_BEFORE = re.compile(r"(?:^|(?<=[\s(\"“'‘]))(%s)(\.?)\s+$" % "|".join(sorted(PERSON_HONORIFICS)), re.I)
-
-
 def display_names(mentions: list[Mention], text: str) -> dict[str, str]:
     """entity id → "Dr Lewis" for a person the document names by one word only and writes with a
     title ("Dr Lewis said …", later "Lewis"): the canonical entity name drops titles so that mentions
@@ -107,7 +104,7 @@ def display_names(mentions: list[Mention], text: str) -> dict[str, str]:
     for m in mentions:
         if not m.entity_id or m.label not in _PERSON_LABELS or len(m.name.split()) != 1:
             continue
-        hit = _TITLE_BEFORE.search(text, max(0, m.start - 8), m.start)
+        hit = HONORIFIC_BEFORE.search(text, max(0, m.start - 8), m.start)
         if hit:
             title = hit.group(1)[0].upper() + hit.group(1)[1:].lower() + hit.group(2)
             votes = seen.setdefault(m.entity_id, {})

@@ -29,9 +29,8 @@ from ..nlp import language_spans, parsed_chunks
 from .canonical import NAMED_LABELS, lookup_alias
 from .layout import allcaps_lines, datelines, table_teams
 from .person_names import clean_people, is_title, title_before
-from .spans import NUMBERED_LABELS, PERSON_HONORIFICS, Mention, clean_span, has_latin
+from .spans import HONORIFIC_BEFORE, NUMBERED_LABELS, PERSON_HONORIFICS, Mention, clean_span, has_latin
 
-_HONORIFIC_BEFORE = re.compile(r"(?:^|(?<=[\s(\"“'‘]))(%s)\.?\s+$" % "|".join(sorted(PERSON_HONORIFICS)), re.I)
 _HONORIFIC_NAME = re.compile(
     r"(?<![\w])(Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Mme|Mlle|Herr|Frau)\.?\s+((?:[A-Z][\w'’\-]*[a-z][\w'’\-]*\s?){1,3})"
 )
@@ -60,7 +59,7 @@ def _model_mentions(doc: AnalysisDoc) -> list[Mention]:
                 continue
             if " " not in surface and surface in GENERIC_WORDS:
                 continue
-            if had_honorific or _HONORIFIC_BEFORE.search(text, max(0, start - 8), start):
+            if had_honorific or HONORIFIC_BEFORE.search(text, max(0, start - 8), start):
                 out.append(Mention(start, end, "PERSON", "honorific", 3.0))
             elif ent.label_ != "PERSON" and title_before(text, start):     # "Sen. X", "Gov X"
                 out.append(Mention(start, end, "PERSON", "model", 2.0))

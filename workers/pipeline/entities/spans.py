@@ -20,6 +20,9 @@ HONORIFICS = frozenset(
 NUMBERED_LABELS = frozenset({"EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 # Honorifics that make the following capitalised word(s) a PERSON on their own.
 PERSON_HONORIFICS = frozenset("mr mrs ms miss mx dr prof sir dame mme mlle herr frau".split())
+# An honorific right before a position ("Dr " before "Lewis"): group 1 the honorific, group 2 its dot;
+# search it in the few characters before a span.
+HONORIFIC_BEFORE = re.compile(r"(?:^|(?<=[\s(\"“'‘]))(%s)(\.?)\s+$" % "|".join(sorted(PERSON_HONORIFICS)), re.I)
 
 _LEADING_WORDS = re.compile(r"(?:the|a|an|le|la|les|l'|l’)\s+", re.I)
 _HONORIFIC = re.compile(r"([A-Za-z]{1,5})\.?\s+(?=\S)")
