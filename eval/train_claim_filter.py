@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from attribution_polnear import articles, load_gold, match, words  # noqa: E402
 from train_cues import fit_weights, gold_cues, token_examples  # noqa: E402
-from workers.pipeline.claims import _dedupe, _drop_nested, _hedge  # noqa: E402
+from workers.pipeline.claims import _dedupe, _drop_nested, _hedge, cue_in_quote  # noqa: E402
 from workers.pipeline.claims import cues as cue_model  # noqa: E402
 from workers.pipeline.claims.claim_filter import MODEL_PATH, features  # noqa: E402
 from workers.pipeline.claims.extract import extract  # noqa: E402
@@ -99,8 +99,7 @@ def main() -> None:
             gold = load_gold(anns[stems[i]])
             hit = {a for a, _ in match([words(text, a.content) for a in atts], [words(text, g["content"]) for g in gold])}
             for j, a in enumerate(atts):
-                inq = any(q.start <= a.cue.start < q.end for q in quotes)
-                per[i].append((a, features(a, text, inq), j in hit))
+                per[i].append((a, features(a, text, cue_in_quote(a, quotes)), j in hit))
         print(f"  fold {k + 1}/{args.folds} extracted", file=sys.stderr)
     cue_model.use_weights(None)
     del cue_ex

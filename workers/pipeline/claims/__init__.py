@@ -111,15 +111,20 @@ def _wraps_label(a: Attribution, q: Quote) -> bool:
     return a.how == "colon" and a.speaker is not None and q.start + q.open_len == a.speaker[0]
 
 
+def cue_in_quote(a: Attribution, quotes: list[Quote], qstarts: list[int] | None = None) -> bool:
+    """Is the cue inside a quote (the filter's ``in_quote``)? A quote wrapping a transcript turn's
+    label does not count (``_wraps_label``). ``qstarts``: the quotes' starts when they are sorted,
+    disjoint pieces (bisect), else None (plain scan). Training uses this same definition."""
+    cands = quotes if qstarts is None else _quote_overlaps(quotes, qstarts, a.cue.start, a.cue.start + 1)
+    return any(q.start <= a.cue.start < q.end and not _wraps_label(a, q) for q in cands)
+
+
 def _keep(a: Attribution, text: str, quotes: list[Quote], qstarts: list[int] | None = None) -> bool:
     """The learned attribution filter (claim_filter.py); kept when no model ships. First-person
-    hedges ("I think", "we guess") are never kept. A quote wrapping a transcript turn's label
-    does not put the colon cue inside a quote (``_wraps_label``)."""
+    hedges ("I think", "we guess") are never kept."""
     if _hedge(a, text):
         return False
-    cands = quotes if qstarts is None else _quote_overlaps(quotes, qstarts, a.cue.start, a.cue.start + 1)
-    inq = any(q.start <= a.cue.start < q.end and not _wraps_label(a, q) for q in cands)
-    p = keep_probability(a, text, inq)
+    p = keep_probability(a, text, cue_in_quote(a, quotes, qstarts))
     return p is None or p >= KEEP_ABOVE
 
 
