@@ -33,6 +33,7 @@ from .contents import (
     _as_clause_content, _content_tokens, _is_cue_verb, _is_inverted, _is_parenthetical, _object_content,
     _subtree_minus,
 )
+from .chunks import ChunkTokens
 from .cues import cue_probability
 from .lexicon import ADJ_PREP_CUES, COLON_NON_SPEAKERS, NOUN_CUES, PERSPECTIVE_NOUNS, QUOTE_ONLY_VERBS, adj_stance, verb_stance
 from .passives import is_agentless_passive, passive_content
@@ -169,7 +170,7 @@ class _Builder:
         self.quotes = [q for q in find_quotes(text)]
         self._qstarts = [q.start for q in self.quotes]
         self._qsorted = all(a <= b for a, b in zip(self._qstarts, self._qstarts[1:]))
-        self._tok_starts: dict[int, list[int]] = {}   # chunk → absolute token starts (lazy)
+        self.tokens = ChunkTokens(chunks)
         self.out: list[Attribution] = []
         self.refs: dict[tuple[int, int], tuple[int, int]] = {}
         self.learned: set[tuple[int, int]] = set()
@@ -539,7 +540,7 @@ class _Builder:
                 continue
             if len(re.findall(r"\w+", body)) < 3 or re.search(r"\d", label) or (body.rstrip().endswith("?") and not transcript):
                 continue
-            toks = self._tokens_in(m.start(1), m.end(1))
+            toks = self.tokens.tokens(m.start(1), m.end(1))
             if any(t.pos_ in ("VERB", "AUX") for t in toks) and not (transcript and label.isupper()):
                 continue
             b0, b1 = m.start(3), m.end(3)
@@ -572,14 +573,14 @@ class _Builder:
         text = self.text
         for m in _BLOCK_LEAD.finditer(text):
             c0 = m.start(1)
-            toks = [t for t in self._tokens_in(c0, m.end(1)) if t.pos_ in ("VERB", "AUX")]
+            toks = [t for t in self.tokens.tokens(c0, m.end(1)) if t.pos_ in ("VERB", "AUX")]
             cue_tok = next((t for t in reversed(toks) if t.lemma_.lower() in _BLOCK_VERBS), None)
             if cue_tok is None:
                 continue
             spk = _subject(cue_tok)
             if spk is None or _bad_speaker(spk):
                 continue
-            off = self._chunk_offset(c0)
+            off = self.tokens.offset_at(c0)
             if off is None:
                 continue
             b0 = m.start(2)
@@ -593,23 +594,6 @@ class _Builder:
             self.out.append(Attribution(self._cue(cue_tok, off, stance), self._spk(spk, off), [(b0, b1)], False,
                                         sent_start=off + cue_tok.sent.start_char, anchor=-1, chunk=-1,
                                         how="block"))
-
-    def _chunk_offset(self, pos: int) -> int | None:
-        for off, sdoc in self.chunks:
-            if len(sdoc) and off <= pos < off + sdoc[-1].idx + len(sdoc[-1]):
-                return off
-        return None
-
-    def _tokens_in(self, a: int, b: int) -> list[Any]:
-        out = []
-        for ci, (off, sdoc) in enumerate(self.chunks):
-            if off <= a < off + (sdoc[-1].idx + len(sdoc[-1]) if len(sdoc) else 0):
-                starts = self._tok_starts.get(ci)
-                if starts is None:
-                    starts = self._tok_starts[ci] = [off + t.idx for t in sdoc]
-                lo, hi = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
-                out.extend(sdoc[k] for k in range(lo, hi))
-        return out
 
     def _cue(self, t: Any, off: int, stance: str) -> Cue:
         # multiword cue: particle / "for" preposition ("called for", "pointed out")

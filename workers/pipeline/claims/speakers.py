@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .chunks import ChunkTokens
 from .lexicon import GROUP_HINTS, PERSON_PRONOUNS, ROLE_HINTS
 from ..entities.spans import HONORIFIC_BEFORE
 
@@ -172,15 +173,6 @@ class MentionIndex:
         hi = bisect.bisect_left(self.starts, b)
         return self.mentions[lo:hi]
 
-    def last_before(self, pos: int, person: bool) -> Mention | None:
-        """The first (in mention order) of the mentions of that kind with the largest start < ``pos``."""
-        ms, starts = self.by_kind[person]
-        k = bisect.bisect_left(starts, pos) - 1
-        if k < 0:
-            return None
-        return ms[bisect.bisect_left(starts, starts[k])]
-
-
 class Resolver:
     def __init__(self, text: str, mentions: list[Mention], chunks: list[tuple[int, Any]],
                  index: MentionIndex | None = None):
@@ -203,8 +195,7 @@ class Resolver:
         self._ctx: dict[str, str] = {}
         self._parts: dict[str, list[tuple[int, str]]] = {}
         self.chunks = chunks
-        self._chunk_offs = [off for off, _ in chunks]
-        self._tok_starts: dict[int, list[int]] = {}
+        self.tokens = ChunkTokens(chunks)
 
     # -- contexts for description matching
     def _sent_index(self, pos: int) -> int | None:
@@ -358,19 +349,8 @@ class Resolver:
             out["entity_ids"] = ids
         return out
 
-    def _tokens(self, s: int, e: int) -> list[Any]:
-        ci = bisect.bisect_right(self._chunk_offs, s) - 1
-        if ci < 0:
-            return []
-        off, sdoc = self.chunks[ci]
-        starts = self._tok_starts.get(ci)
-        if starts is None:
-            starts = self._tok_starts[ci] = [off + t.idx for t in sdoc]
-        lo, hi = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
-        return [sdoc[k] for k in range(lo, hi)]
-
     def _conjunct_spans(self, s: int, e: int) -> list[tuple[int, int]] | None:
-        toks = self._tokens(s, e)
+        toks = self.tokens.tokens(s, e)
         ids = {t.i for t in toks}
         roots = [t for t in toks if t.head.i not in ids or t.head.i == t.i]
         if len(roots) != 1 or roots[0].pos_ not in ("NOUN", "PROPN"):
@@ -518,21 +498,6 @@ class Resolver:
             if any(re.search(r"\b" + re.escape(h), txt) for h in hints):
                 return d
         return None
-
-    def _antecedent(self, pos: int, person: bool) -> dict[str, Any] | None:
-        """The most recent earlier speaker (resolved) or mention of the kind; on equal positions
-        the earliest-resolved speaker, then the first mention, wins."""
-        best: tuple[int, dict[str, Any]] | None = None
-        antes = self._antes[person]
-        k = bisect.bisect_left(antes, (pos, -1)) - 1
-        if k >= 0:
-            p = antes[k][0]
-            first = antes[bisect.bisect_left(antes, (p, -1))]
-            best = (p, self._ante_dicts[first[1]])
-        m = self.index.last_before(pos, person)
-        if m is not None and (best is None or m.start > best[0]):
-            best = (m.start, {"name": m.name, "entity_id": m.entity_id})
-        return None if best is None else best[1]
 
     def _describe(self, s: int, e: int, role: str, definite: bool) -> Mention | None:
         hints = ROLE_HINTS.get(role) or (role,)
