@@ -70,6 +70,29 @@ def fit(X, Y, C: float):
     return dv, clf
 
 
+def oof_stage(per: list[list], parsed: list, golds: list[list], folds: int, C: float) -> None:
+    """The whole stage on train with filter probabilities out of fold (by article), by threshold."""
+    n = len(per)
+    oof: list[list[float]] = [[] for _ in range(n)]
+    for k in range(folds):
+        dv, clf = fit([f for i in range(n) if i % folds != k for _, f, _ in per[i]],
+                      [y for i in range(n) if i % folds != k for _, _, y in per[i]], C)
+        for i in range(k, n, folds):
+            if per[i]:
+                oof[i] = list(clf.predict_proba(dv.transform([{x: 1 for x in f} for _, f, _ in per[i]]))[:, 1])
+    print(f"\nstage on train, out-of-fold filter, C={C}\n| keep above | P | R | F1 |\n|---|---|---|---|")
+    for th in (0.2, 0.3, 0.35, 0.4, 0.45, 0.5):
+        tp = n_pred = n_gold = 0
+        for i in range(n):
+            text = parsed[i][0]
+            kept = _drop_nested(_dedupe([a for (a, _, _), p in zip(per[i], oof[i]) if p >= th and not _hedge(a, text)]))
+            tp += len(match([words(text, a.content) for a in kept], [words(text, g["content"]) for g in golds[i]]))
+            n_pred += len(kept)
+            n_gold += len(golds[i])
+        P, R = tp / max(1, n_pred), tp / max(1, n_gold)
+        print(f"| {th} | {P:.3f} | {R:.3f} | {2 * P * R / (P + R) if P + R else 0:.3f} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("data")
@@ -78,6 +101,8 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5, help="cue-detector cross-fitting folds")
     ap.add_argument("--cue-C", type=float, default=0.5, help="as eval/train_cues.py --C")
     ap.add_argument("--out", default=str(MODEL_PATH))
+    ap.add_argument("--compare-C", type=float, nargs="*", default=[],
+                    help="also print the out-of-fold stage table for these C (the model is written with --C)")
     args = ap.parse_args()
     root = Path(args.data)
     stems, anns = articles(root)
@@ -119,26 +144,9 @@ def main() -> None:
         tp = sum(y for _, y in kept)
         print(f"| {th} | {tp / max(1, len(kept)):.3f} | {tp / max(1, sum(yte)):.3f} |")
 
-    # the whole stage on train, filter probabilities out of fold (by article)
-    oof: list[list[float]] = [[] for _ in range(n)]
-    for k in range(args.folds):
-        dv, clf = fit([f for i in range(n) if i % args.folds != k for _, f, _ in per[i]],
-                      [y for i in range(n) if i % args.folds != k for _, _, y in per[i]], args.C)
-        for i in range(k, n, args.folds):
-            if per[i]:
-                oof[i] = list(clf.predict_proba(dv.transform([{x: 1 for x in f} for _, f, _ in per[i]]))[:, 1])
     golds = [load_gold(anns[s]) for s in stems]
-    print("\nstage on train, out-of-fold filter\n| keep above | P | R | F1 |\n|---|---|---|---|")
-    for th in (0.2, 0.3, 0.35, 0.4, 0.45, 0.5):
-        tp = n_pred = n_gold = 0
-        for i in range(n):
-            text = parsed[i][0]
-            kept = _drop_nested(_dedupe([a for (a, _, _), p in zip(per[i], oof[i]) if p >= th and not _hedge(a, text)]))
-            tp += len(match([words(text, a.content) for a in kept], [words(text, g["content"]) for g in golds[i]]))
-            n_pred += len(kept)
-            n_gold += len(golds[i])
-        P, R = tp / max(1, n_pred), tp / max(1, n_gold)
-        print(f"| {th} | {P:.3f} | {R:.3f} | {2 * P * R / (P + R) if P + R else 0:.3f} |")
+    for C in sorted({args.C, *args.compare_C}):
+        oof_stage(per, parsed, golds, args.folds, C)
 
     dv, clf = fit([f for p in per for _, f, _ in p], [y for p in per for _, _, y in p], args.C)
     weights = {n: round(float(w), 3) for n, w in zip(dv.feature_names_, clf.coef_[0]) if abs(w) >= 0.01}
