@@ -431,6 +431,26 @@ def test_definite_organisation_description(pipeline):
     assert "Food Safety Authority" in c["speaker"]["name"]
 
 
+def test_possessed_organisation_description_names_the_organisation():
+    from workers.pipeline.claims.speakers import Mention, Resolver
+
+    text = ("Norway's food safety agency believes the outbreak began in May. Japan's spy agency said "
+            "nothing. Later the Norwegian Food Safety Authority confirmed it.")
+    def at(s: str, name: str, eid: str, label: str) -> Mention:
+        i = text.index(s)
+        return Mention(i, i + len(s), s, name, eid, label)
+    ms = [at("Norway", "Norway", "place:norway", "GPE"), at("Japan", "Japan", "place:japan", "GPE"),
+          at("Norwegian Food Safety Authority", "Norwegian Food Safety Authority", "org:nfsa", "ORG")]
+    r = Resolver(text, ms, [])
+    # named after the description (a lead describes first): the later mention, owner and role fit
+    d = r.resolve((0, text.index(" believes")))
+    assert (d["entity_id"], d["resolution"]) == ("org:nfsa", "description"), d
+    # another owner: no Japanese organisation is named, so the description stays as written
+    j = text.index("Japan's")
+    d = r.resolve((j, j + len("Japan's spy agency")))
+    assert d["resolution"] == "explicit" and "entity_id" not in d, d
+
+
 # --- extraction repairs
 
 def test_reduced_passive_participle_is_not_the_nouns_claim(pipeline):

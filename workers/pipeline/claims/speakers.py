@@ -42,6 +42,8 @@ _TITLES = re.compile(r"^(mr|mrs|ms|miss|dr|prof|professor|sen|senator|rep|gov|go
                      r"judge|justice|sir|dame|lord|lady|rev|mayor|secretary|minister|prime minister)\.?\s", re.I)
 _DET = re.compile(r"^(the|a|an|this|that|one|another|some)\s+", re.I)
 _PERSON_LABELS = {"PERSON", "PER"}
+# "South Korea's top spy agency": a possessor, up to three modifiers, a group role noun
+_POSSESSED = re.compile(r"^(.+?)['’]s\s+(?:[\w-]+\s+){0,3}[\w-]+$")
 _HONORIFIC = re.compile(r"\b(?:(Mr|Sir|Lord|Mister)|(Mrs|Ms|Miss|Madam|Dame|Lady))\.?\s+(?=[A-Z])")
 # gendered role nouns by their ending, in an appositive right after a name ("Jones, a spokeswoman")
 _ROLE_GENDER = re.compile(r"\s*,\s+(?:a|an|the)\s+(?:(?!(?:of|for|with|to|his|her|their|whose)\s)[\w’'.-]+\s+){0,4}?"
@@ -306,6 +308,11 @@ class Resolver:
                         if grp.get(key):
                             out[key] = grp[key]
                     return out
+        if head in GROUP_HINTS:
+            grp = self._possessed_group(s, e, surface, head, hits)
+            if grp is not None:
+                return {**base, "name": grp.name, "entity_id": grp.entity_id, "resolution": "description",
+                        "_person": False}
         is_person = bool(_TITLES.match(surface))
         # "human rights groups", "media reports and analysts": plural antecedents for "they"
         plural = bool(re.search(r"\s(?:and|&)\s", surface)) or (
@@ -498,6 +505,33 @@ class Resolver:
             if any(re.search(r"\b" + re.escape(h), txt) for h in hints):
                 return d
         return None
+
+    def _possessed_group(self, s: int, e: int, surface: str, role: str, hits: list[Mention]) -> Mention | None:
+        """"South Korea's top spy agency" → the organisation the document names whose name has a
+        hint of the role and the possessor's name ("South Korean National Intelligence Service"):
+        the nearest such mention before the description, else the first after it (a lead often
+        describes before it names)."""
+        m = _POSSESSED.match(surface)
+        if m is None:
+            return None
+        owner_end = s + m.end(1)
+        owner = [h for h in hits if h.start >= s and h.end <= owner_end and h.label not in _PERSON_LABELS]
+        if not owner:
+            return None
+        owner_words = [w[:4] for w in re.findall(r"\w+", owner[0].name.lower())]
+        hints = GROUP_HINTS.get(role) or (role,)
+
+        def fits(x: Mention) -> bool:   # owner words by their first four letters: Norway ~ Norwegian
+            low = x.name.lower()
+            stems = {w[:4] for w in re.findall(r"\w+", low)}
+            return (x.label == "ORG" and x.entity_id is not None and len(stems) > len(owner_words)
+                    and all(w in stems for w in owner_words)
+                    and any(re.search(r"\b" + re.escape(h), low) for h in hints))
+
+        before = [x for x in self.mentions if x.end <= s and fits(x)]
+        if before:
+            return before[-1]
+        return next((x for x in self.mentions if x.start >= e and fits(x)), None)
 
     def _describe(self, s: int, e: int, role: str, definite: bool) -> Mention | None:
         hints = ROLE_HINTS.get(role) or (role,)
