@@ -35,10 +35,10 @@ from .contents import (
 )
 from .chunks import ChunkTokens
 from .cues import cue_probability
-from .lexicon import ADJ_PREP_CUES, COLON_NON_SPEAKERS, NOUN_CUES, PERSPECTIVE_NOUNS, QUOTE_ONLY_VERBS, adj_stance, verb_stance
+from .lexicon import ADJ_PREP_CUES, NOUN_CUES, PERSPECTIVE_NOUNS, QUOTE_ONLY_VERBS, adj_stance, verb_stance
 from .passives import is_agentless_passive, passive_content
 from .quotes import Quote, find_quotes
-from .structure import dash_sources
+from .structure import colon_lines, dash_sources
 from .subjects import _bad_speaker, _is_relpron, _reduced_passive, _speaker_tokens, _stranded_subject, _subject
 
 _WORD = re.compile(r"\w")
@@ -146,21 +146,12 @@ def _opens_in(run: list[Any]) -> bool:
     return any(t.text in "“\"" for t in run[:-1])
 
 
-_COLON_LINE = re.compile(r"(?m)^[ \t]*[\"“]?([A-Z][^:\n]{1,60}?)(:)[ \t]+(\S[^\n]*)$")
-
-
 # a line ending in "<… cue verb> [up to three words]:" and the next paragraph, not a quotation
 _BLOCK_LEAD = re.compile(r"(?m)^[^\n]*?(\b[A-Za-z]+(?:[ \t\u00a0]+[A-Za-z]+){0,3}):[ \t]*\n[ \t]*\n?[ \t]*([^\s“\"‘'<])")
 
 
 _BLOCK_VERBS = frozenset("say add write continue explain state note argue declare tell ask reply respond "
                          "remark report warn".split())
-
-
-def _transcript_label(label: str, repeated: set[str]) -> bool:
-    """A speaker label of a transcript: all capitals ("WALLACE", "JAKE TAPPER") or a label that
-    starts several lines of the text ("Matthews:" … "Matthews:")."""
-    return (label.isupper() and len(re.findall(r"[A-Z]", label)) >= 2) or label in repeated
 
 
 class _Builder:
@@ -514,51 +505,14 @@ class _Builder:
 
     # ------------------------------------------------------------------
     def _colon_lines(self) -> None:
-        """"<Speaker>: <statement>" at the start of a line: headlines ("NY Daily News: Paris Attacks
-        Highlight …") and transcripts ("PENCE: Well, …", also inside an opening quote mark when a
-        transcript is quoted paragraph by paragraph). The label must be a short name-like phrase
-        (capitalised, no verb), the statement at least three words. A transcript turn (an
-        all-caps label, or one that labels several lines) may be a question and keeps its whole
-        line even when a verb inside it carries its own attribution (that one is then nested)."""
-        text = self.text
+        """"<Speaker>: <statement>" lines (``structure.colon_lines``): headlines and transcript turns."""
         taken = [(a.content[0][0], a.content[-1][1]) for a in self.out if a.content]
-        # overlap test against ``taken`` by bisect: sorted starts, prefix max of the ends
-        tk = sorted((s, e) for s, e in taken if e > s)
-        tk_starts = [s for s, _ in tk]
-        tk_max: list[int] = []
-        for _, e in tk:
-            tk_max.append(max(e, tk_max[-1]) if tk_max else e)
-        counts: dict[str, int] = {}
-        for m in _COLON_LINE.finditer(text):
-            counts[m.group(1).strip()] = counts.get(m.group(1).strip(), 0) + 1
-        repeated = {lab for lab, n in counts.items() if n > 1}
-        for m in _COLON_LINE.finditer(text):
-            label, body = m.group(1).strip(), m.group(3)
-            words = label.split()
-            transcript = _transcript_label(label, repeated)
-            # a column/section label, by its first or its head (last) word: "Update:", "The Latest:",
-            # "Editor's Note:", "Delegate Update:"
-            ends = {re.sub(r"['’]s$", "", w.lower().strip(".'’")) for w in (words[0], words[-1])}
-            if len(words) > 6 or ends & COLON_NON_SPEAKERS:
-                continue
-            if not all(w[:1].isupper() or w.lower() in ("of", "the", "and", "for", "&", "de", "van", "von") for w in words):
-                continue
-            if len(re.findall(r"\w+", body)) < 3 or re.search(r"\d", label) or (body.rstrip().endswith("?") and not transcript):
-                continue
-            toks = self.tokens.tokens(m.start(1), m.end(1))
-            if any(t.pos_ in ("VERB", "AUX") for t in toks) and not (transcript and label.isupper()):
-                continue
-            b0, b1 = m.start(3), m.end(3)
-            while b1 > b0 and text[b1 - 1] in " \t.":
-                b1 -= 1
-            k = bisect.bisect_left(tk_starts, b1) - 1
-            if b1 > b0 and k >= 0 and tk_max[k] > b0 and not transcript:
-                continue
-            cue = Cue(m.start(2), m.end(2), ":", ":", "assert")
-            body_text = text[b0:b1]
-            direct = self._all_quoted([(b0, b1)]) or bool(re.fullmatch(r"[‘'“\"][^‘“\"]*[’'”\"]", body_text))
-            self.out.append(Attribution(cue, (m.start(1), m.start(1) + len(label)), [(b0, b1)], direct,
-                                        sent_start=m.start(), anchor=-1, chunk=-1, how="colon"))
+        for ln in colon_lines(self.text, self.tokens, taken):
+            (l0, l1), (b0, b1) = ln.speaker, ln.content[0]
+            body = self.text[b0:b1]
+            direct = self._all_quoted([(b0, b1)]) or bool(re.fullmatch(r"[‘'“\"][^‘“\"]*[’'”\"]", body))
+            self.out.append(Attribution(Cue(ln.cue[0], ln.cue[1], ":", ":", "assert"), (l0, l1), [(b0, b1)], direct,
+                                        sent_start=ln.line_start, anchor=-1, chunk=-1, how="colon"))
 
     def _dash_sources(self) -> None:
         """Quotation paragraphs signed by a dash line (``structure.dash_sources``): direct speech

@@ -4,15 +4,20 @@
   the same paragraph (“…” ― Ana Ruiz, 41, Tucson) or on the next line ("- Ana Ruiz."), as vox-pop
   collections, fact checks and pull-quotes print them. The quote is the content (direct speech),
   the name after the dash the speaker, the dash the cue.
+- ``colon_lines``: "<Speaker>: <statement>" at the start of a line — headlines ("NY Daily News:
+  Paris Attacks Highlight …") and transcript turns ("PENCE: Well, …"). The colon is the cue.
 
 Functions return plain offsets (absolute, into the text); ``extract`` makes the records.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import NamedTuple
 
+from .chunks import ChunkTokens
+from .lexicon import COLON_NON_SPEAKERS
 from .quotes import Quote
 
 # "―" (U+2015), em and en dashes, "--" and a lone hyphen (only before a space or a capital)
@@ -24,6 +29,17 @@ _NAME = rf"[A-Z][\w'’.-]*(?:[ \t]+{_NAME_WORD}){{0,5}}"
 # the signature: dash, name, an optional handle and an optional ", 34, Phoenix" tail to line end
 _SIGN = re.compile(rf"[ \t]*({_DASH})[ \t]*({_NAME}?)[.]?(?:[ \t]*\(@\w+\))?(?:[ \t]*,[^\n]{{0,80}})?[ \t.]*$")
 _MAX_TAIL_WORDS = 12
+
+
+_COLON_LINE = re.compile(r"(?m)^[ \t]*[\"“]?([A-Z][^:\n]{1,60}?)(:)[ \t]+(\S[^\n]*)$")
+_LABEL_PARTICLES = ("of", "the", "and", "for", "&", "de", "van", "von")
+
+
+class ColonLine(NamedTuple):
+    cue: tuple[int, int]
+    speaker: tuple[int, int]
+    content: list[tuple[int, int]]
+    line_start: int
 
 
 class Structural(NamedTuple):
@@ -100,4 +116,53 @@ def dash_sources(text: str, quotes: list[Quote]) -> list[Structural]:
             continue
         c0, c1 = base + m.start(1), base + m.end(1)
         out.append(Structural((c0, c1), (s0, s1), spans, how))
+    return out
+
+
+def _transcript_label(label: str, repeated: set[str]) -> bool:
+    """A speaker label of a transcript: all capitals ("WALLACE", "JAKE TAPPER") or a label that
+    starts several lines of the text ("Matthews:" … "Matthews:")."""
+    return (label.isupper() and len(re.findall(r"[A-Z]", label)) >= 2) or label in repeated
+
+
+def colon_lines(text: str, tokens: ChunkTokens, taken: list[tuple[int, int]]) -> list[ColonLine]:
+    """"<Speaker>: <statement>" lines, also inside an opening quote mark when a transcript is
+    quoted paragraph by paragraph. The label must be a short name-like phrase (capitalised, no
+    verb in the parse), the statement at least three words and not inside ``taken`` (the content
+    of an attribution already found). A transcript turn (an all-caps label, or one that labels
+    several lines) may be a question and keeps its whole line even when a verb inside it carries
+    its own attribution (that one is then nested)."""
+    # overlap test against ``taken`` by bisect: sorted starts, prefix max of the ends
+    tk = sorted((s, e) for s, e in taken if e > s)
+    tk_starts = [s for s, _ in tk]
+    tk_max: list[int] = []
+    for _, e in tk:
+        tk_max.append(max(e, tk_max[-1]) if tk_max else e)
+    counts: dict[str, int] = {}
+    for m in _COLON_LINE.finditer(text):
+        counts[m.group(1).strip()] = counts.get(m.group(1).strip(), 0) + 1
+    repeated = {lab for lab, n in counts.items() if n > 1}
+    out: list[ColonLine] = []
+    for m in _COLON_LINE.finditer(text):
+        label, body = m.group(1).strip(), m.group(3)
+        words = label.split()
+        transcript = _transcript_label(label, repeated)
+        # a column/section label, by its first or its head (last) word: "Update:", "The Latest:",
+        # "Editor's Note:", "Delegate Update:"
+        ends = {re.sub(r"['’]s$", "", w.lower().strip(".'’")) for w in (words[0], words[-1])}
+        if len(words) > 6 or ends & COLON_NON_SPEAKERS:
+            continue
+        if not all(w[:1].isupper() or w.lower() in _LABEL_PARTICLES for w in words):
+            continue
+        if len(re.findall(r"\w+", body)) < 3 or re.search(r"\d", label) or (body.rstrip().endswith("?") and not transcript):
+            continue
+        if any(t.pos_ in ("VERB", "AUX") for t in tokens.tokens(m.start(1), m.end(1))) and not (transcript and label.isupper()):
+            continue
+        b0, b1 = m.start(3), m.end(3)
+        while b1 > b0 and text[b1 - 1] in " \t.":
+            b1 -= 1
+        k = bisect.bisect_left(tk_starts, b1) - 1
+        if b1 > b0 and k >= 0 and tk_max[k] > b0 and not transcript:
+            continue
+        out.append(ColonLine((m.start(2), m.end(2)), (m.start(1), m.start(1) + len(label)), [(b0, b1)], m.start()))
     return out
