@@ -12,6 +12,7 @@ class ChunkTokens:
         self.chunks = chunks
         self._offs = [off for off, _ in chunks]
         self._starts: dict[int, list[int]] = {}   # chunk → absolute token starts (lazy)
+        self._doc_off = {id(sdoc): off for off, sdoc in reversed(chunks)}
 
     def chunk_at(self, pos: int) -> int | None:
         """The index of the chunk whose parsed text holds ``pos``, or None (before the first
@@ -39,3 +40,7 @@ class ChunkTokens:
             starts = self._starts[ci] = [off + t.idx for t in sdoc]
         lo, hi = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
         return [sdoc[k] for k in range(lo, hi)]
+
+    def start_of(self, t: Any) -> int:
+        """The absolute start of token ``t`` of one of the chunks (its own ``idx`` if none)."""
+        return self._doc_off.get(id(t.doc), 0) + t.idx

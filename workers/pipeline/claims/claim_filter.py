@@ -68,10 +68,11 @@ def features(a: Any, text: str, in_quote: bool) -> list[str]:
     # (eval/train_claim_filter.py cross-fits the cue model), as it is on unseen text
     cp = _cp_bucket(a.cue_p)
     grp = _speaker_group(a)
+    shape = _shape(text, a)
     lex = verb_stance(lem) is not None or a.how in ("according", "colon", "perspective", "adj", "noun")
     f += [f"cp={cp}", f"hcp={a.how}|{cp}", f"lex={lex}", f"lxh={lex}|{a.how}", f"lxcp={lex}|{cp}",
           f"sg={grp}", f"sgh={grp}|{a.how}", f"sgl={grp}|{lex}", f"lsg={lem}|{grp}",
-          f"tag={a.cue.tag}", f"tagh={a.cue.tag}|{a.how}", f"sh={_shape(text, a)}", f"shh={_shape(text, a)}|{a.how}",
+          f"tag={a.cue.tag}", f"tagh={a.cue.tag}|{a.how}", f"sh={shape}", f"shh={shape}|{a.how}",
           f"that={bool(a.content) and bool(_THAT.search(text, max(0, a.content[0][0] - 8), a.content[0][0]))}",
           f"after={bool(a.content) and a.content[0][0] > a.cue.start}"]
     return f

@@ -234,7 +234,6 @@ class _Builder:
     def _chunk(self, ci: int, off: int, sdoc: Any) -> None:
         text = self.text
         first_out = len(self.out)   # attributions of this chunk are appended after this
-        used_quotes: dict[int, Attribution] = {}
         cue_tokens: list[tuple[Any, str]] = []
         for t in sdoc:
             st = _is_cue_verb(t)
@@ -312,10 +311,7 @@ class _Builder:
                     led = self._lead_in(t, off, qs[0], spans)
                     if led != spans:
                         spans, direct = led, False
-                att = Attribution(self._cue(t, off, stance), spk_span, sorted(set(spans)), direct,
-                                  sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci, how="quote",
-                                  cue_p=self.cue_p.get((ci, t.i), -1.0))
-                self.out.append(att)
+                self.out.append(self._verb_att(t, stance, off, ci, spk_span, sorted(set(spans)), direct, "quote"))
                 done_cues.add(t.i)
         # 2. reported speech
         chained: set[int] = set()
@@ -554,6 +550,13 @@ class _Builder:
                                         sent_start=off + cue_tok.sent.start_char, anchor=-1, chunk=-1,
                                         how="block"))
 
+    def _verb_att(self, t: Any, stance: str, off: int, ci: int, speaker: tuple[int, int] | None,
+                  spans: list[tuple[int, int]], direct: bool, how: str) -> Attribution:
+        """An attribution whose cue is the verb token ``t`` of chunk ``ci`` (its sentence, anchor
+        and learned cue probability come from ``t``)."""
+        return Attribution(self._cue(t, off, stance), speaker, spans, direct, sent_start=off + t.sent.start_char,
+                           anchor=t.i, chunk=ci, how=how, cue_p=self.cue_p.get((ci, t.i), -1.0))
+
     def _cue(self, t: Any, off: int, stance: str) -> Cue:
         # multiword cue: particle / "for" preposition ("called for", "pointed out")
         end = t.idx + len(t)
@@ -691,9 +694,7 @@ class _Builder:
         spans = _runs(toks, off, self.text)
         if not spans:
             return None
-        return Attribution(self._cue(t, off, stance), None, spans, False, how="reduced",
-                           cue_p=self.cue_p.get((ci, t.i), -1.0),
-                           sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci), None
+        return self._verb_att(t, stance, off, ci, None, spans, False, "reduced"), None
 
     def _passive(self, t: Any, stance: str, off: int, ci: int):
         """"X has been criticized for Y": an agentless passive cue, speaker None, content the
@@ -702,9 +703,7 @@ class _Builder:
         spans = _runs(toks, off, self.text) if toks else None
         if not spans or sum(len(re.findall(r"\w+", self.text[a:b])) for a, b in spans) < 2:
             return None
-        return Attribution(self._cue(t, off, stance), None, spans, self._all_quoted(spans), how="passive0",
-                           cue_p=self.cue_p.get((ci, t.i), -1.0),
-                           sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci), None
+        return self._verb_att(t, stance, off, ci, None, spans, self._all_quoted(spans), "passive0"), None
 
     def _reported(self, t: Any, stance: str, off: int, ci: int, cue_tokens: list[tuple[Any, str]]):
         text = self.text
@@ -749,10 +748,8 @@ class _Builder:
                     spans = _runs(inner[0], off, text)
                     if spans:
                         outer_sp = self._spk(spk, off)
-                        att = Attribution(self._cue(r, off, verb_stance(r.lemma_) or "other"),
-                                          self._spk(inner_spk, off), spans,
-                                          self._all_quoted(spans), sent_start=off + r.sent.start_char,
-                                          anchor=r.i, chunk=ci, how="chain", cue_p=self.cue_p.get((ci, r.i), -1.0))
+                        att = self._verb_att(r, verb_stance(r.lemma_) or "other", off, ci, self._spk(inner_spk, off),
+                                             spans, self._all_quoted(spans), "chain")
                         if outer_sp:
                             att.reported_by.append((outer_sp, self._cue(t, off, stance)))
                         return att, inner_cue
@@ -783,9 +780,7 @@ class _Builder:
             spans = [whole]
         elif not self._inside_quote(t, off):
             spans = self._quote_opened(spans, off + t.idx) or spans
-        return Attribution(self._cue(t, off, stance), sp, spans, self._all_quoted(spans), how=how,
-                           cue_p=self.cue_p.get((ci, t.i), -1.0),
-                           sent_start=off + t.sent.start_char, anchor=t.i, chunk=ci), inner_cue
+        return self._verb_att(t, stance, off, ci, sp, spans, self._all_quoted(spans), how), inner_cue
 
 
 def _reduced_noun(t: Any) -> Any | None:

@@ -56,7 +56,7 @@ def passive_content(v: Any) -> list[Any] | None:
         return list(c.subtree)
     if subj.lower_ in _PRONOUN_SUBJ or subj.pos_ == "PRON" and subj.lower_ not in ("he", "she", "they", "we", "i", "you"):
         return None
-    if subj.dep_ == "nsubjpass" and subj.tag_ in ("WDT", "WP"):
+    if subj.tag_ in ("WDT", "WP"):
         return None
     if any(c.dep_ == "prep" and any(g.dep_ == "pcomp" and g.tag_ == "VBG" and verb_stance(g.lemma_.lower())
                                     for g in c.children) for c in kids if c.i > v.i):

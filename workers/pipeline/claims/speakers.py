@@ -137,6 +137,11 @@ def _mention_result(base: dict[str, Any], m: Mention) -> dict[str, Any]:
     return out
 
 
+def _has_hint(text: str, hints: tuple[str, ...]) -> bool:
+    """Does a word of ``text`` (lower case) begin with one of the ``hints`` ("organi", "agency")?"""
+    return any(re.search(r"\b" + re.escape(h), text) for h in hints)
+
+
 def _plural_noun(word: str) -> bool:
     return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "'s", "’s"))
 
@@ -383,18 +388,12 @@ class Resolver:
             if not keep:
                 return None
             k0, k1 = min(keep, key=lambda t: t.i), max(keep, key=lambda t: t.i)
-            a = self._abs(k0)
-            parts.append((a, self._abs(k1) + len(k1.text)))
+            a = self.tokens.start_of(k0)
+            parts.append((a, self.tokens.start_of(k1) + len(k1.text)))
         # each conjunct its own stretch of text ("Developers and supporters in Congress" hangs
         # "in Congress" on the first: not a clean split)
         ok = all(a < b for a, b in parts) and all(b0 <= a1 for (_, b0), (a1, _) in zip(parts, parts[1:]))
         return parts if ok else None
-
-    def _abs(self, t: Any) -> int:
-        for off, sdoc in self.chunks:
-            if sdoc is t.doc:
-                return off + t.idx
-        return t.idx
 
     def _mention_list(self, s: int, e: int, surface: str, hits: list[Mention]) -> list[tuple[int, int]] | None:
         lead = _BOTH.match(surface)
@@ -502,7 +501,7 @@ class Resolver:
             txt = f"{d.get('text', '')} {d.get('name', '')}".lower()
             if d.get("text") and _DET.match(d["text"]) and not d.get("entity_id"):
                 continue   # another bare description
-            if any(re.search(r"\b" + re.escape(h), txt) for h in hints):
+            if _has_hint(txt, hints):
                 return d
         return None
 
@@ -526,7 +525,7 @@ class Resolver:
             stems = {w[:4] for w in re.findall(r"\w+", low)}
             return (x.label == "ORG" and x.entity_id is not None and len(stems) > len(owner_words)
                     and all(w in stems for w in owner_words)
-                    and any(re.search(r"\b" + re.escape(h), low) for h in hints))
+                    and _has_hint(low, hints))
 
         before = [x for x in self.mentions if x.end <= s and fits(x)]
         if before:
