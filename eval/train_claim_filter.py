@@ -34,7 +34,6 @@ from workers.pipeline.claims import _dedupe, _drop_nested, _hedge, cue_in_quote 
 from workers.pipeline.claims import cues as cue_model  # noqa: E402
 from workers.pipeline.claims.claim_filter import MODEL_PATH, features  # noqa: E402
 from workers.pipeline.claims.extract import extract  # noqa: E402
-from workers.pipeline.claims.weights import probability  # noqa: E402
 from workers.pipeline.document import AnalysisDoc  # noqa: E402
 from workers.pipeline.nlp import model, parsed_chunks, prepare  # noqa: E402
 
@@ -148,9 +147,8 @@ def main() -> None:
     for C in sorted({args.C, *args.compare_C}):
         oof_stage(per, parsed, golds, args.folds, C)
 
-    dv, clf = fit([f for p in per for _, f, _ in p], [y for p in per for _, _, y in p], args.C)
-    weights = {n: round(float(w), 3) for n, w in zip(dv.feature_names_, clf.coef_[0]) if abs(w) >= 0.01}
-    weights["__bias__"] = round(float(clf.intercept_[0]), 3)
+    weights = fit_weights([f for p in per for _, f, _ in p], [y for p in per for _, _, y in p], args.C,
+                          min_count=1, min_weight=0.01)
     Path(args.out).write_text(json.dumps({"trained_on": "PolNeAR train", "articles": n, "C": args.C,
                                           "cue_folds": args.folds, "weights": weights},
                                          sort_keys=True, separators=(",", ":")), encoding="utf-8")
