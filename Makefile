@@ -9,6 +9,7 @@ STAMP  := $(VENV)/.installed
 # (Re)install only when pyproject.toml changed since the last install (stamp file).
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==26.3
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 

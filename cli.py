@@ -273,6 +273,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from workers import analyze
 
     _setup_logging(quiet=True)
+    if not _extractor_ok(_settings(), "analyze"):
+        return 3
     try:
         analyze.run(sys.stdin.buffer, sys.stdout.buffer, jobs=args.jobs, chunk_size=args.chunk_size)
     except BrokenPipeError:  # e.g. `| head`
@@ -292,8 +294,22 @@ def cmd_worker(args: argparse.Namespace) -> int:
     if not settings.redis_url:
         print("newsflow worker: set REDIS_URL to the Redis the API uses (or run `newsflow up`)", file=sys.stderr)
         return 2
+    if not _extractor_ok(settings, "worker"):
+        return 3
     asyncio.run(serve_worker(settings, settings.redis_url))
     return 0
+
+
+def _extractor_ok(settings: Any, command: str) -> bool:
+    """The worker's start-up check of the HTML extractor, said on stderr before anything starts."""
+    from shared.extractor import ExtractorUnavailable, require_extractor
+
+    try:
+        require_extractor(settings.html_fallback)
+    except ExtractorUnavailable as exc:
+        print(f"newsflow {command}: {exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def cmd_api(args: argparse.Namespace) -> int:
@@ -382,6 +398,8 @@ def stop_process(proc: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
 
 def cmd_up(args: argparse.Namespace) -> int:
     _setup_logging(quiet=not args.verbose)
+    if not _extractor_ok(_settings(args), "up"):
+        return 3
     return asyncio.run(_up(args))
 
 

@@ -8,10 +8,12 @@ from collections import defaultdict
 
 from aiohttp import web
 
+from shared.config import Settings
+from shared.extractor import extractor_status
 from shared.store import DocumentStore
 
 from .errors import error_response, json_response
-from .state import HTTP_METRICS, STORE
+from .state import HTTP_METRICS, SETTINGS, STORE
 
 LATENCY_BUCKETS_S = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
@@ -69,16 +71,22 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def readyz(request: web.Request) -> web.Response:
     store: DocumentStore = request.app[STORE]  # type: ignore[assignment]
-    checks = {"redis": False, "worker": False}
+    settings: Settings = request.app[SETTINGS]  # type: ignore[assignment]
+    extractor = extractor_status()
+    checks = {"redis": False, "worker": False,
+              "html_extractor": extractor.available or settings.html_fallback == "allow"}
     try:
         checks["redis"] = await store.ping()
         checks["worker"] = (await store.worker_heartbeat()) is not None
     except Exception:  # noqa: BLE001 - not ready is the answer, whatever the failure
         pass
+    info = {"html_extractor": {"name": extractor.name, "available": extractor.available,
+                               "version": extractor.version, "error": extractor.error,
+                               "fallback": settings.html_fallback}}
     if all(checks.values()):
-        return json_response({"status": "ready", "checks": checks})
+        return json_response({"status": "ready", "checks": checks, **info})
     missing = [k for k, ok in checks.items() if not ok]
-    return error_response(503, "not_ready", f"not ready: {', '.join(missing)}", {"checks": checks})
+    return error_response(503, "not_ready", f"not ready: {', '.join(missing)}", {"checks": checks, **info})
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -92,6 +100,9 @@ async def metrics(request: web.Request) -> web.Response:
         up = 1
     except Exception:  # noqa: BLE001 - still expose the HTTP metrics
         depth, counts, hist, heartbeat, up = None, {}, None, None, 0
+    lines += ["# HELP newsflow_html_extractor_available Whether the HTML extractor (trafilatura) imports.",
+              "# TYPE newsflow_html_extractor_available gauge",
+              f"newsflow_html_extractor_available {int(extractor_status().available)}"]
     lines += ["# HELP newsflow_redis_up Whether Redis answered this scrape.", "# TYPE newsflow_redis_up gauge",
               f"newsflow_redis_up {up}"]
     if heartbeat is not None:

@@ -40,6 +40,9 @@ class Settings:
     job_timeout_seconds: float = 300.0
     worker_concurrency: int = 4
     health_check_interval: int = 10
+    # "refuse" (default): no worker starts without the HTML extractor; "allow": the tag stripper
+    # stands in, and every document says extraction.method = "fallback".
+    html_fallback: str = "refuse"
 
     # Read API
     list_default_limit: int = 20
@@ -61,6 +64,7 @@ class Settings:
         "job_timeout_seconds": "NEWSFLOW_JOB_TIMEOUT_SECONDS",
         "worker_concurrency": "NEWSFLOW_WORKER_CONCURRENCY",
         "health_check_interval": "NEWSFLOW_HEALTH_CHECK_INTERVAL",
+        "html_fallback": "NEWSFLOW_HTML_FALLBACK",
         "list_default_limit": "NEWSFLOW_LIST_DEFAULT_LIMIT",
         "list_max_limit": "NEWSFLOW_LIST_MAX_LIMIT",
     }

@@ -180,6 +180,13 @@ class Claim(BaseModel):
     checkworthiness: Optional[float] = None
 
 
+class Extraction(BaseModel):
+    method: str = Field(..., description="trafilatura (main text of an HTML page) | fallback (the plain tag "
+                                          "stripper: no extractor, or it found no text) | text (plain text sent)")
+    chars_in: int = Field(..., description="characters of the text or HTML received")
+    chars_out: int = Field(..., description="characters of the normalised text")
+
+
 class Document(BaseModel):
     """A stored document. Before ``status == done`` it has the status fields and no analysis."""
 
@@ -202,6 +209,7 @@ class Document(BaseModel):
     pipeline_version: Optional[str] = None
     text: Optional[str] = None
     stats: Optional[dict[str, Any]] = None
+    extraction: Optional[Extraction] = None
     language: Optional[dict[str, Any]] = None
     entities: Optional[list[Entity]] = None
     entities_supported: Optional[bool] = None

@@ -111,3 +111,85 @@ def test_stats_counts() -> None:
 def test_title_cleaned() -> None:
     doc = run({"text": "body", "title": " A\u200btitle\u00a0here \n"})
     assert doc.title == "A title here"
+
+
+# ----------------------------------------------------------------------------- the HTML extractor
+
+ARTICLE_PAGE = """<html><head><title>Ships sail</title></head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a> <a href="/privacy">Privacy Policy</a></nav>
+<article><h1>Ships sail from Busan</h1>
+<p>The ships left Busan on Monday morning after a week of repairs, the port authority said in a
+statement that was read to reporters gathered at the harbour.</p>
+<p>Officials said the convoy would reach Vladivostok by Friday if the weather held, and that the
+crews had been given extra rations for the crossing of the East Sea.</p>
+<p>"We are ready," the captain told the crowd, adding that the repairs had gone well.</p>
+</article><footer>Subscribe to our newsletter. Cookie Policy.</footer></body></html>"""
+
+
+def test_the_html_extractor_imports_the_way_the_worker_imports_it() -> None:
+    # A broken install (e.g. lxml_html_clean missing) must fail the suite, not degrade silently.
+    from shared.extractor import extractor_status, require_extractor
+
+    status = extractor_status()
+    assert status.available, status.error
+    assert require_extractor("refuse") is status
+
+
+def test_every_document_records_its_extraction() -> None:
+    doc = run({"html": ARTICLE_PAGE})
+    assert doc.extraction["method"] == "trafilatura"
+    assert doc.extraction["chars_in"] == len(ARTICLE_PAGE)
+    assert doc.extraction["chars_out"] == len(doc.text)
+    assert "Vladivostok" in doc.text and "Privacy Policy" not in doc.text
+    plain = run({"text": "Plain body."})
+    assert plain.extraction == {"method": "text", "chars_in": 11, "chars_out": 11}
+
+
+_BROKEN_INSTALL = """
+import sys
+sys.modules["lxml_html_clean"] = None   # what a fresh venv with an old pip looked like
+import cli
+sys.exit(cli.main(["{command}"]))
+"""
+
+
+@pytest.mark.parametrize("command", ["worker", "analyze"])
+def test_without_the_extractor_the_worker_and_analyze_refuse_to_start(command: str, tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "REDIS_URL": "redis://127.0.0.1:1/0", "NEWSFLOW_DATA_DIR": str(tmp_path)}
+    env.pop("NEWSFLOW_HTML_FALLBACK", None)
+    proc = subprocess.run([sys.executable, "-c", _BROKEN_INSTALL.format(command=command)], cwd=root, env=env,
+                          input=b"", capture_output=True, timeout=60)
+    assert proc.returncode == 3, proc.stderr.decode()
+    err = proc.stderr.decode()
+    assert "trafilatura" in err and "NEWSFLOW_HTML_FALLBACK=allow" in err
+
+
+def test_with_the_fallback_allowed_analyze_runs_and_says_so(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import orjson
+
+    root = Path(__file__).resolve().parent.parent
+    script = ("import sys\nsys.modules['lxml_html_clean'] = None\n"
+              "from shared.extractor import require_extractor\n"
+              "from workers.pipeline.document import AnalysisDoc\n"
+              "from workers.pipeline.normalize import NormalizeStage\n"
+              "import orjson\n"
+              "assert not require_extractor('allow').available\n"
+              "doc = AnalysisDoc(id='t', article={'html': sys.stdin.read()})\n"
+              "NormalizeStage()(doc)\n"
+              "sys.stdout.write(orjson.dumps(doc.extraction).decode())\n")
+    env = {**os.environ, "NEWSFLOW_DATA_DIR": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, input=ARTICLE_PAGE.encode(),
+                          capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert orjson.loads(proc.stdout)["method"] == "fallback"

@@ -28,6 +28,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared.config import Settings
+from shared.extractor import require_extractor
 
 from .settings import worker_options
 
@@ -36,6 +37,10 @@ log = logging.getLogger("newsflow.worker")
 
 async def serve_worker(settings: Settings, redis_url: str, stop: asyncio.Event | None = None) -> None:
     """Run the worker until ``stop`` is set (or SIGTERM/SIGINT when ``stop`` is None)."""
+    extractor = require_extractor(settings.html_fallback)  # refuse to start without it (unless allowed)
+    if not extractor.available:
+        log.warning("HTML extractor unavailable (%s); NEWSFLOW_HTML_FALLBACK=allow: web pages get the plain "
+                    "tag stripper and extraction.method='fallback'", extractor.error)
     loop = asyncio.get_running_loop()
     if stop is None:
         stop = asyncio.Event()

@@ -68,6 +68,7 @@ class Pipeline:
             "pipeline_version": self.version,
             "text": doc.text,
             "stats": doc.stats,
+            "extraction": doc.extraction,
             "language": doc.language,
             "entities": doc.entities,
             "entities_supported": doc.entities_supported,

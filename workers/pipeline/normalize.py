@@ -6,8 +6,12 @@
   **one-for-one** — line-like controls (CR, VT, FF, NEL, U+2028/2029) by ``\\n``, the rest by a
   space — and lone surrogates by U+FFFD. The length never changes, so an offset into the
   client's text is an offset into ``doc.text``.
-* ``html`` only: the main text is extracted with trafilatura (fallback: a plain tag stripper),
-  then cleaned the same way; the title comes from the HTML when the article has none.
+* ``html`` only: the main text is extracted with trafilatura (fallback: a plain tag stripper,
+  recorded as ``extraction.method = "fallback"``), then cleaned the same way; the title comes
+  from the HTML when the article has none.
+
+Every document records ``extraction: {method: "trafilatura" | "fallback" | "text", chars_in,
+chars_out}``.
 
 An article that yields no text at all is a permanent error (:class:`EmptyDocumentError`): the
 document fails on its own, it is never retried.
@@ -19,6 +23,8 @@ import html as html_lib
 import re
 import unicodedata
 from functools import lru_cache
+
+from shared.extractor import extractor_status
 
 from .document import AnalysisDoc
 
@@ -91,25 +97,31 @@ def strip_tags(markup: str) -> str:
     return _BLANK_LINES.sub("\n\n", s).strip()
 
 
-def html_to_text(markup: str) -> tuple[str, str | None]:
-    """Main text and title of an HTML page: trafilatura first, the tag stripper as fallback."""
+def html_to_text(markup: str) -> tuple[str, str | None, str]:
+    """Main text, title and extraction method of an HTML page.
+
+    trafilatura when it imports (the worker refuses to start without it unless
+    ``NEWSFLOW_HTML_FALLBACK=allow``); the plain tag stripper when it does not, or when it finds no
+    text on this page. The method says which: ``trafilatura`` or ``fallback``.
+    """
     text = ""
     title = None
-    try:
+    method = "fallback"
+    if extractor_status().available:
         import trafilatura
 
         text = trafilatura.extract(markup, include_comments=False, favor_recall=True) or ""
         meta = trafilatura.extract_metadata(markup)
         title = meta.title if meta is not None else None
-    except Exception:  # noqa: BLE001 - a broken page falls back to the plain stripper
-        text = ""
+        if text.strip():
+            method = "trafilatura"
     if not text.strip():
         text = strip_tags(markup)
     if not title:
         m = _TITLE.search(markup)
         if m:
             title = _SPACES.sub(" ", clean_text(html_lib.unescape(_TAGS.sub(" ", m.group(1))))).strip() or None
-    return clean_text(text), title
+    return clean_text(text), title, method
 
 
 # ----------------------------------------------------------------------------- stats
@@ -136,14 +148,19 @@ class NormalizeStage:
         article = doc.article
         raw_text = article.get("text")
         raw_html = article.get("html")
+        chars_in = 0
+        method = "text"
         if isinstance(raw_text, str) and raw_text.strip():
+            chars_in = len(raw_text)
             text = clean_text(raw_text)
         elif isinstance(raw_html, str) and raw_html.strip():
-            text, html_title = html_to_text(raw_html)
+            chars_in = len(raw_html)
+            text, html_title, method = html_to_text(raw_html)
             if not doc.title and html_title:
                 doc.title = html_title
         else:
             text = ""
+        doc.extraction = {"method": method, "chars_in": chars_in, "chars_out": len(text)}
         if not text.strip():
             raise EmptyDocumentError("the article has no readable text after normalisation")
         if doc.title:
