@@ -10,8 +10,10 @@ from aiohttp import web
 from pydantic.json_schema import models_json_schema
 
 from shared import schemas as S
+from shared.config import Settings
 
 from .errors import json_response
+from .state import SETTINGS
 
 _DOCS_HTML = Path(__file__).with_name("static") / "docs.html"
 
@@ -36,8 +38,11 @@ def _param(name: str, where: str = "query", schema: dict[str, Any] | None = None
             "schema": schema or {"type": "string"}, "description": description}
 
 
-def build_spec() -> dict[str, Any]:
-    models = [S.ArticleIn, S.Accepted, S.BatchResult, S.StatusOut, S.Document, S.DocumentList,
+def build_spec(settings: Settings | None = None) -> dict[str, Any]:
+    """The spec; the ``Document`` schema has the fields of the stages ``settings`` enable."""
+    from workers.pipeline.registry import document_model
+
+    models = [S.ArticleIn, S.Accepted, S.BatchResult, S.StatusOut, document_model(settings), S.DocumentList,
               S.EntitySummary, S.EntityList, S.ClaimList, S.Error]
     _, defs = models_json_schema([(m, "validation") for m in models], ref_template="#/components/schemas/{model}")
     schemas = defs.get("$defs", {})
@@ -133,7 +138,7 @@ def build_spec() -> dict[str, Any]:
 
 
 def setup(app: web.Application) -> None:
-    spec = build_spec()
+    spec = build_spec(app[SETTINGS])
     html = _DOCS_HTML.read_bytes()
 
     async def openapi_json(request: web.Request) -> web.Response:

@@ -44,9 +44,28 @@ class Settings:
     # stands in, and every document says extraction.method = "fallback".
     html_fallback: str = "refuse"
 
+    # Liveness file the worker touches while its loop runs and Redis answers ("" = none).
+    worker_heartbeat_file: str = ""
+
     # Read API
     list_default_limit: int = 20
     list_max_limit: int = 200
+
+    # Pipeline (workers/pipeline/registry.py). ``stages``: comma-separated stage names in order
+    # ("" = normalize,language,entities,claims); ``package.module:name`` imports a stage defined
+    # elsewhere; a list of only ``+name``/``-name`` edits the default order (append / drop).
+    stages: str = ""
+    # Language stage: ISO 639-1 codes it may answer ("" = the default set); lingua's low-memory mode.
+    languages: str = ""
+    language_low_memory: bool = False
+    # Claim stage options (passed to ClaimStage as a dict, see workers/pipeline/claims).
+    claim_threshold: float = 0.5
+    claim_nested: str = "drop"
+    claim_filter: float = 0.4
+    cue_drop: float = 0.15
+    cue_add: float = 0.35
+    cue_add_other: float = 0.5
+    cues_model: str = ""
 
     ENV = {
         "redis_url": "REDIS_URL",
@@ -67,6 +86,17 @@ class Settings:
         "html_fallback": "NEWSFLOW_HTML_FALLBACK",
         "list_default_limit": "NEWSFLOW_LIST_DEFAULT_LIMIT",
         "list_max_limit": "NEWSFLOW_LIST_MAX_LIMIT",
+        "worker_heartbeat_file": "NEWSFLOW_WORKER_HEARTBEAT_FILE",
+        "stages": "NEWSFLOW_STAGES",
+        "languages": "NEWSFLOW_LANGUAGES",
+        "language_low_memory": "NEWSFLOW_LANGUAGE_LOW_MEMORY",
+        "claim_threshold": "NEWSFLOW_CLAIM_THRESHOLD",
+        "claim_nested": "NEWSFLOW_CLAIM_NESTED",
+        "claim_filter": "NEWSFLOW_CLAIM_FILTER",
+        "cue_drop": "NEWSFLOW_CUE_DROP",
+        "cue_add": "NEWSFLOW_CUE_ADD",
+        "cue_add_other": "NEWSFLOW_CUE_ADD_OTHER",
+        "cues_model": "NEWSFLOW_CUES_MODEL",
     }
 
     @classmethod

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
 from .ids import normalize_url
 
@@ -136,23 +136,6 @@ class StatusOut(BaseModel):
     last_error: Optional[dict[str, Any]] = None
 
 
-class Mention(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    start: int
-    end: int
-    text: str
-
-
-class Entity(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    id: str = Field(..., description="cross-document canonical key")
-    text: str = Field(..., description="canonical name")
-    label: str
-    mentions: list[Mention] = []
-    count: Optional[int] = None
-    salience: Optional[float] = None
-
-
 class Speaker(BaseModel):
     model_config = ConfigDict(extra="allow")
     name: Optional[str] = None
@@ -180,15 +163,11 @@ class Claim(BaseModel):
     checkworthiness: Optional[float] = None
 
 
-class Extraction(BaseModel):
-    method: str = Field(..., description="trafilatura (main text of an HTML page) | fallback (the plain tag "
-                                          "stripper: no extractor, or it found no text) | text (plain text sent)")
-    chars_in: int = Field(..., description="characters of the text or HTML received")
-    chars_out: int = Field(..., description="characters of the normalised text")
-
-
 class Document(BaseModel):
-    """A stored document. Before ``status == done`` it has the status fields and no analysis."""
+    """A stored document. Before ``status == done`` it has the status fields and no analysis.
+
+    The analysis fields come from the enabled pipeline stages' output models:
+    :func:`compose_document` adds them (``workers.pipeline.registry.document_model``)."""
 
     model_config = ConfigDict(extra="allow")
     id: str
@@ -208,13 +187,16 @@ class Document(BaseModel):
     processed_at: Optional[str] = None
     pipeline_version: Optional[str] = None
     text: Optional[str] = None
-    stats: Optional[dict[str, Any]] = None
-    extraction: Optional[Extraction] = None
-    language: Optional[dict[str, Any]] = None
-    entities: Optional[list[Entity]] = None
-    entities_supported: Optional[bool] = None
-    claims: Optional[list[Claim]] = None
-    timings_ms: Optional[dict[str, float]] = None
+    timings_ms: Optional[dict[str, float]] = Field(None, description="milliseconds per stage")
+
+
+def compose_document(outputs: list[type[BaseModel]]) -> type[Document]:
+    """``Document`` plus every field of the given stage output models (optional: absent before done)."""
+    fields: dict[str, Any] = {}
+    for model in outputs:
+        for name, info in model.model_fields.items():
+            fields[name] = (Optional[info.annotation], Field(None, description=info.description))
+    return create_model("Document", __base__=Document, __doc__=Document.__doc__, **fields)
 
 
 class DocumentSummary(BaseModel):

@@ -1,24 +1,17 @@
-"""The analysis pipeline: normalise → language → entities → claims.
+"""The analysis pipeline: by default normalise → language → entities → claims.
 
-``build_pipeline()`` is the one place the stage order is defined; the worker and
-``newsflow analyze`` both call it.
+Each stage declares itself where it is defined (:func:`.registry.stage`: name, requires, assigns,
+output model, options); :func:`build_pipeline` takes the order and the options from
+:class:`shared.config.Settings` (``NEWSFLOW_STAGES`` …). The worker and ``newsflow analyze`` both
+call it.
 """
 
 from __future__ import annotations
 
-from .base import Pipeline, Stage
-from .document import AnalysisDoc
-
 PIPELINE_VERSION = "1"
 
+from .base import Pipeline, Stage  # noqa: E402
+from .document import AnalysisDoc  # noqa: E402
+from .registry import PipelineConfigError, build_pipeline, stage  # noqa: E402
 
-def build_pipeline() -> Pipeline:
-    from .claims import ClaimStage
-    from .entities import EntityStage
-    from .language import LanguageStage
-    from .normalize import NormalizeStage
-
-    return Pipeline([NormalizeStage(), LanguageStage(), EntityStage(), ClaimStage()], PIPELINE_VERSION)
-
-
-__all__ = ["AnalysisDoc", "Pipeline", "Stage", "build_pipeline", "PIPELINE_VERSION"]
+__all__ = ["AnalysisDoc", "Pipeline", "PipelineConfigError", "Stage", "build_pipeline", "stage", "PIPELINE_VERSION"]

@@ -24,9 +24,12 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from pydantic import BaseModel, Field
+
 from shared.extractor import extractor_status
 
-from .document import AnalysisDoc
+from .document import AnalysisDoc, Extraction, TextStats
+from .registry import stage
 
 
 class EmptyDocumentError(ValueError):
@@ -160,10 +163,20 @@ class NormalizeStage:
                 doc.title = html_title
         else:
             text = ""
-        doc.extraction = {"method": method, "chars_in": chars_in, "chars_out": len(text)}
+        doc.extraction = Extraction(method=method, chars_in=chars_in, chars_out=len(text))
         if not text.strip():
             raise EmptyDocumentError("the article has no readable text after normalisation")
         if doc.title:
             doc.title = _SPACES.sub(" ", clean_text(doc.title)).strip() or None
         doc.text = text
-        doc.stats = text_stats(text)
+        doc.stats = TextStats(**text_stats(text))
+
+
+class NormalizeOutput(BaseModel):
+    stats: TextStats = Field(..., description="cheap counts of the normalised text")
+    extraction: Extraction = Field(..., description="how the text was obtained")
+
+
+@stage("normalize", requires=["article"], assigns=["text", "title", "stats", "extraction"], output=NormalizeOutput)
+def make_normalize_stage() -> NormalizeStage:
+    return NormalizeStage()

@@ -27,8 +27,14 @@ import os
 import re
 from typing import Any, Callable
 
+from pydantic import BaseModel, Field
+
+from shared.schemas import Claim
+
 from ..document import AnalysisDoc
 from ..nlp import parsed_chunks
+from ..records import plain
+from ..registry import stage
 from .claim_filter import KEEP_ABOVE, keep_probability
 from .extract import Attribution, Cue, extract
 from .quotes import Quote
@@ -167,8 +173,12 @@ def _dedupe(atts: list[Attribution]) -> list[Attribution]:
 class ClaimStage:
     name = "claims"
 
-    def __init__(self, scorer: Callable[[list[str]], list[float]] | None = None) -> None:
+    def __init__(self, scorer: Callable[[list[str]], list[float]] | None = None,
+                 options: dict[str, Any] | None = None) -> None:
         self._scorer = scorer or _score
+        # the claim options from Settings (ClaimsConfig below); the claim modules still read the
+        # same environment variables themselves until they take these
+        self.options = dict(options or {})
 
     def __call__(self, doc: AnalysisDoc) -> None:
         doc.claims = self.claims_for(doc)
@@ -188,7 +198,7 @@ class ClaimStage:
         atts = [a for a in atts if _keep(a, text, quotes, qstarts)]
         if os.environ.get("NEWSFLOW_CLAIM_NESTED", "drop") == "drop":
             atts = _drop_nested(atts)
-        mentions = entity_mentions(doc.entities, chunks, text)
+        mentions = entity_mentions(plain(doc.entities), chunks, text)
         index = MentionIndex(mentions)
         resolver = Resolver(text, mentions, chunks, index)
         claims: list[dict[str, Any]] = []
@@ -332,6 +342,27 @@ class _Covered:
 def _is_english(doc: AnalysisDoc) -> bool:
     lang = (doc.language or {}).get("code")
     return lang in (None, "en")
+
+
+class ClaimsConfig(BaseModel):
+    threshold: float = 0.5      # NEWSFLOW_CLAIM_THRESHOLD: check-worthiness of an unattributed claim
+    nested: str = "drop"        # NEWSFLOW_CLAIM_NESTED
+    filter: float = 0.4         # NEWSFLOW_CLAIM_FILTER: the attribution filter's keep threshold
+    cue_drop: float = 0.15      # NEWSFLOW_CUE_DROP
+    cue_add: float = 0.35       # NEWSFLOW_CUE_ADD
+    cue_add_other: float = 0.5  # NEWSFLOW_CUE_ADD_OTHER
+    cues_model: str = ""        # NEWSFLOW_CUES_MODEL ("" = the shipped weights)
+
+
+class ClaimsOutput(BaseModel):
+    claims: list[Claim] = Field([], description="who asserted what, and check-worthy unattributed sentences, "
+                                                "in document order")
+
+
+@stage("claims", requires=["text", "language", "entities"], assigns=["claims"], output=ClaimsOutput,
+       config=ClaimsConfig, settings={f: f if f.startswith("cue") else f"claim_{f}" for f in ClaimsConfig.model_fields})
+def make_claim_stage(config: ClaimsConfig) -> ClaimStage:
+    return ClaimStage(options=config.model_dump())
 
 
 __all__ = ["ClaimStage"]

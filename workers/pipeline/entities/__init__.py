@@ -28,9 +28,11 @@ from typing import Sequence
 
 from ..document import AnalysisDoc
 from ..nlp import prepare
+from ..registry import stage
 from .english import english_mentions
 from .merge import merge
 from .other_languages import BACKENDS
+from .records import EntitiesOutput, Entity, EntityMention
 from .salience import score
 from .spans import Mention
 
@@ -38,14 +40,14 @@ SUPPORTED = frozenset({"en", *BACKENDS})
 
 
 def _codes(doc: AnalysisDoc) -> set[str]:
-    segments = (doc.language or {}).get("segments") or []
+    segments = doc.language.segments if doc.language is not None else []
     if not segments:
         return {"en"}
-    return {str(s.get("code") or "").split("-")[0] for s in segments if s.get("end", 0) > s.get("start", 0)}
+    return {str(s.code or "").split("-")[0] for s in segments if s.end > s.start}
 
 
 def main_language(doc: AnalysisDoc) -> str:
-    code = (doc.language or {}).get("code")
+    code = doc.language.code if doc.language is not None else None
     if code:
         return str(code).split("-")[0]
     return "en"
@@ -73,3 +75,12 @@ class EntityStage:
         prepare([d for d in docs if "fr" in _codes(d)], "fr")
         for doc in docs:
             self(doc)
+
+
+@stage("entities", requires=["text", "language"], assigns=["entities", "entities_supported"],
+       output=EntitiesOutput)
+def make_entity_stage() -> EntityStage:
+    return EntityStage()
+
+
+__all__ = ["EntityStage", "Entity", "EntityMention", "EntitiesOutput", "main_language"]

@@ -20,9 +20,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
-from typing import Any
-
 from .canonical import acronym, entity_id, is_acronym, lookup_alias, slug
+from .records import Entity, EntityMention
 from .spans import Mention
 
 _WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
@@ -62,7 +61,7 @@ def _forms(text: str, g: _Group) -> set[str]:
     return {_surface(text, m) for m in g.mentions} | ({g.fixed[0]} if g.fixed else set())
 
 
-def merge(text: str, mentions: list[Mention]) -> list[dict[str, Any]]:
+def merge(text: str, mentions: list[Mention]) -> list[Entity]:
     """Canonical entities (without salience) from typed mentions of ``text``."""
     groups: dict[str, _Group] = {}
 
@@ -187,17 +186,12 @@ def _canonical_name(text: str, g: _Group, label: str) -> str:
     return max(forms.items(), key=lambda kv: (not is_acronym(kv[0]), kv[1], len(kv[0])))[0]
 
 
-def _entity(text: str, g: _Group) -> dict[str, Any]:
+def _entity(text: str, g: _Group) -> Entity:
     label = g.label()
     name = _canonical_name(text, g, label)
     eid = entity_id(label, name)
     mentions = sorted({(m.start, m.end) for m in g.mentions})
     aliases = sorted({slug(text[s:e]) for s, e in mentions} - {eid.split(":", 1)[1]})
-    return {
-        "id": eid,
-        "text": name,
-        "label": label,
-        "mentions": [{"start": s, "end": e, "text": text[s:e]} for s, e in mentions],
-        "count": len(mentions),
-        "aliases": aliases,
-    }
+    return Entity(id=eid, text=name, label=label,
+                  mentions=[EntityMention(start=s, end=e, text=text[s:e]) for s, e in mentions],
+                  count=len(mentions), aliases=aliases)

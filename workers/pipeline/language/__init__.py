@@ -33,13 +33,16 @@ labelled with the closest configured one, or ``und`` when its script belongs to 
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any, Iterable
 
+from pydantic import BaseModel
+
 from ..document import AnalysisDoc
+from ..registry import stage
 from .detect import Detector, Guess
 from .fastpath import read
 from .names import DEFAULT_LANGUAGES, NAMES
+from .output import LanguageOutput, LanguageResult
 from .segment import Unit, label_units
 
 log = logging.getLogger(__name__)
@@ -57,9 +60,9 @@ HINT_RATIO = 0.5  # longer one-language texts keep the label their blocks agreed
 
 
 def configured_languages(value: str | Iterable[str] | None = None) -> frozenset[str]:
-    """Parse the language setting (``None`` → ``NEWSFLOW_LANGUAGES`` or the default)."""
-    if value is None:
-        value = os.environ.get("NEWSFLOW_LANGUAGES") or DEFAULT_LANGUAGES
+    """Parse the language setting (``None``/empty → the default)."""
+    if not value:
+        value = DEFAULT_LANGUAGES
     if isinstance(value, str):
         value = [v for v in value.replace(";", ",").split(",")]
     codes = {v.strip().lower() for v in value if v and v.strip()}
@@ -76,11 +79,9 @@ class LanguageStage:
         self,
         languages: str | Iterable[str] | None = None,
         switch_cost: float = 4.0,
-        low_memory: bool | None = None,
+        low_memory: bool = False,
     ) -> None:
         self.languages = configured_languages(languages)
-        if low_memory is None:
-            low_memory = os.environ.get("NEWSFLOW_LANGUAGE_LOW_MEMORY", "").strip().lower() in {"1", "true", "yes", "on"}
         self.detector = Detector(self.languages, low_memory=low_memory)
         self.switch_cost = switch_cost
 
@@ -107,7 +108,7 @@ class LanguageStage:
             log.exception("language stage failed on %s", doc.id)
             result = undetermined(doc.text or "")
         result["hint"] = hint if isinstance(hint, str) else None
-        doc.language = result
+        doc.language = LanguageResult.model_validate(result)
 
     def analyse(self, text: str, hint: str | None = None) -> dict[str, Any]:
         cld2 = read(text, self.languages, self.detector.detect)
@@ -191,6 +192,17 @@ def undetermined(text: str) -> dict[str, Any]:
     segments = [{"start": 0, "end": len(text), "code": "und", "confidence": 0.0}] if text else []
     return {"code": "und", "name": NAMES["und"], "confidence": 0.0, "script": "Zyyy", "reliable": False,
             "segments": segments, "languages": []}
+
+
+class LanguageConfig(BaseModel):
+    languages: str = ""        # NEWSFLOW_LANGUAGES: comma-separated ISO 639-1 codes ("" = the default set)
+    low_memory: bool = False   # NEWSFLOW_LANGUAGE_LOW_MEMORY
+
+
+@stage("language", requires=["text"], assigns=["language"], output=LanguageOutput, config=LanguageConfig,
+       settings={"languages": "languages", "low_memory": "language_low_memory"})
+def make_language_stage(config: LanguageConfig) -> LanguageStage:
+    return LanguageStage(languages=config.languages or None, low_memory=config.low_memory)
 
 
 __all__ = ["LanguageStage", "configured_languages"]
