@@ -1,36 +1,28 @@
 """``newsflow analyze``: NDJSON articles in → NDJSON documents out, in input order, no Redis.
 
-Runs exactly :func:`workers.pipeline.build_pipeline` (the worker's pipeline) on articles validated
-by the intake schema, so a document has the same id and shape whichever way it was produced.
-Streams: lines are read in chunks, each chunk goes through ``Pipeline.run_many`` (stages batch
-their work), results are written before the next chunks are read. ``jobs > 1`` spreads chunks over
-processes (each builds the pipeline once) with a bounded window of chunks in flight, still
-writing in input order. A bad line (invalid JSON, schema error, a stage crashing on it) gives an
-error object on its own output line; the run goes on.
+Runs exactly the worker's pipeline (:func:`workers.pipeline.build_pipeline` with the same
+:class:`~shared.config.Settings`) in the worker's process pool (:class:`workers.executor.
+PipelineExecutor`: soft and hard timeouts per document, a dead pool process replaced) on articles
+validated by the intake schema, so a document has the same id and shape whichever way it was
+produced. Streams: lines are read in chunks, each chunk goes through ``Pipeline.run_many`` in a
+pool process (stages batch their work), results are written before the next chunks are read.
+``jobs`` processes work on a bounded window of chunks in flight, still writing in input order.
+A bad line (invalid JSON, schema error, a stage crashing on it, a timeout, its pool process dying)
+gives an error object ``{"line", "error": {code, message, details}}`` on its own output line; the
+run goes on.
 """
 
 from __future__ import annotations
 
 import collections
-import concurrent.futures
-import concurrent.futures.process
-import multiprocessing
-from typing import Any, BinaryIO, Iterable, Iterator
+import functools
+from typing import Any, BinaryIO, Iterator
 
 import orjson
 
+from shared.config import Settings
+from workers.executor import Batch, PipelineExecutor, pipeline_timeouts
 from workers.pipeline.base import iter_chunks
-
-_pipeline: Any = None
-
-
-def _get_pipeline() -> Any:
-    global _pipeline
-    if _pipeline is None:
-        from workers.pipeline import build_pipeline
-
-        _pipeline = build_pipeline()
-    return _pipeline
 
 
 def _error(code: str, message: str, line: int, details: Any = None, doc_id: str | None = None) -> dict[str, Any]:
@@ -54,30 +46,6 @@ def _parse(raw: bytes, line: int) -> dict[str, Any]:
     return {"article": article}
 
 
-def analyse_chunk(chunk: list[tuple[int, bytes]]) -> list[bytes]:
-    """Analyse one chunk of ``(line number, raw line)``; one serialised output line per input line."""
-    from shared.ids import article_id
-
-    pipeline = _get_pipeline()
-    parsed = [_parse(raw, n) for n, raw in chunk]
-    good = [i for i, p in enumerate(parsed) if "article" in p]
-    articles = [parsed[i]["article"] for i in good]
-    results: list[dict[str, Any]] = [p for p in parsed]
-    try:
-        docs = pipeline.run_many(articles) if articles else []
-    except Exception:  # noqa: BLE001 - one document broke the batch: redo one by one to isolate it
-        docs = []
-        for i, article in zip(good, articles):
-            try:
-                docs.append(pipeline.run(article))
-            except Exception as exc:  # noqa: BLE001
-                docs.append(_error("stage_error", f"{type(exc).__name__}: {exc}"[:2000], chunk[i][0],
-                                   doc_id=article_id(article)))
-    for i, doc in zip(good, docs):
-        results[i] = doc
-    return [orjson.dumps(r, option=orjson.OPT_NON_STR_KEYS, default=str) for r in results]
-
-
 def numbered_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
     """Non-blank lines with their 1-based line numbers."""
     for n, raw in enumerate(stream, 1):
@@ -86,12 +54,49 @@ def numbered_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
             yield n, raw
 
 
-def _init_process() -> None:
-    _get_pipeline()
+_CODES = {"worker_process_died": "process_died"}
 
 
-def run(stdin: BinaryIO, stdout: BinaryIO, jobs: int = 1, chunk_size: int = 32) -> int:
-    """Analyse every line of ``stdin``; returns the number of lines written."""
+class _Chunk:
+    """One chunk of input lines: parse results, and the batch of its valid articles in the pool."""
+
+    def __init__(self, executor: PipelineExecutor, chunk: list[tuple[int, bytes]]) -> None:
+        self.lines = [n for n, _ in chunk]
+        self.parsed = [_parse(raw, n) for n, raw in chunk]
+        self.good = [i for i, p in enumerate(self.parsed) if "article" in p]
+        articles = [self.parsed[i]["article"] for i in self.good]
+        self.batch: Batch | None = executor.submit_many(articles) if articles else None
+
+    def output(self, executor: PipelineExecutor) -> list[bytes]:
+        from shared.ids import article_id
+
+        out = [orjson.dumps(p, option=orjson.OPT_NON_STR_KEYS, default=str) for p in self.parsed]
+        if self.batch is None:
+            return out
+        for i, outcome in zip(self.good, executor.results(self.batch)):
+            if outcome["ok"]:
+                out[i] = outcome["document"]
+            else:
+                code = _CODES.get(outcome["code"], outcome["code"])
+                out[i] = orjson.dumps(_error(code, outcome["error"], self.lines[i],
+                                             doc_id=article_id(self.parsed[i]["article"])))
+        return out
+
+
+def run(stdin: BinaryIO, stdout: BinaryIO, jobs: int = 1, chunk_size: int = 32,
+        settings: Settings | None = None, executor: PipelineExecutor | None = None) -> int:
+    """Analyse every line of ``stdin``; returns the number of lines written.
+
+    ``executor``: the pool to use (default: ``jobs`` processes building the pipeline from
+    ``settings``, with the worker's per-document timeouts for ``settings.job_timeout_seconds``).
+    """
+    settings = settings or Settings.from_env()
+    own = executor is None
+    if executor is None:
+        from workers.pipeline.registry import build_pipeline
+
+        soft, hard = pipeline_timeouts(settings.job_timeout_seconds)
+        executor = PipelineExecutor(jobs, soft, hard, factory=functools.partial(build_pipeline, settings))
     written = 0
 
     def emit(lines: list[bytes]) -> None:
@@ -100,39 +105,23 @@ def run(stdin: BinaryIO, stdout: BinaryIO, jobs: int = 1, chunk_size: int = 32) 
         stdout.flush()
         written += len(lines)
 
-    if jobs <= 1:
-        for chunk in iter_chunks(numbered_lines(stdin), chunk_size):
-            emit(analyse_chunk(chunk))
-        return written
-
-    window = jobs * 2  # chunks in flight: keeps every process busy, memory bounded
-    ctx = multiprocessing.get_context("spawn")
-    pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_process)
-    pending: collections.deque[tuple[list[tuple[int, bytes]], concurrent.futures.Future[list[bytes]]]] = \
-        collections.deque()
+    window = max(1, executor.processes) * 2  # chunks in flight: keeps every process busy, memory bounded
+    pending: collections.deque[_Chunk] = collections.deque()
 
     def settle() -> None:
-        nonlocal pool
-        chunk, fut = pending.popleft()
-        try:
-            emit(fut.result())
-        except concurrent.futures.process.BrokenProcessPool:
-            # a process died (crash, OOM killer) on some line of this chunk: say so on those lines,
-            # start a fresh pool and resubmit what was in flight behind it
-            emit([orjson.dumps(_error("process_died", "the analysis process died on this chunk", n))
-                  for n, _ in chunk])
-            pool.shutdown(wait=False, cancel_futures=True)
-            pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_process)
-            for i, (c, _) in enumerate(pending):
-                pending[i] = (c, pool.submit(analyse_chunk, c))
+        emit(pending.popleft().output(executor))
+        for c in pending:  # the pool may have been replaced (hard timeout, dead process): send again
+            if c.batch is not None:
+                executor.resubmit(c.batch)
 
     try:
         for chunk in iter_chunks(numbered_lines(stdin), chunk_size):
-            pending.append((chunk, pool.submit(analyse_chunk, chunk)))
+            pending.append(_Chunk(executor, chunk))
             while len(pending) >= window:
                 settle()
         while pending:
             settle()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if own:
+            executor.close()
     return written

@@ -1,9 +1,13 @@
-"""Runs the analysis pipeline out of the worker's event loop, in a pool of processes.
+"""Runs the analysis pipeline in a pool of processes: the worker's and ``newsflow analyze``'s.
 
-Each pool process builds :func:`workers.pipeline.build_pipeline` once (spaCy and the other models
-load once per process, at start-up via :meth:`PipelineExecutor.start`) and then analyses one
-article per call. The event loop only awaits a future, so arq's heartbeats, polling and timeouts
-keep running while a document is parsed.
+Each pool process builds the pipeline once with the executor's ``factory`` (default
+:func:`workers.pipeline.build_pipeline`; spaCy and the other models load once per process, at
+start-up via :meth:`PipelineExecutor.start` / :meth:`PipelineExecutor.start_sync`). The worker
+analyses one article per call (:meth:`~PipelineExecutor.analyse`, awaited: arq's heartbeats,
+polling and timeouts keep running); ``newsflow analyze`` sends batches
+(:meth:`~PipelineExecutor.submit_many` / :meth:`~PipelineExecutor.results`) that go through
+``Pipeline.run_many``; a batch that fails is redone one document at a time, so only the culprit
+gets an error.
 
 Failures are sorted into the two kinds the task needs:
 
@@ -26,7 +30,9 @@ import signal
 import time
 import traceback
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import Any, Callable, Sequence
+
+import orjson
 
 log = logging.getLogger("newsflow.worker")
 
@@ -67,13 +73,22 @@ def _die_with_parent() -> None:
         pass
 
 
-def _init_process() -> None:
+def pipeline_timeouts(job_timeout: float) -> tuple[float, float]:
+    """(soft, hard) pipeline timeouts per document inside a job of ``job_timeout`` seconds."""
+    soft = max(0.2, job_timeout * 0.6)
+    hard = max(soft + 0.2, job_timeout * 0.8)
+    return soft, hard
+
+
+def _init_process(factory: Callable[[], Any] | None = None) -> None:
     global _pipeline
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
-    from workers.pipeline import build_pipeline
+    if factory is None:
+        from workers.pipeline import build_pipeline
 
-    _pipeline = build_pipeline()
+        factory = build_pipeline
+    _pipeline = factory()
 
 
 def _on_alarm(signum: int, frame: Any) -> None:
@@ -81,35 +96,48 @@ def _on_alarm(signum: int, frame: Any) -> None:
 
 
 def _failing_stage(exc: BaseException) -> str:
-    stages = {id(s): s.name for s in getattr(_pipeline, "stages", [])}
-    name = "pipeline"
-    tb = exc.__traceback__
-    while tb is not None:
-        owner = tb.tb_frame.f_locals.get("self")
-        if owner is not None and id(owner) in stages:
-            name = stages[id(owner)]
-        tb = tb.tb_next
-    return name
+    return getattr(_pipeline, "failed_stage", None) or "pipeline"
 
 
-def _analyse(article: dict[str, Any], doc_id: str, soft_timeout: float) -> dict[str, Any]:
+def _analyse(article: dict[str, Any], doc_id: str | None, soft_timeout: float, as_json: bool = False) -> dict[str, Any]:
     """Run the pipeline on one article; never raises (the outcome is a small dict)."""
+    return _guarded(lambda: [_pipeline.run(article, doc_id)], soft_timeout, as_json)[0]
+
+
+def _analyse_many(articles: list[dict[str, Any]], ids: list[str] | None, soft_timeout: float,
+                  as_json: bool) -> list[dict[str, Any]]:
+    """One outcome per article: the batch through ``run_many`` (soft timeout: ``soft_timeout`` per
+    document); if it fails, one document at a time, so only the culprit gets the error."""
+    outcomes = _guarded(lambda: _pipeline.run_many(articles, ids), soft_timeout * len(articles), as_json)
+    if len(articles) > 1 and not outcomes[0]["ok"]:
+        return [_analyse(a, ids[i] if ids else None, soft_timeout, as_json) for i, a in enumerate(articles)]
+    return outcomes
+
+
+def _dumps(doc: dict[str, Any]) -> bytes:
+    return orjson.dumps(doc, option=orjson.OPT_NON_STR_KEYS, default=str)
+
+
+def _guarded(run: Callable[[], list[dict[str, Any]]], soft_timeout: float, as_json: bool) -> list[dict[str, Any]]:
+    """``run()`` under the soft timeout: ``[{"ok": True, "document": …}, …]`` or ``[failure]``."""
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     if soft_timeout > 0:
         signal.setitimer(signal.ITIMER_REAL, soft_timeout)
     try:
-        return {"ok": True, "document": _pipeline.run(article, doc_id)}
+        docs = run()
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        return [{"ok": True, "document": _dumps(d) if as_json else d} for d in docs]
     except _SoftTimeout:
-        return {"ok": False, "transient": True, "code": "timeout",
-                "error": f"pipeline timed out after {soft_timeout:g}s"}
+        return [{"ok": False, "transient": True, "code": "timeout",
+                 "error": f"pipeline timed out after {soft_timeout:g}s"}]
     except MemoryError:
-        return {"ok": False, "transient": True, "code": "out_of_memory", "error": "pipeline ran out of memory"}
+        return [{"ok": False, "transient": True, "code": "out_of_memory", "error": "pipeline ran out of memory"}]
     except Exception as exc:  # noqa: BLE001 - every stage error becomes this document's failure
         stage = _failing_stage(exc)
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        return {"ok": False, "transient": False, "stage": stage, "code": "stage_error",
-                "error": f"stage {stage!r} failed: {type(exc).__name__}: {exc}"[:2000],
-                "where": f"{os.path.basename(where.filename)}:{where.lineno}"}
+        return [{"ok": False, "transient": False, "stage": stage, "code": "stage_error",
+                 "error": f"stage {stage!r} failed: {type(exc).__name__}: {exc}"[:2000],
+                 "where": f"{os.path.basename(where.filename)}:{where.lineno}"}]
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -123,19 +151,26 @@ def _warm_up() -> int:
 # ----------------------------------------------------------------------------- in the worker
 
 class PipelineExecutor:
-    """A process pool running the pipeline, with soft and hard per-document timeouts."""
+    """A process pool running the pipeline, with soft and hard per-document timeouts.
 
-    def __init__(self, processes: int = 1, soft_timeout: float = 60.0, hard_timeout: float | None = None) -> None:
+    ``factory``: a picklable callable returning the pipeline in each pool process (default
+    :func:`workers.pipeline.build_pipeline`, e.g. ``functools.partial(build_pipeline, settings)``).
+    """
+
+    def __init__(self, processes: int = 1, soft_timeout: float = 60.0, hard_timeout: float | None = None,
+                 factory: Callable[[], Any] | None = None) -> None:
         self.processes = max(1, processes)
         self.soft_timeout = soft_timeout
         self.hard_timeout = hard_timeout if hard_timeout is not None else soft_timeout + 5.0
+        self.factory = factory
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._ready: asyncio.Task[None] | None = None
 
     def _new_pool(self) -> concurrent.futures.ProcessPoolExecutor:
         # spawn: pool processes never inherit the worker's event loop, sockets or threads.
         return concurrent.futures.ProcessPoolExecutor(
-            max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"), initializer=_init_process)
+            max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"), initializer=_init_process,
+            initargs=(self.factory,))
 
     async def start(self, timeout: float | None = None) -> None:
         """Create the pool and load the models in every process (once; later calls wait for it)."""
@@ -194,6 +229,65 @@ class PipelineExecutor:
         cls = TransientError if outcome["transient"] else PermanentError
         raise cls(outcome["error"], outcome["code"], outcome.get("stage"))
 
+    # ------------------------------------------------------------------ batches (newsflow analyze)
+
+    def start_sync(self) -> None:
+        """Create the pool and load the pipeline in every process, blocking (no event loop)."""
+        if self._pool is None:
+            self._pool = self._new_pool()
+            t0 = time.perf_counter()
+            pids = [f.result() for f in [self._pool.submit(_warm_up) for _ in range(self.processes)]]
+            log.info("pipeline loaded in %d process(es) %s in %.1fs", self.processes, sorted(set(pids)),
+                     time.perf_counter() - t0)
+
+    def submit_many(self, articles: list[dict[str, Any]], ids: list[str] | None = None,
+                    as_json: bool = True) -> "Batch":
+        """Start analysing ``articles`` as one batch; :meth:`results` waits for it."""
+        self.start_sync()
+        assert self._pool is not None
+        fut = self._pool.submit(_analyse_many, articles, ids, self.soft_timeout, as_json)
+        return Batch(articles, ids, as_json, self._pool, fut)
+
+    def resubmit(self, batch: "Batch") -> None:
+        """Send a batch again if the pool it was sent to was replaced before it finished."""
+        fut = batch.future
+        finished = fut.done() and not fut.cancelled() and fut.exception() is None
+        if batch.pool is not self._pool and not finished:
+            fresh = self.submit_many(batch.articles, batch.ids, batch.as_json)
+            batch.pool, batch.future = fresh.pool, fresh.future
+
+    def results(self, batch: "Batch") -> list[dict[str, Any]]:
+        """One outcome per article of ``batch`` (``{"ok": True, "document": …}`` or a failure with
+        ``code``/``error``). The hard timeout (per document of the batch) and a dead pool process
+        restart the pool; the batch is then redone one document at a time to find the culprit."""
+        self.resubmit(batch)
+        failure = self._wait(batch.pool, batch.future, self.hard_timeout * len(batch.articles))
+        if failure is None:
+            return batch.future.result()
+        if len(batch.articles) == 1:
+            return [failure]
+        out = []
+        for i, article in enumerate(batch.articles):
+            single = self.submit_many([article], [batch.ids[i]] if batch.ids else None, batch.as_json)
+            failure = self._wait(single.pool, single.future, self.hard_timeout)
+            out.append(failure if failure is not None else single.future.result()[0])
+        return out
+
+    def _wait(self, pool: concurrent.futures.ProcessPoolExecutor, fut: concurrent.futures.Future[Any],
+              limit: float) -> dict[str, Any] | None:
+        """None once ``fut`` is done; the failure outcome if the pool hung or died (pool replaced)."""
+        try:
+            fut.result(timeout=limit)
+            return None
+        except concurrent.futures.TimeoutError:
+            self.reset(pool, "hard timeout")
+            return {"ok": False, "transient": True, "code": "timeout",
+                    "error": f"pipeline did not finish within {limit:.3g}s"}
+        except BrokenProcessPool as exc:
+            self.reset(pool, "broken pool")
+            return {"ok": False, "transient": True, "code": "worker_process_died",
+                    "error": f"pipeline process died: {exc}"}
+
     def reset(self, broken: concurrent.futures.ProcessPoolExecutor | None, why: str) -> None:
         """Kill a stuck or broken pool; the next call starts a fresh one (once, however many jobs saw it)."""
         if broken is None or self._pool is not broken:
@@ -206,6 +300,15 @@ class PipelineExecutor:
         pool, self._pool, self._ready = self._pool, None, None
         if pool is not None:
             _kill_pool(pool)
+
+
+class Batch:
+    """Articles sent to the pool as one batch, and where they were sent."""
+
+    def __init__(self, articles: list[dict[str, Any]], ids: list[str] | None, as_json: bool,
+                 pool: concurrent.futures.ProcessPoolExecutor, future: concurrent.futures.Future[Any]) -> None:
+        self.articles, self.ids, self.as_json = articles, ids, as_json
+        self.pool, self.future = pool, future
 
 
 def _kill_pool(pool: concurrent.futures.ProcessPoolExecutor) -> None:

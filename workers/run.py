@@ -51,7 +51,7 @@ async def serve_worker(settings: Settings, redis_url: str, stop: asyncio.Event |
     ctx: dict[str, Any] = {"keep_executor": True}
     delay = 1.0
     current: list[Worker] = []
-    beat = loop.create_task(_heartbeat(current, settings.health_check_interval))
+    beat = loop.create_task(_heartbeat(current, settings.health_check_interval, settings.worker_heartbeat_file))
     try:
         while not stop.is_set():
             worker = Worker(**options, ctx=ctx, handle_signals=False)
@@ -82,8 +82,7 @@ async def serve_worker(settings: Settings, redis_url: str, stop: asyncio.Event |
         log.info("worker stopped")
 
 
-async def _heartbeat(current: list[Worker], interval: float) -> None:
-    path = os.environ.get("NEWSFLOW_WORKER_HEARTBEAT_FILE")
+async def _heartbeat(current: list[Worker], interval: float, path: str) -> None:
     if not path:
         return
     target = Path(path)

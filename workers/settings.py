@@ -17,6 +17,7 @@ arq's own ``max_tries`` is set far above ``max_attempts`` so that our counting g
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from typing import Any
@@ -25,18 +26,12 @@ from arq.connections import RedisSettings
 
 from shared import keys
 from shared.config import Settings
+from workers.pipeline.registry import build_pipeline
 
-from .executor import PipelineExecutor
+from .executor import PipelineExecutor, pipeline_timeouts
 from .tasks import process_article
 
 log = logging.getLogger("newsflow.worker")
-
-
-def pipeline_timeouts(job_timeout: float) -> tuple[float, float]:
-    """(soft, hard) pipeline timeouts inside a job of ``job_timeout`` seconds."""
-    soft = max(0.2, job_timeout * 0.6)
-    hard = max(soft + 0.2, job_timeout * 0.8)
-    return soft, hard
 
 
 def pipeline_processes(settings: Settings) -> int:
@@ -57,6 +52,9 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
     if not url:
         raise ValueError("the worker needs a Redis: set REDIS_URL (or use `newsflow up`)")
     processes = pipeline_processes(settings)
+    from workers.pipeline.registry import enabled_specs
+
+    enabled_specs(settings)  # a bad NEWSFLOW_STAGES stops the worker here, not in every pool process
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         from shared.store import DocumentStore
@@ -65,7 +63,7 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
         ctx["store"] = DocumentStore(ctx["redis"], settings)
         if "executor" not in ctx:  # kept across restarts of the arq loop (see workers.run)
             soft, hard = pipeline_timeouts(settings.job_timeout_seconds)
-            ctx["executor"] = PipelineExecutor(processes, soft, hard)
+            ctx["executor"] = PipelineExecutor(processes, soft, hard, factory=functools.partial(build_pipeline, settings))
         await ctx["executor"].start()
         log.info("worker ready: %d pipeline process(es), job timeout %gs, max attempts %d",
                  processes, settings.job_timeout_seconds, settings.max_attempts)

@@ -1,0 +1,46 @@
+"""Stub pipeline stages for executor tests: no models, behaviour chosen by the article text.
+
+``sleep`` sleeps (the soft timeout interrupts it), ``hang`` sleeps with SIGALRM blocked (only the
+hard timeout ends it), ``crash`` kills its own process, ``boom`` raises; anything else gives
+``{"echo": {"chars": len(text)}}``. Enabled with ``NEWSFLOW_STAGES=normalize,stub_stages:echo``
+(this folder is on ``sys.path`` in the tests and in the pool processes they spawn).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+from pydantic import BaseModel
+
+from workers.pipeline.registry import stage
+
+STAGES = "normalize,stub_stages:echo"
+
+
+class Echo(BaseModel):
+    chars: int
+
+
+class EchoOutput(BaseModel):
+    echo: Echo
+
+
+def _echo(doc) -> EchoOutput:
+    text = doc.text
+    if text.startswith("sleep"):
+        time.sleep(30)
+    elif text.startswith("hang"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(30)
+    elif text.startswith("crash"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif text.startswith("boom"):
+        raise ValueError("boom")
+    return EchoOutput(echo=Echo(chars=len(text)))
+
+
+@stage("echo", requires=["text"], assigns=["echo"], output=EchoOutput)
+def make_echo():
+    return _echo
