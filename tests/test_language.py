@@ -31,7 +31,7 @@ def analyse(stage: LanguageStage, text: str, **article) -> dict:
     doc = AnalysisDoc(id="t", article={"url": "https://example.org/a", "text": text, **article}, text=text)
     stage(doc)
     check_shape(doc.text, doc.language)
-    assert {k: v for k, v in doc.language.items() if k != "hint"} == direct
+    assert {k: v for k, v in doc.language.model_dump().items() if k != "hint"} == direct
     return doc.language
 
 
@@ -306,12 +306,16 @@ def test_english_with_bad_characters_still_english(stage):
         "code"] == "en"
 
 
-def test_language_setting(monkeypatch):
+def test_language_setting():
+    from shared.config import Settings
+    from workers.pipeline.registry import get_spec
+
     assert configured_languages() == frozenset(DEFAULT_LANGUAGES)
     assert set(NEWS_LANGUAGES) <= configured_languages()
-    monkeypatch.setenv("NEWSFLOW_LANGUAGES", "en, de ,xx")
-    assert configured_languages() == frozenset({"en", "de"})
-    narrow = LanguageStage()
+    assert configured_languages("en, de ,xx") == frozenset({"en", "de"})
+    settings = Settings.from_env({"NEWSFLOW_LANGUAGES": "en, de ,xx"})
+    narrow = get_spec("language").create(settings)  # as build_pipeline makes it
+    assert narrow.languages == frozenset({"en", "de"})
     lang = analyse(narrow, SENTENCES["de"])
     assert lang["code"] == "de"
     assert analyse(narrow, SENTENCES["ko"])["code"] == "und"  # Korean is not configured
@@ -327,9 +331,11 @@ def test_hint_breaks_a_tie_only(stage):
     assert analyse(stage, "casa", language="ko")["code"] in {"es", "pt", "it"}
 
 
-def test_low_memory_setting(monkeypatch):
-    monkeypatch.setenv("NEWSFLOW_LANGUAGE_LOW_MEMORY", "1")
-    light = LanguageStage()
+def test_low_memory_setting():
+    from shared.config import Settings
+    from workers.pipeline.registry import get_spec
+
+    light = get_spec("language").create(Settings.from_env({"NEWSFLOW_LANGUAGE_LOW_MEMORY": "1"}))
     assert light.detector.low_memory is True
     for code in ("en", "de", "pt", "uk", "fa", "zh"):
         assert analyse(light, SENTENCES[code])["code"] == code
