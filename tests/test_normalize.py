@@ -142,7 +142,7 @@ def test_every_document_records_its_extraction() -> None:
     assert doc.extraction["chars_out"] == len(doc.text)
     assert "Vladivostok" in doc.text and "Privacy Policy" not in doc.text
     plain = run({"text": "Plain body."})
-    assert plain.extraction == {"method": "text", "chars_in": 11, "chars_out": 11}
+    assert plain.extraction.model_dump() == {"method": "text", "chars_in": 11, "chars_out": 11}
 
 
 _BROKEN_INSTALL = """
@@ -187,7 +187,7 @@ def test_with_the_fallback_allowed_analyze_runs_and_says_so(tmp_path) -> None:
               "assert not require_extractor('allow').available\n"
               "doc = AnalysisDoc(id='t', article={'html': sys.stdin.read()})\n"
               "NormalizeStage()(doc)\n"
-              "sys.stdout.write(orjson.dumps(doc.extraction).decode())\n")
+              "sys.stdout.write(orjson.dumps(doc.extraction.model_dump()).decode())\n")
     env = {**os.environ, "NEWSFLOW_DATA_DIR": str(tmp_path)}
     proc = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, input=ARTICLE_PAGE.encode(),
                           capture_output=True, timeout=60)
