@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import time
@@ -37,14 +38,18 @@ def main() -> None:
         lines += [json.dumps({"text": s}) for s in sents[:args.sentences]]
     data = ("\n".join(lines) + "\n").encode()
     t0 = time.perf_counter()
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run([sys.executable, "-m", "cli", "analyze", "--jobs", str(args.jobs), "--chunk-size",
                           str(args.chunk_size)], input=data, capture_output=True, cwd=args.root,
                          env={"PYTHONPATH": args.root, "PATH": "/usr/bin:/bin"})
     wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
     docs = [json.loads(x) for x in out.stdout.splitlines()]
     errors = sum(1 for d in docs if "error" in d)
     print(f"{args.root}: {len(docs)}/{len(lines)} documents, {errors} errors, jobs={args.jobs} "
-          f"chunk={args.chunk_size}: {wall:.1f}s wall (model loading included), {len(docs) / wall:.1f} docs/s; "
+          f"chunk={args.chunk_size}: {wall:.1f}s wall, {cpu:.1f}s CPU (all processes; model loading included), "
+          f"{len(docs) / wall:.1f} docs/s; "
           f"exit {out.returncode}")
     if out.returncode:
         print(out.stderr.decode()[-2000:], file=sys.stderr)
