@@ -26,7 +26,7 @@ from arq.connections import RedisSettings
 
 from shared import keys
 from shared.config import Settings
-from workers.pipeline.registry import build_pipeline
+from workers.pipeline.registry import build_pipeline, enabled_specs
 
 from .executor import PipelineExecutor, pipeline_timeouts
 from .tasks import process_article
@@ -52,8 +52,6 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
     if not url:
         raise ValueError("the worker needs a Redis: set REDIS_URL (or use `newsflow up`)")
     processes = pipeline_processes(settings)
-    from workers.pipeline.registry import enabled_specs
-
     enabled_specs(settings)  # a bad NEWSFLOW_STAGES stops the worker here, not in every pool process
 
     async def on_startup(ctx: dict[str, Any]) -> None:

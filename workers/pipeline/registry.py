@@ -193,11 +193,11 @@ def build_pipeline(settings: "Settings | None" = None) -> "Pipeline":
     from . import PIPELINE_VERSION
     from .base import Pipeline
 
-    specs = enabled_specs(settings)
     if settings is None:
         from shared.config import Settings
 
         settings = Settings.from_env()
+    specs = enabled_specs(settings)
     return Pipeline([s.create(settings) for s in specs], PIPELINE_VERSION, outputs=_outputs(specs))
 
 

@@ -1,6 +1,6 @@
 """Stub pipeline stages for executor tests: no models, behaviour chosen by the article text.
 
-``sleep`` sleeps (the soft timeout interrupts it), ``hang`` sleeps with SIGALRM blocked (only the
+``sleep`` sleeps (the soft timeout interrupts it; ``swallow`` too, inside ``except Exception``), ``hang`` sleeps with SIGALRM blocked (only the
 hard timeout ends it), ``crash`` kills its own process, ``boom`` raises; anything else gives
 ``{"echo": {"chars": len(text)}}``. Enabled with ``NEWSFLOW_STAGES=normalize,stub_stages:echo``
 (this folder is on ``sys.path`` in the tests and in the pool processes they spawn).
@@ -31,6 +31,11 @@ def _echo(doc) -> EchoOutput:
     text = doc.text
     if text.startswith("sleep"):
         time.sleep(30)
+    elif text.startswith("swallow"):  # a stage's own safety net must not hide the soft timeout
+        try:
+            time.sleep(30)
+        except Exception:  # noqa: BLE001
+            return EchoOutput(echo=Echo(chars=-1))
     elif text.startswith("hang"):
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
         time.sleep(30)

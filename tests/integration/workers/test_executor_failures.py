@@ -68,6 +68,9 @@ async def test_worker_executor_soft_hard_and_crash() -> None:
         with pytest.raises(TransientError) as soft:
             await ex.analyse({"text": "sleep"}, "d2")
         assert soft.value.code == "timeout" and "0.5" in str(soft.value)
+        with pytest.raises(TransientError) as swallowed:
+            await ex.analyse({"text": "swallow"}, "d2b")
+        assert swallowed.value.code == "timeout"
         with pytest.raises(TransientError) as hard:
             await ex.analyse({"text": "hang"}, "d3")
         assert hard.value.code == "timeout" and "did not finish" in str(hard.value)
