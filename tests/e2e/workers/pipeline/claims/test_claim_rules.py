@@ -186,3 +186,29 @@ def test_cue_options_reach_the_rules():
     assert [a.cue.lemma for a in kept] == ["say"] and dropped == []
     off, _ = extract(text, [(0, sdoc)], ClaimOptions(cue_model="none", cue_drop=1.0))
     assert [a.cue.lemma for a in off] == ["say"], "no detector: the lexicon alone decides"
+
+
+@pytest.mark.parametrize("text,cue,how,content", [
+    ("The nurses said the ward was full.", "said", "ccomp", "the ward was full"),
+    ("The minister urged farmers to plant more wheat.", "urged", "xcomp", "to plant more wheat"),
+    ("The union called for a new wage deal.", "called", "prep", "a new wage deal"),
+    ("The firm repeated its claim that the water was clean.", "repeated", "claimnoun", "that the water was clean"),
+    ("The mayor denied the rumours about the budget.", "denied", "dobj", "the rumours about the budget"),
+    ("The plan was endorsed by the union.", "endorsed", "passive", "The plan"),
+])
+def test_content_cascade_steps(text, cue, how, content):
+    from workers.pipeline.claims.contents import CONTENT_STEPS, _content_tokens
+
+    doc = model("en")(text)
+    v = next(t for t in doc if t.text == cue)
+    toks, got = _content_tokens(v)
+    assert got == how and " ".join(t.text for t in sorted(toks, key=lambda t: t.i)) == content
+    # the step that names it finds it on its own
+    assert any(s(v, v.lemma_.lower(), False) == (toks, how) for s in CONTENT_STEPS)
+
+
+def test_content_cascade_finds_nothing_for_an_action_verb():
+    from workers.pipeline.claims.contents import _content_tokens
+
+    doc = model("en")("The farmer repaired the fence.")
+    assert _content_tokens(next(t for t in doc if t.text == "repaired")) is None
