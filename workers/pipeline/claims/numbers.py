@@ -1,4 +1,4 @@
-"""Number phrases for quantity extraction: a light tokenisation (:class:`Tok`) and the number a
+"""Number phrases for quantity extraction: a light tokenisation (:class:`_Tok`) and the number a
 phrase starting at a token spells ("2,000", "$4.2bn", "twenty-five", "hundreds of millions",
 "half a million")."""
 
@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 
 from .quantity_lexicon import (
-    _ABBREV_UNITS, _CURRENCY_CODES, _CURRENCY_SYMBOLS, _PLURAL_SCALES, _SCALES, _SMALL, _SUFFIX_ALWAYS, _SUFFIX_MONEY, _TENS, _TOKEN_RE, _VAGUE,
+    _ABBREV_UNITS, _CURRENCY_CODES, _CURRENCY_SYMBOLS, _PLURAL_SCALES, _SCALES, _SMALL, _SUFFIX_ALWAYS,
+    _SUFFIX_MONEY, _TENS, _TOKEN_RE, _VAGUE,
 )
 
 

@@ -1,6 +1,8 @@
 """The word tables of quantity extraction (pure data): number words, scales, currencies,
 qualifiers, months and time words, unit stop words, and the tokeniser's pattern."""
 
+from __future__ import annotations
+
 import re
 
 _SMALL = {
