@@ -10,6 +10,12 @@ from pathlib import Path
 CUE_MODEL_PATH = Path(__file__).with_name("models") / "cues.json"
 
 
+# the environment variables these fields replaced (read by the service's Settings, not here):
+# threshold NEWSFLOW_CLAIM_THRESHOLD, nested NEWSFLOW_CLAIM_NESTED, filter_keep_above
+# NEWSFLOW_CLAIM_FILTER, cue_drop NEWSFLOW_CUE_DROP, cue_add NEWSFLOW_CUE_ADD, cue_add_other
+# NEWSFLOW_CUE_ADD_OTHER, cue_model NEWSFLOW_CUES_MODEL (empty: the shipped file)
+
+
 @dataclass(frozen=True)
 class ClaimOptions:
     # check-worthiness an unattributed sentence needs to become a claim (clamped to [0, 1])
