@@ -38,9 +38,10 @@ def default_url() -> str:
 
 
 class AsyncClient:
-    """One aiohttp session to one API (``base_url`` default: :func:`default_url`). Pass ``session`` to share yours (it is then not closed here);
-    ``timeout`` bounds each request (seconds); ``max_batch_items`` / ``max_batch_bytes`` must not
-    exceed the server's ``NEWSFLOW_BATCH_MAX_ITEMS`` / ``NEWSFLOW_MAX_BATCH_BYTES``."""
+    """One aiohttp session to one API (``base_url`` default: :func:`default_url`). Pass ``session``
+    to share yours (it is then not closed here); ``timeout`` bounds each request (seconds);
+    ``max_batch_items`` / ``max_batch_bytes`` must not exceed the server's
+    ``NEWSFLOW_BATCH_MAX_ITEMS`` / ``NEWSFLOW_MAX_BATCH_BYTES``."""
 
     def __init__(self, base_url: str | None = None, *, session: aiohttp.ClientSession | None = None,
                  timeout: float = 60.0, max_batch_items: int = batching.MAX_ITEMS,
@@ -110,7 +111,8 @@ class AsyncClient:
 
     async def status(self, doc_id: str) -> ArticleStatus:
         """``GET /v1/articles/{id}/status``."""
-        return ArticleStatus.from_response(doc_id, await self.request("GET", f"/v1/articles/{quote(doc_id, safe='')}/status"))
+        resp = await self.request("GET", f"/v1/articles/{quote(doc_id, safe='')}/status")
+        return ArticleStatus.from_response(doc_id, resp)
 
     async def get(self, doc_id: str) -> Response:
         """``GET /v1/articles/{id}``: the stored document (or its status and metadata before ``done``)."""

@@ -23,7 +23,8 @@ def write(tmp_path: Path, name: str, data: str | bytes) -> str:
 def test_json_files_take_an_object_an_array_or_lines(tmp_path: Path, name: str) -> None:
     assert read_articles(write(tmp_path, name, '{"text": "one"}')) == [{"text": "one"}]
     assert read_articles(write(tmp_path, name, '[{"text": "a"}, {"text": "b"}]')) == [{"text": "a"}, {"text": "b"}]
-    assert read_articles(write(tmp_path, name, '{"text": "a"}\n\n  \n{"text": "b"}\n')) == [{"text": "a"}, {"text": "b"}]
+    lines = '{"text": "a"}\n\n  \n{"text": "b"}\n'
+    assert read_articles(write(tmp_path, name, lines)) == [{"text": "a"}, {"text": "b"}]
     assert read_articles(write(tmp_path, name, "  \n")) == []
 
 
