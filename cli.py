@@ -26,8 +26,7 @@ from typing import Any, Sequence
 
 import orjson
 
-from newsflow_client import AsyncClient, ArticleStatus, InputError, WaitProgress, read_articles, summary_line
-from newsflow_client.client import default_url
+from newsflow_client import ArticleStatus, InputError, WaitProgress, default_url, read_articles, summary_line
 
 ROOT = Path(__file__).resolve().parent
 SEEDS_DIR = ROOT / "seeds"
@@ -66,10 +65,10 @@ def _progress(progress: WaitProgress) -> None:
 async def cmd_submit(args: argparse.Namespace) -> int:
     import aiohttp
 
-    articles: list[Any] = []
+    from newsflow_client import AsyncClient
+
     try:
-        for path in args.paths:
-            articles += read_articles(path)
+        articles = [a for path in args.paths for a in read_articles(path)]
     except InputError as exc:
         print(f"newsflow submit: {exc}", file=sys.stderr)
         return 2
@@ -104,6 +103,8 @@ async def cmd_submit(args: argparse.Namespace) -> int:
 
 async def cmd_show(args: argparse.Namespace) -> int:
     import aiohttp
+
+    from newsflow_client import AsyncClient
 
     try:
         async with AsyncClient(args.api, timeout=30) as api:
@@ -189,6 +190,7 @@ async def cmd_up(args: argparse.Namespace) -> int:
 
 async def _ingest_seeds(base: str, worker: Any, timeout: float) -> int:
     """Submit seeds/, wait while the worker lives, print a summary per document; 1 if the worker died."""
+    from newsflow_client import AsyncClient
     from shared.supervise import ProcessExited, while_running
 
     articles = [a for p in sorted(SEEDS_DIR.glob("*.json")) for a in read_articles(str(p))]
@@ -220,13 +222,14 @@ async def _ingest_seeds(base: str, worker: Any, timeout: float) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="newsflow", description="Async ingestion service for news articles.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    host_help = "listen address (default NEWSFLOW_HOST or 127.0.0.1)"
 
     up = sub.add_parser("up", help="run everything (Redis, API, one worker), ingest seeds/, serve until Ctrl-C",
-                        description="Start Redis (embedded unless REDIS_URL is set; AOF under ./var/redis), the "
-                                    "API and one worker; submit every article in seeds/, wait until processed, "
-                                    "print a summary and the URLs, then serve until Ctrl-C/SIGTERM and stop "
-                                    "everything it started.")
-    up.add_argument("--host", default=None, help="listen address (default NEWSFLOW_HOST or 127.0.0.1)")
+                        description="Start Redis (embedded unless REDIS_URL is set; AOF under ./var/redis), the API "
+                                    "and one worker; submit every article in seeds/, wait until processed, print a "
+                                    "summary and the URLs, then serve until Ctrl-C/SIGTERM and stop everything it "
+                                    "started.")
+    up.add_argument("--host", default=None, help=host_help)
     up.add_argument("--port", type=int, default=None, help="port (default NEWSFLOW_PORT or 8080; a free one if busy)")
     up.add_argument("--no-seeds", action="store_true", help="do not ingest seeds/")
     up.add_argument("--timeout", type=float, default=600, help="seconds to wait for the seeds (default 600)")
@@ -234,36 +237,36 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("-v", "--verbose", action="store_true", help="log at INFO")
     up.set_defaults(func=cmd_up)
 
-    api = sub.add_parser("api", help="run the HTTP API", description="Run the HTTP API (starts an embedded Redis "
-                                                                     "when REDIS_URL is not set).")
-    api.add_argument("--host", default=None, help="listen address (default NEWSFLOW_HOST or 127.0.0.1)")
+    api = sub.add_parser("api", help="run the HTTP API",
+                         description="Run the HTTP API (starts an embedded Redis when REDIS_URL is not set).")
+    api.add_argument("--host", default=None, help=host_help)
     api.add_argument("--port", type=int, default=None, help="port (default NEWSFLOW_PORT or 8080)")
     api.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     api.set_defaults(func=cmd_api)
 
     worker = sub.add_parser("worker", help="run one arq worker (needs REDIS_URL)",
                             description="Run one arq worker against REDIS_URL. The pipeline runs in "
-                                        "NEWSFLOW_WORKER_CONCURRENCY processes (capped at the CPU count); "
-                                        "SIGTERM hands running jobs back to the queue.")
+                                        "NEWSFLOW_WORKER_CONCURRENCY processes (capped at the CPU count); SIGTERM "
+                                        "hands running jobs back to the queue.")
     worker.add_argument("--concurrency", type=int, default=None, help="pipeline processes (jobs at once)")
     worker.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     worker.set_defaults(func=cmd_worker)
 
     submit = sub.add_parser("submit", help="send articles to the API",
-                            description="Send articles to the API. Inputs: .json (object or array), "
-                                        ".ndjson/.jsonl, .txt (the text), .html/.htm (the page), or - for stdin "
-                                        "(sniffed). One article is POSTed to /v1/articles, more go in batches.")
+                            description="Send articles to the API. Inputs: .json (object or array), .ndjson/.jsonl, "
+                                        ".txt (the text), .html/.htm (the page), or - for stdin (sniffed). One "
+                                        "article is POSTed to /v1/articles, more go in batches.")
     submit.add_argument("paths", nargs="+", metavar="PATH", help="files, or - for stdin")
-    submit.add_argument("--api", default=default_url(), help="API base URL (default NEWSFLOW_API_URL or "
-                                                                 "http://NEWSFLOW_HOST:NEWSFLOW_PORT)")
+    submit.add_argument("--api", default=default_url(),
+                        help="API base URL (default NEWSFLOW_API_URL or http://NEWSFLOW_HOST:NEWSFLOW_PORT)")
     submit.add_argument("--wait", action="store_true", help="poll until every article is done or failed")
     submit.add_argument("--timeout", type=float, default=600, help="seconds to --wait (default 600)")
     submit.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
     submit.set_defaults(func=cmd_submit)
 
     analyze = sub.add_parser("analyze", help="NDJSON articles on stdin → NDJSON documents on stdout (no Redis)",
-                             description="Run the worker's pipeline in-process: one NDJSON document per input "
-                                         "line, in input order; a bad line gives an error object on its line.")
+                             description="Run the worker's pipeline in-process: one NDJSON document per input line, "
+                                         "in input order; a bad line gives an error object on its line.")
     analyze.add_argument("--jobs", "-j", type=int, default=1, help="processes (default 1)")
     analyze.add_argument("--chunk-size", type=int, default=32, help="articles per pipeline batch (default 32)")
     analyze.set_defaults(func=cmd_analyze)

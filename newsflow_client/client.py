@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import time
 from typing import Any, Callable, Sequence
 from urllib.parse import quote
@@ -22,19 +21,9 @@ import aiohttp
 
 from . import batching
 from .models import ArticleStatus, Response, SubmitResult, WaitProgress
+from .settings import default_url
 
 JSON_HEADERS = {"Content-Type": "application/json"}
-
-
-def default_url() -> str:
-    """``NEWSFLOW_API_URL``, else ``http://$NEWSFLOW_HOST:$NEWSFLOW_PORT`` (127.0.0.1 and 8080 by
-    default; a wildcard listen address becomes 127.0.0.1)."""
-    if os.environ.get("NEWSFLOW_API_URL"):
-        return os.environ["NEWSFLOW_API_URL"].rstrip("/")
-    host = os.environ.get("NEWSFLOW_HOST") or "127.0.0.1"
-    if host in ("0.0.0.0", "::"):
-        host = "127.0.0.1"
-    return f"http://{host}:{os.environ.get('NEWSFLOW_PORT') or 8080}"
 
 
 class AsyncClient:
