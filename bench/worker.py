@@ -35,7 +35,7 @@ def articles(n: int) -> list[dict]:
 async def run(concurrency: int, n: int, redis_url: str) -> dict:
     import redis.asyncio as aioredis
 
-    from cli import start_worker_process, stop_process
+    from shared.supervise import start_worker_process, stop_process
     from shared import keys as K
     from shared.config import Settings
     from shared.store import DocumentStore

@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from train_checkworthiness import read_tsv  # noqa: E402
 from workers.pipeline import build_pipeline  # noqa: E402
-from workers.pipeline.claims.checkworthiness import score, threshold_from_env  # noqa: E402
+from workers.pipeline.claims.checkworthiness import score  # noqa: E402
+from workers.pipeline.claims.options import ClaimOptions  # noqa: E402
 
 
 def prf(pred: list[bool], gold: list[bool]) -> str:
@@ -47,7 +48,7 @@ def main() -> None:
     if args.limit:
         recs = recs[: args.limit]
     gold = [bool(r.label) for r in recs]
-    threshold = threshold_from_env()
+    threshold = ClaimOptions().claim_threshold   # what build_pipeline's claim stage uses by default
     pipe = build_pipeline()
     by_max, by_un = [], []
     for k in range(0, len(recs), args.batch):

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from attribution_polnear import articles, load_gold, match, words  # noqa: E402
 from train_cues import fit_weights, gold_cues, token_examples  # noqa: E402
-from workers.pipeline.claims import _dedupe, _drop_nested, _hedge, cue_in_quote  # noqa: E402
+from workers.pipeline.claims.filters import cue_in_quote, dedupe as _dedupe, drop_nested as _drop_nested, hedge as _hedge  # noqa: E402
 from workers.pipeline.claims import cues as cue_model  # noqa: E402
 from workers.pipeline.claims.claim_filter import MODEL_PATH, features  # noqa: E402
 from workers.pipeline.claims.extract import extract  # noqa: E402

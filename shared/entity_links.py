@@ -9,7 +9,7 @@ document, with per-document counts so re-saves never double and deletes take bac
     nf:alias:person:thae             → {person:thae-yong-ho: 2}   (documents that had that alias)
     nf:aliasesof:person:thae-yong-ho → {person:thae: 2}           (the reverse direction)
 
-Linking is resolved at query time (``shared/lua/entity_groups.lua``, one read-only round trip, called
+Linking is resolved at query time (``shared/store/lua/entity_groups.lua``, one read-only round trip, called
 by the store) from the alias store as it is *now*, so the order in which documents arrive does not
 matter: a short-form key links to a canonical key when exactly one canonical
 key has it as an alias (``person:kim`` registered by Kim Jong Un and Kim Yo Jong stays on its own).

@@ -18,10 +18,14 @@ async def test_healthz_and_readyz_follow_worker_heartbeat(client, redis):
     assert (await client.get("/healthz")).status == 200
     resp = await client.get("/readyz")
     assert resp.status == 503
-    assert (await resp.json())["error"]["details"]["checks"] == {"redis": True, "worker": False}
+    details = (await resp.json())["error"]["details"]
+    assert details["checks"] == {"redis": True, "worker": False, "html_extractor": True}
+    assert details["html_extractor"]["name"] == "trafilatura" and details["html_extractor"]["available"]
     await redis.set(K.ARQ_HEALTH_CHECK, b"Nov-23 14:00:00 j_complete=0 j_failed=0", ex=30)
     resp = await client.get("/readyz")
-    assert resp.status == 200 and (await resp.json())["checks"] == {"redis": True, "worker": True}
+    assert resp.status == 200 and (await resp.json())["checks"] == {"redis": True, "worker": True,
+                                                                    "html_extractor": True}
+    assert _metric(await (await client.get("/metrics")).text(), "newsflow_html_extractor_available") == 1
 
 
 async def test_405_and_unknown_route_are_json(client):
@@ -202,3 +206,22 @@ async def test_app_starts_and_answers_503_when_redis_is_not_there_yet(make_clien
     resp = await client.post("/v1/articles", json={"text": "nowhere to go"})
     assert resp.status == 503 and (await resp.json())["error"]["code"] == "unavailable"
     assert (await client.get("/readyz")).status == 503
+
+
+async def test_readyz_is_not_ready_without_the_html_extractor_unless_the_fallback_is_allowed(make_client, redis,
+                                                                                            monkeypatch):
+    from services import health
+    from shared.extractor import ExtractorStatus
+
+    broken = ExtractorStatus("trafilatura", False, None, "ModuleNotFoundError: No module named 'lxml_html_clean'")
+    monkeypatch.setattr(health, "extractor_status", lambda: broken)
+    await redis.set(K.ARQ_HEALTH_CHECK, b"Nov-23 14:00:00 j_complete=0 j_failed=0", ex=30)
+    client = await make_client()
+    resp = await client.get("/readyz")
+    assert resp.status == 503
+    details = (await resp.json())["error"]["details"]
+    assert details["checks"]["html_extractor"] is False and "lxml_html_clean" in details["html_extractor"]["error"]
+    assert _metric(await (await client.get("/metrics")).text(), "newsflow_html_extractor_available") == 0
+    allowed = await make_client(html_fallback="allow")
+    resp = await allowed.get("/readyz")
+    assert resp.status == 200 and (await resp.json())["html_extractor"]["fallback"] == "allow"

@@ -33,13 +33,15 @@ NOT_FACTUAL = [
 ]
 
 
-def test_threshold_default_and_env():
-    assert cw.THRESHOLD == pytest.approx(float(os.environ.get("NEWSFLOW_CLAIM_THRESHOLD") or 0.5))
+def test_threshold_is_an_option_not_the_environment():
+    """The default threshold is ClaimOptions'; the module reads no environment (the service's
+    Settings map NEWSFLOW_CLAIM_THRESHOLD onto ClaimOptions.threshold)."""
+    from workers.pipeline.claims.options import ClaimOptions
+
+    assert cw.THRESHOLD == pytest.approx(0.5) == ClaimOptions().threshold
+    assert ClaimOptions(threshold=1.7).claim_threshold == 1.0 and ClaimOptions(threshold=-1).claim_threshold == 0.0
     code = "from workers.pipeline.claims import checkworthiness as c; print(c.THRESHOLD)"
     env = {**os.environ, "NEWSFLOW_CLAIM_THRESHOLD": "0.7"}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert float(out.stdout.strip()) == pytest.approx(0.7)
-    env["NEWSFLOW_CLAIM_THRESHOLD"] = "not-a-number"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert float(out.stdout.strip()) == pytest.approx(0.5)
 

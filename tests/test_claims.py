@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from workers.pipeline import build_pipeline
-from workers.pipeline.claims import ClaimStage
+from workers.pipeline.claims import ClaimOptions, ClaimStage
 from workers.pipeline.document import AnalysisDoc
 
 KINDS = {"direct", "indirect", "mixed", "unattributed"}
@@ -184,11 +184,10 @@ def _doc(text: str) -> AnalysisDoc:
     return AnalysisDoc(id="doc1", article={"text": text}, text=text)
 
 
-def test_unattributed_claims_follow_the_threshold(monkeypatch):
+def test_unattributed_claims_follow_the_threshold():
     text = ("Dam report\nThe dam holds 40 million cubic metres of water. It was finished in 1974 by the state company.\n"
             "The engineer said the walls were in good condition.")
-    stage = ClaimStage(scorer=lambda sents: [0.7 for _ in sents])
-    monkeypatch.setenv("NEWSFLOW_CLAIM_THRESHOLD", "0.5")
+    stage = ClaimStage(ClaimOptions(threshold=0.5), scorer=lambda sents: [0.7 for _ in sents])
     doc = _doc(text)
     stage(doc)
     un = [c for c in doc.claims if c["kind"] == "unattributed"]
@@ -198,13 +197,13 @@ def test_unattributed_claims_follow_the_threshold(monkeypatch):
     for u in un:   # never overlapping an attributed claim
         for a in att:
             assert all(s["end"] <= t["start"] or s["start"] >= t["end"] for s in u["spans"] for t in a["spans"])
-    monkeypatch.setenv("NEWSFLOW_CLAIM_THRESHOLD", "0.8")
+    stage = ClaimStage(ClaimOptions(threshold=0.8), scorer=lambda sents: [0.7 for _ in sents])
     doc = _doc(text)
     stage(doc)
     assert [c["kind"] for c in doc.claims] == ["indirect"], "attributed claims are kept whatever the score"
 
 
-def test_attributed_claim_is_scored_with_its_sentence(monkeypatch):
+def test_attributed_claim_is_scored_with_its_sentence():
     """An attributed claim's check-worthiness is the best of its content's score and the scores of
     the sentences it lies in; sentences it does not touch do not count."""
     text = ("The engineer said the walls were in good condition. "
@@ -215,9 +214,8 @@ def test_attributed_claim_is_scored_with_its_sentence(monkeypatch):
         seen.extend(sents)
         return [0.9 if "engineer" in s else 0.2 for s in sents]
 
-    monkeypatch.setenv("NEWSFLOW_CLAIM_THRESHOLD", "0.5")
     doc = _doc(text)
-    ClaimStage(scorer=scorer)(doc)
+    ClaimStage(ClaimOptions(threshold=0.5), scorer=scorer)(doc)
     att = [c for c in doc.claims if c["kind"] != "unattributed"]
     assert len(att) == 1 and "engineer" not in att[0]["text"]
     assert att[0]["checkworthiness"] == 0.9          # its sentence, not its content (0.2)
@@ -397,17 +395,17 @@ def test_resolver_gender_and_number_without_a_parse():
           Mention(text.index("Unesco"), text.index("Unesco") + 6, "Unesco", "Unesco", "org:unesco", "ORG")]
     r = Resolver(text, ms, [])
     she = text.index("she")
-    assert r.resolve((she, she + 3))["name"] == "Anna Lund"
+    assert r.resolve((she, she + 3)).name == "Anna Lund"
     dc = r.resolve((text.index("Denmark"), text.index("Chile") + 5))
-    assert dc["name"] == "Denmark and Chile" and dc["entity_ids"] == ["place:denmark", "place:chile"]
+    assert dc.name == "Denmark and Chile" and dc.entity_ids == ["place:denmark", "place:chile"]
     r.resolve((text.index("Unesco"), text.index("Unesco") + 6))
     they = text.index("they")
-    assert r.resolve((they, they + 4))["entity_ids"] == ["place:denmark", "place:chile"]
+    assert r.resolve((they, they + 4)).entity_ids == ["place:denmark", "place:chile"]
     it = text.index("it said")
-    assert r.resolve((it, it + 2))["entity_id"] == "org:unesco"
+    assert r.resolve((it, it + 2)).entity_id == "org:unesco"
     # no woman in the text: "she" stays unresolved rather than becoming a man
     r2 = Resolver("Mr Berg spoke. she said.", [Mention(3, 7, "Berg", "Erik Berg", "person:berg", "PERSON")], [])
-    assert r2.resolve((15, 18))["name"] == "she"
+    assert r2.resolve((15, 18)).name == "she"
 
 
 def test_it_prefers_a_singular_organisation(pipeline):
@@ -443,11 +441,11 @@ def test_possessed_organisation_description_names_the_organisation():
           at("Norwegian Food Safety Authority", "Norwegian Food Safety Authority", "org:nfsa", "ORG")]
     r = Resolver(text, ms, [])
     # named after the description (a lead describes first): the later mention, owner and role fit
-    d = r.resolve((0, text.index(" believes")))
+    d = r.resolve((0, text.index(" believes"))).to_dict()
     assert (d["entity_id"], d["resolution"]) == ("org:nfsa", "description"), d
     # another owner: no Japanese organisation is named, so the description stays as written
     j = text.index("Japan's")
-    d = r.resolve((j, j + len("Japan's spy agency")))
+    d = r.resolve((j, j + len("Japan's spy agency"))).to_dict()
     assert d["resolution"] == "explicit" and "entity_id" not in d, d
 
 

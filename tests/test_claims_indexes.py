@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import random
 
-from workers.pipeline.claims import _Covered, _drop_nested, _entity_ids, _quote_overlaps
-from workers.pipeline.claims.extract import Attribution, Cue
+from workers.pipeline.claims.filters import drop_nested as _drop_nested, quote_overlaps as _quote_overlaps
 from workers.pipeline.claims.quotes import Quote
-from workers.pipeline.claims.speakers import Mention, MentionIndex, Resolver
+from workers.pipeline.claims.records import Attribution, Cue
+from workers.pipeline.claims.sentences import Covered as _Covered, entity_ids as _entity_ids
+from workers.pipeline.claims.speakers import Antecedent, Mention, MentionIndex, Resolver
 
 
 def _spans(rng: random.Random, n: int, width: int = 200) -> list[tuple[int, int]]:
@@ -90,14 +91,14 @@ def test_nearest_candidate_matches_the_scan() -> None:
             for person in (True, False):
                 cands = []
                 for p, sp, kind in r.history:
-                    unresolved = sp.get("resolution") == "pronoun" and sp.get("name") == sp.get("text")
+                    unresolved = sp.resolution == "pronoun" and sp.name == sp.text
                     if p < pos and (kind == "person") == person and not unresolved:
                         cands.append((p, sp))
                 for m in ms:
                     if m.start >= pos:
                         break
                     if (m.label in ("PERSON", "PER")) == person:
-                        cands.append((m.start, {"name": m.name, "entity_id": m.entity_id}))
+                        cands.append((m.start, Antecedent(m.name, m.entity_id)))
                 want = max(cands, key=lambda c: c[0])[1] if cands else None
                 got = r._candidates(pos, person)
                 assert (got[0][0] if got else None) == want

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from worker_proc import Workers, check_offsets
 
-import cli
+from newsflow_client.inputs import InputError, read_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ["up", "api", "worker", "submit", "analyze", "status", "get"]
@@ -51,21 +51,21 @@ def test_read_articles_formats(tmp_path: Path) -> None:
     (tmp_path / "lines.ndjson").write_text('{"text": "a"}\n\n{"text": "b"}\n')
     (tmp_path / "story.txt").write_text("Plain\u00a0story.\n", encoding="utf-8")
     (tmp_path / "page.html").write_text("<html><body><p>Hi</p></body></html>")
-    assert cli.read_articles(str(tmp_path / "one.json")) == [{"text": "one"}]
-    assert len(cli.read_articles(str(tmp_path / "many.json"))) == 2
-    assert cli.read_articles(str(tmp_path / "lines.ndjson")) == [{"text": "a"}, {"text": "b"}]
-    assert cli.read_articles(str(tmp_path / "story.txt"))[0]["text"] == "Plain\u00a0story.\n"
-    assert cli.read_articles(str(tmp_path / "page.html"))[0]["html"].startswith("<html>")
+    assert read_articles(str(tmp_path / "one.json")) == [{"text": "one"}]
+    assert len(read_articles(str(tmp_path / "many.json"))) == 2
+    assert read_articles(str(tmp_path / "lines.ndjson")) == [{"text": "a"}, {"text": "b"}]
+    assert read_articles(str(tmp_path / "story.txt"))[0]["text"] == "Plain\u00a0story.\n"
+    assert read_articles(str(tmp_path / "page.html"))[0]["html"].startswith("<html>")
     # stdin is sniffed
-    assert cli.read_articles("-", io.BytesIO(b'[{"text": "x"}]')) == [{"text": "x"}]
-    assert cli.read_articles("-", io.BytesIO(b'{"text": "x"}\n{"text": "y"}')) == [{"text": "x"}, {"text": "y"}]
-    assert cli.read_articles("-", io.BytesIO(b"<p>page</p>")) == [{"html": "<p>page</p>"}]
-    assert cli.read_articles("-", io.BytesIO(b"just words")) == [{"text": "just words"}]
+    assert read_articles("-", io.BytesIO(b'[{"text": "x"}]')) == [{"text": "x"}]
+    assert read_articles("-", io.BytesIO(b'{"text": "x"}\n{"text": "y"}')) == [{"text": "x"}, {"text": "y"}]
+    assert read_articles("-", io.BytesIO(b"<p>page</p>")) == [{"html": "<p>page</p>"}]
+    assert read_articles("-", io.BytesIO(b"just words")) == [{"text": "just words"}]
     (tmp_path / "bad.ndjson").write_text('{"text": "a"}\n{oops\n')
-    with pytest.raises(cli.InputError, match="line 2"):
-        cli.read_articles(str(tmp_path / "bad.ndjson"))
-    with pytest.raises(cli.InputError):
-        cli.read_articles(str(tmp_path / "missing.json"))
+    with pytest.raises(InputError, match="line 2"):
+        read_articles(str(tmp_path / "bad.ndjson"))
+    with pytest.raises(InputError):
+        read_articles(str(tmp_path / "missing.json"))
 
 
 # ------------------------------------------------------------------------------ analyze

@@ -303,13 +303,13 @@ async def test_a_name_of_several_words_is_not_linked_into_a_longer_name(store, r
 
 
 async def test_resolution_in_several_script_calls_gives_the_same_answer(store, redis, monkeypatch):
-    import shared.store
+    import shared.store.search
 
     await save(store, full_doc())
     await save(store, short_doc())
     await save(store, short_doc(SHORT_TEXT_2, "short2"))
     expected = await store.search_entities("")
-    monkeypatch.setattr(shared.store, "_GROUPS_PER_CALL", 1)
+    monkeypatch.setattr(shared.store.search, "_GROUPS_PER_CALL", 1)
     assert await store.search_entities("") == expected
     assert [(e["id"], e["document_count"]) for e in await store.search_entities("thae")] == [
         ("person:thae-yong-ho", 3)]

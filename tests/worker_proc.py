@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from cli import start_worker_process, stop_process
 from shared import keys as K
+from shared.supervise import start_worker_process, stop_process
 
 
 class Workers:

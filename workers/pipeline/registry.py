@@ -15,7 +15,7 @@ Modelled on spaCy's ``@Language.factory(name, requires=, assigns=, default_confi
 * ``output`` — a pydantic model of the fields the stage adds to the stored document (with their
   descriptions): the stored document (``Pipeline.to_document``) and the OpenAPI ``Document`` schema
   are composed from the enabled stages' output models;
-* ``config`` — an optional pydantic model of the stage's options; ``settings`` maps its fields to
+* ``config`` — an optional pydantic model (or dataclass) of the stage's options; ``settings`` maps its fields to
   :class:`shared.config.Settings` attributes (the only reader of the environment). The factory is
   called as ``factory(config)`` (``factory()`` without a config model) and returns the stage: a
   callable ``(AnalysisDoc) -> None | output model`` (optionally with ``pipe(docs)`` for batches).
@@ -65,14 +65,17 @@ class StageSpec:
     requires: tuple[str, ...]
     assigns: tuple[str, ...]
     output: type[BaseModel] | None
-    config: type[BaseModel] | None
+    config: type[Any] | None
     settings: tuple[tuple[str, str], ...]   # (config field, Settings attribute)
 
-    def make_config(self, settings: "Settings") -> BaseModel | None:
+    def make_config(self, settings: "Settings") -> Any:
         if self.config is None:
             return None
-        values = {field: getattr(settings, attr) for field, attr in self.settings}
-        return self.config.model_validate(values)
+        # an empty setting ("" = unset, as in the environment) leaves the config's default
+        values = {field: getattr(settings, attr) for field, attr in self.settings if getattr(settings, attr) != ""}
+        if isinstance(self.config, type) and issubclass(self.config, BaseModel):
+            return self.config.model_validate(values)
+        return self.config(**values)  # a dataclass or any class taking keyword options
 
     def create(self, settings: "Settings") -> Any:
         """The stage object, built by the factory, named after the declaration."""
@@ -100,7 +103,7 @@ _REGISTRY: dict[str, StageSpec] = {}
 
 
 def stage(name: str, *, requires: Sequence[str] = (), assigns: Sequence[str] = (),
-          output: type[BaseModel] | None = None, config: type[BaseModel] | None = None,
+          output: type[BaseModel] | None = None, config: type[Any] | None = None,
           settings: dict[str, str] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated factory as stage ``name`` (see the module docstring)."""
     fields = set(output.model_fields) if output is not None else set()

@@ -9,7 +9,7 @@ first/second person, hedges, questions, modals, length) — trained by
 process, lazily, on the first call.
 
 The score is calibrated so that ``THRESHOLD`` = 0.5 is the F1-optimal decision point on the
-CheckThat! dev split (override with ``NEWSFLOW_CLAIM_THRESHOLD``).
+CheckThat! dev split (the claim stage takes its threshold from ``ClaimOptions.threshold``).
 
 The featurizer below is the single definition used both at training time and at inference time.
 """
@@ -17,26 +17,18 @@ The featurizer below is the single definition used both at training time and at 
 from __future__ import annotations
 
 import math
-import os
 import re
 import threading
 from pathlib import Path
 from typing import Any, Iterable
 
+from .options import ClaimOptions
+
 MODEL_PATH = Path(__file__).with_name("models") / "checkworthiness.npz"
 
 
-def threshold_from_env() -> float:
-    """The decision threshold, read from ``NEWSFLOW_CLAIM_THRESHOLD`` now (default 0.5)."""
-    raw = os.environ.get("NEWSFLOW_CLAIM_THRESHOLD", "")
-    try:
-        value = float(raw) if raw.strip() else 0.5
-    except ValueError:
-        value = 0.5
-    return min(1.0, max(0.0, value))
-
-
-THRESHOLD: float = threshold_from_env()
+# the F1-optimal decision point on CheckThat! dev: the default of ``ClaimOptions.threshold``
+THRESHOLD: float = ClaimOptions().threshold
 
 # ---------------------------------------------------------------------------------------------
 # Featurizer (shared with eval/train_checkworthiness.py)
@@ -307,5 +299,5 @@ def is_checkworthy(value: float, threshold: float | None = None) -> bool:
 
 
 __all__ = [
-    "THRESHOLD", "threshold_from_env", "score", "is_checkworthy", "model", "word_terms", "char_terms", "hand_features", "HAND_FEATURES",
+    "THRESHOLD", "score", "is_checkworthy", "model", "word_terms", "char_terms", "hand_features", "HAND_FEATURES",
 ]

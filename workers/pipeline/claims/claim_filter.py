@@ -7,12 +7,11 @@ lexicon, the cue detector's probability, the speaker's kind and animacy (person,
 content, quoting — trained by ``eval/train_claim_filter.py`` on PolNeAR train (label: the
 attribution matches a gold one; the cue detector cross-fitted so its probabilities are those of
 unseen text) and shipped as ``models/claim_filter.json``. The claim stage drops attributions whose probability is
-below :data:`KEEP_ABOVE`. No model file → everything is kept.
+below ``ClaimOptions.filter_keep_above`` (0.4). No model file → everything is kept.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,6 @@ from .weights import load_weights, probability
 
 MODEL_PATH = Path(__file__).with_name("models") / "claim_filter.json"
 _MODEL_FILE = str(MODEL_PATH)
-KEEP_ABOVE = float(os.environ.get("NEWSFLOW_CLAIM_FILTER", "0.4"))
 _WORD = re.compile(r"\w+")
 
 

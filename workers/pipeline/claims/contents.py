@@ -35,30 +35,52 @@ def _speech_participle(t: Any) -> bool:
 
 
 def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | None:
-    """Content of cue verb ``v`` from its dependents; (tokens, how). A ``learned`` cue (outside
-    the lexicon) takes its xcomp, a content preposition or its object like the lexicon verbs do."""
+    """Content of cue verb ``v`` from its dependents; (tokens, how): the first of the
+    ``CONTENT_STEPS`` that finds one. A ``learned`` cue (outside the lexicon) takes its xcomp, a
+    content preposition or its object like the lexicon verbs do."""
     lemma = v.lemma_.lower()
-    # two complements, one on each side ("A is seen as X - 60 percent said B would be …"): the
-    # one after the cue is its content, the one before a clause the parse hung on it
+    for step in CONTENT_STEPS:
+        found = step(v, lemma, learned)
+        if found is not None:
+            return found
+    return None
+
+
+Content = tuple[list[Any], str] | None
+
+
+def _from_ccomp(v: Any, lemma: str, learned: bool) -> Content:
+    """The clausal complement. Two complements, one on each side ("A is seen as X - 60 percent
+    said B would be …"): the one after the cue is its content, the one before a clause the parse
+    hung on it."""
     ccomps = sorted((c for c in v.children if c.dep_ == "ccomp"), key=lambda c: (c.i < v.i, c.i))
-    if ccomps:
-        c = ccomps[0]
-        toks = _subtree_minus(c, [p for p in c.children if _speech_participle(p)])
-        # "reported Beijing had returned …": the clause's subject parsed as the cue's object
-        first = min(x.i for x in c.subtree)
-        if lemma not in ADDRESSEE_VERBS and not any(x.dep_ in _SUBJ or x.dep_ == "expl" for x in c.children) \
-                and any(x.dep_ == "aux" for x in c.children):
-            obj = next((o for o in v.children if o.dep_ == "dobj" and v.i < o.i < c.i
-                        and max(x.i for x in o.subtree) == first - 1), None)
-            if obj is not None:
-                toks = list(obj.subtree) + toks
-        return toks, "ccomp"
-    # "called X “Y”", "described X as Y": the object and its predicate
+    if not ccomps:
+        return None
+    c = ccomps[0]
+    toks = _subtree_minus(c, [p for p in c.children if _speech_participle(p)])
+    # "reported Beijing had returned …": the clause's subject parsed as the cue's object
+    first = min(x.i for x in c.subtree)
+    if lemma not in ADDRESSEE_VERBS and not any(x.dep_ in _SUBJ or x.dep_ == "expl" for x in c.children) \
+            and any(x.dep_ == "aux" for x in c.children):
+        obj = next((o for o in v.children if o.dep_ == "dobj" and v.i < o.i < c.i
+                    and max(x.i for x in o.subtree) == first - 1), None)
+        if obj is not None:
+            toks = list(obj.subtree) + toks
+    return toks, "ccomp"
+
+
+def _from_oprd(v: Any, lemma: str, learned: bool) -> Content:
+    """"called X “Y”", "described X as Y": the object and its predicate."""
     if lemma in OPRD_VERBS:
         obj = [c for c in v.children if c.dep_ == "dobj"]
         pred = [c for c in v.children if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")]
         if obj and pred:
             return list(obj[0].subtree) + [x for p in pred for x in p.subtree], "oprd"
+    return None
+
+
+def _from_xcomp(v: Any, lemma: str, learned: bool) -> Content:
+    """The infinitive of an ``XCOMP_VERBS`` cue ("urged lawmakers to …"), on the verb or its object."""
     if lemma in XCOMP_VERBS or learned:
         for c in v.children:
             if c.dep_ == "xcomp" or (c.dep_ == "advcl" and c.i > v.i and any(x.lower_ == "to" and x.dep_ == "aux" for x in c.children)):
@@ -68,6 +90,11 @@ def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | No
                 for cc in c.children:
                     if cc.dep_ in ("xcomp", "acl", "relcl") and cc.i > c.i and any(x.lower_ == "to" for x in cc.children):
                         return list(cc.subtree), "xcomp"
+    return None
+
+
+def _from_prep(v: Any, lemma: str, learned: bool) -> Content:
+    """The object of the content preposition the cue takes (``PREP_CONTENT``), after the cue."""
     preps = PREP_CONTENT.get(lemma) or ({"for", "about", "of", "on", "to", "against", "with", "at"} if learned else None)
     if preps:
         for c in list(v.children) + [g for c in v.children if c.dep_ == "dobj" for g in c.children]:
@@ -75,6 +102,12 @@ def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | No
                 obj = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
                 if obj:
                     return list(obj[0].subtree), "prep"
+    return None
+
+
+def _from_object(v: Any, lemma: str, learned: bool) -> Content:
+    """The clause of a claim noun as object ("repeated the claim that X"), or the object itself
+    (two words or more) of a verb whose object is what it says (``DOBJ_CONTENT_VERBS``)."""
     for c in v.children:
         if c.dep_ == "dobj":
             for cc in c.children:
@@ -85,8 +118,12 @@ def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | No
                 toks = list(c.subtree)
                 if len([t for t in toks if not t.is_punct]) >= 2:
                     return toks, "dobj"
-    # "told a meeting of leaders that few people understood …": the complement parsed as a
-    # relative clause of the addressee ("that" its mark, the clause with a subject of its own)
+    return None
+
+
+def _from_addressee(v: Any, lemma: str, learned: bool) -> Content:
+    """"told a meeting of leaders that few people understood …": the complement parsed as a
+    relative clause of the addressee ("that" its mark, the clause with a subject of its own)."""
     if lemma in ADDRESSEE_VERBS:
         for c in v.children:
             if c.dep_ == "dobj":
@@ -94,12 +131,21 @@ def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | No
                     if x.dep_ == "relcl" and any(m.lower_ == "that" and m.dep_ == "mark" for m in x.children) \
                             and any(m.dep_ in _SUBJ for m in x.children):
                         return list(x.subtree), "ccomp"
-    # passive with an agent: "X was endorsed by Y", "the issue was first reported by the Post"
+    return None
+
+
+def _from_agent(v: Any, lemma: str, learned: bool) -> Content:
+    """Passive with an agent: "X was endorsed by Y", "the issue was first reported by the Post"."""
     if any(c.dep_ == "agent" for c in v.children):
         sp = [c for c in v.children if c.dep_ == "nsubjpass"]
         if sp:
             return list(sp[0].subtree), "passive"
-    # a bare "that" clause shortly after the cue when the parse went astray ("predicts going forward that …")
+    return None
+
+
+def _from_bare_that(v: Any, lemma: str, learned: bool) -> Content:
+    """A bare "that" clause shortly after the cue when the parse went astray ("predicts going
+    forward that …")."""
     sent_end = v.sent.end
     for j in range(v.i + 1, min(sent_end - 2, v.i + 7)):
         w = v.doc[j]
@@ -110,6 +156,11 @@ def _content_tokens(v: Any, learned: bool = False) -> tuple[list[Any], str] | No
         if w.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJ for c in w.children):
             break
     return None
+
+
+# the cascade, in order: the first step that finds a content wins
+CONTENT_STEPS = (_from_ccomp, _from_oprd, _from_xcomp, _from_prep, _from_object, _from_addressee, _from_agent,
+                 _from_bare_that)
 
 
 def _as_clause_content(v: Any) -> tuple[list[Any], str] | None:

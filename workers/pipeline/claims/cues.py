@@ -13,17 +13,15 @@ for training and inference.
 
 from __future__ import annotations
 
-import functools
-import os
-from pathlib import Path
 from typing import Any
 
 from .lexicon import adj_stance, verb_stance
+from .options import CUE_MODEL_PATH
 from .weights import load_weights, probability
 
-MODEL_PATH = Path(__file__).with_name("models") / "cues.json"
-# NEWSFLOW_CUES_MODEL points at another weights file (experiments); "none" disables the detector.
-_ENV = "NEWSFLOW_CUES_MODEL"
+# the shipped weights; ``ClaimOptions.cue_model`` points at another file (experiments), "none"
+# disables the detector
+MODEL_PATH = CUE_MODEL_PATH
 CANDIDATE_POS = frozenset({"VERB", "NOUN", "ADJ", "AUX"})
 
 
@@ -66,12 +64,6 @@ def features(t: Any, in_quote: bool) -> list[str]:
     return f
 
 
-@functools.lru_cache(maxsize=1)
-def _model_file() -> str:
-    """The weights file, read from the environment once per process (as the detector's first use did)."""
-    return os.environ.get(_ENV, "").strip() or str(MODEL_PATH)
-
-
 # weights set by a training script (eval/train_claim_filter.py cross-fits the detector: each
 # article's attributions are extracted with a detector that did not see it); None: the shipped file
 _override: dict[str, float] | None = None
@@ -83,6 +75,7 @@ def use_weights(weights: dict[str, float] | None) -> None:
     _override = weights
 
 
-def cue_probability(t: Any, in_quote: bool) -> float | None:
-    w = _override if _override is not None else load_weights(_model_file())
+def cue_probability(t: Any, in_quote: bool, model: str = str(MODEL_PATH)) -> float | None:
+    """The detector's probability that ``t`` is a cue; None when no weights (``model`` "none" or unreadable)."""
+    w = _override if _override is not None else load_weights(model.strip() or str(MODEL_PATH))
     return None if w is None else probability(w, features(t, in_quote))

@@ -89,5 +89,6 @@ def test_stage_options_come_from_settings() -> None:
     lang = next(sp for sp in enabled_specs(s) if sp.name == "language")
     assert lang.make_config(s).model_dump() == {"languages": "en,de", "low_memory": True}
     claims = enabled_specs(Settings.from_env(env, stages=""))[-1]
-    config = claims.make_config(s).model_dump()
-    assert config["threshold"] == 0.7 and config["cue_drop"] == 0.2 and config["nested"] == "drop"
+    options = claims.make_config(s)  # a ClaimOptions; unset settings keep its defaults
+    assert (options.threshold, options.cue_drop, options.nested) == (0.7, 0.2, "drop")
+    assert options.cue_model == type(options)().cue_model

@@ -1,13 +1,14 @@
 -- Delete a finished (done or failed) article with its document, status, indexes and dedupe keys.
 -- KEYS: 1 status hash, 2 article, 3 document, 4 docidx set, 5 claims hash, 6 failed set, 7 time index,
 --       8 entity document-count zset, 9.. dedupe keys (deleted only while they still point at this id)
--- ARGV: 1 id, 2 status-index prefix, 3 entity-index prefix, 4 alias-store prefix, 5 aliases-of prefix
+-- ARGV[1]: JSON {id, status_prefix, entity_index_prefix, alias_prefix, aliases_of_prefix}
 -- Returns {1, previous status}, {0, current status} when queued/processing, {-1, ''} for an unknown id.
-local id = ARGV[1]
+local args = cjson.decode(ARGV[1])
+local id = args.id
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return {-1, ''} end
 if st ~= 'done' and st ~= 'failed' then return {0, st} end
-local eprefix, aprefix, ofprefix = ARGV[3], ARGV[4], ARGV[5]
+local eprefix, aprefix, ofprefix = args.entity_index_prefix, args.alias_prefix, args.aliases_of_prefix
 for _, entry in ipairs(redis.call('SMEMBERS', KEYS[4])) do
   local tab = string.find(entry, '\t', 1, true)
   if tab then
@@ -30,7 +31,7 @@ for _, entry in ipairs(redis.call('SMEMBERS', KEYS[4])) do
   end
 end
 for _, s in ipairs({'queued', 'processing', 'done', 'failed'}) do
-  redis.call('ZREM', ARGV[2] .. s, id)
+  redis.call('ZREM', args.status_prefix .. s, id)
 end
 redis.call('ZREM', KEYS[6], id)
 redis.call('ZREM', KEYS[7], id)

@@ -2,13 +2,14 @@
 -- A key links to a canonical key when exactly one canonical key has it as an alias (one hop only),
 -- not counting claimants that only add words to another claimant; a key that is itself the full
 -- form of some alias is never linked, nor a key of several words to a name that has all its words.
--- ARGV: 1 alias-store prefix, 2 aliases-of prefix, 3 entity-index prefix, 4 entity-hash prefix,
---       5 want details ('1': registry name/label and merged document count), 6.. keys
+-- ARGV[1]: JSON {alias_prefix, aliases_of_prefix, entity_index_prefix, entity_prefix (registry hashes),
+--                details (true: registry name/label and merged document count), keys: [entity keys...]}
 -- Returns, per distinct canonical key in order of first appearance:
 --   {canonical, {asked keys resolved to it...}, {linked short-form keys that have documents...},
 --    name or '', label or '', merged document count or -1 (without details)}
-local aprefix, ofprefix, iprefix, hprefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local details = ARGV[5] == '1'
+local args = cjson.decode(ARGV[1])
+local aprefix, ofprefix, iprefix, hprefix = args.alias_prefix, args.aliases_of_prefix, args.entity_index_prefix, args.entity_prefix
+local details = args.details == true
 
 local MAX_CLAIMANTS = 64
 
@@ -64,13 +65,13 @@ local function resolve(key)
 end
 
 local order, asked = {}, {}
-for i = 6, #ARGV do
-  local c = resolve(ARGV[i])
+for _, key in ipairs(args.keys) do
+  local c = resolve(key)
   if not asked[c] then
     asked[c] = {}
     order[#order + 1] = c
   end
-  table.insert(asked[c], ARGV[i])
+  table.insert(asked[c], key)
 end
 
 local out = {}

@@ -3,30 +3,33 @@
 -- and the processing histogram counts each document once (the 'counted' flag in its status hash).
 -- KEYS: 1 document, 2 status hash, 3 docidx set, 4 claims hash, 5 failed set, 6 metrics hash,
 --       7 time index, 8 entity document-count zset
--- ARGV: 1 id, 2 document json, 3 finished_at, 4 processing_ms, 5 status-index prefix,
---       6 plan json {z: [[key, member]...], entities: [[key, name, label]...],
---                    names: [[names zset key, member]...], claims: [[field, json]...], buckets: [...]},
---       7 entity-hash prefix, 8 fallback score (µs), 9 fallback received_at, 10 entity-index prefix,
---       11 alias-store prefix, 12 aliases-of prefix
--- plan.aliases: [[canonical key, short-form key]...]: registered in the alias store with document counts
--- (recorded in the docidx set as '<canonical>\t<alias key>' so a re-save or delete takes back exactly its own)
+-- ARGV[1]: JSON {id, document (json text), finished_at, processing_ms, status_prefix,
+--                entity_prefix (registry hashes), entity_index_prefix, alias_prefix, aliases_of_prefix,
+--                fallback_score (µs), fallback_received_at (both for an article never submitted),
+--                plan: {z: [[key, member]...], entities: [[key, name, label]...],
+--                       names: [[names zset key, member]...], claims: [[field, json]...],
+--                       aliases: [[canonical key, short-form key]...], buckets: [...],
+--                       summary: [status hash field, value, ...]}}
+-- plan.aliases are registered in the alias store with document counts (recorded in the docidx set as
+-- '<canonical>\t<alias key>' so a re-save or delete takes back exactly its own)
 -- Returns the previous status ('' if the article was never submitted).
-local id = ARGV[1]
+local args = cjson.decode(ARGV[1])
+local id = args.id
 local prev = redis.call('HGET', KEYS[2], 'status') or ''
 local score = redis.call('HGET', KEYS[2], 'score')
 if not score then
-  score = ARGV[8]
-  redis.call('HSET', KEYS[2], 'score', score, 'received_at', ARGV[9], 'attempts', '1')
+  score = args.fallback_score
+  redis.call('HSET', KEYS[2], 'score', score, 'received_at', args.fallback_received_at, 'attempts', '1')
 end
-local plan = cjson.decode(ARGV[6])
+local plan = args.plan
 
-local eprefix = ARGV[10]
+local eprefix = args.entity_index_prefix
 local touched = {}  -- entity index keys whose document count may change
 local function touch(zkey)
   if string.sub(zkey, 1, #eprefix) == eprefix then touched[zkey] = true end
 end
 
-local aprefix, ofprefix = ARGV[11], ARGV[12]
+local aprefix, ofprefix = args.alias_prefix, args.aliases_of_prefix
 -- one document's share of an alias registration: +1 / -1 on both directions, zero counts removed
 local function alias_count(canonical, akey, delta)
   local short = string.sub(akey, #aprefix + 1)
@@ -53,9 +56,9 @@ end
 redis.call('DEL', KEYS[3], KEYS[4])
 
 for _, s in ipairs({'queued', 'processing', 'done', 'failed'}) do
-  redis.call('ZREM', ARGV[5] .. s, id)
+  redis.call('ZREM', args.status_prefix .. s, id)
 end
-redis.call('ZADD', ARGV[5] .. 'done', score, id)
+redis.call('ZADD', args.status_prefix .. 'done', score, id)
 redis.call('ZADD', KEYS[7], score, id)
 redis.call('ZREM', KEYS[5], id)
 
@@ -75,7 +78,7 @@ for _, a in ipairs(plan.aliases) do
   if redis.call('SADD', KEYS[3], a[1] .. '\t' .. akey) == 1 then alias_count(a[1], akey, 1) end
 end
 for _, e in ipairs(plan.entities) do
-  redis.call('HSET', ARGV[7] .. e[1], 'name', e[2], 'label', e[3])
+  redis.call('HSET', args.entity_prefix .. e[1], 'name', e[2], 'label', e[3])
 end
 for _, n in ipairs(plan.names) do
   redis.call('ZADD', n[1], 0, n[2])
@@ -84,15 +87,15 @@ for _, c in ipairs(plan.claims) do
   redis.call('HSET', KEYS[4], c[1], c[2])
 end
 
-redis.call('SET', KEYS[1], ARGV[2])
+redis.call('SET', KEYS[1], args.document)
 redis.call('HDEL', KEYS[2], 'error', 'retry_at')
-redis.call('HSET', KEYS[2], 'status', 'done', 'finished_at', ARGV[3], 'processing_ms', ARGV[4], unpack(plan.summary))
+redis.call('HSET', KEYS[2], 'status', 'done', 'finished_at', args.finished_at, 'processing_ms', args.processing_ms, unpack(plan.summary))
 
 if redis.call('HSETNX', KEYS[2], 'counted', '1') == 1 then
   for _, b in ipairs(plan.buckets) do
     redis.call('HINCRBY', KEYS[6], b, 1)
   end
   redis.call('HINCRBY', KEYS[6], 'count', 1)
-  redis.call('HINCRBYFLOAT', KEYS[6], 'sum_ms', ARGV[4])
+  redis.call('HINCRBYFLOAT', KEYS[6], 'sum_ms', args.processing_ms)
 end
 return prev

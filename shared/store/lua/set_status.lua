@@ -1,0 +1,24 @@
+-- Move an article to a new status: status hash, status indexes and failed set in one step.
+-- KEYS: 1 status hash, 2 failed set
+-- ARGV[1]: JSON {id, status (the new one), status_prefix, now_score (for the failed set),
+--                require (required current status, '' = any), delete: [fields to delete],
+--                fields: [field, value, ...] to set}
+-- Returns {1, previous status} or {0, current status} when the required status did not match,
+-- or {-1, ''} for an unknown id.
+local args = cjson.decode(ARGV[1])
+local prev = redis.call('HGET', KEYS[1], 'status')
+if not prev then return {-1, ''} end
+if args.require ~= '' and args.require ~= prev then return {0, prev} end
+local score = redis.call('HGET', KEYS[1], 'score') or '0'
+for _, s in ipairs({'queued', 'processing', 'done', 'failed'}) do
+  redis.call('ZREM', args.status_prefix .. s, args.id)
+end
+redis.call('ZADD', args.status_prefix .. args.status, score, args.id)
+if args.status == 'failed' then
+  redis.call('ZADD', KEYS[2], args.now_score, args.id)
+else
+  redis.call('ZREM', KEYS[2], args.id)
+end
+if #args.delete > 0 then redis.call('HDEL', KEYS[1], unpack(args.delete)) end
+redis.call('HSET', KEYS[1], 'status', args.status, unpack(args.fields))
+return {1, prev}

@@ -1,0 +1,32 @@
+"""Operational figures: queue depth, articles per status, the processing-time histogram, the
+worker's heartbeat (``/metrics``, ``/readyz``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import keys as K
+from .base import StoreBase
+from .scripts import as_str as _s
+
+
+class MetricsMixin(StoreBase):
+    async def queue_depth(self) -> int:
+        return int(await self.redis.zcard(K.ARQ_QUEUE))
+
+    async def counts_by_status(self) -> dict[str, int]:
+        pipe = self.redis.pipeline(transaction=False)
+        for s in K.STATUSES:
+            pipe.zcard(K.idx_status(s))
+        return dict(zip(K.STATUSES, map(int, await pipe.execute())))
+
+    async def processing_histogram(self) -> dict[str, Any]:
+        """``{"buckets": [(le_ms, cumulative count)...], "count": n, "sum_ms": s}``."""
+        h = {_s(k): _s(v) for k, v in (await self.redis.hgetall(K.METRICS_PROCESSING)).items()}
+        buckets = [(str(b), int(h.get(f"le:{b}", 0))) for b in K.PROCESSING_BUCKETS_MS]
+        buckets.append(("+Inf", int(h.get("le:+Inf", 0))))
+        return {"buckets": buckets, "count": int(h.get("count", 0)), "sum_ms": float(h.get("sum_ms", 0))}
+
+    async def worker_heartbeat(self) -> str | None:
+        raw = await self.redis.get(K.ARQ_HEALTH_CHECK)
+        return _s(raw) if raw is not None else None

@@ -1,0 +1,79 @@
+"""The Lua scripts (``lua/*.lua``) and how they are called.
+
+Every script takes its named arguments as ONE JSON object in ``ARGV[1]`` (``cjson.decode`` in Lua);
+``KEYS`` carry the keys known up front. Values that end up stored in Redis are passed as strings,
+exactly as redis-py would have sent them (:func:`redis_str`), so Lua never turns a number into text
+(Lua would print a double with ``%.17g``) and nothing stored changes with the calling convention.
+Binary values (the queued job) travel hex-encoded (:func:`hex_arg`; the script decodes them). JSON
+``null`` would arrive as ``cjson.null``: arguments never hold ``None``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import orjson
+from redis.exceptions import NoScriptError
+
+LUA_DIR = Path(__file__).with_name("lua")
+
+
+def encode_args(args: Mapping[str, Any]) -> bytes:
+    """The one JSON argument of a script call."""
+    if None in args.values():
+        raise ValueError(f"script argument is None: {sorted(k for k, v in args.items() if v is None)}")
+    return orjson.dumps(args)
+
+
+def redis_str(value: Any) -> str:
+    """A value as the text redis-py would send for it (``repr`` of numbers, bytes as UTF-8)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode()
+    if isinstance(value, bool):
+        raise TypeError("bool is not a Redis value")
+    if isinstance(value, (int, float)):
+        return repr(value)
+    raise TypeError(f"not a Redis value: {type(value).__name__}")
+
+
+def hex_arg(raw: bytes) -> str:
+    """Binary data for a script argument (decoded by the script's ``unhex``)."""
+    return raw.hex()
+
+
+def as_str(value: Any) -> str:
+    """A Redis reply value as text."""
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+class Script:
+    """A Lua script run by EVALSHA (falls back to EVAL once, which loads it)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.source = (LUA_DIR / f"{name}.lua").read_text()
+        self.sha = hashlib.sha1(self.source.encode()).hexdigest()
+
+    async def __call__(self, redis: Any, keys: Sequence[Any], args: Mapping[str, Any]) -> Any:
+        arg = encode_args(args)
+        try:
+            return await redis.evalsha(self.sha, len(keys), *keys, arg)
+        except NoScriptError:
+            return await redis.eval(self.source, len(keys), *keys, arg)
+
+    def queue(self, pipe: Any, keys: Sequence[Any], args: Mapping[str, Any]) -> None:
+        """Add the call to a pipeline (EVALSHA only: load the scripts first)."""
+        pipe.evalsha(self.sha, len(keys), *keys, encode_args(args))
+
+
+SUBMIT = Script("submit")
+SET_STATUS = Script("set_status")
+REQUEUE = Script("requeue")
+SAVE_DOCUMENT = Script("save_document")
+DELETE = Script("delete")
+ENTITY_GROUPS = Script("entity_groups")
+ALL_SCRIPTS = (SUBMIT, SET_STATUS, REQUEUE, SAVE_DOCUMENT, DELETE, ENTITY_GROUPS)

@@ -1,0 +1,65 @@
+"""Status transitions of an article (the worker's and the retry endpoint's): status hash, status
+indexes and failed set in one script each (``lua/set_status.lua``, ``lua/requeue.lua``)."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any, Iterable
+
+import orjson
+
+from .. import keys as K
+from . import queue
+from .base import StoreBase, now_iso
+from .scripts import REQUEUE, SET_STATUS, as_str, redis_str
+
+
+def status_args(doc_id: str, status: str, fields: dict[str, Any], delete: Iterable[str], require: str,
+                now: float) -> dict[str, Any]:
+    """Arguments of the set-status script; field values that are not text or numbers are stored as JSON."""
+    flat: list[str] = []
+    for k, v in fields.items():
+        flat += [k, redis_str(v if isinstance(v, (str, bytes, int, float)) else orjson.dumps(v))]
+    return {"id": doc_id, "status": status, "status_prefix": K.STATUS_INDEX_PREFIX,
+            "now_score": str(int(now * 1e6)), "require": require, "delete": list(delete), "fields": flat}
+
+
+class StatusMixin(StoreBase):
+    async def _set_status(self, doc_id: str, status: str, fields: dict[str, Any],
+                          delete: Iterable[str] = (), require: str = "") -> tuple[int, str]:
+        reply = await SET_STATUS(self.redis, [K.status(doc_id), K.FAILED],
+                                 status_args(doc_id, status, fields, delete, require, time.time()))
+        return int(reply[0]), as_str(reply[1])
+
+    async def mark_processing(self, doc_id: str, attempt: int) -> bool:
+        """Status → processing (attempt number, started_at). False for an unknown id."""
+        code, _ = await self._set_status(doc_id, "processing", {"attempts": attempt, "started_at": now_iso()},
+                                         delete=("retry_at", "finished_at"))
+        return code == 1
+
+    async def mark_retry(self, doc_id: str, attempt: int, error: dict[str, Any],
+                         retry_at: datetime | str | None = None) -> bool:
+        """Status back to queued after a transient failure; the error is kept as ``last_error``."""
+        fields: dict[str, Any] = {"attempts": attempt, "last_error": error}
+        if retry_at is not None:
+            fields["retry_at"] = retry_at.isoformat() if isinstance(retry_at, datetime) else str(retry_at)
+        code, _ = await self._set_status(doc_id, "queued", fields, delete=("error",))
+        return code == 1
+
+    async def mark_failed(self, doc_id: str, error: dict[str, Any]) -> bool:
+        """Status failed for good, with the error; the id joins the failed set."""
+        code, _ = await self._set_status(doc_id, "failed", {"error": error, "last_error": error,
+                                                           "finished_at": now_iso()}, delete=("retry_at",))
+        return code == 1
+
+    async def requeue(self, doc_id: str) -> tuple[int, str]:
+        """Queue a failed article again. Returns (1, "queued"), (0, current status) if it is not
+        failed, or (-1, "") for an unknown id."""
+        reply = await REQUEUE(
+            self.redis,
+            [K.status(doc_id), K.FAILED, K.arq_job(doc_id), K.ARQ_QUEUE, K.arq_result(doc_id),
+             K.arq_retry(doc_id), K.article(doc_id)],
+            {"id": doc_id, "status_prefix": K.STATUS_INDEX_PREFIX, **queue.enqueue_args(doc_id, time.time())},
+        )
+        return int(reply[0]), as_str(reply[1])

@@ -1,0 +1,39 @@
+"""The queue's wire format: the job record the intake and requeue scripts write is exactly arq's."""
+
+from __future__ import annotations
+
+import pytest
+from arq.jobs import deserialize_job_raw, serialize_job
+
+from shared import keys as K
+from shared.store import queue
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize("doc_id, enqueue_ms", [("abc123", 0), ("0123456789abcdef", 1764650000123),
+                                                ("ü-id", 4102444800999)])
+def test_encoded_job_is_byte_identical_to_arqs_own(doc_id, enqueue_ms):
+    assert queue.encode_job(doc_id, enqueue_ms) == serialize_job(K.ARQ_TASK, (doc_id,), {}, 1, enqueue_ms)
+
+
+def test_arq_reads_the_job_back_with_the_deserializer_given_to_the_worker():
+    raw = queue.encode_job("doc1", 1764650000123)
+    assert deserialize_job_raw(raw, deserializer=queue.job_deserializer) == (
+        K.ARQ_TASK, ("doc1",), {}, 1, 1764650000123)
+
+
+def test_decode_is_the_inverse_of_encode():
+    job = queue.decode_job(queue.encode_job("doc2", 42))
+    assert job == queue.Job(K.ARQ_TASK, ("doc2",), {}, 1, 42)
+
+
+@pytest.mark.parametrize("now", [1764650000.1234567, 4102444800.999, 1.0])
+def test_enqueue_args_carry_the_job_and_an_exact_millisecond_score(now):
+    args = queue.enqueue_args("doc3", now)
+    assert set(args) == {"job_hex", "queue_score"}
+    assert all(isinstance(v, str) for v in args.values())  # text: Lua never formats a number
+    job = queue.decode_job(bytes.fromhex(args["job_hex"]))
+    assert job.args == ("doc3",)
+    assert job.enqueue_ms == int(now * 1000)
+    assert args["queue_score"] == str(int(now * 1000))

@@ -1,0 +1,84 @@
+"""The scripts' calling convention: one JSON argument of named values, stored values as redis-py would send them."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime, timezone
+
+import orjson
+import pytest
+from redis._parsers.encoders import Encoder
+
+from shared import keys as K
+from shared.ids import dedupe_keys
+from shared.store import ALL_SCRIPTS
+from shared.store.intake import submit_call
+from shared.store.scripts import LUA_DIR, encode_args, hex_arg, redis_str
+from shared.store.status import status_args
+
+pytestmark = pytest.mark.unit
+
+ENCODER = Encoder("utf-8", "strict", False)
+
+
+@pytest.mark.parametrize("value", [0, 7, -3, 2**53, 1764650000123456, 0.1, 12.5, 1e-7, 1e22, "text", "ü ☃",
+                                   b"bytes", "ü".encode()])
+def test_redis_str_is_what_redis_py_sends(value):
+    assert redis_str(value).encode() == ENCODER.encode(value)
+
+
+@pytest.mark.parametrize("value", [True, None, [1], {"a": 1}])
+def test_redis_str_refuses_non_values(value):
+    with pytest.raises(TypeError):
+        redis_str(value)
+
+
+def test_encode_args_refuses_null():
+    with pytest.raises(ValueError, match="b"):
+        encode_args({"a": "x", "b": None})
+    assert orjson.loads(encode_args({"a": "x", "n": [1, {"k": "v"}]})) == {"a": "x", "n": [1, {"k": "v"}]}
+
+
+def test_hex_round_trip():
+    raw = bytes(range(256))
+    assert bytes.fromhex(hex_arg(raw)) == raw
+
+
+def test_every_script_is_called_with_one_json_argument():
+    assert {s.name for s in ALL_SCRIPTS} == {p.stem for p in LUA_DIR.glob("*.lua")}
+    for script in ALL_SCRIPTS:
+        assert script.sha == hashlib.sha1(script.source.encode()).hexdigest()
+        code = "\n".join(line.split("--", 1)[0] for line in script.source.splitlines())
+        assert code.count("cjson.decode(ARGV[1])") == 1, script.name
+        assert re.findall(r"ARGV\b(?!\[1\])", code) == [], script.name
+
+
+def test_submit_call():
+    article = {"text": "Body ☃.", "title": "T", "url": "https://x.example/a", "external_id": "e-1", "source": "",
+               "published_at": None, "metadata": {"n": None}}
+    now = 1764650000.1234567
+    keys, args = submit_call(article, now, -5)
+    ids = dedupe_keys(article)
+    doc_id = args["id"]
+    assert doc_id == ids["ext"]
+    assert keys == [K.article(doc_id), K.status(doc_id), K.arq_job(doc_id), K.ARQ_QUEUE, K.IDX_TIME,
+                    K.idx_status("queued"), *(K.dedupe(k, v) for k, v in ids.items())]
+    assert args["max_depth"] == 0
+    assert orjson.loads(args["article"]) == article
+    received = datetime.fromtimestamp(now, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    fields = dict(zip(args["fields"][::2], args["fields"][1::2]))
+    assert fields["status"] == "queued" and fields["attempts"] == "0" and fields["received_at"] == received
+    assert fields["score"] == args["score"] == str(int(now * 1e6))
+    assert orjson.loads(fields["meta"]) == {"title": "T", "url": "https://x.example/a", "external_id": "e-1"}
+    assert "meta" not in submit_call({"text": "x"}, now, 3)[1]["fields"]
+    assert submit_call({"text": "x"}, now, 3)[1]["max_depth"] == 3
+    assert None not in args.values()
+
+
+def test_status_args_store_structures_as_json_and_numbers_as_redis_py_does():
+    args = status_args("d", "failed", {"attempts": 3, "error": {"type": "E", "n": None}, "at": "t", "ms": 1.5},
+                       ("retry_at",), "", 1764650000.5)
+    assert args["fields"] == ["attempts", "3", "error", '{"type":"E","n":null}', "at", "t", "ms", "1.5"]
+    assert args["delete"] == ["retry_at"] and args["now_score"] == "1764650000500000"
+    assert orjson.loads(encode_args(args)) == args

@@ -1,0 +1,163 @@
+"""Reported speech after a cue verb: its ccomp / xcomp / content preposition / claim-bearing
+object, inverted cues ("X is Y, he said"), a bare "that" clause after a cue when the parse went
+astray; chains ("A believes X, B said": one attribution by A reported by B); reduced passives
+("This deal, thought to be worth X, …") and agentless passives ("X was criticized for Y") with no
+named source (speaker None)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..contents import _as_clause_content, _content_tokens, _is_inverted, _is_parenthetical, _object_content
+from ..context import ChunkContext, DocContext
+from ..lexicon import QUOTE_ONLY_VERBS, verb_stance
+from ..passives import is_agentless_passive, passive_content
+from ..records import Attribution
+from ..spans import runs, word_count
+from ..subjects import _bad_speaker, _reduced_passive, _speaker_tokens, _stranded_subject, _subject
+
+_POINTER = re.compile(r"(?:the\s+)?(?:following|same|above)(?:\s+(?:statement|comment|remarks?|words|story|report))?|as\s+follows", re.I)
+# verbs after which "it" is an organisation or document speaking ("It says the campaign violated …")
+_IT_SPEAKS = frozenset("say report note state claim add write argue deny accuse announce warn allege insist "
+                       "explain acknowledge confirm reply respond tweet".split())
+
+Found = tuple[Attribution, Any] | None    # (attribution, the inner cue token of a chain or None)
+
+
+def rule(c: ChunkContext) -> list[Attribution]:
+    out: list[Attribution] = []
+    for t, stance in c.cue_tokens:
+        if t.i in c.done_cues or t.i in c.chained:
+            continue
+        att = reported(c, t, stance)
+        if att is None:
+            continue
+        inner = att[1]
+        if inner is not None:
+            c.chained.add(inner.i)
+        out.append(att[0])
+        c.done_cues.add(t.i)
+    return out
+
+
+def reported(c: ChunkContext, t: Any, stance: str) -> Found:
+    """The attribution of cue verb ``t`` by its reported-speech content, or None."""
+    d, off, ci, text = c.doc, c.off, c.ci, c.text
+    if t.lemma_.lower() in QUOTE_ONLY_VERBS:
+        return None
+    if _reduced_passive(t):
+        return reduced(d, t, stance, off, ci)
+    if is_agentless_passive(t):
+        return passive(d, t, stance, off, ci)
+    spk = _subject(t) or _stranded_subject(t)
+    res = _content_tokens(t, learned=(ci, t.i) in d.learned)
+    inner_cue = None
+    if res is None:
+        inverted = _is_inverted(t)
+        if inverted:
+            # "…, Clinton attacked Machado": a cue with its own object is not a parenthetical
+            # "X is Y, he said" — what it is aimed at is its content, not the clause before it
+            res = _object_content(t)
+        if res is None and (inverted or _is_parenthetical(t)):
+            # the clause around the cue (an inverted cue: only the part before it)
+            own = set(t.subtree) | (set(spk.subtree) if spk is not None else set())
+            res = ([x for x in t.head.subtree if x not in own and (not inverted or x.i < t.i)], "inverted")
+    if res is None:
+        res = _as_clause_content(t) or _object_content(t)
+    if res is None:
+        return None
+    toks, how = res
+    if spk is None:
+        return None
+    if _bad_speaker(spk) and not (spk is not None and spk.lower_ == "it" and how == "ccomp"
+                                  and t.lemma_.lower() in _IT_SPEAKS):
+        return None
+    if how in ("ccomp", "inverted"):
+        found, inner_cue = _chain(d, t, stance, off, ci, spk, toks)
+        if found is not None:
+            return found
+    spk_toks = set(_speaker_tokens(spk))
+    toks = [x for x in toks if x not in spk_toks and x is not t]
+    # a clause joined to the content that carries its own attribution ("…, while the ministry
+    # confirmed that …") is that attribution's, not part of this content
+    cue_ids = {x.i for x, _ in c.cue_tokens}
+    cut: set[Any] = set()
+    for x in toks:
+        if x.i in cue_ids and x.dep_ in ("advcl", "conj", "parataxis") and x.head in toks \
+                and any(y.dep_ == "nsubj" for y in x.children):
+            cut.update(x.subtree)
+    if cut:
+        toks = [x for x in toks if x not in cut]
+    spans = runs(toks, off, text)
+    if not spans:
+        return None
+    # a content made only of a short fragment is noise ("said so", "told him"), and so is a
+    # pointer to text elsewhere ("reported the following:")
+    words = word_count(text, spans)
+    pointer = len(spans) == 1 and _POINTER.fullmatch(text[spans[0][0]:spans[0][1]].strip(" :."))
+    if words < (1 if how == "obj1" else 2) or pointer:
+        return None
+    sp = d.spk(spk, off)
+    whole = d.quote_covering(spans)
+    if whole is not None and not d.inside_quote(t, off):
+        spans = [whole]
+    elif not d.inside_quote(t, off):
+        spans = d.quote_opened(spans, off + t.idx) or spans
+    return d.verb_att(t, stance, off, ci, sp, spans, d.all_quoted(spans), how), inner_cue
+
+
+def _chain(d: DocContext, t: Any, stance: str, off: int, ci: int, spk: Any, toks: list[Any]) -> tuple[Found, Any]:
+    """A content headed by a cue with its own (non-pronoun) subject: the inner cue's attribution,
+    reported by ``t``'s speaker, and the inner cue token (which no other rule then takes, even
+    when its content came out empty); (None, None) when the content is no chain."""
+    roots = [x for x in toks if x.head not in toks or x.head is x]
+    r = roots[0] if roots else None
+    if r is None or not verb_stance(r.lemma_) or r.pos_ not in ("VERB", "AUX"):
+        return None, None
+    inner_spk = _subject(r)
+    inner = _content_tokens(r)
+    if inner_spk is None or inner is None or inner[1] not in ("ccomp", "that") or inner_spk.pos_ == "PRON":
+        return None, None
+    spans = runs(inner[0], off, d.text)
+    if not spans:
+        return None, r
+    outer_sp = d.spk(spk, off)
+    att = d.verb_att(r, verb_stance(r.lemma_) or "other", off, ci, d.spk(inner_spk, off),
+                     spans, d.all_quoted(spans), "chain")
+    if outer_sp:
+        att.reported_by.append((outer_sp, d.cue(t, off, stance)))
+    return (att, r), r
+
+
+def reduced(d: DocContext, t: Any, stance: str, off: int, ci: int) -> Found:
+    """"This deal, thought to be worth X, …": an attribution whose source is left unnamed
+    (speaker None); the content is the noun phrase and the infinitive ("This deal … to be worth X")."""
+    x = next((c for c in t.children if c.i > t.i and any(y.i == t.i + 2 for y in c.subtree)), None)
+    if x is None:
+        return None
+    noun = _reduced_noun(t)
+    toks = list(x.subtree)
+    if noun is not None:   # its own words only: an "acl" participle is not part of them
+        toks += _speaker_tokens(noun)
+    spans = runs(toks, off, d.text)
+    if not spans:
+        return None
+    return d.verb_att(t, stance, off, ci, None, spans, False, "reduced"), None
+
+
+def passive(d: DocContext, t: Any, stance: str, off: int, ci: int) -> Found:
+    """"X has been criticized for Y": an agentless passive cue, speaker None, content the
+    subject and complement (``passives.passive_content``); "passive0"."""
+    toks = passive_content(t)
+    spans = runs(toks, off, d.text) if toks else None
+    if not spans or word_count(d.text, spans) < 2:
+        return None
+    return d.verb_att(t, stance, off, ci, None, spans, d.all_quoted(spans), "passive0"), None
+
+
+def _reduced_noun(t: Any) -> Any | None:
+    for c in t.children:
+        if c.dep_ in ("nsubj", "nsubjpass") and c.i < t.i:
+            return c
+    return t.head if t.dep_ == "acl" and t.head.pos_ in ("NOUN", "PROPN") else None
