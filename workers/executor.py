@@ -243,10 +243,16 @@ class PipelineExecutor:
     def submit_many(self, articles: list[dict[str, Any]], ids: list[str] | None = None,
                     as_json: bool = True) -> "Batch":
         """Start analysing ``articles`` as one batch; :meth:`results` waits for it."""
-        self.start_sync()
-        assert self._pool is not None
-        fut = self._pool.submit(_analyse_many, articles, ids, self.soft_timeout, as_json)
-        return Batch(articles, ids, as_json, self._pool, fut)
+        for _ in range(3):
+            self.start_sync()
+            pool = self._pool
+            assert pool is not None
+            try:
+                fut = pool.submit(_analyse_many, articles, ids, self.soft_timeout, as_json)
+                return Batch(articles, ids, as_json, pool, fut)
+            except BrokenProcessPool:  # a process died on an earlier batch, not yet collected
+                self.reset(pool, "broken pool")
+        raise BrokenProcessPool("the pipeline pool keeps breaking at submission")
 
     def resubmit(self, batch: "Batch") -> None:
         """Send a batch again if the pool it was sent to was replaced before it finished."""
