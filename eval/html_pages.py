@@ -1,0 +1,182 @@
+"""Score HTML extraction on the dev web pages (``/work/shared/data/html``: gzipped pages + ``evaldata.json``).
+
+Scored like trafilatura's own evaluation: both sides whitespace-normalised; a ``with`` snippet
+counts when it is a substring of the extracted text, a ``without`` snippet is a leak when it is.
+Body precision/recall/F1 are the benchmark's: tp = ``with`` found, fn = ``with`` missing,
+fp = ``without`` present (P = tp/(tp+fp), R = tp/(tp+fn)). The pages are split in two by a
+hash of their key: ``tune`` (options were chosen on it) and ``report`` (the other half).
+
+    PYTHONPATH=$PWD python eval/html_pages.py                 # the real pipeline (build_pipeline)
+    PYTHONPATH=$PWD python eval/html_pages.py --extract-only  # extraction only (fast iteration)
+    PYTHONPATH=$PWD python eval/html_pages.py --extract-only --variants   # the options table
+
+Also printed: pages with a site-furniture entity (listed, full pipeline only) and extraction time
+per page (p50/p95).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "html"
+if not DATA.exists():
+    DATA = Path("/work/shared/data/html")
+
+FURNITURE = re.compile(
+    r"\b(?:privacy(?: policy)?|cookies?|subscribe|subscription|sign ?(?:in|up)|log ?(?:in|out)|menu|newsletter|"
+    r"terms of (?:use|service)|all rights reserved|copyright|skip to|read more|advertisement|share|comments?|"
+    r"datenschutz|impressum|anmelden|abonnieren|newsletter|startseite|kommentare?|weiterlesen|werbung|anzeige)\b",
+    re.I)
+
+VARIANTS: dict[str, dict[str, Any]] = {
+    "default": {"include_comments": False, "include_tables": True},
+    "recall": {"include_comments": False, "include_tables": True, "favor_recall": True},
+    "precision": {"include_comments": False, "include_tables": True, "favor_precision": True},
+    "no_fallback": {"include_comments": False, "include_tables": True, "no_fallback": True},
+    "recall_no_tables": {"include_comments": False, "include_tables": False, "favor_recall": True},
+    "recall_dedup": {"include_comments": False, "include_tables": True, "favor_recall": True, "deduplicate": True},
+    "recall_comments": {"include_comments": True, "include_tables": True, "favor_recall": True},
+}
+
+
+def norm(s: str) -> str:
+    return " ".join(s.split())
+
+
+def load() -> list[tuple[str, dict[str, Any], str]]:
+    meta = json.loads((DATA / "evaldata.json").read_text())
+    out = []
+    for key, item in sorted(meta.items()):
+        raw = gzip.open(DATA / "pages" / (item["file"] + ".gz")).read()
+        try:
+            html = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            from shared.charset import decode_html
+            html = decode_html(raw, None)[0]
+        out.append((key, item, html))
+    return out
+
+
+def half(key: str) -> str:
+    return "tune" if int(hashlib.sha1(key.encode()).hexdigest(), 16) % 2 == 0 else "report"
+
+
+def score(rows: list[tuple[str, dict[str, Any], str]]) -> dict[str, float]:
+    tp = fn = fp = tn = 0
+    for _, item, text in rows:
+        t = norm(text)
+        for s in item["with"]:
+            if norm(s) in t:
+                tp += 1
+            else:
+                fn += 1
+        for s in item["without"]:
+            if norm(s) in t:
+                fp += 1
+            else:
+                tn += 1
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"with_found": r, "without_present": fp / (fp + tn) if fp + tn else 0.0,
+            "P": p, "R": r, "F1": 2 * p * r / (p + r) if p + r else 0.0, "pages": len(rows)}
+
+
+def url_of(key: str) -> str | None:
+    k = key.strip()
+    return k if re.match(r"^https?://", k) else None
+
+
+def run_extract(pages, options=None, furniture=True):
+    from workers.pipeline.extract import extract
+    texts, times = [], []
+    for key, item, html in pages:
+        t0 = time.perf_counter()
+        ex = extract(html, url_of(key), options=options, furniture=furniture)
+        times.append((time.perf_counter() - t0) * 1000)
+        from workers.pipeline.normalize import clean_text
+        texts.append((key, item, clean_text(ex.text)))
+    return texts, times
+
+
+def report(name: str, rows, times=None) -> None:
+    parts = [f"{name:<22}"]
+    for h in ("tune", "report", None):
+        sc = score([r for r in rows if h is None or half(r[0]) == h])
+        parts.append(f"{h or 'all'}: F1 {sc['F1']:.3f} with {sc['with_found']:.3f} without-present "
+                     f"{sc['without_present']:.3f}")
+    if times:
+        q = statistics.quantiles(times, n=20)
+        parts.append(f"ms p50 {statistics.median(times):.1f} p95 {q[18]:.1f}")
+    print(" | ".join(parts), flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--extract-only", action="store_true", help="run only the extraction (fast)")
+    ap.add_argument("--variants", action="store_true", help="the trafilatura options table (with --extract-only)")
+    ap.add_argument("--no-furniture", action="store_true", help="keep furniture lines (before/after)")
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--misses", action="store_true", help="print missed/leaked snippets")
+    args = ap.parse_args()
+    pages = load()
+    if args.limit:
+        pages = pages[:args.limit]
+    if args.extract_only:
+        if args.variants:
+            for name, opts in VARIANTS.items():
+                rows, times = run_extract(pages, opts, not args.no_furniture)
+                report(name, rows, times)
+            return
+        rows, times = run_extract(pages, None, not args.no_furniture)
+        report("shipped", rows, times)
+        if args.misses:
+            for key, item, text in rows:
+                t = norm(text)
+                for s in item["with"]:
+                    if norm(s) not in t:
+                        print("MISS", key, "::", s[:100])
+                for s in item["without"]:
+                    if norm(s) in t:
+                        print("LEAK", key, "::", s[:100])
+        return
+    from workers.pipeline import build_pipeline
+    from workers.pipeline import normalize as norm_mod
+    if args.no_furniture:
+        import workers.pipeline.extract as ex_mod
+        orig = ex_mod.extract
+        ex_mod.extract = lambda m, u=None, options=None, furniture=True: orig(m, u, options, False)
+    pipe = build_pipeline()
+    rows, times, bad = [], [], []
+    for key, item, html in pages:
+        article = {"html": html}
+        if url_of(key):
+            article["url"] = url_of(key)
+        t0 = time.perf_counter()
+        doc = pipe.run(article)
+        times.append(doc["timings_ms"]["normalize"])
+        rows.append((key, item, doc["text"]))
+        ents = [e["text"] for e in doc["entities"] if FURNITURE.search(e["text"])]
+        for m in (e for e in doc["entities"] for m in e.get("mentions", [])):
+            pass
+        if ents:
+            bad.append((key, ents))
+        del t0
+    report("pipeline", rows, times)
+    print(f"pages with a site-furniture entity: {len(bad)}/{len(rows)} = {len(bad) / len(rows):.2%}")
+    for key, ents in bad:
+        print("  ", key, "::", ", ".join(sorted(set(ents)))[:200])
+    del norm_mod
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    main()

@@ -1,0 +1,100 @@
+"""Site furniture that survives the extractor, dropped line by line before any offset exists.
+
+A line goes when it is, as a whole, one of: a share/follow/subscribe/newsletter/cookie/sign-in/
+comment/"read more" call to action, a bare byline or dateline (``By Jane Doe``, ``Published 3
+March 2024``, ``Updated: 12:04``), a tweet byline (``— Donald J. Trump (@realDonaldTrump) March
+21, 2020``), a copyright or "all rights reserved" line, a run of navigation labels (``Home | News
+| Sport``), or a short line repeated on the page (menus printed twice). Lines carrying a
+sentence of their own stay: only short lines are judged, and ``By Aaron Humes: The Americas…``
+is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_SHORT = 90  # characters; longer lines are body text whatever they start with
+
+_CALLS = re.compile(
+    r"^(?:[\W_]*)(?:"
+    r"share(?: this)?(?: (?:on|via|article|story|post))?|teilen|partager|compartir|condividi|tweet(?: this)?|"
+    r"follow us|folge uns|suivez-nous|"
+    r"subscribe|abonnieren|abonnez-vous|suscr[ií]bete|newsletter|sign up|sign in|log ?in|log ?out|anmelden|registrieren|"
+    r"register|se connecter|"
+    r"(?:we use |this (?:web)?site uses |diese (?:web)?seite verwendet )?cookies?|accept(?: all)?(?: cookies)?|"
+    r"privacy policy|datenschutz(?:erklärung)?|impressum|terms(?: of (?:use|service))?|"
+    r"read more|weiterlesen|mehr lesen|lire la suite|leer m[áa]s|continue reading|"
+    r"(?:leave a |post a |add a )?comments?|kommentare?|(?:\d+ )?replies|antworten|reply|"
+    r"advertisement|anzeige|werbung|publicité|publicidad|sponsored|"
+    r"(?:back to|zurück zu|retour) ?(?:top|home|start)?|skip to (?:main )?content|"
+    r"related(?: articles| posts| stories)?|more from|you (?:may|might) also like|ähnliche beiträge|"
+    r"print|drucken|e-?mail|whatsapp|facebook|twitter|linkedin|pinterest|reddit|telegram|instagram|xing|"
+    r"copy link|link kopieren|menu|menü|home|startseite|search|suche|rechercher|buscar"
+    r")\b", re.I)
+_CALL_ONLY = re.compile(
+    r"^[\W_]*(?:(?:share|teilen|tweet|email|e-mail|print|facebook|twitter|linkedin|pinterest|whatsapp|reddit|"
+    r"telegram|instagram|xing|flipboard|copy link|link kopieren|menu|menü|home|startseite|search|suche|"
+    r"subscribe|abonnieren|newsletter|sign in|log ?in|register|registrieren|anmelden|comments?|kommentare?|"
+    r"advertisement|anzeige|werbung|read more|weiterlesen|mehr|more|next|previous|weiter|zurück)[\W_]*)+$", re.I)
+_COPYRIGHT = re.compile(r"(?:^\s*(?:©|\(c\)|copyright)\b|all rights reserved|alle rechte vorbehalten|"
+                        r"tous droits réservés|todos los derechos reservados)", re.I)
+_BYLINE = re.compile(
+    r"^[\W_]*(?:by|von|par|por|di|door|av|written by|posted by|geschrieben von|autor(?:in)?:?|author:?|"
+    r"text:|foto:|photo:|fotos?:|bild:|quelle:|source:)\s+"
+    r"[\w.'’\- ]{2,60}(?:[,|/·•–—-]\s*[\w.'’\- ]{2,60}){0,3}$", re.I)
+_MONTHS = (r"(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]|januar|februar|märz|juni|juli|"
+           r"oktober|dezember|january|february|march|april|june|july|august|september|october|november|december|"
+           r"janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|"
+           r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)[a-z.]*")
+_DATE = rf"(?:\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|\d{{1,2}}\.? {_MONTHS}\.?,? \d{{2,4}}|{_MONTHS}\.? \d{{1,2}},? \d{{2,4}})"
+_DATELINE = re.compile(
+    rf"^[\W_]*(?:(?:published|posted|updated|veröffentlicht|aktualisiert|stand|publié|mis à jour|publicado|"
+    rf"actualizado|last updated|date|datum)\s*(?:on|am|le|el)?:?\s*)?"
+    rf"(?:\w+,? )?{_DATE}(?:,?\s*(?:um |at |à |a las )?\d{{1,2}}[:.h]\d{{2}}(?:\s*(?:uhr|am|pm|h))?)?"
+    rf"(?:\s*(?:\||·|•|-|–|—)\s*.{{0,40}})?[\W_]*$", re.I)
+_TIME_ONLY = re.compile(r"^[\W_]*(?:published|posted|updated|aktualisiert|stand)?:?\s*\d{1,2}[:.]\d{2}"
+                        r"(?:\s*(?:uhr|am|pm|h))?[\W_]*$", re.I)
+_TWEET_BYLINE = re.compile(rf"^[\W_]*[^()@\n]{{0,60}}\(@\w{{1,15}}\)\s*{_DATE}[\W_]*$", re.I)
+_LEAD_IN = re.compile(
+    r"^[\W_]*(?:read more|read also|see also|related|more on this|lesen sie (?:auch|mehr)|auch interessant|mehr zum thema|"
+    r"weitere (?:themen|artikel|beiträge|informationen)|zum weiterlesen|empfohlene beiträge|das könnte (?:sie|dich) "
+    r"auch interessieren|lire aussi|à lire aussi|voir aussi|lee también|mira|puedes ver|leer también|te puede interesar|"
+    r"quelle|source|credits?|crédits? photos?|foto|photo|bild|titelbild|beitragsbild|image|teilen mit|share this|"
+    r"keine kommentare|no comments|view comments|kommentare insgesamt|wird geladen|loading)\b\s*[:.…]?", re.I)
+_NAV = re.compile(r"^(?:[^|»›>•·/]{1,30}\s*[|»›>•·/]\s*){2,}[^|»›>•·/]{1,30}$")
+_SENTENCE = re.compile(r"[.!?…:;]\s|[.!?…]$")
+
+
+def is_furniture(line: str) -> bool:
+    s = line.strip()
+    if not s:
+        return False
+    if _TWEET_BYLINE.match(s) and len(s) <= 140:
+        return True
+    if len(s) > _SHORT:
+        return _COPYRIGHT.search(s) is not None and len(s) < 200 and s.count(". ") < 2
+    if _CALL_ONLY.match(s) or _COPYRIGHT.search(s) or _DATELINE.match(s) or _TIME_ONLY.match(s):
+        return True
+    if _BYLINE.match(s) and not _SENTENCE.search(s):
+        return True
+    if _NAV.match(s) and not _SENTENCE.search(s):
+        return True
+    words = len(s.split())
+    if words <= 14 and _LEAD_IN.match(s) and s.count(". ") == 0:
+        return True
+    return words <= 8 and _CALLS.match(s) is not None and not _SENTENCE.search(s[:-1])
+
+
+def drop_furniture(blocks: list[str]) -> list[str]:
+    """The blocks without furniture lines (and without short lines repeated on the page)."""
+    lines = [ln.strip() for b in blocks for ln in b.split("\n") if ln.strip()]
+    seen = Counter(ln for ln in lines if len(ln) <= 60)
+    out: list[str] = []
+    for b in blocks:
+        keep = [ln for ln in b.split("\n")
+                if ln.strip() and not is_furniture(ln) and not (seen.get(ln.strip(), 0) > 1 and len(ln.split()) <= 6
+                                                                and not _SENTENCE.search(ln.strip()))]
+        if keep:
+            out.append("\n".join(keep))
+    return out
