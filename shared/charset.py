@@ -22,6 +22,11 @@ _WHATWG = {
     "windows-31j": "cp932", "euc-kr": "cp949", "ks_c_5601-1987": "cp949", "tis-620": "cp874",
     "iso-8859-11": "cp874", "utf8": "utf-8", "unicode-1-1-utf-8": "utf-8",
 }
+# Detection considers only the encodings the web uses (WHATWG's legacy single- and multi-byte
+# encodings); left free, charset-normalizer picks e.g. iso8859_10 for plain French.
+WEB_ENCODINGS = ("utf_8", "cp1252", "cp1251", "cp1250", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258",
+                 "koi8_r", "koi8_u", "iso8859_2", "iso8859_5", "iso8859_7", "iso8859_8", "iso8859_15", "cp874",
+                 "gb18030", "big5", "cp932", "euc_jp", "iso2022_jp", "cp949", "mac_cyrillic", "cp866")
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
@@ -45,7 +50,7 @@ def _detect(raw: bytes) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw).best()
+    best = from_bytes(raw, cp_isolation=list(WEB_ENCODINGS)).best()
     return codec_for(best.encoding) or "utf-8" if best is not None else "utf-8"
 
 
