@@ -16,28 +16,27 @@ from collections import Counter
 
 _SHORT = 90  # characters; longer lines are body text whatever they start with
 
-_CALLS = re.compile(
-    r"^(?:[\W_]*)(?:"
-    r"share(?: this)?(?: (?:on|via|article|story|post))?|teilen|partager|compartir|condividi|tweet(?: this)?|"
-    r"follow us|folge uns|suivez-nous|"
-    r"subscribe|abonnieren|abonnez-vous|suscr[ií]bete|newsletter|sign up|sign in|log ?in|log ?out|anmelden|registrieren|"
-    r"register|se connecter|"
-    r"(?:we use |this (?:web)?site uses |diese (?:web)?seite verwendet )?cookies?|accept(?: all)?(?: cookies)?|"
-    r"privacy policy|datenschutz(?:erklärung)?|impressum|terms(?: of (?:use|service))?|"
+_CALLS = re.compile(  # calls to action: a line that starts so, short, and is not a sentence
+    r"^[\W_]*(?:"
+    r"share (?:this|on|via)|teilen (?:auf|mit|per)|partager sur|compartir en|condividi su|tweet this|"
+    r"follow us|folge uns|suivez-nous|síguenos|"
+    r"subscribe|abonnieren|abonnez-vous|suscr[ií]bete|(?:our |unser |zum )?newsletter|sign (?:up|in)|log ?in|"
+    r"log ?out|jetzt anmelden|registrieren|se connecter|"
+    r"(?:we use |this (?:web)?site uses |diese (?:web)?seite (?:verwendet|nutzt) )cookies?|accept (?:all )?cookies|"
+    r"cookie (?:settings|policy|einstellungen)|privacy policy|datenschutz(?:erklärung)?|impressum|"
+    r"terms (?:of|and) (?:use|service|conditions)|nutzungsbedingungen|agb|"
     r"read more|weiterlesen|mehr lesen|lire la suite|leer m[áa]s|continue reading|"
-    r"(?:leave a |post a |add a )?comments?|kommentare?|(?:\d+ )?replies|antworten|reply|"
+    r"(?:leave|post|add|write) a (?:comment|reply)|kommentar schreiben|\d+ (?:comments?|kommentare?|replies)|"
     r"advertisement|anzeige|werbung|publicité|publicidad|sponsored|"
-    r"(?:back to|zurück zu|retour) ?(?:top|home|start)?|skip to (?:main )?content|"
-    r"related(?: articles| posts| stories)?|more from|you (?:may|might) also like|ähnliche beiträge|"
-    r"print|drucken|e-?mail|whatsapp|facebook|twitter|linkedin|pinterest|reddit|telegram|instagram|xing|"
-    r"copy link|link kopieren|menu|menü|home|startseite|search|suche|rechercher|buscar"
+    r"skip to (?:main )?content|zum inhalt springen|back to top|nach oben|"
+    r"you (?:may|might) also like|ähnliche beiträge|related (?:articles|posts|stories)|more from"
     r")\b", re.I)
 _CALL_ONLY = re.compile(
     r"^[\W_]*(?:(?:share|teilen|tweet|email|e-mail|print|facebook|twitter|linkedin|pinterest|whatsapp|reddit|"
     r"telegram|instagram|xing|flipboard|copy link|link kopieren|menu|menü|home|startseite|search|suche|"
     r"subscribe|abonnieren|newsletter|sign in|log ?in|register|registrieren|anmelden|comments?|kommentare?|"
     r"advertisement|anzeige|werbung|read more|weiterlesen|mehr|more|next|previous|weiter|zurück)[\W_]*)+$", re.I)
-_COPYRIGHT = re.compile(r"(?:^\s*(?:©|\(c\)|copyright)\b|all rights reserved|alle rechte vorbehalten|"
+_COPYRIGHT = re.compile(r"(?:^\s*(?:©|\(c\)|copyright\b)|all rights reserved|alle rechte vorbehalten|"
                         r"tous droits réservés|todos los derechos reservados)", re.I)
 _BYLINE = re.compile(
     r"^[\W_]*(?:by|von|par|por|di|door|av|written by|posted by|geschrieben von|autor(?:in)?:?|author:?|"
@@ -83,7 +82,7 @@ def is_furniture(line: str) -> bool:
     words = len(s.split())
     if words <= 14 and _LEAD_IN.match(s) and s.count(". ") == 0:
         return True
-    return words <= 8 and _CALLS.match(s) is not None and not _SENTENCE.search(s[:-1])
+    return words <= 8 and _CALLS.match(s) is not None and not _SENTENCE.search(s)
 
 
 def drop_furniture(blocks: list[str]) -> list[str]:
