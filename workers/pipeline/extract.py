@@ -3,7 +3,7 @@
 * Text: trafilatura (its own fallbacks — a readability port and jusText — included), read from
   its XML tree so that every heading, paragraph, list item, blockquote paragraph, table row and
   caption becomes its own line: blocks are separated by ``"\\n\\n"``, list items and table rows
-  by ``"\\n"`` (sentence splitting and quote detection rely on it). Lines that are site
+  by ``"\\n"`` (sentence splitting and quote detection rely on it), and composed (NFC). Lines that are site
   furniture (share/subscribe/cookie/sign-in lines, bare bylines and datelines, tweet bylines,
   navigation repeated across the page) are dropped here, before any offset exists
   (:mod:`workers.pipeline.furniture`).
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -202,6 +203,8 @@ def extract(markup: str, url: str | None = None, options: dict[str, Any] | None 
                 method = "trafilatura"
     if not text.strip():
         text = strip_tags(markup)
+    # composed characters (pages mix NFD "é" with NFC): the text is fixed here, before any offset exists
+    text = unicodedata.normalize("NFC", text)
     if not page.get("title"):
         t = _title_tag(markup)
         if t:
