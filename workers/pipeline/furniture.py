@@ -36,7 +36,7 @@ _CALL_ONLY = re.compile(
     r"telegram|instagram|xing|flipboard|copy link|link kopieren|menu|menü|home|startseite|search|suche|"
     r"subscribe|abonnieren|newsletter|sign in|log ?in|register|registrieren|anmelden|comments?|kommentare?|"
     r"advertisement|anzeige|werbung|read more|weiterlesen|mehr|more|next|previous|weiter|zurück)[\W_]*)+$", re.I)
-_COPYRIGHT = re.compile(r"(?:^\s*(?:©|\(c\)|copyright\b)|all rights reserved|alle rechte vorbehalten|"
+_COPYRIGHT = re.compile(r"(?:^\s*(?:©|\(c\)|copyright\b)|copyright\s*©|©\s*(?:19|20)\d\d|all rights reserved|alle rechte vorbehalten|"
                         r"tous droits réservés|todos los derechos reservados)", re.I)
 _BYLINE = re.compile(
     r"^[\W_]*(?:by|von|par|por|di|door|av|written by|posted by|geschrieben von|autor(?:in)?:?|author:?|"
@@ -61,6 +61,13 @@ _LEAD_IN = re.compile(
     r"auch interessieren|lire aussi|à lire aussi|voir aussi|lee también|mira|puedes ver|leer también|te puede interesar|"
     r"quelle|source|credits?|crédits? photos?|foto|photo|bild|titelbild|beitragsbild|image|teilen mit|share this|"
     r"keine kommentare|no comments|view comments|kommentare insgesamt|wird geladen|loading)\b\s*[:.…]?", re.I)
+_POLICY = re.compile(r"\b(?:privacy (?:policy|notice|statement|settings)|cookie (?:policy|notice|settings|preferences)|"
+                     r"terms (?:of|and) (?:use|service|conditions)|help menu|main menu|hauptmenü|"
+                     r"datenschutzerklärung|datenschutzhinweise|cookie-einstellungen)\b", re.I)
+_CTA_SENTENCE = re.compile(  # a call to action written as a sentence
+    r"^[\W_]*(?:subscribe (?:now|today|to)|sign up (?:for|to|now)|log in (?:to|for)|to (?:view|read) the full "
+    r"(?:story|article)|follow (?:us|\w+(?: \w+)?) on (?:twitter|facebook|instagram|x)|"
+    r"(?:jetzt )?abonnieren sie|melden sie sich (?:jetzt )?an|abonnez-vous)\b", re.I)
 _NAV = re.compile(r"^(?:[^|»›>•·/]{1,30}\s*[|»›>•·/]\s*){2,}[^|»›>•·/]{1,30}$")
 _SENTENCE = re.compile(r"[.!?…:;]\s|[.!?…]$")
 
@@ -74,6 +81,10 @@ def is_furniture(line: str) -> bool:
     if len(s) > _SHORT:
         return _COPYRIGHT.search(s) is not None and len(s) < 200 and s.count(". ") < 2
     if _CALL_ONLY.match(s) or _COPYRIGHT.search(s) or _DATELINE.match(s) or _TIME_ONLY.match(s):
+        return True
+    if len(s.split()) <= 6 and _POLICY.search(s) and not _SENTENCE.search(s):
+        return True
+    if len(s.split()) <= 25 and _CTA_SENTENCE.match(s):
         return True
     if _BYLINE.match(s) and not _SENTENCE.search(s):
         return True

@@ -93,3 +93,13 @@ def test_the_client_wins_and_the_page_fills_in():
 
 def test_fallback_strips_tags():
     assert strip_tags("<div>One<br>two<script>x()</script></div>") == "One\ntwo"
+
+
+@pytest.mark.parametrize("line", ["Subscribe now to our eNATION edition for the full story.", "NESTLÉ PRIVACY NOTICE",
+                                  "II 78 Copyright ©", "Follow The Gleaner on Twitter and Instagram."])
+def test_calls_to_action_and_policy_lines(line):
+    assert is_furniture(line)
+
+
+def test_a_sentence_about_privacy_stays():
+    assert not is_furniture("The company changed its privacy policy after the ruling, regulators said.")
