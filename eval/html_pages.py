@@ -95,16 +95,37 @@ def url_of(key: str) -> str | None:
     return k if re.match(r"^https?://", k) else None
 
 
+META_SEEN: list[tuple[dict[str, Any], dict[str, Any]]] = []
+
+
 def run_extract(pages, options=None, furniture=True):
     from workers.pipeline.extract import extract
+    from workers.pipeline.normalize import clean_text
     texts, times = [], []
+    META_SEEN.clear()
     for key, item, html in pages:
         t0 = time.perf_counter()
         ex = extract(html, url_of(key), options=options, furniture=furniture)
         times.append((time.perf_counter() - t0) * 1000)
-        from workers.pipeline.normalize import clean_text
         texts.append((key, item, clean_text(ex.text)))
+        META_SEEN.append((item, ex.page))
     return texts, times
+
+
+def metadata_report() -> None:
+    """Page metadata against the fields some dev items carry (date, title, author)."""
+    for field, ours in (("date", "published_at"), ("title", "title"), ("author", "authors")):
+        gold = [(item[field], page.get(ours)) for item, page in META_SEEN if item.get(field)]
+        if not gold:
+            continue
+        if field == "date":
+            ok = sum(1 for g, o in gold if o and o[:10] == g[:10])
+        elif field == "title":
+            ok = sum(1 for g, o in gold if o and norm(o).lower() == norm(g).lower())
+        else:
+            ok = sum(1 for g, o in gold if o and norm("; ".join(o)).lower() == norm(g.replace(",", ";")).lower()
+                     or (o and norm(o[0]).lower() in norm(g).lower()))
+        print(f"metadata {field:<7} {ok}/{len(gold)} = {ok / len(gold):.3f} (pages with a gold {field})")
 
 
 def report(name: str, rows, times=None) -> None:
@@ -138,6 +159,7 @@ def main() -> None:
             return
         rows, times = run_extract(pages, None, not args.no_furniture)
         report("shipped", rows, times)
+        metadata_report()
         if args.misses:
             for key, item, text in rows:
                 t = norm(text)

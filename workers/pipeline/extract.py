@@ -231,7 +231,9 @@ def _merge_meta(page: dict[str, Any], doc: Any) -> dict[str, Any]:
     out.setdefault("title", doc.title)
     if not out.get("authors") and doc.author:
         out["authors"] = split_authors(doc.author)
-    if not out.get("published_at") and doc.date:
+    # htmldate picks the day more reliably (243 vs 240 of 293 dev pages with a known date); the page's
+    # own tag gives the time and offset when it agrees on the day
+    if doc.date and (not out.get("published_at") or out["published_at"][:10] != doc.date[:10]):
         out["published_at"] = to_aware_iso(doc.date)
     out.setdefault("site_name", doc.sitename)
     if not out.get("canonical_url") and doc.url and re.match(r"^https?://", doc.url, re.I):
