@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "html"
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "html"  # ../shared/data beside the repo
 if not DATA.exists():
     DATA = Path("/work/shared/data/html")
 
@@ -61,7 +61,7 @@ def load() -> list[tuple[str, dict[str, Any], str]]:
             html = raw.decode("utf-8")
         except UnicodeDecodeError:
             from shared.charset import decode_html
-            html = decode_html(raw, None)[0]
+            html = decode_html(raw, None)[0]  # 10 of the 400 pages are not UTF-8
         out.append((key, item, html))
     return out
 
@@ -171,34 +171,27 @@ def main() -> None:
                         print("LEAK", key, "::", s[:100])
         return
     from workers.pipeline import build_pipeline
-    from workers.pipeline import normalize as norm_mod
     if args.no_furniture:
-        import workers.pipeline.extract as ex_mod
-        orig = ex_mod.extract
-        ex_mod.extract = lambda m, u=None, options=None, furniture=True: orig(m, u, options, False)
+        from workers.pipeline import normalize as norm_mod
+        orig = norm_mod.extract
+        norm_mod.extract = lambda m, u=None, options=None, furniture=True: orig(m, u, options, False)
     pipe = build_pipeline()
     rows, times, bad = [], [], []
     for key, item, html in pages:
         article = {"html": html}
         if url_of(key):
             article["url"] = url_of(key)
-        t0 = time.perf_counter()
         doc = pipe.run(article)
         times.append(doc["timings_ms"]["normalize"])
         rows.append((key, item, doc["text"]))
         ents = [e["text"] for e in doc["entities"] if FURNITURE.search(e["text"])]
-        for m in (e for e in doc["entities"] for m in e.get("mentions", [])):
-            pass
         if ents:
             bad.append((key, ents))
-        del t0
     report("pipeline", rows, times)
     print(f"pages with a site-furniture entity: {len(bad)}/{len(rows)} = {len(bad) / len(rows):.2%}")
     for key, ents in bad:
         print("  ", key, "::", ", ".join(sorted(set(ents)))[:200])
-    del norm_mod
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     main()
