@@ -96,8 +96,8 @@ def _title_tag(markup: str) -> str | None:
 # ----------------------------------------------------------------------------- structure
 
 _WS = re.compile(r"\s+")
-_BLOCK_LIST = {"list"}
-_ROW_CONTAINERS = {"table"}
+_LINE_TAGS = ("list", "item", "table", "row", "quote", "p", "head")  # start a new line inside an element
+_BLOCK_TAGS_XML = ("p", "head", "list", "table", "quote")
 
 
 def _inline(el: Any) -> str:
@@ -110,7 +110,7 @@ def _inline(el: Any) -> str:
         elif e.text:
             parts.append(e.text)
         for child in e:
-            if child.tag in ("list", "table", "quote", "p", "head") and e.tag not in ("p", "head", "cell"):
+            if child.tag in _LINE_TAGS and e.tag not in ("p", "head", "cell"):
                 parts.append("\n")
             walk(child)
             if child.tail:
@@ -131,21 +131,8 @@ def _blocks(body: Any) -> list[str]:
 
     def visit(el: Any) -> None:
         tag = el.tag
-        if tag == "list":
-            items = []
-            for item in el:
-                nested = [c for c in item if c.tag == "list"]
-                if nested:
-                    head = _WS.sub(" ", (item.text or "")).strip()
-                    if head:
-                        items.append(head)
-                    for n in nested:
-                        items.extend(_list_items(n))
-                else:
-                    t = _inline(item)
-                    if t:
-                        items.append(t)
-            emit("\n".join(items))
+        if tag == "list":  # one line per item (a nested list's items too)
+            emit("\n".join(t for t in (_inline(item) for item in el) if t))
         elif tag == "table":
             rows = []
             for row in el.iter("row"):
@@ -154,7 +141,7 @@ def _blocks(body: Any) -> list[str]:
                 if cells:
                     rows.append(" | ".join(cells))
             emit("\n".join(rows))
-        elif tag in ("quote", "div", "body") and any(c.tag in ("p", "head", "list", "table", "quote") for c in el):
+        elif tag in ("quote", "div", "body") and any(c.tag in _BLOCK_TAGS_XML for c in el):
             if el.text and el.text.strip():
                 emit(_WS.sub(" ", el.text).strip())
             for child in el:
@@ -171,15 +158,6 @@ def _blocks(body: Any) -> list[str]:
         if child.tail and child.tail.strip():
             emit(_WS.sub(" ", child.tail).strip())
     return out
-
-
-def _list_items(lst: Any) -> list[str]:
-    items = []
-    for item in lst:
-        t = _inline(item)
-        if t:
-            items.extend(t.split("\n"))
-    return items
 
 
 # ----------------------------------------------------------------------------- main
