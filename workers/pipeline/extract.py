@@ -197,8 +197,32 @@ def extract(markup: str, url: str | None = None, options: dict[str, Any] | None 
         t = _title_tag(markup)
         if t:
             page["title"] = t
+    if page.get("title"):
+        page["title"] = _strip_site(page["title"], page.get("site_name"), url)
     page = {k: v for k, v in page.items() if v not in (None, [], "")}
     return Extracted(text, method, PageMetadata(**page).model_dump(exclude_none=True))
+
+
+_TITLE_SEP = re.compile(r"\s+[|\-–—»:·•]\s+")
+
+
+def _strip_site(title: str, site: str | None, url: str | None) -> str:
+    """``Headline - Site`` / ``Site | Headline`` → ``Headline`` when one side names the site."""
+    parts = _TITLE_SEP.split(title.strip())
+    if len(parts) < 2:
+        return title.strip()
+    host = re.sub(r"^www\d?\.", "", re.sub(r"^[a-z]+://", "", (url or "").lower()).split("/")[0])
+    names = {n for n in (site and site.lower().strip(), host, host.rsplit(".", 1)[0] if host else None) if n}
+
+    def is_site(part: str) -> bool:
+        p = part.lower().strip()
+        return bool(p) and (p in names or any(p.replace(" ", "") == n.replace(" ", "") for n in names))
+
+    if is_site(parts[-1]) and len(parts[-1]) < len(title) / 2 + 1:
+        return title[: title.rfind(parts[-1])].rstrip(" |-–—»:·•").strip() or title.strip()
+    if is_site(parts[0]) and len(parts[0]) < len(title) / 2 + 1:
+        return title[len(parts[0]):].lstrip(" |-–—»:·•").strip() or title.strip()
+    return title.strip()
 
 
 def _merge_meta(page: dict[str, Any], doc: Any) -> dict[str, Any]:

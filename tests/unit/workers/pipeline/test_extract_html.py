@@ -103,3 +103,12 @@ def test_calls_to_action_and_policy_lines(line):
 
 def test_a_sentence_about_privacy_stays():
     assert not is_furniture("The company changed its privacy policy after the ruling, regulators said.")
+
+
+def test_site_name_is_stripped_from_the_title_only_when_it_names_the_site():
+    from workers.pipeline.extract import _strip_site
+
+    assert _strip_site("Bridge closes - Example News", "Example News", None) == "Bridge closes"
+    assert _strip_site("BBC News | Ships sail", "BBC News", None) == "Ships sail"
+    assert _strip_site("Bridge closes | helge.at", None, "https://www.helge.at/2014/x") == "Bridge closes"
+    assert _strip_site("Brexit: the next round", "Example News", None) == "Brexit: the next round"
