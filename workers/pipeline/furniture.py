@@ -46,7 +46,7 @@ _MONTHS = (r"(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]|jan
            r"oktober|dezember|january|february|march|april|june|july|august|september|october|november|december|"
            r"janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|"
            r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)[a-z.]*")
-_DATE = rf"(?:\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|\d{{1,2}}\.? {_MONTHS}\.?,? \d{{2,4}}|{_MONTHS}\.? \d{{1,2}},? \d{{2,4}})"
+_DATE = rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-](?:\d{{4}}|\d{{2}})|\d{{4}}[./-]\d{{1,2}}[./-]\d{{1,2}}|\d{{1,2}}\.? {_MONTHS}\.?,? \d{{2,4}}|{_MONTHS}\.? \d{{1,2}},? \d{{2,4}})"
 _DATELINE = re.compile(
     rf"^[\W_]*(?:(?:published|posted|updated|veröffentlicht|aktualisiert|stand|publié|mis à jour|publicado|"
     rf"actualizado|last updated|date|datum)\s*(?:on|am|le|el)?:?\s*)?"
@@ -69,7 +69,7 @@ _CTA_SENTENCE = re.compile(  # a call to action written as a sentence
     r"(?:story|article)|follow (?:us|\w+(?: \w+)?) on (?:twitter|facebook|instagram|x)|"
     r"(?:jetzt )?abonnieren sie|melden sie sich (?:jetzt )?an|abonnez-vous)\b", re.I)
 _NAV = re.compile(r"^(?:[^|»›>•·/]{1,30}\s*[|»›>•·/]\s*){2,}[^|»›>•·/]{1,30}$")
-_SENTENCE = re.compile(r"[.!?…:;]\s|[.!?…]$")
+_SENTENCE = re.compile(r"[.!?…:;]\s|[.!?…]$|[。！？]")
 
 
 def is_furniture(line: str) -> bool:
@@ -96,15 +96,19 @@ def is_furniture(line: str) -> bool:
     return words <= 8 and _CALLS.match(s) is not None and not _SENTENCE.search(s)
 
 
+def _menu_label(line: str) -> bool:
+    """Short, no sentence, no digits or code: what a navigation entry looks like."""
+    return len(line) <= 60 and len(line.split()) <= 6 and not _SENTENCE.search(line) and not re.search(r"[\d:=/()]", line)
+
+
 def drop_furniture(blocks: list[str]) -> list[str]:
-    """The blocks without furniture lines (and without short lines repeated on the page)."""
+    """The blocks without furniture lines; a menu-like label repeated on the page goes entirely."""
     lines = [ln.strip() for b in blocks for ln in b.split("\n") if ln.strip()]
-    seen = Counter(ln for ln in lines if len(ln) <= 60)
+    seen = Counter(ln for ln in lines if _menu_label(ln))
     out: list[str] = []
     for b in blocks:
         keep = [ln for ln in b.split("\n")
-                if ln.strip() and not is_furniture(ln) and not (seen.get(ln.strip(), 0) > 1 and len(ln.split()) <= 6
-                                                                and not _SENTENCE.search(ln.strip()))]
+                if ln.strip() and not is_furniture(ln) and seen.get(ln.strip(), 0) < 2]
         if keep:
             out.append("\n".join(keep))
     return out
