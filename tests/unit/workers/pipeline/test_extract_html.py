@@ -112,3 +112,9 @@ def test_site_name_is_stripped_from_the_title_only_when_it_names_the_site():
     assert _strip_site("BBC News | Ships sail", "BBC News", None) == "Ships sail"
     assert _strip_site("Bridge closes | helge.at", None, "https://www.helge.at/2014/x") == "Bridge closes"
     assert _strip_site("Brexit: the next round", "Example News", None) == "Brexit: the next round"
+
+
+def test_consent_checkbox_lines():
+    assert is_furniture("I AM OVER 18 YEARS OF AGE AND I AGREE TO ACME PROCESSING MY PERSONAL DATA IN ACCORDANCE "
+                        "WITH THE ACME PRIVACY NOTICE *")
+    assert not is_furniture("Users who agree to share data are protected by the privacy law, the court said.")
