@@ -69,7 +69,11 @@ _CTA_SENTENCE = re.compile(  # a call to action written as a sentence
     r"(?:story|article)|follow (?:us|\w+(?: \w+)?) on (?:twitter|facebook|instagram|x)|"
     r"(?:jetzt )?abonnieren sie|melden sie sich (?:jetzt )?an|abonnez-vous)\b", re.I)
 _CONSENT = re.compile(  # a form's consent checkbox
-    r"\bI (?:have read and )?(?:agree|accept|consent)\b.{0,200}\b(?:privacy|terms|data protection|personal data)\b|"
+    r"\bI (?:have read(?: and (?:understood|accept(?:ed)?|agree(?:d)?))?|agree|accept|consent)\b.{0,200}"
+    r"\b(?:privacy|terms|data protection|personal data)\b|"
+    # a cookie banner
+    r"\b(?:uses?|verwendet|nutzt|utilise)\s+cookies\b.{0,300}\b(?:consent|accept|agree|privacy|einverstanden|"
+    r"datenschutz|zustimm|akzeptier)|"
     r"\bich (?:stimme|willige)\b.{0,200}\b(?:datenschutz|einwilligung)", re.I)
 _NAV = re.compile(r"^(?:[^|»›>•·/]{1,30}\s*[|»›>•·/]\s*){2,}[^|»›>•·/]{1,30}$")
 _SENTENCE = re.compile(r"[.!?…:;]\s|[.!?…]$|[。！？]")
@@ -81,7 +85,7 @@ def is_furniture(line: str) -> bool:
         return False
     if _TWEET_BYLINE.match(s) and len(s) <= 140:
         return True
-    if len(s) <= 300 and _CONSENT.search(s):
+    if len(s) <= 400 and _CONSENT.search(s):
         return True
     if len(s) > _SHORT:
         return _COPYRIGHT.search(s) is not None and len(s) < 200 and s.count(". ") < 2

@@ -118,3 +118,12 @@ def test_consent_checkbox_lines():
     assert is_furniture("I AM OVER 18 YEARS OF AGE AND I AGREE TO ACME PROCESSING MY PERSONAL DATA IN ACCORDANCE "
                         "WITH THE ACME PRIVACY NOTICE *")
     assert not is_furniture("Users who agree to share data are protected by the privacy law, the court said.")
+
+
+@pytest.mark.parametrize("line", [
+    "I have read and understood the Acme Privacy Notice. Do not show this message again.",
+    "Our site uses cookies and other technologies so that we can remember you. Further use of this site will be "
+    "considered consent. For more information, visit our Privacy Policy.",
+])
+def test_cookie_banners_and_notices(line):
+    assert is_furniture(line)
