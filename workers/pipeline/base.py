@@ -61,7 +61,7 @@ class Pipeline:
             "url": a.get("url"),
             "title": doc.title,
             "source": a.get("source"),
-            "published_at": a.get("published_at"),
+            "published_at": a.get("published_at") or (doc.page or {}).get("published_at"),  # the client's wins
             "metadata": a.get("metadata") or {},
             "language_hint": a.get("language"),
             "processed_at": datetime.now(timezone.utc).isoformat(),
@@ -69,6 +69,7 @@ class Pipeline:
             "text": doc.text,
             "stats": doc.stats,
             "extraction": doc.extraction,
+            **({"page": doc.page} if doc.page is not None else {}),
             "language": doc.language,
             "entities": doc.entities,
             "entities_supported": doc.entities_supported,

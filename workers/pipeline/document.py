@@ -25,6 +25,7 @@ class AnalysisDoc:
     claims: list[dict[str, Any]] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
     extraction: dict[str, Any] = field(default_factory=dict)  # {method, chars_in, chars_out}
+    page: dict[str, Any] | None = None      # HTML page metadata (shared.schemas.PageMetadata), html only
     timings_ms: dict[str, float] = field(default_factory=dict)
     # Scratch space shared between stages within one run (e.g. the spaCy parse that the entity
     # stage makes and the claim stage reuses). Never serialised.
