@@ -66,30 +66,38 @@ async def cmd_submit(args: argparse.Namespace) -> int:
     import aiohttp
 
     from newsflow_client import AsyncClient
+    from newsflow_client.inputs import read_inputs
 
     try:
-        articles = [a for path in args.paths for a in read_articles(path)]
+        inputs = [item for path in args.paths for item in read_inputs(path)]
     except InputError as exc:
         print(f"newsflow submit: {exc}", file=sys.stderr)
         return 2
-    if not articles:
+    if not inputs:
         print("newsflow submit: no articles in the input", file=sys.stderr)
         return 2
+    fields = {"url": args.url, "title": args.title, "external_id": args.external_id}
+    if any(fields.values()) and len(inputs) > 1:
+        print("newsflow submit: --url, --title and --external-id name one article; "
+              f"the input holds {len(inputs)}", file=sys.stderr)
+        return 2
+    fields["source"] = args.source
+    fields = {k: v for k, v in fields.items() if v}
     async with AsyncClient(args.api, timeout=300) as api:
         try:
-            results = await api.submit_many(articles)
+            results = await _submit_inputs(api, inputs, fields)
         except aiohttp.ClientError as exc:
             print(f"newsflow submit: cannot reach the API at {args.api}: {exc}", file=sys.stderr)
             return 3
         ok = True
-        for r in results:
+        for item, r in zip(inputs, results):
             if r.rejected:
                 ok = False
                 err = r.error or {}
                 details = f" {orjson.dumps(err['details']).decode()}" if err.get("details") else ""
-                print(f"#{r.index}\trejected\t{err.get('code', '')}: {err.get('message', '')}{details}")
+                print(f"{item.label}\trejected\t{err.get('code', '')}: {err.get('message', '')}{details}")
             else:
-                print(f"#{r.index}\t{r.result}\t{r.id}\t{r.status or ''}")
+                print(f"{item.label}\t{r.result}\t{r.id}\t{r.status or ''}")
         ids = [r.id for r in results if r.id]
         if args.wait and ids:
             final = await api.wait(ids, timeout=args.timeout, on_progress=None if args.quiet else _progress)
@@ -99,6 +107,22 @@ async def cmd_submit(args: argparse.Namespace) -> int:
                 print(f"{doc_id}\t{st.status}{msg}")
                 ok = ok and st.status == "done"
     return 0 if ok else 1
+
+
+async def _submit_inputs(api: Any, inputs: list[Any], fields: dict[str, str]) -> list[Any]:
+    """JSON articles in batches (the flags fill fields they lack), raw pages one request each with
+    the flags as query parameters; one result per input, in input order."""
+    results: list[Any] = [None] * len(inputs)
+    json_at = [i for i, item in enumerate(inputs) if item.body is None]
+    articles = [{**fields, **inputs[i].article} if isinstance(inputs[i].article, dict) else inputs[i].article
+                for i in json_at]
+    if articles:
+        for i, r in zip(json_at, await api.submit_many(articles)):
+            results[i] = r
+    for i, item in enumerate(inputs):
+        if item.body is not None:
+            results[i] = await api.submit_page(item.body, content_type=item.content_type, **fields)
+    return results
 
 
 async def cmd_show(args: argparse.Namespace) -> int:
@@ -259,6 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
     submit.add_argument("paths", nargs="+", metavar="PATH", help="files, or - for stdin")
     submit.add_argument("--api", default=default_url(),
                         help="API base URL (default NEWSFLOW_API_URL or http://NEWSFLOW_HOST:NEWSFLOW_PORT)")
+    submit.add_argument("--url", help="the article's URL (one input only; raw pages send it as ?url=)")
+    submit.add_argument("--source", help="the source (publisher, crawler) of every input")
+    submit.add_argument("--title", help="the article's title (one input only)")
+    submit.add_argument("--external-id", dest="external_id", help="your id for the article (one input only)")
     submit.add_argument("--wait", action="store_true", help="poll until every article is done or failed")
     submit.add_argument("--timeout", type=float, default=600, help="seconds to --wait (default 600)")
     submit.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")

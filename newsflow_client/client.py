@@ -15,7 +15,7 @@ import asyncio
 import json
 import time
 from typing import Any, Callable, Sequence
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import aiohttp
 
@@ -74,6 +74,20 @@ class AsyncClient:
     async def submit(self, article: Any) -> SubmitResult:
         """``POST /v1/articles``: one article."""
         resp = await self.request("POST", "/v1/articles", data=batching.encode(article), headers=JSON_HEADERS)
+        return batching.single_result(resp)
+
+    async def submit_page(self, body: bytes | str, *, content_type: str = "text/html", url: str | None = None,
+                          source: str | None = None, title: str | None = None, external_id: str | None = None,
+                          published_at: str | None = None) -> SubmitResult:
+        """``POST /v1/articles`` with a raw page (``text/html``) or text (``text/plain``): the bytes go
+        as they are (the API finds the charset: header, ``<meta>``, else detection); the article's
+        fields go as query parameters."""
+        fields = {"url": url, "source": source, "title": title, "external_id": external_id,
+                  "published_at": published_at}
+        query = urlencode({k: v for k, v in fields.items() if v is not None})
+        resp = await self.request("POST", "/v1/articles" + (f"?{query}" if query else ""),
+                                  data=body.encode() if isinstance(body, str) else body,
+                                  headers={"Content-Type": content_type})
         return batching.single_result(resp)
 
     async def submit_batch(self, articles: Sequence[Any]) -> list[SubmitResult]:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["InputError", "json_articles", "read_articles"]
+__all__ = ["InputError", "Input", "json_articles", "read_articles", "read_inputs"]
 
 JSON_SUFFIXES = (".json", ".ndjson", ".jsonl")
 HTML_SUFFIXES = (".html", ".htm")
@@ -84,3 +85,31 @@ def read_articles(path: str, stdin: IO[bytes] | None = None) -> list[Any]:
     if text.lstrip()[:1] == "<":
         return [{"html": text}]
     return [{"text": text}] if text.strip() else []
+
+
+@dataclass(frozen=True)
+class Input:
+    """One thing to submit, named for the output (``a.json``, ``a.ndjson:3``, ``page.html``, ``-``):
+    an ``article`` (a JSON object, sent as JSON) or a raw ``body`` with its ``content_type``
+    (``text/html`` or ``text/plain``, sent as it is so the API decodes its charset)."""
+
+    label: str
+    article: Any = None
+    body: bytes | None = None
+    content_type: str | None = None
+
+
+def read_inputs(path: str, stdin: IO[bytes] | None = None) -> list[Input]:
+    """What ``newsflow submit`` sends for one input: .html/.htm and .txt files as raw pages
+    (``text/html``, ``text/plain``; any charset), JSON as articles (labelled ``file:N`` when the
+    file holds more than one), stdin sniffed like :func:`read_articles`."""
+    suffix = "" if path == "-" else Path(path).suffix.lower()
+    if suffix in HTML_SUFFIXES or suffix == ".txt":
+        p = Path(path)
+        if not p.is_file():
+            raise InputError(f"{path}: no such file")
+        return [Input(path, body=p.read_bytes(), content_type="text/html" if suffix in HTML_SUFFIXES else "text/plain")]
+    articles = read_articles(path, stdin)
+    if len(articles) == 1:
+        return [Input(path, article=articles[0])]
+    return [Input(f"{path}:{n}", article=a) for n, a in enumerate(articles, 1)]

@@ -2,6 +2,12 @@
 
 The hot path is: check the content type and size, read the body, ``orjson.loads``, validate
 (pydantic-core, ~3 µs), then ONE ``EVALSHA`` that dedupes, stores and enqueues atomically.
+
+``POST /v1/articles`` also takes a raw page: ``Content-Type: text/html`` (the body becomes the
+article's ``html``) or ``text/plain`` (its ``text``), with ``url``, ``source``, ``title``,
+``external_id``, ``published_at`` and ``language`` as query parameters. The bytes are decoded
+by :mod:`shared.charset` (header charset, ``<meta charset>``, detection) before anything else;
+the article is then validated exactly like a JSON one (same 413/415/422 rules).
 """
 
 from __future__ import annotations
@@ -11,7 +17,8 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from shared.schemas import validate_article
+from shared.charset import codec_for, decode_html, decode_text
+from shared.schemas import PageQuery, validate_article
 from shared.store import DocumentStore, SubmitResult
 
 from .errors import ApiError, json_response
@@ -20,13 +27,15 @@ from .state import SETTINGS, STORE
 JSON_TYPES = frozenset({"application/json"})
 NDJSON_TYPES = frozenset({"application/x-ndjson", "application/ndjson", "application/jsonl",
                           "application/x-jsonlines", "application/jsonlines"})
+PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+QUERY_FIELDS = frozenset(PageQuery.model_fields)
 
 
-def _check_content_type(request: web.Request, allowed: frozenset[str]) -> str:
+def _check_content_type(request: web.Request, allowed: frozenset[str], also: frozenset[str] = frozenset()) -> str:
     ctype = request.content_type
     if ctype not in allowed:
         raise ApiError(415, "unsupported_media_type", f"content type {ctype!r} is not accepted",
-                       {"accepted": sorted(allowed)})
+                       {"accepted": sorted(allowed | also)})
     charset = request.charset
     if charset and charset.lower().replace("-", "").replace("_", "") != "utf8":
         raise ApiError(415, "unsupported_media_type", f"charset {charset!r} is not accepted; send UTF-8",
@@ -79,14 +88,35 @@ def _queue_full(request: web.Request) -> ApiError:
                     {"Retry-After": str(settings.retry_after_seconds)})
 
 
+async def _page_article(request: web.Request, ctype: str, limit: int) -> dict[str, Any]:
+    """The article of a raw ``text/html`` / ``text/plain`` post: the decoded body plus the query."""
+    charset = request.charset
+    if charset and codec_for(charset) is None:
+        raise ApiError(415, "unsupported_media_type", f"charset {charset!r} is not known",
+                       {"charset": charset})
+    unknown = sorted(set(request.query) - QUERY_FIELDS)
+    repeated = sorted(k for k in set(request.query) if len(request.query.getall(k)) > 1)
+    if unknown or repeated:
+        raise ApiError(422, "validation_error", "the query parameters do not match the schema",
+                       [{"loc": ["query", k], "msg": "Extra inputs are not permitted", "type": "extra_forbidden"}
+                        for k in unknown] +
+                       [{"loc": ["query", k], "msg": "given more than once", "type": "repeated"} for k in repeated])
+    body = await read_body(request, limit)
+    text = decode_text(body, charset)[0] if ctype == "text/plain" else decode_html(body, charset)[0]
+    return {**{k: v for k, v in request.query.items()}, ("text" if ctype == "text/plain" else "html"): text}
+
+
 async def post_article(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
-    _check_content_type(request, JSON_TYPES)
-    body = await read_body(request, settings.max_article_bytes)
-    try:
-        obj = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise _parse_error(exc) from None
+    if request.content_type in PAGE_TYPES:
+        obj: Any = await _page_article(request, request.content_type, settings.max_article_bytes)
+    else:
+        _check_content_type(request, JSON_TYPES, PAGE_TYPES)
+        body = await read_body(request, settings.max_article_bytes)
+        try:
+            obj = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise _parse_error(exc) from None
     article, errors = validate_article(obj)
     if errors:
         raise ApiError(422, "validation_error", "the article does not match the schema", errors)

@@ -38,6 +38,14 @@ def _param(name: str, where: str = "query", schema: dict[str, Any] | None = None
             "schema": schema or {"type": "string"}, "description": description}
 
 
+def _page_params() -> list[dict[str, Any]]:
+    """The query parameters of a text/html or text/plain post (ignored for JSON)."""
+    fields = S.PageQuery.model_fields
+    fmt = {"url": {"type": "string", "format": "uri"}, "published_at": {"type": "string", "format": "date-time"}}
+    return [_param(name, schema=fmt.get(name), description=f"text/html and text/plain only: {f.description}")
+            for name, f in fields.items()]
+
+
 def build_spec(settings: Settings | None = None) -> dict[str, Any]:
     """The spec; the ``Document`` schema has the fields of the stages ``settings`` enable."""
     from workers.pipeline.registry import document_model
@@ -53,9 +61,17 @@ def build_spec(settings: Settings | None = None) -> dict[str, Any]:
                                                 "a short form linked to one (person:thae) resolves to it")
     paths: dict[str, Any] = {
         "/v1/articles": {
-            "post": {"summary": "Submit one article", "operationId": "submitArticle",
+            "post": {"summary": "Submit one article (JSON), or a raw web page (text/html) or text (text/plain) "
+                                "with its fields as query parameters", "operationId": "submitArticle",
+                     "parameters": _page_params(),
                      "requestBody": {"required": True, "content": {
-                         "application/json": {"schema": {"$ref": "#/components/schemas/ArticleIn"}}}},
+                         "application/json": {"schema": {"$ref": "#/components/schemas/ArticleIn"}},
+                         "text/html": {"schema": {"type": "string", "description": (
+                             "A web page; its main text is extracted (the article's html). Charset: the "
+                             "Content-Type header's, else <meta charset>, else detected")}},
+                         "text/plain": {"schema": {"type": "string", "description": (
+                             "Plain text (the article's text). Charset: the Content-Type header's, else "
+                             "UTF-8, else detected")}}}},
                      "responses": {"202": _ref("Accepted", "Accepted and queued"),
                                    "200": _ref("Accepted", "Duplicate of an existing article"),
                                    **_errors(400, 413, 415, 422, 429, 503)}},

@@ -163,6 +163,37 @@ class Claim(BaseModel):
     checkworthiness: Optional[float] = None
 
 
+class PageMetadata(BaseModel):
+    """What an HTML page says about itself (``html`` articles only; fields the page lacks are absent).
+    The client's own ``title``/``published_at``/``language`` always win; the page's fill in the
+    document's top-level ``title``/``published_at`` and the language hint when the client sent none."""
+
+    model_config = ConfigDict(title="PageMetadata")
+    title: Optional[str] = Field(None, description="the page's headline (og:title, <h1>, <title>)")
+    authors: Optional[list[str]] = Field(None, description="byline authors (meta author, JSON-LD, byline)")
+    published_at: Optional[str] = Field(None, description="published time, time-zone-aware ISO 8601; a page time "
+                                                           "without an offset, or a bare date, is taken as UTC")
+    site_name: Optional[str] = Field(None, description="og:site_name or the host")
+    canonical_url: Optional[str] = Field(None, description="<link rel=canonical> / og:url, absolute")
+    description: Optional[str] = Field(None, description="meta / og description")
+    tags: Optional[list[str]] = Field(None, description="categories and tags (article:section, article:tag, …)")
+    image: Optional[str] = Field(None, description="main image URL (og:image)")
+    html_lang: Optional[str] = Field(None, description="the page's <html lang> (or Content-Language); used as the "
+                                                       "language hint when the client sent none")
+
+
+class PageQuery(BaseModel):
+    """Query parameters of a raw page posted as ``text/html`` or ``text/plain``."""
+
+    model_config = ConfigDict(extra="forbid", title="PageQuery")
+    url: Optional[str] = Field(None, description="the page's URL (http/https)")
+    source: Optional[str] = Field(None, description="publisher, e.g. 'BBC'")
+    title: Optional[str] = Field(None, description="title (else the page's own)")
+    external_id: Optional[str] = Field(None, description="the client's own id (deduplication key)")
+    published_at: Optional[str] = Field(None, description="ISO 8601 (else the page's own)")
+    language: Optional[str] = Field(None, description="language hint, BCP 47 (else the page's <html lang>)")
+
+
 class Document(BaseModel):
     """A stored document. Before ``status == done`` it has the status fields and no analysis.
 

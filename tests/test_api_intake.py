@@ -88,7 +88,7 @@ async def test_400_bad_bodies(client, data, code):
 
 
 @pytest.mark.parametrize("headers", [
-    {"Content-Type": "text/plain"},
+    {"Content-Type": "text/csv"},
     {"Content-Type": "application/x-www-form-urlencoded"},
     {"Content-Type": "application/json; charset=latin-1"},
     {},  # aiohttp's client sends application/octet-stream

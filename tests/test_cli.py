@@ -135,10 +135,12 @@ async def test_submit_wait_status_and_get(client, redis, redis_server, tmp_path:
                                              str(tmp_path / "b.txt"))
         assert code == 0, (out, err)
         lines = out.splitlines()
-        accepted = [ln.split("\t") for ln in lines if ln.startswith("#")]
+        labels = [str(tmp_path / "a.json") + ":1", str(tmp_path / "a.json") + ":2", str(tmp_path / "b.txt")]
+        accepted = [ln.split("\t") for ln in lines[:3]]
+        assert [x[0] for x in accepted] == labels  # one line per input, keyed by file name
         assert [x[1] for x in accepted] == ["accepted"] * 3
         ids = [x[2] for x in accepted]
-        assert [ln.split("\t")[:2] for ln in lines if not ln.startswith("#")] == [[i, "done"] for i in ids]
+        assert [ln.split("\t")[:2] for ln in lines[3:]] == [[i, "done"] for i in ids]
         assert "finished]" in err  # progress on stderr
 
         # the same input again: duplicates, nothing queued twice
@@ -149,7 +151,26 @@ async def test_submit_wait_status_and_get(client, redis, redis_server, tmp_path:
         assert code == 0 and json.loads(out)["status"] == "done"
         code, out, _ = await run_cli_async("get", ids[2], "--api", api)
         doc = json.loads(out)
-        assert code == 0 and doc["text"].startswith("A reporter wrote") and doc["metadata"] == {"file": "b.txt"}
+        assert code == 0 and doc["text"].startswith("A reporter wrote")
+
+        # a raw page in a legacy charset, with its fields as flags: sent as text/html with ?url=&source=
+        page = ("<html><head><meta charset='windows-1251'><title>Новости</title></head><body><article>"
+                "<p>Министр заявил в понедельник, что переговоры продолжатся в Женеве на следующей неделе.</p>"
+                "<p>Делегации прибудут во вторник, сообщили в министерстве иностранных дел.</p>"
+                "</article></body></html>")
+        (tmp_path / "page.html").write_bytes(page.encode("windows-1251"))
+        code, out, err = await run_cli_async("submit", "--api", api, "--wait", "--url", "https://example.com/n/1",
+                                             "--source", "crawler-1", str(tmp_path / "page.html"))
+        assert code == 0, (out, err)
+        label, result, page_id = out.splitlines()[0].split("\t")[:3]
+        assert (label, result) == (str(tmp_path / "page.html"), "accepted")
+        code, out, _ = await run_cli_async("get", page_id, "--api", api)
+        doc = json.loads(out)
+        assert doc["url"] == "https://example.com/n/1" and doc["source"] == "crawler-1"
+        assert "Министр заявил в понедельник" in doc["text"] and doc["extraction"]["method"] == "trafilatura"
+        code, out, err = await run_cli_async("submit", "--api", api, "--url", "https://example.com/x",
+                                             str(tmp_path / "a.json"))
+        assert code == 2 and "one article" in err
         code, out, _ = await run_cli_async("get", "0000000000000000", "--api", api)
         assert code == 1 and json.loads(out)["error"]["code"] == "not_found"
 

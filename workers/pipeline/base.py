@@ -75,7 +75,7 @@ class Pipeline:
             "url": a.get("url"),
             "title": doc.title,
             "source": a.get("source"),
-            "published_at": a.get("published_at"),
+            "published_at": a.get("published_at") or (doc.page or {}).get("published_at"),  # the client's wins
             "metadata": a.get("metadata") or {},
             "language_hint": a.get("language"),
             "processed_at": datetime.now(timezone.utc).isoformat(),
@@ -83,8 +83,10 @@ class Pipeline:
             "text": doc.text,
             "timings_ms": doc.timings_ms,
         }
-        for name in self.outputs:  # the enabled stages' output fields, serialised
-            document[name] = plain(doc.get_output(name))
+        for name in self.outputs:  # the enabled stages' output fields, serialised; None = absent
+            value = doc.get_output(name)
+            if value is not None:
+                document[name] = plain(value)
         return document
 
 

@@ -49,6 +49,7 @@ class AnalysisDoc:
     claims: list[dict[str, Any]] = field(default_factory=list)
     stats: TextStats | None = None
     extraction: Extraction | None = None
+    page: dict[str, Any] | None = None      # HTML page metadata (shared.schemas.PageMetadata), html only
     timings_ms: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, Any] = field(default_factory=dict)  # fields added by other stages
     # Scratch space shared between stages within one run (e.g. the spaCy parse that the entity
@@ -75,4 +76,4 @@ class AnalysisDoc:
 
 
 _OWN_FIELDS = frozenset({"text", "title", "language", "entities", "entities_supported", "claims", "stats",
-                         "extraction"})
+                         "extraction", "page"})

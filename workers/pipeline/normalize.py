@@ -6,9 +6,11 @@
   **one-for-one** — line-like controls (CR, VT, FF, NEL, U+2028/2029) by ``\\n``, the rest by a
   space — and lone surrogates by U+FFFD. The length never changes, so an offset into the
   client's text is an offset into ``doc.text``.
-* ``html`` only: the main text is extracted with trafilatura (fallback: a plain tag stripper,
-  recorded as ``extraction.method = "fallback"``), then cleaned the same way; the title comes
-  from the HTML when the article has none.
+* ``html`` only: the main text is extracted by :mod:`.extract` (trafilatura, paragraph structure
+  kept, site furniture dropped; fallback: a plain tag stripper, recorded as
+  ``extraction.method = "fallback"``), then cleaned the same way. The page's metadata goes to
+  ``doc.page``; the title and published time come from it when the client sent none, and its
+  ``<html lang>`` becomes the language hint when the client sent no ``language``.
 
 Every document records ``extraction: {method: "trafilatura" | "fallback" | "text", chars_in,
 chars_out}``.
@@ -19,17 +21,21 @@ document fails on its own, it is never retried.
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 import unicodedata
 from functools import lru_cache
 
+from typing import Optional
+
 from pydantic import BaseModel, Field
 
-from shared.extractor import extractor_status
+from shared.schemas import PageMetadata
 
 from .document import AnalysisDoc, Extraction, TextStats
+from .extract import extract, strip_tags
 from .registry import stage
+
+__all__ = ["EmptyDocumentError", "NormalizeStage", "clean_text", "strip_tags", "text_stats"]
 
 
 class EmptyDocumentError(ValueError):
@@ -75,56 +81,7 @@ def clean_text(text: str) -> str:
     return text.translate(_table())
 
 
-# ----------------------------------------------------------------------------- HTML
-
-_DROP_BLOCKS = re.compile(r"<(script|style|noscript|template|svg|head)\b[^>]*>.*?</\1\s*>", re.I | re.S)
-_COMMENTS = re.compile(r"<!--.*?-->", re.S)
-_BLOCK_TAGS = re.compile(r"</?(p|div|br|li|ul|ol|h[1-6]|tr|table|section|article|header|footer|blockquote|pre)\b[^>]*>",
-                         re.I)
-_TAGS = re.compile(r"<[^>]*>")
-_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
 _SPACES = re.compile(r"[ \t]+")
-_BLANK_LINES = re.compile(r"\n\s*\n+")
-
-
-def strip_tags(markup: str) -> str:
-    """A plain, dependency-free tag stripper (fallback when the extractor finds nothing)."""
-    s = _COMMENTS.sub(" ", markup)
-    s = _DROP_BLOCKS.sub(" ", s)
-    s = _BLOCK_TAGS.sub("\n", s)
-    s = _TAGS.sub(" ", s)
-    s = html_lib.unescape(s)
-    s = clean_text(s)
-    s = _SPACES.sub(" ", s)
-    s = "\n".join(line.strip() for line in s.split("\n"))
-    return _BLANK_LINES.sub("\n\n", s).strip()
-
-
-def html_to_text(markup: str) -> tuple[str, str | None, str]:
-    """Main text, title and extraction method of an HTML page.
-
-    trafilatura when it imports (the worker refuses to start without it unless
-    ``NEWSFLOW_HTML_FALLBACK=allow``); the plain tag stripper when it does not, or when it finds no
-    text on this page. The method says which: ``trafilatura`` or ``fallback``.
-    """
-    text = ""
-    title = None
-    method = "fallback"
-    if extractor_status().available:
-        import trafilatura
-
-        text = trafilatura.extract(markup, include_comments=False, favor_recall=True) or ""
-        meta = trafilatura.extract_metadata(markup)
-        title = meta.title if meta is not None else None
-        if text.strip():
-            method = "trafilatura"
-    if not text.strip():
-        text = strip_tags(markup)
-    if not title:
-        m = _TITLE.search(markup)
-        if m:
-            title = _SPACES.sub(" ", clean_text(html_lib.unescape(_TAGS.sub(" ", m.group(1))))).strip() or None
-    return clean_text(text), title, method
 
 
 # ----------------------------------------------------------------------------- stats
@@ -158,9 +115,11 @@ class NormalizeStage:
             text = clean_text(raw_text)
         elif isinstance(raw_html, str) and raw_html.strip():
             chars_in = len(raw_html)
-            text, html_title, method = html_to_text(raw_html)
-            if not doc.title and html_title:
-                doc.title = html_title
+            page = extract(raw_html, article.get("url"))
+            text, method = clean_text(page.text), page.method
+            doc.page = page.page
+            if not doc.title and page.page.get("title"):
+                doc.title = page.page["title"]
         else:
             text = ""
         doc.extraction = Extraction(method=method, chars_in=chars_in, chars_out=len(text))
@@ -175,8 +134,11 @@ class NormalizeStage:
 class NormalizeOutput(BaseModel):
     stats: TextStats = Field(..., description="cheap counts of the normalised text")
     extraction: Extraction = Field(..., description="how the text was obtained")
+    page: Optional[PageMetadata] = Field(None, description="what an HTML page says about itself (html articles "
+                                                           "only; absent otherwise)")
 
 
-@stage("normalize", requires=["article"], assigns=["text", "title", "stats", "extraction"], output=NormalizeOutput)
+@stage("normalize", requires=["article"], assigns=["text", "title", "stats", "extraction", "page"],
+       output=NormalizeOutput)
 def make_normalize_stage() -> NormalizeStage:
     return NormalizeStage()

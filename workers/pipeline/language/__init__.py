@@ -102,6 +102,8 @@ class LanguageStage:
 
     def __call__(self, doc: AnalysisDoc) -> None:
         hint = doc.article.get("language") if isinstance(doc.article, dict) else None
+        if hint is None and doc.page:  # a web page's <html lang> when the client sent none
+            hint = doc.page.get("html_lang")
         try:
             result = self.analyse(doc.text or "", hint if isinstance(hint, str) else None)
         except Exception:  # never let language detection fail a document
