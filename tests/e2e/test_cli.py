@@ -15,7 +15,7 @@ from worker_proc import Workers, check_offsets
 
 from newsflow_client.inputs import InputError, read_articles
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = ["up", "api", "worker", "submit", "analyze", "status", "get"]
 
 
