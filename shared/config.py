@@ -24,6 +24,7 @@ class Settings:
     redis_url: str | None = None
     host: str = "127.0.0.1"
     port: int = 8080
+    port_fixed: bool = False             # NEWSFLOW_PORT was set: `newsflow up` never moves to a free port
     data_dir: Path = Path("./var")
 
     # Intake limits
@@ -110,6 +111,8 @@ class Settings:
             if raw is None or raw == "":
                 continue
             values[f.name] = _convert(f.name, raw, getattr(cls, f.name))
+        if env.get("NEWSFLOW_PORT"):
+            values["port_fixed"] = True
         values.update(overrides)
         if "data_dir" in values:
             values["data_dir"] = Path(values["data_dir"])
