@@ -28,6 +28,7 @@ from shared.extractor import extractor_status
 from shared.schemas import PageMetadata
 
 from .furniture import drop_furniture
+from .lead import add_lead, visible_lead
 from .page_meta import page_metadata
 
 # trafilatura options (measured on the dev pages, see eval/html_pages.py)
@@ -163,7 +164,7 @@ def _blocks(body: Any) -> list[str]:
 # ----------------------------------------------------------------------------- main
 
 def extract(markup: str, url: str | None = None, options: dict[str, Any] | None = None,
-            furniture: bool = True) -> Extracted:
+            furniture: bool = True, lead: bool = True) -> Extracted:
     """Main text, method and page metadata of an HTML page."""
     text = ""
     method = "fallback"
@@ -175,6 +176,7 @@ def extract(markup: str, url: str | None = None, options: dict[str, Any] | None 
         tree = load_html(markup)
         if tree is not None:
             page = page_metadata(tree, url)
+            lead_text = visible_lead(tree) if lead else None
             opts = dict(TRAFILATURA_OPTIONS if options is None else options)
             opts.setdefault("date_extraction_params", _date_params())
             try:
@@ -182,7 +184,7 @@ def extract(markup: str, url: str | None = None, options: dict[str, Any] | None 
             except Exception:  # noqa: BLE001 - a page trafilatura chokes on gets the tag stripper
                 result = None
             if result is not None and result.body is not None:
-                blocks = _blocks(result.body)
+                blocks = add_lead(_blocks(result.body), lead_text)
                 if furniture:
                     blocks = drop_furniture(blocks)
                 text = "\n\n".join(blocks)
