@@ -67,7 +67,16 @@ _POLICY = re.compile(r"\b(?:privacy (?:policy|notice|statement|settings)|cookie 
 _CTA_SENTENCE = re.compile(  # a call to action written as a sentence
     r"^[\W_]*(?:subscribe (?:now|today|to)|sign up (?:for|to|now)|log in (?:to|for)|to (?:view|read) the full "
     r"(?:story|article)|follow (?:us|\w+(?: \w+)?) on (?:twitter|facebook|instagram|x)|"
-    r"(?:jetzt )?abonnieren sie|melden sie sich (?:jetzt )?an|abonnez-vous)\b", re.I)
+    r"(?:jetzt )?abonnieren sie|melden sie sich (?:jetzt )?an|abonnez-vous|"
+    r"if you(?:'|’)re (?:seeing this message but you(?:'|’)re )?already a (?:subscriber|member)|"
+    r"(?:for (?:the latest|more) .{0,60})?download (?:the|our) .{0,40}\bapps?\b|"
+    r"get (?:the )?.{0,40}(?:daily|weekly) (?:edition|newsletter|briefing)|we need your help|"
+    r"our standards:|(?:this (?:post|article|page) )?contains (?:affiliate links|references to products)|"
+    r"(?:gefällt|gefallen) (?:dir|ihnen|euch) unser|kennt ihr schon unser|verraten sie (?:uns )?(?:gerne )?in den "
+    r"kommentaren|die aktuelle ausgabe .{0,60}(?:erhältlich|bestellen)|(?:anzeige|advertisement|sponsored)\s+[-–—:|])",
+    re.I)
+_RIGHTS = re.compile(r"\b(?:rights reserved|written permission|without (?:prior )?permission|reprint|reproduc\w+ "
+                     r"(?:is|are|in whole)|copyrighted property)\b", re.I)
 _CONSENT = re.compile(  # a form's consent checkbox
     r"\bI (?:have read(?: and (?:understood|accept(?:ed)?|agree(?:d)?))?|agree|accept|consent)\b.{0,200}"
     r"\b(?:privacy|terms|data protection|personal data)\b|"
@@ -87,13 +96,14 @@ def is_furniture(line: str) -> bool:
         return True
     if len(s) <= 400 and _CONSENT.search(s):
         return True
+    if len(s.split()) <= 40 and _CTA_SENTENCE.match(s):
+        return True
     if len(s) > _SHORT:
-        return _COPYRIGHT.search(s) is not None and len(s) < 200 and s.count(". ") < 2
+        return _COPYRIGHT.search(s) is not None and (len(s) < 200 and s.count(". ") < 2
+                                                     or len(s) < 400 and _RIGHTS.search(s) is not None)
     if _CALL_ONLY.match(s) or _COPYRIGHT.search(s) or _DATELINE.match(s) or _TIME_ONLY.match(s):
         return True
     if len(s.split()) <= 6 and _POLICY.search(s) and not _SENTENCE.search(s):
-        return True
-    if len(s.split()) <= 25 and _CTA_SENTENCE.match(s):
         return True
     if _BYLINE.match(s) and not _SENTENCE.search(s):
         return True
