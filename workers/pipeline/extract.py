@@ -27,7 +27,7 @@ from typing import Any
 from shared.extractor import extractor_status
 from shared.schemas import PageMetadata
 
-from .furniture import drop_furniture
+from .furniture import cut_related_tail, drop_furniture
 from .lead import add_lead, visible_lead
 from .page_meta import page_metadata
 
@@ -186,7 +186,7 @@ def extract(markup: str, url: str | None = None, options: dict[str, Any] | None 
             if result is not None and result.body is not None:
                 blocks = add_lead(_blocks(result.body), lead_text)
                 if furniture:
-                    blocks = drop_furniture(blocks)
+                    blocks = drop_furniture(cut_related_tail(blocks))
                 text = "\n\n".join(blocks)
                 page = _merge_meta(page, result)
             if text.strip():

@@ -131,3 +131,34 @@ def drop_furniture(blocks: list[str]) -> list[str]:
         if keep:
             out.append("\n".join(keep))
     return out
+
+
+_RELATED = re.compile(  # a heading that opens a block of links to other pages
+    r"^[\W_]*(?:related(?: \w+)?|(?:\w+ )?relacionad[oa]s?|noticias relacionadas|contenido relacionado|"
+    r"more (?:from|on|stories|news|articles|to read|in)\b.{0,40}|(?:you (?:may|might) )?also like|read (?:next|also)|"
+    r"also on .{1,30}|recommended(?: for you| stories| articles)?|top stories|most (?:read|popular|viewed)|"
+    r"(?:das )?könnte (?:sie|dich|euch) auch interessieren|auch (?:auf|bei) .{1,30}|auch interessant|"
+    r"mehr (?:themen|zum thema|artikel|news|nachrichten|dazu|aus \w+)\b.{0,30}|"
+    r"weitere (?:\w+ ){0,2}(?:themen|artikel|beiträge|tipps|tourentipps|nachrichten|news|meldungen|rezepte)\b.{0,40}|"
+    r"meistgelesen|meist gelesen|ähnliche (?:artikel|beiträge|themen)|empfohlene (?:artikel|beiträge)|"
+    r"(?:à )?lire aussi|voir aussi|sur le même sujet|dans la même rubrique|"
+    r"lee también|te puede interesar|más noticias|también te puede interesar|"
+    r"leggi anche|potrebbe interessarti|ti potrebbe interessare)[\W_]*$", re.I)
+TAIL_FROM = 0.7  # a related-links heading in the last 30 % of the text ends the article
+
+
+def cut_related_tail(blocks: list[str]) -> list[str]:
+    """Everything from a "Related / More from … / Weitere Artikel" heading on, when that heading
+    is a short line of its own in the last part of the text (teaser lists after the article)."""
+    total = sum(len(b) for b in blocks)
+    seen = 0
+    for bi, b in enumerate(blocks):
+        lines = b.split("\n")
+        for li, ln in enumerate(lines):
+            s = ln.strip()
+            if (seen >= TAIL_FROM * total and len(s.split()) <= 8 and not _SENTENCE.search(s.rstrip(":"))
+                    and _RELATED.match(s)):
+                head = "\n".join(lines[:li]).strip()
+                return [*blocks[:bi], head] if head else blocks[:bi]
+            seen += len(ln) + 1
+    return blocks
