@@ -66,7 +66,7 @@ _POLICY = re.compile(r"\b(?:privacy (?:policy|notice|statement|settings)|cookie 
                      r"datenschutzerklärung|datenschutzhinweise|cookie-einstellungen)\b", re.I)
 _CTA_SENTENCE = re.compile(  # a call to action written as a sentence
     r"^[\W_]*(?:subscribe (?:now|today|to)|sign up (?:for|to|now)|log in (?:to|for)|to (?:view|read) the full "
-    r"(?:story|article)|follow (?:us|\w+(?: \w+)?) on (?:twitter|facebook|instagram|x)|"
+    r"(?:story|article)|follow (?:us|\w+(?: \w+){0,2}) on (?:twitter|facebook|instagram|x)|"
     r"(?:jetzt )?abonnieren sie|melden sie sich (?:jetzt )?an|abonnez-vous|"
     r"if you(?:'|’)re (?:seeing this message but you(?:'|’)re )?already a (?:subscriber|member)|"
     r"(?:for (?:the latest|more) .{0,60})?download (?:the|our) .{0,40}\bapps?\b|"
