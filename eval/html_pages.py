@@ -47,6 +47,19 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "recall_dedup": {"include_comments": False, "include_tables": True, "favor_recall": True, "deduplicate": True},
     "recall_comments": {"include_comments": True, "include_tables": True, "favor_recall": True},
 }
+_CLASS = "contains(translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '{}')"
+PRUNE_SETS: dict[str, list[str]] = {
+    "captions": ["//figcaption", f"//*[{_CLASS.format('caption')}]"],
+    "author_bio": [f"//*[{_CLASS.format('author-bio')} or {_CLASS.format('author-box')} or {_CLASS.format('authorbox')}"
+                   f" or {_CLASS.format('author-info')} or {_CLASS.format('about-author')}]"],
+    "related": [f"//*[{_CLASS.format('related')}]"],
+    "newsletter": [f"//*[{_CLASS.format('newsletter')} or {_CLASS.format('paywall')} or {_CLASS.format('subscribe')}]"],
+}
+for _name, _xp in PRUNE_SETS.items():
+    VARIANTS[f"default+prune_{_name}"] = {"include_comments": False, "include_tables": True, "prune_xpath": _xp}
+VARIANTS["default+prune_all"] = {"include_comments": False, "include_tables": True,
+                                 "prune_xpath": [x for xs in PRUNE_SETS.values() for x in xs]}
+VARIANTS["default+url_none"] = {"include_comments": False, "include_tables": True, "_no_url": True}
 
 
 def norm(s: str) -> str:
@@ -114,9 +127,11 @@ def run_extract(pages, options=None, furniture=True):
     from workers.pipeline.normalize import clean_text
     texts, times = [], []
     META_SEEN.clear()
+    options = dict(options) if options else None
+    no_url = bool(options and options.pop("_no_url", False))
     for key, item, html in pages:
         t0 = time.perf_counter()
-        ex = extract(html, url_of(key), options=options, furniture=furniture)
+        ex = extract(html, None if no_url else url_of(key), options=options, furniture=furniture)
         times.append((time.perf_counter() - t0) * 1000)
         texts.append((key, item, clean_text(ex.text)))
         META_SEEN.append((item, ex.page))
@@ -155,6 +170,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--extract-only", action="store_true", help="run only the extraction (fast)")
     ap.add_argument("--variants", action="store_true", help="the trafilatura options table (with --extract-only)")
+    ap.add_argument("--only", default="", help="comma-separated variant names (with --variants)")
     ap.add_argument("--no-furniture", action="store_true", help="keep furniture lines (before/after)")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--misses", action="store_true", help="print missed/leaked snippets")
@@ -165,6 +181,8 @@ def main() -> None:
     if args.extract_only:
         if args.variants:
             for name, opts in VARIANTS.items():
+                if args.only and name not in args.only.split(","):
+                    continue
                 rows, times = run_extract(pages, opts, not args.no_furniture)
                 report(name, rows, times)
             return
