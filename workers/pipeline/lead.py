@@ -6,6 +6,11 @@ Pages nearly always repeat that lead as their meta description. So: when the pag
 (``og:description`` / ``description`` / ``twitter:description``) is printed *visibly* in the page
 body as one element of its own, and the extracted text does not contain it, that element's text
 becomes the first block. A description that only lives in ``<meta>`` adds nothing.
+
+Second, pages without such a description: sentences printed between the headline (the first
+``<h1>``) and the first extracted paragraph (:func:`gap_paragraphs`) — at most two leaf paragraphs
+that read as sentences, outside navigation, figures and forms, mostly not link text, and only
+when the first extracted paragraph follows the headline closely.
 """
 
 from __future__ import annotations
@@ -80,3 +85,51 @@ def add_lead(blocks: list[str], lead: str | None) -> list[str]:
     if _norm(lead) in have or _norm(lead)[:120] in have:
         return blocks
     return [lead, *blocks]
+
+
+_BLOCK = {"p", "div", "section", "article", "header", "li", "ul", "ol", "table", "blockquote", "figure",
+          "h1", "h2", "h3", "h4", "h5", "h6", "main", "aside", "nav", "footer", "form"}
+_SKIP = {"nav", "aside", "footer", "form", "figure", "figcaption", "script", "style", "noscript", "button",
+         "template", "svg", "select", "time", "address", "ul", "ol", "table"}
+_SENTENCE_END = re.compile(r"[.!?…»«\"“”]\s*$")
+GAP_MAX_ELEMENTS = 250   # elements walked after the headline before giving up
+GAP_MAX_PARAGRAPHS = 2
+GAP_MIN_WORDS = 10
+
+
+def _leaf(el: Any) -> bool:
+    return not any(isinstance(d.tag, str) and d.tag in _BLOCK for d in el.iterdescendants())
+
+
+def gap_paragraphs(tree: Any, first_block: str) -> list[str]:
+    """Sentences printed between the headline (the first ``<h1>``) and the first extracted
+    paragraph: the standfirst the extractor left out. Only leaf paragraphs of at least
+    ``GAP_MIN_WORDS`` words ending like a sentence, outside navigation/figures/forms, mostly not
+    link text; nothing when the first extracted paragraph is not found soon after the headline."""
+    h1 = next(iter(tree.xpath("//body//h1[normalize-space()]")), None)
+    probe = _norm(first_block)[:40]
+    if h1 is None or len(probe) < 20:
+        return []
+    found: list[str] = []
+    for n, el in enumerate(h1.xpath("following::*")):
+        if n > GAP_MAX_ELEMENTS:
+            return []
+        if not isinstance(el.tag, str) or el.tag not in ("p", "div", "span", "h2", "strong", "section", "header"):
+            continue
+        if not _leaf(el):
+            continue
+        text = _norm(el.text_content())
+        if probe in text:
+            return found
+        if any(a.tag in _SKIP or "caption" in (a.get("class") or "").lower() for a in [el, *el.iterancestors()]):
+            continue
+        if len(text.split()) < GAP_MIN_WORDS or not _SENTENCE_END.search(text):
+            continue
+        links = sum(len(_norm(a.text_content())) for a in el.iter("a"))
+        if links > 0.3 * len(text):
+            continue
+        if text not in found:
+            found.append(text)
+        if len(found) > GAP_MAX_PARAGRAPHS:
+            return []
+    return []

@@ -8,7 +8,7 @@ from lxml import html as lxml_html
 
 from workers.pipeline.extract import extract
 from workers.pipeline.furniture import cut_related_tail, is_furniture
-from workers.pipeline.lead import add_lead, visible_lead
+from workers.pipeline.lead import add_lead, gap_paragraphs, visible_lead
 
 pytestmark = pytest.mark.unit
 
@@ -104,3 +104,31 @@ def test_a_related_heading_early_or_inside_a_sentence_stays():
     assert cut_related_tail(early) == early
     sentence = [*LONG, "Related articles were published by the council last week, it said."]
     assert cut_related_tail(sentence) == sentence
+
+
+STANDFIRST = "The town's only bridge for lorries closes on Monday, and nobody knows yet for how long it will stay shut."
+
+
+def test_a_standfirst_between_headline_and_body_comes_first():
+    html = page(f'<div class="top"><h1>Bridge closes</h1><div class="sub"><p>{STANDFIRST}</p></div>'
+                f'<p class="date">3 March 2024</p></div><div class="body">{PARAS}</div>', description=None)
+    text = extract(html, "https://example.com/a").text
+    assert text.split("\n\n")[0] == STANDFIRST
+
+
+def test_no_standfirst_from_links_figures_or_short_lines():
+    html = page(f'<h1>Bridge closes</h1><p><a href="/x">{STANDFIRST}</a></p>'
+                f"<figure><figcaption>{STANDFIRST.replace('Monday', 'Sunday')}</figcaption></figure>"
+                f"<p>Photo: Jane Doe</p><div>{PARAS}</div>", description=None)
+    tree = lxml_html.fromstring(html)
+    assert gap_paragraphs(tree, "The council voted on Tuesday to close the old bridge to lorries") == []
+
+
+def test_no_standfirst_when_the_body_is_not_near_the_headline():
+    filler = "".join(f"<div><span>Menu item {i}</span></div>" for i in range(200))
+    html = page(f"<h1>Bridge closes</h1><p>{STANDFIRST}</p>{filler}<div>{PARAS}</div>", description=None)
+    tree = lxml_html.fromstring(html)
+    assert gap_paragraphs(tree, "The council voted on Tuesday to close the old bridge to lorries") == []
+    near = page(f"<h1>Bridge closes</h1><p>{STANDFIRST}</p><div>{PARAS}</div>", description=None)
+    assert gap_paragraphs(lxml_html.fromstring(near),
+                          "The council voted on Tuesday to close the old bridge to lorries") == [STANDFIRST]
