@@ -49,6 +49,7 @@ _MONTHS = (r"(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]|jan
 _DATE = rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-](?:\d{{4}}|\d{{2}})|\d{{4}}[./-]\d{{1,2}}[./-]\d{{1,2}}|\d{{1,2}}\.? {_MONTHS}\.?,? \d{{2,4}}|{_MONTHS}\.? \d{{1,2}},? \d{{2,4}})"
 _DATELINE = re.compile(
     rf"^[\W_]*(?:(?:published|posted|updated|veröffentlicht|aktualisiert|stand|publié|mis à jour|publicado|"
+    rf"letzte änderung|zuletzt (?:aktualisiert|geändert)|last modified|"
     rf"actualizado|last updated|date|datum)\s*(?:on|am|le|el)?:?\s*)?"
     rf"(?:\w+,? )?{_DATE}(?:,?\s*(?:um |at |à |a las )?\d{{1,2}}[:.h]\d{{2}}(?:\s*(?:uhr|am|pm|h))?)?"
     rf"(?:\s*(?:\||·|•|-|–|—)\s*.{{0,40}})?[\W_]*$", re.I)
@@ -73,8 +74,14 @@ _CTA_SENTENCE = re.compile(  # a call to action written as a sentence
     r"get (?:the )?.{0,40}(?:daily|weekly) (?:edition|newsletter|briefing)|we need your help|"
     r"our standards:|(?:this (?:post|article|page) )?contains (?:affiliate links|references to products)|"
     r"(?:gefällt|gefallen) (?:dir|ihnen|euch) unser|kennt ihr schon unser|verraten sie (?:uns )?(?:gerne )?in den "
-    r"kommentaren|die aktuelle ausgabe .{0,60}(?:erhältlich|bestellen)|(?:anzeige|advertisement|sponsored)\s+[-–—:|])",
+    r"kommentaren|die (?:aktuelle|neue) ausgabe .{0,120}(?:erhältlich|bestellen|am kiosk)|(?:anzeige|advertisement|sponsored)\s+[-–—:|])",
     re.I)
+_LINK_CTA = re.compile(  # a link written as a line: "… findest du hier", "Hier geht es zur …", a file download
+    r"^[\W_]*(?:hier geht(?:'s| es) (?:zu[rm]?|weiter)|click here|klicken sie hier)\b|"
+    r"\b(?:findest du|finden sie|gibt es|lesen sie|erfahren sie|liest du) (?:alles )?hier[.!]?$|"
+    r"(?<![a-z])(?:pdf|docx?|xlsx?|pptx?|zip)\s*[|,(]\s*\d+(?:[.,]\d+)?\s*[kmg]i?b\b", re.I)
+_DISCLOSURE = re.compile(r"^[\W_]*this (?:post|article|page|story) (?:contains|may contain|includes) "
+                         r"(?:references to products|affiliate links|sponsored)", re.I)
 _RIGHTS = re.compile(r"\b(?:rights reserved|written permission|without (?:prior )?permission|reprint|reproduc\w+ "
                      r"(?:is|are|in whole)|copyrighted property)\b", re.I)
 _CONSENT = re.compile(  # a form's consent checkbox
@@ -96,7 +103,9 @@ def is_furniture(line: str) -> bool:
         return True
     if len(s) <= 400 and _CONSENT.search(s):
         return True
-    if len(s.split()) <= 40 and _CTA_SENTENCE.match(s):
+    if len(s.split()) <= 40 and _CTA_SENTENCE.match(s) or len(s.split()) <= 100 and _DISCLOSURE.match(s):
+        return True
+    if len(s.split()) <= 15 and _LINK_CTA.search(s):
         return True
     if len(s) > _SHORT:
         return _COPYRIGHT.search(s) is not None and (len(s) < 200 and s.count(". ") < 2
@@ -143,21 +152,27 @@ _RELATED = re.compile(  # a heading that opens a block of links to other pages
     r"meistgelesen|meist gelesen|ähnliche (?:artikel|beiträge|themen)|empfohlene (?:artikel|beiträge)|"
     r"(?:à )?lire aussi|voir aussi|sur le même sujet|dans la même rubrique|"
     r"lee también|te puede interesar|más noticias|también te puede interesar|"
-    r"leggi anche|potrebbe interessarti|ti potrebbe interessare)[\W_]*$", re.I)
+    r"leggi anche|potrebbe interessarti|ti potrebbe interessare|"
+    # a press-contact block after a press release
+    r"pressekontakt|medienkontakt|pressestelle|media contacts?|press contacts?|media (?:enquiries|inquiries)|"
+    r"ansprechpartner(?:in)?(?: zum thema| für (?:die )?(?:presse|medien))?|kontakt für (?:die )?(?:presse|medien))"
+    r"[\W_]*$", re.I)
 TAIL_FROM = 0.7  # a related-links heading in the last 30 % of the text ends the article
 
 
 def cut_related_tail(blocks: list[str]) -> list[str]:
-    """Everything from a "Related / More from … / Weitere Artikel" heading on, when that heading
-    is a short line of its own in the last part of the text (teaser lists after the article)."""
+    """Everything from a "Related / More from … / Weitere Artikel" (or press-contact) heading on,
+    when that heading is a short line of its own, printed once, in the last part of the text
+    (teaser lists and contact boxes after the article)."""
     total = sum(len(b) for b in blocks)
+    counts = Counter(ln.strip() for b in blocks for ln in b.split("\n"))  # a label printed twice is a menu entry
     seen = 0
     for bi, b in enumerate(blocks):
         lines = b.split("\n")
         for li, ln in enumerate(lines):
             s = ln.strip()
             if (seen >= TAIL_FROM * total and len(s.split()) <= 8 and not _SENTENCE.search(s.rstrip(":"))
-                    and _RELATED.match(s)):
+                    and _RELATED.match(s) and counts[s] == 1):
                 head = "\n".join(lines[:li]).strip()
                 return [*blocks[:bi], head] if head else blocks[:bi]
             seen += len(ln) + 1

@@ -132,3 +132,30 @@ def test_no_standfirst_when_the_body_is_not_near_the_headline():
     near = page(f"<h1>Bridge closes</h1><p>{STANDFIRST}</p><div>{PARAS}</div>", description=None)
     assert gap_paragraphs(lxml_html.fromstring(near),
                           "The council voted on Tuesday to close the old bridge to lorries") == [STANDFIRST]
+
+
+@pytest.mark.parametrize("line", [
+    "Hier geht es zur neuen Vorstandsstruktur", "Alles über nachhaltige Wanderschuhe findest Du hier.",
+    "Informationsschreiben vom 14. Oktober 2021PDF | 38 KB | Datei ist nicht barrierefrei",
+    "Letzte Änderung 14.02.2019", "Last modified: March 3, 2024",
+    "This post contains references to products from one or more of our advertisers. We may receive compensation "
+    "when you click on links to those products.",
+    "Die aktuelle Ausgabe der Zeitschrift jetzt an jedem Bahnhofskiosk, im Abo und als e-Paper erhältlich.",
+])
+def test_link_lines_disclosures_and_last_changed(line):
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Hier geht es um die Frage, wer die Brücke bezahlt, und darüber wird seit Jahren gestritten.",
+    "The council published the report as a PDF on Monday, and residents can comment until June.",
+])
+def test_sentences_mentioning_here_or_pdf_stay(line):
+    assert not is_furniture(line)
+
+
+def test_a_press_contact_heading_cuts_the_tail_unless_it_is_a_menu_label():
+    tail = ["Pressekontakt\nJane Doe\nTelefon: 030 1234"]
+    assert cut_related_tail([*LONG, *tail]) == LONG
+    menu = ["Pressekontakt", *LONG, *tail]
+    assert cut_related_tail(menu) == menu
