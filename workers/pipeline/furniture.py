@@ -52,7 +52,7 @@ _DATELINE = re.compile(
     rf"letzte änderung|zuletzt (?:aktualisiert|geändert)|last modified|"
     rf"actualizado|last updated|date|datum)\s*(?:on|am|le|el)?:?\s*)?"
     rf"(?:\w+,? )?{_DATE}(?:,?\s*(?:um |at |à |a las )?\d{{1,2}}[:.h]\d{{2}}(?:\s*(?:uhr|am|pm|h))?)?"
-    rf"(?:\s*(?:\||·|•|-|–|—)\s*.{{0,40}})?[\W_]*$", re.I)
+    rf"(?:\s*(?:\||·|•|-|–|—)\s*.{{0,80}})?[\W_]*$", re.I)
 _TIME_ONLY = re.compile(r"^[\W_]*(?:published|posted|updated|aktualisiert|stand)?:?\s*\d{1,2}[:.]\d{2}"
                         r"(?:\s*(?:uhr|am|pm|h))?[\W_]*$", re.I)
 _TWEET_BYLINE = re.compile(rf"^[\W_]*[^()@\n]{{0,60}}\(@\w{{1,15}}\)\s*{_DATE}[\W_]*$", re.I)
@@ -92,6 +92,7 @@ _CONSENT = re.compile(  # a form's consent checkbox
     r"datenschutz|zustimm|akzeptier)|"
     r"\bich (?:stimme|willige)\b.{0,200}\b(?:datenschutz|einwilligung)", re.I)
 _NAV = re.compile(r"^(?:[^|»›>•·/]{1,30}\s*[|»›>•·/]\s*){2,}[^|»›>•·/]{1,30}$")
+_FULL_STOP = re.compile(r"(?<!\d)\. ")  # a sentence break, not a date's "2. Februar"
 _SENTENCE = re.compile(r"[.!?…:;]\s|[.!?…]$|[。！？]")
 
 
@@ -119,7 +120,7 @@ def is_furniture(line: str) -> bool:
     if _NAV.match(s) and not _SENTENCE.search(s):
         return True
     words = len(s.split())
-    if words <= 14 and _LEAD_IN.match(s) and s.count(". ") == 0:
+    if words <= 14 and _LEAD_IN.match(s) and not _FULL_STOP.search(s):
         return True
     return words <= 8 and _CALLS.match(s) is not None and not _SENTENCE.search(s)
 
@@ -153,7 +154,8 @@ _RELATED = re.compile(  # a heading that opens a block of links to other pages
     r"(?:à )?lire aussi|voir aussi|sur le même sujet|dans la même rubrique|"
     r"lee también|te puede interesar|más noticias|también te puede interesar|"
     r"leggi anche|potrebbe interessarti|ti potrebbe interessare|"
-    # a press-contact block after a press release
+    # an about-the-author/series box, a press-contact block
+    r"about the authors?|über (?:den|die) autor(?:in|en)?|zur person|über diese (?:reihe|serie)|about this series|"
     r"pressekontakt|medienkontakt|pressestelle|media contacts?|press contacts?|media (?:enquiries|inquiries)|"
     r"ansprechpartner(?:in)?(?: zum thema| für (?:die )?(?:presse|medien))?|kontakt für (?:die )?(?:presse|medien))"
     r"[\W_]*$", re.I)

@@ -159,3 +159,20 @@ def test_a_press_contact_heading_cuts_the_tail_unless_it_is_a_menu_label():
     assert cut_related_tail([*LONG, *tail]) == LONG
     menu = ["Pressekontakt", *LONG, *tail]
     assert cut_related_tail(menu) == menu
+
+
+@pytest.mark.parametrize("line", [
+    "January 13, 2020 at 08:45 AM | categories: Python, Mercurial | View Comments",
+    "Quelle: Deutscher Jagdverband (DJV), 02. Februar 2022, Berlin",
+])
+def test_datelines_with_meta_and_source_lines_with_dates(line):
+    assert is_furniture(line)
+
+
+def test_a_source_line_with_a_sentence_stays():
+    assert not is_furniture("Quelle: der Verband. Er hat die Zahlen am Montag veröffentlicht.")
+
+
+@pytest.mark.parametrize("heading", ["About the author", "Über diese Reihe", "Über die Autorin"])
+def test_an_about_box_near_the_end_cuts_the_tail(heading):
+    assert cut_related_tail([*LONG, f"{heading}\nJane Doe writes about bridges."]) == LONG
