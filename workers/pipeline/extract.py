@@ -28,7 +28,7 @@ from shared.extractor import extractor_status
 from shared.schemas import PageMetadata
 
 from .furniture import cut_related_tail, drop_furniture
-from .lead import add_lead, gap_paragraphs, visible_lead
+from .lead import visible_lead, with_lead
 from .page_meta import page_metadata
 
 # trafilatura options (measured on the dev pages, see eval/html_pages.py)
@@ -40,9 +40,6 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
     "no_fallback": False,
     "deduplicate": False,
 }
-
-
-GAP_LEAD = True  # standfirst sentences between the headline and the first extracted paragraph (lead.py)
 
 
 def _date_params() -> dict[str, Any]:
@@ -188,10 +185,8 @@ def extract(markup: str, url: str | None = None, options: dict[str, Any] | None 
                 result = None
             if result is not None and result.body is not None:
                 blocks = _blocks(result.body)
-                if lead and blocks and GAP_LEAD:
-                    for para in reversed(gap_paragraphs(tree, blocks[0])):
-                        blocks = add_lead(blocks, para)
-                blocks = add_lead(blocks, lead_text)
+                if lead:
+                    blocks = with_lead(tree, blocks, lead_text)
                 if furniture:
                     blocks = drop_furniture(cut_related_tail(blocks))
                 text = "\n\n".join(blocks)

@@ -77,14 +77,14 @@ def visible_lead(tree: Any) -> str | None:
     return None
 
 
-def add_lead(blocks: list[str], lead: str | None) -> list[str]:
-    """``blocks`` with the lead first, unless the extracted text already has it."""
+def add_lead(blocks: list[str], lead: str | None, at: int = 0) -> list[str]:
+    """``blocks`` with the lead at ``at`` (0, or 1 after the headline), unless the text already has it."""
     if not lead:
         return blocks
     have = _norm(" ".join(blocks))
     if _norm(lead) in have or _norm(lead)[:120] in have:
         return blocks
-    return [lead, *blocks]
+    return [*blocks[:at], lead, *blocks[at:]]
 
 
 _BLOCK = {"p", "div", "section", "article", "header", "li", "ul", "ol", "table", "blockquote", "figure",
@@ -106,7 +106,7 @@ def gap_paragraphs(tree: Any, first_block: str) -> list[str]:
     paragraph: the standfirst the extractor left out. Only leaf paragraphs of at least
     ``GAP_MIN_WORDS`` words ending like a sentence, outside navigation/figures/forms, mostly not
     link text; nothing when the first extracted paragraph is not found soon after the headline."""
-    h1 = next(iter(tree.xpath("//body//h1[normalize-space()]")), None)
+    h1 = _headline(tree)
     probe = _norm(first_block)[:40]
     if h1 is None or len(probe) < 20:
         return []
@@ -133,3 +133,20 @@ def gap_paragraphs(tree: Any, first_block: str) -> list[str]:
         if len(found) > GAP_MAX_PARAGRAPHS:
             return []
     return []
+
+
+def _headline(tree: Any) -> Any:
+    return next(iter(tree.xpath("//body//h1[normalize-space()]")), None)
+
+
+def with_lead(tree: Any, blocks: list[str], lead: str | None) -> list[str]:
+    """The extracted blocks with the standfirst (:func:`gap_paragraphs`) and the visible lead
+    (:func:`visible_lead`) put first — after the headline when the extractor kept it as the first
+    block (then the body starts at the second block)."""
+    if not blocks:
+        return blocks
+    h1 = _headline(tree)
+    at = 1 if h1 is not None and len(blocks) > 1 and _norm(blocks[0]) == _norm(h1.text_content()) else 0
+    for para in reversed(gap_paragraphs(tree, blocks[at])):
+        blocks = add_lead(blocks, para, at)
+    return add_lead(blocks, lead, at)

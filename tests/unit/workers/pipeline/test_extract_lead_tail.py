@@ -176,3 +176,13 @@ def test_a_source_line_with_a_sentence_stays():
 @pytest.mark.parametrize("heading", ["About the author", "Über diese Reihe", "Über die Autorin"])
 def test_an_about_box_near_the_end_cuts_the_tail(heading):
     assert cut_related_tail([*LONG, f"{heading}\nJane Doe writes about bridges."]) == LONG
+
+
+def test_the_standfirst_goes_after_a_headline_the_extractor_kept():
+    from workers.pipeline.lead import with_lead
+
+    html = page(f"<h1>Bridge closes</h1><p>{STANDFIRST}</p><div>{PARAS}</div>", description=None)
+    tree = lxml_html.fromstring(html)
+    body = "The council voted on Tuesday to close the old bridge to lorries, after an inspection."
+    assert with_lead(tree, ["Bridge closes", body], None) == ["Bridge closes", STANDFIRST, body]
+    assert with_lead(tree, [body], LEAD) == [LEAD, STANDFIRST, body]
