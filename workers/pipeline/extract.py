@@ -6,7 +6,10 @@
   by ``"\\n"`` (sentence splitting and quote detection rely on it), and composed (NFC). Lines that are site
   furniture (share/subscribe/cookie/sign-in lines, bare bylines and datelines, tweet bylines,
   navigation repeated across the page) are dropped here, before any offset exists
-  (:mod:`workers.pipeline.furniture`).
+  (:mod:`workers.pipeline.furniture`), and so is everything after a related-links, about-the-author
+  or press-contact heading near the end (``cut_related_tail``). The lead trafilatura leaves out —
+  the page's description printed visibly, or the standfirst between the ``<h1>`` and the first
+  extracted paragraph — is put back first (:mod:`workers.pipeline.lead`).
 * Fallback: a plain tag stripper when trafilatura does not import (the worker refuses to start
   without it unless ``NEWSFLOW_HTML_FALLBACK=allow``) or finds no text on the page.
 * Metadata (:class:`shared.schemas.PageMetadata`): title, authors, published date (time-zone
