@@ -111,7 +111,7 @@ def gap_paragraphs(tree: Any, first_block: str) -> list[str]:
     if h1 is None or len(probe) < 20:
         return []
     found: list[str] = []
-    for n, el in enumerate(h1.xpath("following::*")):
+    for n, el in enumerate(h1.xpath(f"following::*[position() <= {GAP_MAX_ELEMENTS + 1}]")):
         if n > GAP_MAX_ELEMENTS:
             return []
         if not isinstance(el.tag, str) or el.tag not in ("p", "div", "span", "h2", "strong", "section", "header"):
