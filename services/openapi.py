@@ -12,6 +12,7 @@ from pydantic.json_schema import models_json_schema
 from shared import schemas as S
 from shared.config import Settings
 
+from . import auth
 from .errors import json_response
 from .state import SETTINGS
 
@@ -144,13 +145,13 @@ def build_spec(settings: Settings | None = None) -> dict[str, Any]:
                              "responses": {"200": {"description": "text exposition format",
                                                    "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
     }
-    return {
+    return auth.document({
         "openapi": "3.1.0",
         "info": {"title": "newsflow", "version": "1.0.0",
                  "description": "Ingestion of news articles: intake, analysis (language, entities, claims), read API."},
         "paths": paths,
         "components": {"schemas": schemas},
-    }
+    })
 
 
 def setup(app: web.Application) -> None:
