@@ -80,6 +80,8 @@ def _ping(port: int, password: str = "", timeout: float = 0.2) -> bool:
 
 
 PASSWORD_FILE = "password"
+PORT_FILE = "port"
+LOCK_FILE = "newsflow-redis.lock"
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -168,6 +170,7 @@ class RedisServer:
                 if self.process.poll() is not None:
                     break
                 if _ping(self.port, self.password):
+                    _write_private(self.data_dir / PORT_FILE, f"{self.port}\n")  # for `newsflow keys`
                     return self
                 time.sleep(0.02)
             err = b""
@@ -187,7 +190,7 @@ class RedisServer:
         """One embedded server per data directory: two servers appending to one AOF would corrupt it."""
         if self._lock is not None:
             return
-        lock = open(self.data_dir / "newsflow-redis.lock", "w")
+        lock = open(self.data_dir / LOCK_FILE, "w")
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -269,3 +272,36 @@ async def resolve_redis_url_async(settings: "Settings") -> tuple[str, RedisServe
     if settings.redis_url:
         return settings.redis_url, None
     return await asyncio.to_thread(resolve_redis_url, settings)
+
+
+def running_embedded_url(data_dir: str | os.PathLike[str]) -> str | None:
+    """The URL of the embedded server another process runs on ``data_dir`` (it holds the directory's
+    lock and wrote its port there), or None when none runs."""
+    data_dir = Path(data_dir)
+    try:
+        lock = open(data_dir / LOCK_FILE)  # noqa: SIM115
+    except FileNotFoundError:
+        return None
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            pass  # held: a server runs
+        else:
+            return None  # closing releases it
+    try:
+        port = int((data_dir / PORT_FILE).read_text().strip())
+    except (OSError, ValueError):
+        return None
+    return f"redis://:{embedded_password(data_dir)}@127.0.0.1:{port}/0"
+
+
+def resolve_running_redis_url(settings: "Settings") -> tuple[str, RedisServer | None]:
+    """For tools that talk to the store (``newsflow keys``): ``REDIS_URL``, else the embedded server
+    already running on the data directory, else one started just for them (the caller stops it)."""
+    if settings.redis_url:
+        return settings.redis_url, None
+    url = running_embedded_url(settings.redis_dir)
+    if url is not None:
+        return url, None
+    return resolve_redis_url(settings)
