@@ -18,7 +18,7 @@ from typing import Any, Awaitable, Callable
 import orjson
 from aiohttp import web
 
-from shared.store.apikeys import SCOPES, ApiKeyStore, InvalidScope
+from shared.store.apikeys import SCOPES, ApiKey, ApiKeyStore, InvalidScope
 
 from .errors import ApiError, json_response
 from .http import read_deadline
@@ -27,7 +27,7 @@ from .state import REDIS, SETTINGS
 OPEN_ROUTES = frozenset({"/healthz", "/readyz", "/metrics", "/docs", "/openapi.json"})
 SUBMIT_ROUTES = frozenset({"/v1/articles", "/v1/articles/batch"})
 AUTH_REQUIRED = web.AppKey("auth_required", bool)
-API_KEY = "api_key"  # request[API_KEY]: the ApiKey of an authenticated request
+API_KEY = web.RequestKey("api_key", ApiKey)  # request[API_KEY]: the key of an authenticated request
 
 
 def required_scope(method: str, route: str) -> str | None:
