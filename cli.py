@@ -179,12 +179,21 @@ async def cmd_api(args: argparse.Namespace) -> int:
     settings = _settings(args)
     async with serve(settings, create_app, explicit_port=args.port is not None) as stack:
         if stack.redis_server is not None:
-            print(f"embedded Redis at {stack.redis_url} (data in {settings.redis_dir}); "
-                  f"start workers with: REDIS_URL={stack.redis_url} newsflow worker", flush=True)
+            url = _shown_url(stack)
+            print(f"embedded Redis at {url} (data in {settings.redis_dir}); "
+                  f"start workers with: REDIS_URL={url} newsflow worker", flush=True)
         base = stack.api_url
         print(f"API at {base}  (docs {base}/docs, metrics {base}/metrics)", flush=True)
         await until_signal()
     return 0
+
+
+def _shown_url(stack: Any) -> str:
+    """The Redis URL to print: the embedded server's password as a shell expression reading its file."""
+    server = stack.redis_server
+    if server is None or not server.password:
+        return stack.redis_url
+    return stack.redis_url.replace(server.password, f"$(cat {server.data_dir / 'password'})")
 
 
 async def cmd_up(args: argparse.Namespace) -> int:
@@ -200,7 +209,7 @@ async def cmd_up(args: argparse.Namespace) -> int:
                      worker_log=Path(settings.data_dir) / "worker.log") as stack:
         base, worker = stack.api_url, stack.worker
         where = f"embedded, data in {settings.redis_dir}" if stack.redis_server else "REDIS_URL"
-        print(f"  redis   {stack.redis_url} ({where})\n  api     {base}\n  worker  pid {worker.pid}, "
+        print(f"  redis   {_shown_url(stack)} ({where})\n  api     {base}\n  worker  pid {worker.pid}, "
               f"log {stack.worker_log}", flush=True)
         if not args.no_seeds and await _ingest_seeds(base, worker, args.timeout, settings, stack.redis_url):
             return 1

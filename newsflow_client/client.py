@@ -62,16 +62,32 @@ class AsyncClient:
 
     async def request(self, method: str, path: str, *, data: bytes | None = None,
                       headers: dict[str, str] | None = None) -> Response:
-        """Any call: ``path`` below the base URL (``/v1/articles?status=failed``)."""
+        """Any call: ``path`` below the base URL (``/v1/articles?status=failed``). Over the key's rate
+        limit (429 ``rate_limited``) it waits ``Retry-After`` (≤ 30 s) and tries again, up to 3 times."""
         if self.api_key:
             headers = {"Authorization": f"Bearer {self.api_key}", **(headers or {})}
+        for _ in range(3):
+            response, retry_after = await self._request_once(method, path, data, headers)
+            if retry_after is None:
+                break
+            await asyncio.sleep(retry_after)
+        return response
+
+    async def _request_once(self, method: str, path: str, data: bytes | None,
+                            headers: dict[str, str] | None) -> tuple[Response, float | None]:
         async with self._http().request(method, self.base_url + path, data=data, headers=headers) as resp:
             raw = await resp.read()
             try:
-                return Response(resp.status, json.loads(raw) if raw else None)
+                response = Response(resp.status, json.loads(raw) if raw else None)
             except ValueError:
                 return Response(resp.status, {"error": {"code": "bad_response",
-                                                        "message": raw[:200].decode(errors="replace")}})
+                                                        "message": raw[:200].decode(errors="replace")}}), None
+            if resp.status == 429 and (response.error or {}).get("code") == "rate_limited":
+                try:
+                    return response, min(30.0, max(0.0, float(resp.headers.get("Retry-After", "1"))))
+                except ValueError:
+                    return response, 1.0
+            return response, None
 
     # ------------------------------------------------------------------ submitting
 
