@@ -109,9 +109,10 @@ def build_spec(settings: Settings | None = None) -> dict[str, Any]:
                     "responses": {"200": _ref("StatusOut"), **_errors(404, 503)}},
         },
         "/v1/articles/{id}/retry": {
-            "post": {"summary": "Queue a failed article again", "operationId": "retryArticle",
-                     "parameters": [doc_id],
-                     "responses": {"202": _ref("Accepted"), **_errors(404, 409, 503)}},
+            "post": {"summary": "Queue a failed article again (Content-Type: application/json, empty body "
+                                "allowed; 409 retry_budget_exhausted past the lifetime cap on attempts)",
+                     "operationId": "retryArticle", "parameters": [doc_id],
+                     "responses": {"202": _ref("Accepted"), **_errors(404, 409, 415, 503)}},
         },
         "/v1/entities": {
             "get": {"summary": "Entities across the corpus by name prefix", "operationId": "searchEntities",
