@@ -60,6 +60,10 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
 
         ctx["settings"] = settings
         ctx["store"] = DocumentStore(ctx["redis"], settings)
+        rewritten = await queue.reencode_foreign_jobs(ctx["redis"])  # pickled jobs of an older version
+        if rewritten:
+            log.warning("rewrote %d queued job(s) that were not JSON (never unpickled): %s", len(rewritten),
+                        ", ".join(rewritten[:10]))
         if "executor" not in ctx:  # kept across restarts of the arq loop (see workers.run)
             soft, hard = pipeline_timeouts(settings.job_timeout_seconds)
             ctx["executor"] = PipelineExecutor(processes, soft, hard, factory=functools.partial(build_pipeline, settings))

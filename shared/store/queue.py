@@ -68,3 +68,29 @@ def enqueue_args(doc_id: str, now: float) -> dict[str, str]:
     (``job_hex``) and its score in the queue zset (``queue_score``, ms)."""
     enqueue_ms = int(now * 1000)
     return {"job_hex": hex_arg(encode_job(doc_id, enqueue_ms)), "queue_score": str(enqueue_ms)}
+
+
+async def reencode_foreign_jobs(redis: Any) -> list[str]:
+    """Rewrite, as JSON, queued job records that are not JSON (pickles an older newsflow wrote, or
+    planted ones) for ids that are articles of ours, without ever reading what they hold: the job of
+    article ``<id>`` is always ``process_article(<id>)``. Records for other ids are left for the
+    worker to refuse. Returns the ids rewritten (``workers/settings.py`` runs this at start-up, so an
+    upgrade does not strand articles whose jobs were queued as pickles)."""
+    ids = [m.decode() if isinstance(m, bytes) else str(m)
+           for m in await redis.zrange(K.ARQ_QUEUE, 0, -1)]
+    if not ids:
+        return []
+    pipe = redis.pipeline(transaction=False)
+    for doc_id in ids:
+        pipe.getrange(K.arq_job(doc_id), 0, 0)
+        pipe.hget(K.status(doc_id), "status")
+    replies = await pipe.execute()
+    fixed = []
+    for i, doc_id in enumerate(ids):
+        first, status = replies[2 * i], replies[2 * i + 1]
+        if first and first != b"{" and status in (b"queued", b"processing"):
+            fixed.append(doc_id)
+    for doc_id in fixed:
+        score = await redis.zscore(K.ARQ_QUEUE, doc_id)
+        await redis.set(K.arq_job(doc_id), encode_job(doc_id, int(score or 0)))
+    return fixed
