@@ -43,7 +43,7 @@ async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
     settings: Settings = app[SETTINGS]  # type: ignore[assignment]
     url, server = await resolve_redis_url_async(settings)
     if server is not None:
-        log.info("embedded redis-server on %s (data in %s)", url, server.data_dir)
+        log.info("embedded redis-server on 127.0.0.1:%d (data and password in %s)", server.port, server.data_dir)
     client = redis_client(url)
     store = DocumentStore(client, settings)
     try:
