@@ -21,7 +21,7 @@ import aiohttp
 
 from . import batching
 from .models import ArticleStatus, Response, SubmitResult, WaitProgress
-from .settings import default_url
+from .settings import default_api_key, default_url
 
 JSON_HEADERS = {"Content-Type": "application/json"}
 
@@ -30,12 +30,14 @@ class AsyncClient:
     """One aiohttp session to one API (``base_url`` default: :func:`default_url`). Pass ``session``
     to share yours (it is then not closed here); ``timeout`` bounds each request (seconds);
     ``max_batch_items`` / ``max_batch_bytes`` must not exceed the server's
-    ``NEWSFLOW_BATCH_MAX_ITEMS`` / ``NEWSFLOW_MAX_BATCH_BYTES``."""
+    ``NEWSFLOW_BATCH_MAX_ITEMS`` / ``NEWSFLOW_MAX_BATCH_BYTES``; ``api_key`` (default
+    ``$NEWSFLOW_API_KEY``) goes with every request as ``Authorization: Bearer``."""
 
     def __init__(self, base_url: str | None = None, *, session: aiohttp.ClientSession | None = None,
                  timeout: float = 60.0, max_batch_items: int = batching.MAX_ITEMS,
-                 max_batch_bytes: int = batching.MAX_BYTES) -> None:
+                 max_batch_bytes: int = batching.MAX_BYTES, api_key: str | None = None) -> None:
         self.base_url = (base_url or default_url()).rstrip("/")
+        self.api_key = api_key if api_key is not None else default_api_key()
         self.timeout = timeout
         self.max_batch_items = max_batch_items
         self.max_batch_bytes = max_batch_bytes
@@ -60,14 +62,32 @@ class AsyncClient:
 
     async def request(self, method: str, path: str, *, data: bytes | None = None,
                       headers: dict[str, str] | None = None) -> Response:
-        """Any call: ``path`` below the base URL (``/v1/articles?status=failed``)."""
+        """Any call: ``path`` below the base URL (``/v1/articles?status=failed``). Over the key's rate
+        limit (429 ``rate_limited``) it waits ``Retry-After`` (≤ 30 s) and tries again, up to 3 times."""
+        if self.api_key:
+            headers = {"Authorization": f"Bearer {self.api_key}", **(headers or {})}
+        for _ in range(3):
+            response, retry_after = await self._request_once(method, path, data, headers)
+            if retry_after is None:
+                break
+            await asyncio.sleep(retry_after)
+        return response
+
+    async def _request_once(self, method: str, path: str, data: bytes | None,
+                            headers: dict[str, str] | None) -> tuple[Response, float | None]:
         async with self._http().request(method, self.base_url + path, data=data, headers=headers) as resp:
             raw = await resp.read()
             try:
-                return Response(resp.status, json.loads(raw) if raw else None)
+                response = Response(resp.status, json.loads(raw) if raw else None)
             except ValueError:
                 return Response(resp.status, {"error": {"code": "bad_response",
-                                                        "message": raw[:200].decode(errors="replace")}})
+                                                        "message": raw[:200].decode(errors="replace")}}), None
+            if resp.status == 429 and (response.error or {}).get("code") == "rate_limited":
+                try:
+                    return response, min(30.0, max(0.0, float(resp.headers.get("Retry-After", "1"))))
+                except ValueError:
+                    return response, 1.0
+            return response, None
 
     # ------------------------------------------------------------------ submitting
 

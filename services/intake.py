@@ -22,6 +22,7 @@ from shared.schemas import PageQuery, validate_article
 from shared.store import DocumentStore, SubmitResult
 
 from .errors import ApiError, json_response
+from .http import read_deadline
 from .state import SETTINGS, STORE
 
 JSON_TYPES = frozenset({"application/json"})
@@ -52,15 +53,16 @@ async def read_body(request: web.Request, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     content = request.content
-    while True:
-        chunk = await content.readany()
-        if not chunk:
-            break
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(413, "payload_too_large", f"body exceeds the limit of {limit} bytes",
-                           {"limit_bytes": limit})
-        chunks.append(chunk)
+    async with read_deadline(request):  # a body trickled in slowly: 408 (services/http.py)
+        while True:
+            chunk = await content.readany()
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise ApiError(413, "payload_too_large", f"body exceeds the limit of {limit} bytes",
+                               {"limit_bytes": limit})
+            chunks.append(chunk)
     if not chunks:
         raise ApiError(400, "empty_body", "the request body is empty")
     body = chunks[0] if len(chunks) == 1 else b"".join(chunks)

@@ -12,6 +12,7 @@ from pydantic.json_schema import models_json_schema
 from shared import schemas as S
 from shared.config import Settings
 
+from . import auth
 from .errors import json_response
 from .state import SETTINGS
 
@@ -108,9 +109,10 @@ def build_spec(settings: Settings | None = None) -> dict[str, Any]:
                     "responses": {"200": _ref("StatusOut"), **_errors(404, 503)}},
         },
         "/v1/articles/{id}/retry": {
-            "post": {"summary": "Queue a failed article again", "operationId": "retryArticle",
-                     "parameters": [doc_id],
-                     "responses": {"202": _ref("Accepted"), **_errors(404, 409, 503)}},
+            "post": {"summary": "Queue a failed article again (Content-Type: application/json, empty body "
+                                "allowed; 409 retry_budget_exhausted past the lifetime cap on attempts)",
+                     "operationId": "retryArticle", "parameters": [doc_id],
+                     "responses": {"202": _ref("Accepted"), **_errors(404, 409, 415, 503)}},
         },
         "/v1/entities": {
             "get": {"summary": "Entities across the corpus by name prefix", "operationId": "searchEntities",
@@ -144,13 +146,13 @@ def build_spec(settings: Settings | None = None) -> dict[str, Any]:
                              "responses": {"200": {"description": "text exposition format",
                                                    "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
     }
-    return {
+    return auth.document({
         "openapi": "3.1.0",
         "info": {"title": "newsflow", "version": "1.0.0",
                  "description": "Ingestion of news articles: intake, analysis (language, entities, claims), read API."},
         "paths": paths,
         "components": {"schemas": schemas},
-    }
+    })
 
 
 def setup(app: web.Application) -> None:

@@ -143,7 +143,15 @@ async def list_articles(request: web.Request) -> web.Response:
 
 async def retry_article(request: web.Request) -> web.Response:
     doc_id = _doc_id(request)
+    # a JSON content type (a plain web form cannot send one cross-site without a CORS preflight)
+    if request.content_type != "application/json":
+        raise ApiError(415, "unsupported_media_type", "retry needs Content-Type: application/json "
+                       "(the body may be empty)", {"accepted": ["application/json"]})
     code, status = await _store(request).requeue(doc_id)
+    if code == -2:
+        cap = request.app[SETTINGS].lifetime_attempts
+        raise ApiError(409, "retry_budget_exhausted", f"article {doc_id} has used {status} attempts; "
+                       f"the lifetime cap is {cap}", {"attempts": int(status), "max_lifetime_attempts": cap})
     if code < 0:
         raise _not_found(doc_id)
     if code == 0:

@@ -48,6 +48,20 @@ class Settings:
     # Liveness file the worker touches while its loop runs and Redis answers ("" = none).
     worker_heartbeat_file: str = ""
 
+    # Security (README "Security"). auth: "required" | "off" | "loopback" (open only while the API
+    # listens on a loopback address). Rate limit per API key: a token bucket of ``burst`` tokens
+    # refilled at ``per_second`` (0 = no limit).
+    auth: str = "loopback"
+    rate_limit_per_second: float = 100.0
+    rate_limit_burst: int = 500
+    # POST /retry refuses an article that has already used this many attempts in all (0 = 3 × max_attempts)
+    max_lifetime_attempts: int = 0
+    # HTTP server: a connection must deliver its request headers within ``header_timeout`` of opening
+    # (or of the previous response), a body within ``body_timeout``; at most ``max_connections`` open.
+    http_header_timeout_seconds: float = 15.0
+    http_body_timeout_seconds: float = 60.0
+    http_max_connections: int = 1000
+
     # Read API
     list_default_limit: int = 20
     list_max_limit: int = 200
@@ -85,6 +99,13 @@ class Settings:
         "worker_concurrency": "NEWSFLOW_WORKER_CONCURRENCY",
         "health_check_interval": "NEWSFLOW_HEALTH_CHECK_INTERVAL",
         "html_fallback": "NEWSFLOW_HTML_FALLBACK",
+        "auth": "NEWSFLOW_AUTH",
+        "rate_limit_per_second": "NEWSFLOW_RATE_LIMIT_PER_SECOND",
+        "rate_limit_burst": "NEWSFLOW_RATE_LIMIT_BURST",
+        "max_lifetime_attempts": "NEWSFLOW_MAX_LIFETIME_ATTEMPTS",
+        "http_header_timeout_seconds": "NEWSFLOW_HTTP_HEADER_TIMEOUT_SECONDS",
+        "http_body_timeout_seconds": "NEWSFLOW_HTTP_BODY_TIMEOUT_SECONDS",
+        "http_max_connections": "NEWSFLOW_HTTP_MAX_CONNECTIONS",
         "list_default_limit": "NEWSFLOW_LIST_DEFAULT_LIMIT",
         "list_max_limit": "NEWSFLOW_LIST_MAX_LIMIT",
         "worker_heartbeat_file": "NEWSFLOW_WORKER_HEARTBEAT_FILE",
@@ -124,6 +145,35 @@ class Settings:
     @property
     def redis_dir(self) -> Path:
         return Path(self.data_dir) / "redis"
+
+    @property
+    def auth_required(self) -> bool:
+        """Whether API requests need a key: ``auth`` "required", or "loopback" while ``host`` is not a
+        loopback address (a wildcard or public address needs keys; ``make run`` on 127.0.0.1 does not)."""
+        mode = self.auth.strip().lower()
+        if mode not in ("required", "off", "loopback"):
+            raise ValueError(f"NEWSFLOW_AUTH must be required, off or loopback, not {self.auth!r}")
+        if mode != "loopback":
+            return mode == "required"
+        return not is_loopback(self.host)
+
+    @property
+    def lifetime_attempts(self) -> int:
+        """The lifetime cap on attempts that ``POST /retry`` keeps."""
+        return self.max_lifetime_attempts if self.max_lifetime_attempts > 0 else 3 * self.max_attempts
+
+
+def is_loopback(host: str) -> bool:
+    """``host`` is a loopback address or ``localhost`` (never a wildcard like 0.0.0.0 or "")."""
+    import ipaddress  # noqa: PLC0415
+
+    host = host.strip().strip("[]")
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _convert(name: str, raw: str, default: Any) -> Any:

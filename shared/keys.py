@@ -156,3 +156,22 @@ def idx_claims_kind(kind: str) -> str:
 
 # Processing-time histogram bucket upper bounds (milliseconds) for /metrics.
 PROCESSING_BUCKETS_MS = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000)
+
+
+# --- API keys (shared/store/apikeys.py) ------------------------------------------------------------
+# ``nf:apikey:<key id>``       hash: id, name, scopes (comma-separated), created_at, revoked (0|1), hash
+# ``nf:apikey:hash:<sha256>``  → key id (the SHA-256 of the whole key; the key itself is never stored)
+# ``nf:apikeys``               zset key id → creation time (s)
+# ``nf:ratelimit:<key id>``    hash: tokens, ts (ms): the key's token bucket
+APIKEYS = PREFIX + "apikeys"
+APIKEY_PREFIX = PREFIX + "apikey:"
+APIKEY_HASH_PREFIX = PREFIX + "apikey:hash:"
+RATELIMIT_PREFIX = PREFIX + "ratelimit:"
+
+
+def apikey(key_id: str) -> str:
+    return APIKEY_PREFIX + key_id
+
+
+def apikey_hash(digest: str) -> str:
+    return APIKEY_HASH_PREFIX + digest

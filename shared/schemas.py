@@ -18,6 +18,7 @@ MAX_SOURCE = 256
 MAX_EXTERNAL_ID = 256
 MAX_TEXT = 2 * 1024 * 1024  # characters; the byte limit on the body applies first
 MAX_METADATA_KEYS = 100
+MAX_DEPTH = 32  # objects/arrays nested in one article, the article itself counting as 1 (metadata is free-form)
 URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+[^\s]*$"
 LANG_PATTERN = r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$"
 
@@ -288,6 +289,9 @@ def validate_article(obj: Any, loc: tuple[Any, ...] = ()) -> tuple[dict[str, Any
     zone. ``loc`` prefixes the error paths (e.g. ``(3,)`` for the fourth item of a batch).
     (Measured: pydantic-core validates a 4 KB article in ~3 µs, cheaper than a hand-written check.)
     """
+    if nesting_depth(obj, MAX_DEPTH) > MAX_DEPTH:
+        return None, [{"loc": [*loc], "msg": f"objects and arrays nest deeper than {MAX_DEPTH} levels",
+                       "type": "too_deep"}]
     try:
         model = ArticleIn.model_validate(obj)
     except ValidationError as exc:
@@ -296,3 +300,23 @@ def validate_article(obj: Any, loc: tuple[Any, ...] = ()) -> tuple[dict[str, Any
             for e in exc.errors(include_url=False, include_context=False, include_input=False)
         ]
     return model.model_dump(mode="json", exclude_none=True), []
+
+
+def nesting_depth(obj: Any, limit: int) -> int:
+    """How deep objects and arrays nest in ``obj`` (a scalar is 0), counted up to ``limit + 1``
+    (iterative: a hostile document cannot exhaust the stack)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest

@@ -105,7 +105,9 @@ async def start_api(app: Any, host: str, port: int, explicit_port: bool = True) 
     Returns the runner (``await runner.cleanup()`` stops it) and the base URL."""
     from aiohttp import web
 
-    runner = web.AppRunner(app, access_log=None)
+    from services.http import app_runner  # the limits and error answers aiohttp has no option for
+
+    runner = app_runner(app)
     await runner.setup()
     actual = port
     try:

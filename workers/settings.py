@@ -26,6 +26,7 @@ from arq.connections import RedisSettings
 
 from shared import keys
 from shared.config import Settings
+from shared.store import queue
 from workers.pipeline.registry import build_pipeline, enabled_specs
 
 from .executor import PipelineExecutor, pipeline_timeouts
@@ -59,6 +60,10 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
 
         ctx["settings"] = settings
         ctx["store"] = DocumentStore(ctx["redis"], settings)
+        rewritten = await queue.reencode_foreign_jobs(ctx["redis"])  # pickled jobs of an older version
+        if rewritten:
+            log.warning("rewrote %d queued job(s) that were not JSON (never unpickled): %s", len(rewritten),
+                        ", ".join(rewritten[:10]))
         if "executor" not in ctx:  # kept across restarts of the arq loop (see workers.run)
             soft, hard = pipeline_timeouts(settings.job_timeout_seconds)
             ctx["executor"] = PipelineExecutor(processes, soft, hard, factory=functools.partial(build_pipeline, settings))
@@ -85,6 +90,9 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
         "keep_result": 60,                 # results live in our document store, not in arq
         "health_check_interval": settings.health_check_interval,
         "retry_jobs": True,
+        # JSON job records, never pickles (shared/store/queue.py): Redis write access is not code execution
+        "job_serializer": queue.job_serializer,
+        "job_deserializer": queue.job_deserializer,
     }
 
 

@@ -169,7 +169,8 @@ async def test_503_while_redis_is_down_then_recovers(client, redis_server, redis
                                      ("post", "/v1/articles/batch", {"json": [{"text": "during outage"}]}),
                                      ("get", f"/v1/articles/{doc_id}", {}), ("get", f"/v1/articles/{doc_id}/status", {}),
                                      ("get", "/v1/articles", {}), ("get", "/v1/entities?q=a", {}),
-                                     ("get", "/v1/claims", {}), ("post", f"/v1/articles/{doc_id}/retry", {})):
+                                     ("get", "/v1/claims", {}), ("post", f"/v1/articles/{doc_id}/retry",
+                                      {"headers": {"Content-Type": "application/json"}})):
             resp = await getattr(client, method)(path, **kwargs)
             assert resp.status == 503, (path, resp.status, await resp.text())
             assert (await resp.json())["error"]["code"] == "unavailable"

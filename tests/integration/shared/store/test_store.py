@@ -4,16 +4,20 @@ idempotent saves with consistent indexes, listing, entity and claim search, AOF 
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import redis.asyncio as aioredis
-from arq.jobs import deserialize_job_raw as deserialize_job
+
+from arq.jobs import deserialize_job_raw
 
 from shared import keys as K
 from shared.ids import article_id
-from shared.store import DocumentStore, InvalidCursor
+from shared.store import DocumentStore, InvalidCursor, queue
+
+deserialize_job = functools.partial(deserialize_job_raw, deserializer=queue.job_deserializer)
 
 from factories import BYRNE_TEXT, SPY_TEXT, byrne_document, claim, document, entity, spy_document
 
