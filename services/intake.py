@@ -12,6 +12,8 @@ the article is then validated exactly like a JSON one (same 413/415/422 rules).
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import orjson
@@ -67,6 +69,21 @@ async def read_body(request: web.Request, limit: int) -> bytes:
     return body[3:] if body[:3] == b"\xef\xbb\xbf" else body  # tolerate a UTF-8 byte-order mark
 
 
+_BIG_INT = re.compile(rb"\d{20,}")  # orjson reads integers beyond 64 bits as floats (precision lost)
+
+
+def loads_exact(data: bytes) -> Any:
+    """``orjson.loads``, but integers too big for 64 bits come back exact (Python ints) so that
+    validation can refuse them by name instead of storing a rounded float."""
+    obj = orjson.loads(data)
+    if _BIG_INT.search(data):
+        try:
+            obj = json.loads(data)  # valid JSON (orjson said so): the same values, integers exact
+        except (RecursionError, ValueError):
+            pass
+    return obj
+
+
 def _parse_error(exc: Exception, where: str = "body", line: int | None = None) -> ApiError:
     msg = str(exc)
     details: dict[str, Any] = {"reason": msg}
@@ -114,7 +131,7 @@ async def post_article(request: web.Request) -> web.Response:
         _check_content_type(request, JSON_TYPES, PAGE_TYPES)
         body = await read_body(request, settings.max_article_bytes)
         try:
-            obj = orjson.loads(body)
+            obj = loads_exact(body)
         except orjson.JSONDecodeError as exc:
             raise _parse_error(exc) from None
     article, errors = validate_article(obj)
@@ -138,7 +155,7 @@ def _batch_items(body: bytes, ctype: str, item_limit: int) -> list[tuple[Any, Ap
     same byte limit as a single POST (measured as its line, or its compact JSON in an array)."""
     if ctype in JSON_TYPES:
         try:
-            data = orjson.loads(body)
+            data = loads_exact(body)
         except orjson.JSONDecodeError as exc:
             raise _parse_error(exc) from None
         if not isinstance(data, list):
@@ -148,7 +165,10 @@ def _batch_items(body: bytes, ctype: str, item_limit: int) -> list[tuple[Any, Ap
             return [(item, None) for item in data]
         out: list[tuple[Any, ApiError | None]] = []
         for item in data:
-            size = len(orjson.dumps(item))
+            try:
+                size = len(orjson.dumps(item))
+            except (TypeError, orjson.JSONEncodeError):  # too deep or a 64-bit overflow: validation says which
+                size = 0
             out.append((None, _too_large(size, item_limit)) if size > item_limit else (item, None))
         return out
     items: list[tuple[Any, ApiError | None]] = []
@@ -159,7 +179,7 @@ def _batch_items(body: bytes, ctype: str, item_limit: int) -> list[tuple[Any, Ap
             items.append((None, _too_large(len(line), item_limit)))
             continue
         try:
-            items.append((orjson.loads(line), None))
+            items.append((loads_exact(line), None))
         except orjson.JSONDecodeError as exc:
             items.append((None, _parse_error(exc, "line", lineno)))
     return items

@@ -18,6 +18,8 @@ MAX_SOURCE = 256
 MAX_EXTERNAL_ID = 256
 MAX_TEXT = 2 * 1024 * 1024  # characters; the byte limit on the body applies first
 MAX_METADATA_KEYS = 100
+MAX_METADATA_DEPTH = 32  # nesting levels of objects/arrays inside ``metadata`` (documented in the README)
+INT_MIN, INT_MAX = -(2 ** 63), 2 ** 64 - 1  # integers kept exactly (orjson's range); others are refused
 URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+[^\s]*$"
 LANG_PATTERN = r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$"
 
@@ -36,7 +38,8 @@ class ArticleIn(BaseModel):
     source: Optional[str] = Field(None, max_length=MAX_SOURCE, description="Publisher, e.g. 'BBC'")
     published_at: Optional[datetime] = Field(None, description="ISO 8601; naive times are taken as UTC")
     language: Optional[str] = Field(None, pattern=LANG_PATTERN, max_length=35, description="Language hint (BCP 47)")
-    external_id: Optional[Union[str, int]] = Field(None, description="The client's own id (deduplication key)")
+    external_id: Optional[str] = Field(None, strict=True, description="The client's own id (the article's identity; "
+                                                                      "a string: numbers are refused)")
     metadata: Optional[dict[str, Any]] = Field(None, description="Free-form object, stored and returned as is")
 
     @field_validator("url")
@@ -57,7 +60,7 @@ class ArticleIn(BaseModel):
     @field_validator("external_id")
     @classmethod
     def _external_id(cls, v: Any) -> Any:
-        if v is not None and (len(str(v)) == 0 or len(str(v)) > MAX_EXTERNAL_ID):
+        if v is not None and (len(v) == 0 or len(v) > MAX_EXTERNAL_ID):
             raise ValueError(f"must be 1..{MAX_EXTERNAL_ID} characters")
         return v
 
@@ -66,6 +69,10 @@ class ArticleIn(BaseModel):
     def _metadata(cls, v: Any) -> Any:
         if v is not None and len(v) > MAX_METADATA_KEYS:
             raise ValueError(f"at most {MAX_METADATA_KEYS} keys")
+        if v is not None:
+            problem = json_value_problem(v, MAX_METADATA_DEPTH)
+            if problem:
+                raise ValueError(problem)
         return v
 
     @model_validator(mode="after")
@@ -73,6 +80,21 @@ class ArticleIn(BaseModel):
         if not ((self.text and self.text.strip()) or (self.html and self.html.strip())):
             raise ValueError("text or html is required")
         return self
+
+
+def json_value_problem(value: Any, max_depth: int) -> str | None:
+    """Why ``value`` (parsed JSON) cannot be stored exactly: nested deeper than ``max_depth`` levels,
+    or an integer outside the 64-bit range (it would not round-trip). None when it can."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, (dict, list)):
+            if depth > max_depth:
+                return f"nested deeper than {max_depth} levels"
+            stack.extend((c, depth + 1) for c in (v.values() if isinstance(v, dict) else v))
+        elif isinstance(v, int) and not isinstance(v, bool) and not INT_MIN <= v <= INT_MAX:
+            return "integer out of the 64-bit range (it would not round-trip exactly; send it as a string)"
+    return None
 
 
 class FieldError(BaseModel):
@@ -208,7 +230,7 @@ class Document(BaseModel):
     started_at: Optional[str] = None
     finished_at: Optional[str] = None
     error: Optional[dict[str, Any]] = None
-    external_id: Optional[Union[str, int]] = None
+    external_id: Optional[str] = None
     url: Optional[str] = None
     title: Optional[str] = None
     source: Optional[str] = None
