@@ -171,14 +171,21 @@ class DocumentsMixin(StoreBase):
         Returns (1, previous status), (0, current status) while it is queued or processing (its job
         is still live), or (-1, "") for an unknown id. Afterwards the same article can be submitted anew.
         """
-        raw = await self.redis.get(K.article(doc_id))
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.get(K.article(doc_id))
+        pipe.hkeys(K.urls(doc_id))
+        pipe.lrange(K.revisions(doc_id), 0, -1)
+        raw, url_digests, revs = await pipe.execute()
         article = orjson.loads(raw) if raw else {}
         dkeys = [K.dedupe(kind, digest) for kind, digest in dedupe_keys(article).items()] if article else []
+        dkeys += [K.dedupe("url", as_str(d)) for d in url_digests]
+        dkeys += [K.dedupe("content", orjson.loads(r)["content_sha256"][:16]) for r in revs]
+        plain = [K.revisions(doc_id), K.doc_revisions(doc_id), K.urls(doc_id)]
         reply = await DELETE(
             self.redis,
             [K.status(doc_id), K.article(doc_id), K.document(doc_id), K.doc_index_set(doc_id), K.claims(doc_id),
-             K.FAILED, K.IDX_TIME, K.ENTITY_COUNTS, *dkeys],
+             K.FAILED, K.IDX_TIME, K.ENTITY_COUNTS, *dict.fromkeys(dkeys), *plain],
             {"id": doc_id, "status_prefix": K.STATUS_INDEX_PREFIX, "entity_index_prefix": K.ENTITY_INDEX_PREFIX,
-             "alias_prefix": K.ALIAS_PREFIX, "aliases_of_prefix": K.ALIASES_OF_PREFIX},
+             "alias_prefix": K.ALIAS_PREFIX, "aliases_of_prefix": K.ALIASES_OF_PREFIX, "n_plain": len(plain)},
         )
         return int(reply[0]), as_str(reply[1])

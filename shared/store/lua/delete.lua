@@ -1,7 +1,8 @@
 -- Delete a finished (done or failed) article with its document, status, indexes and dedupe keys.
 -- KEYS: 1 status hash, 2 article, 3 document, 4 docidx set, 5 claims hash, 6 failed set, 7 time index,
---       8 entity document-count zset, 9.. dedupe keys (deleted only while they still point at this id)
--- ARGV[1]: JSON {id, status_prefix, entity_index_prefix, alias_prefix, aliases_of_prefix}
+--       8 entity document-count zset, 9.. dedupe keys (deleted only while they still point at this id),
+--       then args.n_plain keys deleted outright (revisions, earlier documents, urls)
+-- ARGV[1]: JSON {id, status_prefix, entity_index_prefix, alias_prefix, aliases_of_prefix, n_plain}
 -- Returns {1, previous status}, {0, current status} when queued/processing, {-1, ''} for an unknown id.
 local args = cjson.decode(ARGV[1])
 local id = args.id
@@ -35,8 +36,10 @@ for _, s in ipairs({'queued', 'processing', 'done', 'failed'}) do
 end
 redis.call('ZREM', KEYS[6], id)
 redis.call('ZREM', KEYS[7], id)
-for i = 9, #KEYS do
+local n_plain = tonumber(args.n_plain or 0)
+for i = 9, #KEYS - n_plain do
   if redis.call('GET', KEYS[i]) == id then redis.call('DEL', KEYS[i]) end
 end
+for i = #KEYS - n_plain + 1, #KEYS do redis.call('DEL', KEYS[i]) end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 return {1, st}
