@@ -142,7 +142,7 @@ async def post_article(request: web.Request) -> web.Response:
     if result.queue_full:
         raise _queue_full(request)
     return json_response({"id": result.id, "status": result.status, "duplicate": result.duplicate,
-                          "links": links(result.id)}, 200 if result.duplicate else 202)
+                          "revision": result.revision, "links": links(result.id)}, 200 if result.duplicate else 202)
 
 
 def _too_large(size: int, limit: int) -> ApiError:
@@ -222,7 +222,7 @@ async def post_batch(request: web.Request) -> web.Response:
                                     "details": {"max_depth": settings.queue_max_depth}}}
         else:
             results[i] = {"index": i, "result": "duplicate" if res.duplicate else "accepted", "id": res.id,
-                          "status": res.status, "links": links(res.id)}
+                          "status": res.status, "revision": res.revision, "links": links(res.id)}
     for r in results:
         counts[r["result"]] += 1  # type: ignore[index]
     payload = {"items": results, "accepted": counts["accepted"], "duplicates": counts["duplicate"],

@@ -112,6 +112,11 @@ ND_SIG_PREFIX = PREFIX + "nd:sig:"
 ND_BAND_PREFIX = PREFIX + "nd:band:"
 ND_LINKS_PREFIX = PREFIX + "nd:links:"
 CLUSTER_PREFIX = PREFIX + "cluster:"
+# The LSH layout of the near-duplicate index (workers/pipeline/fingerprint.py makes the signatures):
+# ND_BANDS bands of ND_ROWS hashes, each hash ND_HEX hex digits of the signature.
+ND_BANDS = 20
+ND_ROWS = 4
+ND_HEX = 8
 
 
 def cluster(cluster_id: str) -> str:

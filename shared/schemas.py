@@ -121,11 +121,13 @@ class Links(BaseModel):
 
 
 class Accepted(BaseModel):
-    """202 for a new article, 200 with ``duplicate: true`` for a known one."""
+    """202 for a new article or a new revision of a known one (same identity, new content), 200 with
+    ``duplicate: true`` for known content."""
 
     id: str
     status: str
     duplicate: bool = False
+    revision: int = Field(1, description="the article's revision: the new one when accepted, the latest when a duplicate")
     links: Links
 
 
@@ -134,6 +136,7 @@ class BatchItemResult(BaseModel):
     result: Literal["accepted", "duplicate", "rejected"]
     id: Optional[str] = None
     status: Optional[str] = None
+    revision: Optional[int] = None
     links: Optional[Links] = None
     error: Optional[ErrorBody] = None
 
@@ -216,6 +219,34 @@ class PageQuery(BaseModel):
     language: Optional[str] = Field(None, description="language hint, BCP 47 (else the page's <html lang>)")
 
 
+class RevisionEntry(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    revision: int
+    received_at: str
+    content_sha256: str = Field(..., description="SHA-256 of the received text/html (Unicode, case, spaces folded)")
+    unchanged: Optional[bool] = Field(None, description="true: the main text did not change (the analysis of "
+                                                        "revision same_as is kept)")
+    same_as: Optional[int] = None
+
+
+class UrlSeen(BaseModel):
+    url: str
+    first_seen: str
+
+
+class NearDuplicate(BaseModel):
+    id: str
+    similarity: float = Field(..., description="estimated Jaccard similarity of the shingle sets (MinHash)")
+
+
+class Cluster(BaseModel):
+    """A near-duplicate cluster: ``GET /v1/clusters/{id}``."""
+
+    id: str = Field(..., description="the cluster id: its earliest member's id (stable as members join)")
+    size: int
+    members: list[str] = Field(..., description="member ids, earliest first")
+
+
 class Document(BaseModel):
     """A stored document. Before ``status == done`` it has the status fields and no analysis.
 
@@ -241,6 +272,14 @@ class Document(BaseModel):
     pipeline_version: Optional[str] = None
     text: Optional[str] = None
     timings_ms: Optional[dict[str, float]] = Field(None, description="milliseconds per stage")
+    revision: int = Field(1, description="the revision this analysis is of (1, 2, …; ?revision=N reads a kept one)")
+    pending_revision: Optional[int] = Field(None, description="a newer revision being processed (this document is "
+                                                              "the previous one's analysis until it is done)")
+    revisions: list[RevisionEntry] = Field([], description="the kept revisions, oldest first")
+    urls: list[UrlSeen] = Field([], description="every URL the article (the same content) arrived at")
+    near_duplicates: list[NearDuplicate] = Field([], description="documents whose estimated Jaccard similarity "
+                                                                 "is at least NEWSFLOW_NEAR_DUP_THRESHOLD")
+    cluster_id: Optional[str] = Field(None, description="the near-duplicate cluster (named by its earliest member)")
 
 
 def compose_document(outputs: list[type[BaseModel]]) -> type[Document]:

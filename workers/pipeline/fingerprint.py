@@ -27,6 +27,8 @@ import zlib
 import numpy as np
 from pydantic import BaseModel, Field
 
+from shared import keys as K
+
 from .document import AnalysisDoc
 from .records import Record
 from .registry import stage
@@ -34,9 +36,7 @@ from .registry import stage
 METHOD = "minhash-128-s3"
 NUM_PERM = 128
 SHINGLE = 3
-BANDS = 20
-ROWS = 4
-HEX_PER_HASH = 8
+BANDS, ROWS, HEX_PER_HASH = K.ND_BANDS, K.ND_ROWS, K.ND_HEX  # the store's LSH layout
 
 _rng = np.random.RandomState(20261202)  # fixed: signatures must agree across processes and releases
 _A = (_rng.randint(1, 2 ** 62, NUM_PERM, dtype=np.int64).astype(np.uint64) << np.uint64(1)) | np.uint64(1)
