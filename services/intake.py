@@ -24,6 +24,7 @@ from shared.schemas import PageQuery, validate_article
 from shared.store import DocumentStore, SubmitResult
 
 from .errors import ApiError, json_response
+from .idempotency import BODY, idempotent
 from .state import SETTINGS, STORE
 
 JSON_TYPES = frozenset({"application/json"})
@@ -47,6 +48,8 @@ def _check_content_type(request: web.Request, allowed: frozenset[str], also: fro
 
 async def read_body(request: web.Request, limit: int) -> bytes:
     """The request body, refusing more than ``limit`` bytes (by Content-Length and by what arrives)."""
+    if BODY in request:  # already read (Idempotency-Key)
+        return request[BODY]
     length = request.content_length
     if length is not None and length > limit:
         raise ApiError(413, "payload_too_large", f"body of {length} bytes exceeds the limit of {limit} bytes",
@@ -123,6 +126,15 @@ async def _page_article(request: web.Request, ctype: str, limit: int) -> dict[st
     return {**{k: v for k, v in request.query.items()}, ("text" if ctype == "text/plain" else "html"): text}
 
 
+async def _article_body(request: web.Request) -> bytes:
+    return await read_body(request, request.app[SETTINGS].max_article_bytes)
+
+
+async def _batch_body(request: web.Request) -> bytes:
+    return await read_body(request, request.app[SETTINGS].max_batch_bytes)
+
+
+@idempotent(_article_body)
 async def post_article(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     if request.content_type in PAGE_TYPES:
@@ -185,6 +197,7 @@ def _batch_items(body: bytes, ctype: str, item_limit: int) -> list[tuple[Any, Ap
     return items
 
 
+@idempotent(_batch_body)
 async def post_batch(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     ctype = _check_content_type(request, JSON_TYPES | NDJSON_TYPES)
