@@ -209,6 +209,9 @@ class DocumentsMixin(StoreBase):
             [K.status(doc_id), K.article(doc_id), K.document(doc_id), K.doc_index_set(doc_id), K.claims(doc_id),
              K.FAILED, K.IDX_TIME, K.ENTITY_COUNTS, *dict.fromkeys(dkeys), *plain],
             {"id": doc_id, "status_prefix": K.STATUS_INDEX_PREFIX, "entity_index_prefix": K.ENTITY_INDEX_PREFIX,
-             "alias_prefix": K.ALIAS_PREFIX, "aliases_of_prefix": K.ALIASES_OF_PREFIX, "n_plain": len(plain)},
+             "alias_prefix": K.ALIAS_PREFIX, "aliases_of_prefix": K.ALIASES_OF_PREFIX, "n_plain": len(plain),
+             "nd": {"sig_prefix": K.ND_SIG_PREFIX, "band_prefix": K.ND_BAND_PREFIX, "links_prefix": K.ND_LINKS_PREFIX,
+                    "cluster_prefix": K.CLUSTER_PREFIX, "bands": str(K.ND_BANDS), "rows": str(K.ND_ROWS),
+                    "hex": str(K.ND_HEX)}},
         )
         return int(reply[0]), as_str(reply[1])

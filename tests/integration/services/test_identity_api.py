@@ -209,3 +209,26 @@ async def test_concurrent_same_key_runs_once(client, redis):
     resps = await asyncio.gather(*[client.post("/v1/articles", json=body, headers={"Idempotency-Key": "c"})
                                    for _ in range(10)])
     assert {r.status for r in resps} <= {202, 409} and await redis.zcard(K.ARQ_QUEUE) == 1
+
+
+async def test_delete_takes_back_urls_revisions_and_near_duplicate_entries(client, store, redis):
+    edited = "Wire: " + STORY
+    _, a = await post(client, {"url": "https://a.example/d", "text": STORY})
+    await analyse(store, a["id"])
+    _, b = await post(client, {"url": "https://b.example/d", "text": edited})
+    await analyse(store, b["id"])
+    await post(client, {"url": "https://b2.example/d", "text": edited})  # provenance: one more url of b
+    assert (await client.delete(f"/v1/articles/{b['id']}")).status == 204
+    a_doc = await (await client.get(f"/v1/articles/{a['id']}")).json()
+    assert a_doc["near_duplicates"] == []
+    assert (await (await client.get(f"/v1/clusters/{a['id']}")).json())["members"] == [a["id"]]
+    leftovers = [k async for k in redis.scan_iter(match=f"nf:*{b['id']}*")]
+    assert leftovers == []
+    members = [m for k in [k async for k in redis.scan_iter(match=K.ND_BAND_PREFIX + "*")]
+               for m in await redis.smembers(k)]
+    assert b["id"].encode() not in members
+    found = await (await client.get("/v1/articles", params={"url": "https://b2.example/d"})).json()
+    assert found["items"] == []
+    # the same article may be submitted anew afterwards
+    status, again = await post(client, {"url": "https://b.example/d", "text": edited})
+    assert status == 202 and again["revision"] == 1
