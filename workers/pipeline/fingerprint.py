@@ -116,11 +116,6 @@ def band_values(sig_hex: str) -> list[str]:
     return [sig_hex[i * w:(i + 1) * w] for i in range(BANDS)]
 
 
-def text_for(title: str | None, text: str) -> str:
-    """What is fingerprinted: the main text (the headline is not: a changed headline is the same story)."""
-    return text
-
-
 class Fingerprint(Record):
     method: str = Field(..., description=f"how it was made ({METHOD}: MinHash, {NUM_PERM} hashes, "
                                          f"{SHINGLE}-token shingles; characters where a script has no spaces)")
