@@ -26,7 +26,7 @@ from .errors import ApiError
 from .state import REDIS, SETTINGS
 
 HEADER = "Idempotency-Key"
-BODY = "newsflow.body"  # request key: the body, once read (services.intake.read_body returns it)
+BODY = web.RequestKey("newsflow_body", bytes)  # the body, once read (services.intake.read_body returns it)
 MAX_KEY = 255
 
 Handler = Callable[[web.Request], Awaitable[web.Response]]
