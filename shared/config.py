@@ -61,13 +61,17 @@ class Settings:
     http_header_timeout_seconds: float = 15.0
     http_body_timeout_seconds: float = 60.0
     http_max_connections: int = 1000
+    # Identity and near-duplicates (README "Identity, revisions, provenance, near-duplicates")
+    keep_revisions: int = 3                 # analysed revisions readable per article (the current one included)
+    near_dup_threshold: float = 0.8         # estimated Jaccard similarity at which documents are near-duplicates
+    idempotency_ttl_seconds: int = 86400    # how long an Idempotency-Key is remembered
 
     # Read API
     list_default_limit: int = 20
     list_max_limit: int = 200
 
     # Pipeline (workers/pipeline/registry.py). ``stages``: comma-separated stage names in order
-    # ("" = normalize,language,entities,claims); ``package.module:name`` imports a stage defined
+    # ("" = normalize,language,entities,claims,fingerprint); ``package.module:name`` imports a stage defined
     # elsewhere; a list of only ``+name``/``-name`` edits the default order (append / drop).
     stages: str = ""
     # Language stage: ISO 639-1 codes it may answer ("" = the default set); lingua's low-memory mode.
@@ -106,6 +110,9 @@ class Settings:
         "http_header_timeout_seconds": "NEWSFLOW_HTTP_HEADER_TIMEOUT_SECONDS",
         "http_body_timeout_seconds": "NEWSFLOW_HTTP_BODY_TIMEOUT_SECONDS",
         "http_max_connections": "NEWSFLOW_HTTP_MAX_CONNECTIONS",
+        "keep_revisions": "NEWSFLOW_KEEP_REVISIONS",
+        "near_dup_threshold": "NEWSFLOW_NEAR_DUP_THRESHOLD",
+        "idempotency_ttl_seconds": "NEWSFLOW_IDEMPOTENCY_TTL_SECONDS",
         "list_default_limit": "NEWSFLOW_LIST_DEFAULT_LIMIT",
         "list_max_limit": "NEWSFLOW_LIST_MAX_LIMIT",
         "worker_heartbeat_file": "NEWSFLOW_WORKER_HEARTBEAT_FILE",

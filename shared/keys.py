@@ -29,6 +29,14 @@ Layout
 ``nf:idx:claims:speakername:<n>`` same, by folded speaker name (speakers without an entity key)
 ``nf:idx:claims:entity:<k>``   same, by every entity the claim mentions
 ``nf:idx:claims:kind:<kind>``  same, by kind
+``nf:revs:<id>``               list of the kept revisions' entries (JSON {revision, received_at, content_sha256[, unchanged]})
+``nf:docrevs:<id>``            hash: revision → the document of an earlier revision (the last ``NEWSFLOW_KEEP_REVISIONS``)
+``nf:urls:<id>``               hash: url dedupe digest → JSON {url, first_seen}: every URL the article arrived at
+``nf:idem:<sha256>``           Idempotency-Key record (JSON: request hash, response status and body), 24 h
+``nf:nd:sig:<id>``             the document's MinHash signature (hex, 8 digits per hash)
+``nf:nd:band:<i>:<hex>``       set of ids whose signature has that value in LSH band ``i``
+``nf:nd:links:<id>``           zset near-duplicate id → estimated Jaccard similarity (kept symmetric)
+``nf:cluster:<cluster id>``    zset member id → received time; the cluster id is its earliest indexed member
 ``nf:failed``                  zset id → time of failure
 ``nf:metrics:processing``      hash: histogram buckets ``le:<ms>``, ``count``, ``sum_ms``
 """
@@ -82,6 +90,41 @@ def document(doc_id: str) -> str:
 
 def dedupe(kind: str, digest: str) -> str:
     return f"{PREFIX}dedupe:{kind}:{digest}"
+
+
+def revisions(doc_id: str) -> str:
+    return f"{PREFIX}revs:{doc_id}"
+
+
+def doc_revisions(doc_id: str) -> str:
+    return f"{PREFIX}docrevs:{doc_id}"
+
+
+def urls(doc_id: str) -> str:
+    return f"{PREFIX}urls:{doc_id}"
+
+
+def idempotency(digest: str) -> str:
+    return f"{PREFIX}idem:{digest}"
+
+
+ND_SIG_PREFIX = PREFIX + "nd:sig:"
+ND_BAND_PREFIX = PREFIX + "nd:band:"
+ND_LINKS_PREFIX = PREFIX + "nd:links:"
+CLUSTER_PREFIX = PREFIX + "cluster:"
+# The LSH layout of the near-duplicate index (workers/pipeline/fingerprint.py makes the signatures):
+# ND_BANDS bands of ND_ROWS hashes, each hash ND_HEX hex digits of the signature.
+ND_BANDS = 20
+ND_ROWS = 4
+ND_HEX = 8
+
+
+def cluster(cluster_id: str) -> str:
+    return CLUSTER_PREFIX + cluster_id
+
+
+def near_dup_links(doc_id: str) -> str:
+    return ND_LINKS_PREFIX + doc_id
 
 
 def doc_index_set(doc_id: str) -> str:

@@ -1,6 +1,6 @@
 """The arq task: one job per article, ``process_article(ctx, doc_id)``.
 
-load the article → ``mark_processing`` → run the pipeline in the process pool → ``save_document``
+load the article (and its revision) → ``mark_processing`` → run the pipeline in the process pool → ``save_document``
 (atomic and idempotent, keyed by id: a re-run after a crash overwrites, never duplicates).
 
 Attempts are counted by arq's per-job try counter (``ctx["job_try"]``), which also counts runs
@@ -67,7 +67,7 @@ async def process_article(ctx: dict[str, Any], doc_id: str) -> str:
     attempt = int(ctx.get("job_try") or 1)
     deadline = job_deadline(ctx, settings.job_timeout_seconds)
     try:
-        article = await store.get_article(doc_id)
+        article, revision = await store.get_article_revision(doc_id)  # read together: the revision analysed
         if article is None:
             log.warning("job for unknown article %s dropped (no such article)", doc_id)
             return "missing"
@@ -105,6 +105,7 @@ async def process_article(ctx: dict[str, Any], doc_id: str) -> str:
     except TransientError as exc:
         return await _retry(ctx, doc_id, attempt, error_info(exc.code, str(exc), attempt, exc.stage, True))
     processing_ms = (time.perf_counter() - t0) * 1000
+    document["revision"] = revision
 
     try:
         await store.save_document(document, processing_ms)

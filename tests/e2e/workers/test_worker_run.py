@@ -92,7 +92,7 @@ async def test_worker_processes_an_article_and_keeps_offsets_valid(store, worker
     doc = await store.get_document(res.id)
     assert doc["text"] == ARTICLE["text"].replace("\u200b", " ")  # cleaned one-for-one
     assert doc["stats"]["chars"] == len(doc["text"]) and doc["stats"]["words"] > 10
-    assert set(doc["timings_ms"]) == {"normalize", "language", "entities", "claims"}
+    assert set(doc["timings_ms"]) == {"normalize", "language", "entities", "claims", "fingerprint"}
     for ent in doc.get("entities") or []:
         for m in ent.get("mentions") or []:
             assert doc["text"][m["start"]:m["end"]] == m["text"]
