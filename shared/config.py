@@ -40,6 +40,12 @@ class Settings:
     job_timeout_seconds: float = 300.0
     worker_concurrency: int = 4
     health_check_interval: int = 10
+    # Memory ceiling per pipeline process (MB, 0 = none): past it the process is replaced and the
+    # document it was analysing fails with ``resource_limit`` (retried once).
+    pool_max_rss_mb: int = 1500
+    # A running job's lease (s): renewed by its worker every lease/3; a job whose lease expired (its
+    # worker died) is queued again by any live worker's reaper. Worker heartbeat keys live as long.
+    lease_seconds: float = 15.0
     # "refuse" (default): no worker starts without the HTML extractor; "allow": the tag stripper
     # stands in, and every document says extraction.method = "fallback".
     html_fallback: str = "refuse"
@@ -83,6 +89,8 @@ class Settings:
         "job_timeout_seconds": "NEWSFLOW_JOB_TIMEOUT_SECONDS",
         "worker_concurrency": "NEWSFLOW_WORKER_CONCURRENCY",
         "health_check_interval": "NEWSFLOW_HEALTH_CHECK_INTERVAL",
+        "pool_max_rss_mb": "NEWSFLOW_POOL_MAX_RSS_MB",
+        "lease_seconds": "NEWSFLOW_LEASE_SECONDS",
         "html_fallback": "NEWSFLOW_HTML_FALLBACK",
         "list_default_limit": "NEWSFLOW_LIST_DEFAULT_LIMIT",
         "list_max_limit": "NEWSFLOW_LIST_MAX_LIMIT",

@@ -61,7 +61,8 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
         ctx["store"] = DocumentStore(ctx["redis"], settings)
         if "executor" not in ctx:  # kept across restarts of the arq loop (see workers.run)
             soft, hard = pipeline_timeouts(settings.job_timeout_seconds)
-            ctx["executor"] = PipelineExecutor(processes, soft, hard, factory=functools.partial(build_pipeline, settings))
+            ctx["executor"] = PipelineExecutor(processes, soft, hard, factory=functools.partial(build_pipeline, settings),
+                                               max_rss_mb=settings.pool_max_rss_mb)
         await ctx["executor"].start()
         log.info("worker ready: %d pipeline process(es), job timeout %gs, max attempts %d",
                  processes, settings.job_timeout_seconds, settings.max_attempts)

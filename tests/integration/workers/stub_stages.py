@@ -1,7 +1,7 @@
 """Stub pipeline stages for executor tests: no models, behaviour chosen by the article text.
 
 ``sleep`` sleeps (the soft timeout interrupts it; ``swallow`` too, inside ``except Exception``), ``hang`` sleeps with SIGALRM blocked (only the
-hard timeout ends it), ``crash`` kills its own process, ``boom`` raises; anything else gives
+hard timeout ends it), ``crash`` kills its own process, ``boom`` raises, ``hog N`` holds N MB for a while, ``leak N`` keeps N MB; anything else gives
 ``{"echo": {"chars": len(text)}}``. Enabled with ``NEWSFLOW_STAGES=normalize,stub_stages:echo``
 (this folder is on ``sys.path`` in the tests and in the pool processes they spawn).
 """
@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from workers.pipeline.registry import stage
 
 STAGES = "normalize,stub_stages:echo"
+_LEAKED: list[bytes] = []
 
 
 class Echo(BaseModel):
@@ -43,6 +44,12 @@ def _echo(doc) -> EchoOutput:
         os.kill(os.getpid(), signal.SIGKILL)
     elif text.startswith("boom"):
         raise ValueError("boom")
+    elif text.startswith("hog"):  # "hog 400": 400 MB resident for a few seconds (the watchdog ends it)
+        hog = b"x" * (int(text.split()[1]) << 20)
+        time.sleep(5)
+        del hog
+    elif text.startswith("leak"):  # "leak 400": keeps 400 MB after the document is done
+        _LEAKED.append(b"x" * (int(text.split()[1]) << 20))
     return EchoOutput(echo=Echo(chars=len(text)))
 
 
