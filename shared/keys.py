@@ -156,3 +156,20 @@ def idx_claims_kind(kind: str) -> str:
 
 # Processing-time histogram bucket upper bounds (milliseconds) for /metrics.
 PROCESSING_BUCKETS_MS = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000)
+
+
+# --- workers: presence and job leases (workers/lease.py) -------------------------------------------
+# ``nf:worker:<name>``   JSON {name, pid, host, started, last_beat, jobs_running}, TTL = the lease
+# ``nf:lease:<job id>``  name of the worker running the job, TTL = the lease, renewed while it runs
+# ``nf:metrics:failed``  hash error code → documents failed with it (a counter)
+WORKER_PREFIX = PREFIX + "worker:"
+LEASE_PREFIX = PREFIX + "lease:"
+METRICS_FAILED = PREFIX + "metrics:failed"
+
+
+def worker(name: str) -> str:
+    return WORKER_PREFIX + name
+
+
+def lease(job_id: str) -> str:
+    return LEASE_PREFIX + job_id

@@ -61,6 +61,21 @@ def error_info(code: str, message: str, attempt: int, stage: str | None = None, 
 
 
 async def process_article(ctx: dict[str, Any], doc_id: str) -> str:
+    presence = ctx.get("presence")  # workers.lease.Presence (None under a bare `arq` worker)
+    job_id = ctx.get("job_id") or doc_id
+    if presence is None:
+        return await _process(ctx, doc_id)
+    try:
+        await presence.acquire(ctx["redis"], job_id)
+    except REDIS_TRANSIENT:
+        pass  # no lease without Redis; the run goes on and the heartbeat sets it once Redis answers
+    try:
+        return await _process(ctx, doc_id)
+    finally:
+        await presence.release(ctx["redis"], job_id)
+
+
+async def _process(ctx: dict[str, Any], doc_id: str) -> str:
     store = ctx["store"]
     settings = ctx["settings"]
     executor = ctx["executor"]
