@@ -28,6 +28,17 @@ class EchoOutput(BaseModel):
     echo: Echo
 
 
+def _logged(text: str, seconds: float) -> None:
+    """Sleep ``seconds``; append ``text<TAB>pid<TAB>start<TAB>end`` to the file named by NF_STUB_LOG
+    (the fault tests check that no article was analysed twice at the same time)."""
+    start = time.time()
+    time.sleep(seconds)
+    path = os.environ.get("NF_STUB_LOG")
+    if path:
+        with open(path, "a") as f:
+            f.write(f"{text}\t{os.getpid()}\t{start:.6f}\t{time.time():.6f}\n")
+
+
 def _echo(doc) -> EchoOutput:
     text = doc.text
     if text.startswith("sleep"):
@@ -44,6 +55,8 @@ def _echo(doc) -> EchoOutput:
         os.kill(os.getpid(), signal.SIGKILL)
     elif text.startswith("boom"):
         raise ValueError("boom")
+    elif text.startswith("slow"):  # "slow 2.5 …": takes 2.5 s; with NF_STUB_LOG set, the run is logged
+        _logged(text, float(text.split()[1]))
     elif text.startswith("hog"):  # "hog 400": 400 MB resident for a few seconds (the watchdog ends it)
         hog = b"x" * (int(text.split()[1]) << 20)
         time.sleep(5)
