@@ -22,6 +22,10 @@ def _env_bool(value: str) -> bool:
 class Settings:
     # Redis: None → start a private embedded redis-server under ``data_dir/redis``.
     redis_url: str | None = None
+    # Redis Sentinel: "host:port,host:port" of the sentinels and the master's name; when set, the API
+    # and the workers ask the sentinels for the master (REDIS_URL then only supplies password and db).
+    redis_sentinels: str = ""
+    redis_sentinel_master: str = "mymaster"
     host: str = "127.0.0.1"
     port: int = 8080
     data_dir: Path = Path("./var")
@@ -75,6 +79,8 @@ class Settings:
 
     ENV = {
         "redis_url": "REDIS_URL",
+        "redis_sentinels": "REDIS_SENTINELS",
+        "redis_sentinel_master": "REDIS_SENTINEL_MASTER",
         "host": "NEWSFLOW_HOST",
         "port": "NEWSFLOW_PORT",
         "data_dir": "NEWSFLOW_DATA_DIR",
@@ -125,6 +131,17 @@ class Settings:
 
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)
+
+    @property
+    def sentinels(self) -> list[tuple[str, int]]:
+        """``redis_sentinels`` as (host, port) pairs (port 26379 when not given)."""
+        out = []
+        for part in self.redis_sentinels.split(","):
+            part = part.strip()
+            if part:
+                host, _, port = part.rpartition(":") if ":" in part else (part, "", "26379")
+                out.append((host.strip("[]"), int(port)))
+        return out
 
     @property
     def redis_dir(self) -> Path:

@@ -39,8 +39,12 @@ def pipeline_processes(settings: Settings) -> int:
     return max(1, min(settings.worker_concurrency, os.cpu_count() or 1))
 
 
-def redis_settings(url: str) -> RedisSettings:
-    rs = RedisSettings.from_dsn(url)
+def redis_settings(url: str | None, settings: Settings | None = None) -> RedisSettings:
+    """arq's connection settings: ``url``, or the sentinels of ``settings`` (``REDIS_SENTINELS``), with
+    password and db from ``url`` when both are given."""
+    rs = RedisSettings.from_dsn(url) if url else RedisSettings()
+    if settings is not None and settings.sentinels:
+        rs.host, rs.sentinel, rs.sentinel_master = settings.sentinels, True, settings.redis_sentinel_master
     rs.conn_timeout = 5
     rs.conn_retries = 10
     rs.conn_retry_delay = 1
@@ -49,8 +53,8 @@ def redis_settings(url: str) -> RedisSettings:
 
 def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str, Any]:
     url = redis_url or settings.redis_url
-    if not url:
-        raise ValueError("the worker needs a Redis: set REDIS_URL (or use `newsflow up`)")
+    if not url and not settings.sentinels:
+        raise ValueError("the worker needs a Redis: set REDIS_URL or REDIS_SENTINELS (or use `newsflow up`)")
     processes = pipeline_processes(settings)
     enabled_specs(settings)  # a bad NEWSFLOW_STAGES stops the worker here, not in every pool process
 
@@ -76,7 +80,7 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
     return {
         "functions": [process_article],
         "queue_name": keys.ARQ_QUEUE,
-        "redis_settings": redis_settings(url),
+        "redis_settings": redis_settings(url, settings),
         "on_startup": on_startup,
         "on_shutdown": on_shutdown,
         "max_jobs": processes,             # one job per pipeline process: no job waits for the pool
