@@ -2,8 +2,8 @@
 
 arq's ``Worker`` ends its main loop on the first Redis connection error. Here the loop is run
 again with backoff until Redis answers, keeping the pipeline process pool (models stay loaded).
-Jobs that were running when the connection dropped are re-run by arq once their
-``arq:in-progress`` key expires. SIGTERM/SIGINT stop the worker: running jobs are cancelled and
+Jobs that were running when the connection dropped are re-run once their lease expires
+(``workers/lease.py``: heartbeat key per worker, lease per running job, reaper). SIGTERM/SIGINT stop the worker: running jobs are cancelled and
 handed back to the queue at once (arq deletes their in-progress key), so another worker picks
 them up.
 

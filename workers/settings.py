@@ -9,8 +9,9 @@ Timeouts (all from ``NEWSFLOW_JOB_TIMEOUT_SECONDS`` = arq's ``job_timeout``):
   document is retried/failed by *our* attempt counting, never silently ended by arq;
 * inside that, the pipeline has a soft timeout (SIGALRM in the pool process) and a hard one
   (the pool process is killed and replaced);
-* a worker killed mid-job leaves ``arq:in-progress:<id>``, which expires ``job_timeout + 10 s``
-  after the job started; then another worker runs the job again.
+* a worker killed mid-job leaves ``arq:in-progress:<id>`` (for ``job_timeout + 10 s``); the job's
+  lease (``workers/lease.py``) expires within ``NEWSFLOW_LEASE_SECONDS`` and a live worker's reaper
+  frees the job for another run long before that.
 
 arq's own ``max_tries`` is set far above ``max_attempts`` so that our counting governs.
 """

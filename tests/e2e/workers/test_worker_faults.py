@@ -148,6 +148,16 @@ async def test_the_hard_timeout_and_a_document_that_keeps_killing_its_process_en
     assert 'newsflow_failures_total{code="worker_process_died"} 1' in text
 
 
+async def test_a_document_past_the_memory_ceiling_fails_with_resource_limit_after_one_retry(make_client, redis,
+                                                                                          workers):
+    client = await make_client(stages=STAGES)
+    await workers.start(redis, **{**FAST, "NEWSFLOW_POOL_MAX_RSS_MB": "300"})
+    big, fine = await submit(client, ["leak 600 megabytes", "a fine one after it"])
+    st = await wait_status(client, big, ("done", "failed"))
+    assert st["status"] == "failed" and st["attempts"] == 2 and st["error"]["code"] == "resource_limit", st
+    assert (await wait_status(client, fine, ("done", "failed")))["status"] == "done"
+
+
 async def test_redis_sigkilled_with_jobs_in_flight_loses_nothing(make_client, redis_server, redis, workers, tmp_path):
     log = tmp_path / "runs.tsv"
     client = await make_client(stages=STAGES)
