@@ -4,7 +4,8 @@
     PYTHONPATH=. python bench/faults.py adversarial              # the real pipeline
 
 ``faults``: for each scenario a fresh Redis (AOF, ``appendfsync always``), the API in this process,
-``newsflow worker`` processes (stub stages that sleep 50 ms and log every run) and ``--n`` articles:
+``newsflow worker`` processes (stub stages that sleep 50 ms, 1 s for ``worker-sigkill``, and log every
+run) and ``--n`` articles:
 
 * ``worker-sigkill``   two workers; one is SIGKILLed mid-run while it holds jobs (the other one's
   reaper frees them; then a fresh worker replaces the dead one);
@@ -130,7 +131,9 @@ async def scenario(name: str, n: int) -> None:
                 await rig.worker()
             if name == "three-workers":
                 await rig.worker()
-            texts = [f"slow 0.05 {name} {i}" for i in range(n)]
+            # 1 s per article when a worker is killed: the jobs it holds are surely mid-run at the kill
+            seconds = 1.0 if name == "worker-sigkill" else 0.05
+            texts = [f"slow {seconds} {name} {i}" for i in range(n)]
             ids = [await rig.submit({"text": t}) for t in texts]
             t0 = time.monotonic()
             requeue = None
