@@ -30,13 +30,15 @@ import os
 import shutil
 import signal
 import tempfile
-import threading
 import time
 import traceback
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Sequence
 
 import orjson
+
+from . import memory
+from .memory import rss_bytes  # noqa: F401 - part of this module's interface (tests, bench)
 
 log = logging.getLogger("newsflow.worker")
 
@@ -66,9 +68,7 @@ class _SoftTimeout(BaseException):
 # ----------------------------------------------------------------------------- in the pool process
 
 _pipeline: Any = None
-_current_doc: str | None = None  # the document this pool process is analysing (for the memory watchdog)
-MEMORY_EXIT = 86  # exit status of a pool process that went over its memory ceiling
-_limit: tuple[int, str] = (0, "")  # (max RSS in bytes, folder of the watchdog's marks)
+_limit: tuple[int, str] = (0, "")  # (max RSS in bytes, folder of the memory watchdog's marks)
 
 
 def _die_with_parent() -> None:
@@ -87,40 +87,13 @@ def pipeline_timeouts(job_timeout: float) -> tuple[float, float]:
     return soft, hard
 
 
-def rss_bytes(pid: int | str = "self") -> int:
-    """Resident memory of a process (Linux /proc; 0 when unknown)."""
-    try:
-        with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-def _memory_watchdog(limit: int, marks: str, interval: float = 0.1) -> None:
-    """Thread in each pool process: past ``limit`` bytes of RSS, leave a mark naming the document
-    being analysed and exit at once (the parent sees the mark and fails that document with
-    ``resource_limit``; the pool is replaced). A thread, so it also fires inside long C calls."""
-    while True:
-        time.sleep(interval)
-        if rss_bytes() > limit:
-            _exit_over_limit(_current_doc, marks)
-
-
-def _exit_over_limit(doc: str | None, marks: str) -> None:
-    if doc is not None:
-        with contextlib.suppress(OSError):
-            with open(os.path.join(marks, doc), "w") as f:
-                f.write(str(rss_bytes()))
-    os._exit(MEMORY_EXIT)
-
-
 def _init_process(factory: Callable[[], Any] | None = None, max_rss: int = 0, marks: str = "") -> None:
     global _pipeline, _limit
     _limit = (max_rss, marks)
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     if max_rss > 0 and marks:
-        threading.Thread(target=_memory_watchdog, args=(max_rss, marks), daemon=True, name="rss-watchdog").start()
+        memory.start_watchdog(max_rss, marks)
     if factory is None:
         from workers.pipeline import build_pipeline
 
@@ -138,16 +111,15 @@ def _failing_stage(exc: BaseException) -> str:
 
 def _analyse(article: dict[str, Any], doc_id: str | None, soft_timeout: float, as_json: bool = False) -> dict[str, Any]:
     """Run the pipeline on one article; never raises (the outcome is a small dict)."""
-    global _current_doc
-    _current_doc = doc_id
+    memory.current_doc = doc_id
     try:
         outcome = _guarded(lambda: [_pipeline.run(article, doc_id)], soft_timeout, as_json)[0]
         max_rss, marks = _limit
-        if max_rss and marks and rss_bytes() > max_rss:  # this document pushed the process past it
-            _exit_over_limit(doc_id, marks)
+        if max_rss and marks and memory.rss_bytes() > max_rss:  # this document pushed the process past it
+            memory.exit_over_limit(doc_id, marks)
         return outcome
     finally:
-        _current_doc = None
+        memory.current_doc = None
 
 
 def _analyse_many(articles: list[dict[str, Any]], ids: list[str] | None, soft_timeout: float,
