@@ -198,7 +198,6 @@ async def adversarial(max_rss_mb: int, job_timeout: float) -> None:
         env = {"NEWSFLOW_WORKER_CONCURRENCY": "1", "NEWSFLOW_POOL_MAX_RSS_MB": str(max_rss_mb),
                "NEWSFLOW_JOB_TIMEOUT_SECONDS": str(job_timeout), "NEWSFLOW_MAX_ATTEMPTS": "2"}
         async with Rig(Path(tmp), "", env) as rig:
-            rig.settings = rig.settings.with_(max_article_bytes=4 * 1024 * 1024)
             worker = await rig.worker()
             for name, make in ADVERSARIAL.items():
                 body = make()
