@@ -162,8 +162,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     settings = _settings()
     if args.concurrency:
         settings = settings.with_(worker_concurrency=args.concurrency)
-    if not settings.redis_url:
-        print("newsflow worker: set REDIS_URL to the Redis the API uses (or run `newsflow up`)", file=sys.stderr)
+    if not settings.redis_url and not settings.sentinels:
+        print("newsflow worker: set REDIS_URL (or REDIS_SENTINELS) to the Redis the API uses (or run `newsflow up`)",
+              file=sys.stderr)
         return 2
     if not _extractor_ok(settings, "worker"):
         return 3

@@ -17,7 +17,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from aiohttp import web
 
 from shared.config import Settings
-from shared.redis_client import connection_kwargs
+from shared.redis_client import connection_kwargs, sentinel_master
 from shared.redis_server import resolve_redis_url_async
 from shared.store import DocumentStore
 
@@ -39,12 +39,23 @@ def redis_client(url: str) -> aioredis.Redis:
     )
 
 
+def sentinel_client(settings: Settings) -> aioredis.Redis:
+    """The API's client through Redis Sentinel (``REDIS_SENTINELS``/``REDIS_SENTINEL_MASTER``)."""
+    return sentinel_master(settings.sentinels, settings.redis_sentinel_master, settings.redis_url,
+                           socket_connect_timeout=2, socket_timeout=10, health_check_interval=30,
+                           retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 3),
+                           retry_on_error=[RedisConnectionError])
+
+
 async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
     settings: Settings = app[SETTINGS]  # type: ignore[assignment]
-    url, server = await resolve_redis_url_async(settings)
-    if server is not None:
-        log.info("embedded redis-server on 127.0.0.1:%d (data and password in %s)", server.port, server.data_dir)
-    client = redis_client(url)
+    if settings.sentinels:
+        client, server = sentinel_client(settings), None
+    else:
+        url, server = await resolve_redis_url_async(settings)
+        if server is not None:
+            log.info("embedded redis-server on 127.0.0.1:%d (data and password in %s)", server.port, server.data_dir)
+        client = redis_client(url)
     store = DocumentStore(client, settings)
     try:
         await store.load_scripts()

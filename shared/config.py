@@ -22,6 +22,10 @@ def _env_bool(value: str) -> bool:
 class Settings:
     # Redis: None → start a private embedded redis-server under ``data_dir/redis``.
     redis_url: str | None = None
+    # Redis Sentinel: "host:port,host:port" of the sentinels and the master's name; when set, the API
+    # and the workers ask the sentinels for the master (REDIS_URL then only supplies password and db).
+    redis_sentinels: str = ""
+    redis_sentinel_master: str = "mymaster"
     host: str = "127.0.0.1"
     port: int = 8080
     port_fixed: bool = False             # NEWSFLOW_PORT was set: `newsflow up` never moves to a free port
@@ -41,6 +45,12 @@ class Settings:
     job_timeout_seconds: float = 300.0
     worker_concurrency: int = 4
     health_check_interval: int = 10
+    # Memory ceiling per pipeline process (MB, 0 = none): past it the process is replaced and the
+    # document it was analysing fails with ``resource_limit`` (retried once).
+    pool_max_rss_mb: int = 1500
+    # A running job's lease (s): renewed by its worker every lease/3; a job whose lease expired (its
+    # worker died) is queued again by any live worker's reaper. Worker heartbeat keys live as long.
+    lease_seconds: float = 15.0
     # "refuse" (default): no worker starts without the HTML extractor; "allow": the tag stripper
     # stands in, and every document says extraction.method = "fallback".
     html_fallback: str = "refuse"
@@ -88,6 +98,8 @@ class Settings:
 
     ENV = {
         "redis_url": "REDIS_URL",
+        "redis_sentinels": "REDIS_SENTINELS",
+        "redis_sentinel_master": "REDIS_SENTINEL_MASTER",
         "host": "NEWSFLOW_HOST",
         "port": "NEWSFLOW_PORT",
         "data_dir": "NEWSFLOW_DATA_DIR",
@@ -102,6 +114,8 @@ class Settings:
         "job_timeout_seconds": "NEWSFLOW_JOB_TIMEOUT_SECONDS",
         "worker_concurrency": "NEWSFLOW_WORKER_CONCURRENCY",
         "health_check_interval": "NEWSFLOW_HEALTH_CHECK_INTERVAL",
+        "pool_max_rss_mb": "NEWSFLOW_POOL_MAX_RSS_MB",
+        "lease_seconds": "NEWSFLOW_LEASE_SECONDS",
         "html_fallback": "NEWSFLOW_HTML_FALLBACK",
         "auth": "NEWSFLOW_AUTH",
         "rate_limit_per_second": "NEWSFLOW_RATE_LIMIT_PER_SECOND",
@@ -148,6 +162,17 @@ class Settings:
 
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)
+
+    @property
+    def sentinels(self) -> list[tuple[str, int]]:
+        """``redis_sentinels`` as (host, port) pairs (port 26379 when not given)."""
+        out = []
+        for part in self.redis_sentinels.split(","):
+            part = part.strip()
+            if part:
+                host, _, port = part.rpartition(":") if ":" in part else (part, "", "26379")
+                out.append((host.strip("[]"), int(port)))
+        return out
 
     @property
     def redis_dir(self) -> Path:

@@ -218,3 +218,20 @@ def apikey(key_id: str) -> str:
 
 def apikey_hash(digest: str) -> str:
     return APIKEY_HASH_PREFIX + digest
+
+
+# --- workers: presence and job leases (workers/lease.py) -------------------------------------------
+# ``nf:worker:<name>``   JSON {name, pid, host, started, last_beat, jobs_running}, TTL = the lease
+# ``nf:lease:<job id>``  name of the worker running the job, TTL = the lease, renewed while it runs
+# ``nf:metrics:failed``  hash error code → documents failed with it (a counter)
+WORKER_PREFIX = PREFIX + "worker:"
+LEASE_PREFIX = PREFIX + "lease:"
+METRICS_FAILED = PREFIX + "metrics:failed"
+
+
+def worker(name: str) -> str:
+    return WORKER_PREFIX + name
+
+
+def lease(job_id: str) -> str:
+    return LEASE_PREFIX + job_id

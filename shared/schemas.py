@@ -304,6 +304,7 @@ class DocumentSummary(BaseModel):
     language: Optional[str] = None
     entity_count: Optional[int] = None
     claim_count: Optional[int] = None
+    error: Optional[dict[str, Any]] = Field(None, description="a failed document's error: code, message, stage")
 
 
 class DocumentList(BaseModel):

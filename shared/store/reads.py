@@ -211,7 +211,7 @@ class ReadsMixin(StoreBase):
         it (:mod:`shared.entity_links`), whichever of them is given.
 
         Each item is a summary: id, status, received_at, attempts, title, url, source, language,
-        entity_count, claim_count (the last three once processed)."""
+        entity_count, claim_count (the last three once processed); ``error`` for a failed one."""
         keys: list[str | list[str]] = [K.IDX_TIME]
         if status:
             keys.append(K.idx_status(status))
@@ -245,5 +245,7 @@ class ReadsMixin(StoreBase):
             for name in ("entity_count", "claim_count"):
                 if name in h:
                     item[name] = int(h[name])
+            if h.get("status") == "failed" and h.get("error"):  # why it failed: code, message, stage
+                item["error"] = orjson.loads(h["error"])
             items.append(item)
         return {"items": items, "next_cursor": next_cursor}

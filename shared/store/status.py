@@ -51,6 +51,8 @@ class StatusMixin(StoreBase):
         """Status failed for good, with the error; the id joins the failed set."""
         code, _ = await self._set_status(doc_id, "failed", {"error": error, "last_error": error,
                                                            "finished_at": now_iso()}, delete=("retry_at",))
+        if code == 1:
+            await self.redis.hincrby(K.METRICS_FAILED, str(error.get("code") or "unknown"), 1)
         return code == 1
 
     async def requeue(self, doc_id: str) -> tuple[int, str]:
