@@ -112,3 +112,15 @@ async def make_client(redis, settings):
 @pytest_asyncio.fixture()
 async def client(make_client):
     return await make_client()
+
+
+@pytest_asyncio.fixture()
+async def workers(redis_server: RedisServer, tmp_path: Path):
+    """Real worker processes (``tests/worker_proc.py``) against the session's Redis; closed after the test."""
+    import asyncio
+
+    from worker_proc import Workers
+
+    w = Workers(redis_server.url, tmp_path)
+    yield w
+    await asyncio.to_thread(w.close)

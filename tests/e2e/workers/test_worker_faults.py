@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 import time
 from pathlib import Path
 
@@ -23,16 +22,6 @@ ROOT = Path(__file__).resolve().parents[3]
 STAGES = "normalize,tests.integration.workers.stub_stages:echo"
 FAST = {"NEWSFLOW_STAGES": STAGES, "NEWSFLOW_LEASE_SECONDS": "3", "NEWSFLOW_JOB_TIMEOUT_SECONDS": "60",
         "NEWSFLOW_BACKOFF_BASE_SECONDS": "0.2", "NEWSFLOW_BACKOFF_CAP_SECONDS": "1"}
-
-
-@pytest.fixture()
-async def workers(redis_server, tmp_path):
-    sys.path.insert(0, str(ROOT / "tests"))
-    from worker_proc import Workers
-
-    w = Workers(redis_server.url, tmp_path)
-    yield w
-    await asyncio.to_thread(w.close)
 
 
 async def submit(client, texts: list[str]) -> list[str]:

@@ -44,16 +44,6 @@ ARTICLE = {"text": "Officials in Seoul said the launch failed! Nobody was hurt! 
            "url": "https://example.com/toy-stage"}
 
 
-@pytest.fixture()
-async def workers(redis_server, tmp_path):
-    sys.path.insert(0, str(ROOT / "tests"))
-    from worker_proc import Workers
-
-    w = Workers(redis_server.url, tmp_path)
-    yield w
-    await asyncio.to_thread(w.close)
-
-
 async def test_toy_stage_output_in_http_document_analyze_and_openapi(make_client, redis, workers) -> None:
     client = await make_client(stages=STAGES)
     # (c) the API's schema has the enabled stage's output model, description included
