@@ -156,7 +156,8 @@ async def _pass(name: str, auth: str, args: argparse.Namespace, workdir: Path) -
         shown = [c if not c.startswith("Authorization") else "Authorization: Bearer <admin key>" for c in cmd]
         print("$ " + " ".join(shown), flush=True)
         proc = await asyncio.create_subprocess_exec(*cmd, stdout=None if args.verbose else asyncio.subprocess.PIPE,
-                                                    stderr=asyncio.subprocess.STDOUT)
+                                                    stderr=asyncio.subprocess.STDOUT,
+                                                    cwd=data)  # its .schemathesis cache goes there
         out, _ = await proc.communicate()
         if out is not None:
             text = out.decode(errors="replace")
