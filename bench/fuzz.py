@@ -25,6 +25,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import aiohttp
@@ -83,14 +84,17 @@ def _probes() -> list[tuple[str, str, bytes, str]]:
 
 async def _run_probes(base: str, headers: dict[str, str]) -> tuple[int, list[str]]:
     bad: list[str] = []
+    statuses: Counter[int] = Counter()
     probes = _probes()
     async with aiohttp.ClientSession(headers=headers) as session:
         for method, path, body, ctype in probes:
             hdrs = {"Content-Type": ctype} if body else {}
             async with session.request(method, base + path, data=body or None, headers=hdrs) as resp:
                 text = await resp.text(errors="replace")
+                statuses[resp.status] += 1
                 if resp.status >= 500:
                     bad.append(f"{resp.status} {method} {path[:60]} ({len(body)} bytes): {text[:200]}")
+    print(f"probes (deep nesting, NUL bytes, malformed bodies): statuses {dict(sorted(statuses.items()))}", flush=True)
     return len(probes), bad
 
 
@@ -165,6 +169,8 @@ async def _pass(name: str, auth: str, args: argparse.Namespace, workdir: Path) -
             print(summary.strip()[-6000:], flush=True)
         print(f"schemathesis exit code {proc.returncode}", flush=True)
         cases, bad, not_ready = _read_har(har)
+        if headers:  # the stateful phase lists keys and revokes them, the admin key included: a fresh one
+            headers["Authorization"] = f"Bearer {await _key(stack.redis_url)}"
         probe_cases, probe_bad = await _run_probes(base, headers)
     print(f"pass {name}: {cases} schemathesis cases, {probe_cases} probes, {len(bad) + len(probe_bad)} 5xx "
           f"(besides {not_ready} × 503 not_ready from /readyz: this stack runs no worker)", flush=True)
