@@ -135,8 +135,9 @@ def setup(app: web.Application) -> None:
 
 # ------------------------------------------------------------------------------ OpenAPI
 
-def document(spec: dict[str, Any]) -> dict[str, Any]:
-    """Add the security schemes, each operation's scope, and the key routes to the OpenAPI ``spec``."""
+def document(spec: dict[str, Any], keys: bool = True) -> dict[str, Any]:
+    """Add the security schemes, each operation's scope, and the key routes to the OpenAPI ``spec``;
+    ``keys=False`` (NEWSFLOW_AUTH=off) declares no security requirement: none is enforced."""
     err = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     spec.setdefault("components", {})["securitySchemes"] = {
         "bearer": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer <API key>"},
@@ -153,10 +154,13 @@ def document(spec: dict[str, Any]) -> dict[str, Any]:
         "post": {"summary": "Create an API key; the key is in this response only", "operationId": "createKey",
                  "requestBody": {"required": True, "content": {"application/json": {"schema": {
                      "type": "object", "required": ["name", "scopes"],
-                     "properties": {"name": {"type": "string", "maxLength": 200},
-                                    "scopes": {"type": "array", "items": {"enum": list(SCOPES)}}}}}}},
+                     "properties": {"name": {"type": "string", "maxLength": 200, "pattern": "\\S"},
+                                    "scopes": {"type": "array", "minItems": 1,
+                                               "items": {"enum": list(SCOPES)}}}}}}},
                  "responses": {"201": {"description": "Created", "content": {"application/json": {"schema": {
                      **key_obj, "properties": {**key_obj["properties"], "key": {"type": "string"}}}}}},
+                               "400": {**err, "description": "Malformed JSON"},
+                               "415": {**err, "description": "Not application/json"},
                                "422": {**err, "description": "Bad name or scope"}}}}
     paths["/v1/keys/{key_id}"] = {"delete": {
         "summary": "Revoke an API key", "operationId": "revokeKey",
@@ -165,7 +169,7 @@ def document(spec: dict[str, Any]) -> dict[str, Any]:
     for path, ops in paths.items():
         for method, op in ops.items():
             scope = required_scope(method.upper(), path)
-            if scope is None:
+            if scope is None or not keys:
                 op["security"] = []
                 continue
             op["security"] = [{"bearer": []}, {"apiKey": []}]

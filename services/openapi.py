@@ -105,7 +105,7 @@ def build_spec(settings: Settings | None = None) -> dict[str, Any]:
         },
         "/v1/articles/{id}": {
             "get": {"summary": "The stored document (status only before done)", "operationId": "getArticle",
-                    "parameters": [doc_id, _param("revision", schema={"type": "integer", "minimum": 1},
+                    "parameters": [doc_id, _param("revision", schema={"type": "integer", "minimum": 1, "maximum": 2 ** 31},
                                                   description="a kept earlier revision (NEWSFLOW_KEEP_REVISIONS)")],
                     "responses": {"200": _ref("Document"), **_errors(404, 422, 503)}},
             "delete": {"summary": "Delete a done or failed article (document, indexes, dedupe keys)",
@@ -164,7 +164,7 @@ def build_spec(settings: Settings | None = None) -> dict[str, Any]:
                  "description": "Ingestion of news articles: intake, analysis (language, entities, claims), read API."},
         "paths": paths,
         "components": {"schemas": schemas},
-    })
+    }, keys=settings is None or settings.auth_required)
 
 
 def setup(app: web.Application) -> None:

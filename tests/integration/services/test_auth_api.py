@@ -118,7 +118,8 @@ async def test_loopback_default_is_open_and_a_public_address_needs_keys(make_cli
     assert (await off.get("/v1/articles")).status == 200
 
 
-async def test_openapi_documents_the_security_schemes(client):
+async def test_openapi_documents_the_security_schemes(make_client):
+    client = await make_client(auth="required")
     spec = await (await client.get("/openapi.json")).json()
     assert set(spec["components"]["securitySchemes"]) == {"bearer", "apiKey"}
     assert spec["paths"]["/healthz"]["get"]["security"] == []
