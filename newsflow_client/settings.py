@@ -14,3 +14,8 @@ def default_url() -> str:
     if host in ("0.0.0.0", "::"):
         host = "127.0.0.1"
     return f"http://{host}:{os.environ.get('NEWSFLOW_PORT') or 8080}"
+
+
+def default_api_key() -> str | None:
+    """``NEWSFLOW_API_KEY`` (sent as ``Authorization: Bearer …``), else none."""
+    return os.environ.get("NEWSFLOW_API_KEY") or None
