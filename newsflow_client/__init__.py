@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["ArticleStatus", "AsyncClient", "Client", "Event", "InputError", "Response", "SubmitResult", "WaitProgress",
            "default_url", "read_articles", "summary_line", "verify_signature", "__version__"]
 
-__version__ = "0.2.0"
+__version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:

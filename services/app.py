@@ -20,7 +20,7 @@ from shared.redis_client import connection_kwargs
 from shared.redis_server import resolve_redis_url_async
 from shared.store import DocumentStore
 
-from . import health, intake, openapi, reader
+from . import events, health, intake, openapi, reader
 from .errors import error_middleware
 from .health import HttpMetrics
 from .state import HTTP_METRICS, REDIS, SETTINGS, STORE
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.cleanup_ctx.append(_redis_ctx)
     intake.setup(app)
     reader.setup(app)
+    events.setup(app)
     health.setup(app)
     openapi.setup(app)
     return app

@@ -47,6 +47,13 @@ class Settings:
     # Liveness file the worker touches while its loop runs and Redis answers ("" = none).
     worker_heartbeat_file: str = ""
 
+    # Events and webhooks: stream cap (approximate), how long a delivery is retried, the secret that
+    # signs per-article callback_url deliveries ("" = unsigned), one delivery's HTTP timeout
+    events_max_len: int = 100_000
+    webhook_max_age_seconds: float = 86_400.0
+    callback_secret: str = ""
+    webhook_timeout_seconds: float = 10.0
+
     # Read API
     list_default_limit: int = 20
     list_max_limit: int = 200
@@ -84,6 +91,10 @@ class Settings:
         "worker_concurrency": "NEWSFLOW_WORKER_CONCURRENCY",
         "health_check_interval": "NEWSFLOW_HEALTH_CHECK_INTERVAL",
         "html_fallback": "NEWSFLOW_HTML_FALLBACK",
+        "events_max_len": "NEWSFLOW_EVENTS_MAX_LEN",
+        "webhook_max_age_seconds": "NEWSFLOW_WEBHOOK_MAX_AGE_SECONDS",
+        "callback_secret": "NEWSFLOW_CALLBACK_SECRET",
+        "webhook_timeout_seconds": "NEWSFLOW_WEBHOOK_TIMEOUT_SECONDS",
         "list_default_limit": "NEWSFLOW_LIST_DEFAULT_LIMIT",
         "list_max_limit": "NEWSFLOW_LIST_MAX_LIMIT",
         "worker_heartbeat_file": "NEWSFLOW_WORKER_HEARTBEAT_FILE",

@@ -38,6 +38,8 @@ class ArticleIn(BaseModel):
     language: Optional[str] = Field(None, pattern=LANG_PATTERN, max_length=35, description="Language hint (BCP 47)")
     external_id: Optional[Union[str, int]] = Field(None, description="The client's own id (deduplication key)")
     metadata: Optional[dict[str, Any]] = Field(None, description="Free-form object, stored and returned as is")
+    callback_url: Optional[str] = Field(None, max_length=MAX_URL, pattern=URL_PATTERN,
+                                        description="Receives the article.done / article.failed event (POST, signed)")
 
     @field_validator("url")
     @classmethod

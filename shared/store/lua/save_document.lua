@@ -98,4 +98,7 @@ if redis.call('HSETNX', KEYS[2], 'counted', '1') == 1 then
   redis.call('HINCRBY', KEYS[6], 'count', 1)
   redis.call('HINCRBYFLOAT', KEYS[6], 'sum_ms', args.processing_ms)
 end
+if args.event then
+  redis.call('XADD', args.event.key, 'MAXLEN', '~', args.event.max_len, '*', unpack(args.event.fields))
+end
 return prev
