@@ -26,6 +26,11 @@ CRAWL = Path(__file__).with_name("crawl_proc.py")
 N_PAGES = 12
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 def write_site(root: Path, n: int) -> None:
     links = []
     for i in range(n):
@@ -44,8 +49,7 @@ def site(tmp_path: Path):
     root = tmp_path / "site"
     root.mkdir()
     write_site(root, N_PAGES)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
+    handler = functools.partial(QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
