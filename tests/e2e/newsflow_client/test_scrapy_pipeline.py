@@ -16,7 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from newsflow_client import AsyncClient
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from newsflow_client import AsyncClient, verify_signature
 from worker_proc import Workers
 
 pytestmark = pytest.mark.e2e
@@ -58,8 +61,20 @@ def site(tmp_path: Path):
 
 async def test_a_real_crawl_sends_every_page_and_each_is_processed(client, redis, redis_server, site, tmp_path) -> None:
     api = str(client.make_url("")).rstrip("/")
+    received: list[tuple[bytes, str]] = []
+
+    async def receive(request: web.Request) -> web.Response:  # a webhook receiver: the worker delivers
+        received.append((await request.read(), request.headers.get("Newsflow-Signature", "")))
+        return web.Response(status=204)
+
+    rapp = web.Application()
+    rapp.router.add_post("/hook", receive)
+    receiver = TestServer(rapp)
+    await receiver.start_server()
     workers = Workers(redis_server.url, tmp_path)
     try:
+        async with AsyncClient(api) as c:
+            await c.create_webhook(str(receiver.make_url("/hook")), events=["article.done"], secret="hook-secret-1")
         await workers.start(redis, NEWSFLOW_HTML_FALLBACK="allow")
         stats_file = tmp_path / "stats.json"
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -81,5 +96,13 @@ async def test_a_real_crawl_sends_every_page_and_each_is_processed(client, redis
             titles = sorted([(await c.get(d["id"])).body.get("title") or "" for d in docs])
         assert titles == sorted(f"Story {i}" for i in range(N_PAGES))
         assert all(d.get("source") == "pages" for d in docs)  # the spider's name
+        for _ in range(600):  # the worker's webhook deliveries, one per page
+            if len(received) >= N_PAGES:
+                break
+            await asyncio.sleep(0.1)
+        delivered = {json.loads(body)["data"]["article"]["id"] for body, _ in received}
+        assert delivered == {d["id"] for d in docs}
+        assert all(verify_signature("hook-secret-1", sig, body) for body, sig in received)
     finally:
         workers.close()
+        await receiver.close()
