@@ -130,43 +130,56 @@ async def start_worker(redis: Any, redis_url: str, log: Path, env: dict[str, str
     raise SystemExit("worker not ready")
 
 
-async def bench_crawl(api: AsyncClient, redis: Any, base: str, site: str, pages: int, tmp: Path) -> None:
+async def crawl(site: str, base: str, tmp: Path, *extra: str) -> dict[str, Any]:
     stats_file = tmp / "crawl.json"
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, str(CRAWL), f"{site}/index.html", base, str(stats_file),
+        sys.executable, str(CRAWL), f"{site}/index.html", base, str(stats_file), *extra,
         env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=str(tmp),
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, err = await proc.communicate()
     if proc.returncode != 0:
         print(err.decode()[-2000:])
         raise SystemExit("crawl failed")
-    stats = json.loads(stats_file.read_text())
+    return json.loads(stats_file.read_text())
+
+
+async def bench_crawl(api: AsyncClient, redis: Any, base: str, site: str, pages: int, tmp: Path,
+                      worker: subprocess.Popen) -> None:
+    # the worker is paused while rates are measured (it would take the CPU from the crawl), then resumed
+    os.kill(worker.pid, signal.SIGSTOP)
+    try:
+        bare = await crawl(site, base, tmp, "ITEM_PIPELINES={}")
+        stats = await crawl(site, base, tmp)
+        # submit_many of the same pages, fetched first; the queue is emptied before the worker takes them
+        async with aiohttp.ClientSession() as s:
+            async def fetch(i: int) -> dict:
+                async with s.get(f"{site}/p{i}.html") as r:
+                    return {"url": f"{site}/p{i}.html?again", "html": await r.text(), "source": "bench"}
+            t_f = time.perf_counter()
+            articles = await asyncio.gather(*(fetch(i) for i in range(pages)))
+            fetch_s = time.perf_counter() - t_f
+        t_s = time.perf_counter()
+        results = await api.submit_many(articles)
+        submit_s = time.perf_counter() - t_s
+        await redis.delete(K.ARQ_QUEUE)
+    finally:
+        os.kill(worker.pid, signal.SIGCONT)
     accepted = stats.get("newsflow/accepted", 0)
-    ids = [d["id"] async for d in api.articles(limit=200)]
+    ids = [d["id"] async for d in api.articles(source="pages", limit=200)]
     t0 = time.perf_counter()
     final = await wait_done(api, ids, 900)
     done = sum(1 for s in final.values() if s == "done")
-    crawl_s = stats.get("elapsed_time_seconds") or stats["wall_seconds"]
     print(f"1. Scrapy crawl of {pages} pages: {stats.get('item_scraped_count', 0)} items, {accepted} accepted, "
           f"{stats.get('newsflow/rejected', 0)} rejected, {stats.get('newsflow/error', 0)} errors; "
-          f"{done} done (processing took {time.perf_counter() - t0:.1f}s more) -> lost {pages - done}")
-    # submit_many of the same pages, fetched first; the queue is emptied before the worker takes them
-    async with aiohttp.ClientSession() as s:
-        async def fetch(i: int) -> dict:
-            async with s.get(f"{site}/p{i}.html") as r:
-                return {"url": f"{site}/p{i}.html?again", "html": await r.text(), "source": "bench"}
-        t_f = time.perf_counter()
-        articles = await asyncio.gather(*(fetch(i) for i in range(pages)))
-        fetch_s = time.perf_counter() - t_f
-    t_s = time.perf_counter()
-    results = await api.submit_many(articles)
-    submit_s = time.perf_counter() - t_s
-    await redis.delete(K.ARQ_QUEUE)
+          f"{done} done (the worker took {time.perf_counter() - t0:.1f}s) -> lost {pages - done}")
     ok = sum(1 for r in results if not r.rejected)
-    pipe_rate = accepted / crawl_s
+    bare_s = bare.get("elapsed_time_seconds") or bare["wall_seconds"]
+    crawl_s = stats.get("elapsed_time_seconds") or stats["wall_seconds"]
+    pipe_rate, bare_rate = accepted / crawl_s, bare.get("item_scraped_count", 0) / bare_s
     many_rate = ok / (fetch_s + submit_s)
-    print(f"   pipeline: {accepted} pages in {crawl_s:.2f}s of crawl = {pipe_rate:.0f} pages/s (crawl + submit)")
-    print(f"   submit_many: {ok} pages fetched in {fetch_s:.2f}s + submitted in {submit_s:.2f}s = "
+    print(f"   crawl without the pipeline: {bare_rate:.0f} pages/s ({bare_s:.2f}s); with it: {pipe_rate:.0f} "
+          f"pages/s ({crawl_s:.2f}s, crawl + submit) = {pipe_rate / bare_rate:.2f}x of the bare crawl")
+    print(f"   submit_many: {ok} pages fetched by aiohttp in {fetch_s:.2f}s + submitted in {submit_s:.2f}s = "
           f"{many_rate:.0f} pages/s (submit alone {ok / submit_s:.0f}/s); pipeline/submit_many = "
           f"{pipe_rate / many_rate:.2f}x")
 
@@ -232,6 +245,7 @@ async def bench_latency(api: AsyncClient, receiver: Receiver, hook_url: str, n: 
 async def bench_events(api: AsyncClient, store: DocumentStore, n: int) -> None:
     ids = [(await store.submit({"text": f"Event article {i}.", "external_id": f"ev-{i}", "source": "ev"})).id
            for i in range(n)]
+    await store.redis.delete(K.ARQ_QUEUE)  # these are not for the worker: the events come from this script
     start = (await store.redis.xrevrange(K.EVENTS, count=1) or [[b"0-0"]])[0][0].decode()
 
     async def write() -> list[str]:
@@ -306,7 +320,7 @@ async def main() -> None:
         worker = await start()
         print(f"newsflow at {base}, pages at {site}, receiver at {hook_url}; logs in {tmp}")
         async with AsyncClient(base, timeout=300) as api:
-            await bench_crawl(api, redis, base, site, args.pages, tmp)
+            await bench_crawl(api, redis, base, site, args.pages, tmp, worker)
             worker = await bench_webhooks(api, redis, receiver, hook_url, args.hooks, worker, start)
             await bench_latency(api, receiver, hook_url, args.latency)
             await bench_events(api, DocumentStore(redis, Settings.from_env()), args.events)
