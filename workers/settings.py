@@ -66,6 +66,9 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
             soft, hard = pipeline_timeouts(settings.job_timeout_seconds)
             ctx["executor"] = PipelineExecutor(processes, soft, hard, factory=functools.partial(build_pipeline, settings))
         await ctx["executor"].start()
+        old = ctx.pop("webhook_dispatch", None)
+        if old is not None:  # an arq loop restarted without its shutdown
+            old.cancel()
         ctx["webhook_dispatch"] = asyncio.create_task(webhooks.dispatch_loop(ctx))
         log.info("worker ready: %d pipeline process(es), job timeout %gs, max attempts %d",
                  processes, settings.job_timeout_seconds, settings.max_attempts)
@@ -74,6 +77,7 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
         dispatcher = ctx.pop("webhook_dispatch", None)
         if dispatcher is not None:
             dispatcher.cancel()
+            await asyncio.gather(dispatcher, return_exceptions=True)
         await webhooks.close(ctx)
         if not ctx.get("keep_executor"):
             executor = ctx.pop("executor", None)

@@ -98,8 +98,15 @@ async def dispatch_loop(ctx: dict[str, Any]) -> None:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - Redis away, group lost…: try again shortly
-            if "NOGROUP" in str(exc):
-                await ensure_group(redis)
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                return  # no loop any more: this coroutine is being closed
+            if "NOGROUP" in str(exc):  # the stream was deleted (FLUSHALL): make the group again
+                try:
+                    await ensure_group(redis)
+                except Exception:  # noqa: BLE001 - next round
+                    pass
             log.warning("webhook dispatch: %s: %s", type(exc).__name__, exc)
             await asyncio.sleep(1.0)
 
