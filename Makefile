@@ -1,10 +1,11 @@
-# newsflow: `make run` (everything, seeds ingested, serving) and `make test` (the whole suite).
+# newsflow: `make run` (everything, seeds ingested, serving), `make test` (the whole suite),
+# `make check` (the unit tier, seconds).
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench install clean
+.PHONY: run test check bench install clean
 
 # (Re)install only when pyproject.toml changed since the last install (stamp file).
 $(STAMP): pyproject.toml
@@ -20,6 +21,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# The fast tier for your own loop: unit tests only (no Redis, no models, no subprocess).
+check: $(STAMP)
+	$(PY) -m pytest -q -m unit
 
 bench: $(STAMP)
 	nice $(PY) bench/intake.py

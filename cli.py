@@ -7,6 +7,7 @@
     newsflow analyze            NDJSON articles on stdin → NDJSON documents on stdout, no Redis
     newsflow status ID          processing status of an article
     newsflow get ID             the stored document
+    newsflow keys create|list|revoke   API keys (straight in Redis: REDIS_URL or the embedded one)
 
 Every subcommand has ``--help``. Argument parsing and output only: the HTTP calls and input formats
 are in ``newsflow_client``, running processes in ``shared.supervise``.
@@ -190,8 +191,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     settings = _settings()
     if args.concurrency:
         settings = settings.with_(worker_concurrency=args.concurrency)
-    if not settings.redis_url:
-        print("newsflow worker: set REDIS_URL to the Redis the API uses (or run `newsflow up`)", file=sys.stderr)
+    if not settings.redis_url and not settings.sentinels:
+        print("newsflow worker: set REDIS_URL (or REDIS_SENTINELS) to the Redis the API uses (or run `newsflow up`)",
+              file=sys.stderr)
         return 2
     if not _extractor_ok(settings, "worker"):
         return 3
@@ -207,13 +209,22 @@ async def cmd_api(args: argparse.Namespace) -> int:
     settings = _settings(args)
     async with serve(settings, create_app, explicit_port=args.port is not None) as stack:
         if stack.redis_server is not None:
-            print(f"embedded Redis at {stack.redis_url} (data in {settings.redis_dir}); "
-                  f"start workers with: REDIS_URL={stack.redis_url} newsflow worker", flush=True)
+            url = _shown_url(stack)
+            print(f"embedded Redis at {url} (data in {settings.redis_dir}); "
+                  f"start workers with: REDIS_URL={url} newsflow worker", flush=True)
         base = stack.api_url
         print(f"API at {base}  (docs {base}/docs, metrics {base}/metrics)", flush=True)
         with announced_url(settings.data_dir, base):
             await until_signal()
     return 0
+
+
+def _shown_url(stack: Any) -> str:
+    """The Redis URL to print: the embedded server's password as a shell expression reading its file."""
+    server = stack.redis_server
+    if server is None or not server.password:
+        return stack.redis_url
+    return stack.redis_url.replace(server.password, f"$(cat {server.data_dir / 'password'})")
 
 
 async def cmd_up(args: argparse.Namespace) -> int:
@@ -229,10 +240,10 @@ async def cmd_up(args: argparse.Namespace) -> int:
                      worker_log=Path(settings.data_dir) / "worker.log") as stack:
         base, worker = stack.api_url, stack.worker
         where = f"embedded, data in {settings.redis_dir}" if stack.redis_server else "REDIS_URL"
-        print(f"  redis   {stack.redis_url} ({where})\n  api     {base}\n  worker  pid {worker.pid}, "
+        print(f"  redis   {_shown_url(stack)} ({where})\n  api     {base}\n  worker  pid {worker.pid}, "
               f"log {stack.worker_log}", flush=True)
         with announced_url(settings.data_dir, base):  # `newsflow submit` elsewhere finds this API
-            if not args.no_seeds and await _ingest_seeds(base, worker, args.timeout):
+            if not args.no_seeds and await _ingest_seeds(base, worker, args.timeout, settings, stack.redis_url):
                 return 1
             print(f"\nAPI {base}   docs {base}/docs   metrics {base}/metrics", flush=True)
             if args.exit:
@@ -243,13 +254,40 @@ async def cmd_up(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _ingest_seeds(base: str, worker: Any, timeout: float) -> int:
+@contextlib.asynccontextmanager
+async def _seed_key(settings: Any, redis_url: str) -> Any:
+    """The key ``newsflow up`` submits the seeds with: NEWSFLOW_API_KEY, else (when the API needs keys)
+    a temporary submit+read key, revoked afterwards; None when keys are not needed."""
+    from newsflow_client.settings import default_api_key
+
+    if default_api_key() or not settings.auth_required:
+        yield default_api_key()
+        return
+    import redis.asyncio as aioredis
+
+    from shared.store.apikeys import ApiKeyStore
+
+    client = aioredis.Redis.from_url(redis_url)
+    record, key = await ApiKeyStore(client).create("newsflow up (seeds)", "submit,read")
+    try:
+        yield key
+    finally:
+        await ApiKeyStore(client).revoke(record.id)
+        await client.aclose()
+
+
+async def _ingest_seeds(base: str, worker: Any, timeout: float, settings: Any, redis_url: str) -> int:
     """Submit seeds/, wait while the worker lives, print a summary per document; 1 if the worker died."""
+    async with _seed_key(settings, redis_url) as key:
+        return await _ingest(base, worker, timeout, key)
+
+
+async def _ingest(base: str, worker: Any, timeout: float, key: str | None) -> int:
     from newsflow_client import AsyncClient
     from shared.supervise import ProcessExited, while_running
 
     articles = [a for p in sorted(SEEDS_DIR.glob("*.json")) for a in read_articles(str(p))]
-    async with AsyncClient(base, timeout=60) as api:
+    async with AsyncClient(base, timeout=60, api_key=key) as api:
         results = await api.submit_many(articles)
         ids = [r.id for r in results if r.id]
         rejected = [r for r in results if r.rejected]
@@ -269,6 +307,44 @@ async def _ingest_seeds(base: str, worker: Any, timeout: float) -> int:
                 print(f"  {doc_id}  {st.status}  {st.error or ''}", flush=True)
                 continue
             print(summary_line((await api.get(doc_id)).body), flush=True)
+    return 0
+
+
+async def cmd_keys(args: argparse.Namespace) -> int:
+    import redis.asyncio as aioredis
+
+    from shared.redis_server import resolve_running_redis_url
+    from shared.store.apikeys import ApiKeyStore, InvalidScope
+
+    settings = _settings()
+    url, server = await asyncio.to_thread(resolve_running_redis_url, settings)
+    client = aioredis.Redis.from_url(url)
+    try:
+        keys = ApiKeyStore(client)
+        if args.action == "create":
+            try:
+                record, key = await keys.create(args.name, args.scope)
+            except InvalidScope as exc:
+                print(f"newsflow keys create: {exc}", file=sys.stderr)
+                return 2
+            print(f"created API key {record.id} ({record.name}; scopes {','.join(record.scopes)}). "
+                  "It is shown only now: store it (e.g. NEWSFLOW_API_KEY).", file=sys.stderr)
+            print(key)
+        elif args.action == "list":
+            items = await keys.list()
+            if args.json:
+                sys.stdout.buffer.write(orjson.dumps([k.to_dict() for k in items], option=orjson.OPT_INDENT_2) + b"\n")
+            for k in [] if args.json else items:
+                print(f"{k.id}\t{k.name}\t{','.join(k.scopes)}\t{k.created_at}\t{'revoked' if k.revoked else 'active'}")
+        elif not await keys.revoke(args.id):
+            print(f"newsflow keys revoke: no key {args.id!r}", file=sys.stderr)
+            return 1
+        else:
+            print(f"revoked {args.id}")
+    finally:
+        await client.aclose()
+        if server is not None:
+            await asyncio.to_thread(server.stop)
     return 0
 
 
@@ -340,6 +416,19 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("id")
         s.add_argument("--api", default=default_url(), help="API base URL")
         s.set_defaults(func=cmd_show)
+    keys = sub.add_parser("keys", help="create, list and revoke API keys",
+                          description="Manage API keys in Redis directly (REDIS_URL, else the embedded Redis of "
+                                      "NEWSFLOW_DATA_DIR, running or not). Scopes: submit (POST articles), read "
+                                      "(GET), admin (DELETE, retry, keys).")
+    ksub = keys.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = ksub.add_parser("create", help="create a key; prints it once on stdout")
+    create.add_argument("--scope", required=True, help="comma-separated: submit,read,admin")
+    create.add_argument("--name", required=True, help="who uses it (e.g. crawler-1)")
+    klist = ksub.add_parser("list", help="list keys (id, name, scopes, created, active/revoked)")
+    klist.add_argument("--json", action="store_true", help="JSON instead of tab-separated lines")
+    revoke = ksub.add_parser("revoke", help="revoke a key by id")
+    revoke.add_argument("id")
+    keys.set_defaults(func=cmd_keys)
     return p
 
 

@@ -10,6 +10,9 @@ hash of their key: ``tune`` (options were chosen on it) and ``report`` (the othe
     PYTHONPATH=$PWD python eval/html_pages.py                 # the real pipeline (build_pipeline)
     PYTHONPATH=$PWD python eval/html_pages.py --extract-only  # extraction only (fast iteration)
     PYTHONPATH=$PWD python eval/html_pages.py --extract-only --variants   # the options table
+    PYTHONPATH=$PWD python eval/html_pages.py --extract-only --no-lead    # without the lead/standfirst rules
+    PYTHONPATH=$PWD python eval/html_pages.py --extract-only --no-furniture  # without furniture lines/tail cut
+    PYTHONPATH=$PWD python eval/html_pages.py --extract-only --misses     # list missed/leaked snippets
 
 Also printed: pages with a site-furniture entity (listed, full pipeline only) and extraction time
 per page (p50/p95).
@@ -47,6 +50,19 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "recall_dedup": {"include_comments": False, "include_tables": True, "favor_recall": True, "deduplicate": True},
     "recall_comments": {"include_comments": True, "include_tables": True, "favor_recall": True},
 }
+_CLASS = "contains(translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '{}')"
+PRUNE_SETS: dict[str, list[str]] = {
+    "captions": ["//figcaption", f"//*[{_CLASS.format('caption')}]"],
+    "author_bio": [f"//*[{_CLASS.format('author-bio')} or {_CLASS.format('author-box')} or {_CLASS.format('authorbox')}"
+                   f" or {_CLASS.format('author-info')} or {_CLASS.format('about-author')}]"],
+    "related": [f"//*[{_CLASS.format('related')}]"],
+    "newsletter": [f"//*[{_CLASS.format('newsletter')} or {_CLASS.format('paywall')} or {_CLASS.format('subscribe')}]"],
+}
+for _name, _xp in PRUNE_SETS.items():
+    VARIANTS[f"default+prune_{_name}"] = {"include_comments": False, "include_tables": True, "prune_xpath": _xp}
+VARIANTS["default+prune_all"] = {"include_comments": False, "include_tables": True,
+                                 "prune_xpath": [x for xs in PRUNE_SETS.values() for x in xs]}
+VARIANTS["default+url_none"] = {"include_comments": False, "include_tables": True, "_no_url": True}
 
 
 def norm(s: str) -> str:
@@ -109,14 +125,16 @@ def url_of(key: str) -> str | None:
 META_SEEN: list[tuple[dict[str, Any], dict[str, Any]]] = []
 
 
-def run_extract(pages, options=None, furniture=True):
+def run_extract(pages, options=None, furniture=True, lead=True):
     from workers.pipeline.extract import extract
     from workers.pipeline.normalize import clean_text
     texts, times = [], []
     META_SEEN.clear()
+    options = dict(options) if options else None
+    no_url = bool(options and options.pop("_no_url", False))
     for key, item, html in pages:
         t0 = time.perf_counter()
-        ex = extract(html, url_of(key), options=options, furniture=furniture)
+        ex = extract(html, None if no_url else url_of(key), options=options, furniture=furniture, lead=lead)
         times.append((time.perf_counter() - t0) * 1000)
         texts.append((key, item, clean_text(ex.text)))
         META_SEEN.append((item, ex.page))
@@ -155,7 +173,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--extract-only", action="store_true", help="run only the extraction (fast)")
     ap.add_argument("--variants", action="store_true", help="the trafilatura options table (with --extract-only)")
-    ap.add_argument("--no-furniture", action="store_true", help="keep furniture lines (before/after)")
+    ap.add_argument("--only", default="", help="comma-separated variant names (with --variants)")
+    ap.add_argument("--no-furniture", action="store_true",
+                    help="keep furniture lines and related-links tails (before/after)")
+    ap.add_argument("--no-lead", action="store_true", help="do not put the left-out lead/standfirst back")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--misses", action="store_true", help="print missed/leaked snippets")
     args = ap.parse_args()
@@ -165,10 +186,12 @@ def main() -> None:
     if args.extract_only:
         if args.variants:
             for name, opts in VARIANTS.items():
-                rows, times = run_extract(pages, opts, not args.no_furniture)
+                if args.only and name not in args.only.split(","):
+                    continue
+                rows, times = run_extract(pages, opts, not args.no_furniture, not args.no_lead)
                 report(name, rows, times)
             return
-        rows, times = run_extract(pages, None, not args.no_furniture)
+        rows, times = run_extract(pages, None, not args.no_furniture, not args.no_lead)
         report("shipped", rows, times)
         metadata_report()
         if args.misses:

@@ -31,7 +31,8 @@ class AsyncClient:
     """One aiohttp session to one API (``base_url`` default: :func:`default_url`). Pass ``session``
     to share yours (it is then not closed here); ``timeout`` bounds each request (seconds);
     ``max_batch_items`` / ``max_batch_bytes`` must not exceed the server's
-    ``NEWSFLOW_BATCH_MAX_ITEMS`` / ``NEWSFLOW_MAX_BATCH_BYTES``."""
+    ``NEWSFLOW_BATCH_MAX_ITEMS`` / ``NEWSFLOW_MAX_BATCH_BYTES``; ``api_key`` (default
+    ``$NEWSFLOW_API_KEY``) goes with every request as ``Authorization: Bearer``."""
 
     def __init__(self, base_url: str | None = None, *, api_key: str | None = None,
                  session: aiohttp.ClientSession | None = None, timeout: float = 60.0,
@@ -63,8 +64,20 @@ class AsyncClient:
         return self._session
 
     async def request(self, method: str, path: str, *, data: bytes | None = None,
-                      headers: dict[str, str] | None = None) -> Response:
-        """Any call: ``path`` below the base URL (``/v1/articles?status=failed``)."""
+                      headers: dict[str, str] | None = None, retry: bool = True) -> Response:
+        """Any call: ``path`` below the base URL (``/v1/articles?status=failed``). Over the key's rate
+        limit (429 ``rate_limited``) it waits ``Retry-After`` (≤ 30 s) and tries again, up to 3 times
+        (``retry=False``: answer the 429 as it is, for a caller with its own retry loop such as
+        :meth:`submit_many`)."""
+        for _ in range(3):
+            response = await self._request_once(method, path, data, headers)
+            if not retry or not rate_limited(response):
+                break
+            await asyncio.sleep(min(30.0, response.retry_after if response.retry_after is not None else 1.0))
+        return response
+
+    async def _request_once(self, method: str, path: str, data: bytes | None,
+                            headers: dict[str, str] | None) -> Response:
         async with self._http().request(method, self.base_url + path, data=data,
                                         headers=self._headers(headers)) as resp:
             raw = await resp.read()
@@ -120,9 +133,9 @@ class AsyncClient:
         """``POST /v1/articles/batch``: the articles in one request, whatever its size."""
         return await self._post_batch([batching.encode(a) for a in articles], 0)
 
-    async def _post_batch(self, encoded: Sequence[bytes], start: int) -> list[SubmitResult]:
+    async def _post_batch(self, encoded: Sequence[bytes], start: int, retry: bool = True) -> list[SubmitResult]:
         resp = await self.request("POST", "/v1/articles/batch", data=batching.batch_body(encoded),
-                                  headers=JSON_HEADERS)
+                                  headers=JSON_HEADERS, retry=retry)
         return batching.batch_results(resp, start, len(encoded))
 
     async def submit_many(self, articles: Iterable[Any], *, retry: bool = True) -> list[SubmitResult]:
@@ -144,7 +157,8 @@ class AsyncClient:
         while todo:
             attempt += 1
             try:
-                got = await self._post_batch([encoded[i] for i in todo], 0)
+                # one retry loop: this one (429 queue_full and rate_limited, 503), not request()'s
+                got = await self._post_batch([encoded[i] for i in todo], 0, retry=False)
                 failure = None
             except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
                 got, failure = [], exc
@@ -310,6 +324,12 @@ def retryable(result: SubmitResult) -> bool:
     """Worth sending again: the queue was full (429) or the API could not reach Redis (503)."""
     code = (result.error or {}).get("code") if isinstance(result.error, dict) else None
     return result.rejected and (result.http_status in (429, 503) or code in ("queue_full", "unavailable"))
+
+
+def rate_limited(response: Response) -> bool:
+    """The API key is over its rate limit (429 ``rate_limited``): worth the same call after ``Retry-After``."""
+    error = response.error if isinstance(response.error, dict) else {}
+    return response.http_status == 429 and error.get("code") == "rate_limited"
 
 
 def _retry_after(value: str | None) -> float | None:

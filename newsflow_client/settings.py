@@ -45,5 +45,5 @@ def default_url() -> str:
 
 
 def default_api_key() -> str | None:
-    """``NEWSFLOW_API_KEY`` (sent as ``Authorization: Bearer …``), else none."""
+    """``NEWSFLOW_API_KEY`` (sent as ``Authorization: Bearer …``; None when unset or empty)."""
     return os.environ.get("NEWSFLOW_API_KEY") or None

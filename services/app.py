@@ -6,6 +6,7 @@ The Redis client, the embedded redis-server (when ``REDIS_URL`` is unset) and th
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import AsyncIterator
 
@@ -16,11 +17,11 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from aiohttp import web
 
 from shared.config import Settings
-from shared.redis_client import connection_kwargs
+from shared.redis_client import connection_kwargs, sentinel_master
 from shared.redis_server import resolve_redis_url_async
 from shared.store import DocumentStore
 
-from . import events, health, intake, openapi, reader
+from . import auth, events, health, http, intake, openapi, reader
 from .errors import error_middleware
 from .health import HttpMetrics
 from .state import HTTP_METRICS, REDIS, SETTINGS, STORE
@@ -38,12 +39,23 @@ def redis_client(url: str) -> aioredis.Redis:
     )
 
 
+def sentinel_client(settings: Settings) -> aioredis.Redis:
+    """The API's client through Redis Sentinel (``REDIS_SENTINELS``/``REDIS_SENTINEL_MASTER``)."""
+    return sentinel_master(settings.sentinels, settings.redis_sentinel_master, settings.redis_url,
+                           socket_connect_timeout=2, socket_timeout=10, health_check_interval=30,
+                           retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 3),
+                           retry_on_error=[RedisConnectionError])
+
+
 async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
     settings: Settings = app[SETTINGS]  # type: ignore[assignment]
-    url, server = await resolve_redis_url_async(settings)
-    if server is not None:
-        log.info("embedded redis-server on %s (data in %s)", url, server.data_dir)
-    client = redis_client(url)
+    if settings.sentinels:
+        client, server = sentinel_client(settings), None
+    else:
+        url, server = await resolve_redis_url_async(settings)
+        if server is not None:
+            log.info("embedded redis-server on 127.0.0.1:%d (data and password in %s)", server.port, server.data_dir)
+        client = redis_client(url)
     store = DocumentStore(client, settings)
     try:
         await store.load_scripts()
@@ -62,11 +74,13 @@ async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings.from_env()
     # bodies are read by intake with their own limits; this only bounds other routes
-    app = web.Application(middlewares=[error_middleware],
+    app = web.Application(middlewares=[error_middleware, auth.auth_middleware],
                           client_max_size=max(settings.max_batch_bytes, settings.max_article_bytes) + 1)
     app[SETTINGS] = settings
     app[HTTP_METRICS] = HttpMetrics()
     app.cleanup_ctx.append(_redis_ctx)
+    http.setup(app)
+    auth.setup(app)
     intake.setup(app)
     reader.setup(app)
     events.setup(app)
@@ -79,8 +93,18 @@ def run(settings: Settings | None = None) -> None:
     """Serve the API until interrupted (``newsflow api``)."""
     settings = settings or Settings.from_env()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, access_log=None,
-                print=lambda msg: log.info(msg))
+    asyncio.run(_serve(settings))
+
+
+async def _serve(settings: Settings) -> None:
+    from shared.supervise import start_api, until_signal  # noqa: PLC0415
+
+    runner, base = await start_api(create_app(settings), settings.host, settings.port)
+    log.info("serving on %s", base)
+    try:
+        await until_signal()
+    finally:
+        await runner.cleanup()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -77,10 +77,11 @@ async def readyz(request: web.Request) -> web.Response:
               "html_extractor": extractor.available or settings.html_fallback == "allow"}
     try:
         checks["redis"] = await store.ping()
-        checks["worker"] = (await store.worker_heartbeat()) is not None
+        workers = await store.live_workers()
+        checks["worker"] = bool(workers)
     except Exception:  # noqa: BLE001 - not ready is the answer, whatever the failure
-        pass
-    info = {"html_extractor": {"name": extractor.name, "available": extractor.available,
+        workers = []
+    info = {"workers": {"live": len(workers), "names": [w.get("name") for w in workers]},"html_extractor": {"name": extractor.name, "available": extractor.available,
                                "version": extractor.version, "error": extractor.error,
                                "fallback": settings.html_fallback}}
     if all(checks.values()):
@@ -97,9 +98,11 @@ async def metrics(request: web.Request) -> web.Response:
         counts = await store.counts_by_status()
         hist = await store.processing_histogram()
         heartbeat = int(await store.worker_heartbeat() is not None)
+        workers = await store.live_workers()
+        failures = await store.failures_by_code()
         up = 1
     except Exception:  # noqa: BLE001 - still expose the HTTP metrics
-        depth, counts, hist, heartbeat, up = None, {}, None, None, 0
+        depth, counts, hist, heartbeat, up, workers, failures = None, {}, None, None, 0, None, {}
     lines += ["# HELP newsflow_html_extractor_available Whether the HTML extractor (trafilatura) imports.",
               "# TYPE newsflow_html_extractor_available gauge",
               f"newsflow_html_extractor_available {int(extractor_status().available)}"]
@@ -108,6 +111,21 @@ async def metrics(request: web.Request) -> web.Response:
     if heartbeat is not None:
         lines += ["# HELP newsflow_worker_heartbeat Whether an arq worker health-check key is present.",
                   "# TYPE newsflow_worker_heartbeat gauge", f"newsflow_worker_heartbeat {heartbeat}"]
+    if workers is not None:
+        lines += ["# HELP newsflow_workers_live Workers whose heartbeat key is alive.",
+                  "# TYPE newsflow_workers_live gauge", f"newsflow_workers_live {len(workers)}",
+                  "# HELP newsflow_worker_up A live worker (name, host, pid) and its running jobs.",
+                  "# TYPE newsflow_worker_up gauge"]
+        lines += [f'newsflow_worker_up{{name="{_esc(str(w.get("name")))}",host="{_esc(str(w.get("host")))}",'
+                  f'pid="{w.get("pid")}"}} 1' for w in workers]
+        lines += ["# HELP newsflow_worker_jobs_running Jobs a live worker is running.",
+                  "# TYPE newsflow_worker_jobs_running gauge"]
+        lines += [f'newsflow_worker_jobs_running{{name="{_esc(str(w.get("name")))}"}} {int(w.get("jobs_running") or 0)}'
+                  for w in workers]
+    if failures:
+        lines += ["# HELP newsflow_failures_total Documents that failed for good, by error code.",
+                  "# TYPE newsflow_failures_total counter"]
+        lines += [f'newsflow_failures_total{{code="{_esc(c)}"}} {n}' for c, n in sorted(failures.items())]
     if depth is not None:
         lines += ["# HELP newsflow_queue_depth Jobs waiting in the arq queue.", "# TYPE newsflow_queue_depth gauge",
                   f"newsflow_queue_depth {depth}"]

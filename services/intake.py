@@ -12,6 +12,8 @@ the article is then validated exactly like a JSON one (same 413/415/422 rules).
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import orjson
@@ -22,6 +24,8 @@ from shared.schemas import PageQuery, validate_article
 from shared.store import DocumentStore, SubmitResult
 
 from .errors import ApiError, json_response
+from .http import read_deadline
+from .idempotency import BODY, idempotent
 from .state import SETTINGS, STORE
 
 JSON_TYPES = frozenset({"application/json"})
@@ -45,6 +49,8 @@ def _check_content_type(request: web.Request, allowed: frozenset[str], also: fro
 
 async def read_body(request: web.Request, limit: int) -> bytes:
     """The request body, refusing more than ``limit`` bytes (by Content-Length and by what arrives)."""
+    if BODY in request:  # already read (Idempotency-Key)
+        return request[BODY]
     length = request.content_length
     if length is not None and length > limit:
         raise ApiError(413, "payload_too_large", f"body of {length} bytes exceeds the limit of {limit} bytes",
@@ -52,19 +58,35 @@ async def read_body(request: web.Request, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     content = request.content
-    while True:
-        chunk = await content.readany()
-        if not chunk:
-            break
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(413, "payload_too_large", f"body exceeds the limit of {limit} bytes",
-                           {"limit_bytes": limit})
-        chunks.append(chunk)
+    async with read_deadline(request):  # a body trickled in slowly: 408 (services/http.py)
+        while True:
+            chunk = await content.readany()
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise ApiError(413, "payload_too_large", f"body exceeds the limit of {limit} bytes",
+                               {"limit_bytes": limit})
+            chunks.append(chunk)
     if not chunks:
         raise ApiError(400, "empty_body", "the request body is empty")
     body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     return body[3:] if body[:3] == b"\xef\xbb\xbf" else body  # tolerate a UTF-8 byte-order mark
+
+
+_BIG_INT = re.compile(rb"\d{20,}")  # orjson reads integers beyond 64 bits as floats (precision lost)
+
+
+def loads_exact(data: bytes) -> Any:
+    """``orjson.loads``, but integers too big for 64 bits come back exact (Python ints) so that
+    validation can refuse them by name instead of storing a rounded float."""
+    obj = orjson.loads(data)
+    if _BIG_INT.search(data):
+        try:
+            obj = json.loads(data)  # valid JSON (orjson said so): the same values, integers exact
+        except (RecursionError, ValueError):
+            pass
+    return obj
 
 
 def _parse_error(exc: Exception, where: str = "body", line: int | None = None) -> ApiError:
@@ -106,6 +128,15 @@ async def _page_article(request: web.Request, ctype: str, limit: int) -> dict[st
     return {**{k: v for k, v in request.query.items()}, ("text" if ctype == "text/plain" else "html"): text}
 
 
+async def _article_body(request: web.Request) -> bytes:
+    return await read_body(request, request.app[SETTINGS].max_article_bytes)
+
+
+async def _batch_body(request: web.Request) -> bytes:
+    return await read_body(request, request.app[SETTINGS].max_batch_bytes)
+
+
+@idempotent(_article_body)
 async def post_article(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     if request.content_type in PAGE_TYPES:
@@ -114,7 +145,7 @@ async def post_article(request: web.Request) -> web.Response:
         _check_content_type(request, JSON_TYPES, PAGE_TYPES)
         body = await read_body(request, settings.max_article_bytes)
         try:
-            obj = orjson.loads(body)
+            obj = loads_exact(body)
         except orjson.JSONDecodeError as exc:
             raise _parse_error(exc) from None
     article, errors = validate_article(obj)
@@ -125,7 +156,7 @@ async def post_article(request: web.Request) -> web.Response:
     if result.queue_full:
         raise _queue_full(request)
     return json_response({"id": result.id, "status": result.status, "duplicate": result.duplicate,
-                          "links": links(result.id)}, 200 if result.duplicate else 202)
+                          "revision": result.revision, "links": links(result.id)}, 200 if result.duplicate else 202)
 
 
 def _too_large(size: int, limit: int) -> ApiError:
@@ -138,7 +169,7 @@ def _batch_items(body: bytes, ctype: str, item_limit: int) -> list[tuple[Any, Ap
     same byte limit as a single POST (measured as its line, or its compact JSON in an array)."""
     if ctype in JSON_TYPES:
         try:
-            data = orjson.loads(body)
+            data = loads_exact(body)
         except orjson.JSONDecodeError as exc:
             raise _parse_error(exc) from None
         if not isinstance(data, list):
@@ -148,7 +179,10 @@ def _batch_items(body: bytes, ctype: str, item_limit: int) -> list[tuple[Any, Ap
             return [(item, None) for item in data]
         out: list[tuple[Any, ApiError | None]] = []
         for item in data:
-            size = len(orjson.dumps(item))
+            try:
+                size = len(orjson.dumps(item))
+            except (TypeError, orjson.JSONEncodeError):  # too deep or a 64-bit overflow: validation says which
+                size = 0
             out.append((None, _too_large(size, item_limit)) if size > item_limit else (item, None))
         return out
     items: list[tuple[Any, ApiError | None]] = []
@@ -159,12 +193,13 @@ def _batch_items(body: bytes, ctype: str, item_limit: int) -> list[tuple[Any, Ap
             items.append((None, _too_large(len(line), item_limit)))
             continue
         try:
-            items.append((orjson.loads(line), None))
+            items.append((loads_exact(line), None))
         except orjson.JSONDecodeError as exc:
             items.append((None, _parse_error(exc, "line", lineno)))
     return items
 
 
+@idempotent(_batch_body)
 async def post_batch(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     ctype = _check_content_type(request, JSON_TYPES | NDJSON_TYPES)
@@ -202,7 +237,7 @@ async def post_batch(request: web.Request) -> web.Response:
                                     "details": {"max_depth": settings.queue_max_depth}}}
         else:
             results[i] = {"index": i, "result": "duplicate" if res.duplicate else "accepted", "id": res.id,
-                          "status": res.status, "links": links(res.id)}
+                          "status": res.status, "revision": res.revision, "links": links(res.id)}
     for r in results:
         counts[r["result"]] += 1  # type: ignore[index]
     payload = {"items": results, "accepted": counts["accepted"], "duplicates": counts["duplicate"],

@@ -13,6 +13,7 @@ from shared import __version__
 from shared import schemas as S
 from shared.config import Settings
 
+from . import auth
 from .errors import json_response
 from .state import SETTINGS
 
@@ -27,7 +28,7 @@ def _ref(name: str, description: str = "OK") -> dict[str, Any]:
 
 
 def _errors(*codes: int) -> dict[str, Any]:
-    text = {400: "Malformed JSON or invalid UTF-8", 404: "Unknown id", 409: "Not in a retryable state",
+    text = {400: "Malformed JSON or invalid UTF-8", 404: "Unknown id", 409: "Conflict (not in a retryable state; Idempotency-Key reused with another request)",
             413: "Body too large", 415: "Wrong content type", 422: "Schema violation (details list field paths)",
             429: "Queue full (see Retry-After)", 503: "Redis unavailable"}
     return {str(c): {**_ERR, "description": text.get(c, "Error")} for c in codes}
@@ -54,7 +55,7 @@ def build_spec(settings: Settings | None = None) -> dict[str, Any]:
     from .events import WebhookIn, openapi_paths
 
     models = [S.ArticleIn, S.Accepted, S.BatchResult, S.StatusOut, document_model(settings), S.DocumentList,
-              S.EntitySummary, S.EntityList, S.ClaimList, S.Error, WebhookIn]
+              S.EntitySummary, S.EntityList, S.ClaimList, S.Cluster, S.Error, WebhookIn]
     _, defs = models_json_schema([(m, "validation") for m in models], ref_template="#/components/schemas/{model}")
     schemas = defs.get("$defs", {})
     limit = _param("limit", schema={"type": "integer", "minimum": 1, "maximum": 200})
@@ -62,11 +63,13 @@ def build_spec(settings: Settings | None = None) -> dict[str, Any]:
     doc_id = _param("id", "path", {"type": "string", "pattern": "^[0-9a-f]{16}$"})
     ek = _param("key", "path", description="cross-document canonical entity key (person:thae-yong-ho); "
                                                 "a short form linked to one (person:thae) resolves to it")
+    idem = _param("Idempotency-Key", "header", description="replays the first response for 24 h; the same key "
+                                                            "with a different request is a 409")
     paths: dict[str, Any] = {
         "/v1/articles": {
             "post": {"summary": "Submit one article (JSON), or a raw web page (text/html) or text (text/plain) "
                                 "with its fields as query parameters", "operationId": "submitArticle",
-                     "parameters": _page_params(),
+                     "parameters": [*_page_params(), idem],
                      "requestBody": {"required": True, "content": {
                          "application/json": {"schema": {"$ref": "#/components/schemas/ArticleIn"}},
                          "text/html": {"schema": {"type": "string", "description": (
@@ -77,7 +80,7 @@ def build_spec(settings: Settings | None = None) -> dict[str, Any]:
                              "UTF-8, else detected")}}}},
                      "responses": {"202": _ref("Accepted", "Accepted and queued"),
                                    "200": _ref("Accepted", "Duplicate of an existing article"),
-                                   **_errors(400, 413, 415, 422, 429, 503)}},
+                                   **_errors(400, 409, 413, 415, 422, 429, 503)}},
             "get": {"summary": "List articles, newest first", "operationId": "listArticles",
                     "parameters": [_param("status", schema={"type": "string", "enum": list(S.Status.__args__)}),
                                    _param("language"), _param("source"),
@@ -86,22 +89,28 @@ def build_spec(settings: Settings | None = None) -> dict[str, Any]:
                                           description="received at or after"),
                                    _param("until", schema={"type": "string", "format": "date-time"},
                                           description="received at or before"),
+                                   _param("url", description="the article that arrived at this URL (any of its "
+                                                             "urls, normalised); at most one item"),
+                                   _param("cluster", description="members of a near-duplicate cluster"),
                                    limit, cursor],
                     "responses": {"200": _ref("DocumentList"), **_errors(422, 503)}},
         },
         "/v1/articles/batch": {
             "post": {"summary": "Submit up to 1000 articles (JSON array or NDJSON)", "operationId": "submitBatch",
+                     "parameters": [idem],
                      "requestBody": {"required": True, "content": {
                          "application/json": {"schema": {"type": "array",
                                                          "items": {"$ref": "#/components/schemas/ArticleIn"}}},
                          "application/x-ndjson": {"schema": {"type": "string"}}}},
                      "responses": {"202": _ref("BatchResult", "Per-item results in input order"),
                                    "200": _ref("BatchResult", "Nothing new accepted"),
-                                   **_errors(400, 413, 415, 422, 429, 503)}},
+                                   **_errors(400, 409, 413, 415, 422, 429, 503)}},
         },
         "/v1/articles/{id}": {
             "get": {"summary": "The stored document (status only before done)", "operationId": "getArticle",
-                    "parameters": [doc_id], "responses": {"200": _ref("Document"), **_errors(404, 503)}},
+                    "parameters": [doc_id, _param("revision", schema={"type": "integer", "minimum": 1},
+                                                  description="a kept earlier revision (NEWSFLOW_KEEP_REVISIONS)")],
+                    "responses": {"200": _ref("Document"), **_errors(404, 422, 503)}},
             "delete": {"summary": "Delete a done or failed article (document, indexes, dedupe keys)",
                        "operationId": "deleteArticle", "parameters": [doc_id],
                        "responses": {"204": {"description": "Deleted"}, **_errors(404, 409, 503)}},
@@ -111,9 +120,14 @@ def build_spec(settings: Settings | None = None) -> dict[str, Any]:
                     "responses": {"200": _ref("StatusOut"), **_errors(404, 503)}},
         },
         "/v1/articles/{id}/retry": {
-            "post": {"summary": "Queue a failed article again", "operationId": "retryArticle",
-                     "parameters": [doc_id],
-                     "responses": {"202": _ref("Accepted"), **_errors(404, 409, 503)}},
+            "post": {"summary": "Queue a failed article again (Content-Type: application/json, empty body "
+                                "allowed; 409 retry_budget_exhausted past the lifetime cap on attempts)",
+                     "operationId": "retryArticle", "parameters": [doc_id],
+                     "responses": {"202": _ref("Accepted"), **_errors(404, 409, 415, 503)}},
+        },
+        "/v1/clusters/{id}": {
+            "get": {"summary": "A near-duplicate cluster", "operationId": "getCluster", "parameters": [doc_id],
+                    "responses": {"200": _ref("Cluster"), **_errors(404, 503)}},
         },
         "/v1/entities": {
             "get": {"summary": "Entities across the corpus by name prefix", "operationId": "searchEntities",
@@ -148,14 +162,14 @@ def build_spec(settings: Settings | None = None) -> dict[str, Any]:
                                                    "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
     }
     paths.update(openapi_paths())
-    return markdown_descriptions({
+    return markdown_descriptions(auth.document({
         "openapi": "3.1.0",
         "info": {"title": "newsflow", "version": __version__,
                  "description": "Ingestion of news articles: intake, analysis (language, entities, claims), read API. "
                                 "Push: `GET /v1/events` (server-sent events) and `/v1/webhooks`."},
         "paths": paths,
         "components": {"schemas": schemas},
-    })
+    }))
 
 
 def markdown_descriptions(node: Any) -> Any:

@@ -122,18 +122,45 @@ async def get_status(request: web.Request) -> web.Response:
 
 async def get_document(request: web.Request) -> web.Response:
     doc_id = _doc_id(request)
+    q = Query(request, ("revision",))
+    revision = q.integer("revision", 1, 2 ** 31)
+    q.check()
     doc = await _store(request).get_document(doc_id)
     if doc is None:
         raise _not_found(doc_id)
+    if revision is not None and revision != doc.get("revision"):
+        old = await _store(request).get_revision(doc_id, revision)
+        if old is None:
+            raise ApiError(404, "not_found", f"article {doc_id} has no readable revision {revision}",
+                           {"revisions": [r["revision"] for r in doc.get("revisions") or []],
+                            "keep_revisions": request.app[SETTINGS].keep_revisions})
+        doc = old
     return json_response(doc)
 
 
+async def get_cluster(request: web.Request) -> web.Response:
+    cluster_id = _doc_id(request)
+    cluster = await _store(request).get_cluster(cluster_id)
+    if cluster is None:
+        raise ApiError(404, "not_found", f"no cluster with id {cluster_id!r}")
+    return json_response(cluster)
+
+
 async def list_articles(request: web.Request) -> web.Response:
-    q = Query(request, ("status", "language", "source", "entity", "since", "until", "limit", "cursor"))
+    q = Query(request, ("status", "language", "source", "entity", "since", "until", "limit", "cursor", "url",
+                        "cluster"))
     params = dict(status=q.text("status", choices=STATUSES), language=q.text("language", 35),
                   source=q.text("source", 256), entity=q.text("entity"), since=q.when("since"),
-                  until=q.when("until"), limit=q.limit(), cursor=q.text("cursor", 1024))
+                  until=q.when("until"), limit=q.limit(), cursor=q.text("cursor", 1024),
+                  cluster=q.text("cluster", 64))
+    url = q.text("url", 4096)
     q.check()
+    if url is not None:  # the article that arrived at this url (any of its urls): a list of at most one
+        found = await _store(request).id_by_url(url)
+        doc = await _store(request).get_document(found) if found else None
+        items = [{k: doc[k] for k in ("id", "status", "received_at", "attempts", "title", "url", "source",
+                                      "revision", "cluster_id") if doc.get(k) is not None}] if doc else []
+        return json_response({"items": items, "next_cursor": None})
     try:
         page = await _store(request).list_documents(**params)
     except InvalidCursor:
@@ -143,7 +170,15 @@ async def list_articles(request: web.Request) -> web.Response:
 
 async def retry_article(request: web.Request) -> web.Response:
     doc_id = _doc_id(request)
+    # a JSON content type (a plain web form cannot send one cross-site without a CORS preflight)
+    if request.content_type != "application/json":
+        raise ApiError(415, "unsupported_media_type", "retry needs Content-Type: application/json "
+                       "(the body may be empty)", {"accepted": ["application/json"]})
     code, status = await _store(request).requeue(doc_id)
+    if code == -2:
+        cap = request.app[SETTINGS].lifetime_attempts
+        raise ApiError(409, "retry_budget_exhausted", f"article {doc_id} has used {status} attempts; "
+                       f"the lifetime cap is {cap}", {"attempts": int(status), "max_lifetime_attempts": cap})
     if code < 0:
         raise _not_found(doc_id)
     if code == 0:
@@ -213,6 +248,7 @@ def setup(app: web.Application) -> None:
     r.add_get("/v1/articles/{id}", get_document)
     r.add_delete("/v1/articles/{id}", delete_article)
     r.add_get("/v1/articles/{id}/status", get_status)
+    r.add_get("/v1/clusters/{id}", get_cluster)
     r.add_post("/v1/articles/{id}/retry", retry_article)
     r.add_get("/v1/entities", search_entities)
     # entity keys may contain "/" (sent as %2F): the articles route must come first

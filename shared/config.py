@@ -22,8 +22,13 @@ def _env_bool(value: str) -> bool:
 class Settings:
     # Redis: None → start a private embedded redis-server under ``data_dir/redis``.
     redis_url: str | None = None
+    # Redis Sentinel: "host:port,host:port" of the sentinels and the master's name; when set, the API
+    # and the workers ask the sentinels for the master (REDIS_URL then only supplies password and db).
+    redis_sentinels: str = ""
+    redis_sentinel_master: str = "mymaster"
     host: str = "127.0.0.1"
     port: int = 8080
+    port_fixed: bool = False             # NEWSFLOW_PORT was set: `newsflow up` never moves to a free port
     data_dir: Path = Path("./var")
 
     # Intake limits
@@ -40,6 +45,12 @@ class Settings:
     job_timeout_seconds: float = 300.0
     worker_concurrency: int = 4
     health_check_interval: int = 10
+    # Memory ceiling per pipeline process (MB, 0 = none): past it the process is replaced and the
+    # document it was analysing fails with ``resource_limit`` (retried once).
+    pool_max_rss_mb: int = 1500
+    # A running job's lease (s): renewed by its worker every lease/3; a job whose lease expired (its
+    # worker died) is queued again by any live worker's reaper. Worker heartbeat keys live as long.
+    lease_seconds: float = 15.0
     # "refuse" (default): no worker starts without the HTML extractor; "allow": the tag stripper
     # stands in, and every document says extraction.method = "fallback".
     html_fallback: str = "refuse"
@@ -53,13 +64,30 @@ class Settings:
     webhook_max_age_seconds: float = 86_400.0
     callback_secret: str = ""
     webhook_timeout_seconds: float = 10.0
+    # Security (README "Security"). auth: "required" | "off" | "loopback" (open only while the API
+    # listens on a loopback address). Rate limit per API key: a token bucket of ``burst`` tokens
+    # refilled at ``per_second`` (0 = no limit).
+    auth: str = "loopback"
+    rate_limit_per_second: float = 100.0
+    rate_limit_burst: int = 500
+    # POST /retry refuses an article that has already used this many attempts in all (0 = 3 × max_attempts)
+    max_lifetime_attempts: int = 0
+    # HTTP server: a connection must deliver its request headers within ``header_timeout`` of opening
+    # (or of the previous response), a body within ``body_timeout``; at most ``max_connections`` open.
+    http_header_timeout_seconds: float = 15.0
+    http_body_timeout_seconds: float = 60.0
+    http_max_connections: int = 1000
+    # Identity and near-duplicates (README "Identity, revisions, provenance, near-duplicates")
+    keep_revisions: int = 3                 # analysed revisions readable per article (the current one included)
+    near_dup_threshold: float = 0.8         # estimated Jaccard similarity at which documents are near-duplicates
+    idempotency_ttl_seconds: int = 86400    # how long an Idempotency-Key is remembered
 
     # Read API
     list_default_limit: int = 20
     list_max_limit: int = 200
 
     # Pipeline (workers/pipeline/registry.py). ``stages``: comma-separated stage names in order
-    # ("" = normalize,language,entities,claims); ``package.module:name`` imports a stage defined
+    # ("" = normalize,language,entities,claims,fingerprint); ``package.module:name`` imports a stage defined
     # elsewhere; a list of only ``+name``/``-name`` edits the default order (append / drop).
     stages: str = ""
     # Language stage: ISO 639-1 codes it may answer ("" = the default set); lingua's low-memory mode.
@@ -76,6 +104,8 @@ class Settings:
 
     ENV = {
         "redis_url": "REDIS_URL",
+        "redis_sentinels": "REDIS_SENTINELS",
+        "redis_sentinel_master": "REDIS_SENTINEL_MASTER",
         "host": "NEWSFLOW_HOST",
         "port": "NEWSFLOW_PORT",
         "data_dir": "NEWSFLOW_DATA_DIR",
@@ -90,11 +120,23 @@ class Settings:
         "job_timeout_seconds": "NEWSFLOW_JOB_TIMEOUT_SECONDS",
         "worker_concurrency": "NEWSFLOW_WORKER_CONCURRENCY",
         "health_check_interval": "NEWSFLOW_HEALTH_CHECK_INTERVAL",
+        "pool_max_rss_mb": "NEWSFLOW_POOL_MAX_RSS_MB",
+        "lease_seconds": "NEWSFLOW_LEASE_SECONDS",
         "html_fallback": "NEWSFLOW_HTML_FALLBACK",
         "events_max_len": "NEWSFLOW_EVENTS_MAX_LEN",
         "webhook_max_age_seconds": "NEWSFLOW_WEBHOOK_MAX_AGE_SECONDS",
         "callback_secret": "NEWSFLOW_CALLBACK_SECRET",
         "webhook_timeout_seconds": "NEWSFLOW_WEBHOOK_TIMEOUT_SECONDS",
+        "auth": "NEWSFLOW_AUTH",
+        "rate_limit_per_second": "NEWSFLOW_RATE_LIMIT_PER_SECOND",
+        "rate_limit_burst": "NEWSFLOW_RATE_LIMIT_BURST",
+        "max_lifetime_attempts": "NEWSFLOW_MAX_LIFETIME_ATTEMPTS",
+        "http_header_timeout_seconds": "NEWSFLOW_HTTP_HEADER_TIMEOUT_SECONDS",
+        "http_body_timeout_seconds": "NEWSFLOW_HTTP_BODY_TIMEOUT_SECONDS",
+        "http_max_connections": "NEWSFLOW_HTTP_MAX_CONNECTIONS",
+        "keep_revisions": "NEWSFLOW_KEEP_REVISIONS",
+        "near_dup_threshold": "NEWSFLOW_NEAR_DUP_THRESHOLD",
+        "idempotency_ttl_seconds": "NEWSFLOW_IDEMPOTENCY_TTL_SECONDS",
         "list_default_limit": "NEWSFLOW_LIST_DEFAULT_LIMIT",
         "list_max_limit": "NEWSFLOW_LIST_MAX_LIMIT",
         "worker_heartbeat_file": "NEWSFLOW_WORKER_HEARTBEAT_FILE",
@@ -121,6 +163,8 @@ class Settings:
             if raw is None or raw == "":
                 continue
             values[f.name] = _convert(f.name, raw, getattr(cls, f.name))
+        if env.get("NEWSFLOW_PORT"):
+            values["port_fixed"] = True
         values.update(overrides)
         if "data_dir" in values:
             values["data_dir"] = Path(values["data_dir"])
@@ -130,8 +174,48 @@ class Settings:
         return replace(self, **changes)
 
     @property
+    def sentinels(self) -> list[tuple[str, int]]:
+        """``redis_sentinels`` as (host, port) pairs (port 26379 when not given)."""
+        out = []
+        for part in self.redis_sentinels.split(","):
+            part = part.strip()
+            if part:
+                host, _, port = part.rpartition(":") if ":" in part else (part, "", "26379")
+                out.append((host.strip("[]"), int(port)))
+        return out
+
+    @property
     def redis_dir(self) -> Path:
         return Path(self.data_dir) / "redis"
+
+    @property
+    def auth_required(self) -> bool:
+        """Whether API requests need a key: ``auth`` "required", or "loopback" while ``host`` is not a
+        loopback address (a wildcard or public address needs keys; ``make run`` on 127.0.0.1 does not)."""
+        mode = self.auth.strip().lower()
+        if mode not in ("required", "off", "loopback"):
+            raise ValueError(f"NEWSFLOW_AUTH must be required, off or loopback, not {self.auth!r}")
+        if mode != "loopback":
+            return mode == "required"
+        return not is_loopback(self.host)
+
+    @property
+    def lifetime_attempts(self) -> int:
+        """The lifetime cap on attempts that ``POST /retry`` keeps."""
+        return self.max_lifetime_attempts if self.max_lifetime_attempts > 0 else 3 * self.max_attempts
+
+
+def is_loopback(host: str) -> bool:
+    """``host`` is a loopback address or ``localhost`` (never a wildcard like 0.0.0.0 or "")."""
+    import ipaddress  # noqa: PLC0415
+
+    host = host.strip().strip("[]")
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _convert(name: str, raw: str, default: Any) -> Any:

@@ -29,6 +29,14 @@ Layout
 ``nf:idx:claims:speakername:<n>`` same, by folded speaker name (speakers without an entity key)
 ``nf:idx:claims:entity:<k>``   same, by every entity the claim mentions
 ``nf:idx:claims:kind:<kind>``  same, by kind
+``nf:revs:<id>``               list of the kept revisions' entries (JSON {revision, received_at, content_sha256[, unchanged]})
+``nf:docrevs:<id>``            hash: revision → the document of an earlier revision (the last ``NEWSFLOW_KEEP_REVISIONS``)
+``nf:urls:<id>``               hash: url dedupe digest → JSON {url, first_seen}: every URL the article arrived at
+``nf:idem:<sha256>``           Idempotency-Key record (JSON: request hash, response status and body), 24 h
+``nf:nd:sig:<id>``             the document's MinHash signature (hex, 8 digits per hash)
+``nf:nd:band:<i>:<hex>``       set of ids whose signature has that value in LSH band ``i``
+``nf:nd:links:<id>``           zset near-duplicate id → estimated Jaccard similarity (kept symmetric)
+``nf:cluster:<cluster id>``    zset member id → received time; the cluster id is its earliest indexed member
 ``nf:failed``                  zset id → time of failure
 ``nf:metrics:processing``      hash: histogram buckets ``le:<ms>``, ``count``, ``sum_ms``
 ``nf:events``                  stream (capped, XADD MAXLEN ~): article.done / article.failed events, written
@@ -97,6 +105,41 @@ def document(doc_id: str) -> str:
 
 def dedupe(kind: str, digest: str) -> str:
     return f"{PREFIX}dedupe:{kind}:{digest}"
+
+
+def revisions(doc_id: str) -> str:
+    return f"{PREFIX}revs:{doc_id}"
+
+
+def doc_revisions(doc_id: str) -> str:
+    return f"{PREFIX}docrevs:{doc_id}"
+
+
+def urls(doc_id: str) -> str:
+    return f"{PREFIX}urls:{doc_id}"
+
+
+def idempotency(digest: str) -> str:
+    return f"{PREFIX}idem:{digest}"
+
+
+ND_SIG_PREFIX = PREFIX + "nd:sig:"
+ND_BAND_PREFIX = PREFIX + "nd:band:"
+ND_LINKS_PREFIX = PREFIX + "nd:links:"
+CLUSTER_PREFIX = PREFIX + "cluster:"
+# The LSH layout of the near-duplicate index (workers/pipeline/fingerprint.py makes the signatures):
+# ND_BANDS bands of ND_ROWS hashes, each hash ND_HEX hex digits of the signature.
+ND_BANDS = 20
+ND_ROWS = 4
+ND_HEX = 8
+
+
+def cluster(cluster_id: str) -> str:
+    return CLUSTER_PREFIX + cluster_id
+
+
+def near_dup_links(doc_id: str) -> str:
+    return ND_LINKS_PREFIX + doc_id
 
 
 def doc_index_set(doc_id: str) -> str:
@@ -171,3 +214,39 @@ def idx_claims_kind(kind: str) -> str:
 
 # Processing-time histogram bucket upper bounds (milliseconds) for /metrics.
 PROCESSING_BUCKETS_MS = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000)
+
+
+# --- API keys (shared/store/apikeys.py) ------------------------------------------------------------
+# ``nf:apikey:<key id>``       hash: id, name, scopes (comma-separated), created_at, revoked (0|1), hash
+# ``nf:apikey:hash:<sha256>``  → key id (the SHA-256 of the whole key; the key itself is never stored)
+# ``nf:apikeys``               zset key id → creation time (s)
+# ``nf:ratelimit:<key id>``    hash: tokens, ts (ms): the key's token bucket
+APIKEYS = PREFIX + "apikeys"
+APIKEY_PREFIX = PREFIX + "apikey:"
+APIKEY_HASH_PREFIX = PREFIX + "apikey:hash:"
+RATELIMIT_PREFIX = PREFIX + "ratelimit:"
+
+
+def apikey(key_id: str) -> str:
+    return APIKEY_PREFIX + key_id
+
+
+def apikey_hash(digest: str) -> str:
+    return APIKEY_HASH_PREFIX + digest
+
+
+# --- workers: presence and job leases (workers/lease.py) -------------------------------------------
+# ``nf:worker:<name>``   JSON {name, pid, host, started, last_beat, jobs_running}, TTL = the lease
+# ``nf:lease:<job id>``  name of the worker running the job, TTL = the lease, renewed while it runs
+# ``nf:metrics:failed``  hash error code → documents failed with it (a counter)
+WORKER_PREFIX = PREFIX + "worker:"
+LEASE_PREFIX = PREFIX + "lease:"
+METRICS_FAILED = PREFIX + "metrics:failed"
+
+
+def worker(name: str) -> str:
+    return WORKER_PREFIX + name
+
+
+def lease(job_id: str) -> str:
+    return LEASE_PREFIX + job_id

@@ -8,9 +8,11 @@ call per article, so this is a measurable share of its CPU.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 import hiredis
 from redis.asyncio.connection import Connection
+from redis.asyncio.sentinel import Sentinel
 
 
 class HiredisPackedConnection(Connection):
@@ -25,6 +27,22 @@ class HiredisPackedConnection(Connection):
         if any(isinstance(a, (bool, float, memoryview)) for a in args):
             return super().pack_command(*args)  # redis-py's own rules for these (bool is an error there)
         return [hiredis.pack_command(args)]
+
+
+def sentinel_master(sentinels: list[tuple[str, int]], master: str, url: str | None = None, **kwargs: Any) -> Any:
+    """A client for the master that the sentinels name (found again after a failover on the next
+    connection). Password, username and db come from ``url`` when given (``redis://:pw@-/0``)."""
+    if url:
+        parts = urlparse(url)
+        if parts.password:
+            kwargs.setdefault("password", unquote(parts.password))
+        if parts.username:
+            kwargs.setdefault("username", unquote(parts.username))
+        if parts.path.strip("/").isdigit():
+            kwargs.setdefault("db", int(parts.path.strip("/")))
+    timeout = kwargs.get("socket_connect_timeout", 2)
+    return Sentinel(sentinels, socket_timeout=timeout, sentinel_kwargs={"socket_timeout": timeout}).master_for(
+        master, **kwargs)
 
 
 def connection_kwargs(url: str) -> dict[str, Any]:

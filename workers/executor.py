@@ -22,17 +22,23 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import ctypes
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
+import tempfile
 import time
 import traceback
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Sequence
 
 import orjson
+
+from . import memory
+from .memory import rss_bytes  # noqa: F401 - part of this module's interface (tests, bench)
 
 log = logging.getLogger("newsflow.worker")
 
@@ -62,6 +68,7 @@ class _SoftTimeout(BaseException):
 # ----------------------------------------------------------------------------- in the pool process
 
 _pipeline: Any = None
+_limit: tuple[int, str] = (0, "")  # (max RSS in bytes, folder of the memory watchdog's marks)
 
 
 def _die_with_parent() -> None:
@@ -80,10 +87,13 @@ def pipeline_timeouts(job_timeout: float) -> tuple[float, float]:
     return soft, hard
 
 
-def _init_process(factory: Callable[[], Any] | None = None) -> None:
-    global _pipeline
+def _init_process(factory: Callable[[], Any] | None = None, max_rss: int = 0, marks: str = "") -> None:
+    global _pipeline, _limit
+    _limit = (max_rss, marks)
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+    if max_rss > 0 and marks:
+        memory.start_watchdog(max_rss, marks)
     if factory is None:
         from workers.pipeline import build_pipeline
 
@@ -101,7 +111,15 @@ def _failing_stage(exc: BaseException) -> str:
 
 def _analyse(article: dict[str, Any], doc_id: str | None, soft_timeout: float, as_json: bool = False) -> dict[str, Any]:
     """Run the pipeline on one article; never raises (the outcome is a small dict)."""
-    return _guarded(lambda: [_pipeline.run(article, doc_id)], soft_timeout, as_json)[0]
+    memory.current_doc = doc_id
+    try:
+        outcome = _guarded(lambda: [_pipeline.run(article, doc_id)], soft_timeout, as_json)[0]
+        max_rss, marks = _limit
+        if max_rss and marks and memory.rss_bytes() > max_rss:  # this document pushed the process past it
+            memory.exit_over_limit(doc_id, marks)
+        return outcome
+    finally:
+        memory.current_doc = None
 
 
 def _analyse_many(articles: list[dict[str, Any]], ids: list[str] | None, soft_timeout: float,
@@ -158,8 +176,12 @@ class PipelineExecutor:
     """
 
     def __init__(self, processes: int = 1, soft_timeout: float = 60.0, hard_timeout: float | None = None,
-                 factory: Callable[[], Any] | None = None) -> None:
+                 factory: Callable[[], Any] | None = None, max_rss_mb: int = 0) -> None:
         self.processes = max(1, processes)
+        # Memory ceiling per pool process (0 = none): past it the process exits, the document it was
+        # analysing fails with ``resource_limit`` and the pool is replaced.
+        self.max_rss = max(0, max_rss_mb) * 1024 * 1024
+        self._marks = tempfile.mkdtemp(prefix="newsflow-pool-") if self.max_rss else ""
         self.soft_timeout = soft_timeout
         self.hard_timeout = hard_timeout if hard_timeout is not None else soft_timeout + 5.0
         self.factory = factory
@@ -168,9 +190,11 @@ class PipelineExecutor:
 
     def _new_pool(self) -> concurrent.futures.ProcessPoolExecutor:
         # spawn: pool processes never inherit the worker's event loop, sockets or threads.
+        if self._marks:
+            os.makedirs(self._marks, exist_ok=True)
         return concurrent.futures.ProcessPoolExecutor(
             max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"), initializer=_init_process,
-            initargs=(self.factory,))
+            initargs=(self.factory, self.max_rss, self._marks))
 
     async def start(self, timeout: float | None = None) -> None:
         """Create the pool and load the models in every process (once; later calls wait for it)."""
@@ -220,6 +244,11 @@ class PipelineExecutor:
                                  "timeout") from None
         except BrokenProcessPool as exc:
             self.reset(pool, "broken pool")
+            over = self._over_limit(doc_id)
+            if over is not None:
+                raise TransientError(f"pipeline process went over the memory ceiling of {self.max_rss >> 20} MB "
+                                     f"({over >> 20} MB resident) on this document; process replaced",
+                                     "resource_limit") from None
             raise TransientError(f"pipeline process died: {exc}", "worker_process_died") from None
         except Exception as exc:  # pickling of an odd article or result
             raise PermanentError(f"cannot run the pipeline on this article: {type(exc).__name__}: {exc}",
@@ -228,6 +257,20 @@ class PipelineExecutor:
             return outcome["document"]
         cls = TransientError if outcome["transient"] else PermanentError
         raise cls(outcome["error"], outcome["code"], outcome.get("stage"))
+
+    def _over_limit(self, doc_id: str | None) -> int | None:
+        """The RSS the memory watchdog recorded when ``doc_id`` pushed its process over the ceiling."""
+        if not self._marks or not doc_id:
+            return None
+        path = os.path.join(self._marks, doc_id)
+        try:
+            with open(path) as f:
+                rss = int(f.read() or 0)
+        except (OSError, ValueError):
+            return None
+        with contextlib.suppress(OSError):
+            os.remove(path)
+        return rss
 
     # ------------------------------------------------------------------ batches (newsflow analyze)
 
@@ -306,6 +349,8 @@ class PipelineExecutor:
         pool, self._pool, self._ready = self._pool, None, None
         if pool is not None:
             _kill_pool(pool)
+        if self._marks:
+            shutil.rmtree(self._marks, ignore_errors=True)
 
 
 class Batch:

@@ -2,8 +2,8 @@
 
 arq's ``Worker`` ends its main loop on the first Redis connection error. Here the loop is run
 again with backoff until Redis answers, keeping the pipeline process pool (models stay loaded).
-Jobs that were running when the connection dropped are re-run by arq once their
-``arq:in-progress`` key expires. SIGTERM/SIGINT stop the worker: running jobs are cancelled and
+Jobs that were running when the connection dropped are re-run once their lease expires
+(``workers/lease.py``: heartbeat key per worker, lease per running job, reaper). SIGTERM/SIGINT stop the worker: running jobs are cancelled and
 handed back to the queue at once (arq deletes their in-progress key), so another worker picks
 them up.
 
@@ -30,6 +30,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from shared.config import Settings
 from shared.extractor import require_extractor
 
+from .lease import Presence
 from .settings import worker_options
 
 log = logging.getLogger("newsflow.worker")
@@ -48,10 +49,12 @@ async def serve_worker(settings: Settings, redis_url: str, stop: asyncio.Event |
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
     options = worker_options(settings, redis_url)
-    ctx: dict[str, Any] = {"keep_executor": True}
+    presence = Presence(settings.lease_seconds, settings.job_timeout_seconds + 10)
+    ctx: dict[str, Any] = {"keep_executor": True, "presence": presence}
     delay = 1.0
     current: list[Worker] = []
     beat = loop.create_task(_heartbeat(current, settings.health_check_interval, settings.worker_heartbeat_file))
+    leases = loop.create_task(presence.run(lambda: current[0]._pool if current else None))
     try:
         while not stop.is_set():
             worker = Worker(**options, ctx=ctx, handle_signals=False)
@@ -61,6 +64,8 @@ async def serve_worker(settings: Settings, redis_url: str, stop: asyncio.Event |
             await asyncio.wait({run, stopper}, return_when=asyncio.FIRST_COMPLETED)
             stopper.cancel()
             if stop.is_set():
+                if worker._pool is not None:
+                    await presence.leave(worker._pool)
                 await _close(worker, run)
                 break
             exc = run.exception()
@@ -76,6 +81,7 @@ async def serve_worker(settings: Settings, redis_url: str, stop: asyncio.Event |
             break  # the worker ended by itself (burst mode)
     finally:
         beat.cancel()
+        leases.cancel()
         executor = ctx.pop("executor", None)
         if executor is not None:
             executor.close()

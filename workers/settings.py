@@ -9,8 +9,9 @@ Timeouts (all from ``NEWSFLOW_JOB_TIMEOUT_SECONDS`` = arq's ``job_timeout``):
   document is retried/failed by *our* attempt counting, never silently ended by arq;
 * inside that, the pipeline has a soft timeout (SIGALRM in the pool process) and a hard one
   (the pool process is killed and replaced);
-* a worker killed mid-job leaves ``arq:in-progress:<id>``, which expires ``job_timeout + 10 s``
-  after the job started; then another worker runs the job again.
+* a worker killed mid-job leaves ``arq:in-progress:<id>`` (for ``job_timeout + 10 s``); the job's
+  lease (``workers/lease.py``) expires within ``NEWSFLOW_LEASE_SECONDS`` and a live worker's reaper
+  frees the job for another run long before that.
 
 arq's own ``max_tries`` is set far above ``max_attempts`` so that our counting governs.
 """
@@ -28,6 +29,7 @@ from arq.connections import RedisSettings
 
 from shared import keys
 from shared.config import Settings
+from shared.store import queue
 from workers.pipeline.registry import build_pipeline, enabled_specs
 
 from .executor import PipelineExecutor, pipeline_timeouts
@@ -42,8 +44,12 @@ def pipeline_processes(settings: Settings) -> int:
     return max(1, min(settings.worker_concurrency, os.cpu_count() or 1))
 
 
-def redis_settings(url: str) -> RedisSettings:
-    rs = RedisSettings.from_dsn(url)
+def redis_settings(url: str | None, settings: Settings | None = None) -> RedisSettings:
+    """arq's connection settings: ``url``, or the sentinels of ``settings`` (``REDIS_SENTINELS``), with
+    password and db from ``url`` when both are given."""
+    rs = RedisSettings.from_dsn(url) if url else RedisSettings()
+    if settings is not None and settings.sentinels:
+        rs.host, rs.sentinel, rs.sentinel_master = settings.sentinels, True, settings.redis_sentinel_master
     rs.conn_timeout = 5
     rs.conn_retries = 10
     rs.conn_retry_delay = 1
@@ -52,8 +58,8 @@ def redis_settings(url: str) -> RedisSettings:
 
 def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str, Any]:
     url = redis_url or settings.redis_url
-    if not url:
-        raise ValueError("the worker needs a Redis: set REDIS_URL (or use `newsflow up`)")
+    if not url and not settings.sentinels:
+        raise ValueError("the worker needs a Redis: set REDIS_URL or REDIS_SENTINELS (or use `newsflow up`)")
     processes = pipeline_processes(settings)
     enabled_specs(settings)  # a bad NEWSFLOW_STAGES stops the worker here, not in every pool process
 
@@ -62,9 +68,14 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
 
         ctx["settings"] = settings
         ctx["store"] = DocumentStore(ctx["redis"], settings)
+        rewritten = await queue.reencode_foreign_jobs(ctx["redis"])  # pickled jobs of an older version
+        if rewritten:
+            log.warning("rewrote %d queued job(s) that were not JSON (never unpickled): %s", len(rewritten),
+                        ", ".join(rewritten[:10]))
         if "executor" not in ctx:  # kept across restarts of the arq loop (see workers.run)
             soft, hard = pipeline_timeouts(settings.job_timeout_seconds)
-            ctx["executor"] = PipelineExecutor(processes, soft, hard, factory=functools.partial(build_pipeline, settings))
+            ctx["executor"] = PipelineExecutor(processes, soft, hard, factory=functools.partial(build_pipeline, settings),
+                                               max_rss_mb=settings.pool_max_rss_mb)
         await ctx["executor"].start()
         old = ctx.pop("webhook_dispatch", None)
         if old is not None:  # an arq loop restarted without its shutdown
@@ -87,7 +98,7 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
     return {
         "functions": [process_article, func(webhooks.deliver_webhook, timeout=settings.webhook_timeout_seconds + 5)],
         "queue_name": keys.ARQ_QUEUE,
-        "redis_settings": redis_settings(url),
+        "redis_settings": redis_settings(url, settings),
         "on_startup": on_startup,
         "on_shutdown": on_shutdown,
         "max_jobs": processes,             # one job per pipeline process: no job waits for the pool
@@ -97,6 +108,9 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
         "keep_result": 60,                 # results live in our document store, not in arq
         "health_check_interval": settings.health_check_interval,
         "retry_jobs": True,
+        # JSON job records, never pickles (shared/store/queue.py): Redis write access is not code execution
+        "job_serializer": queue.job_serializer,
+        "job_deserializer": queue.job_deserializer,
     }
 
 

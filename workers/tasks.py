@@ -1,6 +1,6 @@
 """The arq task: one job per article, ``process_article(ctx, doc_id)``.
 
-load the article → ``mark_processing`` → run the pipeline in the process pool → ``save_document``
+load the article (and its revision) → ``mark_processing`` → run the pipeline in the process pool → ``save_document``
 (atomic and idempotent, keyed by id: a re-run after a crash overwrites, never duplicates).
 
 Attempts are counted by arq's per-job try counter (``ctx["job_try"]``), which also counts runs
@@ -61,13 +61,28 @@ def error_info(code: str, message: str, attempt: int, stage: str | None = None, 
 
 
 async def process_article(ctx: dict[str, Any], doc_id: str) -> str:
+    presence = ctx.get("presence")  # workers.lease.Presence (None under a bare `arq` worker)
+    job_id = ctx.get("job_id") or doc_id
+    if presence is None:
+        return await _process(ctx, doc_id)
+    try:
+        await presence.acquire(ctx["redis"], job_id)
+    except REDIS_TRANSIENT:
+        pass  # no lease without Redis; the run goes on and the heartbeat sets it once Redis answers
+    try:
+        return await _process(ctx, doc_id)
+    finally:
+        await presence.release(ctx["redis"], job_id)
+
+
+async def _process(ctx: dict[str, Any], doc_id: str) -> str:
     store = ctx["store"]
     settings = ctx["settings"]
     executor = ctx["executor"]
     attempt = int(ctx.get("job_try") or 1)
     deadline = job_deadline(ctx, settings.job_timeout_seconds)
     try:
-        article = await store.get_article(doc_id)
+        article, revision = await store.get_article_revision(doc_id)  # read together: the revision analysed
         if article is None:
             log.warning("job for unknown article %s dropped (no such article)", doc_id)
             return "missing"
@@ -103,8 +118,14 @@ async def process_article(ctx: dict[str, Any], doc_id: str) -> str:
     except PermanentError as exc:
         return await _fail(ctx, doc_id, error_info(exc.code, str(exc), attempt, exc.stage))
     except TransientError as exc:
-        return await _retry(ctx, doc_id, attempt, error_info(exc.code, str(exc), attempt, exc.stage, True))
+        error = error_info(exc.code, str(exc), attempt, exc.stage, True)
+        if exc.code == "resource_limit" and _last_code(status) == "resource_limit":
+            # over the memory ceiling twice in a row: the document itself is too big, not the moment
+            return await _fail(ctx, doc_id, {**error, "transient": False,
+                                             "message": f"{error['message']} (second time; not retried)"})
+        return await _retry(ctx, doc_id, attempt, error)
     processing_ms = (time.perf_counter() - t0) * 1000
+    document["revision"] = revision
 
     try:
         await store.save_document(document, processing_ms)
@@ -113,6 +134,11 @@ async def process_article(ctx: dict[str, Any], doc_id: str) -> str:
             "redis_unavailable", f"while saving: {type(exc).__name__}: {exc}", attempt, transient=True))
     log.info("article %s done in %.0f ms (attempt %d)", doc_id, processing_ms, attempt)
     return "done"
+
+
+def _last_code(status: dict[str, Any]) -> str | None:
+    last = status.get("last_error")
+    return last.get("code") if isinstance(last, dict) else None
 
 
 async def _cancelled(ctx: dict[str, Any], doc_id: str, attempt: int, deadline: float) -> None:

@@ -12,6 +12,7 @@ One module per concern; :class:`DocumentStore` is all of them over one Redis cli
 - :mod:`.documents` document save and delete, with the index plan
 - :mod:`.reads`     reads by id, paging newest first, cursors
 - :mod:`.search`    entity, alias and claim search
+- :mod:`.identity`  revisions, urls (provenance), near-duplicates and clusters as read
 - :mod:`.metrics`   queue depth, status counts, processing histogram, worker heartbeat
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from .base import now_iso
 from .documents import DocumentsMixin, claim_summary, save_plan
+from .identity import IdentityMixin
 from .intake import IntakeMixin, QueueFull, SubmitResult
 from .metrics import MetricsMixin
 from .reads import InvalidCursor, ReadsMixin, decode_cursor, encode_cursor, to_score
@@ -27,7 +29,7 @@ from .search import SearchMixin
 from .status import StatusMixin
 
 
-class DocumentStore(IntakeMixin, StatusMixin, DocumentsMixin, ReadsMixin, SearchMixin, MetricsMixin):
+class DocumentStore(IntakeMixin, StatusMixin, DocumentsMixin, ReadsMixin, SearchMixin, MetricsMixin, IdentityMixin):
     """The store over ``redis`` (a ``redis.asyncio.Redis``) with ``settings`` (:class:`shared.config.Settings`)."""
 
 

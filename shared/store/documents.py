@@ -5,6 +5,7 @@ its own."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import Any
 
@@ -138,11 +139,30 @@ def save_plan(doc: dict[str, Any], processing_ms: float) -> dict[str, Any]:
             "buckets": buckets, "summary": summary}
 
 
+def near_dup_args(doc: dict[str, Any], threshold: float) -> dict[str, Any] | None:
+    """The near-duplicate part of a save (``nd`` in ``lua/save_document.lua``), None without a fingerprint."""
+    fp = doc.get("fingerprint")
+    sig = fp.get("signature") if isinstance(fp, dict) else None
+    if not sig:
+        return None
+    return {"sig": sig, "bands": str(K.ND_BANDS), "rows": str(K.ND_ROWS), "hex": str(K.ND_HEX), "threshold": repr(float(threshold)),
+            "sig_prefix": K.ND_SIG_PREFIX, "band_prefix": K.ND_BAND_PREFIX, "links_prefix": K.ND_LINKS_PREFIX,
+            "cluster_prefix": K.CLUSTER_PREFIX, "hash_prefix": K.status("")}
+
+
+def text_sha(doc: dict[str, Any]) -> str:
+    """What decides that a re-crawl is unchanged: the hash of the document's title and main text."""
+    return hashlib.sha256(f"{doc.get('title') or ''}\n{doc.get('text') or ''}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def save_args(doc: dict[str, Any], processing_ms: float, now: float, finished_at: str,
-              fallback_received_at: str) -> dict[str, Any]:
+              fallback_received_at: str, keep: int = 3, threshold: float = 0.8) -> dict[str, Any]:
     """Arguments of the save script (``now`` in epoch seconds: the fallback score)."""
     stored = {k: v for k, v in doc.items() if k not in STATUS_FIELDS}
-    return {"id": doc["id"], "document": orjson.dumps(stored, default=str).decode(), "finished_at": finished_at,
+    nd = near_dup_args(doc, threshold)
+    return {"revision": str(int(doc.get("revision") or 1)), "text_sha": text_sha(doc), "keep": str(max(1, keep)),
+            **({"nd": nd} if nd else {}),
+            "id": doc["id"], "document": orjson.dumps(stored, default=str).decode(), "finished_at": finished_at,
             "processing_ms": f"{processing_ms:.3f}", "status_prefix": K.STATUS_INDEX_PREFIX,
             "entity_prefix": K.entity(""), "entity_index_prefix": K.ENTITY_INDEX_PREFIX,
             "alias_prefix": K.ALIAS_PREFIX, "aliases_of_prefix": K.ALIASES_OF_PREFIX,
@@ -154,17 +174,20 @@ class DocumentsMixin(StoreBase):
     async def save_document(self, doc: dict[str, Any], processing_ms: float) -> str:
         """Store the analysed document, mark it done and (re)build its indexes in one script.
 
-        Idempotent: saving the same id again replaces the document and its index entries.
-        Returns the previous status ("" when the article was never submitted through intake).
+        Idempotent: saving the same id again replaces the document and its index entries. ``doc["revision"]``
+        (default 1) is the revision analysed: see ``lua/save_document.lua`` for stale and unchanged ones.
+        Returns the previous status ("" when the article was never submitted through intake), or
+        "stale" / "unchanged".
         """
         doc_id = doc["id"]
-        args = save_args(doc, processing_ms, time.time(), now_iso(), now_iso())
+        args = save_args(doc, processing_ms, time.time(), now_iso(), now_iso(), self.settings.keep_revisions,
+                         self.settings.near_dup_threshold)
         args["event"] = events.event_arg("article.done", events.done_article(doc, primary_language(doc.get("language"))),
                                          self.settings.events_max_len)
         prev = await SAVE_DOCUMENT(
             self.redis,
             [K.document(doc_id), K.status(doc_id), K.doc_index_set(doc_id), K.claims(doc_id), K.FAILED,
-             K.METRICS_PROCESSING, K.IDX_TIME, K.ENTITY_COUNTS],
+             K.METRICS_PROCESSING, K.IDX_TIME, K.ENTITY_COUNTS, K.revisions(doc_id), K.doc_revisions(doc_id)],
             args,
         )
         return as_str(prev)
@@ -175,14 +198,24 @@ class DocumentsMixin(StoreBase):
         Returns (1, previous status), (0, current status) while it is queued or processing (its job
         is still live), or (-1, "") for an unknown id. Afterwards the same article can be submitted anew.
         """
-        raw = await self.redis.get(K.article(doc_id))
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.get(K.article(doc_id))
+        pipe.hkeys(K.urls(doc_id))
+        pipe.lrange(K.revisions(doc_id), 0, -1)
+        raw, url_digests, revs = await pipe.execute()
         article = orjson.loads(raw) if raw else {}
         dkeys = [K.dedupe(kind, digest) for kind, digest in dedupe_keys(article).items()] if article else []
+        dkeys += [K.dedupe("url", as_str(d)) for d in url_digests]
+        dkeys += [K.dedupe("content", orjson.loads(r)["content_sha256"][:16]) for r in revs]
+        plain = [K.revisions(doc_id), K.doc_revisions(doc_id), K.urls(doc_id)]
         reply = await DELETE(
             self.redis,
             [K.status(doc_id), K.article(doc_id), K.document(doc_id), K.doc_index_set(doc_id), K.claims(doc_id),
-             K.FAILED, K.IDX_TIME, K.ENTITY_COUNTS, *dkeys],
+             K.FAILED, K.IDX_TIME, K.ENTITY_COUNTS, *dict.fromkeys(dkeys), *plain],
             {"id": doc_id, "status_prefix": K.STATUS_INDEX_PREFIX, "entity_index_prefix": K.ENTITY_INDEX_PREFIX,
-             "alias_prefix": K.ALIAS_PREFIX, "aliases_of_prefix": K.ALIASES_OF_PREFIX},
+             "alias_prefix": K.ALIAS_PREFIX, "aliases_of_prefix": K.ALIASES_OF_PREFIX, "n_plain": len(plain),
+             "nd": {"sig_prefix": K.ND_SIG_PREFIX, "band_prefix": K.ND_BAND_PREFIX, "links_prefix": K.ND_LINKS_PREFIX,
+                    "cluster_prefix": K.CLUSTER_PREFIX, "bands": str(K.ND_BANDS), "rows": str(K.ND_ROWS),
+                    "hex": str(K.ND_HEX)}},
         )
         return int(reply[0]), as_str(reply[1])

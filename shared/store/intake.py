@@ -1,4 +1,5 @@
-"""Intake: accept an article atomically (dedupe + store + enqueue in one script, ``lua/submit.lua``)."""
+"""Intake: accept an article atomically (identity + revision + dedupe + store + enqueue in one script,
+``lua/submit.lua``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import orjson
 from redis.exceptions import NoScriptError
 
 from .. import keys as K
-from ..ids import article_id, dedupe_keys
+from ..ids import article_id, content_sha256, dedupe_keys
 from . import queue
 from .base import StoreBase, iso
 from .scripts import SUBMIT, as_str
@@ -23,6 +24,7 @@ class SubmitResult:
     id: str
     duplicate: bool
     status: str  # queued | processing | done | failed | rejected (queue full)
+    revision: int = 1  # the article's latest revision (the new one when accepted)
 
     @property
     def queue_full(self) -> bool:
@@ -33,25 +35,51 @@ class QueueFull(Exception):
     pass
 
 
-def submit_call(article: dict[str, Any], now: float, max_depth: int) -> tuple[list[str], dict[str, Any]]:
-    """Keys and arguments of the submit script for ``article`` received at ``now`` (epoch seconds)."""
+def identity_key(article: dict[str, Any]) -> str:
+    """The dedupe key that names the article: external_id, else url, else content."""
+    identities = dedupe_keys(article)
+    kind = next((k for k in K.DEDUPE_KINDS if k in identities), "content")
+    return K.dedupe(kind, identities.get(kind) or article_id(article))
+
+
+def submit_call(article: dict[str, Any], now: float, max_depth: int, keep: int = 3,
+                doc_id: str | None = None) -> tuple[list[str], dict[str, Any]]:
+    """Keys and arguments of the submit script for ``article`` received at ``now`` (epoch seconds).
+    ``doc_id``: the id its identity key names when that is not the computed one (a url that joined
+    another article's urls)."""
     identities = dedupe_keys(article)  # computed once: the id is the strongest of them (= article_id)
-    doc_id = next((identities[k] for k in K.DEDUPE_KINDS if k in identities), None) or article_id(article)
-    fields = ["status", "queued", "attempts", "0", "received_at", iso(now), "score", str(int(now * 1e6))]
+    doc_id = doc_id or next((identities[k] for k in K.DEDUPE_KINDS if k in identities), None) or article_id(article)
+    received = iso(now)
+    fields = ["status", "queued", "attempts", "0", "received_at", received, "score", str(int(now * 1e6))]
     meta = {name: article[name] for name in META_FIELDS if article.get(name) not in (None, "")}
     if meta:  # one field instead of five: fewer to encode on the hot path
         fields += ["meta", orjson.dumps(meta, default=str).decode()]
-    keys = [K.article(doc_id), K.status(doc_id), K.arq_job(doc_id), K.ARQ_QUEUE, K.IDX_TIME,
-            K.idx_status("queued"), *(K.dedupe(kind, digest) for kind, digest in identities.items())]
+    sha = content_sha256(article.get("text") or article.get("html") or "")
+    kind = next((k for k in K.DEDUPE_KINDS if k in identities), "content")
+    keys = [K.article(doc_id), K.status(doc_id), K.ARQ_QUEUE, K.IDX_TIME,
+            K.dedupe(kind, identities.get(kind) or doc_id), K.dedupe("content", sha[:16]),
+            K.revisions(doc_id), K.urls(doc_id)]
+    url = article.get("url")
+    url_args = {"url_key": "", "url_digest": "", "url_entry": ""}
+    if url and "url" in identities:
+        url_args = {"url_key": K.dedupe("url", identities["url"]), "url_digest": identities["url"],
+                    "url_entry": orjson.dumps({"url": url, "first_seen": received}).decode()}
     args = {"id": doc_id, "article": orjson.dumps(article, default=str).decode(), **queue.enqueue_args(doc_id, now),
-            "score": str(int(now * 1e6)), "max_depth": max(0, max_depth), "status_prefix": K.status(""),
-            "fields": fields}
+            "job_prefix": K.ARQ_JOB_PREFIX, "score": str(int(now * 1e6)), "max_depth": max(0, max_depth),
+            "status_prefix": K.status(""), "index_prefix": K.STATUS_INDEX_PREFIX,
+            "failed_key": K.FAILED, "urls_prefix": K.urls(""), "received_at": received,
+            "content": sha[:16], "content_sha256": sha, "keep": max(1, keep), **url_args, "fields": fields}
     return keys, args
 
 
 def submit_result(reply: Sequence[Any]) -> SubmitResult:
     code, doc_id, status = int(reply[0]), as_str(reply[1]), as_str(reply[2])
-    return SubmitResult(doc_id, code == 1, status)
+    return SubmitResult(doc_id, code == 1, status, int(reply[3]) if len(reply) > 3 else 1)
+
+
+def url_digest(url: str) -> str:
+    """The dedupe digest of a url (as :func:`shared.ids.dedupe_keys` makes it)."""
+    return dedupe_keys({"url": url})["url"]
 
 
 class IntakeMixin(StoreBase):
@@ -60,15 +88,22 @@ class IntakeMixin(StoreBase):
 
         ``status == "rejected"`` (``.queue_full``) when the queue is deeper than the configured bound.
         """
-        keys, args = submit_call(article, time.time(), self.settings.queue_max_depth)
-        return submit_result(await SUBMIT(self.redis, keys, args))
+        now, doc_id = time.time(), None
+        for _ in range(4):
+            keys, args = submit_call(article, now, self.settings.queue_max_depth, self.settings.keep_revisions, doc_id)
+            reply = await SUBMIT(self.redis, keys, args)
+            if int(reply[0]) != 3:
+                return submit_result(reply)
+            doc_id = as_str(reply[1])  # the identity key names another article (one of its urls)
+        raise RuntimeError("identity key kept moving")
 
     async def submit_many(self, articles: Sequence[dict[str, Any]]) -> list[SubmitResult]:
         """Submit several articles in one pipelined round trip; results in input order."""
         if not articles:
             return []
         now = time.time()
-        calls = [submit_call(a, now + i * 1e-6, self.settings.queue_max_depth) for i, a in enumerate(articles)]
+        keep = self.settings.keep_revisions
+        calls = [submit_call(a, now + i * 1e-6, self.settings.queue_max_depth, keep) for i, a in enumerate(articles)]
         replies = await self._run_submits(calls, range(len(calls)), [None] * len(calls))
         if any(isinstance(r, NoScriptError) for r in replies):
             # Redis restarted or its script cache was flushed: a NOSCRIPT reply means that call did
@@ -79,7 +114,11 @@ class IntakeMixin(StoreBase):
         for r in replies:
             if isinstance(r, Exception):
                 raise r
-        return [submit_result(r) for r in replies]
+        out = [submit_result(r) for r in replies]
+        for i, r in enumerate(replies):
+            if int(r[0]) == 3:  # the identity key names another article: submit that one alone (rare)
+                out[i] = await self.submit(articles[i])
+        return out
 
     async def _run_submits(self, calls: list[tuple[list[str], dict[str, Any]]], which: Iterable[int],
                            replies: list[Any]) -> list[Any]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from .. import keys as K
 from .base import StoreBase
 from .scripts import as_str as _s
@@ -26,6 +28,24 @@ class MetricsMixin(StoreBase):
         buckets = [(str(b), int(h.get(f"le:{b}", 0))) for b in K.PROCESSING_BUCKETS_MS]
         buckets.append(("+Inf", int(h.get("le:+Inf", 0))))
         return {"buckets": buckets, "count": int(h.get("count", 0)), "sum_ms": float(h.get("sum_ms", 0))}
+
+    async def live_workers(self) -> list[dict[str, Any]]:
+        """The workers whose heartbeat key is alive (``workers/lease.py``), sorted by name."""
+        names = [k async for k in self.redis.scan_iter(match=K.WORKER_PREFIX + "*", count=500)]
+        if not names:
+            return []
+        out = []
+        for raw in await self.redis.mget(names):
+            if raw is not None:
+                try:
+                    out.append(orjson.loads(raw))
+                except orjson.JSONDecodeError:
+                    continue
+        return sorted(out, key=lambda w: str(w.get("name")))
+
+    async def failures_by_code(self) -> dict[str, int]:
+        """Documents failed for good, by error code (a counter: retried or deleted ones stay counted)."""
+        return {_s(k): int(v) for k, v in (await self.redis.hgetall(K.METRICS_FAILED)).items()}
 
     async def worker_heartbeat(self) -> str | None:
         raw = await self.redis.get(K.ARQ_HEALTH_CHECK)

@@ -1,23 +1,48 @@
 """The queue's wire format: the one place that knows how a job is encoded.
 
 The API enqueues jobs itself, inside the intake and requeue scripts (dedupe + store + enqueue in one
-atomic step), so it writes arq's job record by hand: today arq 0.28's default, a pickled dict
-(``arq.jobs.serialize_job``). The worker reads it with arq, whose ``job_serializer`` /
-``job_deserializer`` default to the same pickle functions as :data:`job_serializer` /
-:data:`job_deserializer` here. To change the format, change this module and hand these two to the
-arq ``Worker`` (``workers/settings.py``: ``worker_options``).
+atomic step), so it writes arq's job record by hand. The record is JSON (orjson), never a pickle: anyone
+who could write to Redis could otherwise run code in the workers (``SET arq:job:x <pickle>`` +
+``ZADD arq:queue``). The worker hands :data:`job_serializer` / :data:`job_deserializer` to the arq
+``Worker`` (``workers/settings.py``: ``worker_options``), and so must anything that enqueues with arq
+(``arq.connections.create_pool(..., job_serializer=..., job_deserializer=...)``).
+
+A record that is not JSON (a pickle, garbage) fails in :func:`job_deserializer`; arq logs
+"deserializing job … failed" and drops the job, nothing in it is ever evaluated.
 """
 
 from __future__ import annotations
 
-import pickle
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
+
+import orjson
 
 from .. import keys as K
 from .scripts import hex_arg
 
-job_serializer: Callable[[dict[str, Any]], bytes] = pickle.dumps
-job_deserializer: Callable[[bytes], dict[str, Any]] = pickle.loads
+
+def _default(obj: Any) -> Any:
+    """What orjson cannot encode natively (arq puts the exception of a failed job in its result):
+    its text. Never an object that would need code to rebuild."""
+    if isinstance(obj, (tuple, set, frozenset)):
+        return list(obj)
+    return repr(obj)
+
+
+def job_serializer(data: dict[str, Any]) -> bytes:
+    """arq's job / result dict as JSON (tuples become lists)."""
+    return orjson.dumps(data, default=_default)
+
+
+def job_deserializer(raw: bytes) -> dict[str, Any]:
+    """A job / result record written by :func:`job_serializer`; anything else raises ``ValueError``
+    (arq turns that into a DeserializationError and drops the job)."""
+    data = orjson.loads(raw)
+    if not isinstance(data, dict):
+        raise ValueError("a job record is a JSON object")
+    if isinstance(data.get("a"), list):
+        data["a"] = tuple(data["a"])
+    return data
 
 
 class Job(NamedTuple):
@@ -44,3 +69,28 @@ def enqueue_args(doc_id: str, now: float) -> dict[str, str]:
     enqueue_ms = int(now * 1000)
     return {"job_hex": hex_arg(encode_job(doc_id, enqueue_ms)), "queue_score": str(enqueue_ms)}
 
+
+async def reencode_foreign_jobs(redis: Any) -> list[str]:
+    """Rewrite, as JSON, queued job records that are not JSON (pickles an older newsflow wrote, or
+    planted ones) for ids that are articles of ours, without ever reading what they hold: the job of
+    article ``<id>`` is always ``process_article(<id>)``. Records for other ids are left for the
+    worker to refuse. Returns the ids rewritten (``workers/settings.py`` runs this at start-up, so an
+    upgrade does not strand articles whose jobs were queued as pickles)."""
+    ids = [m.decode() if isinstance(m, bytes) else str(m)
+           for m in await redis.zrange(K.ARQ_QUEUE, 0, -1)]
+    if not ids:
+        return []
+    pipe = redis.pipeline(transaction=False)
+    for doc_id in ids:
+        pipe.getrange(K.arq_job(doc_id), 0, 0)
+        pipe.hget(K.status(doc_id), "status")
+    replies = await pipe.execute()
+    fixed = []
+    for i, doc_id in enumerate(ids):
+        first, status = replies[2 * i], replies[2 * i + 1]
+        if first and first != b"{" and status in (b"queued", b"processing"):
+            fixed.append(doc_id)
+    for doc_id in fixed:
+        score = await redis.zscore(K.ARQ_QUEUE, doc_id)
+        await redis.set(K.arq_job(doc_id), encode_job(doc_id, int(score or 0)))
+    return fixed

@@ -65,6 +65,8 @@ class ReadsMixin(StoreBase):
         for name in ("started_at", "finished_at", "retry_at"):
             if h.get(name):
                 out[name] = h[name]
+        if h.get("revision"):
+            out["revision"] = int(h["revision"])
         if h.get("processing_ms"):
             out["processing_ms"] = float(h["processing_ms"])
         for name in ("error", "last_error"):
@@ -79,12 +81,16 @@ class ReadsMixin(StoreBase):
     async def get_document(self, doc_id: str) -> dict[str, Any] | None:
         """The stored document with its status fields; before ``done``, the status and the article's
         metadata without any analysis."""
-        pipe = self.redis.pipeline(transaction=False)
+        from .identity import extras, queue_extras
+
+        pipe = self.redis.pipeline(transaction=True)  # one snapshot: never two revisions mixed
         pipe.get(K.document(doc_id))
         pipe.hgetall(K.status(doc_id))
-        raw, h = await pipe.execute()
+        queue_extras(pipe, doc_id)
+        raw, h, *rest = await pipe.execute()
         if not h and not raw:
             return None
+        ext = extras(rest)
         st = self._status_view(doc_id, h) if h else {"id": doc_id, "status": "done", "attempts": 0, "received_at": None}
         if raw:
             doc = orjson.loads(raw)
@@ -95,7 +101,12 @@ class ReadsMixin(StoreBase):
                 doc[name] = article.get(name)
             doc["metadata"] = article.get("metadata") or {}
             doc["language_hint"] = article.get("language")
-        doc.update({k: v for k, v in st.items() if k != "id"})
+        doc.update({k: v for k, v in st.items() if k not in ("id", "revision")})
+        latest, doc_rev = ext.pop("_latest"), ext.pop("_doc_revision")
+        doc.update(ext)
+        doc["revision"] = doc.get("revision") or doc_rev or latest or 1
+        if raw and latest and latest > doc["revision"]:
+            doc["pending_revision"] = latest  # being processed; this is the previous revision's analysis
         return doc
 
     async def exists(self, doc_id: str) -> bool:
@@ -192,14 +203,15 @@ class ReadsMixin(StoreBase):
     async def list_documents(self, status: str | None = None, language: str | None = None,
                              source: str | None = None, entity: str | None = None,
                              since: datetime | str | None = None, until: datetime | str | None = None,
-                             limit: int | None = None, cursor: str | None = None) -> dict[str, Any]:
+                             limit: int | None = None, cursor: str | None = None,
+                             cluster: str | None = None) -> dict[str, Any]:
         """Documents newest first (by received time), filtered; ``{"items", "next_cursor"}``.
 
         ``entity`` matches the documents of its canonical key and of every short-form key linked to
         it (:mod:`shared.entity_links`), whichever of them is given.
 
         Each item is a summary: id, status, received_at, attempts, title, url, source, language,
-        entity_count, claim_count (the last three once processed)."""
+        entity_count, claim_count (the last three once processed); ``error`` for a failed one."""
         keys: list[str | list[str]] = [K.IDX_TIME]
         if status:
             keys.append(K.idx_status(status))
@@ -207,6 +219,8 @@ class ReadsMixin(StoreBase):
             keys.append(K.idx_language(language))
         if source:
             keys.append(K.idx_source(source))
+        if cluster:  # a near-duplicate cluster's members (scored by received time like every index)
+            keys.append(K.cluster(cluster))
         if entity:  # the entity's canonical key with the short-form keys linked to it
             (group,) = await self._entity_groups([entity], details=False)
             keys.append([K.idx_entity(m) for m in group.members])
@@ -231,5 +245,7 @@ class ReadsMixin(StoreBase):
             for name in ("entity_count", "claim_count"):
                 if name in h:
                     item[name] = int(h[name])
+            if h.get("status") == "failed" and h.get("error"):  # why it failed: code, message, stage
+                item["error"] = orjson.loads(h["error"])
             items.append(item)
         return {"items": items, "next_cursor": next_cursor}

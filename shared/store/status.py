@@ -58,15 +58,19 @@ class StatusMixin(StoreBase):
         code, _ = await self._set_status(doc_id, "failed", {"error": error, "last_error": error,
                                                            "finished_at": now_iso()}, delete=("retry_at",),
                                          event=event)
+        if code == 1:
+            await self.redis.hincrby(K.METRICS_FAILED, str(error.get("code") or "unknown"), 1)
         return code == 1
 
     async def requeue(self, doc_id: str) -> tuple[int, str]:
         """Queue a failed article again. Returns (1, "queued"), (0, current status) if it is not
-        failed, or (-1, "") for an unknown id."""
+        failed, (-1, "") for an unknown id, or (-2, attempts used in all) when the lifetime cap
+        (``Settings.lifetime_attempts``) is reached."""
         reply = await REQUEUE(
             self.redis,
             [K.status(doc_id), K.FAILED, K.arq_job(doc_id), K.ARQ_QUEUE, K.arq_result(doc_id),
              K.arq_retry(doc_id), K.article(doc_id)],
-            {"id": doc_id, "status_prefix": K.STATUS_INDEX_PREFIX, **queue.enqueue_args(doc_id, time.time())},
+            {"id": doc_id, "status_prefix": K.STATUS_INDEX_PREFIX, **queue.enqueue_args(doc_id, time.time()),
+             "max_lifetime_attempts": str(self.settings.lifetime_attempts)},
         )
         return int(reply[0]), as_str(reply[1])

@@ -6,7 +6,10 @@
   by ``"\\n"`` (sentence splitting and quote detection rely on it), and composed (NFC). Lines that are site
   furniture (share/subscribe/cookie/sign-in lines, bare bylines and datelines, tweet bylines,
   navigation repeated across the page) are dropped here, before any offset exists
-  (:mod:`workers.pipeline.furniture`).
+  (:mod:`workers.pipeline.furniture`), and so is everything after a related-links, about-the-author
+  or press-contact heading near the end (``cut_related_tail``). The lead trafilatura leaves out —
+  the page's description printed visibly, or the standfirst between the ``<h1>`` and the first
+  extracted paragraph — is put back first (:mod:`workers.pipeline.lead`).
 * Fallback: a plain tag stripper when trafilatura does not import (the worker refuses to start
   without it unless ``NEWSFLOW_HTML_FALLBACK=allow``) or finds no text on the page.
 * Metadata (:class:`shared.schemas.PageMetadata`): title, authors, published date (time-zone
@@ -27,7 +30,8 @@ from typing import Any
 from shared.extractor import extractor_status
 from shared.schemas import PageMetadata
 
-from .furniture import drop_furniture
+from .furniture import cut_related_tail, drop_furniture
+from .lead import visible_lead, with_lead
 from .page_meta import page_metadata
 
 # trafilatura options (measured on the dev pages, see eval/html_pages.py)
@@ -163,7 +167,7 @@ def _blocks(body: Any) -> list[str]:
 # ----------------------------------------------------------------------------- main
 
 def extract(markup: str, url: str | None = None, options: dict[str, Any] | None = None,
-            furniture: bool = True) -> Extracted:
+            furniture: bool = True, lead: bool = True) -> Extracted:
     """Main text, method and page metadata of an HTML page."""
     text = ""
     method = "fallback"
@@ -175,6 +179,7 @@ def extract(markup: str, url: str | None = None, options: dict[str, Any] | None 
         tree = load_html(markup)
         if tree is not None:
             page = page_metadata(tree, url)
+            lead_text = visible_lead(tree) if lead else None
             opts = dict(TRAFILATURA_OPTIONS if options is None else options)
             opts.setdefault("date_extraction_params", _date_params())
             try:
@@ -183,8 +188,10 @@ def extract(markup: str, url: str | None = None, options: dict[str, Any] | None 
                 result = None
             if result is not None and result.body is not None:
                 blocks = _blocks(result.body)
+                if lead:
+                    blocks = with_lead(tree, blocks, lead_text)
                 if furniture:
-                    blocks = drop_furniture(blocks)
+                    blocks = drop_furniture(cut_related_tail(blocks))
                 text = "\n\n".join(blocks)
                 page = _merge_meta(page, result)
             if text.strip():

@@ -49,9 +49,10 @@ _MONTHS = (r"(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]|jan
 _DATE = rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-](?:\d{{4}}|\d{{2}})|\d{{4}}[./-]\d{{1,2}}[./-]\d{{1,2}}|\d{{1,2}}\.? {_MONTHS}\.?,? \d{{2,4}}|{_MONTHS}\.? \d{{1,2}},? \d{{2,4}})"
 _DATELINE = re.compile(
     rf"^[\W_]*(?:(?:published|posted|updated|veröffentlicht|aktualisiert|stand|publié|mis à jour|publicado|"
+    rf"letzte änderung|zuletzt (?:aktualisiert|geändert)|last modified|"
     rf"actualizado|last updated|date|datum)\s*(?:on|am|le|el)?:?\s*)?"
     rf"(?:\w+,? )?{_DATE}(?:,?\s*(?:um |at |à |a las )?\d{{1,2}}[:.h]\d{{2}}(?:\s*(?:uhr|am|pm|h))?)?"
-    rf"(?:\s*(?:\||·|•|-|–|—)\s*.{{0,40}})?[\W_]*$", re.I)
+    rf"(?:\s*(?:\||·|•|-|–|—)\s*.{{0,80}})?[\W_]*$", re.I)
 _TIME_ONLY = re.compile(r"^[\W_]*(?:published|posted|updated|aktualisiert|stand)?:?\s*\d{1,2}[:.]\d{2}"
                         r"(?:\s*(?:uhr|am|pm|h))?[\W_]*$", re.I)
 _TWEET_BYLINE = re.compile(rf"^[\W_]*[^()@\n]{{0,60}}\(@\w{{1,15}}\)\s*{_DATE}[\W_]*$", re.I)
@@ -66,8 +67,23 @@ _POLICY = re.compile(r"\b(?:privacy (?:policy|notice|statement|settings)|cookie 
                      r"datenschutzerklärung|datenschutzhinweise|cookie-einstellungen)\b", re.I)
 _CTA_SENTENCE = re.compile(  # a call to action written as a sentence
     r"^[\W_]*(?:subscribe (?:now|today|to)|sign up (?:for|to|now)|log in (?:to|for)|to (?:view|read) the full "
-    r"(?:story|article)|follow (?:us|\w+(?: \w+)?) on (?:twitter|facebook|instagram|x)|"
-    r"(?:jetzt )?abonnieren sie|melden sie sich (?:jetzt )?an|abonnez-vous)\b", re.I)
+    r"(?:story|article)|follow (?:us|\w+(?: \w+){0,2}) on (?:twitter|facebook|instagram|x)|"
+    r"(?:jetzt )?abonnieren sie|melden sie sich (?:jetzt )?an|abonnez-vous|"
+    r"if you(?:'|’)re (?:seeing this message but you(?:'|’)re )?already a (?:subscriber|member)|"
+    r"(?:for (?:the latest|more) .{0,60})?download (?:the|our) .{0,40}\bapps?\b|"
+    r"get (?:the )?.{0,40}(?:daily|weekly) (?:edition|newsletter|briefing)|we need your help|"
+    r"our standards:|(?:this (?:post|article|page) )?contains (?:affiliate links|references to products)|"
+    r"(?:gefällt|gefallen) (?:dir|ihnen|euch) unser|kennt ihr schon unser|verraten sie (?:uns )?(?:gerne )?in den "
+    r"kommentaren|die (?:aktuelle|neue) ausgabe .{0,120}(?:erhältlich|bestellen|am kiosk)|(?:anzeige|advertisement|sponsored)\s+[-–—:|])",
+    re.I)
+_LINK_CTA = re.compile(  # a link written as a line: "… findest du hier", "Hier geht es zur …", a file download
+    r"^[\W_]*(?:hier geht(?:'s| es) (?:zu[rm]?|weiter)|click here|klicken sie hier)\b|"
+    r"\b(?:findest du|finden sie|gibt es|lesen sie|erfahren sie|liest du) (?:alles )?hier[.!]?$|"
+    r"(?<![a-z])(?:pdf|docx?|xlsx?|pptx?|zip)\s*[|,(]\s*\d+(?:[.,]\d+)?\s*[kmg]i?b\b", re.I)
+_DISCLOSURE = re.compile(r"^[\W_]*this (?:post|article|page|story) (?:contains|may contain|includes) "
+                         r"(?:references to products|affiliate links|sponsored)", re.I)
+_RIGHTS = re.compile(r"\b(?:rights reserved|written permission|without (?:prior )?permission|reprint|reproduc\w+ "
+                     r"(?:is|are|in whole)|copyrighted property)\b", re.I)
 _CONSENT = re.compile(  # a form's consent checkbox
     r"\bI (?:have read(?: and (?:understood|accept(?:ed)?|agree(?:d)?))?|agree|accept|consent)\b.{0,200}"
     r"\b(?:privacy|terms|data protection|personal data)\b|"
@@ -76,6 +92,7 @@ _CONSENT = re.compile(  # a form's consent checkbox
     r"datenschutz|zustimm|akzeptier)|"
     r"\bich (?:stimme|willige)\b.{0,200}\b(?:datenschutz|einwilligung)", re.I)
 _NAV = re.compile(r"^(?:[^|»›>•·/]{1,30}\s*[|»›>•·/]\s*){2,}[^|»›>•·/]{1,30}$")
+_FULL_STOP = re.compile(r"(?<!\d)\. ")  # a sentence break, not a date's "2. Februar"
 _SENTENCE = re.compile(r"[.!?…:;]\s|[.!?…]$|[。！？]")
 
 
@@ -87,20 +104,23 @@ def is_furniture(line: str) -> bool:
         return True
     if len(s) <= 400 and _CONSENT.search(s):
         return True
+    if len(s.split()) <= 40 and _CTA_SENTENCE.match(s) or len(s.split()) <= 100 and _DISCLOSURE.match(s):
+        return True
+    if len(s.split()) <= 15 and _LINK_CTA.search(s):
+        return True
     if len(s) > _SHORT:
-        return _COPYRIGHT.search(s) is not None and len(s) < 200 and s.count(". ") < 2
+        return _COPYRIGHT.search(s) is not None and (len(s) < 200 and s.count(". ") < 2
+                                                     or len(s) < 400 and _RIGHTS.search(s) is not None)
     if _CALL_ONLY.match(s) or _COPYRIGHT.search(s) or _DATELINE.match(s) or _TIME_ONLY.match(s):
         return True
     if len(s.split()) <= 6 and _POLICY.search(s) and not _SENTENCE.search(s):
-        return True
-    if len(s.split()) <= 25 and _CTA_SENTENCE.match(s):
         return True
     if _BYLINE.match(s) and not _SENTENCE.search(s):
         return True
     if _NAV.match(s) and not _SENTENCE.search(s):
         return True
     words = len(s.split())
-    if words <= 14 and _LEAD_IN.match(s) and s.count(". ") == 0:
+    if words <= 14 and _LEAD_IN.match(s) and not _FULL_STOP.search(s):
         return True
     return words <= 8 and _CALLS.match(s) is not None and not _SENTENCE.search(s)
 
@@ -121,3 +141,41 @@ def drop_furniture(blocks: list[str]) -> list[str]:
         if keep:
             out.append("\n".join(keep))
     return out
+
+
+_RELATED = re.compile(  # a heading that opens a block of links to other pages
+    r"^[\W_]*(?:related(?: \w+)?|(?:\w+ )?relacionad[oa]s?|noticias relacionadas|contenido relacionado|"
+    r"more (?:from|on|stories|news|articles|to read|in)\b.{0,40}|(?:you (?:may|might) )?also like|read (?:next|also)|"
+    r"also on .{1,30}|recommended(?: for you| stories| articles)?|top stories|most (?:read|popular|viewed)|"
+    r"(?:das )?könnte (?:sie|dich|euch) auch interessieren|auch (?:auf|bei) .{1,30}|auch interessant|"
+    r"mehr (?:themen|zum thema|artikel|news|nachrichten|dazu|aus \w+)\b.{0,30}|"
+    r"weitere (?:\w+ ){0,2}(?:themen|artikel|beiträge|tipps|tourentipps|nachrichten|news|meldungen|rezepte)\b.{0,40}|"
+    r"meistgelesen|meist gelesen|ähnliche (?:artikel|beiträge|themen)|empfohlene (?:artikel|beiträge)|"
+    r"(?:à )?lire aussi|voir aussi|sur le même sujet|dans la même rubrique|"
+    r"lee también|te puede interesar|más noticias|también te puede interesar|"
+    r"leggi anche|potrebbe interessarti|ti potrebbe interessare|"
+    # an about-the-author/series box, a press-contact block
+    r"about the authors?|über (?:den|die) autor(?:in|en)?|zur person|über diese (?:reihe|serie)|about this series|"
+    r"pressekontakt|medienkontakt|pressestelle|media contacts?|press contacts?|media (?:enquiries|inquiries)|"
+    r"ansprechpartner(?:in)?(?: zum thema| für (?:die )?(?:presse|medien))?|kontakt für (?:die )?(?:presse|medien))"
+    r"[\W_]*$", re.I)
+TAIL_FROM = 0.7  # a related-links heading in the last 30 % of the text ends the article
+
+
+def cut_related_tail(blocks: list[str]) -> list[str]:
+    """Everything from a "Related / More from … / Weitere Artikel" (or press-contact) heading on,
+    when that heading is a short line of its own, printed once, in the last part of the text
+    (teaser lists and contact boxes after the article)."""
+    total = sum(len(b) for b in blocks)
+    counts = Counter(ln.strip() for b in blocks for ln in b.split("\n"))  # a label printed twice is a menu entry
+    seen = 0
+    for bi, b in enumerate(blocks):
+        lines = b.split("\n")
+        for li, ln in enumerate(lines):
+            s = ln.strip()
+            if (seen >= TAIL_FROM * total and len(s.split()) <= 8 and not _SENTENCE.search(s.rstrip(":"))
+                    and _RELATED.match(s) and counts[s] == 1):
+                head = "\n".join(lines[:li]).strip()
+                return [*blocks[:bi], head] if head else blocks[:bi]
+            seen += len(ln) + 1
+    return blocks

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_STAGES = ("normalize", "language", "entities", "claims")
+DEFAULT_STAGES = ("normalize", "language", "entities", "claims", "fingerprint")
 # Fields every document has before the first stage runs.
 BASE_FIELDS = frozenset({"id", "article", "title"})
 # The built-in stage modules (imported on demand, each registers its stage).
@@ -51,6 +51,7 @@ _BUILTIN = {
     "language": "workers.pipeline.language",
     "entities": "workers.pipeline.entities",
     "claims": "workers.pipeline.claims",
+    "fingerprint": "workers.pipeline.fingerprint",
 }
 
 

@@ -12,7 +12,15 @@
 --                       summary: [status hash field, value, ...]}}
 -- plan.aliases are registered in the alias store with document counts (recorded in the docidx set as
 -- '<canonical>\t<alias key>' so a re-save or delete takes back exactly its own)
--- Returns the previous status ('' if the article was never submitted).
+-- Revisions (KEYS 9 revisions list, 10 earlier documents hash): args.revision is the revision analysed,
+-- args.text_sha the hash of its title + text, args.keep the revisions kept. An older revision than the
+-- current document's is dropped ('stale'); the same text as the current document's is recorded as
+-- unchanged (the analysis is kept: 'unchanged'); otherwise the current document moves to KEYS[10]
+-- and the new one replaces it with every index, in this one step. The status becomes done only for
+-- the latest revision. Near-duplicates (args.nd, optional): see near_dups below.
+-- args.event (optional): {key, max_len, fields} XADDed when this save makes the article done (the latest
+-- revision, unchanged or not); a stale save or an earlier revision adds none.
+-- Returns the previous status ('' if the article was never submitted), or 'stale' / 'unchanged'.
 local args = cjson.decode(ARGV[1])
 local id = args.id
 local prev = redis.call('HGET', KEYS[2], 'status') or ''
@@ -22,6 +30,49 @@ if not score then
   redis.call('HSET', KEYS[2], 'score', score, 'received_at', args.fallback_received_at, 'attempts', '1')
 end
 local plan = args.plan
+local rev = tonumber(args.revision)
+local latest = tonumber(redis.call('HGET', KEYS[2], 'revision') or '0')
+if latest < rev then latest = rev; redis.call('HSET', KEYS[2], 'revision', tostring(rev)) end
+local doc_rev = tonumber(redis.call('HGET', KEYS[2], 'doc_revision') or '0')
+local finished = rev >= latest
+local function finish()
+  if not finished then return end
+  for _, s in ipairs({'queued', 'processing', 'done', 'failed'}) do redis.call('ZREM', args.status_prefix .. s, id) end
+  redis.call('ZADD', args.status_prefix .. 'done', score, id)
+  redis.call('ZREM', KEYS[5], id)
+  redis.call('HDEL', KEYS[2], 'error', 'retry_at')
+  redis.call('HSET', KEYS[2], 'status', 'done', 'finished_at', args.finished_at, 'processing_ms', args.processing_ms)
+  -- the article.done event (args.event, optional): only for the revision that made the article done
+  if args.event and args.event ~= cjson.null then
+    redis.call('XADD', args.event.key, 'MAXLEN', '~', args.event.max_len, '*', unpack(args.event.fields))
+  end
+end
+if rev < doc_rev then
+  return 'stale'
+end
+if rev > doc_rev and doc_rev > 0 and redis.call('HGET', KEYS[2], 'text_sha') == args.text_sha
+    and redis.call('EXISTS', KEYS[1]) == 1 then
+  -- a re-crawl whose main text did not change: keep the analysis, record the revision as unchanged
+  local entries = redis.call('LRANGE', KEYS[9], 0, -1)
+  for i, e in ipairs(entries) do
+    local entry = cjson.decode(e)
+    if tonumber(entry.revision) == rev then
+      entry.unchanged = true
+      entry.same_as = doc_rev
+      redis.call('LSET', KEYS[9], i - 1, cjson.encode(entry))
+    end
+  end
+  finish()
+  return 'unchanged'
+end
+if rev > doc_rev and doc_rev > 0 then
+  local old = redis.call('GET', KEYS[1])
+  if old then redis.call('HSET', KEYS[10], tostring(doc_rev), old) end
+  for _, f in ipairs(redis.call('HKEYS', KEYS[10])) do
+    if tonumber(f) <= rev - tonumber(args.keep) then redis.call('HDEL', KEYS[10], f) end
+  end
+end
+redis.call('HSET', KEYS[2], 'doc_revision', tostring(rev), 'text_sha', args.text_sha)
 
 local eprefix = args.entity_index_prefix
 local touched = {}  -- entity index keys whose document count may change
@@ -55,12 +106,7 @@ for _, entry in ipairs(old) do
 end
 redis.call('DEL', KEYS[3], KEYS[4])
 
-for _, s in ipairs({'queued', 'processing', 'done', 'failed'}) do
-  redis.call('ZREM', args.status_prefix .. s, id)
-end
-redis.call('ZADD', args.status_prefix .. 'done', score, id)
 redis.call('ZADD', KEYS[7], score, id)
-redis.call('ZREM', KEYS[5], id)
 
 for _, z in ipairs(plan.z) do
   redis.call('ZADD', z[1], score, z[2])
@@ -88,8 +134,8 @@ for _, c in ipairs(plan.claims) do
 end
 
 redis.call('SET', KEYS[1], args.document)
-redis.call('HDEL', KEYS[2], 'error', 'retry_at')
-redis.call('HSET', KEYS[2], 'status', 'done', 'finished_at', args.finished_at, 'processing_ms', args.processing_ms, unpack(plan.summary))
+redis.call('HSET', KEYS[2], unpack(plan.summary))
+finish()
 
 if redis.call('HSETNX', KEYS[2], 'counted', '1') == 1 then
   for _, b in ipairs(plan.buckets) do
@@ -98,7 +144,58 @@ if redis.call('HSETNX', KEYS[2], 'counted', '1') == 1 then
   redis.call('HINCRBY', KEYS[6], 'count', 1)
   redis.call('HINCRBYFLOAT', KEYS[6], 'sum_ms', args.processing_ms)
 end
-if args.event then
-  redis.call('XADD', args.event.key, 'MAXLEN', '~', args.event.max_len, '*', unpack(args.event.fields))
+-- near_dups: args.nd = {sig (hex), bands, rows, hex (digits per hash), threshold, sig_prefix, band_prefix,
+-- links_prefix, cluster_prefix, hash_prefix (status hashes)}. The document's previous bands and links
+-- are taken back, its LSH bands looked up (candidates = ids sharing a band), candidates whose estimated
+-- Jaccard similarity (equal signature positions / all) reaches the threshold are linked both ways, and
+-- a document without a cluster joins the earliest cluster among its matches (else founds its own).
+-- Cluster membership is kept once given, so cluster ids never change and a re-run adds no member twice.
+local nd = args.nd
+if nd and nd ~= cjson.null then
+  local sigkey = nd.sig_prefix .. id
+  nd.bands, nd.rows, nd.hex = tonumber(nd.bands), tonumber(nd.rows), tonumber(nd.hex)
+  local w = nd.rows * nd.hex
+  local function band_key(sig, i) return nd.band_prefix .. i .. ':' .. string.sub(sig, i * w + 1, (i + 1) * w) end
+  local old = redis.call('GET', sigkey)
+  if old then for i = 0, nd.bands - 1 do redis.call('SREM', band_key(old, i), id) end end
+  local lkey = nd.links_prefix .. id
+  for _, other in ipairs(redis.call('ZRANGE', lkey, 0, -1)) do redis.call('ZREM', nd.links_prefix .. other, id) end
+  redis.call('DEL', lkey)
+  local seen, best, best_score = {}, nil, nil
+  local n = #nd.sig / nd.hex
+  local threshold = tonumber(nd.threshold)
+  for i = 0, nd.bands - 1 do
+    for _, m in ipairs(redis.call('SMEMBERS', band_key(nd.sig, i))) do
+      if m ~= id and not seen[m] then
+        seen[m] = true
+        local osig = redis.call('GET', nd.sig_prefix .. m)
+        if osig and #osig == #nd.sig then
+          local eq = 0
+          for j = 0, n - 1 do
+            local a = j * nd.hex + 1
+            if string.sub(osig, a, a + nd.hex - 1) == string.sub(nd.sig, a, a + nd.hex - 1) then eq = eq + 1 end
+          end
+          if eq / n >= threshold then
+            local sim = string.format('%.4f', eq / n)
+            redis.call('ZADD', lkey, sim, m)
+            redis.call('ZADD', nd.links_prefix .. m, sim, id)
+            local cl = redis.call('HGET', nd.hash_prefix .. m, 'cluster')
+            if cl then
+              local cs = tonumber(redis.call('ZSCORE', nd.cluster_prefix .. cl, cl) or '0')
+              if not best or cs < best_score or (cs == best_score and cl < best) then best, best_score = cl, cs end
+            end
+          end
+        end
+      end
+    end
+  end
+  redis.call('SET', sigkey, nd.sig)
+  for i = 0, nd.bands - 1 do redis.call('SADD', band_key(nd.sig, i), id) end
+  local mine = redis.call('HGET', KEYS[2], 'cluster')
+  if not mine then
+    mine = best or id
+    redis.call('HSET', KEYS[2], 'cluster', mine)
+  end
+  redis.call('ZADD', nd.cluster_prefix .. mine, score, id)
 end
 return prev

@@ -1,7 +1,7 @@
 """Stub pipeline stages for executor tests: no models, behaviour chosen by the article text.
 
 ``sleep`` sleeps (the soft timeout interrupts it; ``swallow`` too, inside ``except Exception``), ``hang`` sleeps with SIGALRM blocked (only the
-hard timeout ends it), ``crash`` kills its own process, ``boom`` raises; anything else gives
+hard timeout ends it), ``crash`` kills its own process, ``boom`` raises, ``hog N`` holds N MB for a while, ``leak N`` keeps N MB; anything else gives
 ``{"echo": {"chars": len(text)}}``. Enabled with ``NEWSFLOW_STAGES=normalize,stub_stages:echo``
 (this folder is on ``sys.path`` in the tests and in the pool processes they spawn).
 """
@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from workers.pipeline.registry import stage
 
 STAGES = "normalize,stub_stages:echo"
+_LEAKED: list[bytes] = []
 
 
 class Echo(BaseModel):
@@ -25,6 +26,17 @@ class Echo(BaseModel):
 
 class EchoOutput(BaseModel):
     echo: Echo
+
+
+def _logged(text: str, seconds: float) -> None:
+    """Sleep ``seconds``; append ``text<TAB>pid<TAB>start<TAB>end`` to the file named by NF_STUB_LOG
+    (the fault tests check that no article was analysed twice at the same time)."""
+    start = time.time()
+    time.sleep(seconds)
+    path = os.environ.get("NF_STUB_LOG")
+    if path:
+        with open(path, "a") as f:
+            f.write(f"{text}\t{os.getpid()}\t{start:.6f}\t{time.time():.6f}\n")
 
 
 def _echo(doc) -> EchoOutput:
@@ -43,6 +55,14 @@ def _echo(doc) -> EchoOutput:
         os.kill(os.getpid(), signal.SIGKILL)
     elif text.startswith("boom"):
         raise ValueError("boom")
+    elif text.startswith("slow"):  # "slow 2.5 …": takes 2.5 s; with NF_STUB_LOG set, the run is logged
+        _logged(text, float(text.split()[1]))
+    elif text.startswith("hog"):  # "hog 400": 400 MB resident for a few seconds (the watchdog ends it)
+        hog = b"x" * (int(text.split()[1]) << 20)
+        time.sleep(5)
+        del hog
+    elif text.startswith("leak"):  # "leak 400": keeps 400 MB after the document is done
+        _LEAKED.append(b"x" * (int(text.split()[1]) << 20))
     return EchoOutput(echo=Echo(chars=len(text)))
 
 

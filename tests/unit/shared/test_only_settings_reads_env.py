@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[3]
 ALLOWED = {"shared/config.py"}
 # shared/supervise.py (the cli branch) asks whether NEWSFLOW_PORT was set, to tell a chosen port
 # from the default; to be replaced by a Settings field (e.g. "port explicitly set").
-PENDING = {"shared/supervise.py"}
+PENDING: set[str] = set()
 
 
 def env_reads(source: str) -> list[int]:

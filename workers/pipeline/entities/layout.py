@@ -10,15 +10,19 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .spans import Mention
 
 MIN_CAPS_WORDS = 3
 MIN_TABLE_LINES = 2
+# At most this many words after the first in a team name: bounds the backtracking of the table rules
+# (unbounded, "Mr. " x 16k took a minute: every row start rescanned the rest of the line).
+MAX_NAME_WORDS = 12
 
 _LINE = re.compile(r"[^\n]+")
-_NAME = r"[A-Z][\w.'’&\-]*(?: (?:[A-Z][\w.'’&\-]*|of|de|la|del|the|and|&))*"
+_NAME = r"[A-Z][\w.'’&\-]*(?: (?:[A-Z][\w.'’&\-]*|of|de|la|del|the|and|&)){0,%d}" % MAX_NAME_WORDS
 # Table rows may be lines of their own or run together on one line ("… 1 Leeds 0 Everton 3 …"):
 # a row starts at a line start or right after a number / closing punctuation.
 _ROW = r"(?:^|(?<=[\d.:;)\-] ))[ \t]*"
@@ -38,11 +42,11 @@ def allcaps_lines(text: str) -> list[tuple[int, int]]:
     out = []
     for m in _LINE.finditer(text):
         line = m.group(0)
-        letters = [c for c in line if c.isalpha()]
-        if len(letters) < 8 or len(line.split()) < MIN_CAPS_WORDS:
+        letters = sum(map(str.isalpha, line))
+        if letters < 8 or len(line.split()) < MIN_CAPS_WORDS:
             continue
-        upper = sum(1 for c in letters if c.isupper())
-        if upper >= 0.8 * len(letters):
+        upper = sum(1 for c in line if c.isupper() and c.isalpha())
+        if upper >= 0.8 * letters:
             out.append((m.start(), m.end()))
     for m in _CAPS_RUN.finditer(text):
         if sum(c.isalpha() for c in m.group(0)) >= 8 and not any(s <= m.start() and m.end() <= e for s, e in out):
@@ -62,13 +66,19 @@ def datelines(text: str) -> list[Mention]:
 def table_teams(text: str) -> list[Mention]:
     """Team names in results/standings rows (empty unless the document has a real table)."""
     found: list[Mention] = []
+    starts: list[int] = []  # the found mentions are disjoint: sorted starts, and their ends, for an
+    ends: list[int] = []    # O(log n) overlap test (a scan of ``found`` per row was quadratic)
     rows = 0
     for pattern in (_RESULT, _STANDING):
         for m in pattern.finditer(text):
-            if any(f.start < m.end() and m.start() < f.end for f in found):
+            i = bisect.bisect_left(starts, m.end()) - 1  # the last mention starting before this row ends
+            if i >= 0 and ends[i] > m.start():
                 continue
             rows += 1
             for g in ("a", "b"):
                 if g in m.groupdict() and m.group(g):
                     found.append(Mention(m.start(g), m.end(g), "ORG", "team", 3.0))
+                    j = bisect.bisect_left(starts, m.start(g))
+                    starts.insert(j, m.start(g))
+                    ends.insert(j, m.end(g))
     return found if rows >= MIN_TABLE_LINES else []

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.unit
 @pytest.mark.parametrize("doc_id, enqueue_ms", [("abc123", 0), ("0123456789abcdef", 1764650000123),
                                                 ("ü-id", 4102444800999)])
 def test_encoded_job_is_byte_identical_to_arqs_own(doc_id, enqueue_ms):
-    assert queue.encode_job(doc_id, enqueue_ms) == serialize_job(K.ARQ_TASK, (doc_id,), {}, 1, enqueue_ms)
+    assert queue.encode_job(doc_id, enqueue_ms) == serialize_job(K.ARQ_TASK, (doc_id,), {}, 1, enqueue_ms,
+                                                                   serializer=queue.job_serializer)
 
 
 def test_arq_reads_the_job_back_with_the_deserializer_given_to_the_worker():
@@ -37,3 +38,16 @@ def test_enqueue_args_carry_the_job_and_an_exact_millisecond_score(now):
     assert job.args == ("doc3",)
     assert job.enqueue_ms == int(now * 1000)
     assert args["queue_score"] == str(int(now * 1000))
+
+
+def test_a_pickle_is_refused_not_loaded(tmp_path):
+    import pickle
+
+    class Boom:
+        def __reduce__(self):
+            return (open, (str(tmp_path / "pwned"), "w"))
+
+    with pytest.raises(ValueError):
+        queue.job_deserializer(pickle.dumps({"f": K.ARQ_TASK, "a": (Boom(),), "k": {}, "t": 1, "et": 0}))
+    assert not (tmp_path / "pwned").exists()
+    assert queue.encode_job("x", 1).startswith(b"{")  # JSON on the wire

@@ -62,8 +62,9 @@ def test_submit_call():
     ids = dedupe_keys(article)
     doc_id = args["id"]
     assert doc_id == ids["ext"]
-    assert keys == [K.article(doc_id), K.status(doc_id), K.arq_job(doc_id), K.ARQ_QUEUE, K.IDX_TIME,
-                    K.idx_status("queued"), *(K.dedupe(k, v) for k, v in ids.items())]
+    assert keys == [K.article(doc_id), K.status(doc_id), K.ARQ_QUEUE, K.IDX_TIME, K.dedupe("ext", ids["ext"]),
+                    K.dedupe("content", ids["content"]), K.revisions(doc_id), K.urls(doc_id)]
+    assert args["url_key"] == K.dedupe("url", ids["url"]) and args["content"] == ids["content"]
     assert args["max_depth"] == 0
     assert orjson.loads(args["article"]) == article
     received = datetime.fromtimestamp(now, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -32,18 +32,18 @@ def names(value: str) -> list[str]:
 
 
 def test_stage_entries_default_full_list_and_edits() -> None:
-    assert stage_entries("") == list(DEFAULT_STAGES) == ["normalize", "language", "entities", "claims"]
+    assert stage_entries("") == list(DEFAULT_STAGES) == ["normalize", "language", "entities", "claims", "fingerprint"]
     assert stage_entries("normalize, language") == ["normalize", "language"]
-    assert stage_entries("-claims") == ["normalize", "language", "entities"]
-    assert stage_entries("-claims,+pkg.mod:x") == ["normalize", "language", "entities", "pkg.mod:x"]
+    assert stage_entries("-claims") == ["normalize", "language", "entities", "fingerprint"]
+    assert stage_entries("-claims,+pkg.mod:x") == ["normalize", "language", "entities", "fingerprint", "pkg.mod:x"]
     with pytest.raises(PipelineConfigError, match="mixes"):
         stage_entries("normalize,-claims")
 
 
 def test_default_and_reordered_or_reduced_pipelines() -> None:
-    assert names("") == ["normalize", "language", "entities", "claims"]
+    assert names("") == ["normalize", "language", "entities", "claims", "fingerprint"]
     assert names("normalize,language,tally,entities") == ["normalize", "language", "tally", "entities"]
-    assert names("-entities,-claims,+tally") == ["normalize", "language", "tally"]
+    assert names("-entities,-claims,+tally") == ["normalize", "language", "fingerprint", "tally"]
 
 
 def test_unmet_requirement_is_a_clear_error() -> None:
@@ -88,7 +88,7 @@ def test_stage_options_come_from_settings() -> None:
         ("-claims", "en,de", True, 0.7, 0.2, "/tmp/x")
     lang = next(sp for sp in enabled_specs(s) if sp.name == "language")
     assert lang.make_config(s).model_dump() == {"languages": "en,de", "low_memory": True}
-    claims = enabled_specs(Settings.from_env(env, stages=""))[-1]
+    claims = next(sp for sp in enabled_specs(Settings.from_env(env, stages="")) if sp.name == "claims")
     options = claims.make_config(s)  # a ClaimOptions; unset settings keep its defaults
     assert (options.threshold, options.cue_drop, options.nested) == (0.7, 0.2, "drop")
     assert options.cue_model == type(options)().cue_model

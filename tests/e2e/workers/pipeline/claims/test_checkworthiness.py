@@ -118,7 +118,7 @@ def _train_script():
     import importlib.util
     from pathlib import Path
 
-    path = Path(__file__).resolve().parent.parent / "eval" / "train_checkworthiness.py"
+    path = Path(__file__).resolve().parents[5] / "eval" / "train_checkworthiness.py"
     spec = importlib.util.spec_from_file_location("train_checkworthiness", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
@@ -178,7 +178,7 @@ def _generalisation_script():
     from pathlib import Path
 
     _train_script()  # the experiment script imports it by name
-    path = Path(__file__).resolve().parent.parent / "eval" / "checkworthiness_generalisation.py"
+    path = Path(__file__).resolve().parents[5] / "eval" / "checkworthiness_generalisation.py"
     spec = importlib.util.spec_from_file_location("checkworthiness_generalisation", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -7,6 +7,8 @@ import json
 import re
 from pathlib import Path
 
+import orjson
+
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_spec
 
@@ -23,10 +25,20 @@ async def test_healthz_and_readyz_follow_worker_heartbeat(client, redis):
     details = (await resp.json())["error"]["details"]
     assert details["checks"] == {"redis": True, "worker": False, "html_extractor": True}
     assert details["html_extractor"]["name"] == "trafilatura" and details["html_extractor"]["available"]
+    assert details["workers"] == {"live": 0, "names": []}
     await redis.set(K.ARQ_HEALTH_CHECK, b"Nov-23 14:00:00 j_complete=0 j_failed=0", ex=30)
+    assert (await client.get("/readyz")).status == 503  # arq's shared key counts no worker
+    for name in ("w-b", "w-a"):
+        await redis.set(K.worker(name), orjson.dumps({"name": name, "pid": 1, "host": "h", "jobs_running": 1}), ex=30)
     resp = await client.get("/readyz")
-    assert resp.status == 200 and (await resp.json())["checks"] == {"redis": True, "worker": True,
-                                                                    "html_extractor": True}
+    body = await resp.json()
+    assert resp.status == 200 and body["checks"] == {"redis": True, "worker": True, "html_extractor": True}
+    assert body["workers"] == {"live": 2, "names": ["w-a", "w-b"]}
+    text = await (await client.get("/metrics")).text()
+    assert _metric(text, "newsflow_workers_live") == 2
+    assert 'newsflow_worker_up{name="w-a",host="h",pid="1"} 1' in text
+    await redis.delete(K.worker("w-a"), K.worker("w-b"))
+    assert (await client.get("/readyz")).status == 503
     assert _metric(await (await client.get("/metrics")).text(), "newsflow_html_extractor_available") == 1
 
 
@@ -186,7 +198,8 @@ async def test_503_while_redis_is_down_then_recovers(client, redis_server, redis
                                      ("post", "/v1/articles/batch", {"json": [{"text": "during outage"}]}),
                                      ("get", f"/v1/articles/{doc_id}", {}), ("get", f"/v1/articles/{doc_id}/status", {}),
                                      ("get", "/v1/articles", {}), ("get", "/v1/entities?q=a", {}),
-                                     ("get", "/v1/claims", {}), ("post", f"/v1/articles/{doc_id}/retry", {})):
+                                     ("get", "/v1/claims", {}), ("post", f"/v1/articles/{doc_id}/retry",
+                                      {"headers": {"Content-Type": "application/json"}})):
             resp = await getattr(client, method)(path, **kwargs)
             assert resp.status == 503, (path, resp.status, await resp.text())
             assert (await resp.json())["error"]["code"] == "unavailable"
@@ -232,7 +245,7 @@ async def test_readyz_is_not_ready_without_the_html_extractor_unless_the_fallbac
 
     broken = ExtractorStatus("trafilatura", False, None, "ModuleNotFoundError: No module named 'lxml_html_clean'")
     monkeypatch.setattr(health, "extractor_status", lambda: broken)
-    await redis.set(K.ARQ_HEALTH_CHECK, b"Nov-23 14:00:00 j_complete=0 j_failed=0", ex=30)
+    await redis.set(K.worker("w"), orjson.dumps({"name": "w"}), ex=30)
     client = await make_client()
     resp = await client.get("/readyz")
     assert resp.status == 503

@@ -137,9 +137,12 @@ async def test_claim_search_over_http(client, store):
         assert (await client.get(f"/v1/claims?{bad}")).status == 422, bad
 
 
+JSON_CT = {"Content-Type": "application/json"}
+
+
 async def test_retry_endpoint(client, store, redis):
     doc_id = (await (await client.post("/v1/articles", json={"text": "will fail"})).json())["id"]
-    resp = await client.post(f"/v1/articles/{doc_id}/retry")
+    resp = await client.post(f"/v1/articles/{doc_id}/retry", headers=JSON_CT)
     assert resp.status == 409 and (await resp.json())["error"]["details"]["status"] == "queued"
     await redis.delete(K.ARQ_QUEUE, K.arq_job(doc_id))
     await store.mark_processing(doc_id, 5)
@@ -148,13 +151,13 @@ async def test_retry_endpoint(client, store, redis):
     assert status["status"] == "failed" and status["error"]["message"] == "stage crashed"
     failed = await (await client.get("/v1/articles?status=failed")).json()
     assert [i["id"] for i in failed["items"]] == [doc_id]
-    resp = await client.post(f"/v1/articles/{doc_id}/retry")
+    resp = await client.post(f"/v1/articles/{doc_id}/retry", headers=JSON_CT)
     assert resp.status == 202 and (await resp.json())["status"] == "queued"
     assert await redis.zscore(K.ARQ_QUEUE, doc_id) is not None and await redis.exists(K.arq_job(doc_id))
     status = await (await client.get(f"/v1/articles/{doc_id}/status")).json()
     assert status["status"] == "queued" and status["attempts"] == 0 and "error" not in status
     assert status["last_error"]["message"] == "stage crashed"
-    assert (await client.post("/v1/articles/0123456789abcdef/retry")).status == 404
+    assert (await client.post("/v1/articles/0123456789abcdef/retry", headers=JSON_CT)).status == 404
 
 
 async def test_responses_are_orjson_compact_json(client):

@@ -16,7 +16,7 @@ from workers.pipeline.language import LanguageStage, configured_languages
 from workers.pipeline.language.names import DEFAULT_LANGUAGES, NEWS_LANGUAGES
 from workers.pipeline.normalize import NormalizeStage
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS = Path(__file__).resolve().parents[5] / "seeds"
 
 
 @pytest.fixture(scope="module")

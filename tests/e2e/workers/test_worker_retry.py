@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-from test_worker import wait_status
+from test_worker_run import wait_status
 
 
 async def test_transient_failures_retry_with_backoff_then_fail_with_the_error_kept(store, settings) -> None:

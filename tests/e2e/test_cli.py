@@ -15,8 +15,8 @@ from worker_proc import Workers, check_offsets
 
 from newsflow_client.inputs import InputError, read_articles
 
-ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ["up", "api", "worker", "submit", "analyze", "status", "get"]
+ROOT = Path(__file__).resolve().parents[2]
+COMMANDS = ["up", "api", "worker", "submit", "analyze", "status", "get", "keys"]
 
 
 def run_cli(*args: str, stdin: bytes = b"", timeout: float = 300) -> subprocess.CompletedProcess[bytes]:

@@ -22,7 +22,7 @@ from workers.pipeline.entities.spans import clean_span
 from workers.pipeline.language import LanguageStage
 from workers.pipeline.nlp import MAX_PUNCT_RUN, parsed_chunks, split_long, tokenizer_safe
 
-SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.json"))
+SEEDS = sorted((Path(__file__).resolve().parents[5] / "seeds").glob("*.json"))
 
 
 @pytest.fixture(scope="module")

@@ -4,16 +4,20 @@ idempotent saves with consistent indexes, listing, entity and claim search, AOF 
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import redis.asyncio as aioredis
-from arq.jobs import deserialize_job_raw as deserialize_job
+
+from arq.jobs import deserialize_job_raw
 
 from shared import keys as K
 from shared.ids import article_id
-from shared.store import DocumentStore, InvalidCursor
+from shared.store import DocumentStore, InvalidCursor, queue
+
+deserialize_job = functools.partial(deserialize_job_raw, deserializer=queue.job_deserializer)
 
 from factories import BYRNE_TEXT, SPY_TEXT, byrne_document, claim, document, entity, spy_document
 
@@ -89,20 +93,33 @@ async def test_submit_stores_article_status_and_arq_job(store, redis):
 
 
 @pytest.mark.parametrize("first,second", [
-    ({"external_id": "abc", "text": "one text"}, {"external_id": "abc", "text": "a different text"}),
+    ({"external_id": "abc", "text": "one text"}, {"external_id": "abc", "text": "one   TEXT", "title": "x"}),
     ({"url": "https://www.example.com/story/?utm_source=x&b=2&a=1", "text": "one"},
-     {"url": "http://example.com/story?a=1&b=2#top", "text": "two"}),
+     {"url": "http://example.com/story?a=1&b=2#top", "text": "one"}),
     ({"text": "Same   content\nhere.", "title": "a"}, {"text": "same content here.", "title": "b"}),
     ({"external_id": "e1", "url": "https://example.com/u", "text": "t1"},
-     {"external_id": "e2", "url": "https://example.com/u", "text": "t2"}),
+     {"external_id": "e2", "url": "https://example.com/v", "text": "t1"}),
 ])
 async def test_duplicates_by_any_identity_queue_one_job(store, redis, first, second):
     a = await store.submit(first)
     b = await store.submit(second)
-    assert b.duplicate and b.id == a.id and b.status == "queued"
+    assert b.duplicate and b.id == a.id and b.status == "queued" and b.revision == 1
     assert await redis.zcard(K.ARQ_QUEUE) == 1
     assert len([k async for k in redis.scan_iter(match="arq:job:*")]) == 1
     assert await store.get_article(a.id) == first  # the first version is kept
+
+
+@pytest.mark.parametrize("first,second", [
+    ({"external_id": "abc", "text": "one text"}, {"external_id": "abc", "text": "a different text"}),
+    ({"url": "https://www.example.com/story/?utm_source=x&b=2&a=1", "text": "one"},
+     {"url": "http://example.com/story?a=1&b=2#top", "text": "two"}),
+])
+async def test_same_identity_new_content_is_a_new_revision(store, redis, first, second):
+    a = await store.submit(first)
+    b = await store.submit(second)
+    assert (b.id, b.duplicate, b.revision, b.status) == (a.id, False, 2, "queued")
+    assert await redis.zcard(K.ARQ_QUEUE) == 2  # one job per revision
+    assert await store.get_article(a.id) == second
 
 
 async def test_concurrent_identical_submits_make_one_job(store, redis):
@@ -129,10 +146,10 @@ async def test_concurrent_submits_from_separate_clients(store, redis, redis_serv
 async def test_submit_many_keeps_order_and_dedupes_within_batch(store, redis):
     batch = [art(1), art(2), art(1), art(3, external_id="z"), {"text": "x", "external_id": "z"}]
     res = await store.submit_many(batch)
-    assert [r.duplicate for r in res] == [False, False, True, False, True]
-    assert res[2].id == res[0].id and res[4].id == res[3].id
+    assert [r.duplicate for r in res] == [False, False, True, False, False]  # the last: new content, revision 2
+    assert res[2].id == res[0].id and res[4].id == res[3].id and res[4].revision == 2
     assert [r.id for r in res[:2]] == [article_id(batch[0]), article_id(batch[1])]
-    assert await redis.zcard(K.ARQ_QUEUE) == 3
+    assert await redis.zcard(K.ARQ_QUEUE) == 4
     assert await store.submit_many([]) == []
 
 

@@ -12,6 +12,7 @@ from arq.connections import create_pool
 
 from shared import keys as K
 from shared.config import Settings
+from shared.store import queue
 from workers.settings import pipeline_timeouts, redis_settings, worker_options
 from workers.tasks import backoff, job_deadline
 
@@ -91,7 +92,7 @@ async def test_worker_processes_an_article_and_keeps_offsets_valid(store, worker
     doc = await store.get_document(res.id)
     assert doc["text"] == ARTICLE["text"].replace("\u200b", " ")  # cleaned one-for-one
     assert doc["stats"]["chars"] == len(doc["text"]) and doc["stats"]["words"] > 10
-    assert set(doc["timings_ms"]) == {"normalize", "language", "entities", "claims"}
+    assert set(doc["timings_ms"]) == {"normalize", "language", "entities", "claims", "fingerprint"}
     for ent in doc.get("entities") or []:
         for m in ent.get("mentions") or []:
             assert doc["text"][m["start"]:m["end"]] == m["text"]
@@ -112,7 +113,8 @@ async def test_a_document_that_crashes_a_stage_fails_alone_without_retries(store
 
 
 async def test_unknown_job_id_is_dropped(store, worker, redis, settings) -> None:
-    arq = await create_pool(redis_settings(settings.redis_url))
+    arq = await create_pool(redis_settings(settings.redis_url), job_serializer=queue.job_serializer,
+                            job_deserializer=queue.job_deserializer)
     try:
         await arq.enqueue_job(K.ARQ_TASK, "doesnotexist00", _job_id="doesnotexist00")
         deadline = asyncio.get_running_loop().time() + 60

@@ -46,8 +46,8 @@ async def test_accept_then_status_link(client, redis):
 
 
 @pytest.mark.parametrize("first,second", [
-    ({"external_id": 17, "text": "a"}, {"external_id": "17", "text": "b"}),
-    ({"url": "https://Example.com/a/?utm_medium=x", "text": "a"}, {"url": "http://example.com/a", "text": "b"}),
+    ({"external_id": "17", "text": "a"}, {"external_id": "17", "text": "a", "title": "t"}),
+    ({"url": "https://Example.com/a/?utm_medium=x", "text": "a"}, {"url": "http://example.com/a", "text": "a"}),
     ({"text": "Hello\u00a0 World"}, {"text": "hello world", "title": "other"}),
     ({"html": "<p>Same page</p>"}, {"html": "<p>same   page</p>", "source": "x"}),
 ])
@@ -299,3 +299,15 @@ async def test_gzip_bodies_limits_apply_after_decompression(make_client):
     resp = await client.post("/v1/articles", data=b"\x1f\x8b not really gzip", headers=gz)
     assert resp.status == 400
     assert_error(await resp.json(), "bad_request")
+
+
+async def test_batch_rejects_only_the_bad_items(client):
+    deep = b'{"a":' * 253 + b"{}" + b"}" * 253  # 254 levels: more than orjson can even write back
+    body = (b'[{"text": "ok one"}, {"text": "deep", "metadata": ' + deep + b'}, {"text": "int", "external_id": 7, '
+            b'"metadata": {"x": 123456789012345678901234567890}}, {"text": "ok two"}]')
+    resp = await client.post("/v1/articles/batch", data=body, headers=JSON)
+    assert resp.status == 202
+    items = (await resp.json())["items"]
+    assert [i["result"] for i in items] == ["accepted", "rejected", "rejected", "accepted"]
+    assert items[1]["error"]["details"][0]["loc"] == [1, "metadata"]
+    assert {tuple(d["loc"]) for d in items[2]["error"]["details"]} == {(2, "external_id"), (2, "metadata")}

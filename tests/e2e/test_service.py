@@ -18,7 +18,7 @@ from worker_proc import Workers, alive, check_offsets, children_of, sigkill
 
 from shared import keys as K
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "seeds").glob("*.json"))
 
 

@@ -1,0 +1,127 @@
+"""API keys on the real app with a real Redis: 401 / 403 / 429, open routes, key management, the
+loopback default."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.config import Settings
+from shared.store.apikeys import ApiKeyStore
+
+pytestmark = pytest.mark.integration
+
+ARTICLE = {"text": "Officials said the talks would resume in Geneva next week.", "source": "t"}
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+async def newsflow_keys(redis) -> list[bytes]:
+    return [k for k in await redis.keys("nf:*") if not k.startswith((b"nf:apikey", b"nf:ratelimit"))]
+
+
+async def test_a_write_without_a_key_is_401_and_stores_nothing(make_client, redis):
+    client = await make_client(auth="required")
+    for headers in ({}, bearer("nfk_000000000000_nope"), {"X-API-Key": "garbage"}, {"Authorization": "Basic eDp5"}):
+        resp = await client.post("/v1/articles", json=ARTICLE, headers=headers)
+        assert resp.status == 401, headers
+        body = await resp.json()
+        assert body["error"]["code"] == "unauthorized" and set(body["error"]) == {"code", "message", "details"}
+        assert resp.headers["WWW-Authenticate"].startswith("Bearer")
+        resp = await client.post("/v1/articles/batch", json=[ARTICLE], headers=headers)
+        assert resp.status == 401
+    assert await newsflow_keys(redis) == []
+    assert await redis.zcard("arq:queue") == 0
+
+
+async def test_scopes_decide_what_a_key_may_do(make_client, redis):
+    client = await make_client(auth="required")
+    keys = ApiKeyStore(redis)
+    _, submit = await keys.create("crawler", "submit")
+    _, read = await keys.create("reader", ["read"])
+    _, admin = await keys.create("ops", "admin,read")
+    resp = await client.post("/v1/articles", json=ARTICLE, headers=bearer(submit))
+    assert resp.status == 202
+    doc_id = (await resp.json())["id"]
+    resp = await client.post("/v1/articles", json={**ARTICLE, "text": "Another one, the agency said."},
+                             headers=bearer(read))
+    assert resp.status == 403
+    err = (await resp.json())["error"]
+    assert err["code"] == "forbidden" and err["details"]["required_scope"] == "submit"
+    assert (await client.get(f"/v1/articles/{doc_id}/status", headers=bearer(submit))).status == 403
+    assert (await client.get(f"/v1/articles/{doc_id}/status", headers={"X-API-Key": read})).status == 200
+    assert (await client.get("/v1/articles", headers=bearer(read))).status == 200
+    json_ct = {"Content-Type": "application/json"}
+    for key in (submit, read):  # retry and DELETE need admin
+        assert (await client.post(f"/v1/articles/{doc_id}/retry", headers={**bearer(key), **json_ct})).status == 403
+        assert (await client.delete(f"/v1/articles/{doc_id}", headers=bearer(key))).status == 403
+        assert (await client.get("/v1/keys", headers=bearer(key))).status == 403
+    assert await redis.exists(f"nf:status:{doc_id}")
+    resp = await client.post(f"/v1/articles/{doc_id}/retry", headers={**bearer(admin), **json_ct})
+    assert resp.status == 409  # allowed; the article is queued, not failed
+    assert (await client.delete(f"/v1/articles/{doc_id}", headers=bearer(admin))).status == 409
+
+
+async def test_open_routes_stay_open(make_client):
+    client = await make_client(auth="required")
+    for path in ("/healthz", "/metrics", "/openapi.json", "/docs"):
+        assert (await client.get(path)).status == 200, path
+    assert (await client.get("/readyz")).status in (200, 503)  # no worker here; never 401
+    assert (await client.get("/no/such/route")).status == 404
+
+
+async def test_rate_limit_answers_429_with_retry_after(make_client, redis):
+    client = await make_client(auth="required", rate_limit_per_second=0.2, rate_limit_burst=3)
+    _, key = await ApiKeyStore(redis).create("busy", "read")
+    _, other = await ApiKeyStore(redis).create("calm", "read")
+    statuses = [(await client.get("/v1/articles", headers=bearer(key))).status for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    resp = await client.get("/v1/articles", headers=bearer(key))
+    assert resp.status == 429
+    assert int(resp.headers["Retry-After"]) >= 1
+    assert (await resp.json())["error"]["code"] == "rate_limited"
+    assert (await client.get("/v1/articles", headers=bearer(other))).status == 200  # per key
+
+
+async def test_keys_over_http_create_list_revoke(make_client, redis):
+    client = await make_client(auth="required")
+    _, admin = await ApiKeyStore(redis).create("root", "admin")
+    resp = await client.post("/v1/keys", json={"name": "crawler-1", "scopes": ["submit", "read"]},
+                             headers=bearer(admin))
+    assert resp.status == 201
+    created = await resp.json()
+    assert created["key"].startswith("nfk_") and created["scopes"] == ["submit", "read"]
+    listed = (await (await client.get("/v1/keys", headers=bearer(admin))).json())["items"]
+    assert {k["name"] for k in listed} == {"root", "crawler-1"}
+    assert all("key" not in k and "hash" not in k for k in listed)
+    stored = b""
+    for k in await redis.keys("nf:*"):
+        stored += k + (b"".join((await redis.hgetall(k)).values()) if await redis.type(k) == b"hash"
+                       else (await redis.get(k) or b"") if await redis.type(k) == b"string" else b"")
+    assert created["key"].encode() not in stored  # only its hash is stored
+    assert (await client.get("/v1/articles", headers=bearer(created["key"]))).status == 200
+    assert (await client.delete(f"/v1/keys/{created['id']}", headers=bearer(admin))).status == 204
+    resp = await client.get("/v1/articles", headers=bearer(created["key"]))
+    assert resp.status == 401  # revoked
+    assert (await client.post("/v1/keys", json={"name": "x", "scopes": ["root"]}, headers=bearer(admin))).status == 422
+    assert (await client.delete("/v1/keys/unknown", headers=bearer(admin))).status == 404
+
+
+async def test_loopback_default_is_open_and_a_public_address_needs_keys(make_client, redis):
+    assert Settings().auth == "loopback"
+    open_client = await make_client()  # host 127.0.0.1, as `make run`
+    assert (await open_client.post("/v1/articles", json=ARTICLE)).status == 202
+    public = await make_client(host="0.0.0.0")
+    assert (await public.get("/v1/articles")).status == 401
+    off = await make_client(host="0.0.0.0", auth="off")
+    assert (await off.get("/v1/articles")).status == 200
+
+
+async def test_openapi_documents_the_security_schemes(client):
+    spec = await (await client.get("/openapi.json")).json()
+    assert set(spec["components"]["securitySchemes"]) == {"bearer", "apiKey"}
+    assert spec["paths"]["/healthz"]["get"]["security"] == []
+    assert "submit" in spec["paths"]["/v1/articles"]["post"]["description"]
+    assert "admin" in spec["paths"]["/v1/articles/{id}"]["delete"]["description"]
+    assert "401" in spec["paths"]["/v1/articles/{id}/retry"]["post"]["responses"]
