@@ -15,6 +15,7 @@ from shared.schemas import MAX_URL, URL_PATTERN
 from shared.store import events as E
 
 from .errors import ApiError, json_response
+from .http import read_deadline
 from .state import REDIS
 
 EVENT_ID = re.compile(r"^\d{1,20}(-\d{1,20})?$")
@@ -39,7 +40,9 @@ def _hook_id(request: web.Request) -> str:
 
 async def create_webhook(request: web.Request) -> web.Response:
     try:
-        body = WebhookIn.model_validate(orjson.loads(await request.read()))
+        async with read_deadline(request):  # services/http.py: a slow body → 408
+            raw = await request.read()
+        body = WebhookIn.model_validate(orjson.loads(raw))
     except orjson.JSONDecodeError as exc:
         raise ApiError(400, "bad_json", f"malformed JSON: {exc}") from None
     except ValidationError as exc:

@@ -10,11 +10,13 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from arq import Retry
-from arq.connections import ArqRedis
+from arq.connections import create_pool
 
 from newsflow_client import AsyncClient, verify_signature
 from shared import keys as K
+from shared.store import queue
 from workers import webhooks
+from workers.settings import redis_settings
 
 pytestmark = pytest.mark.integration
 
@@ -66,6 +68,27 @@ async def test_done_and_failed_write_events_that_the_stream_serves_and_filters(c
         assert (await client.get("/v1/events?type=article.lost")).status == 422
 
 
+async def test_only_the_save_that_makes_the_article_done_writes_an_event(store) -> None:
+    """Revisions (dedup's save script): an earlier revision saved while a newer one is queued switches
+    the document but leaves the article queued, so no article.done; a stale save changes nothing."""
+    doc_id = (await store.submit(article(7))).id
+    art = await store.get_article(doc_id)
+
+    async def save(rev: int) -> str:
+        return await store.save_document({**art, "id": doc_id, "revision": rev, "text": f"{art['text']} r{rev}",
+                                          "entities": [], "claims": []}, 5.0)
+
+    await store.redis.hset(K.status(doc_id), "revision", "3")  # revision 3 arrived before 2 was analysed
+    assert await save(2) != "stale"
+    assert await store.redis.xlen(K.EVENTS) == 0
+    assert (await store.redis.hget(K.status(doc_id), "status")) != b"done"
+    await save(3)
+    entries = await store.redis.xrange(K.EVENTS)
+    assert len(entries) == 1 and entries[0][1][b"type"] == b"article.done"
+    assert await save(2) == "stale"
+    assert await store.redis.xlen(K.EVENTS) == 1
+
+
 async def test_a_live_stream_gets_events_written_after_it_connected(client, store) -> None:
     doc_id = (await store.submit(article(7))).id
     async with AsyncClient(base_url(client)) as api:
@@ -106,7 +129,9 @@ async def test_deliveries_are_signed_retried_after_errors_and_logged(client, sto
     app.router.add_post("/hook", receive)
     receiver = TestServer(app)
     await receiver.start_server()
-    arq_redis = ArqRedis.from_url(redis_server.url)
+    # the pool a worker gets (workers/settings.py): JSON job records, never pickles
+    arq_redis = await create_pool(redis_settings(redis_server.url), job_serializer=queue.job_serializer,
+                                  job_deserializer=queue.job_deserializer)
     try:
         async with AsyncClient(base_url(client)) as api:
             hook = (await api.create_webhook(str(receiver.make_url("/hook")), events=["article.done"],
@@ -121,6 +146,8 @@ async def test_deliveries_are_signed_retried_after_errors_and_logged(client, sto
             assert await webhooks.dispatch(ctx, entries) == 2  # the hook and the article's callback_url
             assert await webhooks.dispatch(ctx, entries) == 0  # handled again: same job ids, nothing new
             event_id = entries[0][0].decode()
+            record = queue.job_deserializer(await arq_redis.get(f"arq:job:wh:{hook['id']}:{event_id}"))
+            assert record["f"] == webhooks.TASK and list(record["a"]) == [hook["id"], event_id, None]
             for attempt in (1, 2):
                 with pytest.raises(Retry):
                     await webhooks.deliver_webhook({**ctx, "job_try": attempt}, hook["id"], event_id)
@@ -143,3 +170,27 @@ async def test_deliveries_are_signed_retried_after_errors_and_logged(client, sto
     cb_body, cb_headers = received[3]
     assert verify_signature("cb-secret", cb_headers["Newsflow-Signature"], cb_body)
     assert b'"article.done"' in cb_body and doc_id.encode() in cb_body
+
+
+async def test_events_need_read_and_every_webhook_route_admin(make_client, redis) -> None:
+    from shared.store.apikeys import ApiKeyStore
+
+    client = await make_client(auth="required")
+    keys = ApiKeyStore(redis)
+    _, read = await keys.create("reader", "read")
+    _, admin = await keys.create("ops", "admin")
+    hook = {"url": "https://example.com/hook", "events": ["article.done"]}
+    assert (await client.get("/v1/events?last_event_id=0")).status == 401
+    assert (await client.post("/v1/webhooks", json=hook)).status == 401
+    for key, allowed in ((read, False), (admin, True)):
+        h = {"Authorization": f"Bearer {key}"}
+        created = await client.post("/v1/webhooks", json=hook, headers=h)
+        assert created.status == (201 if allowed else 403)
+        assert (await client.get("/v1/webhooks", headers=h)).status == (200 if allowed else 403)
+        if allowed:
+            hook_id = (await created.json())["id"]
+            assert (await client.get(f"/v1/webhooks/{hook_id}/deliveries", headers=h)).status == 200
+            assert (await client.delete(f"/v1/webhooks/{hook_id}", headers=h)).status == 204
+    resp = await client.get("/v1/events", headers={"Authorization": f"Bearer {read}", "Last-Event-ID": "yesterday"})
+    assert resp.status == 422  # past the auth check: the read key may read events
+    assert (await client.get("/")).status == 200  # GET / → /docs, open
