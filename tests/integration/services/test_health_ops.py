@@ -142,7 +142,7 @@ async def test_one_version_markdown_descriptions_and_root_points_to_docs(client)
     from shared import __version__
 
     spec = await (await client.get("/openapi.json")).json()
-    pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[3] / "pyproject.toml").read_text())
     assert pyproject["project"]["dynamic"] == ["version"]
     assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "shared.__version__"}
     assert spec["info"]["version"] == __version__
