@@ -28,6 +28,9 @@ from typing import Any, Sequence
 import orjson
 
 from newsflow_client import ArticleStatus, InputError, WaitProgress, default_url, read_articles, summary_line
+from newsflow_client.progress import ProgressLine, rate_line, wait_line
+from newsflow_client.settings import announced_url
+from shared import __version__
 
 ROOT = Path(__file__).resolve().parent
 SEEDS_DIR = ROOT / "seeds"
@@ -101,12 +104,19 @@ async def cmd_submit(args: argparse.Namespace) -> int:
                 print(f"{item.label}\t{r.result}\t{r.id}\t{r.status or ''}")
         ids = [r.id for r in results if r.id]
         if args.wait and ids:
-            final = await api.wait(ids, timeout=args.timeout, on_progress=None if args.quiet else _progress)
+            line = ProgressLine()
+            final = await api.wait(ids, timeout=args.timeout, on_progress=None if args.quiet else (
+                lambda p: line.show(wait_line(p, line.elapsed), force=True)))
+            counts: dict[str, int] = {}
             for doc_id in dict.fromkeys(ids):
                 st = final.get(doc_id) or ArticleStatus(doc_id, "unknown")
+                counts[st.status] = counts.get(st.status, 0) + 1
                 msg = f"\t{st.error.get('message') if isinstance(st.error, dict) else st.error}" if st.error else ""
                 print(f"{doc_id}\t{st.status}{msg}")
                 ok = ok and st.status == "done"
+            if not args.quiet:
+                line.end(f"{sum(counts.values())} article(s) in {line.elapsed:.1f}s: "
+                         + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
     return 0 if ok else 1
 
 
@@ -147,12 +157,31 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     _setup_logging(quiet=True)
     if not _extractor_ok(_settings(), "analyze"):
         return 3
+    line = ProgressLine() if args.progress or sys.stderr.isatty() else None
+    total = _count_lines(sys.stdin.buffer) if line is not None else None
     try:
-        analyze.run(sys.stdin.buffer, sys.stdout.buffer, jobs=args.jobs, chunk_size=args.chunk_size)
+        written = analyze.run(sys.stdin.buffer, sys.stdout.buffer, jobs=args.jobs, chunk_size=args.chunk_size,
+                              on_written=None if line is None else (
+                                  lambda n: line.show(rate_line(n, total, line.elapsed))))
+        if line is not None:
+            line.end(f"{rate_line(written, None, line.elapsed)} in {line.elapsed:.1f}s")
     except BrokenPipeError:  # e.g. `| head`
         with contextlib.suppress(Exception):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
     return 0
+
+
+def _count_lines(stream: Any) -> int | None:
+    """The number of non-empty lines of a regular file on stdin (then rewound), else None (a pipe)."""
+    try:
+        if not stream.seekable():
+            return None
+        start = stream.tell()
+        n = sum(1 for raw in stream if raw.strip())
+        stream.seek(start)
+        return n
+    except (OSError, ValueError):
+        return None
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -185,7 +214,8 @@ async def cmd_api(args: argparse.Namespace) -> int:
                   f"start workers with: REDIS_URL={url} newsflow worker", flush=True)
         base = stack.api_url
         print(f"API at {base}  (docs {base}/docs, metrics {base}/metrics)", flush=True)
-        await until_signal()
+        with announced_url(settings.data_dir, base):
+            await until_signal()
     return 0
 
 
@@ -212,14 +242,15 @@ async def cmd_up(args: argparse.Namespace) -> int:
         where = f"embedded, data in {settings.redis_dir}" if stack.redis_server else "REDIS_URL"
         print(f"  redis   {_shown_url(stack)} ({where})\n  api     {base}\n  worker  pid {worker.pid}, "
               f"log {stack.worker_log}", flush=True)
-        if not args.no_seeds and await _ingest_seeds(base, worker, args.timeout, settings, stack.redis_url):
-            return 1
-        print(f"\nAPI {base}   docs {base}/docs   metrics {base}/metrics", flush=True)
-        if args.exit:
-            return 0
-        print(f"Try: curl -s {base}/v1/articles | python3 -m json.tool\nServing; Ctrl-C to stop.", flush=True)
-        await until_signal()
-        print("\nstopping …", flush=True)
+        with announced_url(settings.data_dir, base):  # `newsflow submit` elsewhere finds this API
+            if not args.no_seeds and await _ingest_seeds(base, worker, args.timeout, settings, stack.redis_url):
+                return 1
+            print(f"\nAPI {base}   docs {base}/docs   metrics {base}/metrics", flush=True)
+            if args.exit:
+                return 0
+            print(f"Try: curl -s {base}/v1/articles | python3 -m json.tool\nServing; Ctrl-C to stop.", flush=True)
+            await until_signal()
+            print("\nstopping …", flush=True)
     return 0
 
 
@@ -321,6 +352,7 @@ async def cmd_keys(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="newsflow", description="Async ingestion service for news articles.")
+    p.add_argument("--version", action="version", version=f"newsflow {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     host_help = "listen address (default NEWSFLOW_HOST or 127.0.0.1)"
 
@@ -358,12 +390,14 @@ def build_parser() -> argparse.ArgumentParser:
                                         "article is POSTed to /v1/articles, more go in batches.")
     submit.add_argument("paths", nargs="+", metavar="PATH", help="files, or - for stdin")
     submit.add_argument("--api", default=default_url(),
-                        help="API base URL (default NEWSFLOW_API_URL or http://NEWSFLOW_HOST:NEWSFLOW_PORT)")
+                        help="API base URL (default NEWSFLOW_API_URL, else the one `newsflow up` wrote to the data "
+                             "directory, else http://NEWSFLOW_HOST:NEWSFLOW_PORT)")
     submit.add_argument("--url", help="the article's URL (one input only; raw pages send it as ?url=)")
     submit.add_argument("--source", help="the source (publisher, crawler) of every input")
     submit.add_argument("--title", help="the article's title (one input only)")
     submit.add_argument("--external-id", dest="external_id", help="your id for the article (one input only)")
-    submit.add_argument("--wait", action="store_true", help="poll until every article is done or failed")
+    submit.add_argument("--wait", action="store_true",
+                        help="poll until every article is done or failed (live progress line on stderr, summary)")
     submit.add_argument("--timeout", type=float, default=600, help="seconds to --wait (default 600)")
     submit.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
     submit.set_defaults(func=cmd_submit)
@@ -373,6 +407,8 @@ def build_parser() -> argparse.ArgumentParser:
                                          "in input order; a bad line gives an error object on its line.")
     analyze.add_argument("--jobs", "-j", type=int, default=1, help="processes (default 1)")
     analyze.add_argument("--chunk-size", type=int, default=32, help="articles per pipeline batch (default 32)")
+    analyze.add_argument("--progress", action="store_true",
+                         help="progress on stderr (documents/s, ETA) even when stderr is not a terminal")
     analyze.set_defaults(func=cmd_analyze)
 
     for name, text in (("status", "processing status of an article"), ("get", "the stored document")):

@@ -10,16 +10,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .inputs import InputError, read_articles
-from .models import ArticleStatus, Response, SubmitResult, WaitProgress
+from .models import ArticleStatus, Event, Response, SubmitResult, WaitProgress
 from .settings import default_url
+from .signature import verify_signature
 from .summary import summary_line
 
 if TYPE_CHECKING:
     from .client import AsyncClient
     from .sync import Client
 
-__all__ = ["ArticleStatus", "AsyncClient", "Client", "InputError", "Response", "SubmitResult", "WaitProgress",
-           "default_url", "read_articles", "summary_line"]
+__all__ = ["ArticleStatus", "AsyncClient", "Client", "Event", "InputError", "Response", "SubmitResult", "WaitProgress",
+           "default_url", "read_articles", "summary_line", "verify_signature", "__version__"]
+
+__version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:

@@ -50,7 +50,8 @@ def single_result(resp: Response) -> SubmitResult:
     if resp.http_status in (200, 202) and body.get("id"):
         return SubmitResult(0, "duplicate" if body.get("duplicate") else "accepted", id=body["id"],
                             status=body.get("status"), http_status=resp.http_status)
-    return SubmitResult(0, "rejected", error=body.get("error"), http_status=resp.http_status)
+    return SubmitResult(0, "rejected", error=body.get("error"), http_status=resp.http_status,
+                        retry_after=resp.retry_after)
 
 
 def batch_results(resp: Response, start: int, count: int) -> list[SubmitResult]:
@@ -62,7 +63,9 @@ def batch_results(resp: Response, start: int, count: int) -> list[SubmitResult]:
         body = (body.get("error") or {}).get("details") or body
     if resp.http_status not in (200, 202, 429) or not isinstance(body, dict) or "items" not in body:
         err = resp.body.get("error") if isinstance(resp.body, dict) else None
-        return [SubmitResult(start + i, "rejected", error=err, http_status=resp.http_status) for i in range(count)]
+        return [SubmitResult(start + i, "rejected", error=err, http_status=resp.http_status,
+                             retry_after=resp.retry_after) for i in range(count)]
     return [SubmitResult(start + int(item.get("index", 0)), item["result"], id=item.get("id"),
-                         status=item.get("status"), error=item.get("error"), http_status=resp.http_status)
+                         status=item.get("status"), error=item.get("error"), http_status=resp.http_status,
+                         retry_after=resp.retry_after)
             for item in body["items"]]

@@ -15,6 +15,7 @@ class Response:
 
     http_status: int
     body: Any
+    retry_after: float | None = None  # seconds, from a Retry-After header
 
     @property
     def ok(self) -> bool:
@@ -41,6 +42,7 @@ class SubmitResult:
     status: str | None = None
     error: dict[str, Any] | None = None
     http_status: int | None = None
+    retry_after: float | None = None
 
     @property
     def rejected(self) -> bool:
@@ -83,3 +85,33 @@ class WaitProgress:
         """``[3/5 finished] done 3  queued 2`` (statuses in alphabetical order)."""
         text = "  ".join(f"{k} {v}" for k, v in sorted(self.counts.items()))
         return f"[{self.finished}/{self.total} finished] {text}"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event of ``GET /v1/events`` (or one webhook delivery's body): ``id`` (the stream entry id,
+    unique: de-duplicate on it; resume after it with ``Last-Event-ID``), ``type`` (``article.done`` or
+    ``article.failed``), ``created`` (unix seconds) and ``data`` (``{"article": {id, status, …}}``)."""
+
+    id: str
+    type: str
+    created: float
+    data: dict[str, Any]
+
+    @property
+    def article_id(self) -> str | None:
+        article = self.data.get("article") if isinstance(self.data, dict) else None
+        return article.get("id") if isinstance(article, dict) else None
+
+    @classmethod
+    def from_json(cls, body: dict[str, Any]) -> "Event":
+        return cls(id=str(body.get("id")), type=str(body.get("type")), created=float(body.get("created") or 0),
+                   data=body.get("data") or {})
+
+    @classmethod
+    def from_sse(cls, event_id: str, event_type: str, data: str) -> "Event":
+        import json
+
+        body = json.loads(data)
+        return cls(id=event_id, type=str(body.get("type") or event_type), created=float(body.get("created") or 0),
+                   data=body.get("data") or {})

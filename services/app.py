@@ -21,7 +21,7 @@ from shared.redis_client import connection_kwargs, sentinel_master
 from shared.redis_server import resolve_redis_url_async
 from shared.store import DocumentStore
 
-from . import auth, health, http, intake, openapi, reader
+from . import auth, events, health, http, intake, openapi, reader
 from .errors import error_middleware
 from .health import HttpMetrics
 from .state import HTTP_METRICS, REDIS, SETTINGS, STORE
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     auth.setup(app)
     intake.setup(app)
     reader.setup(app)
+    events.setup(app)
     health.setup(app)
     openapi.setup(app)
     return app

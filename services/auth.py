@@ -1,9 +1,9 @@
 """API keys on the HTTP API: the middleware that checks them, and the key-management routes.
 
 A request carries its key as ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``. Each route needs
-one scope (:func:`required_scope`): ``submit`` to POST articles, ``read`` for GETs, ``admin`` for
-DELETE, retry and ``/v1/keys``. ``/healthz``, ``/readyz``, ``/metrics``, ``/docs`` and
-``/openapi.json`` stay open; so do unknown routes (they get their 404/405).
+one scope (:func:`required_scope`): ``submit`` to POST articles, ``read`` for GETs (``/v1/events``
+included), ``admin`` for DELETE, retry, ``/v1/keys`` and every ``/v1/webhooks`` route. ``/`` (→ ``/docs``),
+``/healthz``, ``/readyz``, ``/metrics``, ``/docs`` and ``/openapi.json`` stay open; so do unknown routes (they get their 404/405).
 
 Missing or unknown/revoked key → 401, a key without the scope → 403, a key over its rate limit → 429
 with ``Retry-After``. The check runs before the handler reads the body, so a refused write stores
@@ -24,7 +24,7 @@ from .errors import ApiError, json_response
 from .http import read_deadline
 from .state import REDIS, SETTINGS
 
-OPEN_ROUTES = frozenset({"/healthz", "/readyz", "/metrics", "/docs", "/openapi.json"})
+OPEN_ROUTES = frozenset({"/", "/healthz", "/readyz", "/metrics", "/docs", "/openapi.json"})
 SUBMIT_ROUTES = frozenset({"/v1/articles", "/v1/articles/batch"})
 AUTH_REQUIRED = web.AppKey("auth_required", bool)
 API_KEY = web.RequestKey("api_key", ApiKey)  # request[API_KEY]: the key of an authenticated request
@@ -34,7 +34,7 @@ def required_scope(method: str, route: str) -> str | None:
     """The scope a request needs (``route``: the canonical path of the matched resource), None if open."""
     if route in OPEN_ROUTES:
         return None
-    if route.startswith("/v1/keys"):
+    if route.startswith(("/v1/keys", "/v1/webhooks")):  # webhooks (even listing them): their URLs, deliveries
         return "admin"
     if method == "POST" and route in SUBMIT_ROUTES:
         return "submit"

@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 from pydantic.json_schema import models_json_schema
 
+from shared import __version__
 from shared import schemas as S
 from shared.config import Settings
 
@@ -51,8 +52,10 @@ def build_spec(settings: Settings | None = None) -> dict[str, Any]:
     """The spec; the ``Document`` schema has the fields of the stages ``settings`` enable."""
     from workers.pipeline.registry import document_model
 
+    from .events import WebhookIn, openapi_paths
+
     models = [S.ArticleIn, S.Accepted, S.BatchResult, S.StatusOut, document_model(settings), S.DocumentList,
-              S.EntitySummary, S.EntityList, S.ClaimList, S.Cluster, S.Error]
+              S.EntitySummary, S.EntityList, S.ClaimList, S.Cluster, S.Error, WebhookIn]
     _, defs = models_json_schema([(m, "validation") for m in models], ref_template="#/components/schemas/{model}")
     schemas = defs.get("$defs", {})
     limit = _param("limit", schema={"type": "integer", "minimum": 1, "maximum": 200})
@@ -158,13 +161,25 @@ def build_spec(settings: Settings | None = None) -> dict[str, Any]:
                              "responses": {"200": {"description": "text exposition format",
                                                    "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
     }
-    return auth.document({
+    paths.update(openapi_paths())
+    return markdown_descriptions(auth.document({
         "openapi": "3.1.0",
-        "info": {"title": "newsflow", "version": "1.0.0",
-                 "description": "Ingestion of news articles: intake, analysis (language, entities, claims), read API."},
+        "info": {"title": "newsflow", "version": __version__,
+                 "description": "Ingestion of news articles: intake, analysis (language, entities, claims), read API. "
+                                "Push: `GET /v1/events` (server-sent events) and `/v1/webhooks`."},
         "paths": paths,
         "components": {"schemas": schemas},
-    }, keys=settings is None or settings.auth_required)
+    }, keys=settings is None or settings.auth_required))
+
+
+def markdown_descriptions(node: Any) -> Any:
+    """Docstring RST (````code````) as Markdown (```code```) in every description and summary."""
+    if isinstance(node, dict):
+        return {k: (v.replace("``", "`") if k in ("description", "summary") and isinstance(v, str)
+                    else markdown_descriptions(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [markdown_descriptions(v) for v in node]
+    return node
 
 
 def setup(app: web.Application) -> None:
@@ -177,5 +192,9 @@ def setup(app: web.Application) -> None:
     async def docs(request: web.Request) -> web.Response:
         return web.Response(body=html, content_type="text/html", charset="utf-8")
 
+    async def root(request: web.Request) -> web.Response:
+        raise web.HTTPFound("/docs")
+
     app.router.add_get("/openapi.json", openapi_json)
     app.router.add_get("/docs", docs)
+    app.router.add_get("/", root)

@@ -58,6 +58,12 @@ class Settings:
     # Liveness file the worker touches while its loop runs and Redis answers ("" = none).
     worker_heartbeat_file: str = ""
 
+    # Events and webhooks: stream cap (approximate), how long a delivery is retried, the secret that
+    # signs per-article callback_url deliveries ("" = unsigned), one delivery's HTTP timeout
+    events_max_len: int = 100_000
+    webhook_max_age_seconds: float = 86_400.0
+    callback_secret: str = ""
+    webhook_timeout_seconds: float = 10.0
     # Security (README "Security"). auth: "required" | "off" | "loopback" (open only while the API
     # listens on a loopback address). Rate limit per API key: a token bucket of ``burst`` tokens
     # refilled at ``per_second`` (0 = no limit).
@@ -117,6 +123,10 @@ class Settings:
         "pool_max_rss_mb": "NEWSFLOW_POOL_MAX_RSS_MB",
         "lease_seconds": "NEWSFLOW_LEASE_SECONDS",
         "html_fallback": "NEWSFLOW_HTML_FALLBACK",
+        "events_max_len": "NEWSFLOW_EVENTS_MAX_LEN",
+        "webhook_max_age_seconds": "NEWSFLOW_WEBHOOK_MAX_AGE_SECONDS",
+        "callback_secret": "NEWSFLOW_CALLBACK_SECRET",
+        "webhook_timeout_seconds": "NEWSFLOW_WEBHOOK_TIMEOUT_SECONDS",
         "auth": "NEWSFLOW_AUTH",
         "rate_limit_per_second": "NEWSFLOW_RATE_LIMIT_PER_SECOND",
         "rate_limit_burst": "NEWSFLOW_RATE_LIMIT_BURST",

@@ -39,11 +39,26 @@ Layout
 ``nf:cluster:<cluster id>``    zset member id → received time; the cluster id is its earliest indexed member
 ``nf:failed``                  zset id → time of failure
 ``nf:metrics:processing``      hash: histogram buckets ``le:<ms>``, ``count``, ``sum_ms``
+``nf:events``                  stream (capped, XADD MAXLEN ~): article.done / article.failed events, written
+                               in the same script as the status change; consumer group ``webhooks``
+``nf:webhooks``                hash: webhook id → subscription (orjson: url, events, secret, created_at)
+``nf:webhook:log:<id>``        list (newest first, capped): delivery attempts of one webhook (``callbacks``:
+                               the per-article callback_url deliveries)
 """
 
 from __future__ import annotations
 
 PREFIX = "nf:"
+
+EVENTS = PREFIX + "events"
+EVENTS_GROUP = "webhooks"
+WEBHOOKS = PREFIX + "webhooks"
+WEBHOOK_LOG_PREFIX = PREFIX + "webhook:log:"
+
+
+def webhook_log(hook_id: str) -> str:
+    return WEBHOOK_LOG_PREFIX + hook_id
+
 
 # --- arq (0.28) -----------------------------------------------------------------------------------
 ARQ_QUEUE = "arq:queue"

@@ -42,6 +42,8 @@ class ArticleIn(BaseModel):
     external_id: Optional[str] = Field(None, strict=True, description="The client's own id (the article's identity; "
                                                                       "a string: numbers are refused)")
     metadata: Optional[dict[str, Any]] = Field(None, description="Free-form object, stored and returned as is")
+    callback_url: Optional[str] = Field(None, max_length=MAX_URL, pattern=URL_PATTERN,
+                                        description="Receives the article.done / article.failed event (POST, signed)")
 
     @field_validator("url")
     @classmethod

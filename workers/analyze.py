@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import collections
 import functools
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
 import orjson
 
@@ -84,11 +84,13 @@ class _Chunk:
 
 
 def run(stdin: BinaryIO, stdout: BinaryIO, jobs: int = 1, chunk_size: int = 32,
-        settings: Settings | None = None, executor: PipelineExecutor | None = None) -> int:
+        settings: Settings | None = None, executor: PipelineExecutor | None = None,
+        on_written: Callable[[int], None] | None = None) -> int:
     """Analyse every line of ``stdin``; returns the number of lines written.
 
     ``executor``: the pool to use (default: ``jobs`` processes building the pipeline from
     ``settings``, with the worker's per-document timeouts for ``settings.job_timeout_seconds``).
+    ``on_written`` is called with the number of lines written so far after each chunk.
     """
     settings = settings or Settings.from_env()
     own = executor is None
@@ -104,6 +106,8 @@ def run(stdin: BinaryIO, stdout: BinaryIO, jobs: int = 1, chunk_size: int = 32,
         stdout.write(b"\n".join(lines) + b"\n")
         stdout.flush()
         written += len(lines)
+        if on_written is not None:
+            on_written(written)
 
     window = max(1, executor.processes) * 2  # chunks in flight: keeps every process busy, memory bounded
     pending: collections.deque[_Chunk] = collections.deque()

@@ -18,11 +18,13 @@ arq's own ``max_tries`` is set far above ``max_attempts`` so that our counting g
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import os
 from typing import Any
 
+from arq import func
 from arq.connections import RedisSettings
 
 from shared import keys
@@ -31,6 +33,7 @@ from shared.store import queue
 from workers.pipeline.registry import build_pipeline, enabled_specs
 
 from .executor import PipelineExecutor, pipeline_timeouts
+from . import webhooks
 from .tasks import process_article
 
 log = logging.getLogger("newsflow.worker")
@@ -74,17 +77,26 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
             ctx["executor"] = PipelineExecutor(processes, soft, hard, factory=functools.partial(build_pipeline, settings),
                                                max_rss_mb=settings.pool_max_rss_mb)
         await ctx["executor"].start()
+        old = ctx.pop("webhook_dispatch", None)
+        if old is not None:  # an arq loop restarted without its shutdown
+            old.cancel()
+        ctx["webhook_dispatch"] = asyncio.create_task(webhooks.dispatch_loop(ctx))
         log.info("worker ready: %d pipeline process(es), job timeout %gs, max attempts %d",
                  processes, settings.job_timeout_seconds, settings.max_attempts)
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
+        dispatcher = ctx.pop("webhook_dispatch", None)
+        if dispatcher is not None:
+            dispatcher.cancel()
+            await asyncio.gather(dispatcher, return_exceptions=True)
+        await webhooks.close(ctx)
         if not ctx.get("keep_executor"):
             executor = ctx.pop("executor", None)
             if executor is not None:
                 executor.close()
 
     return {
-        "functions": [process_article],
+        "functions": [process_article, func(webhooks.deliver_webhook, timeout=settings.webhook_timeout_seconds + 5)],
         "queue_name": keys.ARQ_QUEUE,
         "redis_settings": redis_settings(url, settings),
         "on_startup": on_startup,

@@ -14,6 +14,7 @@ import orjson
 from .. import entity_links
 from .. import keys as K
 from ..ids import dedupe_keys
+from . import events
 from .base import StoreBase, now_iso
 from .scripts import DELETE, SAVE_DOCUMENT, as_str
 
@@ -179,12 +180,15 @@ class DocumentsMixin(StoreBase):
         "stale" / "unchanged".
         """
         doc_id = doc["id"]
+        args = save_args(doc, processing_ms, time.time(), now_iso(), now_iso(), self.settings.keep_revisions,
+                         self.settings.near_dup_threshold)
+        args["event"] = events.event_arg("article.done", events.done_article(doc, primary_language(doc.get("language"))),
+                                         self.settings.events_max_len)
         prev = await SAVE_DOCUMENT(
             self.redis,
             [K.document(doc_id), K.status(doc_id), K.doc_index_set(doc_id), K.claims(doc_id), K.FAILED,
              K.METRICS_PROCESSING, K.IDX_TIME, K.ENTITY_COUNTS, K.revisions(doc_id), K.doc_revisions(doc_id)],
-            save_args(doc, processing_ms, time.time(), now_iso(), now_iso(), self.settings.keep_revisions,
-                      self.settings.near_dup_threshold),
+            args,
         )
         return as_str(prev)
 

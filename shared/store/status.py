@@ -10,7 +10,7 @@ from typing import Any, Iterable
 import orjson
 
 from .. import keys as K
-from . import queue
+from . import events, queue
 from .base import StoreBase, now_iso
 from .scripts import REQUEUE, SET_STATUS, as_str, redis_str
 
@@ -27,9 +27,12 @@ def status_args(doc_id: str, status: str, fields: dict[str, Any], delete: Iterab
 
 class StatusMixin(StoreBase):
     async def _set_status(self, doc_id: str, status: str, fields: dict[str, Any],
-                          delete: Iterable[str] = (), require: str = "") -> tuple[int, str]:
-        reply = await SET_STATUS(self.redis, [K.status(doc_id), K.FAILED],
-                                 status_args(doc_id, status, fields, delete, require, time.time()))
+                          delete: Iterable[str] = (), require: str = "",
+                          event: dict[str, Any] | None = None) -> tuple[int, str]:
+        args = status_args(doc_id, status, fields, delete, require, time.time())
+        if event is not None:
+            args["event"] = event
+        reply = await SET_STATUS(self.redis, [K.status(doc_id), K.FAILED], args)
         return int(reply[0]), as_str(reply[1])
 
     async def mark_processing(self, doc_id: str, attempt: int) -> bool:
@@ -49,8 +52,12 @@ class StatusMixin(StoreBase):
 
     async def mark_failed(self, doc_id: str, error: dict[str, Any]) -> bool:
         """Status failed for good, with the error; the id joins the failed set."""
+        meta = await self.redis.hget(K.status(doc_id), "meta")  # the article's source, url, title…
+        event = events.event_arg("article.failed", events.failed_article(doc_id, meta, error),
+                                 self.settings.events_max_len)
         code, _ = await self._set_status(doc_id, "failed", {"error": error, "last_error": error,
-                                                           "finished_at": now_iso()}, delete=("retry_at",))
+                                                           "finished_at": now_iso()}, delete=("retry_at",),
+                                         event=event)
         if code == 1:
             await self.redis.hincrby(K.METRICS_FAILED, str(error.get("code") or "unknown"), 1)
         return code == 1

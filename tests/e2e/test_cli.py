@@ -141,7 +141,8 @@ async def test_submit_wait_status_and_get(client, redis, redis_server, tmp_path:
         assert [x[1] for x in accepted] == ["accepted"] * 3
         ids = [x[2] for x in accepted]
         assert [ln.split("\t")[:2] for ln in lines[3:]] == [[i, "done"] for i in ids]
-        assert "finished]" in err  # progress on stderr
+        assert "3/3 finished  done 3  failed 0  queued 0" in err  # live progress on stderr
+        assert "3 article(s) in " in err and ": 3 done" in err  # the summary
 
         # the same input again: duplicates, nothing queued twice
         code, out, _ = await run_cli_async("submit", "--api", api, str(tmp_path / "b.txt"))

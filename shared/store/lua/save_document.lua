@@ -18,6 +18,8 @@
 -- unchanged (the analysis is kept: 'unchanged'); otherwise the current document moves to KEYS[10]
 -- and the new one replaces it with every index, in this one step. The status becomes done only for
 -- the latest revision. Near-duplicates (args.nd, optional): see near_dups below.
+-- args.event (optional): {key, max_len, fields} XADDed when this save makes the article done (the latest
+-- revision, unchanged or not); a stale save or an earlier revision adds none.
 -- Returns the previous status ('' if the article was never submitted), or 'stale' / 'unchanged'.
 local args = cjson.decode(ARGV[1])
 local id = args.id
@@ -40,6 +42,10 @@ local function finish()
   redis.call('ZREM', KEYS[5], id)
   redis.call('HDEL', KEYS[2], 'error', 'retry_at')
   redis.call('HSET', KEYS[2], 'status', 'done', 'finished_at', args.finished_at, 'processing_ms', args.processing_ms)
+  -- the article.done event (args.event, optional): only for the revision that made the article done
+  if args.event and args.event ~= cjson.null then
+    redis.call('XADD', args.event.key, 'MAXLEN', '~', args.event.max_len, '*', unpack(args.event.fields))
+  end
 end
 if rev < doc_rev then
   return 'stale'

@@ -21,4 +21,7 @@ else
 end
 if #args.delete > 0 then redis.call('HDEL', KEYS[1], unpack(args.delete)) end
 redis.call('HSET', KEYS[1], 'status', args.status, unpack(args.fields))
+if args.event and prev ~= args.status then
+  redis.call('XADD', args.event.key, 'MAXLEN', '~', args.event.max_len, '*', unpack(args.event.fields))
+end
 return {1, prev}

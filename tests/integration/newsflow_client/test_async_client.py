@@ -9,6 +9,7 @@ import aiohttp
 import pytest
 
 from newsflow_client import AsyncClient, Client, WaitProgress
+from services.state import REDIS
 from shared.ids import article_id
 
 pytestmark = pytest.mark.integration
@@ -58,13 +59,29 @@ async def test_submit_many_splits_by_bytes(make_client) -> None:
 async def test_a_full_queue_rejects_with_queue_full(make_client) -> None:
     server = await make_client(queue_max_depth=1)
     async with AsyncClient(base_url(server)) as api:
-        results = await api.submit_many([article(1), article(2), article(3)])
-        later = await api.submit_many([article(4), article(5)])  # every item refused: a 429
+        results = await api.submit_many([article(1), article(2), article(3)], retry=False)
+        later = await api.submit_many([article(4), article(5)], retry=False)  # every item refused: a 429
         single = await api.submit(article(6))
     assert [r.result for r in results] == ["accepted", "rejected", "rejected"]
     assert [(r.result, r.error["code"], r.http_status) for r in later] == [("rejected", "queue_full", 429)] * 2
     assert [r.index for r in later] == [0, 1]
     assert single.rejected and single.error["code"] == "queue_full" and single.http_status == 429
+
+
+async def test_submit_many_retries_a_full_queue_after_retry_after(make_client) -> None:
+    server = await make_client(queue_max_depth=1, retry_after_seconds=1)
+    redis = server.app[REDIS]
+
+    async def drain() -> None:  # a worker taking the jobs: the queue empties after a while
+        await asyncio.sleep(0.5)
+        await redis.delete("arq:queue")
+
+    async with AsyncClient(base_url(server), max_retry_seconds=30) as api:
+        task = asyncio.create_task(drain())
+        results = await api.submit_many([article(1), article(2)])
+        await task
+    assert [r.result for r in results] == ["accepted", "accepted"]
+    assert [r.index for r in results] == [0, 1]
 
 
 async def test_status_get_and_wait(client, store) -> None:

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import orjson
 
@@ -118,7 +120,7 @@ async def test_openapi_is_complete_and_consistent(client):
             served.setdefault(re.sub(r"\{(\w+):[^}]*\}", r"{\1}", path), set()).add(route.method.lower())
     documented = {p: set(ops) for p, ops in spec["paths"].items()}
     for path, methods in served.items():
-        if path in ("/openapi.json", "/docs"):
+        if path in ("/openapi.json", "/docs", "/"):
             continue
         assert path in documented and methods <= documented[path], (path, methods)
     for path, ops in spec["paths"].items():
@@ -132,6 +134,21 @@ async def test_openapi_is_complete_and_consistent(client):
     assert set(article["properties"]) >= {"url", "title", "text", "html", "source", "published_at", "language",
                                           "external_id", "metadata"}
     validate_spec(spec)  # OpenAPI 3.1 meta-schema, refs and all
+
+
+async def test_one_version_markdown_descriptions_and_root_points_to_docs(client):
+    import tomllib
+
+    from shared import __version__
+
+    spec = await (await client.get("/openapi.json")).json()
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[3] / "pyproject.toml").read_text())
+    assert pyproject["project"]["dynamic"] == ["version"]
+    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "shared.__version__"}
+    assert spec["info"]["version"] == __version__
+    assert "``" not in json.dumps(spec)  # RST double backticks became Markdown code
+    resp = await client.get("/", allow_redirects=False)
+    assert resp.status == 302 and resp.headers["Location"] == "/docs"
 
 
 def _conforms(spec: dict, schema_name: str, instance) -> None:

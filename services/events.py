@@ -1,0 +1,175 @@
+"""Push: ``GET /v1/events`` (server-sent events from the capped ``nf:events`` stream) and webhook
+subscriptions (``/v1/webhooks``). The API only reads the stream and stores subscriptions; the
+workers deliver (``workers/webhooks.py``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal, Optional
+
+import orjson
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from shared.schemas import MAX_URL, URL_PATTERN
+from shared.store import events as E
+
+from .errors import ApiError, json_response
+from .http import read_deadline
+from .state import REDIS
+
+EVENT_ID = re.compile(r"^\d{1,20}(-\d{1,20})?$")
+BLOCK_MS = 5000  # one XREAD waits at most this long; a keep-alive comment follows an idle wait
+
+
+class WebhookIn(BaseModel):
+    """A webhook subscription."""
+
+    model_config = ConfigDict(extra="forbid", title="WebhookIn")
+
+    url: str = Field(max_length=MAX_URL, pattern=URL_PATTERN, description="Receiver (http/https); gets a POST per event")
+    events: list[Literal["article.done", "article.failed"]] = Field(
+        default_factory=lambda: list(E.EVENT_TYPES), min_length=1, description="Event types to deliver")
+    secret: Optional[str] = Field(None, min_length=8, max_length=256,
+                                  description="Signing secret (default: generated, returned once on creation)")
+
+
+def _hook_id(request: web.Request) -> str:
+    return request.match_info["id"]
+
+
+async def create_webhook(request: web.Request) -> web.Response:
+    try:
+        async with read_deadline(request):  # services/http.py: a slow body → 408
+            raw = await request.read()
+        body = WebhookIn.model_validate(orjson.loads(raw))
+    except orjson.JSONDecodeError as exc:
+        raise ApiError(400, "bad_json", f"malformed JSON: {exc}") from None
+    except ValidationError as exc:
+        details = [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()]
+        raise ApiError(422, "validation_error", "invalid webhook", details) from None
+    hook = await E.create_webhook(request.app[REDIS], body.url, list(dict.fromkeys(body.events)), body.secret)
+    return json_response(hook, status=201, headers={"Location": f"/v1/webhooks/{hook['id']}"})
+
+
+async def list_webhooks(request: web.Request) -> web.Response:
+    return json_response({"items": [E.public(h) for h in await E.list_webhooks(request.app[REDIS])]})
+
+
+async def get_webhook(request: web.Request) -> web.Response:
+    hook = await E.get_webhook(request.app[REDIS], _hook_id(request))
+    if hook is None:
+        raise ApiError(404, "not_found", f"no webhook {_hook_id(request)}")
+    return json_response(E.public(hook))
+
+
+async def delete_webhook(request: web.Request) -> web.Response:
+    if not await E.delete_webhook(request.app[REDIS], _hook_id(request)):
+        raise ApiError(404, "not_found", f"no webhook {_hook_id(request)}")
+    return web.Response(status=204)
+
+
+async def webhook_deliveries(request: web.Request) -> web.Response:
+    redis = request.app[REDIS]
+    if await E.get_webhook(redis, _hook_id(request)) is None:
+        raise ApiError(404, "not_found", f"no webhook {_hook_id(request)}")
+    return json_response({"items": await E.deliveries(redis, _hook_id(request))})
+
+
+def _filters(request: web.Request) -> tuple[set[str] | None, str | None, str | None]:
+    q = request.query
+    types = {t for t in q.get("type", "").split(",") if t} or None
+    if types and not types <= set(E.EVENT_TYPES):
+        raise ApiError(422, "validation_error", "unknown event type",
+                       [{"field": "type", "message": f"one of {', '.join(E.EVENT_TYPES)}"}])
+    after = request.headers.get("Last-Event-ID") or q.get("last_event_id") or None
+    if after is not None and not EVENT_ID.match(after):
+        raise ApiError(422, "validation_error", "bad event id",
+                       [{"field": "Last-Event-ID", "message": "an event id (1700000000000-0)"}])
+    source = q.get("source")
+    return types, (source.casefold() if source else None), after
+
+
+async def stream_events(request: web.Request) -> web.StreamResponse:
+    """``text/event-stream``: every event after ``Last-Event-ID`` (header or ``?last_event_id=``;
+    ``0`` = from the oldest kept; none = from now on), filtered by ``?type=`` and ``?source=``."""
+    types, source, after = _filters(request)
+    redis = request.app[REDIS]
+    cursor = after or await E.last_event_id(redis)
+    resp = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
+                                       "X-Accel-Buffering": "no"})
+    await resp.prepare(request)
+    first = await E.first_event_id(redis) if after else None
+    if first is not None and after not in ("0", "0-0") and _older(after, first):
+        await resp.write(f": events before {first} are no longer kept\n\n".encode())
+    await resp.write(b": connected\n\n")
+    while True:
+        entries = await E.read_events(redis, cursor, 200, BLOCK_MS)
+        if not entries:
+            await resp.write(b": keep-alive\n\n")
+            continue
+        chunks: list[bytes] = []
+        for eid, fields in entries:
+            cursor = eid
+            etype = E.field(fields, "type")
+            if (types and etype not in types) or (source is not None and E.field(fields, "source") != source):
+                continue
+            data = orjson.dumps(E.entry_to_event(eid, fields)).decode()
+            chunks.append(f"id: {eid}\nevent: {etype}\ndata: {data}\n\n".encode())
+        if chunks:
+            await resp.write(b"".join(chunks))
+
+
+def _older(a: str, b: str) -> bool:
+    def parts(x: str) -> tuple[int, int]:
+        ms, _, seq = x.partition("-")
+        return int(ms), int(seq or 0)
+    return parts(a) < parts(b)
+
+
+def openapi_paths() -> dict[str, Any]:
+    """The routes above for ``/openapi.json``."""
+    err = {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    hook_id = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+    ok = {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
+    return {
+        "/v1/events": {"get": {
+            "summary": "Server-sent events: `article.done` and `article.failed`, resumable with `Last-Event-ID`",
+            "description": "Each event has an `id` (resume after it with the `Last-Event-ID` header), an `event` "
+                           "line (its type) and a JSON `data` line: `{id, type, created, data: {article}}`.",
+            "operationId": "streamEvents",
+            "parameters": [
+                {"name": "type", "in": "query", "schema": {"type": "string"},
+                 "description": "comma-separated event types (`article.done`, `article.failed`)"},
+                {"name": "source", "in": "query", "schema": {"type": "string"}, "description": "article source"},
+                {"name": "Last-Event-ID", "in": "header", "schema": {"type": "string"},
+                 "description": "resume after this event (`0`: from the oldest kept)"}],
+            "responses": {"200": {"description": "event stream",
+                                  "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+                          "422": err}}},
+        "/v1/webhooks": {
+            "post": {"summary": "Subscribe a URL to events (signed with `Newsflow-Signature`)",
+                     "operationId": "createWebhook",
+                     "requestBody": {"required": True, "content": {"application/json": {
+                         "schema": {"$ref": "#/components/schemas/WebhookIn"}}}},
+                     "responses": {"201": ok, "400": err, "422": err}},
+            "get": {"summary": "List webhooks (without secrets)", "operationId": "listWebhooks", "responses": {"200": ok}}},
+        "/v1/webhooks/{id}": {
+            "get": {"summary": "One webhook", "operationId": "getWebhook", "parameters": [hook_id],
+                    "responses": {"200": ok, "404": err}},
+            "delete": {"summary": "Unsubscribe", "operationId": "deleteWebhook", "parameters": [hook_id],
+                       "responses": {"204": {"description": "Deleted"}, "404": err}}},
+        "/v1/webhooks/{id}/deliveries": {
+            "get": {"summary": "Delivery attempts, newest first", "operationId": "webhookDeliveries",
+                    "parameters": [hook_id], "responses": {"200": ok, "404": err}}},
+    }
+
+
+def setup(app: web.Application) -> None:
+    r = app.router
+    r.add_get("/v1/events", stream_events)
+    r.add_post("/v1/webhooks", create_webhook)
+    r.add_get("/v1/webhooks", list_webhooks)
+    r.add_get("/v1/webhooks/{id}", get_webhook)
+    r.add_delete("/v1/webhooks/{id}", delete_webhook)
+    r.add_get("/v1/webhooks/{id}/deliveries", webhook_deliveries)

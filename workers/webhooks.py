@@ -1,0 +1,170 @@
+"""Webhook delivery, by the workers (never by the API).
+
+* ``dispatch_loop``: runs beside the arq loop in every worker. It reads ``nf:events`` through the
+  consumer group ``webhooks`` (each event goes to one worker), enqueues one ``deliver_webhook`` arq
+  job per matching subscription and per article ``callback_url``, then acknowledges the entry.
+  Job ids are derived from (target, event id), so an entry handled twice (a worker died before its
+  XACK; entries idle for ``CLAIM_IDLE_MS`` are claimed by another worker) enqueues nothing new.
+* ``deliver_webhook``: one POST, signed ``Newsflow-Signature: t=…,v1=…`` (HMAC-SHA256 of
+  ``"<t>.<body>"``), with the event id in ``Newsflow-Event-Id``. Anything but a 2xx answer is
+  retried with exponential backoff (capped at an hour, jittered) until the event is
+  ``webhook_max_age_seconds`` old (24 h). A worker killed mid-delivery: arq runs the job again.
+  Every attempt is logged (``GET /v1/webhooks/{id}/deliveries``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+import time
+from typing import Any
+
+import aiohttp
+import orjson
+from arq import Retry
+
+from newsflow_client.signature import EVENT_ID_HEADER, HEADER, sign
+from shared import keys as K
+from shared.store import events as E
+
+log = logging.getLogger("newsflow.webhooks")
+
+CLAIM_IDLE_MS = 30_000
+CALLBACKS = "callbacks"  # the delivery log of per-article callback_url deliveries
+TASK = "deliver_webhook"
+
+
+def retry_delay(attempt: int, rng: random.Random | None = None) -> float:
+    """Seconds before attempt ``attempt + 1``: 1, 2, 4 … capped at 3600, times 1–1.25 (jitter)."""
+    return min(3600.0, 2.0 ** max(0, attempt - 1)) * (rng or random).uniform(1.0, 1.25)
+
+
+async def ensure_group(redis: Any) -> None:
+    try:
+        await redis.xgroup_create(K.EVENTS, K.EVENTS_GROUP, id="0", mkstream=True)
+    except Exception as exc:  # noqa: BLE001 - BUSYGROUP: it exists
+        if "BUSYGROUP" not in str(exc):
+            raise
+
+
+async def dispatch(ctx: dict[str, Any], entries: list[tuple[Any, dict]]) -> int:
+    """Enqueue the deliveries of ``entries``, then acknowledge them; the number of jobs enqueued."""
+    redis = ctx["redis"]
+    hooks = await E.list_webhooks(redis)
+    enqueued = 0
+    for eid, fields in entries:
+        eid = eid.decode() if isinstance(eid, bytes) else eid
+        event = E.entry_to_event(eid, fields)
+        etype = event.get("type")
+        created_ms = int(eid.split("-")[0])
+        for hook in hooks:
+            if etype in hook["events"] and hook["created_at"] <= created_ms:
+                enqueued += await _enqueue(redis, hook["id"], eid)
+        doc_id = ((event.get("data") or {}).get("article") or {}).get("id")
+        if doc_id:
+            raw = await redis.get(K.article(doc_id))
+            callback = orjson.loads(raw).get("callback_url") if raw else None
+            if callback:
+                enqueued += await _enqueue(redis, CALLBACKS, eid, callback)
+        await redis.xack(K.EVENTS, K.EVENTS_GROUP, eid)
+    return enqueued
+
+
+async def _enqueue(redis: Any, target: str, eid: str, url: str | None = None) -> int:
+    job = await redis.enqueue_job(TASK, target, eid, url, _job_id=f"wh:{target}:{eid}")
+    return 1 if job is not None else 0
+
+
+async def dispatch_loop(ctx: dict[str, Any]) -> None:
+    """Forever: claim entries other workers left unacknowledged, read new ones, dispatch them."""
+    redis = ctx["redis"]
+    consumer = f"{socket.gethostname()}-{os.getpid()}"
+    await ensure_group(redis)
+    next_claim = 0.0
+    while True:
+        try:
+            if time.monotonic() >= next_claim:
+                next_claim = time.monotonic() + CLAIM_IDLE_MS / 3000
+                _, claimed, *_ = await redis.xautoclaim(K.EVENTS, K.EVENTS_GROUP, consumer, CLAIM_IDLE_MS,
+                                                        "0-0", count=100)
+                if claimed:
+                    await dispatch(ctx, [(e, f) for e, f in claimed if f])
+            reply = await redis.xreadgroup(K.EVENTS_GROUP, consumer, {K.EVENTS: ">"}, count=100, block=1000)
+            for _stream, entries in reply or []:
+                await dispatch(ctx, entries)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - Redis away, group lost…: try again shortly
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                return  # no loop any more: this coroutine is being closed
+            if "NOGROUP" in str(exc):  # the stream was deleted (FLUSHALL): make the group again
+                try:
+                    await ensure_group(redis)
+                except Exception:  # noqa: BLE001 - next round
+                    pass
+            log.warning("webhook dispatch: %s: %s", type(exc).__name__, exc)
+            await asyncio.sleep(1.0)
+
+
+async def deliver_webhook(ctx: dict[str, Any], target: str, event_id: str, url: str | None = None) -> str:
+    """One delivery attempt of event ``event_id`` to webhook ``target`` (or, for ``callbacks``, to ``url``)."""
+    redis = ctx["redis"]
+    settings = ctx["settings"]
+    attempt = int(ctx.get("job_try") or 1)
+    if target == CALLBACKS:
+        secret = settings.callback_secret
+    else:
+        hook = await E.get_webhook(redis, target)
+        if hook is None:
+            return "unsubscribed"
+        url, secret = hook["url"], hook["secret"]
+    entries = await redis.xrange(K.EVENTS, event_id, event_id)
+    if not entries or not url:
+        log.warning("webhook %s: event %s is no longer kept; not delivered", target, event_id)
+        return "expired"
+    body = orjson.dumps(E.entry_to_event(event_id, entries[0][1]))
+    headers = {"Content-Type": "application/json", EVENT_ID_HEADER: event_id, "User-Agent": "newsflow-webhooks"}
+    if secret:
+        headers[HEADER] = sign(secret, body)
+    record: dict[str, Any] = {"event_id": event_id, "attempt": attempt, "url": url,
+                              "at": round(time.time(), 3)}
+    t0 = time.perf_counter()
+    try:
+        http = ctx.get("webhook_http")
+        if http is None or http.closed:
+            http = ctx["webhook_http"] = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=settings.webhook_timeout_seconds))
+        async with http.post(url, data=body, headers=headers) as resp:
+            await resp.read()
+            record["status_code"] = resp.status
+            ok = 200 <= resp.status < 300
+    except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        record["error"] = f"{type(exc).__name__}: {exc}"
+        ok = False
+    record["duration_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+    record["ok"] = ok
+    age = time.time() - int(event_id.split("-")[0]) / 1000
+    if not ok:
+        delay = retry_delay(attempt)
+        if age + delay > settings.webhook_max_age_seconds:
+            record["gave_up"] = True
+        else:
+            record["retry_in"] = round(delay, 2)
+    await E.log_delivery(redis, target, record)
+    if ok:
+        return "delivered"
+    if record.get("gave_up"):
+        log.error("webhook %s: event %s not delivered after %d attempts", target, event_id, attempt)
+        return "gave_up"
+    raise Retry(defer=record["retry_in"])
+
+
+async def close(ctx: dict[str, Any]) -> None:
+    http = ctx.pop("webhook_http", None)
+    if http is not None:
+        await http.close()
