@@ -353,10 +353,13 @@ def validate_article(obj: Any, loc: tuple[Any, ...] = ()) -> tuple[dict[str, Any
     zone. ``loc`` prefixes the error paths (e.g. ``(3,)`` for the fourth item of a batch).
     (Measured: pydantic-core validates a 4 KB article in ~3 µs, cheaper than a hand-written check.)
     """
-    if nesting_depth(obj, MAX_DEPTH) > MAX_DEPTH:  # refused before pydantic recurses into it
-        deep = [k for k, v in obj.items() if nesting_depth(v, MAX_DEPTH) >= MAX_DEPTH] if isinstance(obj, dict) else []
-        return None, [{"loc": [*loc, *deep[:1]], "type": "too_deep",
-                       "msg": f"nested deeper than {MAX_METADATA_DEPTH} levels"}]
+    # refused before pydantic recurses into it; one walk per field, which names the deep one
+    if isinstance(obj, dict):
+        deep = next(([k] for k, v in obj.items() if nesting_depth(v, MAX_METADATA_DEPTH) > MAX_METADATA_DEPTH), None)
+    else:
+        deep = [] if nesting_depth(obj, MAX_DEPTH) > MAX_DEPTH else None
+    if deep is not None:
+        return None, [{"loc": [*loc, *deep], "type": "too_deep", "msg": f"nested deeper than {MAX_METADATA_DEPTH} levels"}]
     try:
         model = ArticleIn.model_validate(obj)
     except ValidationError as exc:
