@@ -55,15 +55,23 @@ LINE_BREAK_COMPONENT = "newsflow_line_breaks"
 
 def line_break_sentences(doc: Any) -> Any:
     """Mark the first non-space token after a line break as a sentence start (before the parser,
-    which keeps preset boundaries)."""
-    after_break = False
-    for t in doc:
-        if t.is_space:
-            after_break = after_break or "\n" in t.text_with_ws
+    which keeps preset boundaries). Only the space tokens are looked at (a token's trailing
+    whitespace is at most one space, so a line break is always a space token of its own)."""
+    import numpy
+    from spacy.attrs import IS_SPACE
+
+    n = len(doc)
+    if not n:
+        return doc
+    space = doc.to_array([IS_SPACE])
+    for i in numpy.flatnonzero(space).tolist():
+        if "\n" not in doc[i].text:
             continue
-        if after_break and t.i > 0:
-            t.is_sent_start = True
-        after_break = "\n" in t.whitespace_
+        j = i + 1
+        while j < n and space[j]:
+            j += 1
+        if j < n:
+            doc[j].is_sent_start = True
     return doc
 
 
