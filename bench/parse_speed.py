@@ -1,6 +1,7 @@
 """``newsflow analyze`` next to a bare spaCy parse: words per second of CPU, same texts, one run.
 
-    nice .venv/bin/python bench/parse_speed.py [--limit 84] [--rounds 1] [--jobs 1] [--skip-cli]
+    nice .venv/bin/python bench/parse_speed.py [--limit 84] [--warmup 40] [--rounds 1] [--jobs 1] [--skip-cli]
+    nice .venv/bin/python bench/parse_speed.py --root ../main     # another checkout, same texts
 
 Texts: the PolNeAR dev articles (``../shared/data/attribution/polnear/dev/text``) and the seeds.
 Three ways through them, printed side by side with their ratio to the first:
@@ -102,13 +103,18 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=40, help="PolNeAR train articles run first (default 40)")
     ap.add_argument("--rounds", type=int, default=1, help="repeat and keep each way's best round")
     ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--root", help="run another checkout's pipeline and CLI (e.g. /work/main) on the same texts")
     ap.add_argument("--skip-cli", action="store_true", help="only bare and run_many")
     args = ap.parse_args()
+    if args.root:
+        global ROOT
+        ROOT = Path(args.root).resolve()
+        sys.path.insert(0, str(ROOT))
     arts = articles(args.limit)
     warm = polnear("train", args.warmup)
     texts = [a.get("text") or "" for a in arts]
     words = sum(len(t.split()) for t in texts)
-    print(f"{len(arts)} documents, {words} words (after {len(warm)} warm-up articles); "
+    print(f"{ROOT}: {len(arts)} documents, {words} words (after {len(warm)} warm-up articles); "
           f"CPU seconds (wall in brackets), best of {args.rounds}")
     best: dict[str, tuple[float, float]] = {}
 

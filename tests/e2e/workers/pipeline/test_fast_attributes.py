@@ -3,11 +3,9 @@ own components' output, token for token, and replace them in the shared English 
 
 from __future__ import annotations
 
-import spacy
-from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
-
-from workers.pipeline.fast_attributes import NAME, FastAttributes
 from workers.pipeline.nlp import LINE_BREAK_COMPONENT, MODELS, english
+
+# spaCy is imported inside the tests: collecting this file must not load it (`-m unit` checks)
 
 TEXTS = [
     # multi-token rules ("gon na", "let 's", "ai n't", "y' all", "c'm on"), rules reading DEP
@@ -17,7 +15,6 @@ TEXTS = [
     "Senator Jane Miller said on Monday that the deal would cut taxes. \"It works,\" she said.",
     "The ships left Busan on Monday, officials said, according to reports. Did they? Yes, they did.",
 ]
-ATTRS = [POS, TAG, MORPH, LEMMA, DEP, HEAD, SENT_START, ENT_IOB, ENT_TYPE]
 
 
 def _attributes(doc):
@@ -25,6 +22,12 @@ def _attributes(doc):
 
 
 def test_same_attributes_as_the_model_components() -> None:
+    import spacy
+    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
+
+    from workers.pipeline.fast_attributes import NAME
+
+    ATTRS = [POS, TAG, MORPH, LEMMA, DEP, HEAD, SENT_START, ENT_IOB, ENT_TYPE]
     fast = english()
     plain = spacy.load(MODELS["en"])  # attribute_ruler + lemmatizer as shipped
     plain.add_pipe(LINE_BREAK_COMPONENT, before="parser")
@@ -36,8 +39,10 @@ def test_same_attributes_as_the_model_components() -> None:
 
 
 def test_the_component_sets_what_the_ruler_sets_and_keeps_ruler_lemmas() -> None:
+    from workers.pipeline.fast_attributes import NAME
+
     nlp = english()
-    fast: FastAttributes = nlp.get_pipe(NAME)
+    fast = nlp.get_pipe(NAME)
     doc = nlp("Let's go, they're gon na win.")
     lemmas = {t.text: t.lemma_ for t in doc}
     assert lemmas["'s"] == "us" and lemmas["gon"] == "go" and lemmas["na"] == "to"  # multi-token rules
