@@ -16,6 +16,9 @@ How the text is cut and cleaned before parsing (offsets never move):
 * **Line breaks end sentences** — in the English pipeline a tiny component before the parser
   (:func:`line_break_sentences`) marks the first non-space token after a ``\n`` as a sentence
   start, so a headline or a date line is not glued to the first body sentence.
+* **Cached rule components** — in the English pipeline the model's ``attribute_ruler`` and
+  ``lemmatizer`` are replaced by :mod:`.fast_attributes` (same output token for token, a fraction
+  of the cost).
 * **Tokenizer guard** — runs of punctuation without spaces are quadratic in spaCy's tokenizer
   (40k ``!`` ≈ 2 minutes). :func:`tokenizer_safe` keeps the first :data:`MAX_PUNCT_RUN` characters
   of such a run and blanks the rest with spaces (same length), so ``token.idx`` still indexes the
