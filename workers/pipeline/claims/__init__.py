@@ -36,9 +36,11 @@ from ..document import AnalysisDoc
 from ..nlp import parsed_chunks
 from ..records import plain
 from ..registry import stage
+from . import definition
 from .checkworthiness import score as _cw_score
 from .extract import Attribution, extract
 from .filters import dedupe, drop_nested, keep, kind
+from .furniture import cut, furniture_spans, repeat_key, touches
 from .options import ClaimOptions
 from .quantities import Quantity, quantities_in
 from .records import Claim, Reporter, Span, Speaker
@@ -86,6 +88,14 @@ class ClaimStage:
         if any(q2.start < q1.end for q1, q2 in zip(quotes, quotes[1:])):
             qstarts = None   # not sorted disjoint pieces: plain scans
         atts = [a for a in atts if keep(a, text, quotes, qstarts, opts.filter_keep_above)]
+        # what counts (definition.py): each kept attribution gets its cue class, the rest go
+        atts = definition.apply(atts)
+        # page furniture is never a claim: tweet signatures, embed metadata, captions are cut out
+        furn = furniture_spans(text)
+        if furn:
+            for a in atts:
+                a.content = cut(text, a.content, furn)
+            atts = [a for a in atts if len(_WORDS.findall(" ".join(text[s:e] for s, e in a.content))) >= 2]
         if opts.drop_nested:
             atts = drop_nested(atts)
         mentions = entity_mentions(plain(doc.entities), chunks, text)
@@ -109,7 +119,7 @@ class ClaimStage:
         cov = Covered(covered)
         cands = [(a, b) for a, b in sentences
                  if len(_WORDS.findall(text[a:b])) >= 5 and not text[a:b].endswith(("?", ":"))
-                 and not cov.overlaps(a, b)]
+                 and not cov.overlaps(a, b) and not touches(furn, a, b)]
         # an attributed claim is scored on its content and on the sentences it lies in (the model
         # reads whole sentences; a content clause alone — "against the war" — loses the evidence)
         starts = [a for a, _ in sentences]
@@ -128,7 +138,18 @@ class ClaimStage:
             claims.append(Claim(_claim_id(doc.id, spans), text[a:b], spans, "unattributed", None, None, [],
                                 _quantities(text, spans), entity_ids(index, spans), round(sc, 4)))
         claims.sort(key=lambda c: (c.spans[0][0], c.spans[0][1]))
-        return claims
+        return _once(text, claims)
+
+
+def _once(text: str, claims: list[Claim]) -> list[Claim]:
+    """A caption or pull quote repeating a quote counts once: of the claims with the same words
+    (four or more), the first attributed one stays (the first unattributed one when none is)."""
+    keys = [repeat_key(text, c.spans) for c in claims]
+    first: dict[tuple[str, ...], int] = {}
+    for i in sorted(range(len(claims)), key=lambda i: claims[i].kind == "unattributed"):
+        if len(keys[i]) >= 4:
+            first.setdefault(keys[i], i)
+    return [c for i, c in enumerate(claims) if len(keys[i]) < 4 or first[keys[i]] == i]
 
 
 def _resolve(atts: list[Attribution], resolver: Resolver) -> tuple[dict[int, Speaker | None], dict[int, list[Reporter]]]:

@@ -17,7 +17,7 @@ import re
 from typing import NamedTuple
 
 from .chunks import ChunkTokens
-from .lexicon import COLON_NON_SPEAKERS
+from .lexicon import COLON_NON_SPEAKERS, GROUP_HINTS, ROLE_HINTS
 from .quotes import Quote
 
 # "―" (U+2015), em and en dashes, "--" and a lone hyphen (only before a space or a capital)
@@ -125,6 +125,16 @@ def _transcript_label(label: str, repeated: set[str]) -> bool:
     return (label.isupper() and len(re.findall(r"[A-Z]", label)) >= 2) or label in repeated
 
 
+_SPEAKER_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _speaker_label(toks: list) -> bool:
+    """A label that can speak: it names a person, organisation, group or country, or its head
+    is a role or body ("Senator", "The ministry")."""
+    return any(t.ent_type_ in _SPEAKER_ENTS or t.lemma_.lower() in ROLE_HINTS or t.lemma_.lower() in GROUP_HINTS
+               for t in toks)
+
+
 def colon_lines(text: str, tokens: ChunkTokens, taken: list[tuple[int, int]]) -> list[ColonLine]:
     """"<Speaker>: <statement>" lines, also inside an opening quote mark when a transcript is
     quoted paragraph by paragraph. The label must be a short name-like phrase (capitalised, no
@@ -156,8 +166,11 @@ def colon_lines(text: str, tokens: ChunkTokens, taken: list[tuple[int, int]]) ->
             continue
         if len(re.findall(r"\w+", body)) < 3 or re.search(r"\d", label) or (body.rstrip().endswith("?") and not transcript):
             continue
-        if any(t.pos_ in ("VERB", "AUX") for t in tokens.tokens(m.start(1), m.end(1))) and not (transcript and label.isupper()):
+        ltoks = tokens.tokens(m.start(1), m.end(1))
+        if any(t.pos_ in ("VERB", "AUX") for t in ltoks) and not (transcript and label.isupper()):
             continue
+        if not transcript and not _speaker_label(ltoks):
+            continue   # a headline set off with a colon ("Coronavirus: what we know") is no speech
         b0, b1 = m.start(3), m.end(3)
         while b1 > b0 and text[b1 - 1] in " \t.":
             b1 -= 1

@@ -1,0 +1,168 @@
+"""What counts as an attribution (issue 17): the cue classes, and the candidates that are refused.
+
+An attribution is a source's speech, writing or publication, or its belief, estimate or finding;
+also its requests and demands, its evaluative speech acts, its denials and admissions. Each
+candidate the rules found gets one **cue class** (``Cue.cls``, ``cue.class`` in the JSON):
+
+- ``speech``: said, told, wrote, tweeted, announced, warned; "according to", report(s) that;
+  "<Speaker>: <statement>" lines, signed and block quotations;
+- ``belief``: believes, thinks, estimates, expects, predicted, the study found; "in her view";
+  "is optimistic that";
+- ``request``: called for, asked X to, demanded, urged;
+- ``evaluative``: condemned, criticised, welcomed, praised, accused X of;
+- ``denial`` / ``admission``: denied, rejected, disputed / admitted, conceded, acknowledged;
+- ``stance``: backed, supported, opposed, endorsed; "is unhappy with", "supportive of" — a
+  position taken, not a statement. PolNeAR annotates these as attributions; here they are kept
+  with ``cue.class = "stance"`` (``cue.stance`` says which: support / oppose / other) and are
+  not speech: the evaluation does not score them as attributions.
+
+Refused (:func:`classify` returns None, the candidate is dropped): actions (seeking, offering,
+naming someone to a post, planning, voting, deflecting), wishes ("would like to see", "wants"),
+perception ("see his friend's face", "heard"), "declined to comment", topic-only mentions
+("discussed the deal", "spoke about the war"), and passives with no source ("is believed",
+"This deal, thought to be worth …"). A verb outside these lists that introduces a direct
+quotation ("“We lost,” he sighed") is speech; anywhere else it is refused.
+"""
+
+from __future__ import annotations
+
+from .records import Attribution
+
+CLASSES = ("speech", "belief", "request", "evaluative", "denial", "admission", "stance")
+SPEECH_LIKE = frozenset(CLASSES) - {"stance"}
+
+_VERBS: dict[str, str] = {}
+
+
+def _add(cls: str, words: str) -> None:
+    for w in words.split():
+        _VERBS.setdefault(w.replace("_", " "), cls)
+
+
+_add("denial", """deny dismiss reject refute dispute rebut contradict disavow repudiate deride scoff
+    challenge question disagree""")
+_add("admission", "admit concede acknowledge confess grant recognize recognise")
+_add("request", """ask urge demand call appeal request plead order instruct encourage implore beg press
+    push""")
+_add("evaluative", """condemn criticize criticise welcome praise accuse blame charge denounce attack slam
+    fault blast castigate chastise rebuke decry assail lambaste berate mock ridicule applaud hail thank
+    congratulate credit defend laud commend lament complain""")
+_add("stance", "support back oppose endorse favor favour approve")
+_add("belief", """believe think feel consider suspect hope doubt worry assume reckon figure guess imagine
+    suppose understand know realize realise fear trust presume sense regard conclude find determine
+    judge deem expect estimate predict forecast project anticipate foresee calculate show learn discover
+    establish demonstrate prove uncover document speculate wonder agree""")
+_add("speech", """say tell add explain note state claim argue insist write declare announce confirm stress
+    emphasize emphasise maintain assert contend testify reply respond answer tweet post remark comment
+    observe point mention recall recount describe repeat reiterate boast joke quip counter retort
+    suggest propose concur specify clarify elaborate assure promise pledge vow swear guarantee signal
+    indicate reaffirm recommend advise caution underscore highlight proclaim tout brag insinuate imply
+    hint characterize characterise dub label term brand stipulate affirm aver allege report reveal
+    disclose inform brief detail publish leak cite quote continue go begin start warn threaten
+    weigh predict express echo remind""")
+_VERBS["hop"] = "belief"   # spaCy's lemma of "hoping"
+
+# lemmas that are never cues whatever the rules or the learned detector say: actions, wishes,
+# perception, topic-only verbs
+REFUSED = frozenset("""seek offer name appoint nominate send buy sell give plan intend decide refuse decline
+    vote want wish like love prefer see hear watch notice look view deflect pursue try attempt aim
+    discuss debate talk speak address raise reflect meet visit sign pass file""".split())
+
+# verbs whose bare-object or prepositional content is a topic, not a statement: "discussed the
+# deal", "commented on the plan", "mentioned the meeting", "testified about the call"
+_TOPIC_VERBS = frozenset("comment mention describe testify recall recount detail brief respond reply answer "
+                         "highlight underscore stress note quote publish point weigh echo".split())
+_TOPIC_HOWS = frozenset({"dobj", "obj", "obj1", "objprep", "prep"})
+# an xcomp ("agreed to pay", "hoped to win") is an intention or a wish, not a belief
+_NO_XCOMP = frozenset("agree hope hop feel know find learn wonder understand realize realise figure consider".split())
+_SOURCELESS = frozenset({"passive0", "reduced"})
+_QUOTE_HOWS = frozenset({"quote", "colon", "dash", "dash_line", "block"})
+
+NOUN_CLASSES: dict[str, str] = {}
+for _cls, _words in (
+        ("speech", """claim statement assertion announcement comments remarks suggestion argument contention
+            insistence warning promise pledge vow threat"""),
+        ("belief", "belief view opinion assessment conclusion finding concern fear hope prediction"),
+        ("request", "call demand request plea"),
+        ("evaluative", "allegation accusation criticism critique praise"),
+        ("denial", "denial"), ("admission", "admission"),
+        ("stance", "support endorsement opposition")):
+    for _w in _words.split():
+        NOUN_CLASSES[_w] = _cls
+
+ADJ_CLASSES: dict[str, str] = {}
+for _cls, _words in (
+        ("belief", """optimistic pessimistic confident convinced sure certain hopeful doubtful skeptical
+            sceptical concerned worried afraid aware unaware fearful positive wary upbeat suspicious assured"""),
+        ("speech", "adamant clear insistent vocal"),
+        ("evaluative", "critical"), ("denial", "dismissive"),
+        ("stance", """supportive opposed appreciative proud angry furious frustrated unhappy happy pleased
+            disappointed enthusiastic excited tired""")):
+    for _w in _words.split():
+        ADJ_CLASSES[_w] = _cls
+
+_SUPPORT = frozenset("support back endorse favor favour approve supportive endorsement".split())
+_OPPOSE = frozenset("oppose opposed opposition".split())
+
+
+def verb_class(lemma: str) -> str | None:
+    """The class of a verb cue lemma; None when it is no cue under the definition."""
+    lemma = lemma.lower()
+    return None if lemma in REFUSED else _VERBS.get(lemma)
+
+
+def classify(a: Attribution) -> str | None:
+    """The cue class of candidate ``a``, or None when the definition refuses it."""
+    how, lem = a.how, a.cue.lemma.lower()
+    if how in _SOURCELESS:
+        return None
+    if how in ("colon", "dash", "dash_line") or how == "according":
+        return "speech"
+    if how == "perspective":
+        return "belief"
+    if how == "noun":
+        return NOUN_CLASSES.get(lem)
+    if how == "adj":
+        return ADJ_CLASSES.get(lem)
+    if lem == "make" and how == "ccomp":   # "made clear that …"
+        return "speech"
+    if lem in REFUSED:
+        return None
+    cls = _VERBS.get(lem)
+    if cls is None:
+        # a verb outside the lists (the learned cue detector's pick) only as a quotation's cue
+        return "speech" if a.direct and how in _QUOTE_HOWS else None
+    if how in _TOPIC_HOWS and lem in _TOPIC_VERBS and not a.direct:
+        return None
+    if how == "xcomp" and lem in _NO_XCOMP or how == "prep" and lem in ("hope", "hop"):
+        return None   # "agreed to pay", "hoped to win", "hoping for better": intentions and wishes
+    if how == "oprd" and cls == "request":   # "called the plan “a disaster”"
+        return "speech"
+    return cls
+
+
+def stance_of(a: Attribution, cls: str) -> str:
+    """``cue.stance`` for a stance-class cue: support / oppose / other."""
+    lem = a.cue.lemma.lower()
+    return "support" if lem in _SUPPORT else "oppose" if lem in _OPPOSE else "other"
+
+
+def apply(atts: list[Attribution]) -> list[Attribution]:
+    """The candidates the definition accepts, each with its cue class set (stance-class cues also
+    get their ``cue.stance``)."""
+    out = []
+    for a in atts:
+        cls = classify(a)
+        if cls is None:
+            continue
+        a.cue.cls = cls
+        if cls == "stance":
+            a.cue.stance = stance_of(a, cls)
+        for _, rc in a.reported_by:
+            if rc is not None and not rc.cls:
+                rc.cls = ("speech" if rc.lemma in ("according to", ":", "dash") else verb_class(rc.lemma) or "speech")
+        out.append(a)
+    return out
+
+
+__all__ = ["ADJ_CLASSES", "CLASSES", "NOUN_CLASSES", "REFUSED", "SPEECH_LIKE", "apply", "classify", "verb_class"]
