@@ -45,9 +45,9 @@ from workers.pipeline.claims.filters import cue_in_quote, dedupe, drop_nested, h
 from workers.pipeline.claims.furniture import cut, furniture_spans  # noqa: E402
 from workers.pipeline.claims.options import ClaimOptions  # noqa: E402
 
-CUE_DROP = (0.1, 0.15, 0.25)
-CUE_ADD = (0.35, 0.5, 0.7)
-FILTER = (0.3, 0.35, 0.4, 0.45, 0.5)
+CUE_DROP = (0.05, 0.1, 0.15, 0.25)
+CUE_ADD = (0.35, 0.5)
+FILTER = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 
 
 def prf(tp: int, npred: int, ngold: int) -> tuple[float, float, float]:

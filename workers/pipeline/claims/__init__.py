@@ -6,6 +6,9 @@ Assembles ``doc.claims`` from the one shared spaCy parse (``nlp.parsed_chunks``)
    ``rules/`` (dependency rules and quote matching); the cue lexicon is refined by a learned cue
    detector (``cues.py``, trained on PolNeAR train by ``eval/train_cues.py``) and the results by a
    learned attribution filter (``claim_filter.py``, ``eval/train_claim_filter.py``; ``filters.py``);
+   what counts is the definition's (``definition.py``: each kept attribution gets its cue class,
+   actions, wishes, perception, topic-only mentions and source-less passives are refused), and
+   page furniture (``furniture.py``: tweet signatures, embed metadata, captions) is cut out;
 2. ``speakers.Resolver`` resolves each speaker (and each ``reported_by`` source) to an entity and
    canonical name — explicit, alias, pronoun or description;
 3. quantities (``quantities.find_quantities``) and check-worthiness (``checkworthiness.score``)

@@ -71,7 +71,7 @@ REFUSED = frozenset("""seek offer name appoint nominate send buy sell give plan 
 # verbs whose bare-object or prepositional content is a topic, not a statement: "discussed the
 # deal", "commented on the plan", "mentioned the meeting", "testified about the call"
 _TOPIC_VERBS = frozenset("comment mention describe testify recall recount detail brief respond reply answer "
-                         "highlight underscore stress note quote publish point weigh echo".split())
+                         "highlight underscore stress note quote publish point weigh echo learn".split())
 _TOPIC_HOWS = frozenset({"dobj", "obj", "obj1", "objprep", "prep"})
 # an xcomp ("agreed to pay", "hoped to win") is an intention or a wish, not a belief
 _NO_XCOMP = frozenset("agree hope hop feel know find learn wonder understand realize realise figure consider".split())
@@ -136,8 +136,10 @@ def classify(a: Attribution) -> str | None:
         return None
     if how == "xcomp" and lem in _NO_XCOMP or how == "prep" and lem in ("hope", "hop"):
         return None   # "agreed to pay", "hoped to win", "hoping for better": intentions and wishes
-    if how == "oprd" and cls == "request":   # "called the plan “a disaster”"
+    if lem == "call" and how == "oprd":   # "called the plan “a disaster”"
         return "speech"
+    if lem == "call" and how in ("dobj", "obj", "obj1", "objprep"):   # "called the sheriff's office": a phone call
+        return None
     return cls
 
 

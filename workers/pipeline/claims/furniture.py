@@ -8,6 +8,7 @@ text submitted as text keeps it. Here the claim stage finds, in the normalised t
 - embedded posts' metadata inside a line: a tweet signature ("— Donald J. Trump
   (@realDonaldTrump) March 21, 2020"), "pic.twitter.com/…" and "t.co" links, "A post shared by
   … (@handle) on <date>", "View this post on Instagram";
+- publication stamps ("PUBLISHED: November 8, 2023 at 4:56 p.m. | UPDATED: …");
 - captions and credits: a line carrying a photo credit ("(AP Photo/Evan Vucci)", "Photo: Getty
   Images", "Image caption") is a caption as a whole.
 
@@ -38,6 +39,7 @@ _CAPTION = re.compile(
     r"|\bImage (?:caption|copyright)\b"
     r"|^\s*(?:Caption|Credit):",
     re.I | re.M)
+_STAMP = re.compile(rf"^\W*(?:published|updated|posted|last updated|modified)\b:?\s*(?:on\s+)?(?:\w+,?\s+)?{_DATE}", re.I)
 _WORD = re.compile(r"\w+")
 
 
@@ -51,7 +53,7 @@ def furniture_spans(text: str) -> list[Span]:
         if not line.strip():
             continue
         inline = [(a + m.start(), a + m.end()) for m in _INLINE.finditer(line)]
-        if _CAPTION.search(line) or not inline and is_furniture(line):
+        if _CAPTION.search(line) or _STAMP.match(line) or not inline and is_furniture(line):
             found.append((a, b))
         else:   # a post's text before its signature stays ("We will win! — Name (@handle) date")
             found.extend(inline)

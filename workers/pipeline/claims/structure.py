@@ -152,6 +152,7 @@ def colon_lines(text: str, tokens: ChunkTokens, taken: list[tuple[int, int]]) ->
     for m in _COLON_LINE.finditer(text):
         counts[m.group(1).strip()] = counts.get(m.group(1).strip(), 0) + 1
     repeated = {lab for lab, n in counts.items() if n > 1}
+    caps_turns = any(_transcript_label(lab, set()) for lab in repeated)   # a transcript: "PENCE:" once is a turn too
     out: list[ColonLine] = []
     for m in _COLON_LINE.finditer(text):
         label, body = m.group(1).strip(), m.group(3)
@@ -169,8 +170,11 @@ def colon_lines(text: str, tokens: ChunkTokens, taken: list[tuple[int, int]]) ->
         ltoks = tokens.tokens(m.start(1), m.end(1))
         if any(t.pos_ in ("VERB", "AUX") for t in ltoks) and not (transcript and label.isupper()):
             continue
-        if not transcript and not _speaker_label(ltoks):
-            continue   # a headline set off with a colon ("Coronavirus: what we know") is no speech
+        # an all-caps label once: a turn when the text is a transcript or the line is a sentence
+        # ("MORALES: Well, we will cut taxes."), a section head when it is not ("STRESS: How to cope")
+        caps_turn = label.isupper() and (caps_turns or bool(re.search(r"[.!?][\"”’']?\s*$", body)))
+        if label not in repeated and not _speaker_label(ltoks) and not caps_turn:
+            continue   # a headline set off with a colon ("Coronavirus: what we know", "CARD HIGHLIGHTS:") is no speech
         b0, b1 = m.start(3), m.end(3)
         while b1 > b0 and text[b1 - 1] in " \t.":
             b1 -= 1

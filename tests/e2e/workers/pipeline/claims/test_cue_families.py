@@ -104,8 +104,13 @@ def test_a_caption_or_pull_quote_repeating_a_quote_counts_once(pipeline):
     assert len(got) == 1 and got[0]["kind"] == "direct" and got[0]["speaker"]["text"] == "the governor"
 
 
-def test_a_headline_set_off_with_a_colon_is_no_speech(pipeline):
-    text = ("Coronavirus: Hospitals in the north are running out of beds and staff\n\n"
+@pytest.mark.parametrize("head", [
+    "Coronavirus: Hospitals in the north are running out of beds and staff",
+    "STRESS: How to look after your mental health in the lockdown",
+    "CARD HIGHLIGHTS: Two points on all travel and dining worldwide",
+])
+def test_a_headline_set_off_with_a_colon_is_no_speech(pipeline, head):
+    text = (head + "\n\n"
             "The outbreak has spread to six provinces, the health ministry said.")
     got = attributed(pipeline, text)
     assert [c for c in got if c["cue"]["text"] == ":"] == []
@@ -117,4 +122,11 @@ def test_a_transcript_turn_stays_speech(pipeline):
             "PENCE: Well, the farmers in Iowa know the president is fighting for them.\n"
             "WALLACE: And the markets think otherwise, as we saw last week.")
     got = [c for c in attributed(pipeline, text) if c["cue"]["text"] == ":"]
-    assert got and all(c["cue"]["class"] == "speech" for c in got)
+    assert [c["speaker"]["text"] for c in got] == ["WALLACE", "PENCE", "WALLACE"]
+    assert all(c["cue"]["class"] == "speech" for c in got)
+
+
+def test_a_publication_stamp_is_no_claim(pipeline):
+    text = ("PUBLISHED: November 8, 2023 at 4:56 p.m. | UPDATED: November 8, 2023 at 6:00 p.m.\n\n"
+            "The council approved the budget on Tuesday, the mayor's office said.")
+    assert [c for c in claims(pipeline, text) if "2023" in c["text"]] == []
