@@ -108,7 +108,7 @@ def main() -> None:
                 furn = furniture_spans(text)
                 for th in FILTER:
                     kept = definition.apply([replace(a, cue=replace(a.cue), content=list(a.content))
-                                             for (a, _, _), p in zip(per[i], probs) if p >= th and not hedge(a, text)])
+                                             for (a, _, _), p in zip(per[i], probs) if p >= th and not hedge(a, text)], text)
                     for a in kept:
                         a.content = cut(text, a.content, furn)
                     kept = [a for a in drop_nested([a for a in kept if a.content]) if a.cue.cls != "stance"]

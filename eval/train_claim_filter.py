@@ -87,7 +87,7 @@ def oof_stage(per: list[list], parsed: list, golds: list[list], folds: int, C: f
             text = parsed[i][0]
             kept = _dedupe([a for (a, _, _), p in zip(per[i], oof[i]) if p >= th and not _hedge(a, text)])
             # as the stage: the definition's classes (stance not scored), then the nested drop
-            kept = [a for a in _drop_nested(definition.apply(kept)) if a.cue.cls != "stance"]
+            kept = [a for a in _drop_nested(definition.apply(kept, text)) if a.cue.cls != "stance"]
             tp += len(match([words(text, a.content) for a in kept], [words(text, g["content"]) for g in golds[i]]))
             n_pred += len(kept)
             n_gold += len(golds[i])

@@ -92,7 +92,7 @@ class ClaimStage:
             qstarts = None   # not sorted disjoint pieces: plain scans
         atts = [a for a in atts if keep(a, text, quotes, qstarts, opts.filter_keep_above)]
         # what counts (definition.py): each kept attribution gets its cue class, the rest go
-        atts = definition.apply(atts)
+        atts = definition.apply(atts, text)
         # page furniture is never a claim: tweet signatures, embed metadata, captions are cut out
         furn = furniture_spans(text)
         if furn:

@@ -18,13 +18,16 @@ candidate the rules found gets one **cue class** (``Cue.cls``, ``cue.class`` in 
 
 Refused (:func:`classify` returns None, the candidate is dropped): actions (seeking, offering,
 naming someone to a post, planning, voting, deflecting), wishes ("would like to see", "wants"),
-perception ("see his friend's face", "heard"), "declined to comment", topic-only mentions
+perception ("see his friend's face", "heard"), "declined to comment" and "did not say whether",
+topic-only mentions
 ("discussed the deal", "spoke about the war"), and passives with no source ("is believed",
 "This deal, thought to be worth …"). A verb outside these lists that introduces a direct
 quotation ("“We lost,” he sighed") is speech; anywhere else it is refused.
 """
 
 from __future__ import annotations
+
+import re
 
 from .records import Attribution
 
@@ -111,9 +114,26 @@ def verb_class(lemma: str) -> str | None:
     return None if lemma in REFUSED else _VERBS.get(lemma)
 
 
-def classify(a: Attribution) -> str | None:
-    """The cue class of candidate ``a``, or None when the definition refuses it."""
+_NEGATED = re.compile(r"(?:\bnot|n['’]t|\bnever)\s+(?:\w+\s+)?$", re.I)
+_WH = re.compile(r"\W*(?:how|whether|if|what|when|where|why|who|which)\b", re.I)
+_WH_GAP = re.compile(r"\b(?:how|whether|if|what|when|where|why|who|which)\W*$", re.I)
+
+
+def _unsaid(a: Attribution, text: str) -> bool:
+    """"did not say how many …", "would not say whether …": no statement was made."""
+    if not a.content or a.direct:
+        return False
+    c0 = a.content[0][0]
+    wh = bool(_WH.match(text, c0)) or c0 > a.cue.end and bool(_WH_GAP.search(text[a.cue.end:c0]))
+    return wh and bool(_NEGATED.search(text, max(0, a.cue.start - 24), a.cue.start))
+
+
+def classify(a: Attribution, text: str | None = None) -> str | None:
+    """The cue class of candidate ``a``, or None when the definition refuses it (``text``, when
+    given, lets it see a negated cue: "did not say whether …")."""
     how, lem = a.how, a.cue.lemma.lower()
+    if text is not None and _unsaid(a, text):
+        return None
     if how in _SOURCELESS:
         return None
     if how in ("colon", "dash", "dash_line") or how == "according":
@@ -149,12 +169,12 @@ def stance_of(a: Attribution, cls: str) -> str:
     return "support" if lem in _SUPPORT else "oppose" if lem in _OPPOSE else "other"
 
 
-def apply(atts: list[Attribution]) -> list[Attribution]:
+def apply(atts: list[Attribution], text: str | None = None) -> list[Attribution]:
     """The candidates the definition accepts, each with its cue class set (stance-class cues also
     get their ``cue.stance``)."""
     out = []
     for a in atts:
-        cls = classify(a)
+        cls = classify(a, text)
         if cls is None:
             continue
         a.cue.cls = cls

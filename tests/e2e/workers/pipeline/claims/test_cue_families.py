@@ -65,6 +65,8 @@ def test_a_stance_is_marked_and_not_speech(pipeline):
     ("The coach wants the league to change its rules before the season.", "want"),                      # wish
     ("Wild defenseman Ryan Suter could see his friend's face in the crowd.", "see"),                    # perception
     ("The minister declined to comment on the report about the contracts.", "decline"),                 # no comment
+    ("The researchers did not say how many phones have been infected so far.", "say"),              # no statement
+    ("The senator would not say whether she will run for governor next year.", "say"),              # no statement
     ("The two leaders discussed the trade deal at length on Tuesday.", "discuss"),                      # topic only
     ("She spoke about the war at a rally in Berlin on Sunday.", "speak"),                               # topic only
     ("It is believed that the ship sank near the coast of Crete.", "believe"),                          # no source

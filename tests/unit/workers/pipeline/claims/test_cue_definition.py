@@ -67,6 +67,7 @@ def test_tweet_signature_and_link_are_furniture_the_tweet_is_not():
     "A post shared by Lena Ortiz (@lenaortiz) on Mar 3, 2020 at 10:12am PST",
     "Rescuers search the rubble in Antakya on Monday. (AP Photo/Hussein Malla)",
     "Image caption The bridge was closed for three weeks",
+    "PUBLISHED: November 8, 2023 at 4:56 p.m. | UPDATED: November 8, 2023 at 6:00 p.m.",
 ])
 def test_whole_furniture_lines(line):
     text = "The bridge reopened on Friday.\n" + line + "\nTraffic was light."
