@@ -77,7 +77,7 @@ _TOPIC_VERBS = frozenset("comment mention describe testify recall recount detail
                          "highlight underscore stress note quote publish point weigh echo learn".split())
 _TOPIC_HOWS = frozenset({"dobj", "obj", "obj1", "objprep", "prep"})
 # an xcomp ("agreed to pay", "hoped to win") is an intention or a wish, not a belief
-_NO_XCOMP = frozenset("agree hope hop feel know find learn wonder understand realize realise figure consider".split())
+_NO_XCOMP = frozenset("agree hope hop feel know find learn wonder understand realize realise figure".split())
 _SOURCELESS = frozenset({"passive0", "reduced"})
 _QUOTE_HOWS = frozenset({"quote", "colon", "dash", "dash_line", "block"})
 
