@@ -1,6 +1,8 @@
 """The claim stage's tunable settings, passed in (``ClaimStage(options)``); nothing in claims/
 reads the environment. The defaults are the values shipped and measured (PolNeAR train/dev,
-CheckThat! dev); the service's ``Settings`` maps its environment variables onto these fields."""
+CheckThat! dev); the service's ``Settings`` maps its environment variables onto these fields.
+The filter and cue thresholds are chosen by transfer, not on PolNeAR dev: ``eval/thresholds_cv.py``
+(PolNeAR train cross-validated by article together with the real-news dev gold)."""
 
 from __future__ import annotations
 
