@@ -28,6 +28,7 @@ quotation ("“We lost,” he sighed") is speech; anywhere else it is refused.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .records import Attribution
 
@@ -169,12 +170,25 @@ def stance_of(a: Attribution, cls: str) -> str:
     return "support" if lem in _SUPPORT else "oppose" if lem in _OPPOSE else "other"
 
 
+def _reporter_only(a: Attribution) -> Attribution:
+    """The attribution of ``a``'s first reporter: its cue and speaker, the whole of ``a`` (speaker,
+    cue and content) as its content."""
+    sp, cue = a.reported_by[0]
+    starts = [a.cue.start, a.content[0][0]] + ([a.speaker[0]] if a.speaker else [])
+    return replace(a, cue=replace(cue), speaker=sp, content=[(min(starts), a.content[-1][1])], direct=False,
+                   reported_by=a.reported_by[1:], speaker_ref=None, how="according", spk_kind="other")
+
+
 def apply(atts: list[Attribution], text: str | None = None) -> list[Attribution]:
     """The candidates the definition accepts, each with its cue class set (stance-class cues also
     get their ``cue.stance``)."""
     out = []
     for a in atts:
         cls = classify(a, text)
+        if cls is None and a.reported_by and a.content:
+            # "A plans to X, according to B": A's act is no statement, B's report of it is one
+            a = _reporter_only(a)
+            cls = "speech" if a.cue.lemma in ("according to", ":", "dash") else verb_class(a.cue.lemma) or "speech"
         if cls is None:
             continue
         a.cue.cls = cls

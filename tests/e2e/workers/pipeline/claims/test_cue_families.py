@@ -77,6 +77,13 @@ def test_non_attributions_are_refused(pipeline, text, cue):
     assert [c for c in attributed(pipeline, text) if c["cue"]["lemma"] == cue] == []
 
 
+def test_a_refused_act_reported_by_a_source_is_the_sources_claim(pipeline):
+    text = "Beijing plans to build three new airports next year, according to state media."
+    [c] = attributed(pipeline, text)
+    assert c["speaker"]["text"] == "state media" and c["cue"]["class"] == "speech"
+    assert c["text"].startswith("Beijing plans") and "according" not in c["text"]
+
+
 def test_a_wish_beside_a_statement_keeps_the_statement(pipeline):
     text = "Suter said he was proud of the team. He would like to see the fans return next season."
     got = attributed(pipeline, text)
