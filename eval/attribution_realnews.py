@@ -27,12 +27,13 @@ Scoring (documented choices):
 - *Right-speaker recall* = counted gold items matched by some claim whose speaker is right / counted
   gold items. The speaker is right when the claim's speaker — its resolved ``name`` when the pipeline
   gives one, else its ``text`` — or, for a chain ("A said X, according to B"), one of its
-  ``reported_by`` names, matches a gold form: case-insensitive after dropping a leading "the/a/an",
-  a possessive "'s" and quotes; equal to a form, or holding a form of two or more words as whole words
-  ("Transport Secretary Grant Shapps" holds "Grant Shapps", "New data on Thursday" "new data"), or equal to a one-word form (a surname) only when
-  no other person of the document (its PERSON entities and the other gold speakers) has a name ending
-  in that word — "Meadows" for Debbie Meadows does not count as Mark Meadows. Honorifics (Mr, Mrs, Ms,
-  Dr, Prof) are dropped before the one-word test.
+  ``reported_by`` names, matches a gold form, compared case-insensitively after dropping a leading
+  "the/a/an", a possessive "'s" and quotes: equal to a form of two or more words, or holding one as
+  whole words ("Transport Secretary Grant Shapps" holds "Grant Shapps", "New data on Thursday" holds
+  "new data"); or, after dropping an honorific (Mr, Mrs, Ms, Dr, Prof, Sir), equal to a one-word form
+  (a surname, "officials") only when no other person of the document — its PERSON entities and the
+  other gold speakers' Title Case forms — has a name ending in that word: "Meadows" resolved to, or
+  standing beside, Debbie Meadows does not count as Mark Meadows.
 - *Precision* = claims that match a counted gold item / claims that match a counted gold item or no
   gold item at all. A claim that matches only ``stance`` or ``optional`` items (for these, one shared
   word of the key phrase is enough: their keys may hold the cue) is *neutral*: neither
@@ -163,10 +164,10 @@ def speaker_ok(claim: dict[str, Any], forms: list[str], other_names: Iterable[st
     single = {f for f in fs if " " not in f}
     others = [n for n in other_names if n and n not in fs]
     for c in speaker_candidates(claim):
-        if c in fs or any(f" {c} ".find(f" {f} ") >= 0 for f in multi):
+        if " " in c and (c in fs or any(f" {c} ".find(f" {f} ") >= 0 for f in multi)):
             return True
         s = _strip_honorific(c)
-        if s in fs and " " in s:
+        if " " in s and s in fs:
             return True
         if " " not in s and s in single:
             if not any(n.split()[-1] == s for n in others):
@@ -180,7 +181,8 @@ def other_people(doc: dict[str, Any], gold: list[dict[str, Any]], item: dict[str
     for g in gold:
         if g is item or {norm_name(f) for f in g["speaker"]} & own:
             continue
-        names += [norm_name(f) for f in g["speaker"] if " " in norm_name(f)]
+        # other gold speakers' names (Title Case, two words or more), not descriptions ("post mortem tests")
+        names += [norm_name(f) for f in g["speaker"] if " " in f.strip() and all(w[:1].isupper() for w in f.split())]
     # a PERSON entity that is one of this item's forms is the speaker himself
     return [n for n in names if n not in own]
 
