@@ -61,6 +61,9 @@ from typing import Any, Iterable
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = Path(__file__).resolve().with_name("realnews_gold.json")
 PAGES = ROOT.parent / "shared" / "data" / "html" / "pages"
+# Only a fallback: a PYTHONPATH (another worktree's code, run against this gold) comes first.
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))
 
 _CHAR_MAP = {"’": "'", "‘": "'", "‛": "'", "′": "'", "`": "'", "“": '"', "”": '"', "„": '"', "″": '"',
              "«": '"', "»": '"', "–": "-", "—": "-", "‐": "-", "‑": "-", "…": "...", "\u00ad": ""}
