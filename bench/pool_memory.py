@@ -6,7 +6,10 @@ the preloaded fork server, ``NEWSFLOW_POOL_START=shared``), with 1, 2 and 4 proc
 For every mode and process count: RSS, PSS and USS (``/proc/<pid>/smaps_rollup``) of each pool
 process after the warm-up, then again after analysing ``--n`` real documents (PolNeAR dev texts
 from ``../shared/data/attribution/polnear/dev/text`` when there, else the seeds) through
-``submit_many`` (batches of 2, so every process gets work). ``total PSS`` adds the fork server's
+``submit_many`` (batches of 2, so every process gets work), then again after a multilingual
+stream (``mixed``: for French, Russian, Chinese, German and Spanish, 2 × processes documents of
+10 UD dev sentences each, from ``../shared/data/language/ud_sentences_dev.json``; skipped when absent):
+a spawned process loads those languages' models on its first such document, privately. ``total PSS`` adds the fork server's
 PSS to the pool processes': the memory the pool really costs. The pipeline is the one the
 environment configures (``NEWSFLOW_STAGES``, ``NEWSFLOW_LANGUAGES``, …). Printed, never asserted.
 """
@@ -25,6 +28,22 @@ sys.path.insert(0, str(ROOT))
 
 MB = 1024 * 1024
 POLNEAR = ROOT.parent / "shared" / "data" / "attribution" / "polnear" / "dev" / "text"
+UD = ROOT.parent / "shared" / "data" / "language" / "ud_sentences_dev.json"
+MIXED = ("fr", "ru", "zh", "de", "es")
+
+
+def multilingual(path: Path, per_language: int) -> list[dict]:
+    if not path.is_file():
+        return []
+    sentences = json.loads(path.read_text(encoding="utf-8"))["items"]["ud-sentences"]
+    out = []
+    for code in MIXED:
+        pool = sentences.get(code, [])
+        for i in range(per_language):
+            body = " ".join(pool[(i * 10 + k) % len(pool)] for k in range(10)) if pool else ""
+            if body:
+                out.append({"text": body, "external_id": f"pool-mem-{code}-{i}"})
+    return out
 
 
 def documents(folder: Path | None, n: int) -> list[dict]:
@@ -48,7 +67,7 @@ def row(mode: str, n: int, phase: str, pool: list[int], server: int | None) -> s
     total = sum(f["Pss"] for f in per) + srv["Pss"]
     cells = " ".join(f"{f['Rss']:4.0f}/{f['Pss']:4.0f}/{f['Uss']:4.0f}" for f in per)
     server_cell = f"{srv['Rss']:4.0f}/{srv['Pss']:4.0f}" if server else "        -"
-    return f"{mode:6} {n:2d}  {phase:8} {server_cell:>9}  {total:6.0f}  {cells}"
+    return f"{mode:6} {n:2d}  {phase:9} {server_cell:>9}  {total:6.0f}  {cells}"
 
 
 def measure(mode: str, n: int, docs: list[dict]) -> list[str]:
@@ -65,12 +84,16 @@ def measure(mode: str, n: int, docs: list[dict]) -> list[str]:
         ready = time.perf_counter() - t0
         pool = list((ex._pool._processes or {}).keys())
         out = [row(mode, n, f"warm {ready:3.0f}s", pool, ex.server_pid)]
-        t0 = time.perf_counter()
-        batches = [ex.submit_many(docs[i:i + 2], as_json=True) for i in range(0, len(docs), 2)]
-        failed = sum(1 for b in batches for o in ex.results(b) if not o["ok"])
-        took = time.perf_counter() - t0
-        pool = list((ex._pool._processes or {}).keys())
-        out.append(row(mode, n, f"docs {took:3.0f}s", pool, ex.server_pid) + (f"  ({failed} failed)" if failed else ""))
+        for phase, stream, size in (("docs", docs, 2), ("mixed", multilingual(UD, 2 * n), 1)):
+            if not stream:
+                continue
+            t0 = time.perf_counter()
+            batches = [ex.submit_many(stream[i:i + size], as_json=True) for i in range(0, len(stream), size)]
+            failed = sum(1 for b in batches for o in ex.results(b) if not o["ok"])
+            took = time.perf_counter() - t0
+            pool = list((ex._pool._processes or {}).keys())
+            out.append(row(mode, n, f"{phase} {took:3.0f}s", pool, ex.server_pid)
+                       + (f"  ({failed} failed)" if failed else ""))
         return out
     finally:
         ex.close()
@@ -87,7 +110,7 @@ def main() -> None:
     source = args.docs if args.docs and args.docs.is_dir() else "seeds"
     print(f"{len(docs)} documents from {source}; MB; per pool process RSS/PSS/USS; "
           f"server RSS/PSS; total PSS = pool + server")
-    print(f"{'mode':6} {'n':>2}  {'phase':8} {'server':>9}  {'total':>6}  per process")
+    print(f"{'mode':6} {'n':>2}  {'phase':9} {'server':>9}  {'total':>6}  per process")
     for n in args.processes:
         for mode in args.modes:
             for line in measure(mode, n, docs):

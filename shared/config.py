@@ -49,8 +49,9 @@ class Settings:
     # document it was analysing fails with ``resource_limit`` (retried once).
     pool_max_rss_mb: int = 1500
     # How pipeline processes start: "shared" (forked from a fork server that loaded the models once:
-    # they share those pages) or "spawn" (each process loads its own models). workers/shared_pool.py
-    pool_start: str = "shared"
+    # they share those pages), "spawn" (each process loads its own models) or "auto" (shared from
+    # two processes on, spawn for one). workers/shared_pool.py
+    pool_start: str = "auto"
     # A running job's lease (s): renewed by its worker every lease/3; a job whose lease expired (its
     # worker died) is queued again by any live worker's reaper. Worker heartbeat keys live as long.
     lease_seconds: float = 15.0

@@ -2,9 +2,9 @@
 
 The pipeline is built once with the executor's ``factory`` (default
 :func:`workers.pipeline.build_pipeline`), at start-up via :meth:`PipelineExecutor.start` /
-:meth:`PipelineExecutor.start_sync`. ``start="shared"`` (``NEWSFLOW_POOL_START``, the default): once,
-in a fork server the pool processes are forked from, so they share the models' memory
-(:mod:`workers.shared_pool`); ``start="spawn"``: in every pool process. The worker
+:meth:`PipelineExecutor.start_sync`. ``start="shared"`` (``NEWSFLOW_POOL_START``; the default
+``auto`` means shared from two processes on): once, in a fork server the pool processes are forked
+from, so they share the models' memory (:mod:`workers.shared_pool`); ``start="spawn"``: in every pool process. The worker
 analyses one article per call (:meth:`~PipelineExecutor.analyse`, awaited: arq's heartbeats,
 polling and timeouts keep running); ``newsflow analyze`` sends batches
 (:meth:`~PipelineExecutor.submit_many` / :meth:`~PipelineExecutor.results`) that go through
@@ -156,6 +156,12 @@ def _guarded(run: Callable[[], list[dict[str, Any]]], soft_timeout: float, as_js
         signal.signal(signal.SIGALRM, previous)
 
 
+def pool_info() -> dict[str, Any]:
+    """Where this pool process came from (tests, bench): ``shared`` = it runs the fork server's pipeline."""
+    return {"pid": os.getpid(), "ppid": os.getppid(), "server": shared_pool.SERVER_PID,
+            "shared": _pipeline is not None and _pipeline is shared_pool.PIPELINE, "pipeline": id(_pipeline)}
+
+
 def _warm_up() -> int:
     _pipeline.run({"text": "Warm-up: Ada Lovelace said the engine works in London."}, "warmup")
     return os.getpid()
@@ -169,16 +175,19 @@ class PipelineExecutor:
     ``factory``: a picklable callable returning the pipeline (default
     :func:`workers.pipeline.build_pipeline`, e.g. ``functools.partial(build_pipeline, settings)``).
     ``start``: ``"shared"`` (built once in a fork server, pool processes forked from it share its
-    memory) or ``"spawn"`` (built in each spawned pool process).
+    memory), ``"spawn"`` (built in each spawned pool process) or ``"auto"`` (shared from two
+    processes on, spawn for one).
     """
 
     def __init__(self, processes: int = 1, soft_timeout: float = 60.0, hard_timeout: float | None = None,
-                 factory: Callable[[], Any] | None = None, max_rss_mb: int = 0, start: str = "shared") -> None:
-        if start not in ("shared", "spawn"):
-            raise ValueError(f"pool start must be 'shared' or 'spawn', not {start!r}")
-        self.start_method = start
-        self._server: shared_pool.Server | None = None
+                 factory: Callable[[], Any] | None = None, max_rss_mb: int = 0, start: str = "auto") -> None:
+        if start not in ("auto", "shared", "spawn"):
+            raise ValueError(f"pool start must be auto, shared or spawn, not {start!r}")
         self.processes = max(1, processes)
+        # auto: shared from two processes on; one process has nothing to share (and spawned, it loads
+        # lazily only the models its documents need, sooner and smaller than the server's full preload)
+        self.start_method = start if start != "auto" else "shared" if self.processes > 1 else "spawn"
+        self._server: shared_pool.Server | None = None
         # Memory ceiling per pool process (0 = none; private memory, see workers/memory.py): past it the
         # process exits, the document it was analysing fails with ``resource_limit`` and the pool is replaced.
         self.max_rss = max(0, max_rss_mb) * 1024 * 1024
