@@ -156,12 +156,6 @@ def _guarded(run: Callable[[], list[dict[str, Any]]], soft_timeout: float, as_js
         signal.signal(signal.SIGALRM, previous)
 
 
-def pool_info() -> dict[str, Any]:
-    """Where this pool process came from (tests, bench): ``shared`` = it runs the fork server's pipeline."""
-    return {"pid": os.getpid(), "ppid": os.getppid(), "server": shared_pool.SERVER_PID,
-            "shared": _pipeline is not None and _pipeline is shared_pool.PIPELINE, "pipeline": id(_pipeline)}
-
-
 def _warm_up() -> int:
     _pipeline.run({"text": "Warm-up: Ada Lovelace said the engine works in London."}, "warmup")
     return os.getpid()

@@ -55,6 +55,15 @@ _SAMPLES = [
 ]
 
 
+def pool_info() -> dict[str, Any]:
+    """Where this pool process came from (tests, bench): ``shared`` = it runs the fork server's pipeline."""
+    from workers import executor
+
+    running = executor._pipeline
+    return {"pid": os.getpid(), "ppid": os.getppid(), "server": SERVER_PID,
+            "shared": running is not None and running is PIPELINE, "pipeline": id(running)}
+
+
 def die_with_parent(parent: int | None = None) -> None:
     """Linux: get SIGKILLed when the parent process dies (even by SIGKILL), never linger as an orphan."""
     try:

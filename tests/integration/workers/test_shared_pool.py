@@ -13,7 +13,8 @@ import time
 import pytest
 
 from shared.config import Settings
-from workers.executor import PipelineExecutor, TransientError, pool_info
+from workers.executor import PipelineExecutor, TransientError
+from workers.shared_pool import pool_info
 from workers.memory import smaps_rollup
 from workers.pipeline.registry import build_pipeline
 
