@@ -61,10 +61,14 @@ def figures(pid: int) -> dict[str, float]:
     return {k: r.get(k, 0) / MB for k in ("Rss", "Pss", "Uss")}
 
 
+TOTALS: dict[tuple[str, str], dict[int, float]] = {}  # (mode, phase) → processes → total PSS
+
+
 def row(mode: str, n: int, phase: str, pool: list[int], server: int | None) -> str:
     per = [figures(p) for p in sorted(pool)]
     srv = figures(server) if server else {"Rss": 0.0, "Pss": 0.0, "Uss": 0.0}
     total = sum(f["Pss"] for f in per) + srv["Pss"]
+    TOTALS.setdefault((mode, phase.split()[0]), {})[n] = total
     cells = " ".join(f"{f['Rss']:4.0f}/{f['Pss']:4.0f}/{f['Uss']:4.0f}" for f in per)
     server_cell = f"{srv['Rss']:4.0f}/{srv['Pss']:4.0f}" if server else "        -"
     return f"{mode:6} {n:2d}  {phase:9} {server_cell:>9}  {total:6.0f}  {cells}"
@@ -115,6 +119,11 @@ def main() -> None:
         for mode in args.modes:
             for line in measure(mode, n, docs):
                 print(line, flush=True)
+    print("\ntotal PSS (MB) by processes, and what each process after the first adds: (total(n) - total(1)) / (n - 1)")
+    for (mode, phase), by_n in TOTALS.items():
+        ns = sorted(by_n)
+        extra = "  ".join(f"+{(by_n[n] - by_n[ns[0]]) / (n - ns[0]):.0f}/process at {n}" for n in ns[1:])
+        print(f"{mode:6} {phase:6} " + "  ".join(f"{n}: {by_n[n]:5.0f}" for n in ns) + f"   {extra}")
 
 
 if __name__ == "__main__":
