@@ -92,12 +92,11 @@ def warm(pipeline: Any) -> None:
             log.warning("fork server warm-up document %d failed: %s", i, exc)
 
 
-def serve(listener_fd: int, alive_r: int, parent: int, blob: str, sys_path: list[str]) -> None:
+def serve(listener_fd: int, alive_r: int, parent: int, blob: str) -> None:
     """The fork server's main: build and warm the pipeline, freeze it, then fork pool processes."""
     global PIPELINE, SERVER_PID, PRELOAD_SECONDS
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    sys.path[:] = sys_path
     SERVER_PID = os.getpid()
     t0 = time.perf_counter()
     try:
@@ -147,8 +146,9 @@ class Server(forkserver.ForkServer):
                 listener.listen()
                 alive_r, alive_w = os.pipe()
                 try:
-                    cmd = (f"from workers.shared_pool import serve; serve({listener.fileno()}, {alive_r}, "
-                           f"{os.getpid()}, {self._blob!r}, {sys.path!r})")
+                    # the parent's sys.path first, as a spawned process gets it (custom stage modules)
+                    cmd = (f"import sys; sys.path[:] = {sys.path!r}; from workers.shared_pool import serve; "
+                           f"serve({listener.fileno()}, {alive_r}, {os.getpid()}, {self._blob!r})")
                     exe = spawn.get_executable()
                     args = [exe, *util._args_from_interpreter_flags(), "-c", cmd]
                     pid = util.spawnv_passfds(exe, args, [listener.fileno(), alive_r])

@@ -1,5 +1,5 @@
 """The one executor (worker and ``newsflow analyze``): soft and hard timeouts and a dead pool
-process, with stub stages (no models) in real spawned pool processes."""
+process, with stub stages (no models) in real pool processes (spawned, or forked from the fork server)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The memory ceiling of the pool processes: a document that drives its process past
 ``max_rss_mb`` fails with ``resource_limit`` and the process is replaced (stub stages, real
-spawned pool processes)."""
+pool processes, spawned or forked from the fork server: the ceiling judges private memory)."""
 
 from __future__ import annotations
 
