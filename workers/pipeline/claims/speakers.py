@@ -36,6 +36,7 @@ from typing import Any
 
 from .chunks import ChunkTokens
 from .coordination import DET as _DET, TITLES as _TITLES, coordinated
+from .coref import Salience, continuation_cue
 from .gender import GenderVotes
 from .lexicon import GROUP_HINTS, PERSON_PRONOUNS, ROLE_HINTS
 from .mentions import (
@@ -71,7 +72,7 @@ def _has_hint(text: str, hints: tuple[str, ...]) -> bool:
 
 class Resolver:
     def __init__(self, text: str, mentions: list[Mention], chunks: list[tuple[int, Any]],
-                 index: MentionIndex | None = None):
+                 index: MentionIndex | None = None, contents: list[tuple[int, int]] | None = None):
         self.text = text
         self.mentions = mentions
         self.index = index if index is not None else MentionIndex(mentions)
@@ -92,6 +93,8 @@ class Resolver:
         self.chunks = chunks
         self.tokens = ChunkTokens(chunks)
         self._genders = GenderVotes(text, self.index, self.sents, self._sent_index)
+        # he/she by salience (coref.py): sentence distance and the candidate's role
+        self._salience = Salience(text, chunks, self._sent_index, self.tokens, contents or ())
 
     # -- contexts for description matching
     def _sent_index(self, pos: int) -> int | None:
@@ -136,10 +139,10 @@ class Resolver:
         return ctx
 
     # -- resolution
-
-    # -- resolution
-    def resolve(self, span: tuple[int, int] | None, ref: tuple[int, int] | None = None) -> Speaker | None:
-        """Resolve a speaker span; ``ref`` is the antecedent span of a relative pronoun ("who")."""
+    def resolve(self, span: tuple[int, int] | None, ref: tuple[int, int] | None = None,
+                cue: str | None = None, own: list[tuple[int, int]] | None = None) -> Speaker | None:
+        """Resolve a speaker span; ``ref`` is the antecedent span of a relative pronoun ("who");
+        ``cue`` (the cue lemma) and ``own`` (the attribution's content spans) help a he/she speaker."""
         if span is None:
             return None
         s, e = span
@@ -148,7 +151,7 @@ class Resolver:
             res = self._resolve(ref[0], ref[1], self.text[ref[0]:ref[1]])
             res.text, res.start, res.end = surface, s, e
         else:
-            res = self._resolve(s, e, surface)
+            res = self._resolve(s, e, surface, cue, own or ())
         kind = "person" if res.person else "group"
         self.history.append((s, res, kind))
         unresolved = res.resolution == "pronoun" and res.name == res.text
@@ -158,12 +161,17 @@ class Resolver:
             bisect.insort(self._antes[kind == "person"], (s, len(self._ante_dicts) - 1))
         return res
 
-    def _resolve(self, s: int, e: int, surface: str) -> Speaker:
+    def _resolve(self, s: int, e: int, surface: str, cue: str | None = None,
+                 own: list[tuple[int, int]] | tuple[()] = ()) -> Speaker:
         low = surface.lower().strip()
         # pronouns first: a pronoun never "overlaps" a useful mention
         if low in PERSON_PRONOUNS:
             kind = PERSON_PRONOUNS[low]
-            ante = self._pronoun_antecedent(s, kind) if kind in ("m", "f", "p", "n") else None
+            if kind in ("m", "f"):
+                ante = self._salience.pick(s, kind, self._ranked(s, True), own, continuation_cue(cue),
+                                           lambda d, p: self._genders.score(str(d.name), p))
+            else:
+                ante = self._pronoun_antecedent(s, kind) if kind in ("p", "n") else None
             if ante is not None:
                 return Speaker(surface, s, e, ante.name, "pronoun", entity_id=ante.entity_id or None,
                                entity_ids=list(ante.entity_ids) if ante.entity_ids else None,
@@ -208,6 +216,14 @@ class Resolver:
     def _candidates(self, pos: int, person: bool, limit: int = 40) -> list[tuple[Speaker | Antecedent, str | None, bool | None]]:
         """Antecedents of the kind before ``pos``, nearest first (equal positions: earliest-resolved
         speaker, then the first mention): (speaker-like dict, gender, plural)."""
+        return [(d, g, pl) for _, _, d, g, pl in self._ranked_all(pos, person, limit)]
+
+    def _ranked(self, pos: int, person: bool) -> list[tuple[int, Speaker | Antecedent, str | None, bool]]:
+        """(position, antecedent, gender, is an earlier speaker), nearest first, for ``Salience``."""
+        return [(p, d, g, k == 0) for p, k, d, g, _ in self._ranked_all(pos, person)]
+
+    def _ranked_all(self, pos: int, person: bool, limit: int = 40
+                    ) -> list[tuple[int, int, Speaker | Antecedent, str | None, bool | None]]:
         cands: list[tuple[int, int, int, Speaker | Antecedent, str | None, bool | None]] = []
         antes = self._antes[person]
         k = bisect.bisect_left(antes, (pos, -1))
@@ -224,17 +240,11 @@ class Resolver:
             cands.append((m.start, 1, j, a, self._gender(m.name, pos) if person else None,
                           pl if m.label != "NORP" or pl else None))
         cands.sort(key=lambda c: (-c[0], c[1], c[2]))
-        return [(d, g, pl) for _, _, _, d, g, pl in cands]
+        return [(p, k, d, g, pl) for p, k, _, d, g, pl in cands]
 
     def _pronoun_antecedent(self, pos: int, kind: str) -> Speaker | Antecedent | None:
-        """he/she: the nearest person whose known gender does not contradict; it: the nearest
-        singular group (not a NORP adjective); they: a plural among the nearest few, else the
-        nearest group; we: the nearest group."""
-        if kind in ("m", "f"):
-            for d, g, _ in self._candidates(pos, True):
-                if g is None or g == kind:
-                    return d
-            return None
+        """it: the nearest singular group (not a NORP adjective); they: a plural among the nearest
+        few, else the nearest group; we: the nearest group (he/she: ``coref.Salience``)."""
         cands = self._candidates(pos, False)
         if kind == "n":
             return next((d for d, _, pl in cands if pl is False), None)
