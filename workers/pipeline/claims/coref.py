@@ -10,11 +10,12 @@ Two steps, both inside one document and both before / during speaker resolution 
      role noun next to a full mention: "his wife, Debbie Meadows", "Meadows, a spokeswoman", or two
      he/she more for one gender after its full mentions), and an office title ("Rep.", "Sen.",
      "Dr") against the titles written before each full name;
-   - the writer's way of telling them apart: a full name the document also calls by its first name
-     alone ("Debbie said"), or keeps writing in full after the bare surname has appeared, is not the
-     one a bare surname means;
-   - then the most recent of them (a full mention or an earlier re-linked surname), else the first
-     one after it.
+   - a he/she/his/her in the mention's own sentence with no other person named between ("Clinton
+     told the audience that she …");
+   - without such evidence, the writer's convention: whom the first bare surname without evidence
+     meant; for that first one, not a person introduced through the other ("his wife, Debbie
+     Meadows"), then the most recent (a full mention or an earlier re-linked surname), else the
+     first one after it.
    The mention's ``name`` / ``entity_id`` change for the claim stage only (``doc.entities`` is
    left as the entity stage made it).
 
@@ -27,7 +28,7 @@ Two steps, both inside one document and both before / during speaker resolution 
    to ("Winfrey asked *Meghan* whether …", −0.2: the answer is hers). A person of unknown gender
    costs 0.3 more than one whose gender agrees, 1.2 more when the little evidence there is (one
    he/his after a mention) leans the other way. A continuation cue ("…," he *added*; "she *went on*")
-   keeps the previous speaker when it is compatible and at most three sentences back. Ties: the
+   keeps the previous attribution's speaker when compatible and at most three sentences back. Ties: the
    nearest. "it" / "they" keep the nearest-antecedent rules of ``speakers.py``.
 
 No name lists and no first-name gender tables: only the document's own evidence.
@@ -41,7 +42,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable, Sequence
 
 from .chunks import ChunkTokens
-from .gender import GenderVotes
+from .gender import _PRONOUN_GENDER, GenderVotes
 from .mentions import PERSON_LABELS, Mention, MentionIndex, surface_gender
 from .quotes import find_quotes
 
@@ -60,6 +61,7 @@ _TITLE_BEFORE = re.compile(r"(?:^|(?<=[\s(\"“'‘—-]))([A-Za-z]+)\.?\s+$")
 _ROLE_BEFORE = re.compile(r"\b(?:(wife|widow|mother|daughter|sister|queen|princess|duchess|actress|"
                           r"spokeswoman|chairwoman|congresswoman|businesswoman)|(husband|widower|father|son|"
                           r"brother|king|prince|duke|spokesman|chairman|congressman|businessman))\s*,?\s*$", re.I)
+_KIN = frozenset("wife widow mother daughter sister husband widower father son brother".split())
 _POSSESSIVE = re.compile(r"['’]s?$")
 _CONTINUATION = frozenset("add continue reiterate elaborate insist repeat conclude".split())
 
@@ -78,11 +80,10 @@ class _Person:
     """A full name of the document: its full mentions, titles, gender and how it is referred to."""
     name: str
     entity_id: str | None
-    first: str
     full: list[int]
     titles: set[str]
     gender: str | None = None
-    first_alone: bool = False
+    relative: bool = False             # introduced through another person: "his wife, Debbie Meadows"
     last: int = -1                     # most recent position assigned to it while scanning
 
 
@@ -109,7 +110,7 @@ def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[t
             continue
         p = persons.get(m.name)
         if p is None:
-            p = persons[m.name] = _Person(m.name, m.entity_id, words[0].lower(), [], set())
+            p = persons[m.name] = _Person(m.name, m.entity_id, [], set())
         if len(m.text.split()) >= 2:
             p.full.append(m.start)
             t = _title_before(text, m.start)
@@ -122,15 +123,12 @@ def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[t
     shared = {k: v for k, v in by_surname.items() if len(v) >= 2}
     if not shared:
         return mentions
-    _person_genders(text, mentions, chunks, [p for ps in shared.values() for p in ps])
-    for m in mentions:                   # "Debbie said": a full name also called by its first name
-        if m.label in PERSON_LABELS and len(m.text.split()) == 1:
-            for ps in shared.values():
-                for p in ps:
-                    if m.text.lower() == p.first:
-                        p.first_alone = True
+    sents = _sentences(chunks)
+    _person_genders(text, mentions, sents, [p for ps in shared.values() for p in ps])
+    person_starts = [m.start for m in mentions if m.label in PERSON_LABELS]
+    find = _sent_finder(sents)
     out: list[Mention] = []
-    first_bare: dict[str, int] = {}
+    convention: dict[str, _Person] = {}      # whom a bare surname without evidence meant first
     for m in mentions:
         words = m.text.split()
         key = _POSSESSIVE.sub("", words[0]).lower() if len(words) == 1 else ""
@@ -141,24 +139,52 @@ def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[t
                     p.last = m.start
             out.append(m)
             continue
-        first_bare.setdefault(key, m.start)
-        p = _pick(text, m, cands, first_bare[key])
+        i = find(m.start)
+        sent = sents[i] if i is not None else (text.rfind("\n", 0, m.start) + 1, _line_end(text, m.end))
+        p, evidence = _pick(text, m, cands, convention.get(key), _local_gender(text, m, sent, person_starts))
+        if not evidence:
+            convention.setdefault(key, p)
         p.last = m.start
         out.append(replace(m, name=p.name, entity_id=p.entity_id))
     return out
 
 
-def _person_genders(text: str, mentions: list[Mention], chunks: Sequence[tuple[int, Any]],
+def _line_end(text: str, pos: int) -> int:
+    e = text.find("\n", pos)
+    return len(text) if e < 0 else e
+
+
+def _local_gender(text: str, m: Mention, sent: tuple[int, int], person_starts: list[int]) -> str | None:
+    """The gender a he/she/his/her in the mention's own sentence shows, when no other person is
+    named between them and no quotation opens between: "Clinton told the audience that she …",
+    "In her 2003 book, Clinton noted …"."""
+    a, b = sent
+    k = bisect.bisect_right(person_starts, m.start)
+    nxt = person_starts[k] if k < len(person_starts) else b
+    after = _PRONOUN_GENDER.search(text, m.end, min(b, nxt))
+    if after and not re.search(r"[“\"]", text[m.end:after.start()]):
+        return "m" if after.group(1) else "f"
+    prev = person_starts[k - 2] if k >= 2 else -1      # the person named before this mention
+    if prev < a:
+        before = list(_PRONOUN_GENDER.finditer(text, a, m.start))
+        if before and not re.search(r"[“\"]", text[a:m.start]):
+            return "m" if before[-1].group(1) else "f"
+    return None
+
+
+def _person_genders(text: str, mentions: list[Mention], sents: list[tuple[int, int]],
                     people: list[_Person]) -> None:
     """Each full name's gender from its full mentions only (the bare surname is what is in doubt)."""
     full = [m for m in mentions if m.label in PERSON_LABELS and len(m.text.split()) >= 2]
-    sents = _sentences(chunks)
     votes = GenderVotes(text, MentionIndex(full), sents, _sent_finder(sents)) if sents else None
     for p in people:
         score = 0
         for pos in p.full:
             g = _gender_of_title(_title_before(text, pos))
             r = _ROLE_BEFORE.search(text, max(0, pos - 30), pos)
+            if r and r.group(0)[:1].islower() and re.search(r"\b(?:his|her|their)\s+$",
+                                                           text[max(0, r.start() - 8):r.start()], re.I):
+                p.relative = p.relative or r.group(0).split()[0].lower().strip(",") in _KIN
             for x in (g, ("f" if r.group(1) else "m") if r else None):
                 score += 3 if x == "m" else -3 if x == "f" else 0
         g = votes.gender(p.name) if votes is not None else None
@@ -166,10 +192,13 @@ def _person_genders(text: str, mentions: list[Mention], chunks: Sequence[tuple[i
         p.gender = "m" if score >= 2 else "f" if score <= -2 else None
 
 
-def _pick(text: str, m: Mention, cands: list[_Person], first_bare: int) -> _Person:
+def _pick(text: str, m: Mention, cands: list[_Person], convention: _Person | None,
+          local: str | None) -> tuple[_Person, bool]:
+    """(the full name a bare surname means, whether the mention's own evidence chose it)."""
     title = _title_before(text, m.start)
     gender = _gender_of_title(title) or surface_gender(text[max(0, m.start - 8):m.start] + m.text, tail=True)
     office = title if title and title not in _COURTESY else None
+    gender = gender or local
 
     def fits(p: _Person) -> bool:
         if gender and p.gender and gender != p.gender:
@@ -177,13 +206,21 @@ def _pick(text: str, m: Mention, cands: list[_Person], first_bare: int) -> _Pers
         return not (office and p.titles - _COURTESY and office not in p.titles)
     ok = [p for p in cands if fits(p)] or cands
 
+    def match(p: _Person) -> int:
+        return (gender is not None and p.gender == gender) + (office is not None and office in p.titles)
+    best = max(match(p) for p in ok)
+    if len(ok) < len(cands) or best > 0:
+        ok = [p for p in ok if match(p) == best]
+        if len(ok) == 1:
+            return ok[0], True
+    if convention is not None and convention in ok:
+        return convention, False
+
     def rank(p: _Person) -> tuple[Any, ...]:
-        match = (gender is not None and p.gender == gender) + (office is not None and office in p.titles)
-        repeated = any(pos > first_bare for pos in p.full)
         before = p.last if p.last >= 0 else max((x for x in p.full if x < m.start), default=-1)
         after = min((x for x in p.full if x > m.start), default=len(text) + 1)
-        return (match, not p.first_alone, not repeated, before, -after)
-    return max(ok, key=rank)
+        return (not p.relative, before, -after)
+    return max(ok, key=rank), False
 
 
 # -- pronoun salience -------------------------------------------------------------------------
@@ -200,8 +237,10 @@ class Salience:
     """Ranks the he/she antecedents a :class:`speakers.Resolver` collects (module docstring, step 2)."""
 
     def __init__(self, text: str, chunks: Sequence[tuple[int, Any]], sent_index: Callable[[int], int | None],
-                 tokens: ChunkTokens | None = None, contents: Sequence[tuple[int, int]] = ()) -> None:
+                 tokens: ChunkTokens | None = None, contents: Sequence[tuple[int, int]] = (),
+                 sents: Sequence[tuple[int, int]] = ()) -> None:
         self.text = text
+        self.sents = sents
         self.chunks = chunks
         self.tokens = tokens if tokens is not None else ChunkTokens(list(chunks))
         self.sent_index = sent_index
@@ -239,6 +278,30 @@ class Salience:
             self._subject[pos] = found
         return self._subject[pos]
 
+    def plural_subject(self, pos: int) -> tuple[int, str] | None:
+        """"They" with no plural antecedent among the entities and speakers: the nearest plural
+        common-noun subject ("The farmers' unions protested …") of this sentence (before ``pos``)
+        or the two before it, outside quotations: ``(start, text without the article)``."""
+        here = self.sent_index(pos)
+        if here is None or not self.chunks:
+            return None
+        best = None
+        for t in self._tokens_back(pos, here):
+            if t.tag_ not in ("NNS", "NNPS") or t.dep_ not in _SUBJ:
+                continue
+            a = self.tokens.start_of(t.left_edge)
+            b = self.tokens.start_of(t) + len(t)
+            if b <= pos and not self.embedded(a) and (best is None or a > best[0]):
+                best = (a, re.sub(r"^(?:the|these|those|some|many)\s+", "", self.text[a:b], flags=re.I))
+        return best
+
+    def _tokens_back(self, pos: int, here: int) -> list[Any]:
+        """The tokens from the start of the sentence two before ``here`` up to ``pos`` (one chunk)."""
+        start = self.sents[max(0, here - 2)][0] if self.sents else pos
+        if self.tokens.chunk_at(start) != self.tokens.chunk_at(pos):
+            start = self.sents[here][0]
+        return self.tokens.tokens(start, pos)
+
     def addressee(self, pos: int) -> bool:
         """Is the mention at ``pos`` the one a question was put to ("Winfrey asked *Meghan* whether …")?"""
         for t in self.tokens.tokens(pos, pos + 1) if self.chunks else ():
@@ -259,14 +322,16 @@ class Salience:
         here = self.sent_index(pos)
         best: tuple[float, int] | None = None
         choice = None
+        previous = True                  # the first speaker met (nearest first) is the previous one
         for at, ante, g, speaker in cands:
+            was_previous, previous = previous and speaker, previous and not speaker
             if g is not None and g != gender:
                 continue
             there = self.sent_index(at)
             dist = (here - there) if here is not None and there is not None else 0
             if dist > MAX_SENTENCES:
                 continue
-            if continuation and speaker and dist <= 3:
+            if continuation and was_previous and dist <= 3:
                 return ante                                  # "…," he added: the previous speaker
             if any(a <= at < b for a, b in own):
                 role = "own"

@@ -45,6 +45,8 @@ from .mentions import (
 )
 from .records import Speaker
 
+# definite descriptions that may name any organisation ("the company", "the firm")
+_ORG_NOUNS = frozenset("company firm group organisation organization corporation business".split())
 # "South Korea's top spy agency": a possessor, up to three modifiers, a group role noun
 _POSSESSED = re.compile(r"^(.+?)['’]s\s+(?:[\w-]+\s+){0,3}[\w-]+$")
 
@@ -84,6 +86,7 @@ class Resolver:
         self._sents_sorted = all(b0 <= a1 for (_, b0), (a1, _) in zip(self.sents, self.sents[1:])) \
             and all(a < b for a, b in self.sents)
         self.history: list[tuple[int, Speaker, str]] = []   # (pos, speaker, kind person|group)
+        self._done: dict[tuple[tuple[int, int], tuple[int, int] | None], Speaker] = {}
         # usable antecedents per kind, sorted by (pos, resolution order): bisect instead of scans
         self._antes: dict[bool, list[tuple[int, int]]] = {True: [], False: []}
         self._ante_dicts: list[Speaker] = []
@@ -94,7 +97,7 @@ class Resolver:
         self.tokens = ChunkTokens(chunks)
         self._genders = GenderVotes(text, self.index, self.sents, self._sent_index)
         # he/she by salience (coref.py): sentence distance and the candidate's role
-        self._salience = Salience(text, chunks, self._sent_index, self.tokens, contents or ())
+        self._salience = Salience(text, chunks, self._sent_index, self.tokens, contents or (), self.sents)
 
     # -- contexts for description matching
     def _sent_index(self, pos: int) -> int | None:
@@ -145,6 +148,8 @@ class Resolver:
         ``cue`` (the cue lemma) and ``own`` (the attribution's content spans) help a he/she speaker."""
         if span is None:
             return None
+        if (span, ref) in self._done:    # a speaker shared by two cues ("he said, adding …"): one answer
+            return self._done[(span, ref)].copy()
         s, e = span
         surface = self.text[s:e]
         if ref is not None:
@@ -152,6 +157,7 @@ class Resolver:
             res.text, res.start, res.end = surface, s, e
         else:
             res = self._resolve(s, e, surface, cue, own or ())
+        self._done[(span, ref)] = res.copy()
         kind = "person" if res.person else "group"
         self.history.append((s, res, kind))
         unresolved = res.resolution == "pronoun" and res.name == res.text
@@ -248,8 +254,15 @@ class Resolver:
         cands = self._candidates(pos, False)
         if kind == "n":
             return next((d for d, _, pl in cands if pl is False), None)
-        if kind == "p" and cands:
-            return next((d for d, _, pl in cands[:6] if pl), None) or next((d for d, _, pl in cands if pl is not None), cands[0][0])
+        if kind == "p":
+            near = next((d for d, _, pl in cands[:6] if pl), None)
+            if near is not None:
+                return near
+            phrase = self._salience.plural_subject(pos)    # "The unions protested … They said"
+            if phrase is not None:
+                return Antecedent(phrase[1], None, text=phrase[1])
+            if cands:
+                return next((d for d, _, pl in cands if pl is not None), cands[0][0])
         return cands[0][0] if cands else None
 
     def _describe_group(self, s: int, role: str) -> Speaker | Antecedent | None:
@@ -261,7 +274,22 @@ class Resolver:
                 continue   # another bare description
             if _has_hint(txt, hints):
                 return d
-        return None
+        return self._lone_organisation(s) if role in _ORG_NOUNS else None
+
+    def _lone_organisation(self, s: int) -> Antecedent | None:
+        """ "Shares of Brightwell Foods fell. The company said …": the one organisation named in this
+        sentence or the two before it, when it is the only one there."""
+        i = self._sent_index(s)
+        if i is None:
+            return None
+        lo = self.sents[max(0, i - 2)][0]
+        ms, starts = self.index.by_kind[False]
+        found = {m.entity_id: m for m in ms[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, s)]
+                 if m.label == "ORG" and m.entity_id and m.end <= s}
+        if len(found) != 1:
+            return None
+        m = next(iter(found.values()))
+        return Antecedent(m.name, m.entity_id, text=m.text)
 
     def _possessed_group(self, s: int, e: int, surface: str, role: str, hits: list[Mention]) -> Mention | None:
         """"South Korea's top spy agency" → the organisation the document names whose name has a
