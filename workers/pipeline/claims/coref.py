@@ -12,10 +12,10 @@ Two steps, both inside one document and both before / during speaker resolution 
      "Dr") against the titles written before each full name;
    - a he/she/his/her in the mention's own sentence with no other person named between ("Clinton
      told the audience that she …");
-   - without such evidence, the writer's convention: whom the first bare surname without evidence
-     meant; for that first one, not a person introduced through the other ("his wife, Debbie
-     Meadows"), then the most recent (a full mention or an earlier re-linked surname), else the
-     first one after it.
+   - without such evidence: not a person the text introduces through the other ("his wife, Debbie
+     Meadows"); then the entity stage's choice when it is still in the running; else the writer's
+     convention (whom the first bare surname without evidence meant); else the most recent (a full
+     mention or an earlier re-linked surname), else the first one after it.
    The mention's ``name`` / ``entity_id`` change for the claim stage only (``doc.entities`` is
    left as the entity stage made it).
 
@@ -43,6 +43,7 @@ from typing import Any, Callable, Sequence
 
 from .chunks import ChunkTokens
 from .gender import _PRONOUN_GENDER, GenderVotes
+from .lexicon import ROLE_HINTS
 from .mentions import PERSON_LABELS, Mention, MentionIndex, surface_gender
 from .quotes import find_quotes
 
@@ -121,10 +122,12 @@ def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[t
         if p.full:
             by_surname.setdefault(p.name.split()[-1].lower(), []).append(p)
     shared = {k: v for k, v in by_surname.items() if len(v) >= 2}
-    if not shared:
+    titled = [m for m in mentions if m.label in PERSON_LABELS and m.name in persons and len(m.text.split()) == 1
+              and _gender_of_title(_title_before(text, m.start))]
+    if not shared and not titled:
         return mentions
     sents = _sentences(chunks)
-    _person_genders(text, mentions, sents, [p for ps in shared.values() for p in ps])
+    _person_genders(text, mentions, sents, [p for p in persons.values() if p.full])
     person_starts = [m.start for m in mentions if m.label in PERSON_LABELS]
     find = _sent_finder(sents)
     out: list[Mention] = []
@@ -137,7 +140,7 @@ def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[t
             for p in persons.values():
                 if len(words) >= 2 and m.name == p.name:
                     p.last = m.start
-            out.append(m)
+            out.append(_detached(text, m, persons.get(m.name)) if len(words) == 1 else m)
             continue
         i = find(m.start)
         sent = sents[i] if i is not None else (text.rfind("\n", 0, m.start) + 1, _line_end(text, m.end))
@@ -147,6 +150,16 @@ def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[t
         p.last = m.start
         out.append(replace(m, name=p.name, entity_id=p.entity_id))
     return out
+
+
+def _detached(text: str, m: Mention, p: _Person | None) -> Mention:
+    """"Mr Anderson" joined to "Zoe Anderson", a woman by her own mentions: someone else of that
+    name — the titled surname is its own name, with no entity."""
+    g = _gender_of_title(_title_before(text, m.start))
+    if p is None or g is None or p.gender is None or p.gender == g:
+        return m
+    t = _TITLE_BEFORE.search(text, max(0, m.start - 16), m.start)
+    return replace(m, name=" ".join(text[t.start(1) if t else m.start:m.end].split()), entity_id=None)
 
 
 def _line_end(text: str, pos: int) -> int:
@@ -174,8 +187,11 @@ def _local_gender(text: str, m: Mention, sent: tuple[int, int], person_starts: l
 
 def _person_genders(text: str, mentions: list[Mention], sents: list[tuple[int, int]],
                     people: list[_Person]) -> None:
-    """Each full name's gender from its full mentions only (the bare surname is what is in doubt)."""
-    full = [m for m in mentions if m.label in PERSON_LABELS and len(m.text.split()) >= 2]
+    """Each full name's gender from its mentions other than a bare surname (that is what is in doubt):
+    the full name and a first name alone ("Zoe died … she took a shower")."""
+    surnames = {p.name.split()[-1].lower() for p in people}
+    full = [m for m in mentions if m.label in PERSON_LABELS
+            and (len(m.text.split()) >= 2 or _POSSESSIVE.sub("", m.text).lower() not in surnames)]
     votes = GenderVotes(text, MentionIndex(full), sents, _sent_finder(sents)) if sents else None
     for p in people:
         score = 0
@@ -213,13 +229,18 @@ def _pick(text: str, m: Mention, cands: list[_Person], convention: _Person | Non
         ok = [p for p in ok if match(p) == best]
         if len(ok) == 1:
             return ok[0], True
-    if convention is not None and convention in ok:
+    plain = [p for p in ok if not p.relative] or ok
+    given = next((p for p in plain if p.entity_id == m.entity_id), None)
+    if given is not None:                 # the entity stage's choice stands without evidence against it
+        return given, False
+    if convention is not None and convention in plain:
         return convention, False
+    ok = plain
 
     def rank(p: _Person) -> tuple[Any, ...]:
         before = p.last if p.last >= 0 else max((x for x in p.full if x < m.start), default=-1)
         after = min((x for x in p.full if x > m.start), default=len(text) + 1)
-        return (not p.relative, before, -after)
+        return (before, -after)
     return max(ok, key=rank), False
 
 
@@ -313,9 +334,9 @@ class Salience:
                     and not any(c.dep_ == "xcomp" for c in v.children))   # "asked him to leave": a request
         return False
 
-    def pick(self, pos: int, gender: str, cands: list[tuple[int, Any, str | None, bool]],
+    def pick(self, pos: int, gender: str | None, cands: list[tuple[int, Any, str | None, bool]],
              own: Sequence[tuple[int, int]] = (), continuation: bool = False,
-             lean: Callable[[Any, int], int] | None = None) -> Any | None:
+             lean: Callable[[Any, int], int] | None = None, near: int | None = None) -> Any | None:
         """The antecedent of a he/she (``gender`` "m"/"f") speaker at ``pos``. ``cands`` are
         ``(position, antecedent, its gender or None, is an earlier speaker)``, nearest first;
         ``lean(antecedent, pos)`` is the net gender weight below certainty (> 0 male, < 0 female)."""
@@ -325,11 +346,11 @@ class Salience:
         previous = True                  # the first speaker met (nearest first) is the previous one
         for at, ante, g, speaker in cands:
             was_previous, previous = previous and speaker, previous and not speaker
-            if g is not None and g != gender:
+            if g is not None and gender is not None and g != gender:
                 continue
             there = self.sent_index(at)
             dist = (here - there) if here is not None and there is not None else 0
-            if dist > MAX_SENTENCES:
+            if dist > (MAX_SENTENCES if near is None else near):
                 continue
             if continuation and was_previous and dist <= 3:
                 return ante                                  # "…," he added: the previous speaker
@@ -345,8 +366,10 @@ class Salience:
                 role = "subject"
             else:
                 role = "other"
+            if near is not None and role not in ("speaker", "subject", "addressee"):
+                continue
             cost = dist + ROLE_COST[role]
-            if g is None:
+            if g is None and gender is not None:
                 w = lean(ante, pos) if lean is not None else 0
                 w = w if gender == "m" else -w
                 cost += UNKNOWN_GENDER_COST if w == 0 else LEAN_AGAINST_COST if w < 0 else 0.0
@@ -356,8 +379,53 @@ class Salience:
         return choice
 
 
+# person-role nouns that ``lexicon.ROLE_HINTS`` lacks, with the hints that name the role in a person's context
+EXTRA_ROLES: dict[str, tuple[str, ...]] = {
+    "mp": (" mp", "mps", "parliament", "lawmaker", "member of"), "owner": ("owner", "founder", "runs "),
+    "spokesperson": ("spokes",), "representative": ("representative", "congress"), "secretary": ("secretary",),
+}
+
+
+def role_hints(word: str) -> tuple[str, ...] | None:
+    """The context hints of a person-role noun ("lawmaker", "MP"), None for other words."""
+    word = word.lower()
+    if word in ROLE_HINTS:
+        return ROLE_HINTS[word] or (word,)
+    return EXTRA_ROLES.get(word)
+
+
+def span_root(tokens: ChunkTokens, s: int, e: int) -> Any | None:
+    """The syntactic head of the speaker span ``[s, e)``: its token whose head lies outside."""
+    toks = tokens.tokens(s, e)
+    ids = {t.i for t in toks}
+    return next((t for t in toks if t.head.i not in ids or t.head is t), None)
+
+
+def root_person(tokens: ChunkTokens, root: Any | None, hits: list[Mention]) -> Mention | None:
+    """The person a span is about when the parse says so: its head is a person's name ("Sen.
+    Elizabeth *Warren* of Massachusetts", "David *Reay* from Edinburgh University"), or names one
+    as an example ("Researchers like Akshay Deoras")."""
+    if root is None:
+        return None
+    people = [h for h in hits if h.label in PERSON_LABELS]
+
+    def person_at(t: Any) -> Mention | None:
+        p = tokens.start_of(t)
+        return next((h for h in people if h.start <= p < h.end), None)
+    found = person_at(root)
+    if found is not None:
+        return found
+    for c in root.children:
+        if c.dep_ == "prep" and c.lower_ in ("like", "including"):
+            for o in c.children:
+                if o.dep_ == "pobj" and person_at(o) is not None:
+                    return person_at(o)
+    return None
+
+
 def continuation_cue(lemma: str | None) -> bool:
     return bool(lemma) and lemma in _CONTINUATION
 
 
-__all__ = ["Salience", "continuation_cue", "split_shared_surnames"]
+__all__ = ["EXTRA_ROLES", "Salience", "continuation_cue", "role_hints", "root_person", "span_root",
+           "split_shared_surnames"]

@@ -36,7 +36,7 @@ from typing import Any
 
 from .chunks import ChunkTokens
 from .coordination import DET as _DET, TITLES as _TITLES, coordinated
-from .coref import Salience, continuation_cue
+from .coref import Salience, continuation_cue, role_hints, root_person, span_root
 from .gender import GenderVotes
 from .lexicon import GROUP_HINTS, PERSON_PRONOUNS, ROLE_HINTS
 from .mentions import (
@@ -188,15 +188,28 @@ class Resolver:
         coord = coordinated(self.text, self.tokens if self.chunks else None, s, e, surface, hits)
         if coord is not None:
             return coord
-        hit = _head_mention(hits, s, e)
-        if hit is not None:
-            return _mention_result(surface, s, e, hit)
+        root = span_root(self.tokens, s, e) if self.chunks else None
+        hit = root_person(self.tokens, root, hits) or _head_mention(hits, s, e)
         words = re.findall(r"[\w’'-]+", low)
         head = words[-1] if words else ""
         definite = low.startswith(("the ", "this ", "that "))
+        # "the Conservative MP": a person-role head the mentions do not cover is a description
+        rpos = self.tokens.start_of(root) if root is not None else -1
+        role = root.lower_ if root is not None and role_hints(root.lower_) is not None and not any(
+            h.start <= rpos < h.end for h in hits) else None
+        if hit is not None and not (role and _DET.match(surface) and hit.label not in _PERSON_LABELS):
+            return _mention_result(surface, s, e, hit)
+        if role and definite:
+            ante = (self._describe(s, e, role, definite=True, hints=role_hints(role))
+                    or self._salience.pick(s, None, self._ranked(s, True), near=2))
+            if ante is not None:
+                return Speaker(surface, s, e, ante.name, "description", entity_id=ante.entity_id or None,
+                               person=True)
         if _DET.match(surface) and not any(c.isupper() for c in surface[1:]):
             if head in ROLE_HINTS:
                 ante = self._describe(s, e, head, definite=definite)
+                if ante is None and definite:    # "the lawmaker said" right after a person speaks
+                    ante = self._salience.pick(s, None, self._ranked(s, True), near=2)
                 if ante is not None:
                     return Speaker(surface, s, e, ante.name, "description", entity_id=ante.entity_id or None,
                                    person=True)
@@ -209,7 +222,7 @@ class Resolver:
             found = self._possessed_group(s, e, surface, head, hits)
             if found is not None:
                 return Speaker(surface, s, e, found.name, "description", entity_id=found.entity_id, person=False)
-        is_person = bool(_TITLES.match(surface))
+        is_person = bool(_TITLES.match(surface)) or role is not None   # "a spokesperson for X": he/she
         # "human rights groups", "media reports and analysts": plural antecedents for "they"
         plural = bool(re.search(r"\s(?:and|&)\s", surface)) or (
             not is_person and _plural_noun(head) and not surface.split()[-1][:1].isupper())
@@ -318,8 +331,9 @@ class Resolver:
             return before[-1]
         return next((x for x in self.mentions if x.start >= e and fits(x)), None)
 
-    def _describe(self, s: int, e: int, role: str, definite: bool) -> Mention | None:
-        hints = ROLE_HINTS.get(role) or (role,)
+    def _describe(self, s: int, e: int, role: str, definite: bool,
+                  hints: tuple[str, ...] | None = None) -> Mention | None:
+        hints = hints or ROLE_HINTS.get(role) or (role,)
         persons, starts = self.index.by_kind[True]
 
         def inside(m: Mention) -> bool:
