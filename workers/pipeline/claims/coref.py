@@ -31,7 +31,11 @@ Two steps, both inside one document and both before / during speaker resolution 
    keeps the previous attribution's speaker when compatible and at most three sentences back. Ties: the
    nearest. "it" / "they" keep the nearest-antecedent rules of ``speakers.py``.
 
-No name lists and no first-name gender tables: only the document's own evidence.
+Descriptions ("the lawmaker", "the Conservative MP", "the company") are resolved in ``speakers.py``:
+the person or organisation named nearby whose context fits the role, else — for a definite person
+description — the speaker or subject of this sentence or the two before (:meth:`Salience.pick`
+with ``near``); with none the description stays the name. No name lists and no first-name gender
+tables: only the document's own evidence.
 """
 
 from __future__ import annotations
@@ -43,7 +47,6 @@ from typing import Any, Callable, Sequence
 
 from .chunks import ChunkTokens
 from .gender import _PRONOUN_GENDER, GenderVotes
-from .lexicon import ROLE_HINTS
 from .mentions import PERSON_LABELS, Mention, MentionIndex, surface_gender
 from .quotes import find_quotes
 
@@ -379,53 +382,8 @@ class Salience:
         return choice
 
 
-# person-role nouns that ``lexicon.ROLE_HINTS`` lacks, with the hints that name the role in a person's context
-EXTRA_ROLES: dict[str, tuple[str, ...]] = {
-    "mp": (" mp", "mps", "parliament", "lawmaker", "member of"), "owner": ("owner", "founder", "runs "),
-    "spokesperson": ("spokes",), "representative": ("representative", "congress"), "secretary": ("secretary",),
-}
-
-
-def role_hints(word: str) -> tuple[str, ...] | None:
-    """The context hints of a person-role noun ("lawmaker", "MP"), None for other words."""
-    word = word.lower()
-    if word in ROLE_HINTS:
-        return ROLE_HINTS[word] or (word,)
-    return EXTRA_ROLES.get(word)
-
-
-def span_root(tokens: ChunkTokens, s: int, e: int) -> Any | None:
-    """The syntactic head of the speaker span ``[s, e)``: its token whose head lies outside."""
-    toks = tokens.tokens(s, e)
-    ids = {t.i for t in toks}
-    return next((t for t in toks if t.head.i not in ids or t.head is t), None)
-
-
-def root_person(tokens: ChunkTokens, root: Any | None, hits: list[Mention]) -> Mention | None:
-    """The person a span is about when the parse says so: its head is a person's name ("Sen.
-    Elizabeth *Warren* of Massachusetts", "David *Reay* from Edinburgh University"), or names one
-    as an example ("Researchers like Akshay Deoras")."""
-    if root is None:
-        return None
-    people = [h for h in hits if h.label in PERSON_LABELS]
-
-    def person_at(t: Any) -> Mention | None:
-        p = tokens.start_of(t)
-        return next((h for h in people if h.start <= p < h.end), None)
-    found = person_at(root)
-    if found is not None:
-        return found
-    for c in root.children:
-        if c.dep_ == "prep" and c.lower_ in ("like", "including"):
-            for o in c.children:
-                if o.dep_ == "pobj" and person_at(o) is not None:
-                    return person_at(o)
-    return None
-
-
 def continuation_cue(lemma: str | None) -> bool:
     return bool(lemma) and lemma in _CONTINUATION
 
 
-__all__ = ["EXTRA_ROLES", "Salience", "continuation_cue", "role_hints", "root_person", "span_root",
-           "split_shared_surnames"]
+__all__ = ["Salience", "continuation_cue", "split_shared_surnames"]

@@ -36,12 +36,13 @@ from typing import Any
 
 from .chunks import ChunkTokens
 from .coordination import DET as _DET, TITLES as _TITLES, coordinated
-from .coref import Salience, continuation_cue, role_hints, root_person, span_root
+from .coref import Salience, continuation_cue
 from .gender import GenderVotes
 from .lexicon import GROUP_HINTS, PERSON_PRONOUNS, ROLE_HINTS
 from .mentions import (
     PERSON_LABELS as _PERSON_LABELS, Mention, MentionIndex, display_names, entity_mentions, head_mention as _head_mention,
-    overlap as _overlap, plural_noun as _plural_noun, surface_gender as _surface_gender,
+    overlap as _overlap, plural_noun as _plural_noun, role_hints, root_person, span_root,
+    surface_gender as _surface_gender,
 )
 from .records import Speaker
 

@@ -165,3 +165,37 @@ def test_quote_inside_a_quote_belongs_to_the_outer_speaker(pipeline):
             "“When I met the minister, he told me: ‘We will never sign this treaty,’” Costa said.")
     sp = speaker_of(pipeline, text, "never sign")
     assert sp["name"] == "Maria Costa"
+
+
+def test_courtesy_title_against_a_namesakes_gender(pipeline):
+    # "Mr Lindqvist" was joined to the daughter by counts; her own mentions ("Ella … she") say she is a woman
+    text = ("Ella Lindqvist, 24, died in the fire at her flat in Malmo. Her father is the publisher Jon Lindqvist.\n"
+            "Ella had moved to the city in May, and she had just started a new job. Ella loved the sea, and she "
+            "swam every morning.\n"
+            "Mr Lindqvist, who founded the publishing house in 1990, spoke to the court on Monday.\n"
+            "He told the jury that his daughter had been days away from a trip to New York.")
+    sp = speaker_of(pipeline, text, "days away")
+    assert sp["name"] == "Jon Lindqvist", sp
+
+
+def test_person_named_at_the_head_of_a_longer_speaker(pipeline):
+    text = ("Sen. Nora Quint of Vermont said the banks should pay for the rescue. "
+            "Paul Ekberg from Lund University said the figures were alarming.")
+    assert speaker_of(pipeline, text, "banks should pay")["name"] == "Nora Quint"
+    assert speaker_of(pipeline, text, "figures were alarming")["name"] == "Paul Ekberg"
+
+
+def test_definite_role_description_is_the_person_just_speaking(pipeline):
+    text = ("The rail industry is struggling after months of closures.\n"
+            "Martin Crane warned on Monday that the sector faced mass job cuts.\n"
+            "Speaking in the Commons, the Conservative MP said: “It does not need to be like this.”")
+    sp = speaker_of(pipeline, text, "need to be like this")
+    assert (sp["resolution"], sp["name"]) == ("description", "Martin Crane"), sp
+
+
+def test_he_after_an_unnamed_spokesperson(pipeline):
+    text = ("Mary Vance, the union's general secretary, said the strikes would go ahead.\n"
+            "A spokesperson for the Colleges Employers' Association said the offer was fair.\n"
+            "“The employers have worked with the union for years,” he said.")
+    sp = speaker_of(pipeline, text, "worked with the union")
+    assert "spokesperson" in sp["name"] and "entity_id" not in sp, sp
