@@ -114,11 +114,10 @@ EXTRA_ROLES: dict[str, tuple[str, ...]] = {
 
 
 def role_hints(word: str) -> tuple[str, ...] | None:
-    """The context hints of a person-role noun ("lawmaker", "MP"), None for other words."""
+    """The context hints of a person-role noun ("lawmaker", "MP"), None for other words; a generic
+    person noun ("man", "source") has none: a person, but no role to look for."""
     word = word.lower()
-    if word in ROLE_HINTS:
-        return ROLE_HINTS[word] or (word,)
-    return EXTRA_ROLES.get(word)
+    return ROLE_HINTS[word] if word in ROLE_HINTS else EXTRA_ROLES.get(word)
 
 
 def span_root(tokens: ChunkTokens, s: int, e: int) -> Any | None:

@@ -186,6 +186,9 @@ class Resolver:
                                plural=kind == "p")
             return Speaker(surface, s, e, surface, "pronoun", person=kind in ("m", "f"))
         hits = [m for m in self.index.near(s, e) if _overlap((s, e), (m.start, m.end)) > 0]
+        if not hits:   # a span cut before the name its role words introduce ("director | Bong Joon Ho")
+            hits = [m for m in self.index.near(e, e + 2) if m.label in _PERSON_LABELS
+                    and e <= m.start <= e + 1 and not surface.rstrip().endswith((",", "."))]
         coord = coordinated(self.text, self.tokens if self.chunks else None, s, e, surface, hits)
         if coord is not None:
             return coord
@@ -200,7 +203,7 @@ class Resolver:
             h.start <= rpos < h.end for h in hits) else None
         if hit is not None and not (role and _DET.match(surface) and hit.label not in _PERSON_LABELS):
             return _mention_result(surface, s, e, hit)
-        if role and definite:
+        if role and definite and role_hints(role):
             ante = (self._describe(s, e, role, definite=True, hints=role_hints(role))
                     or self._salience.pick(s, None, self._ranked(s, True), near=2))
             if ante is not None:
