@@ -204,16 +204,13 @@ class Resolver:
         if hit is not None and not (role and _DET.match(surface) and hit.label not in _PERSON_LABELS):
             return _mention_result(surface, s, e, hit)
         if role and definite and role_hints(role):
-            ante = (self._describe(s, e, role, definite=True, hints=role_hints(role))
-                    or self._salience.pick(s, None, self._ranked(s, True), near=2))
+            ante = self._describe(s, e, role, definite=True, hints=role_hints(role))
             if ante is not None:
                 return Speaker(surface, s, e, ante.name, "description", entity_id=ante.entity_id or None,
                                person=True)
         if _DET.match(surface) and not any(c.isupper() for c in surface[1:]):
             if head in ROLE_HINTS:
                 ante = self._describe(s, e, head, definite=definite)
-                if ante is None and definite:    # "the lawmaker said" right after a person speaks
-                    ante = self._salience.pick(s, None, self._ranked(s, True), near=2)
                 if ante is not None:
                     return Speaker(surface, s, e, ante.name, "description", entity_id=ante.entity_id or None,
                                    person=True)
@@ -358,14 +355,19 @@ class Resolver:
         order = itertools.chain(before(), after()) if definite else itertools.chain(itertools.islice(after(), 6), before())
         seen: set[str] = set()
         own = self._sent_index(s)
+        found: Mention | None = None
         for m in order:
+            if found is not None and self._sent_index(m.start) != self._sent_index(found.start):
+                break
             if m.name in seen:
                 continue
             seen.add(m.name)
             ctx = self._context(m.name, own)
             if any(h in ctx for h in hints):
-                return m
-        return None
+                if self._salience.is_subject(m.start, m.end):
+                    return m        # of two in one sentence, the subject ("Crane, the MP for Epsom, …")
+                found = found or m
+        return found
 
 
 __all__ = ["Antecedent", "Mention", "MentionIndex", "Resolver", "display_names", "entity_mentions"]

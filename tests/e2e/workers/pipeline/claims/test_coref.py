@@ -185,12 +185,15 @@ def test_person_named_at_the_head_of_a_longer_speaker(pipeline):
     assert speaker_of(pipeline, text, "figures were alarming")["name"] == "Paul Ekberg"
 
 
-def test_definite_role_description_is_the_person_just_speaking(pipeline):
-    text = ("The rail industry is struggling after months of closures.\n"
-            "Martin Crane warned on Monday that the sector faced mass job cuts.\n"
-            "Speaking in the Commons, the Conservative MP said: “It does not need to be like this.”")
+def test_role_description_with_a_named_modifier(pipeline):
+    # "the Conservative MP": the head noun is the role, not the party the mention covers
+    text = ("Martin Crane, the Conservative MP for Epsom, spoke about the rail industry on Monday.\n"
+            "Speaking in the Commons, the Conservative MP said: “It does not need to be like this.”\n"
+            "Donald Reeve praised the new trains on Tuesday. The FBI director said the trains were safe.")
     sp = speaker_of(pipeline, text, "need to be like this")
     assert (sp["resolution"], sp["name"]) == ("description", "Martin Crane"), sp
+    fbi = speaker_of(pipeline, text, "trains were safe")                # nobody named a director: kept
+    assert fbi["name"] == "FBI director" and "entity_id" not in fbi, fbi
 
 
 def test_he_after_an_unnamed_spokesperson(pipeline):
