@@ -32,10 +32,11 @@ Two steps, both inside one document and both before / during speaker resolution 
    nearest. "it" / "they" keep the nearest-antecedent rules of ``speakers.py``.
 
 Descriptions ("the lawmaker", "the Conservative MP", "the company") are resolved in ``speakers.py``:
-the person or organisation named nearby whose context fits the role; with none the description
-stays the name (the nearest speaker or subject is no evidence: "The FBI director said" after three
-sentences about Trump is not Trump). No name lists and no first-name gender tables: only the
-document's own evidence.
+the person or organisation named nearby whose context fits the role, else — for a definite person
+description — a named person who is the speaker or subject of this sentence or the one before
+("Chris Grayling warned …. Speaking in the Commons, the Conservative MP said", :meth:`Salience.pick`
+with ``near``); with none the description stays the name. No name lists and no first-name gender
+tables: only the document's own evidence.
 """
 
 from __future__ import annotations
@@ -337,23 +338,24 @@ class Salience:
                     and not any(c.dep_ == "xcomp" for c in v.children))   # "asked him to leave": a request
         return False
 
-    def pick(self, pos: int, gender: str, cands: list[tuple[int, Any, str | None, bool]],
+    def pick(self, pos: int, gender: str | None, cands: list[tuple[int, Any, str | None, bool]],
              own: Sequence[tuple[int, int]] = (), continuation: bool = False,
-             lean: Callable[[Any, int], int] | None = None) -> Any | None:
+             lean: Callable[[Any, int], int] | None = None, near: bool = False) -> Any | None:
         """The antecedent of a he/she (``gender`` "m"/"f") speaker at ``pos``. ``cands`` are
         ``(position, antecedent, its gender or None, is an earlier speaker)``, nearest first;
-        ``lean(antecedent, pos)`` is the net gender weight below certainty (> 0 male, < 0 female)."""
+        ``lean(antecedent, pos)`` is the net gender weight below certainty (> 0 male, < 0 female).
+        ``near``: for a definite description, a named speaker or subject at most a sentence back."""
         here = self.sent_index(pos)
         best: tuple[float, int] | None = None
         choice = None
         previous = True                  # the first speaker met (nearest first) is the previous one
         for at, ante, g, speaker in cands:
             was_previous, previous = previous and speaker, previous and not speaker
-            if g is not None and g != gender:
+            if g is not None and gender is not None and g != gender:
                 continue
             there = self.sent_index(at)
             dist = (here - there) if here is not None and there is not None else 0
-            if dist > MAX_SENTENCES:
+            if dist > (1 if near else MAX_SENTENCES):
                 continue
             if continuation and was_previous and dist <= 3:
                 return ante                                  # "…," he added: the previous speaker
@@ -369,8 +371,10 @@ class Salience:
                 role = "subject"
             else:
                 role = "other"
+            if near and (role not in ("speaker", "subject") or not getattr(ante, "entity_id", None)):
+                continue                                     # a description: only a named speaker / subject
             cost = dist + ROLE_COST[role]
-            if g is None:
+            if g is None and gender is not None:
                 w = lean(ante, pos) if lean is not None else 0
                 w = w if gender == "m" else -w
                 cost += UNKNOWN_GENDER_COST if w == 0 else LEAN_AGAINST_COST if w < 0 else 0.0

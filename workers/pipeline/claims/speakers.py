@@ -204,13 +204,16 @@ class Resolver:
         if hit is not None and not (role and _DET.match(surface) and hit.label not in _PERSON_LABELS):
             return _mention_result(surface, s, e, hit)
         if role and definite and role_hints(role):
-            ante = self._describe(s, e, role, definite=True, hints=role_hints(role))
+            ante = (self._describe(s, e, role, definite=True, hints=role_hints(role))
+                    or self._salience.pick(s, None, self._ranked(s, True), near=True))
             if ante is not None:
                 return Speaker(surface, s, e, ante.name, "description", entity_id=ante.entity_id or None,
                                person=True)
         if _DET.match(surface) and not any(c.isupper() for c in surface[1:]):
             if head in ROLE_HINTS:
                 ante = self._describe(s, e, head, definite=definite)
+                if ante is None and definite:    # "the lawmaker said" right after a named person speaks
+                    ante = self._salience.pick(s, None, self._ranked(s, True), near=True)
                 if ante is not None:
                     return Speaker(surface, s, e, ante.name, "description", entity_id=ante.entity_id or None,
                                    person=True)

@@ -189,11 +189,19 @@ def test_role_description_with_a_named_modifier(pipeline):
     # "the Conservative MP": the head noun is the role, not the party the mention covers
     text = ("Martin Crane, the Conservative MP for Epsom, spoke about the rail industry on Monday.\n"
             "Speaking in the Commons, the Conservative MP said: “It does not need to be like this.”\n"
-            "Donald Reeve praised the new trains on Tuesday. The FBI director said the trains were safe.")
+            "The new trains arrived on Tuesday. The FBI director said the trains were safe.")
     sp = speaker_of(pipeline, text, "need to be like this")
     assert (sp["resolution"], sp["name"]) == ("description", "Martin Crane"), sp
     fbi = speaker_of(pipeline, text, "trains were safe")                # nobody named a director: kept
     assert fbi["name"] == "FBI director" and "entity_id" not in fbi, fbi
+
+
+def test_definite_description_right_after_a_named_speaker(pipeline):
+    text = ("The rail industry is struggling after months of closures.\n"
+            "Martin Crane warned on Monday that the sector faced mass job cuts.\n"
+            "Speaking in the Commons, the Conservative MP said: “It does not need to be like this.”")
+    sp = speaker_of(pipeline, text, "need to be like this")
+    assert (sp["resolution"], sp["name"]) == ("description", "Martin Crane"), sp
 
 
 def test_he_after_an_unnamed_spokesperson(pipeline):
