@@ -204,8 +204,13 @@ class Resolver:
         if hit is not None and not (role and _DET.match(surface) and hit.label not in _PERSON_LABELS):
             return _mention_result(surface, s, e, hit)
         if role and definite and role_hints(role):
-            ante = (self._describe(s, e, role, definite=True, hints=role_hints(role))
-                    or self._salience.pick(s, None, self._ranked(s, True), near=True))
+            # its other capitalised words must fit too: "the *Indiana* governor", "the *FBI* director"
+            need = [w.lower() for w in re.findall(r"[A-Z][\w’'.-]*", surface) if w.lower() not in ("the", "this", "that", role)]
+            ante = self._describe(s, e, role, definite=True, hints=role_hints(role), need=need)
+            if ante is None:   # a named speaker/subject a sentence back; a party or nationality word may not fit
+                near = self._salience.pick(s, None, self._ranked(s, True), near=True)
+                places = [w for w in need if not any(h.label == "NORP" and w in h.text.lower() for h in hits)]
+                ante = near if near is not None and all(w in self._context(str(near.name)) for w in places) else None
             if ante is not None:
                 return Speaker(surface, s, e, ante.name, "description", entity_id=ante.entity_id or None,
                                person=True)
@@ -336,7 +341,7 @@ class Resolver:
         return next((x for x in self.mentions if x.start >= e and fits(x)), None)
 
     def _describe(self, s: int, e: int, role: str, definite: bool,
-                  hints: tuple[str, ...] | None = None) -> Mention | None:
+                  hints: tuple[str, ...] | None = None, need: list[str] | None = None) -> Mention | None:
         hints = hints or ROLE_HINTS.get(role) or (role,)
         persons, starts = self.index.by_kind[True]
 
@@ -366,7 +371,7 @@ class Resolver:
                 continue
             seen.add(m.name)
             ctx = self._context(m.name, own)
-            if any(h in ctx for h in hints):
+            if any(h in ctx for h in hints) and all(w in ctx for w in need or ()):
                 if self._salience.is_subject(m.start, m.end):
                     return m        # of two in one sentence, the subject ("Crane, the MP for Epsom, …")
                 found = found or m
