@@ -72,7 +72,6 @@ def _has_hint(text: str, hints: tuple[str, ...]) -> bool:
     return any(re.search(r"\b" + re.escape(h), text) for h in hints)
 
 
-
 class Resolver:
     def __init__(self, text: str, mentions: list[Mention], chunks: list[tuple[int, Any]],
                  index: MentionIndex | None = None, contents: list[tuple[int, int]] | None = None):
@@ -189,6 +188,9 @@ class Resolver:
         if not hits:   # a span cut before the name its role words introduce ("director | Bong Joon Ho")
             hits = [m for m in self.index.near(e, e + 2) if m.label in _PERSON_LABELS
                     and e <= m.start <= e + 1 and not surface.rstrip().endswith((",", "."))]
+        if not hits and _DET.match(surface):   # "The campaign chairman, Phil Lovas, said": the appositive
+            hits = [m for m in self.index.near(e, e + 3) if m.label in _PERSON_LABELS and m.start == e + 2
+                    and self.text[e:e + 2] == ", " and self.text[m.end:m.end + 1] == ","]
         coord = coordinated(self.text, self.tokens if self.chunks else None, s, e, surface, hits)
         if coord is not None:
             return coord
@@ -340,6 +342,23 @@ class Resolver:
             return before[-1]
         return next((x for x in self.mentions if x.start >= e and fits(x)), None)
 
+    def _around(self, name: str, skip_sent: int | None) -> str:
+        """The words right around each mention of ``name`` (40 characters before, 60 after, within
+        its sentence and not past another person): where "Indiana Gov." or ", the MP for" stand."""
+        persons, starts = self.index.by_kind[True]
+        out = []
+        for m in self.index.by_name.get(name, []):
+            i = self._sent_index(m.start)
+            if i is None or i == skip_sent:
+                continue
+            a, b = max(self.sents[i][0], m.start - 40), min(self.sents[i][1], m.end + 60)
+            k = bisect.bisect_left(starts, m.start)
+            if k > 0:
+                a = max(a, persons[k - 1].end)
+            nxt = next((p.start for p in persons[k:] if p.start >= m.end and p.name != name), b)
+            out.append(self.text[a:min(b, nxt)])
+        return " ".join(out).lower()
+
     def _describe(self, s: int, e: int, role: str, definite: bool,
                   hints: tuple[str, ...] | None = None, need: list[str] | None = None) -> Mention | None:
         hints = hints or ROLE_HINTS.get(role) or (role,)
@@ -370,7 +389,7 @@ class Resolver:
             if m.name in seen:
                 continue
             seen.add(m.name)
-            ctx = self._context(m.name, own)
+            ctx = self._context(m.name, own) if need is None else self._around(m.name, own)
             if any(h in ctx for h in hints) and all(w in ctx for w in need or ()):
                 if self._salience.is_subject(m.start, m.end):
                     return m        # of two in one sentence, the subject ("Crane, the MP for Epsom, …")

@@ -210,3 +210,10 @@ def test_he_after_an_unnamed_spokesperson(pipeline):
             "“The employers have worked with the union for years,” he said.")
     sp = speaker_of(pipeline, text, "worked with the union")
     assert "spokesperson" in sp["name"] and "entity_id" not in sp, sp
+
+
+def test_description_with_the_name_in_an_appositive(pipeline):
+    text = ("The city sent a letter to the campaign on Friday.\n"
+            "The state's campaign chairman, Peter Vollmer, said he had not seen the letter.")
+    sp = speaker_of(pipeline, text, "not seen the letter")
+    assert sp["name"] == "Peter Vollmer", sp
