@@ -244,7 +244,7 @@ class PipelineExecutor:
             await self.start(remaining())
         except asyncio.TimeoutError:
             raise TransientError("the pipeline processes were not ready in time", "timeout") from None
-        except BrokenProcessPool as exc:
+        except (BrokenProcessPool, OSError) as exc:  # OSError: the fork server could not be reached
             self.reset(self._pool, "broken pool at start-up")
             raise TransientError(f"pipeline process died while loading: {exc}", "worker_process_died") from None
         pool = self._pool
@@ -265,6 +265,9 @@ class PipelineExecutor:
                                      f"({over >> 20} MB private) on this document; process replaced",
                                      "resource_limit") from None
             raise TransientError(f"pipeline process died: {exc}", "worker_process_died") from None
+        except OSError as exc:  # the fork server is gone: the pool, not this article, is at fault
+            self.reset(pool, "fork server unreachable")
+            raise TransientError(f"pipeline processes unreachable: {exc}", "worker_process_died") from None
         except Exception as exc:  # pickling of an odd article or result
             raise PermanentError(f"cannot run the pipeline on this article: {type(exc).__name__}: {exc}",
                                  "unprocessable") from exc
