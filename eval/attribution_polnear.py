@@ -194,13 +194,20 @@ def main() -> None:
     ap.add_argument("--offset", type=int, default=0, help="skip the first N articles")
     ap.add_argument("--only", default="", help="with --errors: spurious examples of this cue lemma only")
     ap.add_argument("--lemmas", action="store_true", help="print precision by cue lemma")
+    ap.add_argument("--definition", choices=("newsflow", "polnear"), default=None,
+                    help="what counts (NEWSFLOW_CLAIM_DEFINITION; default: the environment's, else newsflow). "
+                         "With polnear, stance claims are scored too, as PolNeAR annotates them")
     args = ap.parse_args()
     root = Path(args.data)
     stems, anns = articles(root)
     stems = stems[args.offset:]
     if args.limit:
         stems = stems[: args.limit]
-    pipe = build_pipeline()
+    from shared.config import Settings
+
+    settings = Settings.from_env(**({"claim_definition": args.definition} if args.definition else {}))
+    score_stance = settings.claim_definition == "polnear"
+    pipe = build_pipeline(settings)
     tp = n_pred = n_gold = 0
     spk_ok = spk_n = dir_ok = dir_n = 0
     by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -226,7 +233,7 @@ def main() -> None:
                     continue
                 cls = (c["cue"] or {}).get("class")
                 classes[cls] += 1
-                if cls == "stance":   # a position taken, not speech: not scored as an attribution
+                if cls == "stance" and not score_stance:   # a position taken, not speech: not scored as an attribution
                     continue
                 kinds[c["kind"]] += 1
                 spans = [al(s["start"], s["end"]) for s in c["spans"]]

@@ -317,7 +317,7 @@ def main() -> None:
     from workers.pipeline import build_pipeline
 
     gold = json.loads(args.gold.read_text(encoding="utf-8"))
-    pipe = build_pipeline(Settings())
+    pipe = build_pipeline(Settings.from_env())
     for which in (["realnews", "seeds"] if args.set == "all" else [args.set]):
         tot = run_set(pipe, gold, which, args.pages, args.errors)
         if which == "seeds":

@@ -105,6 +105,9 @@ class Settings:
     cue_add: float = 0.35
     cue_add_other: float = 0.5
     cues_model: str = ""
+    # What counts as an attribution: "newsflow" (the definition in workers/pipeline/claims/definition.py)
+    # or "polnear" (PolNeAR's broader scheme: actions, intentions and source-less passives kept, cue.class "other")
+    claim_definition: str = "newsflow"
 
     ENV = {
         "redis_url": "REDIS_URL",
@@ -155,6 +158,7 @@ class Settings:
         "cue_add": "NEWSFLOW_CUE_ADD",
         "cue_add_other": "NEWSFLOW_CUE_ADD_OTHER",
         "cues_model": "NEWSFLOW_CUES_MODEL",
+        "claim_definition": "NEWSFLOW_CLAIM_DEFINITION",
     }
 
     @classmethod

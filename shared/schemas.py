@@ -189,8 +189,9 @@ class Cue(BaseModel):
                                                     "other; for a stance-class cue support | oppose | other")
     cue_class: Optional[str] = Field(
         None, alias="class",
-        description="speech | belief | request | evaluative | denial | admission | stance. The first six are "
-                    "attributions; stance (\"backed\", \"opposed\", \"is unhappy with\") is a position taken, "
+        description="speech | belief | request | evaluative | denial | admission | stance | other. The first six "
+                    "are attributions; other appears only with NEWSFLOW_CLAIM_DEFINITION=polnear (PolNeAR's broader "
+                    "scheme: actions, intentions); stance (\"backed\", \"opposed\", \"is unhappy with\") is a position taken, "
                     "not a statement, and is not counted as speech")
 
 

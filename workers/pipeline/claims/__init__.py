@@ -94,7 +94,7 @@ class ClaimStage:
             qstarts = None   # not sorted disjoint pieces: plain scans
         atts = [a for a in atts if keep(a, text, quotes, qstarts, opts.filter_keep_above)]
         # what counts (definition.py): each kept attribution gets its cue class, the rest go
-        atts = definition.apply(atts, text)
+        atts = definition.apply(atts, text, refuse=opts.definition == "newsflow")
         # page furniture is never a claim: tweet signatures, embed metadata, captions are cut out
         furn = furniture_spans(text)
         if furn:
@@ -188,7 +188,8 @@ class ClaimsOutput(BaseModel):
 
 # ClaimOptions field → Settings attribute (NEWSFLOW_CLAIM_THRESHOLD, …; see shared/config.py)
 _SETTINGS = {"threshold": "claim_threshold", "nested": "claim_nested", "filter_keep_above": "claim_filter",
-             "cue_drop": "cue_drop", "cue_add": "cue_add", "cue_add_other": "cue_add_other", "cue_model": "cues_model"}
+             "cue_drop": "cue_drop", "cue_add": "cue_add", "cue_add_other": "cue_add_other", "cue_model": "cues_model",
+             "definition": "claim_definition"}
 
 
 @stage("claims", requires=["text", "language", "entities"], assigns=["claims"], output=ClaimsOutput,

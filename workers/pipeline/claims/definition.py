@@ -32,8 +32,8 @@ from dataclasses import replace
 
 from .records import Attribution
 
-CLASSES = ("speech", "belief", "request", "evaluative", "denial", "admission", "stance")
-SPEECH_LIKE = frozenset(CLASSES) - {"stance"}
+CLASSES = ("speech", "belief", "request", "evaluative", "denial", "admission", "stance", "other")
+SPEECH_LIKE = frozenset(CLASSES) - {"stance", "other"}
 
 _VERBS: dict[str, str] = {}
 
@@ -179,12 +179,15 @@ def _reporter_only(a: Attribution) -> Attribution:
                    reported_by=a.reported_by[1:], speaker_ref=None, how="according", spk_kind="other")
 
 
-def apply(atts: list[Attribution], text: str | None = None) -> list[Attribution]:
+def apply(atts: list[Attribution], text: str | None = None, refuse: bool = True) -> list[Attribution]:
     """The candidates the definition accepts, each with its cue class set (stance-class cues also
-    get their ``cue.stance``)."""
+    get their ``cue.stance``). ``refuse=False`` (``NEWSFLOW_CLAIM_DEFINITION=polnear``) keeps the
+    candidates the definition refuses, with class ``other``: PolNeAR's broader scheme."""
     out = []
     for a in atts:
         cls = classify(a, text)
+        if cls is None and not refuse:
+            cls = "other"
         if cls is None and a.reported_by and a.content:
             # "A plans to X, according to B": A's act is no statement, B's report of it is one
             a = _reporter_only(a)

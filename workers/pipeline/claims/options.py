@@ -34,6 +34,13 @@ class ClaimOptions:
     cue_add_other: float = 0.5
     # the cue detector's weights file; "none" disables the detector
     cue_model: str = str(CUE_MODEL_PATH)
+    # what counts (definition.py): "newsflow" refuses what the definition excludes; "polnear" keeps
+    # those candidates (PolNeAR's broader annotation scheme) with cue class "other"
+    definition: str = "newsflow"
+
+    def __post_init__(self) -> None:
+        if self.definition not in ("newsflow", "polnear"):
+            raise ValueError(f"claim definition must be newsflow or polnear, not {self.definition!r}")
 
     @property
     def drop_nested(self) -> bool:

@@ -139,3 +139,16 @@ def test_a_publication_stamp_is_no_claim(pipeline):
     text = ("PUBLISHED: November 8, 2023 at 4:56 p.m. | UPDATED: November 8, 2023 at 6:00 p.m.\n\n"
             "The council approved the budget on Tuesday, the mayor's office said.")
     assert [c for c in claims(pipeline, text) if "2023" in c["text"]] == []
+
+
+def test_the_polnear_definition_keeps_what_the_newsflow_one_refuses(pipeline):
+    from shared.config import Settings
+
+    broad = build_pipeline(Settings.from_env({}, claim_definition="polnear"))
+    text = "The senator sought to distinguish her plan from the governor's proposal on taxes."
+    assert not attributed(pipeline, text)
+    kept = attributed(broad, text)
+    assert kept and all(c["cue"]["class"] == "other" for c in kept), kept
+    # what both definitions count is the same claim either way
+    said = "Officials said the talks would resume next week."
+    assert [c["text"] for c in attributed(broad, said)] == [c["text"] for c in attributed(pipeline, said)]

@@ -84,3 +84,13 @@ def test_repeat_key_ignores_quote_marks_and_case():
     a = "“We will rebuild every house,” he said."
     b = "WE WILL REBUILD EVERY HOUSE"
     assert repeat_key(a, [(0, a.index(",”") + 2)]) == repeat_key(b, [(0, len(b))])
+
+
+def test_the_claim_definition_option_is_checked():
+    import pytest
+
+    from workers.pipeline.claims.options import ClaimOptions
+
+    assert ClaimOptions(definition="polnear").definition == "polnear"
+    with pytest.raises(ValueError):
+        ClaimOptions(definition="broad")
