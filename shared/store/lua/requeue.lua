@@ -1,6 +1,6 @@
 -- Put a failed article back on the queue (POST /v1/articles/{id}/retry).
 -- KEYS: 1 status hash, 2 failed set, 3 arq job, 4 arq queue, 5 arq result, 6 arq retry, 7 article
--- ARGV[1]: JSON {id, status_prefix, job (the queued job record, json text), queue_score (ms),
+-- ARGV[1]: JSON {id, status_prefix, job (the queued job record, json text), queue_score (ms), wake (channel),
 --                max_lifetime_attempts (text; "0" = no cap)}
 -- Returns {1, 'queued'}, {0, current status} when not failed, {-1, ''} for an unknown id,
 -- {-2, attempts used in all (text)} when the lifetime cap on attempts is reached.
@@ -24,4 +24,5 @@ redis.call('HSET', KEYS[1], 'status', 'queued', 'attempts', '0', 'prior_attempts
 redis.call('DEL', KEYS[5], KEYS[6])
 redis.call('SET', KEYS[3], args.job)
 redis.call('ZADD', KEYS[4], args.queue_score, args.id)
+redis.call('PUBLISH', args.wake, '1')
 return {1, 'queued'}
