@@ -1,16 +1,19 @@
 """Intake throughput and latency: ``POST /v1/articles`` (the real app) next to a bare aiohttp handler.
 
-    .venv/bin/python bench/intake.py [--requests 3000] [--concurrency 32] [--max-seconds 20]
+    .venv/bin/python bench/intake.py [--requests 3000] [--concurrency 32] [--max-seconds 20] [--rounds 3] [--auth]
 
-Both servers run in the same run, one after the other, each in its own process pinned to one
-core (``os.sched_setaffinity``); the load comes from another process on loopback (aiohttp client,
-``--concurrency`` connections), pinned to the other core when there is one. Every request posts a
-distinct ~4 KB article (so each one is a new submit: dedupe checks, storage, status, indexes and
-the arq job, all in one Lua script, for the real app). The bare handler reads the same body,
-parses it with orjson and does one pipelined Redis write (SET + ZADD), which is the floor for
-"accept an article into Redis over HTTP" with this stack. A private redis-server is started for
-the run (never the one on 6379). Bounded by count and by time; prints a table and the ratio.
-Figures are printed, never asserted.
+The servers run in the same run, one after the other (``--rounds``: that many times, interleaved),
+each in its own process pinned to one core (``os.sched_setaffinity``); the load comes from another
+process on loopback (aiohttp client, ``--concurrency`` connections), pinned to the other core when
+there is one. Every request posts a distinct ~4 KB article (so each one is a new submit: dedupe
+checks, storage, status, indexes and the arq job, all in one Lua script, for the real app). The bare
+handler reads the same body, parses it with orjson and does one pipelined Redis write (SET + ZADD),
+which is the floor for "accept an article into Redis over HTTP" with this stack. ``--auth`` adds the
+app with API keys required (one key, the rate limit out of the way): the key check is one more
+script call per request. A private redis-server is started for the run (never the one on 6379).
+Bounded by count and by time. Besides req/s and latency, the table has the server's CPU time and
+Redis's per request, which a shared machine's other load disturbs much less than throughput; the
+ratios to the bare handler are medians over the rounds. Figures are printed, never asserted.
 """
 
 from __future__ import annotations

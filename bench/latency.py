@@ -16,6 +16,7 @@ document:
   pipeline    Σ timings_ms (the stages, in the pool process)
   save        started_at + processing_ms → finished_at: ``save_document`` (and the clock steps)
   seen        finished_at → the event read by the client
+  outside     total − pipeline: what the service adds to the analysis itself
 
 Times are milliseconds (received/started/finished are stored with millisecond resolution).
 Printed, never asserted.
@@ -109,7 +110,7 @@ async def measure(base: str, redis_url: str, n: int, gap: float, worker_pid: int
             rows.append({"http": (t1 - t0) * 1000, "pickup": (started - received) * 1000,
                          "hand-off": processing - pipeline, "pipeline": pipeline,
                          "save": (finished - started) * 1000 - processing, "seen": (seen - finished) * 1000,
-                         "total": (seen - t0) * 1000})
+                         "total": (seen - t0) * 1000, "outside": (seen - t0) * 1000 - pipeline})
     # idle CPU: the worker (and its pool processes) and Redis while nothing is queued
     await asyncio.sleep(1.0)
     w0 = _cpu(worker_pid)
@@ -167,7 +168,7 @@ def main() -> None:
     print(f"\nidle latency: {len(rows)} articles of ~{words} words, each after {args.gap:g} s of quiet; "
           f"one worker, {args.processes} pipeline process(es); ms\n")
     print(f"{'part':<10} {'median':>8} {'mean':>8} {'min':>8} {'max':>8}")
-    for part in (*PARTS, "total"):
+    for part in (*PARTS, "total", "outside"):
         xs = [r[part] for r in rows]
         print(f"{part:<10} {statistics.median(xs):>8.1f} {statistics.fmean(xs):>8.1f} {min(xs):>8.1f} {max(xs):>8.1f}")
     print("pipeline stages, median ms: " + ", ".join(f"{k} {v:.1f}" for k, v in idle["stages"].items()))
