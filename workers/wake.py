@@ -11,7 +11,8 @@ sleeps between polls on an event instead, set
 ``poll_delay`` still bounds the wait, so jobs nobody announced (a deferred retry coming due, a job
 the lease reaper put back, a worker that missed a message while reconnecting) are found as before.
 The arq loop itself is unchanged: its own sleep is set to zero and the wait happens at the end of
-``_poll_iteration``.
+``_poll_iteration``. ``newsflow worker`` (``workers/run.py``) uses this class; a bare
+``arq workers.settings.WorkerSettings`` runs arq's own ``Worker``, which only polls.
 """
 
 from __future__ import annotations

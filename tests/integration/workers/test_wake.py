@@ -1,5 +1,5 @@
 """The worker starts a job when it is queued (the intake script's wake-up) or when a slot frees up,
-not at its next poll (here 5 s away)."""
+not at its next poll (here 8 s away)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from shared.store import queue
 from workers.settings import redis_settings
 from workers.wake import WakeableWorker
 
-POLL = 5.0
+POLL = 8.0  # a pick-up within POLL / 3 can only be the wake-up (loose: a loaded CI machine)
 
 
 def make_worker(url: str, started: list[tuple[str, float]], seconds: float = 0.0, max_jobs: int = 1) -> WakeableWorker:
@@ -54,7 +54,7 @@ async def test_a_submitted_article_wakes_the_idle_worker(redis_server, store, re
         while not started and time.monotonic() - t0 < POLL:
             await asyncio.sleep(0.005)
         assert started and started[0][0] == res.id
-        assert started[0][1] - t0 < 1.0, "picked up at the poll, not at the wake-up"
+        assert started[0][1] - t0 < POLL / 3, "picked up at the poll, not at the wake-up"
     finally:
         await worker.close()
         task.cancel()
@@ -68,7 +68,7 @@ async def test_a_finished_job_frees_its_slot_for_the_next_at_once(redis_server, 
     await _run(worker, lambda: len(started) == 3)
     assert sorted(d for d, _ in started) == sorted(ids)
     gaps = [b - a for (_, a), (_, b) in zip(started, started[1:])]
-    assert all(g < 1.0 for g in gaps), gaps  # 0.2 s job + pickup, not + the 5 s poll delay
+    assert all(g < POLL / 3 for g in gaps), gaps  # 0.2 s job + pickup, not + the poll delay
 
 
 async def test_without_a_wake_up_the_worker_still_polls(redis_server, redis):
