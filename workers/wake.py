@@ -57,6 +57,7 @@ class WakeableWorker(Worker):
         pubsub = self.pool.pubsub(ignore_subscribe_messages=True)
         try:
             await pubsub.subscribe(K.WAKE)
+            self._wake.set()  # one more poll now: a job queued while subscribing sent its message to nobody
             async for _ in pubsub.listen():
                 self._wake.set()
         except asyncio.CancelledError:
