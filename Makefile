@@ -27,7 +27,8 @@ check: $(STAMP)
 	$(PY) -m pytest -q -m unit
 
 bench: $(STAMP)
-	nice $(PY) bench/intake.py
+	nice $(PY) bench/intake.py --rounds 3
+	nice $(PY) bench/latency.py
 	nice $(PY) bench/worker.py
 
 clean:

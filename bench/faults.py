@@ -18,7 +18,7 @@ article), index entries not exactly once, and for ``worker-sigkill`` the requeue
 kill until every job the dead worker held is running elsewhere (or done).
 
 ``adversarial``: one worker with the real pipeline; 2 MiB on one line, 1 MiB of "Mr. ", 100k quote
-marks, 50k nested divs (as HTML); printed: final status / error code, time, peak pool RSS.
+marks, 50k nested divs (as HTML); printed: final status / error code, time, peak pool USS (private memory).
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ from shared import keys as K  # noqa: E402
 from shared.config import Settings  # noqa: E402
 from shared.redis_server import RedisServer  # noqa: E402
 from shared.supervise import start_worker_process, stop_process  # noqa: E402
-from workers.executor import rss_bytes  # noqa: E402
-from worker_proc import alive, children_of  # noqa: E402
+from workers.memory import private_bytes  # noqa: E402
+from worker_proc import alive, descendants_of  # noqa: E402
 
 STUB = "normalize,tests.integration.workers.stub_stages:echo"
 ENV = {"NEWSFLOW_LEASE_SECONDS": "15", "NEWSFLOW_WORKER_CONCURRENCY": "2", "NEWSFLOW_HEALTH_CHECK_INTERVAL": "1",
@@ -164,7 +164,7 @@ async def scenario(name: str, n: int) -> None:
                 await rig.worker()  # a replacement, after the measurement (the survivor's reaper did it)
             elif name == "pool-sigkill":
                 for _ in range(3):
-                    for pid in [p for p in children_of(first.pid) if alive(p)]:
+                    for pid in [p for p in descendants_of(first.pid) if alive(p)]:
                         os.kill(pid, signal.SIGKILL)
                     await asyncio.sleep(2)
             elif name == "redis-sigkill":
@@ -208,14 +208,15 @@ async def adversarial(max_rss_mb: int, job_timeout: float) -> None:
                     doc_id = await rig.submit({"text": body})
                 peak = 0
                 while True:
-                    peak = max([peak] + [rss_bytes(p) for p in children_of(worker.pid) if alive(p)])
+                    # private memory (USS): pool processes share the fork server's model pages
+                    peak = max([peak] + [private_bytes(p) for p in descendants_of(worker.pid) if alive(p)])
                     st = await (await rig.client.get(f"/v1/articles/{doc_id}/status")).json()
                     if st["status"] in ("done", "failed"):
                         break
                     await asyncio.sleep(0.1)
                 code = (st.get("error") or {}).get("code", "")
                 print(f"{name:16s} {len(body.encode()):>9d} B  {st['status']:6s} {code:16s} attempts={st['attempts']} "
-                      f"{time.monotonic() - t0:6.1f}s  peak pool RSS {peak / 2**20:.0f} MB", flush=True)
+                      f"{time.monotonic() - t0:6.1f}s  peak pool USS {peak / 2**20:.0f} MB", flush=True)
 
 
 def main() -> None:

@@ -1,16 +1,19 @@
 """Intake throughput and latency: ``POST /v1/articles`` (the real app) next to a bare aiohttp handler.
 
-    .venv/bin/python bench/intake.py [--requests 3000] [--concurrency 32] [--max-seconds 20]
+    .venv/bin/python bench/intake.py [--requests 3000] [--concurrency 32] [--max-seconds 20] [--rounds 3] [--auth]
 
-Both servers run in the same run, one after the other, each in its own process pinned to one
-core (``os.sched_setaffinity``); the load comes from another process on loopback (aiohttp client,
-``--concurrency`` connections), pinned to the other core when there is one. Every request posts a
-distinct ~4 KB article (so each one is a new submit: dedupe checks, storage, status, indexes and
-the arq job, all in one Lua script, for the real app). The bare handler reads the same body,
-parses it with orjson and does one pipelined Redis write (SET + ZADD), which is the floor for
-"accept an article into Redis over HTTP" with this stack. A private redis-server is started for
-the run (never the one on 6379). Bounded by count and by time; prints a table and the ratio.
-Figures are printed, never asserted.
+The servers run in the same run, one after the other (``--rounds``: that many times, interleaved),
+each in its own process pinned to one core (``os.sched_setaffinity``); the load comes from another
+process on loopback (aiohttp client, ``--concurrency`` connections), pinned to the other core when
+there is one. Every request posts a distinct ~4 KB article (so each one is a new submit: dedupe
+checks, storage, status, indexes and the arq job, all in one Lua script, for the real app). The bare
+handler reads the same body, parses it with orjson and does one pipelined Redis write (SET + ZADD),
+which is the floor for "accept an article into Redis over HTTP" with this stack. ``--auth`` adds the
+app with API keys required (one key, the rate limit out of the way): the key check is one more
+script call per request. A private redis-server is started for the run (never the one on 6379).
+Bounded by count and by time. Besides req/s and latency, the table has the server's CPU time and
+Redis's per request, which a shared machine's other load disturbs much less than throughput; the
+ratios to the bare handler are medians over the rounds. Figures are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -69,18 +72,19 @@ def free_port() -> int:
 
 # ----------------------------------------------------------------------------- servers
 
-def serve_newsflow(port: int, redis_url: str, cpu: int) -> None:
+def serve_newsflow(port: int, redis_url: str, cpu: int, auth: bool = False) -> None:
     _pin(cpu)
     from aiohttp import web
 
     from services.app import create_app
     from shared.config import Settings
 
-    settings = Settings(redis_url=redis_url, port=port, queue_max_depth=10_000_000)
+    settings = Settings(redis_url=redis_url, port=port, queue_max_depth=10_000_000,
+                        auth="required" if auth else "loopback", rate_limit_per_second=1e9, rate_limit_burst=10**9)
     web.run_app(create_app(settings), host="127.0.0.1", port=port, access_log=None, print=None)
 
 
-def serve_bare(port: int, redis_url: str, cpu: int) -> None:
+def serve_bare(port: int, redis_url: str, cpu: int, auth: bool = False) -> None:
     _pin(cpu)
     import orjson
     import redis.asyncio as aioredis
@@ -113,12 +117,13 @@ def serve_bare(port: int, redis_url: str, cpu: int) -> None:
 # ----------------------------------------------------------------------------- load
 
 def load(url: str, offset: int, requests: int, concurrency: int, max_seconds: float, cpu: int,
-         out: Any) -> None:
+         out: Any, key: str | None = None) -> None:
     _pin(cpu)
-    out.put(asyncio.run(_load(url, offset, requests, concurrency, max_seconds)))
+    out.put(asyncio.run(_load(url, offset, requests, concurrency, max_seconds, key)))
 
 
-async def _load(url: str, offset: int, requests: int, concurrency: int, max_seconds: float) -> dict[str, Any]:
+async def _load(url: str, offset: int, requests: int, concurrency: int, max_seconds: float,
+                key: str | None = None) -> dict[str, Any]:
     import aiohttp
 
     bodies = [make_article(offset + i) for i in range(requests)]
@@ -126,7 +131,8 @@ async def _load(url: str, offset: int, requests: int, concurrency: int, max_seco
     statuses: dict[int, int] = {}
     next_i = 0
     conn = aiohttp.TCPConnector(limit=concurrency)
-    async with aiohttp.ClientSession(connector=conn, headers={"Content-Type": "application/json"}) as session:
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {key}"} if key else {})}
+    async with aiohttp.ClientSession(connector=conn, headers=headers) as session:
         # warm-up (connections, scripts) — not measured
         for i in range(min(50, len(bodies))):
             async with session.post(url, data=make_article(10_000_000 + offset + i)) as r:
@@ -164,56 +170,108 @@ def wait_port(port: int, timeout: float = 30) -> None:
     raise RuntimeError(f"server on {port} did not start")
 
 
-def run_one(name: str, target: Any, redis_url: str, args: argparse.Namespace, offset: int) -> dict[str, Any]:
+def _cpu_seconds(pid: int) -> float:
+    import psutil
+
+    t = psutil.Process(pid).cpu_times()
+    return t.user + t.system
+
+
+def run_one(name: str, target: Any, redis_url: str, args: argparse.Namespace, offset: int,
+            auth_key: str | None = None) -> dict[str, Any]:
+    import redis
+
     ctx = mp.get_context("spawn")
     port = free_port()
-    server = ctx.Process(target=target, args=(port, redis_url, 0), daemon=True)
+    server = ctx.Process(target=target, args=(port, redis_url, 0, auth_key is not None), daemon=True)
     server.start()
+    client = redis.Redis.from_url(redis_url)
     try:
         wait_port(port)
         out = ctx.Queue()
         loader = ctx.Process(target=load, args=(f"http://127.0.0.1:{port}/v1/articles", offset, args.requests,
-                                                args.concurrency, args.max_seconds, 1, out))
+                                                args.concurrency, args.max_seconds, 1, out, auth_key))
+        cpu0, rcpu0 = _cpu_seconds(server.pid), _redis_cpu(client)
         loader.start()
         result = out.get(timeout=args.max_seconds + 120)
         loader.join(10)
         result["name"] = name
+        # includes the 50 warm-up requests; CPU per request is robust to other load on a shared machine
+        result["cpu_us"] = (_cpu_seconds(server.pid) - cpu0) / (result["n"] + 50) * 1e6
+        result["redis_cpu_us"] = (_redis_cpu(client) - rcpu0) / (result["n"] + 50) * 1e6
         return result
     finally:
+        client.close()
         server.terminate()
         server.join(10)
 
 
+def _redis_cpu(client: Any) -> float:
+    info = client.info("cpu")
+    return info["used_cpu_user"] + info["used_cpu_sys"]
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--requests", type=int, default=3000, help="requests per server (default 3000)")
+    p.add_argument("--requests", type=int, default=3000, help="requests per server and round (default 3000)")
     p.add_argument("--concurrency", type=int, default=32, help="concurrent connections (default 32)")
-    p.add_argument("--max-seconds", type=float, default=20, help="time bound per server (default 20)")
+    p.add_argument("--max-seconds", type=float, default=20, help="time bound per server and round (default 20)")
+    p.add_argument("--rounds", type=int, default=1, help="rounds, the servers interleaved (default 1)")
+    p.add_argument("--auth", action="store_true", help="also the app with API keys required (one key)")
     args = p.parse_args()
 
     import redis
 
     from shared.redis_server import RedisServer
 
+    servers: list[tuple[str, Any, bool]] = [("newsflow POST /v1/articles", serve_newsflow, False),
+                                            ("bare aiohttp + 1 pipelined write", serve_bare, False)]
+    if args.auth:
+        servers.insert(1, ("newsflow, API key required", serve_newsflow, True))
+    rounds: list[list[dict[str, Any]]] = []
     with tempfile.TemporaryDirectory() as tmp, RedisServer(Path(tmp) / "redis") as server:
         client = redis.Redis.from_url(server.url)
-        results = []
-        for offset, (name, target) in enumerate((("newsflow POST /v1/articles", serve_newsflow),
-                                                 ("bare aiohttp + 1 pipelined write", serve_bare))):
-            client.flushall()
-            results.append(run_one(name, target, server.url, args, offset * 1_000_000))
+        for rnd in range(args.rounds):
+            results = []
+            for offset, (name, target, auth) in enumerate(servers):
+                client.flushall()
+                key = _make_key(server.url) if auth else None
+                results.append(run_one(name, target, server.url, args, (rnd * 10 + offset) * 1_000_000, key))
+            rounds.append(results)
         client.close()
 
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"\nintake benchmark: ~4 KB distinct articles, {args.concurrency} connections, up to {args.requests} "
-          f"requests / {args.max_seconds:g} s per server; server pinned to 1 core, load on another "
-          f"({cpus} cores visible, shared machine)\n")
-    print(f"{'server':<36} {'requests':>8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}  statuses")
-    for r in results:
-        print(f"{r['name']:<36} {r['n']:>8} {r['rps']:>9.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f}  {r['statuses']}")
-    real, bare = results
-    print(f"\nnewsflow / bare: throughput {real['rps'] / bare['rps']:.2f}x, "
-          f"p50 {real['p50_ms'] / bare['p50_ms']:.2f}x, p99 {real['p99_ms'] / bare['p99_ms']:.2f}x")
+          f"requests / {args.max_seconds:g} s per server and round, {args.rounds} round(s) interleaved; server "
+          f"pinned to 1 core, load on another ({cpus} cores visible, shared machine)\n")
+    print(f"{'server':<36} {'requests':>8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU µs/req':>10} "
+          f"{'Redis µs/req':>12}  statuses")
+    for results in rounds:
+        for r in results:
+            print(f"{r['name']:<36} {r['n']:>8} {r['rps']:>9.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} "
+                  f"{r['cpu_us']:>10.0f} {r['redis_cpu_us']:>12.0f}  {r['statuses']}")
+    for i, (name, _, _) in enumerate(servers[:-1]):
+        ratios = [rs[i]["rps"] / rs[-1]["rps"] for rs in rounds]
+        cpu = [rs[-1]["cpu_us"] / rs[i]["cpu_us"] for rs in rounds]
+        both = [(rs[-1]["cpu_us"] + rs[-1]["redis_cpu_us"]) / (rs[i]["cpu_us"] + rs[i]["redis_cpu_us"]) for rs in rounds]
+        print(f"\n{name} / bare: throughput {statistics.median(ratios):.2f}x (median of {len(ratios)}: "
+              f"{', '.join(f'{x:.2f}' for x in ratios)}); by CPU per request: server {statistics.median(cpu):.2f}x, "
+              f"server + Redis {statistics.median(both):.2f}x")
+
+
+def _make_key(redis_url: str) -> str:
+    import redis.asyncio as aioredis
+
+    from shared.store.apikeys import ApiKeyStore
+
+    async def make() -> str:
+        client = aioredis.Redis.from_url(redis_url)
+        try:
+            return (await ApiKeyStore(client).create("bench", "submit"))[1]
+        finally:
+            await client.aclose()
+
+    return asyncio.run(make())
 
 
 if __name__ == "__main__":

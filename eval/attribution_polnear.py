@@ -21,6 +21,8 @@ Scoring (documented choices):
 - *Direct/indirect* (over matched pairs): gold is direct when its content, stripped of trailing
   punctuation, starts and ends with a quote mark; the claim is direct when ``kind == "direct"``
   (mixed and indirect both count as not direct).
+- Claims whose cue class is ``stance`` ("backed X", "opposed X": a position, not speech; see
+  ``workers/pipeline/claims/definition.py``) are not scored as attributions (counted apart).
 - Recall by cue type groups the gold attributions by their cue: say/tell family, "according to",
   punctuation/none (":" or no cue), other verbs/phrases; and by gold direct vs indirect.
 If the pipeline's normalised text differs from the raw file, offsets are mapped back through a
@@ -192,18 +194,26 @@ def main() -> None:
     ap.add_argument("--offset", type=int, default=0, help="skip the first N articles")
     ap.add_argument("--only", default="", help="with --errors: spurious examples of this cue lemma only")
     ap.add_argument("--lemmas", action="store_true", help="print precision by cue lemma")
+    ap.add_argument("--definition", choices=("newsflow", "polnear"), default=None,
+                    help="what counts (NEWSFLOW_CLAIM_DEFINITION; default: the environment's, else newsflow). "
+                         "With polnear, stance claims are scored too, as PolNeAR annotates them")
     args = ap.parse_args()
     root = Path(args.data)
     stems, anns = articles(root)
     stems = stems[args.offset:]
     if args.limit:
         stems = stems[: args.limit]
-    pipe = build_pipeline()
+    from shared.config import Settings
+
+    settings = Settings.from_env(**({"claim_definition": args.definition} if args.definition else {}))
+    score_stance = settings.claim_definition == "polnear"
+    pipe = build_pipeline(settings)
     tp = n_pred = n_gold = 0
     spk_ok = spk_n = dir_ok = dir_n = 0
     by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_quote: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     kinds = Counter()
+    classes: Counter = Counter()
     timings: dict[str, float] = defaultdict(float)
     missed, spurious, kind_errors = [], [], []
     lemma_stats: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -220,6 +230,10 @@ def main() -> None:
             preds = []
             for c in doc["claims"]:
                 if c["kind"] == "unattributed":
+                    continue
+                cls = (c["cue"] or {}).get("class")
+                classes[cls] += 1
+                if cls == "stance" and not score_stance:   # a position taken, not speech: not scored as an attribution
                     continue
                 kinds[c["kind"]] += 1
                 spans = [al(s["start"], s["end"]) for s in c["spans"]]
@@ -283,6 +297,7 @@ def main() -> None:
     for t, (ok, n) in sorted(by_quote.items()):
         print(f"| gold {t} | {n} | {ok / n:.3f} |")
     print("\nclaim kinds:", dict(kinds))
+    print("cue classes (stance claims are not scored):", dict(classes))
     n = len(stems) or 1
     print("mean ms per article by stage:", {k: round(v / n, 1) for k, v in timings.items()},
           f"(wall {elapsed:.1f}s)")

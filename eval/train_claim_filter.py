@@ -32,6 +32,7 @@ from attribution_polnear import articles, load_gold, match, words  # noqa: E402
 from train_cues import fit_weights, gold_cues, token_examples  # noqa: E402
 from workers.pipeline.claims.filters import cue_in_quote, dedupe as _dedupe, drop_nested as _drop_nested, hedge as _hedge  # noqa: E402
 from workers.pipeline.claims import cues as cue_model  # noqa: E402
+from workers.pipeline.claims import definition  # noqa: E402
 from workers.pipeline.claims.claim_filter import MODEL_PATH, features  # noqa: E402
 from workers.pipeline.claims.extract import extract  # noqa: E402
 from workers.pipeline.document import AnalysisDoc  # noqa: E402
@@ -84,7 +85,9 @@ def oof_stage(per: list[list], parsed: list, golds: list[list], folds: int, C: f
         tp = n_pred = n_gold = 0
         for i in range(n):
             text = parsed[i][0]
-            kept = _drop_nested(_dedupe([a for (a, _, _), p in zip(per[i], oof[i]) if p >= th and not _hedge(a, text)]))
+            kept = _dedupe([a for (a, _, _), p in zip(per[i], oof[i]) if p >= th and not _hedge(a, text)])
+            # as the stage: the definition's classes (stance not scored), then the nested drop
+            kept = [a for a in _drop_nested(definition.apply(kept, text)) if a.cue.cls != "stance"]
             tp += len(match([words(text, a.content) for a in kept], [words(text, g["content"]) for g in golds[i]]))
             n_pred += len(kept)
             n_gold += len(golds[i])

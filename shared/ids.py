@@ -45,11 +45,34 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 
+# ASCII white space as str.split() sees it (\t \n \v \f \r and \x1c-\x1f) → a space, on UTF-8 bytes
+# (every byte of a multi-byte sequence is >= 0x80, so no other character is touched)
+_ASCII_WS = bytes.maketrans(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", b" " * 9)
+# the non-ASCII white space NFKC leaves as it is (NBSP, the U+2000 spaces, U+3000 … become " ")
+_WIDE_WS = ("\x85", "\u1680", "\u2028", "\u2029")
+
+
+def fold_content(text: str) -> bytes:
+    """The content as :func:`content_sha256` hashes it: NFKC, white space runs folded to one space
+    and stripped, case folded, UTF-8. The same bytes as ``" ".join(unicodedata.normalize("NFKC",
+    text).split()).casefold().encode()`` (a unit test holds them equal), about twice as fast: NFKC
+    only when the text is not already NFKC (``is_normalized`` is a quick check), and white space
+    folded on the bytes (``translate`` + ``replace``) instead of splitting into words. (``casefold``
+    keeps white space and never makes any, so it may come first.)"""
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        if any(ws in text for ws in _WIDE_WS):
+            return " ".join(text.split()).casefold().encode("utf-8", "surrogatepass")
+    data = text.casefold().encode("utf-8", "surrogatepass").translate(_ASCII_WS)
+    while b"  " in data:
+        data = data.replace(b"  ", b" ")
+    return data.strip(b" ")
+
+
 def content_sha256(text: str) -> str:
-    """SHA-256 (hex) of the content with Unicode form, case and white space folded."""
-    # str.split() splits on exactly the characters re's \s matches; 4x faster than re.sub on 4 KB
-    folded = " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
-    return hashlib.sha256(folded.encode("utf-8", "surrogatepass")).hexdigest()
+    """SHA-256 (hex) of the content with Unicode form, case and white space folded (:func:`fold_content`)."""
+    return hashlib.sha256(fold_content(text)).hexdigest()
 
 
 def content_fingerprint(text: str) -> str:
@@ -57,8 +80,9 @@ def content_fingerprint(text: str) -> str:
     return content_sha256(text)[:16]
 
 
-def dedupe_keys(article: Mapping[str, Any]) -> dict[str, str]:
-    """The identities an article carries: ``{"ext": …, "url": …, "content": …}`` (present ones only)."""
+def dedupe_keys(article: Mapping[str, Any], content_sha: str | None = None) -> dict[str, str]:
+    """The identities an article carries: ``{"ext": …, "url": …, "content": …}`` (present ones only).
+    ``content_sha``: the :func:`content_sha256` of its body when the caller has it already."""
     keys: dict[str, str] = {}
     if article.get("external_id"):
         keys["ext"] = _digest("ext:" + str(article["external_id"]))
@@ -66,7 +90,7 @@ def dedupe_keys(article: Mapping[str, Any]) -> dict[str, str]:
         keys["url"] = _digest("url:" + normalize_url(str(article["url"])))
     body = article.get("text") or article.get("html") or ""
     if body:
-        keys["content"] = content_fingerprint(body)
+        keys["content"] = (content_sha or content_sha256(body))[:16]
     return keys
 
 

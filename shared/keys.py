@@ -68,6 +68,7 @@ ARQ_RESULT_PREFIX = "arq:result:"
 ARQ_RETRY_PREFIX = "arq:retry:"
 ARQ_HEALTH_CHECK = ARQ_QUEUE + ":health-check"
 ARQ_TASK = "process_article"  # the worker's task name
+WAKE = PREFIX + "wake"  # pub/sub channel (nothing stored): the scripts that queue a job publish on it (workers/wake.py)
 
 
 def arq_job(job_id: str) -> str:

@@ -177,6 +177,24 @@ class Speaker(BaseModel):
                           "entity_id is the first; absent for a single speaker")
 
 
+class Cue(BaseModel):
+    """The words that introduce a claim ("said", "according to", ":") and what kind of cue they are."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    text: Optional[str] = None
+    start: Optional[int] = None
+    end: Optional[int] = None
+    lemma: Optional[str] = None
+    stance: Optional[str] = Field(None, description="finer label: assert | belief | report | deny | accuse | predict | "
+                                                    "other; for a stance-class cue support | oppose | other")
+    cue_class: Optional[str] = Field(
+        None, alias="class",
+        description="speech | belief | request | evaluative | denial | admission | stance | other. The first six "
+                    "are attributions; other appears only with NEWSFLOW_CLAIM_DEFINITION=polnear (PolNeAR's broader "
+                    "scheme: actions, intentions); stance (\"backed\", \"opposed\", \"is unhappy with\") is a position taken, "
+                    "not a statement, and is not counted as speech")
+
+
 class Claim(BaseModel):
     model_config = ConfigDict(extra="allow")
     id: Optional[str] = None
@@ -184,7 +202,7 @@ class Claim(BaseModel):
     spans: list[dict[str, Any]] = []
     kind: Optional[str] = Field(None, description="direct | indirect | mixed | unattributed")
     speaker: Optional[Speaker] = None
-    cue: Optional[dict[str, Any]] = None
+    cue: Optional[Cue] = None
     reported_by: list[dict[str, Any]] = []
     quantities: list[dict[str, Any]] = []
     entity_ids: list[str] = []

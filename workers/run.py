@@ -32,6 +32,7 @@ from shared.extractor import require_extractor
 
 from .lease import Presence
 from .settings import worker_options
+from .wake import WakeableWorker
 
 log = logging.getLogger("newsflow.worker")
 
@@ -57,7 +58,7 @@ async def serve_worker(settings: Settings, redis_url: str, stop: asyncio.Event |
     leases = loop.create_task(presence.run(lambda: current[0]._pool if current else None))
     try:
         while not stop.is_set():
-            worker = Worker(**options, ctx=ctx, handle_signals=False)
+            worker = WakeableWorker(**options, ctx=ctx, handle_signals=False)
             current[:] = [worker]
             run = loop.create_task(worker.async_run())
             stopper = loop.create_task(stop.wait())

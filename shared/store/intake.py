@@ -42,32 +42,36 @@ def identity_key(article: dict[str, Any]) -> str:
     return K.dedupe(kind, identities.get(kind) or article_id(article))
 
 
+# the arguments that are the same in every call (key prefixes), made once
+_CONSTANT_ARGS = {"job_prefix": K.ARQ_JOB_PREFIX, "status_prefix": K.status(""), "index_prefix": K.STATUS_INDEX_PREFIX,
+                  "failed_key": K.FAILED, "urls_prefix": K.urls("")}
+_NO_URL = {"url_key": "", "url_digest": "", "url_entry": ""}
+
+
 def submit_call(article: dict[str, Any], now: float, max_depth: int, keep: int = 3,
                 doc_id: str | None = None) -> tuple[list[str], dict[str, Any]]:
     """Keys and arguments of the submit script for ``article`` received at ``now`` (epoch seconds).
     ``doc_id``: the id its identity key names when that is not the computed one (a url that joined
     another article's urls)."""
-    identities = dedupe_keys(article)  # computed once: the id is the strongest of them (= article_id)
-    doc_id = doc_id or next((identities[k] for k in K.DEDUPE_KINDS if k in identities), None) or article_id(article)
+    sha = content_sha256(article.get("text") or article.get("html") or "")  # hashed once: it is the content key too
+    identities = dedupe_keys(article, sha)  # the id is the strongest of them (= article_id)
+    kind = next((k for k in K.DEDUPE_KINDS if k in identities), "content")
+    doc_id = doc_id or identities.get(kind) or article_id(article)
     received = iso(now)
-    fields = ["status", "queued", "attempts", "0", "received_at", received, "score", str(int(now * 1e6))]
+    score = str(int(now * 1e6))
+    fields = ["status", "queued", "attempts", "0", "received_at", received, "score", score]
     meta = {name: article[name] for name in META_FIELDS if article.get(name) not in (None, "")}
     if meta:  # one field instead of five: fewer to encode on the hot path
         fields += ["meta", orjson.dumps(meta, default=str).decode()]
-    sha = content_sha256(article.get("text") or article.get("html") or "")
-    kind = next((k for k in K.DEDUPE_KINDS if k in identities), "content")
     keys = [K.article(doc_id), K.status(doc_id), K.ARQ_QUEUE, K.IDX_TIME,
             K.dedupe(kind, identities.get(kind) or doc_id), K.dedupe("content", sha[:16]),
             K.revisions(doc_id), K.urls(doc_id)]
-    url = article.get("url")
-    url_args = {"url_key": "", "url_digest": "", "url_entry": ""}
-    if url and "url" in identities:
+    url_args = _NO_URL
+    if "url" in identities:
         url_args = {"url_key": K.dedupe("url", identities["url"]), "url_digest": identities["url"],
-                    "url_entry": orjson.dumps({"url": url, "first_seen": received}).decode()}
+                    "url_entry": orjson.dumps({"url": article["url"], "first_seen": received}).decode()}
     args = {"id": doc_id, "article": orjson.dumps(article, default=str).decode(), **queue.enqueue_args(doc_id, now),
-            "job_prefix": K.ARQ_JOB_PREFIX, "score": str(int(now * 1e6)), "max_depth": max(0, max_depth),
-            "status_prefix": K.status(""), "index_prefix": K.STATUS_INDEX_PREFIX,
-            "failed_key": K.FAILED, "urls_prefix": K.urls(""), "received_at": received,
+            **_CONSTANT_ARGS, "score": score, "max_depth": max(0, max_depth), "received_at": received,
             "content": sha[:16], "content_sha256": sha, "keep": max(1, keep), **url_args, "fields": fields}
     return keys, args
 

@@ -18,7 +18,6 @@ from typing import Any, NamedTuple
 import orjson
 
 from .. import keys as K
-from .scripts import hex_arg
 
 
 def _default(obj: Any) -> Any:
@@ -64,10 +63,11 @@ def decode_job(raw: bytes) -> Job:
 
 
 def enqueue_args(doc_id: str, now: float) -> dict[str, str]:
-    """Script arguments that enqueue ``doc_id`` at ``now`` (epoch seconds): the job record
-    (``job_hex``) and its score in the queue zset (``queue_score``, ms)."""
+    """Script arguments that enqueue ``doc_id`` at ``now`` (epoch seconds): the job record (``job``,
+    JSON text, stored as it is), its score in the queue zset (``queue_score``, ms) and the channel
+    that wakes idle workers (``wake``: the script publishes on it, see ``workers/wake.py``)."""
     enqueue_ms = int(now * 1000)
-    return {"job_hex": hex_arg(encode_job(doc_id, enqueue_ms)), "queue_score": str(enqueue_ms)}
+    return {"job": encode_job(doc_id, enqueue_ms).decode(), "queue_score": str(enqueue_ms), "wake": K.WAKE}
 
 
 async def reencode_foreign_jobs(redis: Any) -> list[str]:

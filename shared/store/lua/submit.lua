@@ -1,7 +1,7 @@
 -- Atomically accept one article (or a new revision of it), or recognise it as a duplicate.
 -- KEYS: 1 article, 2 status hash, 3 arq queue, 4 time index, 5 identity key (the strongest dedupe key),
 --       6 content key, 7 revisions list, 8 urls hash
--- ARGV[1]: JSON {id, article (json text), job_hex (the queued job, hex), queue_score (ms), job_prefix,
+-- ARGV[1]: JSON {id, article (json text), job (the queued job record, json text), queue_score (ms), wake (channel), job_prefix,
 --                score (received, µs), max_depth (0 = unbounded), status_prefix (hashes), index_prefix (status
 --                indexes), failed_key, urls_prefix, received_at,
 --                content (16 hex), content_sha256, keep (revisions listed), url_key ('' = none),
@@ -29,9 +29,9 @@ end
 local function enqueue(rev)
   local job_id = id
   if rev > 1 then job_id = id .. ':r' .. rev end  -- a job per revision: a running one never swallows it
-  local raw = string.gsub(args.job_hex, '%x%x', function(x) return string.char(tonumber(x, 16)) end)
-  redis.call('SET', args.job_prefix .. job_id, raw)
+  redis.call('SET', args.job_prefix .. job_id, args.job)
   redis.call('ZADD', KEYS[3], args.queue_score, job_id)
+  redis.call('PUBLISH', args.wake, '1')  -- wakes an idle worker now instead of at its next poll
 end
 local function add_revision(rev)
   redis.call('RPUSH', KEYS[7], cjson.encode({revision = rev, received_at = args.received_at,

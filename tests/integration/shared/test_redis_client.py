@@ -45,3 +45,31 @@ async def test_round_trip_against_real_redis(redis_server):
     finally:
         await client.delete("nf:test:packed", *[f"nf:test:p{i}" for i in range(50)])
         await client.aclose()
+
+
+async def test_writes_without_a_task_per_command_and_still_time_out(redis_server, monkeypatch):
+    import asyncio
+
+    import pytest
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    client = aioredis.Redis.from_url(redis_server.url, socket_timeout=0.5, **connection_kwargs(redis_server.url))
+    calls = []
+    real = asyncio.wait_for
+    monkeypatch.setattr(asyncio, "wait_for", lambda *a, **k: calls.append(1) or real(*a, **k))
+    try:
+        await client.set("nf:test:t", b"x" * 1000)
+        for _ in range(20):
+            assert await client.get("nf:test:t") == b"x" * 1000
+        assert calls == []  # small writes: no asyncio.wait_for
+        await client.set("nf:test:big", b"y" * 5_000_000)  # over the high-water mark: the bounded wait
+        assert calls
+        assert len(await client.get("nf:test:big")) == 5_000_000
+        await client.execute_command("CLIENT", "PAUSE", "1500", "ALL")  # Redis reads nothing for 1.5 s
+        with pytest.raises(RedisTimeoutError):
+            await client.set("nf:test:t2", b"z" * 20_000_000)  # the buffer cannot drain: times out
+    finally:
+        monkeypatch.undo()
+        await asyncio.sleep(1.6)
+        await client.delete("nf:test:t", "nf:test:big", "nf:test:t2")
+        await client.aclose()

@@ -39,6 +39,13 @@ def test_64_bit_integers_round_trip():
     assert not errors and article["metadata"] == {"u": 2 ** 64 - 1, "i": -(2 ** 63)}
 
 
+def test_big_integer_next_to_a_float_is_exact_and_a_float_alone_stays_a_float():
+    obj = loads_exact(b'{"text": "x", "metadata": {"f": 0.5, "l": [1, {"x": -123456789012345678901234567890}]}}')
+    assert obj["metadata"] == {"f": 0.5, "l": [1, {"x": -123456789012345678901234567890}]}
+    assert isinstance(obj["metadata"]["l"][1]["x"], int)
+    assert loads_exact(b'{"text": "x", "metadata": {"f": 1e300}}')["metadata"]["f"] == 1e300
+
+
 def test_big_digits_inside_a_string_are_left_alone():
     obj = loads_exact(b'{"text": "id 123456789012345678901234567890"}')
     assert validate_article(obj)[0]["text"] == "id 123456789012345678901234567890"

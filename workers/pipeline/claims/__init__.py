@@ -6,8 +6,12 @@ Assembles ``doc.claims`` from the one shared spaCy parse (``nlp.parsed_chunks``)
    ``rules/`` (dependency rules and quote matching); the cue lexicon is refined by a learned cue
    detector (``cues.py``, trained on PolNeAR train by ``eval/train_cues.py``) and the results by a
    learned attribution filter (``claim_filter.py``, ``eval/train_claim_filter.py``; ``filters.py``);
+   what counts is the definition's (``definition.py``: each kept attribution gets its cue class,
+   actions, wishes, perception, topic-only mentions and source-less passives are refused), and
+   page furniture (``furniture.py``: tweet signatures, embed metadata, captions) is cut out;
 2. ``speakers.Resolver`` resolves each speaker (and each ``reported_by`` source) to an entity and
-   canonical name — explicit, alias, pronoun or description;
+   canonical name — explicit, alias, pronoun or description; ``coref.py`` first re-links one-word
+   mentions of a surname several full names share, and ranks he/she antecedents by salience;
 3. quantities (``quantities.find_quantities``) and check-worthiness (``checkworthiness.score``)
    are attached — an attributed claim gets the best of its content's score and the scores of the
    sentences it lies in (the model was trained on whole sentences); sentences outside any
@@ -36,9 +40,12 @@ from ..document import AnalysisDoc
 from ..nlp import parsed_chunks
 from ..records import plain
 from ..registry import stage
+from . import definition
 from .checkworthiness import score as _cw_score
+from .coref import split_shared_surnames
 from .extract import Attribution, extract
 from .filters import dedupe, drop_nested, keep, kind
+from .furniture import cut, furniture_spans, repeat_key, touches
 from .options import ClaimOptions
 from .quantities import Quantity, quantities_in
 from .records import Claim, Reporter, Span, Speaker
@@ -86,11 +93,20 @@ class ClaimStage:
         if any(q2.start < q1.end for q1, q2 in zip(quotes, quotes[1:])):
             qstarts = None   # not sorted disjoint pieces: plain scans
         atts = [a for a in atts if keep(a, text, quotes, qstarts, opts.filter_keep_above)]
+        # what counts (definition.py): each kept attribution gets its cue class, the rest go
+        atts = definition.apply(atts, text, refuse=opts.definition == "newsflow")
+        # page furniture is never a claim: tweet signatures, embed metadata, captions are cut out
+        furn = furniture_spans(text)
+        if furn:
+            for a in atts:
+                a.content = cut(text, a.content, furn)
+            atts = [a for a in atts if len(_WORDS.findall(" ".join(text[s:e] for s, e in a.content))) >= 2]
         if opts.drop_nested:
             atts = drop_nested(atts)
-        mentions = entity_mentions(plain(doc.entities), chunks, text)
+        mentions = split_shared_surnames(text, entity_mentions(plain(doc.entities), chunks, text), chunks)
         index = MentionIndex(mentions)
-        speakers, reporters = _resolve(atts, Resolver(text, mentions, chunks, index))
+        contents = [sp for a in atts for sp in a.content]
+        speakers, reporters = _resolve(atts, Resolver(text, mentions, chunks, index, contents))
         titled = display_names(mentions, text)
         for s in [*speakers.values(), *(r.speaker for rs in reporters.values() for r in rs)]:
             if s and s.entity_id in titled and not s.entity_ids:
@@ -109,7 +125,7 @@ class ClaimStage:
         cov = Covered(covered)
         cands = [(a, b) for a, b in sentences
                  if len(_WORDS.findall(text[a:b])) >= 5 and not text[a:b].endswith(("?", ":"))
-                 and not cov.overlaps(a, b)]
+                 and not cov.overlaps(a, b) and not touches(furn, a, b)]
         # an attributed claim is scored on its content and on the sentences it lies in (the model
         # reads whole sentences; a content clause alone — "against the war" — loses the evidence)
         starts = [a for a, _ in sentences]
@@ -128,7 +144,18 @@ class ClaimStage:
             claims.append(Claim(_claim_id(doc.id, spans), text[a:b], spans, "unattributed", None, None, [],
                                 _quantities(text, spans), entity_ids(index, spans), round(sc, 4)))
         claims.sort(key=lambda c: (c.spans[0][0], c.spans[0][1]))
-        return claims
+        return _once(text, claims)
+
+
+def _once(text: str, claims: list[Claim]) -> list[Claim]:
+    """A caption or pull quote repeating a quote counts once: of the claims with the same words
+    (four or more), the first attributed one stays (the first unattributed one when none is)."""
+    keys = [repeat_key(text, c.spans) for c in claims]
+    first: dict[tuple[str, ...], int] = {}
+    for i in sorted(range(len(claims)), key=lambda i: claims[i].kind == "unattributed"):
+        if len(keys[i]) >= 4:
+            first.setdefault(keys[i], i)
+    return [c for i, c in enumerate(claims) if len(keys[i]) < 4 or first[keys[i]] == i]
 
 
 def _resolve(atts: list[Attribution], resolver: Resolver) -> tuple[dict[int, Speaker | None], dict[int, list[Reporter]]]:
@@ -145,7 +172,7 @@ def _resolve(atts: list[Attribution], resolver: Resolver) -> tuple[dict[int, Spe
             if r is not None:
                 reps.append(Reporter(r.copy(), cue))
         reporters[i] = reps
-        speakers[i] = resolver.resolve(a.speaker, a.speaker_ref)
+        speakers[i] = resolver.resolve(a.speaker, a.speaker_ref, a.cue.lemma, a.content)
     return speakers, reporters
 
 
@@ -161,7 +188,8 @@ class ClaimsOutput(BaseModel):
 
 # ClaimOptions field → Settings attribute (NEWSFLOW_CLAIM_THRESHOLD, …; see shared/config.py)
 _SETTINGS = {"threshold": "claim_threshold", "nested": "claim_nested", "filter_keep_above": "claim_filter",
-             "cue_drop": "cue_drop", "cue_add": "cue_add", "cue_add_other": "cue_add_other", "cue_model": "cues_model"}
+             "cue_drop": "cue_drop", "cue_add": "cue_add", "cue_add_other": "cue_add_other", "cue_model": "cues_model",
+             "definition": "claim_definition"}
 
 
 @stage("claims", requires=["text", "language", "entities"], assigns=["claims"], output=ClaimsOutput,

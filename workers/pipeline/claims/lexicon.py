@@ -137,7 +137,7 @@ NOUN_CUES: dict[str, tuple[str, set[str]]] = {
 # Line-initial labels that are not speakers in "<label>: <text>".
 COLON_NON_SPEAKERS = frozenset("""update updated note related watch read editor editors video photo photos latest
     breaking exclusive correction source sources disclosure listen see also more advertisement warning
-    q a question answer caption credit image images follow subscribe share""".split())
+    q a question answer caption credit image images follow subscribe share published posted modified""".split())
 
 # Nouns that, as "the <noun> that X" objects of a deny/dispute verb, carry the content clause.
 CLAIM_NOUNS = frozenset("""claim claims allegation allegations report reports accusation accusations

@@ -1,6 +1,8 @@
 """The claim stage's tunable settings, passed in (``ClaimStage(options)``); nothing in claims/
 reads the environment. The defaults are the values shipped and measured (PolNeAR train/dev,
-CheckThat! dev); the service's ``Settings`` maps its environment variables onto these fields."""
+CheckThat! dev); the service's ``Settings`` maps its environment variables onto these fields.
+The filter and cue thresholds are chosen by transfer, not on PolNeAR dev: ``eval/thresholds_cv.py``
+(PolNeAR train cross-validated by article together with the real-news dev gold)."""
 
 from __future__ import annotations
 
@@ -32,6 +34,13 @@ class ClaimOptions:
     cue_add_other: float = 0.5
     # the cue detector's weights file; "none" disables the detector
     cue_model: str = str(CUE_MODEL_PATH)
+    # what counts (definition.py): "newsflow" refuses what the definition excludes; "polnear" keeps
+    # those candidates (PolNeAR's broader annotation scheme) with cue class "other"
+    definition: str = "newsflow"
+
+    def __post_init__(self) -> None:
+        if self.definition not in ("newsflow", "polnear"):
+            raise ValueError(f"claim definition must be newsflow or polnear, not {self.definition!r}")
 
     @property
     def drop_nested(self) -> bool:

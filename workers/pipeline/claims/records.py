@@ -1,7 +1,8 @@
 """Typed shapes of the claim stage's internal paths, serialised to the document's JSON at the
 stage boundary (``Claim.to_dict``; the ``claims`` list of a document):
 
-- :class:`Cue` — a cue word or phrase ("said", "according to", ":") with its lemma and stance;
+- :class:`Cue` — a cue word or phrase ("said", "according to", ":") with its lemma, stance and cue
+  class (``definition.py``);
 - :class:`Attribution` — a candidate the rules found: cue, speaker span, content spans;
 - :class:`Speaker` — a resolved speaker (or ``reported_by`` source): the surface span, the
   canonical name, how it was resolved, its entity id(s); ``person`` / ``gender`` / ``plural`` are
@@ -26,9 +27,13 @@ class Cue:
     lemma: str
     stance: str
     tag: str = ""                            # fine POS tag of the cue head (tense/aspect, for the claim filter)
+    cls: str = ""                            # cue class (definition.py): speech / belief / request / … / stance
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "start": self.start, "end": self.end, "lemma": self.lemma, "stance": self.stance}
+        out = {"text": self.text, "start": self.start, "end": self.end, "lemma": self.lemma, "stance": self.stance}
+        if self.cls:
+            out["class"] = self.cls
+        return out
 
 
 @dataclass

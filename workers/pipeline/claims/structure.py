@@ -17,7 +17,7 @@ import re
 from typing import NamedTuple
 
 from .chunks import ChunkTokens
-from .lexicon import COLON_NON_SPEAKERS
+from .lexicon import COLON_NON_SPEAKERS, GROUP_HINTS, ROLE_HINTS
 from .quotes import Quote
 
 # "―" (U+2015), em and en dashes, "--" and a lone hyphen (only before a space or a capital)
@@ -125,6 +125,26 @@ def _transcript_label(label: str, repeated: set[str]) -> bool:
     return (label.isupper() and len(re.findall(r"[A-Z]", label)) >= 2) or label in repeated
 
 
+_SPEAKER_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+_SOURCE_HEADS = frozenset("poll polls survey study report analysis".split())
+
+
+def _speaker_label(toks: list, named: set[str]) -> bool:
+    """A label that can speak: it names a person, organisation, group or country (tagged so here,
+    or a word of such a name elsewhere in the text: "Milbank:" after "Dana Milbank"), or its head is
+    a role, a body or a published source ("Senator", "The ministry", "Poll")."""
+    return any(t.ent_type_ in _SPEAKER_ENTS or t.lower_ in named or t.lemma_.lower() in ROLE_HINTS
+               or t.lemma_.lower() in GROUP_HINTS or t.lemma_.lower() in _SOURCE_HEADS for t in toks)
+
+
+def _named_words(tokens: ChunkTokens) -> set[str]:
+    """Capitalised words of the text's person/organisation/group/place names."""
+    return {t.lower_ for _, sdoc in tokens.chunks for t in sdoc
+            if t.ent_type_ in _SPEAKER_ENTS and t.text[:1].isupper() and len(t.text) > 2}
+
+
 def colon_lines(text: str, tokens: ChunkTokens, taken: list[tuple[int, int]]) -> list[ColonLine]:
     """"<Speaker>: <statement>" lines, also inside an opening quote mark when a transcript is
     quoted paragraph by paragraph. The label must be a short name-like phrase (capitalised, no
@@ -142,6 +162,9 @@ def colon_lines(text: str, tokens: ChunkTokens, taken: list[tuple[int, int]]) ->
     for m in _COLON_LINE.finditer(text):
         counts[m.group(1).strip()] = counts.get(m.group(1).strip(), 0) + 1
     repeated = {lab for lab, n in counts.items() if n > 1}
+    caps_turns = any(_transcript_label(lab, set()) for lab in repeated)   # a transcript: "PENCE:" once is a turn too
+    named: set[str] = set()
+    named_done = False
     out: list[ColonLine] = []
     for m in _COLON_LINE.finditer(text):
         label, body = m.group(1).strip(), m.group(3)
@@ -156,8 +179,16 @@ def colon_lines(text: str, tokens: ChunkTokens, taken: list[tuple[int, int]]) ->
             continue
         if len(re.findall(r"\w+", body)) < 3 or re.search(r"\d", label) or (body.rstrip().endswith("?") and not transcript):
             continue
-        if any(t.pos_ in ("VERB", "AUX") for t in tokens.tokens(m.start(1), m.end(1))) and not (transcript and label.isupper()):
+        ltoks = tokens.tokens(m.start(1), m.end(1))
+        if any(t.pos_ in ("VERB", "AUX") for t in ltoks) and not (transcript and label.isupper()):
             continue
+        if not named_done and label not in repeated:
+            named, named_done = _named_words(tokens), True
+        # an all-caps label once: a turn when the text is a transcript or the line is a sentence
+        # ("MORALES: Well, we will cut taxes."), a section head when it is not ("STRESS: How to cope")
+        caps_turn = label.isupper() and (caps_turns or bool(re.search(r"[.!?][\"”’']?\s*$", body)))
+        if label not in repeated and not caps_turn and not _speaker_label(ltoks, named):
+            continue   # a headline set off with a colon ("Coronavirus: what we know", "CARD HIGHLIGHTS:") is no speech
         b0, b1 = m.start(3), m.end(3)
         while b1 > b0 and text[b1 - 1] in " \t.":
             b1 -= 1

@@ -32,9 +32,9 @@ def test_decode_is_the_inverse_of_encode():
 @pytest.mark.parametrize("now", [1764650000.1234567, 4102444800.999, 1.0])
 def test_enqueue_args_carry_the_job_and_an_exact_millisecond_score(now):
     args = queue.enqueue_args("doc3", now)
-    assert set(args) == {"job_hex", "queue_score"}
+    assert set(args) == {"job", "queue_score", "wake"} and args["wake"] == K.WAKE
     assert all(isinstance(v, str) for v in args.values())  # text: Lua never formats a number
-    job = queue.decode_job(bytes.fromhex(args["job_hex"]))
+    job = queue.decode_job(args["job"].encode())
     assert job.args == ("doc3",)
     assert job.enqueue_ms == int(now * 1000)
     assert args["queue_score"] == str(int(now * 1000))

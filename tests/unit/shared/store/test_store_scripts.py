@@ -14,7 +14,7 @@ from shared import keys as K
 from shared.ids import dedupe_keys
 from shared.store import ALL_SCRIPTS
 from shared.store.intake import submit_call
-from shared.store.scripts import LUA_DIR, encode_args, hex_arg, redis_str
+from shared.store.scripts import LUA_DIR, encode_args, redis_str
 from shared.store.status import status_args
 
 pytestmark = pytest.mark.unit
@@ -38,11 +38,6 @@ def test_encode_args_refuses_null():
     with pytest.raises(ValueError, match="b"):
         encode_args({"a": "x", "b": None})
     assert orjson.loads(encode_args({"a": "x", "n": [1, {"k": "v"}]})) == {"a": "x", "n": [1, {"k": "v"}]}
-
-
-def test_hex_round_trip():
-    raw = bytes(range(256))
-    assert bytes.fromhex(hex_arg(raw)) == raw
 
 
 def test_every_script_is_called_with_one_json_argument():

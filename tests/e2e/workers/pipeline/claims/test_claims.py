@@ -13,7 +13,7 @@ from workers.pipeline.claims import ClaimOptions, ClaimStage
 from workers.pipeline.document import AnalysisDoc
 
 KINDS = {"direct", "indirect", "mixed", "unattributed"}
-STANCES = {"assert", "belief", "report", "deny", "accuse", "predict", "other"}
+STANCES = {"assert", "belief", "report", "deny", "accuse", "predict", "other", "support", "oppose"}
 RESOLUTIONS = {"explicit", "alias", "pronoun", "description"}
 
 
@@ -457,9 +457,9 @@ def test_reduced_passive_participle_is_not_the_nouns_claim(pipeline):
     check_offsets(doc)
     for c in doc["claims"]:
         assert not (c["speaker"] and "painting" in c["speaker"]["text"]), c
-    [c] = [c for c in doc["claims"] if c["cue"] and c["cue"]["lemma"] == "think"]
-    assert c["speaker"] is None and "painting" in c["text"] and "two million dollars" in c["text"]
-    assert any("two million dollars" in q["text"] for q in c["quantities"])
+    # a passive with no source is no attribution (issue 17): the rule still finds it (its words
+    # stay out of any speaker, above), the definition refuses it
+    assert [c for c in doc["claims"] if c["cue"] and c["cue"]["lemma"] == "think"] == []
 
 
 def test_speaker_span_never_ends_in_a_preposition(pipeline):
@@ -789,14 +789,14 @@ def test_cue_with_complements_on_both_sides_takes_the_later_one(pipeline):
     assert a["text"] == "Mrs. Lund would be better at handling the issue"
 
 
-def test_agentless_passive_has_no_speaker_and_keeps_its_subject(pipeline):
+def test_agentless_passive_is_no_attribution(pipeline):
+    # "was accused of …" with no accuser: a passive with no source (issue 17); the rule's content
+    # (subject and complement) is checked below, on the parse
     text = ("The harbour commissioner was accused of hiding the inspection reports from the city council. "
             "Residents were angry that the ferry would stop running.")
     doc = analyse(pipeline, text)
     check_offsets(doc)
-    [c] = [c for c in doc["claims"] if c["cue"] and c["cue"]["lemma"] == "accuse"]
-    assert c["speaker"] is None
-    assert "harbour commissioner" in c["text"] and "hiding the inspection reports" in c["text"]
+    assert [c for c in doc["claims"] if c["cue"] and c["cue"]["lemma"] == "accuse"] == []
 
 
 def test_agentless_passive_content_rules():

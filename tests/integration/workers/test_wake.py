@@ -1,0 +1,91 @@
+"""The worker starts a job when it is queued (the intake script's wake-up) or when a slot frees up,
+not at its next poll (here 8 s away)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from arq import func
+
+from shared import keys as K
+from shared.store import queue
+from workers.settings import redis_settings
+from workers.wake import WakeableWorker
+
+POLL = 8.0  # a pick-up within POLL / 3 can only be the wake-up (loose: a loaded CI machine)
+
+
+def make_worker(url: str, started: list[tuple[str, float]], seconds: float = 0.0, max_jobs: int = 1) -> WakeableWorker:
+    async def process_article(ctx, doc_id: str) -> str:  # stands in for the pipeline
+        started.append((doc_id, time.monotonic()))
+        await asyncio.sleep(seconds)
+        return "done"
+
+    return WakeableWorker(functions=[func(process_article, name=K.ARQ_TASK)], queue_name=K.ARQ_QUEUE,
+                          redis_settings=redis_settings(url), poll_delay=POLL, max_jobs=max_jobs,
+                          handle_signals=False, job_serializer=queue.job_serializer,
+                          job_deserializer=queue.job_deserializer, keep_result=0)
+
+
+async def _run(worker: WakeableWorker, until, timeout: float = 4.0) -> None:
+    task = asyncio.get_running_loop().create_task(worker.async_run())
+    try:
+        deadline = time.monotonic() + timeout
+        while not until() and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+    finally:
+        await worker.close()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_a_submitted_article_wakes_the_idle_worker(redis_server, store, redis):
+    started: list[tuple[str, float]] = []
+    worker = make_worker(redis_server.url, started)
+    task = asyncio.get_running_loop().create_task(worker.async_run())
+    try:
+        while not await redis.exists(K.ARQ_HEALTH_CHECK):  # its first poll is done: now it waits POLL s
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.3)
+        t0 = time.monotonic()
+        res = await store.submit({"text": "The ships left Busan on Monday."})
+        while not started and time.monotonic() - t0 < POLL:
+            await asyncio.sleep(0.005)
+        assert started and started[0][0] == res.id
+        assert started[0][1] - t0 < POLL / 3, "picked up at the poll, not at the wake-up"
+    finally:
+        await worker.close()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_a_finished_job_frees_its_slot_for_the_next_at_once(redis_server, store, redis):
+    ids = [(await store.submit({"text": f"Article number {i} about ships."})).id for i in range(3)]
+    started: list[tuple[str, float]] = []
+    worker = make_worker(redis_server.url, started, seconds=0.2, max_jobs=1)  # one slot: jobs one after another
+    await _run(worker, lambda: len(started) == 3)
+    assert sorted(d for d, _ in started) == sorted(ids)
+    gaps = [b - a for (_, a), (_, b) in zip(started, started[1:])]
+    assert all(g < POLL / 3 for g in gaps), gaps  # 0.2 s job + pickup, not + the poll delay
+
+
+async def test_without_a_wake_up_the_worker_still_polls(redis_server, redis):
+    started: list[tuple[str, float]] = []
+    worker = make_worker(redis_server.url, started)
+    task = asyncio.get_running_loop().create_task(worker.async_run())
+    try:
+        while not await redis.exists(K.ARQ_HEALTH_CHECK):
+            await asyncio.sleep(0.01)
+        now_ms = int(time.time() * 1000)
+        await redis.set(K.arq_job("plain"), queue.encode_job("plain", now_ms))
+        await redis.zadd(K.ARQ_QUEUE, {"plain": now_ms})  # queued without a wake-up (e.g. the lease reaper)
+        t0 = time.monotonic()
+        while not started and time.monotonic() - t0 < POLL + 3:
+            await asyncio.sleep(0.01)
+        assert [d for d, _ in started] == ["plain"]
+    finally:
+        await worker.close()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)

@@ -1,0 +1,96 @@
+"""The definition's cue classes and refusals on hand-made candidates, and plain-text page
+furniture (issue 17); no parse."""
+
+from __future__ import annotations
+
+import pytest
+
+from workers.pipeline.claims import definition
+from workers.pipeline.claims.furniture import cut, furniture_spans, repeat_key
+from workers.pipeline.claims.records import Attribution, Cue
+
+pytestmark = pytest.mark.unit
+
+
+def att(lemma: str, how: str, direct: bool = False) -> Attribution:
+    return Attribution(Cue(0, len(lemma), lemma, lemma, "other"), (0, 1), [(5, 20)], direct, how=how)
+
+
+@pytest.mark.parametrize("lemma, how, cls", [
+    ("say", "ccomp", "speech"), ("tweet", "ccomp", "speech"), ("according to", "according", "speech"),
+    (":", "colon", "speech"), ("believe", "ccomp", "belief"), ("estimate", "ccomp", "belief"),
+    ("find", "ccomp", "belief"), ("call", "prep", "request"), ("ask", "xcomp", "request"),
+    ("demand", "dobj", "request"), ("condemn", "dobj", "evaluative"), ("welcome", "dobj", "evaluative"),
+    ("accuse", "prep", "evaluative"), ("deny", "ccomp", "denial"), ("admit", "ccomp", "admission"),
+    ("back", "dobj", "stance"), ("oppose", "dobj", "stance"), ("call", "oprd", "speech"),
+    ("in view", "perspective", "belief"),
+])
+def test_cue_classes(lemma, how, cls):
+    assert definition.classify(att(lemma, how)) == cls
+
+
+@pytest.mark.parametrize("lemma, how", [
+    ("seek", "dobj"), ("offer", "dobj"), ("name", "oprd"), ("deflect", "dobj"),    # actions
+    ("like", "xcomp"), ("want", "xcomp"), ("hope", "xcomp"),                        # wishes
+    ("see", "dobj"), ("hear", "ccomp"),                                             # perception
+    ("decline", "xcomp"), ("refuse", "xcomp"),                                      # "declined to comment"
+    ("discuss", "dobj"), ("speak", "prep"), ("comment", "prep"), ("mention", "dobj"),  # topic only
+    ("believe", "passive0"), ("think", "reduced"),                                  # no source
+    ("sigh", "ccomp"),                                                              # outside the lists
+])
+def test_refused(lemma, how):
+    assert definition.classify(att(lemma, how)) is None
+
+
+def test_an_unlisted_verb_introducing_a_quotation_is_speech():
+    assert definition.classify(att("sigh", "quote", direct=True)) == "speech"
+    assert definition.classify(att("sigh", "dobj", direct=True)) is None
+
+
+def test_apply_sets_class_and_a_stance_cues_stance():
+    out = definition.apply([att("say", "ccomp"), att("seek", "dobj"), att("back", "dobj")])
+    assert [(a.cue.cls, a.cue.stance) for a in out] == [("speech", "other"), ("stance", "support")]
+    assert out[0].cue.to_dict()["class"] == "speech"
+
+
+TWEET = "We will win! pic.twitter.com/abc123 — Donald J. Trump (@realDonaldTrump) March 21, 2020"
+
+
+def test_tweet_signature_and_link_are_furniture_the_tweet_is_not():
+    spans = furniture_spans(TWEET)
+    left = cut(TWEET, [(0, len(TWEET))], spans)
+    assert [TWEET[a:b] for a, b in left] == ["We will win!"]
+
+
+@pytest.mark.parametrize("line", [
+    "Donald J. Trump (@realDonaldTrump) March 21, 2020",
+    "A post shared by Lena Ortiz (@lenaortiz) on Mar 3, 2020 at 10:12am PST",
+    "Rescuers search the rubble in Antakya on Monday. (AP Photo/Hussein Malla)",
+    "Image caption The bridge was closed for three weeks",
+    "PUBLISHED: November 8, 2023 at 4:56 p.m. | UPDATED: November 8, 2023 at 6:00 p.m.",
+])
+def test_whole_furniture_lines(line):
+    text = "The bridge reopened on Friday.\n" + line + "\nTraffic was light."
+    a = text.index(line)
+    assert furniture_spans(text) == [(a, a + len(line))]
+
+
+def test_body_text_is_not_furniture():
+    text = "The minister said the photo was taken in March 2020.\nShe posted it on Twitter the same day."
+    assert furniture_spans(text) == []
+
+
+def test_repeat_key_ignores_quote_marks_and_case():
+    a = "“We will rebuild every house,” he said."
+    b = "WE WILL REBUILD EVERY HOUSE"
+    assert repeat_key(a, [(0, a.index(",”") + 2)]) == repeat_key(b, [(0, len(b))])
+
+
+def test_the_claim_definition_option_is_checked():
+    import pytest
+
+    from workers.pipeline.claims.options import ClaimOptions
+
+    assert ClaimOptions(definition="polnear").definition == "polnear"
+    with pytest.raises(ValueError):
+        ClaimOptions(definition="broad")

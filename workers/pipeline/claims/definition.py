@@ -1,0 +1,207 @@
+"""What counts as an attribution (issue 17): the cue classes, and the candidates that are refused.
+
+An attribution is a source's speech, writing or publication, or its belief, estimate or finding;
+also its requests and demands, its evaluative speech acts, its denials and admissions. Each
+candidate the rules found gets one **cue class** (``Cue.cls``, ``cue.class`` in the JSON):
+
+- ``speech``: said, told, wrote, tweeted, announced, warned; "according to", report(s) that;
+  "<Speaker>: <statement>" lines, signed and block quotations;
+- ``belief``: believes, thinks, estimates, expects, predicted, the study found; "in her view";
+  "is optimistic that";
+- ``request``: called for, asked X to, demanded, urged;
+- ``evaluative``: condemned, criticised, welcomed, praised, accused X of;
+- ``denial`` / ``admission``: denied, rejected, disputed / admitted, conceded, acknowledged;
+- ``stance``: backed, supported, opposed, endorsed; "is unhappy with", "supportive of" — a
+  position taken, not a statement. PolNeAR annotates these as attributions; here they are kept
+  with ``cue.class = "stance"`` (``cue.stance`` says which: support / oppose / other) and are
+  not speech: the evaluation does not score them as attributions.
+
+Refused (:func:`classify` returns None, the candidate is dropped): actions (seeking, offering,
+naming someone to a post, planning, voting, deflecting), wishes ("would like to see", "wants"),
+perception ("see his friend's face", "heard"), "declined to comment" and "did not say whether",
+topic-only mentions
+("discussed the deal", "spoke about the war"), and passives with no source ("is believed",
+"This deal, thought to be worth …"). A verb outside these lists that introduces a direct
+quotation ("“We lost,” he sighed") is speech; anywhere else it is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .records import Attribution
+
+CLASSES = ("speech", "belief", "request", "evaluative", "denial", "admission", "stance", "other")
+SPEECH_LIKE = frozenset(CLASSES) - {"stance", "other"}
+
+_VERBS: dict[str, str] = {}
+
+
+def _add(cls: str, words: str) -> None:
+    for w in words.split():
+        _VERBS.setdefault(w.replace("_", " "), cls)
+
+
+_add("denial", """deny dismiss reject refute dispute rebut contradict disavow repudiate deride scoff
+    challenge question disagree""")
+_add("admission", "admit concede acknowledge confess grant recognize recognise")
+_add("request", """ask urge demand call appeal request plead order instruct encourage implore beg press
+    push""")
+_add("evaluative", """condemn criticize criticise welcome praise accuse blame charge denounce attack slam
+    fault blast castigate chastise rebuke decry assail lambaste berate mock ridicule applaud hail thank
+    congratulate credit defend laud commend lament complain""")
+_add("stance", "support back oppose endorse favor favour approve")
+_add("belief", """believe think feel consider suspect hope doubt worry assume reckon figure guess imagine
+    suppose understand know realize realise fear trust presume sense regard conclude find determine
+    judge deem expect estimate predict forecast project anticipate foresee calculate show learn discover
+    establish demonstrate prove uncover document speculate wonder agree""")
+_add("speech", """say tell add explain note state claim argue insist write declare announce confirm stress
+    emphasize emphasise maintain assert contend testify reply respond answer tweet post remark comment
+    observe point mention recall recount describe repeat reiterate boast joke quip counter retort
+    suggest propose concur specify clarify elaborate assure promise pledge vow swear guarantee signal
+    indicate reaffirm recommend advise caution underscore highlight proclaim tout brag insinuate imply
+    hint characterize characterise dub label term brand stipulate affirm aver allege report reveal
+    disclose inform brief detail publish leak cite quote continue go begin start warn threaten
+    weigh predict express echo remind""")
+_VERBS["hop"] = "belief"   # spaCy's lemma of "hoping"
+
+# lemmas that are never cues whatever the rules or the learned detector say: actions, wishes,
+# perception, topic-only verbs
+REFUSED = frozenset("""seek offer name appoint nominate send buy sell give plan intend decide refuse decline
+    vote want wish like love prefer see hear watch notice look view deflect pursue try attempt aim
+    discuss debate talk speak address raise reflect meet visit sign pass file""".split())
+
+# verbs whose bare-object or prepositional content is a topic, not a statement: "discussed the
+# deal", "commented on the plan", "mentioned the meeting", "testified about the call"
+_TOPIC_VERBS = frozenset("comment mention describe testify recall recount detail brief respond reply answer "
+                         "highlight underscore stress note quote publish point weigh echo learn".split())
+_TOPIC_HOWS = frozenset({"dobj", "obj", "obj1", "objprep", "prep"})
+# an xcomp ("agreed to pay", "hoped to win") is an intention or a wish, not a belief
+_NO_XCOMP = frozenset("agree hope hop feel know find learn wonder understand realize realise figure".split())
+_SOURCELESS = frozenset({"passive0", "reduced"})
+_QUOTE_HOWS = frozenset({"quote", "colon", "dash", "dash_line", "block"})
+
+NOUN_CLASSES: dict[str, str] = {}
+for _cls, _words in (
+        ("speech", """claim statement assertion announcement comments remarks suggestion argument contention
+            insistence warning promise pledge vow threat"""),
+        ("belief", "belief view opinion assessment conclusion finding concern fear hope prediction"),
+        ("request", "call demand request plea"),
+        ("evaluative", "allegation accusation criticism critique praise"),
+        ("denial", "denial"), ("admission", "admission"),
+        ("stance", "support endorsement opposition")):
+    for _w in _words.split():
+        NOUN_CLASSES[_w] = _cls
+
+ADJ_CLASSES: dict[str, str] = {}
+for _cls, _words in (
+        ("belief", """optimistic pessimistic confident convinced sure certain hopeful doubtful skeptical
+            sceptical concerned worried afraid aware unaware fearful positive wary upbeat suspicious assured"""),
+        ("speech", "adamant clear insistent vocal"),
+        ("evaluative", "critical"), ("denial", "dismissive"),
+        ("stance", """supportive opposed appreciative proud angry furious frustrated unhappy happy pleased
+            disappointed enthusiastic excited tired""")):
+    for _w in _words.split():
+        ADJ_CLASSES[_w] = _cls
+
+_SUPPORT = frozenset("support back endorse favor favour approve supportive endorsement".split())
+_OPPOSE = frozenset("oppose opposed opposition".split())
+
+
+def verb_class(lemma: str) -> str | None:
+    """The class of a verb cue lemma; None when it is no cue under the definition."""
+    lemma = lemma.lower()
+    return None if lemma in REFUSED else _VERBS.get(lemma)
+
+
+_NEGATED = re.compile(r"(?:\bnot|n['’]t|\bnever)\s+(?:\w+\s+)?$", re.I)
+_WH = re.compile(r"\W*(?:how|whether|if|what|when|where|why|who|which)\b", re.I)
+_WH_GAP = re.compile(r"\b(?:how|whether|if|what|when|where|why|who|which)\W*$", re.I)
+
+
+def _unsaid(a: Attribution, text: str) -> bool:
+    """"did not say how many …", "would not say whether …": no statement was made."""
+    if not a.content or a.direct:
+        return False
+    c0 = a.content[0][0]
+    wh = bool(_WH.match(text, c0)) or c0 > a.cue.end and bool(_WH_GAP.search(text[a.cue.end:c0]))
+    return wh and bool(_NEGATED.search(text, max(0, a.cue.start - 24), a.cue.start))
+
+
+def classify(a: Attribution, text: str | None = None) -> str | None:
+    """The cue class of candidate ``a``, or None when the definition refuses it (``text``, when
+    given, lets it see a negated cue: "did not say whether …")."""
+    how, lem = a.how, a.cue.lemma.lower()
+    if text is not None and _unsaid(a, text):
+        return None
+    if how in _SOURCELESS:
+        return None
+    if how in ("colon", "dash", "dash_line") or how == "according":
+        return "speech"
+    if how == "perspective":
+        return "belief"
+    if how == "noun":
+        return NOUN_CLASSES.get(lem)
+    if how == "adj":
+        return ADJ_CLASSES.get(lem)
+    if lem == "make" and how == "ccomp":   # "made clear that …"
+        return "speech"
+    if lem in REFUSED:
+        return None
+    cls = _VERBS.get(lem)
+    if cls is None:
+        # a verb outside the lists (the learned cue detector's pick) only as a quotation's cue
+        return "speech" if a.direct and how in _QUOTE_HOWS else None
+    if how in _TOPIC_HOWS and lem in _TOPIC_VERBS and not a.direct:
+        return None
+    if how == "xcomp" and lem in _NO_XCOMP or how == "prep" and lem in ("hope", "hop"):
+        return None   # "agreed to pay", "hoped to win", "hoping for better": intentions and wishes
+    if lem == "call" and how == "oprd":   # "called the plan “a disaster”"
+        return "speech"
+    if lem == "call" and how in ("dobj", "obj", "obj1", "objprep"):   # "called the sheriff's office": a phone call
+        return None
+    return cls
+
+
+def stance_of(a: Attribution, cls: str) -> str:
+    """``cue.stance`` for a stance-class cue: support / oppose / other."""
+    lem = a.cue.lemma.lower()
+    return "support" if lem in _SUPPORT else "oppose" if lem in _OPPOSE else "other"
+
+
+def _reporter_only(a: Attribution) -> Attribution:
+    """The attribution of ``a``'s first reporter: its cue and speaker, the whole of ``a`` (speaker,
+    cue and content) as its content."""
+    sp, cue = a.reported_by[0]
+    starts = [a.cue.start, a.content[0][0]] + ([a.speaker[0]] if a.speaker else [])
+    return replace(a, cue=replace(cue), speaker=sp, content=[(min(starts), a.content[-1][1])], direct=False,
+                   reported_by=a.reported_by[1:], speaker_ref=None, how="according", spk_kind="other")
+
+
+def apply(atts: list[Attribution], text: str | None = None, refuse: bool = True) -> list[Attribution]:
+    """The candidates the definition accepts, each with its cue class set (stance-class cues also
+    get their ``cue.stance``). ``refuse=False`` (``NEWSFLOW_CLAIM_DEFINITION=polnear``) keeps the
+    candidates the definition refuses, with class ``other``: PolNeAR's broader scheme."""
+    out = []
+    for a in atts:
+        cls = classify(a, text)
+        if cls is None and not refuse:
+            cls = "other"
+        if cls is None and a.reported_by and a.content:
+            # "A plans to X, according to B": A's act is no statement, B's report of it is one
+            a = _reporter_only(a)
+            cls = "speech" if a.cue.lemma in ("according to", ":", "dash") else verb_class(a.cue.lemma) or "speech"
+        if cls is None:
+            continue
+        a.cue.cls = cls
+        if cls == "stance":
+            a.cue.stance = stance_of(a, cls)
+        for _, rc in a.reported_by:
+            if rc is not None and not rc.cls:
+                rc.cls = ("speech" if rc.lemma in ("according to", ":", "dash") else verb_class(rc.lemma) or "speech")
+        out.append(a)
+    return out
+
+
+__all__ = ["ADJ_CLASSES", "CLASSES", "NOUN_CLASSES", "REFUSED", "SPEECH_LIKE", "apply", "classify", "verb_class"]

@@ -1,0 +1,77 @@
+"""An arq ``Worker`` that does not wait out its poll delay when there is work.
+
+arq polls its queue every ``poll_delay`` (50 ms here): an idle worker starts a new job 25 ms late on
+average, and a busy one leaves a pipeline process idle for the same time after each job. This worker
+sleeps between polls on an event instead, set
+
+* when the intake and requeue scripts queue a job: they ``PUBLISH`` on :data:`shared.keys.WAKE`
+  (a channel, nothing stored; cheap with no subscriber), which this worker subscribes to;
+* when one of its own jobs ends (a slot is free for the next queued job).
+
+``poll_delay`` still bounds the wait, so jobs nobody announced (a deferred retry coming due, a job
+the lease reaper put back, a worker that missed a message while reconnecting) are found as before.
+The arq loop itself is unchanged: its own sleep is set to zero and the wait happens at the end of
+``_poll_iteration``. ``newsflow worker`` (``workers/run.py``) uses this class; a bare
+``arq workers.settings.WorkerSettings`` runs arq's own ``Worker``, which only polls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from arq.worker import Worker
+
+from shared import keys as K
+
+log = logging.getLogger("newsflow.worker")
+
+
+class WakeableWorker(Worker):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.wait_s, self.poll_delay_s = self.poll_delay_s, 0.0  # arq's loop: sleep(0); we wait below
+        self._wake = asyncio.Event()
+        self._listener: asyncio.Task[None] | None = None
+        self._watched: set[str] = set()
+
+    async def _poll_iteration(self) -> None:
+        if self._listener is None and self._pool is not None:
+            self._listener = asyncio.get_running_loop().create_task(self._listen())
+        self._wake.clear()  # before the poll: a job queued while it runs wakes the next wait
+        await super()._poll_iteration()
+        for job_id, task in self.tasks.items():
+            if job_id not in self._watched:
+                self._watched.add(job_id)
+                task.add_done_callback(lambda _t, j=job_id: (self._watched.discard(j), self._wake.set()))
+        if self.burst:
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.wait_s):
+                await self._wake.wait()
+
+    async def _listen(self) -> None:
+        """Set the wake event on every message of the wake channel; on any error, fall back to polling."""
+        pubsub = self.pool.pubsub(ignore_subscribe_messages=True)
+        try:
+            await pubsub.subscribe(K.WAKE)
+            self._wake.set()  # one more poll now: a job queued while subscribing sent its message to nobody
+            async for _ in pubsub.listen():
+                self._wake.set()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - Redis gone: run.py restarts the worker; polling goes on
+            log.debug("wake-up channel closed (%s); polling every %.3fs", exc, self.wait_s)
+        finally:
+            with contextlib.suppress(Exception):
+                await pubsub.aclose()
+
+    async def close(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(BaseException):
+                await self._listener
+            self._listener = None
+        await super().close()
