@@ -18,13 +18,16 @@ article), index entries not exactly once, and for ``worker-sigkill`` the requeue
 kill until every job the dead worker held is running elsewhere (or done).
 
 ``adversarial``: one worker with the real pipeline; 2 MiB on one line, 1 MiB of "Mr. ", 100k quote
-marks, 50k nested divs (as HTML); printed: final status / error code, time, peak pool RSS.
+marks, 50k nested divs (as HTML), 1 MB and 2 MiB of real prose (the seeds repeated; ``--only``
+picks some); printed: final status / error code, attempts, time, peak RSS of the pool process
+(sampled every 0.1 s; the pool's ceiling ``--max-rss-mb`` is the worker's default, 1500).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -185,21 +188,33 @@ async def scenario(name: str, n: int) -> None:
             print(line, flush=True)
 
 
+def prose(size: int) -> str:
+    """``size`` characters of real news prose: the seed articles, one after the other, repeated."""
+    unit = "".join(json.loads(p.read_text(encoding="utf-8"))["text"] + "\n\n" for p in sorted((ROOT / "seeds").glob("*.json")))
+    text = (unit * (size // len(unit) + 1))[:size]
+    over = len(json.dumps({"text": text})) - (2 * 1024 * 1024 - 64)
+    return text[:-over] if over > 0 else text  # the JSON body (\u escapes) within the 2 MiB intake limit
+
+
 ADVERSARIAL = {
     "2MiB-one-line": lambda: ("word " * (2 * 1024 * 1024 // 5))[: 2 * 1024 * 1024 - 16],
     "1MiB-Mr": lambda: "Mr. " * (1024 * 1024 // 4 - 4),
     "100k-quotes": lambda: '"' * 100_000,
     "50k-nested-divs": lambda: "<html><body>" + "<div>" * 50_000 + "text" + "</div>" * 50_000 + "</body></html>",
+    "1MB-prose": lambda: prose(1_000_000),
+    "2MB-prose": lambda: prose(2 * 1024 * 1024),
 }
 
 
-async def adversarial(max_rss_mb: int, job_timeout: float) -> None:
+async def adversarial(max_rss_mb: int, job_timeout: float, only: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="nf-adversarial-") as tmp:
         env = {"NEWSFLOW_WORKER_CONCURRENCY": "1", "NEWSFLOW_POOL_MAX_RSS_MB": str(max_rss_mb),
                "NEWSFLOW_JOB_TIMEOUT_SECONDS": str(job_timeout), "NEWSFLOW_MAX_ATTEMPTS": "2"}
         async with Rig(Path(tmp), "", env) as rig:
             worker = await rig.worker()
             for name, make in ADVERSARIAL.items():
+                if only and name not in only:
+                    continue
                 body = make()
                 t0 = time.monotonic()
                 if name.endswith("divs"):
@@ -222,7 +237,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("what", choices=["faults", "adversarial"])
     ap.add_argument("--n", type=int, default=300)
-    ap.add_argument("--only", default="", help="comma-separated scenarios (faults)")
+    ap.add_argument("--only", default="", help="comma-separated scenarios (faults) or documents (adversarial)")
     ap.add_argument("--max-rss-mb", type=int, default=1500)
     ap.add_argument("--job-timeout", type=float, default=300)
     args = ap.parse_args()
@@ -232,7 +247,7 @@ def main() -> None:
         for name in names:
             asyncio.run(scenario(name, args.n))
     else:
-        asyncio.run(adversarial(args.max_rss_mb, args.job_timeout))
+        asyncio.run(adversarial(args.max_rss_mb, args.job_timeout, args.only.split(",") if args.only else []))
 
 
 if __name__ == "__main__":
