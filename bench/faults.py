@@ -19,8 +19,9 @@ kill until every job the dead worker held is running elsewhere (or done).
 
 ``adversarial``: one worker with the real pipeline; 2 MiB on one line, 1 MiB of "Mr. ", 100k quote
 marks, 50k nested divs (as HTML), 1 MB and 2 MiB of real prose (the seeds repeated; ``--only``
-picks some); printed: final status / error code, attempts, time, peak RSS of the pool process
-(sampled every 0.1 s; the pool's ceiling ``--max-rss-mb`` is the worker's default, 1500).
+picks some); printed: final status / error code, attempts, time, peak USS (private memory, what
+the ceiling ``--max-rss-mb`` judges; default 1500 as in the worker) and RSS of a pool process
+(sampled every 0.1 s).
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ from shared import keys as K  # noqa: E402
 from shared.config import Settings  # noqa: E402
 from shared.redis_server import RedisServer  # noqa: E402
 from shared.supervise import start_worker_process, stop_process  # noqa: E402
-from workers.executor import rss_bytes  # noqa: E402
-from worker_proc import alive, children_of  # noqa: E402
+from workers.memory import private_bytes, rss_bytes  # noqa: E402
+from worker_proc import alive, descendants_of  # noqa: E402
 
 STUB = "normalize,tests.integration.workers.stub_stages:echo"
 ENV = {"NEWSFLOW_LEASE_SECONDS": "15", "NEWSFLOW_WORKER_CONCURRENCY": "2", "NEWSFLOW_HEALTH_CHECK_INTERVAL": "1",
@@ -167,7 +168,7 @@ async def scenario(name: str, n: int) -> None:
                 await rig.worker()  # a replacement, after the measurement (the survivor's reaper did it)
             elif name == "pool-sigkill":
                 for _ in range(3):
-                    for pid in [p for p in children_of(first.pid) if alive(p)]:
+                    for pid in [p for p in descendants_of(first.pid) if alive(p)]:
                         os.kill(pid, signal.SIGKILL)
                     await asyncio.sleep(2)
             elif name == "redis-sigkill":
@@ -221,16 +222,19 @@ async def adversarial(max_rss_mb: int, job_timeout: float, only: list[str]) -> N
                     doc_id = await rig.submit(body.encode(), headers={"Content-Type": "text/html; charset=utf-8"})
                 else:
                     doc_id = await rig.submit({"text": body})
-                peak = 0
+                peak = peak_rss = 0
                 while True:
-                    peak = max([peak] + [rss_bytes(p) for p in children_of(worker.pid) if alive(p)])
+                    # private memory (USS): pool processes share the fork server's model pages
+                    pool = [p for p in descendants_of(worker.pid) if alive(p)]
+                    peak = max([peak] + [private_bytes(p) for p in pool])
+                    peak_rss = max([peak_rss] + [rss_bytes(p) for p in pool])
                     st = await (await rig.client.get(f"/v1/articles/{doc_id}/status")).json()
                     if st["status"] in ("done", "failed"):
                         break
                     await asyncio.sleep(0.1)
                 code = (st.get("error") or {}).get("code", "")
                 print(f"{name:16s} {len(body.encode()):>9d} B  {st['status']:6s} {code:16s} attempts={st['attempts']} "
-                      f"{time.monotonic() - t0:6.1f}s  peak pool RSS {peak / 2**20:.0f} MB", flush=True)
+                      f"{time.monotonic() - t0:6.1f}s  peak pool USS {peak / 2**20:.0f} MB, RSS {peak_rss / 2**20:.0f} MB", flush=True)
 
 
 def main() -> None:

@@ -48,6 +48,10 @@ class Settings:
     # Memory ceiling per pipeline process (MB, 0 = none): past it the process is replaced and the
     # document it was analysing fails with ``resource_limit`` (retried once).
     pool_max_rss_mb: int = 1500
+    # How pipeline processes start: "shared" (forked from a fork server that loaded the models once:
+    # they share those pages), "spawn" (each process loads its own models) or "auto" (shared from
+    # two processes on, spawn for one). workers/shared_pool.py
+    pool_start: str = "auto"
     # A running job's lease (s): renewed by its worker every lease/3; a job whose lease expired (its
     # worker died) is queued again by any live worker's reaper. Worker heartbeat keys live as long.
     lease_seconds: float = 15.0
@@ -121,6 +125,7 @@ class Settings:
         "worker_concurrency": "NEWSFLOW_WORKER_CONCURRENCY",
         "health_check_interval": "NEWSFLOW_HEALTH_CHECK_INTERVAL",
         "pool_max_rss_mb": "NEWSFLOW_POOL_MAX_RSS_MB",
+        "pool_start": "NEWSFLOW_POOL_START",
         "lease_seconds": "NEWSFLOW_LEASE_SECONDS",
         "html_fallback": "NEWSFLOW_HTML_FALLBACK",
         "events_max_len": "NEWSFLOW_EVENTS_MAX_LEN",

@@ -66,6 +66,17 @@ def children_of(pid: int) -> list[int]:
     return out
 
 
+def descendants_of(pid: int) -> list[int]:
+    """Children, grandchildren, …: a worker's pool processes are forked from its fork server
+    (``NEWSFLOW_POOL_START=shared``), so they are the worker's grandchildren."""
+    out, todo = [], [pid]
+    while todo:
+        kids = children_of(todo.pop())
+        out += kids
+        todo += kids
+    return out
+
+
 def alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as f:

@@ -98,7 +98,8 @@ def run(stdin: BinaryIO, stdout: BinaryIO, jobs: int = 1, chunk_size: int = 32,
         from workers.pipeline.registry import build_pipeline
 
         soft, hard = pipeline_timeouts(settings.job_timeout_seconds)
-        executor = PipelineExecutor(jobs, soft, hard, factory=functools.partial(build_pipeline, settings))
+        executor = PipelineExecutor(jobs, soft, hard, factory=functools.partial(build_pipeline, settings),
+                                    start=settings.pool_start)
     written = 0
 
     def emit(lines: list[bytes]) -> None:

@@ -1,8 +1,10 @@
 """Runs the analysis pipeline in a pool of processes: the worker's and ``newsflow analyze``'s.
 
-Each pool process builds the pipeline once with the executor's ``factory`` (default
-:func:`workers.pipeline.build_pipeline`; spaCy and the other models load once per process, at
-start-up via :meth:`PipelineExecutor.start` / :meth:`PipelineExecutor.start_sync`). The worker
+The pipeline is built once with the executor's ``factory`` (default
+:func:`workers.pipeline.build_pipeline`), at start-up via :meth:`PipelineExecutor.start` /
+:meth:`PipelineExecutor.start_sync`. ``start="shared"`` (``NEWSFLOW_POOL_START``; the default
+``auto`` means shared from two processes on): once, in a fork server the pool processes are forked
+from, so they share the models' memory (:mod:`workers.shared_pool`); ``start="spawn"``: in every pool process. The worker
 analyses one article per call (:meth:`~PipelineExecutor.analyse`, awaited: arq's heartbeats,
 polling and timeouts keep running); ``newsflow analyze`` sends batches
 (:meth:`~PipelineExecutor.submit_many` / :meth:`~PipelineExecutor.results`) that go through
@@ -23,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-import ctypes
 import logging
 import multiprocessing
 import os
@@ -37,7 +38,7 @@ from typing import Any, Callable, Sequence
 
 import orjson
 
-from . import memory
+from . import memory, shared_pool
 from .memory import rss_bytes  # noqa: F401 - part of this module's interface (tests, bench)
 
 log = logging.getLogger("newsflow.worker")
@@ -71,15 +72,6 @@ _pipeline: Any = None
 _limit: tuple[int, str] = (0, "")  # (max RSS in bytes, folder of the memory watchdog's marks)
 
 
-def _die_with_parent() -> None:
-    """Linux: get SIGKILLed when the worker process dies (even by SIGKILL), never linger as an orphan."""
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
 def pipeline_timeouts(job_timeout: float) -> tuple[float, float]:
     """(soft, hard) pipeline timeouts per document inside a job of ``job_timeout`` seconds."""
     soft = max(0.2, job_timeout * 0.6)
@@ -90,10 +82,13 @@ def pipeline_timeouts(job_timeout: float) -> tuple[float, float]:
 def _init_process(factory: Callable[[], Any] | None = None, max_rss: int = 0, marks: str = "") -> None:
     global _pipeline, _limit
     _limit = (max_rss, marks)
-    _die_with_parent()
+    shared_pool.die_with_parent()  # the worker (spawn) or the fork server, which dies with the worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     if max_rss > 0 and marks:
         memory.start_watchdog(max_rss, marks)
+    if shared_pool.PIPELINE is not None:  # forked from the preloaded fork server: its pipeline, shared
+        _pipeline = shared_pool.PIPELINE
+        return
     if factory is None:
         from workers.pipeline import build_pipeline
 
@@ -115,7 +110,7 @@ def _analyse(article: dict[str, Any], doc_id: str | None, soft_timeout: float, a
     try:
         outcome = _guarded(lambda: [_pipeline.run(article, doc_id)], soft_timeout, as_json)[0]
         max_rss, marks = _limit
-        if max_rss and marks and memory.rss_bytes() > max_rss:  # this document pushed the process past it
+        if max_rss and marks and memory.over(max_rss):  # this document pushed the process past it
             memory.exit_over_limit(doc_id, marks)
         return outcome
     finally:
@@ -171,15 +166,24 @@ def _warm_up() -> int:
 class PipelineExecutor:
     """A process pool running the pipeline, with soft and hard per-document timeouts.
 
-    ``factory``: a picklable callable returning the pipeline in each pool process (default
+    ``factory``: a picklable callable returning the pipeline (default
     :func:`workers.pipeline.build_pipeline`, e.g. ``functools.partial(build_pipeline, settings)``).
+    ``start``: ``"shared"`` (built once in a fork server, pool processes forked from it share its
+    memory), ``"spawn"`` (built in each spawned pool process) or ``"auto"`` (shared from two
+    processes on, spawn for one).
     """
 
     def __init__(self, processes: int = 1, soft_timeout: float = 60.0, hard_timeout: float | None = None,
-                 factory: Callable[[], Any] | None = None, max_rss_mb: int = 0) -> None:
+                 factory: Callable[[], Any] | None = None, max_rss_mb: int = 0, start: str = "auto") -> None:
+        if start not in ("auto", "shared", "spawn"):
+            raise ValueError(f"pool start must be auto, shared or spawn, not {start!r}")
         self.processes = max(1, processes)
-        # Memory ceiling per pool process (0 = none): past it the process exits, the document it was
-        # analysing fails with ``resource_limit`` and the pool is replaced.
+        # auto: shared from two processes on; one process has nothing to share (and spawned, it loads
+        # lazily only the models its documents need, sooner and smaller than the server's full preload)
+        self.start_method = start if start != "auto" else "shared" if self.processes > 1 else "spawn"
+        self._server: shared_pool.Server | None = None
+        # Memory ceiling per pool process (0 = none; private memory, see workers/memory.py): past it the
+        # process exits, the document it was analysing fails with ``resource_limit`` and the pool is replaced.
         self.max_rss = max(0, max_rss_mb) * 1024 * 1024
         self._marks = tempfile.mkdtemp(prefix="newsflow-pool-") if self.max_rss else ""
         self.soft_timeout = soft_timeout
@@ -189,12 +193,23 @@ class PipelineExecutor:
         self._ready: asyncio.Task[None] | None = None
 
     def _new_pool(self) -> concurrent.futures.ProcessPoolExecutor:
-        # spawn: pool processes never inherit the worker's event loop, sockets or threads.
+        # Pool processes never inherit the worker's event loop, sockets or threads: spawned, or forked
+        # from a fork server that is a fresh interpreter too (kept across pool restarts).
         if self._marks:
             os.makedirs(self._marks, exist_ok=True)
+        context: Any = multiprocessing.get_context("spawn")
+        if self.start_method == "shared":
+            if self._server is None:
+                self._server = shared_pool.Server(self.factory)
+            context = shared_pool.SharedContext(self._server)
         return concurrent.futures.ProcessPoolExecutor(
-            max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"), initializer=_init_process,
+            max_workers=self.processes, mp_context=context, initializer=_init_process,
             initargs=(self.factory, self.max_rss, self._marks))
+
+    @property
+    def server_pid(self) -> int | None:
+        """The fork server's pid (``start="shared"``, once started)."""
+        return self._server.pid if self._server is not None else None
 
     async def start(self, timeout: float | None = None) -> None:
         """Create the pool and load the models in every process (once; later calls wait for it)."""
@@ -229,7 +244,7 @@ class PipelineExecutor:
             await self.start(remaining())
         except asyncio.TimeoutError:
             raise TransientError("the pipeline processes were not ready in time", "timeout") from None
-        except BrokenProcessPool as exc:
+        except (BrokenProcessPool, OSError) as exc:  # OSError: the fork server could not be reached
             self.reset(self._pool, "broken pool at start-up")
             raise TransientError(f"pipeline process died while loading: {exc}", "worker_process_died") from None
         pool = self._pool
@@ -247,9 +262,12 @@ class PipelineExecutor:
             over = self._over_limit(doc_id)
             if over is not None:
                 raise TransientError(f"pipeline process went over the memory ceiling of {self.max_rss >> 20} MB "
-                                     f"({over >> 20} MB resident) on this document; process replaced",
+                                     f"({over >> 20} MB private) on this document; process replaced",
                                      "resource_limit") from None
             raise TransientError(f"pipeline process died: {exc}", "worker_process_died") from None
+        except OSError as exc:  # the fork server is gone: the pool, not this article, is at fault
+            self.reset(pool, "fork server unreachable")
+            raise TransientError(f"pipeline processes unreachable: {exc}", "worker_process_died") from None
         except Exception as exc:  # pickling of an odd article or result
             raise PermanentError(f"cannot run the pipeline on this article: {type(exc).__name__}: {exc}",
                                  "unprocessable") from exc
@@ -259,7 +277,7 @@ class PipelineExecutor:
         raise cls(outcome["error"], outcome["code"], outcome.get("stage"))
 
     def _over_limit(self, doc_id: str | None) -> int | None:
-        """The RSS the memory watchdog recorded when ``doc_id`` pushed its process over the ceiling."""
+        """The private memory the memory watchdog recorded when ``doc_id`` pushed its process over the ceiling."""
         if not self._marks or not doc_id:
             return None
         path = os.path.join(self._marks, doc_id)
@@ -349,6 +367,9 @@ class PipelineExecutor:
         pool, self._pool, self._ready = self._pool, None, None
         if pool is not None:
             _kill_pool(pool)
+        server, self._server = self._server, None
+        if server is not None:
+            server.stop()
         if self._marks:
             shutil.rmtree(self._marks, ignore_errors=True)
 

@@ -75,7 +75,7 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
         if "executor" not in ctx:  # kept across restarts of the arq loop (see workers.run)
             soft, hard = pipeline_timeouts(settings.job_timeout_seconds)
             ctx["executor"] = PipelineExecutor(processes, soft, hard, factory=functools.partial(build_pipeline, settings),
-                                               max_rss_mb=settings.pool_max_rss_mb)
+                                               max_rss_mb=settings.pool_max_rss_mb, start=settings.pool_start)
         await ctx["executor"].start()
         old = ctx.pop("webhook_dispatch", None)
         if old is not None:  # an arq loop restarted without its shutdown

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from worker_proc import Workers, alive, check_offsets, children_of, sigkill
+from worker_proc import Workers, alive, check_offsets, descendants_of, sigkill
 
 from shared import keys as K
 
@@ -122,7 +122,7 @@ async def test_transient_errors_retry_with_backoff_then_fail_over_http(client, r
 async def test_sigkilled_worker_mid_job_the_job_completes_once(client, redis, workers) -> None:
     env = {"NEWSFLOW_JOB_TIMEOUT_SECONDS": 12}  # generous: the re-run must not time out on a loaded machine
     first = await workers.start(redis, **env)
-    pool = children_of(first.pid)
+    pool = descendants_of(first.pid)  # the fork server and the pool processes forked from it
     assert pool, "the worker runs its pipeline in child processes"
     text = ("According to lawmaker Yoo Sang-bum, the National Intelligence Service believes the North shipped "
             "more than a million artillery shells to Russia. ") * 25  # ~4 KB: a fraction of a second of work

@@ -104,14 +104,15 @@ async def test_three_workers_share_the_articles_none_lost_none_twice_at_once(mak
     assert sorted(str(p.pid) for p in procs) == sorted(n.split(":")[1] for n in ready["workers"]["names"])
 
 
-async def test_a_pool_child_killed_mid_job_is_retried(make_client, redis, workers, tmp_path):
-    from worker_proc import alive, children_of
+@pytest.mark.parametrize("start", ["spawn", "shared"])
+async def test_a_pool_child_killed_mid_job_is_retried(make_client, redis, workers, tmp_path, start):
+    from worker_proc import alive, descendants_of
 
     client = await make_client(stages=STAGES)
-    proc = await workers.start(redis, NF_STUB_LOG=tmp_path / "runs.tsv", **FAST)
+    proc = await workers.start(redis, NF_STUB_LOG=tmp_path / "runs.tsv", NEWSFLOW_POOL_START=start, **FAST)
     [doc_id] = await submit(client, ["slow 3 the pool child dies"])
     await wait_status(client, doc_id, ("processing",))
-    children = [p for p in children_of(proc.pid) if alive(p)]
+    children = [p for p in descendants_of(proc.pid) if alive(p)]  # shared: the fork server and its pool
     assert children
     for pid in children:
         os.kill(pid, signal.SIGKILL)

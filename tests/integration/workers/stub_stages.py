@@ -2,7 +2,8 @@
 
 ``sleep`` sleeps (the soft timeout interrupts it; ``swallow`` too, inside ``except Exception``), ``hang`` sleeps with SIGALRM blocked (only the
 hard timeout ends it), ``crash`` kills its own process, ``boom`` raises, ``hog N`` holds N MB for a while, ``leak N`` keeps N MB; anything else gives
-``{"echo": {"chars": len(text)}}``. Enabled with ``NEWSFLOW_STAGES=normalize,stub_stages:echo``
+``{"echo": {"chars": len(text)}}``; ``warmed`` gives the pid of the process where the stage's ``warm()``
+ran (0 if it never ran: the fork server runs it, its pool processes inherit the result). Enabled with ``NEWSFLOW_STAGES=normalize,stub_stages:echo``
 (this folder is on ``sys.path`` in the tests and in the pool processes they spawn).
 """
 
@@ -18,6 +19,7 @@ from workers.pipeline.registry import stage
 
 STAGES = "normalize,stub_stages:echo"
 _LEAKED: list[bytes] = []
+_WARMED: list[int] = []
 
 
 class Echo(BaseModel):
@@ -61,6 +63,8 @@ def _echo(doc) -> EchoOutput:
         hog = b"x" * (int(text.split()[1]) << 20)
         time.sleep(5)
         del hog
+    elif text.startswith("warmed"):
+        return EchoOutput(echo=Echo(chars=_WARMED[0] if _WARMED else 0))
     elif text.startswith("leak"):  # "leak 400": keeps 400 MB after the document is done
         _LEAKED.append(b"x" * (int(text.split()[1]) << 20))
     return EchoOutput(echo=Echo(chars=len(text)))
@@ -68,4 +72,5 @@ def _echo(doc) -> EchoOutput:
 
 @stage("echo", requires=["text"], assigns=["echo"], output=EchoOutput)
 def make_echo():
+    _echo.warm = lambda: _WARMED.append(os.getpid())
     return _echo

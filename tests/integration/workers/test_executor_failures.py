@@ -1,5 +1,5 @@
 """The one executor (worker and ``newsflow analyze``): soft and hard timeouts and a dead pool
-process, with stub stages (no models) in real spawned pool processes."""
+process, with stub stages (no models) in real pool processes (spawned, or forked from the fork server)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ pytestmark = pytest.mark.integration
 SETTINGS = Settings(stages=STAGES)
 
 
-def executor(processes: int = 1) -> PipelineExecutor:
-    return PipelineExecutor(processes, soft_timeout=0.5, hard_timeout=2.0,
+def executor(processes: int = 1, start: str = "auto") -> PipelineExecutor:
+    return PipelineExecutor(processes, soft_timeout=0.5, hard_timeout=2.0, start=start,
                             factory=functools.partial(build_pipeline, SETTINGS))
 
 
@@ -59,8 +59,9 @@ def test_analyze_with_two_processes_keeps_the_order_through_a_crash() -> None:
     assert docs[10]["error"]["code"] == "process_died"
 
 
-async def test_worker_executor_soft_hard_and_crash() -> None:
-    ex = executor()
+@pytest.mark.parametrize("start", ["spawn", "shared"])
+async def test_worker_executor_soft_hard_and_crash(start: str) -> None:
+    ex = executor(start=start)
     try:
         await ex.start()
         doc = await ex.analyse({"text": "fine"}, "d1")

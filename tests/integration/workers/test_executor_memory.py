@@ -1,6 +1,6 @@
 """The memory ceiling of the pool processes: a document that drives its process past
 ``max_rss_mb`` fails with ``resource_limit`` and the process is replaced (stub stages, real
-spawned pool processes)."""
+pool processes, spawned or forked from the fork server: the ceiling judges private memory)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ pytestmark = pytest.mark.integration
 LIMIT_MB = 300
 
 
-def executor() -> PipelineExecutor:
-    return PipelineExecutor(1, soft_timeout=20.0, hard_timeout=30.0,
+def executor(start: str) -> PipelineExecutor:
+    return PipelineExecutor(1, soft_timeout=20.0, hard_timeout=30.0, start=start,
                             factory=functools.partial(build_pipeline, Settings(stages=STAGES)), max_rss_mb=LIMIT_MB)
 
 
@@ -29,10 +29,11 @@ def pool_pids(ex: PipelineExecutor) -> list[int]:
     return list((ex._pool._processes or {}).keys()) if ex._pool else []
 
 
+@pytest.mark.parametrize("start", ["spawn", "shared"])
 @pytest.mark.parametrize("text", ["hog 600", "leak 600"])
-def test_a_document_past_the_memory_ceiling_fails_with_resource_limit_and_the_process_is_replaced(text):
+def test_a_document_past_the_memory_ceiling_fails_with_resource_limit_and_the_process_is_replaced(text, start):
     async def go():
-        ex = executor()
+        ex = executor(start)
         try:
             doc = await ex.analyse({"text": "fine"}, "a1")
             assert doc["echo"]["chars"] == 4

@@ -7,7 +7,8 @@ Assembles ``doc.claims`` from the one shared spaCy parse (``nlp.parsed_chunks``)
    detector (``cues.py``, trained on PolNeAR train by ``eval/train_cues.py``) and the results by a
    learned attribution filter (``claim_filter.py``, ``eval/train_claim_filter.py``; ``filters.py``);
 2. ``speakers.Resolver`` resolves each speaker (and each ``reported_by`` source) to an entity and
-   canonical name — explicit, alias, pronoun or description;
+   canonical name — explicit, alias, pronoun or description; ``coref.py`` first re-links one-word
+   mentions of a surname several full names share, and ranks he/she antecedents by salience;
 3. quantities (``quantities.find_quantities``) and check-worthiness (``checkworthiness.score``)
    are attached — an attributed claim gets the best of its content's score and the scores of the
    sentences it lies in (the model was trained on whole sentences); sentences outside any
@@ -37,6 +38,7 @@ from ..nlp import parsed_chunks
 from ..records import plain
 from ..registry import stage
 from .checkworthiness import score as _cw_score
+from .coref import split_shared_surnames
 from .extract import Attribution, extract
 from .filters import dedupe, drop_nested, keep, kind
 from .options import ClaimOptions
@@ -88,9 +90,10 @@ class ClaimStage:
         atts = [a for a in atts if keep(a, text, quotes, qstarts, opts.filter_keep_above)]
         if opts.drop_nested:
             atts = drop_nested(atts)
-        mentions = entity_mentions(plain(doc.entities), chunks, text)
+        mentions = split_shared_surnames(text, entity_mentions(plain(doc.entities), chunks, text), chunks)
         index = MentionIndex(mentions)
-        speakers, reporters = _resolve(atts, Resolver(text, mentions, chunks, index))
+        contents = [sp for a in atts for sp in a.content]
+        speakers, reporters = _resolve(atts, Resolver(text, mentions, chunks, index, contents))
         titled = display_names(mentions, text)
         for s in [*speakers.values(), *(r.speaker for rs in reporters.values() for r in rs)]:
             if s and s.entity_id in titled and not s.entity_ids:
@@ -145,7 +148,7 @@ def _resolve(atts: list[Attribution], resolver: Resolver) -> tuple[dict[int, Spe
             if r is not None:
                 reps.append(Reporter(r.copy(), cue))
         reporters[i] = reps
-        speakers[i] = resolver.resolve(a.speaker, a.speaker_ref)
+        speakers[i] = resolver.resolve(a.speaker, a.speaker_ref, a.cue.lemma, a.content)
     return speakers, reporters
 
 

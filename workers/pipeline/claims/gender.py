@@ -65,11 +65,16 @@ class GenderVotes:
         self._votes = votes
         return votes
 
-    def gender(self, name: str, exclude: int = -2) -> str | None:
+    def score(self, name: str, exclude: int = -2) -> int:
+        """The net weight: > 0 leans male, < 0 female (the pronoun at ``exclude`` not counted)."""
         score = 0
         for pos, g, w in self.votes().get(name, ()):
             if pos != exclude:
                 score += w if g == "m" else -w
+        return score
+
+    def gender(self, name: str, exclude: int = -2) -> str | None:
+        score = self.score(name, exclude)
         # one stray pronoun is not evidence enough ("Warren told Stumpf, after he admitted …"):
         # an honorific or role noun (3), or two pronouns more for one gender than the other
         return "m" if score >= 2 else "f" if score <= -2 else None

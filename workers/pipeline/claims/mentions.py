@@ -3,6 +3,9 @@
 ``entity_mentions(doc.entities, chunks, text)`` is the one place the stage reads the entity
 stage's records (when that list is empty — entity stage not run / unsupported — the PERSON/ORG/GPE
 entities of the shared spaCy parse are used instead, read from the same parse, never a second one).
+A speaker span's syntactic head (``span_root``) says which mention it is about (``root_person``:
+"Sen. Elizabeth Warren of Massachusetts" is Warren) and whether it is a person-role description
+(``role_hints``: "the Conservative MP").
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..entities.spans import HONORIFIC_BEFORE
+from .chunks import ChunkTokens
+from .lexicon import ROLE_HINTS
 
 PERSON_LABELS = {"PERSON", "PER"}
 GROUP_LABELS = {"ORG", "GPE", "NORP", "LOC", "FAC"}
@@ -99,6 +104,49 @@ def surface_gender(text: str, tail: bool = False) -> str | None:
     if m is None:
         return None
     return "m" if m.group(1) else "f"
+
+
+# person-role nouns that ``lexicon.ROLE_HINTS`` lacks, with the hints that name the role in a person's context
+EXTRA_ROLES: dict[str, tuple[str, ...]] = {
+    "mp": (" mp", "mps", "parliament", "lawmaker", "member of"), "owner": ("owner", "founder", "runs "),
+    "spokesperson": ("spokes",), "representative": ("representative", "congress"), "secretary": ("secretary",),
+}
+
+
+def role_hints(word: str) -> tuple[str, ...] | None:
+    """The context hints of a person-role noun ("lawmaker", "MP"), None for other words; a generic
+    person noun ("man", "source") has none: a person, but no role to look for."""
+    word = word.lower()
+    return ROLE_HINTS[word] if word in ROLE_HINTS else EXTRA_ROLES.get(word)
+
+
+def span_root(tokens: ChunkTokens, s: int, e: int) -> Any | None:
+    """The syntactic head of the speaker span ``[s, e)``: its token whose head lies outside."""
+    toks = tokens.tokens(s, e)
+    ids = {t.i for t in toks}
+    return next((t for t in toks if t.head.i not in ids or t.head is t), None)
+
+
+def root_person(tokens: ChunkTokens, root: Any | None, hits: list[Mention]) -> Mention | None:
+    """The person a span is about when the parse says so: its head is a person's name ("Sen.
+    Elizabeth *Warren* of Massachusetts", "David *Reay* from Edinburgh University"), or names one
+    as an example ("Researchers like Akshay Deoras")."""
+    if root is None:
+        return None
+    people = [h for h in hits if h.label in PERSON_LABELS]
+
+    def person_at(t: Any) -> Mention | None:
+        p = tokens.start_of(t)
+        return next((h for h in people if h.start <= p < h.end), None)
+    found = person_at(root)
+    if found is not None:
+        return found
+    for c in root.children:
+        if c.dep_ == "prep" and c.lower_ in ("like", "including"):
+            for o in c.children:
+                if o.dep_ == "pobj" and person_at(o) is not None:
+                    return person_at(o)
+    return None
 
 
 class MentionIndex:

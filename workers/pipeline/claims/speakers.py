@@ -36,14 +36,18 @@ from typing import Any
 
 from .chunks import ChunkTokens
 from .coordination import DET as _DET, TITLES as _TITLES, coordinated
+from .coref import Salience, continuation_cue
 from .gender import GenderVotes
 from .lexicon import GROUP_HINTS, PERSON_PRONOUNS, ROLE_HINTS
 from .mentions import (
     PERSON_LABELS as _PERSON_LABELS, Mention, MentionIndex, display_names, entity_mentions, head_mention as _head_mention,
-    overlap as _overlap, plural_noun as _plural_noun, surface_gender as _surface_gender,
+    overlap as _overlap, plural_noun as _plural_noun, role_hints, root_person, span_root,
+    surface_gender as _surface_gender,
 )
 from .records import Speaker
 
+# definite descriptions that may name any organisation ("the company", "the firm")
+_ORG_NOUNS = frozenset("company firm group organisation organization corporation business".split())
 # "South Korea's top spy agency": a possessor, up to three modifiers, a group role noun
 _POSSESSED = re.compile(r"^(.+?)['’]s\s+(?:[\w-]+\s+){0,3}[\w-]+$")
 
@@ -68,10 +72,9 @@ def _has_hint(text: str, hints: tuple[str, ...]) -> bool:
     return any(re.search(r"\b" + re.escape(h), text) for h in hints)
 
 
-
 class Resolver:
     def __init__(self, text: str, mentions: list[Mention], chunks: list[tuple[int, Any]],
-                 index: MentionIndex | None = None):
+                 index: MentionIndex | None = None, contents: list[tuple[int, int]] | None = None):
         self.text = text
         self.mentions = mentions
         self.index = index if index is not None else MentionIndex(mentions)
@@ -83,6 +86,7 @@ class Resolver:
         self._sents_sorted = all(b0 <= a1 for (_, b0), (a1, _) in zip(self.sents, self.sents[1:])) \
             and all(a < b for a, b in self.sents)
         self.history: list[tuple[int, Speaker, str]] = []   # (pos, speaker, kind person|group)
+        self._done: dict[tuple[tuple[int, int], tuple[int, int] | None], Speaker] = {}
         # usable antecedents per kind, sorted by (pos, resolution order): bisect instead of scans
         self._antes: dict[bool, list[tuple[int, int]]] = {True: [], False: []}
         self._ante_dicts: list[Speaker] = []
@@ -93,6 +97,8 @@ class Resolver:
         self.chunks = chunks
         self.tokens = ChunkTokens(chunks)
         self._genders = GenderVotes(text, self.index, self.sents, self._sent_index)
+        # he/she by salience (coref.py): sentence distance and the candidate's role
+        self._salience = Salience(text, chunks, self._sent_index, self.tokens, contents or (), self.sents)
 
     # -- contexts for description matching
     def _sent_index(self, pos: int) -> int | None:
@@ -137,19 +143,22 @@ class Resolver:
         return ctx
 
     # -- resolution
-
-    # -- resolution
-    def resolve(self, span: tuple[int, int] | None, ref: tuple[int, int] | None = None) -> Speaker | None:
-        """Resolve a speaker span; ``ref`` is the antecedent span of a relative pronoun ("who")."""
+    def resolve(self, span: tuple[int, int] | None, ref: tuple[int, int] | None = None,
+                cue: str | None = None, own: list[tuple[int, int]] | None = None) -> Speaker | None:
+        """Resolve a speaker span; ``ref`` is the antecedent span of a relative pronoun ("who");
+        ``cue`` (the cue lemma) and ``own`` (the attribution's content spans) help a he/she speaker."""
         if span is None:
             return None
+        if (span, ref) in self._done:    # a speaker shared by two cues ("he said, adding …"): one answer
+            return self._done[(span, ref)].copy()
         s, e = span
         surface = self.text[s:e]
         if ref is not None:
             res = self._resolve(ref[0], ref[1], self.text[ref[0]:ref[1]])
             res.text, res.start, res.end = surface, s, e
         else:
-            res = self._resolve(s, e, surface)
+            res = self._resolve(s, e, surface, cue, own or ())
+        self._done[(span, ref)] = res.copy()
         kind = "person" if res.person else "group"
         self.history.append((s, res, kind))
         unresolved = res.resolution == "pronoun" and res.name == res.text
@@ -159,12 +168,17 @@ class Resolver:
             bisect.insort(self._antes[kind == "person"], (s, len(self._ante_dicts) - 1))
         return res
 
-    def _resolve(self, s: int, e: int, surface: str) -> Speaker:
+    def _resolve(self, s: int, e: int, surface: str, cue: str | None = None,
+                 own: list[tuple[int, int]] | tuple[()] = ()) -> Speaker:
         low = surface.lower().strip()
         # pronouns first: a pronoun never "overlaps" a useful mention
         if low in PERSON_PRONOUNS:
             kind = PERSON_PRONOUNS[low]
-            ante = self._pronoun_antecedent(s, kind) if kind in ("m", "f", "p", "n") else None
+            if kind in ("m", "f"):
+                ante = self._salience.pick(s, kind, self._ranked(s, True), own, continuation_cue(cue),
+                                           lambda d, p: self._genders.score(str(d.name), p))
+            else:
+                ante = self._pronoun_antecedent(s, kind) if kind in ("p", "n") else None
             if ante is not None:
                 return Speaker(surface, s, e, ante.name, "pronoun", entity_id=ante.entity_id or None,
                                entity_ids=list(ante.entity_ids) if ante.entity_ids else None,
@@ -172,18 +186,42 @@ class Resolver:
                                plural=kind == "p")
             return Speaker(surface, s, e, surface, "pronoun", person=kind in ("m", "f"))
         hits = [m for m in self.index.near(s, e) if _overlap((s, e), (m.start, m.end)) > 0]
+        if not hits:   # a span cut before the name its role words introduce ("director | Bong Joon Ho")
+            hits = [m for m in self.index.near(e, e + 2) if m.label in _PERSON_LABELS
+                    and e <= m.start <= e + 1 and not surface.rstrip().endswith((",", "."))]
+        if not hits and _DET.match(surface):   # "The campaign chairman, Phil Lovas, said": the appositive
+            hits = [m for m in self.index.near(e, e + 3) if m.label in _PERSON_LABELS and m.start == e + 2
+                    and self.text[e:e + 2] == ", " and self.text[m.end:m.end + 1] == ","]
         coord = coordinated(self.text, self.tokens if self.chunks else None, s, e, surface, hits)
         if coord is not None:
             return coord
-        hit = _head_mention(hits, s, e)
-        if hit is not None:
-            return _mention_result(surface, s, e, hit)
+        root = span_root(self.tokens, s, e) if self.chunks else None
+        hit = root_person(self.tokens, root, hits) or _head_mention(hits, s, e)
         words = re.findall(r"[\w’'-]+", low)
         head = words[-1] if words else ""
         definite = low.startswith(("the ", "this ", "that "))
+        # "the Conservative MP": a person-role head the mentions do not cover is a description
+        rpos = self.tokens.start_of(root) if root is not None else -1
+        role = root.lower_ if root is not None and role_hints(root.lower_) is not None and not any(
+            h.start <= rpos < h.end for h in hits) else None
+        if hit is not None and not (role and _DET.match(surface) and hit.label not in _PERSON_LABELS):
+            return _mention_result(surface, s, e, hit)
+        if role and definite and role_hints(role):
+            # its other capitalised words must fit too: "the *Indiana* governor", "the *FBI* director"
+            need = [w.lower() for w in re.findall(r"[A-Z][\w’'.-]*", surface) if w.lower() not in ("the", "this", "that", role)]
+            ante = self._describe(s, e, role, definite=True, hints=role_hints(role), need=need)
+            if ante is None:   # a named speaker/subject a sentence back; a party or nationality word may not fit
+                near = self._salience.pick(s, None, self._ranked(s, True), near=True)
+                places = [w for w in need if not any(h.label == "NORP" and w in h.text.lower() for h in hits)]
+                ante = near if near is not None and all(w in self._context(str(near.name)) for w in places) else None
+            if ante is not None:
+                return Speaker(surface, s, e, ante.name, "description", entity_id=ante.entity_id or None,
+                               person=True)
         if _DET.match(surface) and not any(c.isupper() for c in surface[1:]):
             if head in ROLE_HINTS:
                 ante = self._describe(s, e, head, definite=definite)
+                if ante is None and definite:    # "the lawmaker said" right after a named person speaks
+                    ante = self._salience.pick(s, None, self._ranked(s, True), near=True)
                 if ante is not None:
                     return Speaker(surface, s, e, ante.name, "description", entity_id=ante.entity_id or None,
                                    person=True)
@@ -196,7 +234,7 @@ class Resolver:
             found = self._possessed_group(s, e, surface, head, hits)
             if found is not None:
                 return Speaker(surface, s, e, found.name, "description", entity_id=found.entity_id, person=False)
-        is_person = bool(_TITLES.match(surface))
+        is_person = bool(_TITLES.match(surface)) or role is not None   # "a spokesperson for X": he/she
         # "human rights groups", "media reports and analysts": plural antecedents for "they"
         plural = bool(re.search(r"\s(?:and|&)\s", surface)) or (
             not is_person and _plural_noun(head) and not surface.split()[-1][:1].isupper())
@@ -209,6 +247,14 @@ class Resolver:
     def _candidates(self, pos: int, person: bool, limit: int = 40) -> list[tuple[Speaker | Antecedent, str | None, bool | None]]:
         """Antecedents of the kind before ``pos``, nearest first (equal positions: earliest-resolved
         speaker, then the first mention): (speaker-like dict, gender, plural)."""
+        return [(d, g, pl) for _, _, d, g, pl in self._ranked_all(pos, person, limit)]
+
+    def _ranked(self, pos: int, person: bool) -> list[tuple[int, Speaker | Antecedent, str | None, bool]]:
+        """(position, antecedent, gender, is an earlier speaker), nearest first, for ``Salience``."""
+        return [(p, d, g, k == 0) for p, k, d, g, _ in self._ranked_all(pos, person)]
+
+    def _ranked_all(self, pos: int, person: bool, limit: int = 40
+                    ) -> list[tuple[int, int, Speaker | Antecedent, str | None, bool | None]]:
         cands: list[tuple[int, int, int, Speaker | Antecedent, str | None, bool | None]] = []
         antes = self._antes[person]
         k = bisect.bisect_left(antes, (pos, -1))
@@ -225,22 +271,23 @@ class Resolver:
             cands.append((m.start, 1, j, a, self._gender(m.name, pos) if person else None,
                           pl if m.label != "NORP" or pl else None))
         cands.sort(key=lambda c: (-c[0], c[1], c[2]))
-        return [(d, g, pl) for _, _, _, d, g, pl in cands]
+        return [(p, k, d, g, pl) for p, k, _, d, g, pl in cands]
 
     def _pronoun_antecedent(self, pos: int, kind: str) -> Speaker | Antecedent | None:
-        """he/she: the nearest person whose known gender does not contradict; it: the nearest
-        singular group (not a NORP adjective); they: a plural among the nearest few, else the
-        nearest group; we: the nearest group."""
-        if kind in ("m", "f"):
-            for d, g, _ in self._candidates(pos, True):
-                if g is None or g == kind:
-                    return d
-            return None
+        """it: the nearest singular group (not a NORP adjective); they: a plural among the nearest
+        few, else the nearest group; we: the nearest group (he/she: ``coref.Salience``)."""
         cands = self._candidates(pos, False)
         if kind == "n":
             return next((d for d, _, pl in cands if pl is False), None)
-        if kind == "p" and cands:
-            return next((d for d, _, pl in cands[:6] if pl), None) or next((d for d, _, pl in cands if pl is not None), cands[0][0])
+        if kind == "p":
+            near = next((d for d, _, pl in cands[:6] if pl), None)
+            if near is not None:
+                return near
+            phrase = self._salience.plural_subject(pos)    # "The unions protested … They said"
+            if phrase is not None:
+                return Antecedent(phrase[1], None, text=phrase[1])
+            if cands:
+                return next((d for d, _, pl in cands if pl is not None), cands[0][0])
         return cands[0][0] if cands else None
 
     def _describe_group(self, s: int, role: str) -> Speaker | Antecedent | None:
@@ -252,7 +299,22 @@ class Resolver:
                 continue   # another bare description
             if _has_hint(txt, hints):
                 return d
-        return None
+        return self._lone_organisation(s) if role in _ORG_NOUNS else None
+
+    def _lone_organisation(self, s: int) -> Antecedent | None:
+        """ "Shares of Brightwell Foods fell. The company said …": the one organisation named in this
+        sentence or the two before it, when it is the only one there."""
+        i = self._sent_index(s)
+        if i is None:
+            return None
+        lo = self.sents[max(0, i - 2)][0]
+        ms, starts = self.index.by_kind[False]
+        found = {m.entity_id: m for m in ms[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, s)]
+                 if m.label == "ORG" and m.entity_id and m.end <= s}
+        if len(found) != 1:
+            return None
+        m = next(iter(found.values()))
+        return Antecedent(m.name, m.entity_id, text=m.text)
 
     def _possessed_group(self, s: int, e: int, surface: str, role: str, hits: list[Mention]) -> Mention | None:
         """"South Korea's top spy agency" → the organisation the document names whose name has a
@@ -285,8 +347,26 @@ class Resolver:
             return before[-1]
         return next((x for x in fitting if x.start >= e), None)
 
-    def _describe(self, s: int, e: int, role: str, definite: bool) -> Mention | None:
-        hints = ROLE_HINTS.get(role) or (role,)
+    def _around(self, name: str, skip_sent: int | None) -> str:
+        """The words right around each mention of ``name`` (40 characters before, 60 after, within
+        its sentence and not past another person): where "Indiana Gov." or ", the MP for" stand."""
+        persons, starts = self.index.by_kind[True]
+        out = []
+        for m in self.index.by_name.get(name, []):
+            i = self._sent_index(m.start)
+            if i is None or i == skip_sent:
+                continue
+            a, b = max(self.sents[i][0], m.start - 40), min(self.sents[i][1], m.end + 60)
+            k = bisect.bisect_left(starts, m.start)
+            if k > 0:
+                a = max(a, persons[k - 1].end)
+            nxt = next((p.start for p in persons[k:] if p.start >= m.end and p.name != name), b)
+            out.append(self.text[a:min(b, nxt)])
+        return " ".join(out).lower()
+
+    def _describe(self, s: int, e: int, role: str, definite: bool,
+                  hints: tuple[str, ...] | None = None, need: list[str] | None = None) -> Mention | None:
+        hints = hints or ROLE_HINTS.get(role) or (role,)
         persons, starts = self.index.by_kind[True]
 
         def inside(m: Mention) -> bool:
@@ -307,14 +387,19 @@ class Resolver:
         order = itertools.chain(before(), after()) if definite else itertools.chain(itertools.islice(after(), 6), before())
         seen: set[str] = set()
         own = self._sent_index(s)
+        found: Mention | None = None
         for m in order:
+            if found is not None and self._sent_index(m.start) != self._sent_index(found.start):
+                break
             if m.name in seen:
                 continue
             seen.add(m.name)
-            ctx = self._context(m.name, own)
-            if any(h in ctx for h in hints):
-                return m
-        return None
+            ctx = self._context(m.name, own) if need is None else self._around(m.name, own)
+            if any(h in ctx for h in hints) and all(w in ctx for w in need or ()):
+                if self._salience.is_subject(m.start, m.end):
+                    return m        # of two in one sentence, the subject ("Crane, the MP for Epsom, …")
+                found = found or m
+        return found
 
 
 __all__ = ["Antecedent", "Mention", "MentionIndex", "Resolver", "display_names", "entity_mentions"]

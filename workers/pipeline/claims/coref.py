@@ -1,0 +1,391 @@
+"""Speaker coreference: which person a short name or a he/she speaker means, read like a careful reader.
+
+Two steps, both inside one document and both before / during speaker resolution (``speakers.py``):
+
+1. **Shared surnames** (:func:`split_shared_surnames`). The entity stage joins a one-word name
+   ("Meadows") to the full name that contains it, by counts when several do ("Debbie Meadows",
+   17 mentions, against "Mark Meadows", 2). Here every such one-word mention of a surname that two
+   or more full names of the document share is re-linked on its own, to the full name that fits it:
+   - its title: "Mr." / "Mrs." / "Ms" against each full name's gender (an honorific or a family /
+     role noun next to a full mention: "his wife, Debbie Meadows", "Meadows, a spokeswoman", or two
+     he/she more for one gender after its full mentions), and an office title ("Rep.", "Sen.",
+     "Dr") against the titles written before each full name;
+   - a he/she/his/her in the mention's own sentence with no other person named between ("Clinton
+     told the audience that she …");
+   - without such evidence: not a person the text introduces through the other ("his wife, Debbie
+     Meadows"); then the entity stage's choice when it is still in the running; else the writer's
+     convention (whom the first bare surname without evidence meant); else the most recent (a full
+     mention or an earlier re-linked surname), else the first one after it.
+   The mention's ``name`` / ``entity_id`` change for the claim stage only (``doc.entities`` is
+   left as the entity stage made it).
+
+2. **Pronoun salience** (:class:`Salience`). A he/she speaker goes to the compatible person
+   (gender never contradicted) with the lowest cost: the number of sentences back, plus a penalty
+   by the role the candidate plays there — the speaker of an earlier attribution (0), a grammatical
+   subject (0.3), any other mention (0.8: "Meghan told *Oprah Winfrey* that …; she added …"), a
+   mention inside a quotation or another attribution's content (1.6: "“… Diana …,” Meghan said.
+   “…,” she said"), a mention inside the pronoun's own content (4); the person a question was put
+   to ("Winfrey asked *Meghan* whether …", −0.2: the answer is hers). A person of unknown gender
+   costs 0.3 more than one whose gender agrees, 1.2 more when the little evidence there is (one
+   he/his after a mention) leans the other way. A continuation cue ("…," he *added*; "she *went on*")
+   keeps the previous attribution's speaker when compatible and at most three sentences back. Ties: the
+   nearest. "it" / "they" keep the nearest-antecedent rules of ``speakers.py``.
+
+Descriptions ("the lawmaker", "the Conservative MP", "the company") are resolved in ``speakers.py``:
+the person or organisation named nearby whose context fits the role, else — for a definite person
+description — a named person who is the speaker or subject of this sentence or the one before
+("Chris Grayling warned …. Speaking in the Commons, the Conservative MP said", :meth:`Salience.pick`
+with ``near``); with none the description stays the name. No name lists and no first-name gender
+tables: only the document's own evidence.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Sequence
+
+from .chunks import ChunkTokens
+from .gender import _PRONOUN_GENDER, GenderVotes
+from .mentions import PERSON_LABELS, Mention, MentionIndex, surface_gender
+from .quotes import find_quotes
+
+# office / courtesy titles right before a mention (the entity stage strips them off the span);
+# equivalent spellings share a key
+_TITLE_KEYS = {
+    "mr": "mr", "mister": "mr", "mrs": "mrs", "ms": "ms", "miss": "ms", "dr": "dr", "prof": "dr", "professor": "dr",
+    "rep": "rep", "representative": "rep", "congressman": "rep", "congresswoman": "rep",
+    "sen": "sen", "senator": "sen", "gov": "gov", "governor": "gov", "president": "pres", "pres": "pres",
+    "gen": "gen", "general": "gen", "judge": "judge", "justice": "judge", "mayor": "mayor",
+    "secretary": "sec", "sec": "sec", "minister": "minister", "ambassador": "ambassador",
+}
+_COURTESY = {"mr", "mrs", "ms"}          # say a gender; never contradict an office title
+_TITLE_BEFORE = re.compile(r"(?:^|(?<=[\s(\"“'‘—-]))([A-Za-z]+)\.?\s+$")
+# a family or role noun right before a full name: "his wife, Debbie Meadows", "her husband Tom Lund"
+_ROLE_BEFORE = re.compile(r"\b(?:(wife|widow|mother|daughter|sister|queen|princess|duchess|actress|"
+                          r"spokeswoman|chairwoman|congresswoman|businesswoman)|(husband|widower|father|son|"
+                          r"brother|king|prince|duke|spokesman|chairman|congressman|businessman))\s*,?\s*$", re.I)
+_KIN = frozenset("wife widow mother daughter sister husband widower father son brother".split())
+_POSSESSIVE = re.compile(r"['’]s?$")
+_CONTINUATION = frozenset("add continue reiterate elaborate insist repeat conclude".split())
+
+
+def _title_before(text: str, start: int) -> str | None:
+    m = _TITLE_BEFORE.search(text, max(0, start - 16), start)
+    return _TITLE_KEYS.get(m.group(1).lower()) if m else None
+
+
+def _gender_of_title(title: str | None) -> str | None:
+    return "m" if title == "mr" else "f" if title in ("mrs", "ms") else None
+
+
+@dataclass
+class _Person:
+    """A full name of the document: its full mentions, titles, gender and how it is referred to."""
+    name: str
+    entity_id: str | None
+    full: list[int]
+    titles: set[str]
+    gender: str | None = None
+    relative: bool = False             # introduced through another person: "his wife, Debbie Meadows"
+    last: int = -1                     # most recent position assigned to it while scanning
+
+
+def _sentences(chunks: Sequence[tuple[int, Any]]) -> list[tuple[int, int]]:
+    return [(off + s.start_char, off + s.end_char) for off, sdoc in chunks for s in sdoc.sents]
+
+
+def _sent_finder(sents: list[tuple[int, int]]) -> Callable[[int], int | None]:
+    starts = [a for a, _ in sents]
+
+    def find(pos: int) -> int | None:
+        i = bisect.bisect_right(starts, pos) - 1
+        return i if i >= 0 and pos < sents[i][1] else None
+    return find
+
+
+def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[tuple[int, Any]] = ()) -> list[Mention]:
+    """Mentions with every one-word person mention of a shared surname re-linked (see the module
+    docstring); the others are returned as they are (the list stays sorted by start)."""
+    persons: dict[str, _Person] = {}
+    for m in mentions:
+        words = m.name.split()
+        if m.label not in PERSON_LABELS or len(words) < 2:
+            continue
+        p = persons.get(m.name)
+        if p is None:
+            p = persons[m.name] = _Person(m.name, m.entity_id, [], set())
+        if len(m.text.split()) >= 2:
+            p.full.append(m.start)
+            t = _title_before(text, m.start)
+            if t:
+                p.titles.add(t)
+    by_surname: dict[str, list[_Person]] = {}
+    for p in persons.values():
+        if p.full:
+            by_surname.setdefault(p.name.split()[-1].lower(), []).append(p)
+    shared = {k: v for k, v in by_surname.items() if len(v) >= 2}
+    titled = [m for m in mentions if m.label in PERSON_LABELS and m.name in persons and len(m.text.split()) == 1
+              and _gender_of_title(_title_before(text, m.start))]
+    if not shared and not titled:
+        return mentions
+    sents = _sentences(chunks)
+    _person_genders(text, mentions, sents, [p for p in persons.values() if p.full])
+    person_starts = [m.start for m in mentions if m.label in PERSON_LABELS]
+    find = _sent_finder(sents)
+    out: list[Mention] = []
+    convention: dict[str, _Person] = {}      # whom a bare surname without evidence meant first
+    for m in mentions:
+        words = m.text.split()
+        key = _POSSESSIVE.sub("", words[0]).lower() if len(words) == 1 else ""
+        cands = shared.get(key) if m.label in PERSON_LABELS else None
+        if not cands:
+            for p in persons.values():
+                if len(words) >= 2 and m.name == p.name:
+                    p.last = m.start
+            out.append(_detached(text, m, persons.get(m.name)) if len(words) == 1 else m)
+            continue
+        i = find(m.start)
+        sent = sents[i] if i is not None else (text.rfind("\n", 0, m.start) + 1, _line_end(text, m.end))
+        p, evidence = _pick(text, m, cands, convention.get(key), _local_gender(text, m, sent, person_starts))
+        if not evidence:
+            convention.setdefault(key, p)
+        p.last = m.start
+        out.append(replace(m, name=p.name, entity_id=p.entity_id))
+    return out
+
+
+def _detached(text: str, m: Mention, p: _Person | None) -> Mention:
+    """"Mr Anderson" joined to "Zoe Anderson", a woman by her own mentions: someone else of that
+    name — the titled surname is its own name, with no entity."""
+    g = _gender_of_title(_title_before(text, m.start))
+    if p is None or g is None or p.gender is None or p.gender == g:
+        return m
+    t = _TITLE_BEFORE.search(text, max(0, m.start - 16), m.start)
+    return replace(m, name=" ".join(text[t.start(1) if t else m.start:m.end].split()), entity_id=None)
+
+
+def _line_end(text: str, pos: int) -> int:
+    e = text.find("\n", pos)
+    return len(text) if e < 0 else e
+
+
+def _local_gender(text: str, m: Mention, sent: tuple[int, int], person_starts: list[int]) -> str | None:
+    """The gender a he/she/his/her in the mention's own sentence shows, when no other person is
+    named between them and no quotation opens between: "Clinton told the audience that she …",
+    "In her 2003 book, Clinton noted …"."""
+    a, b = sent
+    k = bisect.bisect_right(person_starts, m.start)
+    nxt = person_starts[k] if k < len(person_starts) else b
+    after = _PRONOUN_GENDER.search(text, m.end, min(b, nxt))
+    if after and not re.search(r"[“\"]", text[m.end:after.start()]):
+        return "m" if after.group(1) else "f"
+    prev = person_starts[k - 2] if k >= 2 else -1      # the person named before this mention
+    if prev < a:
+        before = list(_PRONOUN_GENDER.finditer(text, a, m.start))
+        if before and not re.search(r"[“\"]", text[a:m.start]):
+            return "m" if before[-1].group(1) else "f"
+    return None
+
+
+def _person_genders(text: str, mentions: list[Mention], sents: list[tuple[int, int]],
+                    people: list[_Person]) -> None:
+    """Each full name's gender from its mentions other than a bare surname (that is what is in doubt):
+    the full name and a first name alone ("Zoe died … she took a shower")."""
+    surnames = {p.name.split()[-1].lower() for p in people}
+    full = [m for m in mentions if m.label in PERSON_LABELS
+            and (len(m.text.split()) >= 2 or _POSSESSIVE.sub("", m.text).lower() not in surnames)]
+    votes = GenderVotes(text, MentionIndex(full), sents, _sent_finder(sents)) if sents else None
+    for p in people:
+        score = 0
+        for pos in p.full:
+            g = _gender_of_title(_title_before(text, pos))
+            r = _ROLE_BEFORE.search(text, max(0, pos - 30), pos)
+            if r and r.group(0)[:1].islower() and re.search(r"\b(?:his|her|their)\s+$",
+                                                           text[max(0, r.start() - 8):r.start()], re.I):
+                p.relative = p.relative or r.group(0).split()[0].lower().strip(",") in _KIN
+            for x in (g, ("f" if r.group(1) else "m") if r else None):
+                score += 3 if x == "m" else -3 if x == "f" else 0
+        g = votes.gender(p.name) if votes is not None else None
+        score += 3 if g == "m" else -3 if g == "f" else 0
+        p.gender = "m" if score >= 2 else "f" if score <= -2 else None
+
+
+def _pick(text: str, m: Mention, cands: list[_Person], convention: _Person | None,
+          local: str | None) -> tuple[_Person, bool]:
+    """(the full name a bare surname means, whether the mention's own evidence chose it)."""
+    title = _title_before(text, m.start)
+    gender = _gender_of_title(title) or surface_gender(text[max(0, m.start - 8):m.start] + m.text, tail=True)
+    office = title if title and title not in _COURTESY else None
+    gender = gender or local
+
+    def fits(p: _Person) -> bool:
+        if gender and p.gender and gender != p.gender:
+            return False
+        return not (office and p.titles - _COURTESY and office not in p.titles)
+    ok = [p for p in cands if fits(p)] or cands
+
+    def match(p: _Person) -> int:
+        return (gender is not None and p.gender == gender) + (office is not None and office in p.titles)
+    best = max(match(p) for p in ok)
+    if len(ok) < len(cands) or best > 0:
+        ok = [p for p in ok if match(p) == best]
+        if len(ok) == 1:
+            return ok[0], True
+    plain = [p for p in ok if not p.relative] or ok
+    given = next((p for p in plain if p.entity_id == m.entity_id), None)
+    if given is not None:                 # the entity stage's choice stands without evidence against it
+        return given, False
+    if convention is not None and convention in plain:
+        return convention, False
+    ok = plain
+
+    def rank(p: _Person) -> tuple[Any, ...]:
+        before = p.last if p.last >= 0 else max((x for x in p.full if x < m.start), default=-1)
+        after = min((x for x in p.full if x > m.start), default=len(text) + 1)
+        return (before, -after)
+    return max(ok, key=rank), False
+
+
+# -- pronoun salience -------------------------------------------------------------------------
+
+_SUBJ = {"nsubj", "nsubjpass"}
+ROLE_COST = {"addressee": -0.2, "speaker": 0.0, "subject": 0.3, "other": 0.8, "embedded": 1.6, "own": 4.0}
+UNKNOWN_GENDER_COST = 0.3
+LEAN_AGAINST_COST = 1.2
+_ASK = frozenset("ask question quiz interview press".split())
+MAX_SENTENCES = 8
+
+
+class Salience:
+    """Ranks the he/she antecedents a :class:`speakers.Resolver` collects (module docstring, step 2)."""
+
+    def __init__(self, text: str, chunks: Sequence[tuple[int, Any]], sent_index: Callable[[int], int | None],
+                 tokens: ChunkTokens | None = None, contents: Sequence[tuple[int, int]] = (),
+                 sents: Sequence[tuple[int, int]] = ()) -> None:
+        self.text = text
+        self.sents = sents
+        self.chunks = chunks
+        self.tokens = tokens if tokens is not None else ChunkTokens(list(chunks))
+        self.sent_index = sent_index
+        spans = sorted({(q.start, q.end) for q in find_quotes(text)} | {(a, b) for a, b in contents if b > a})
+        self._emb_starts = [a for a, _ in spans]
+        self._emb_max_end: list[int] = []
+        best = -1
+        for _, b in spans:
+            best = max(best, b)
+            self._emb_max_end.append(best)
+        self._emb = spans
+        self._subject: dict[int, bool] = {}
+
+    def embedded(self, pos: int) -> bool:
+        """Is ``pos`` inside a quotation or an attribution's content?"""
+        k = bisect.bisect_right(self._emb_starts, pos) - 1
+        return k >= 0 and self._emb_max_end[k] > pos
+
+    def is_subject(self, pos: int, end: int) -> bool:
+        """Does the mention at ``[pos, end)`` head (or name, in a compound / appositive) a subject?"""
+        if pos not in self._subject:
+            found = False
+            if self.chunks:
+                for t in self.tokens.tokens(pos, end):
+                    x = t
+                    for _ in range(3):
+                        if x.dep_ in _SUBJ:
+                            found = True
+                            break
+                        if x.dep_ not in ("compound", "flat", "appos", "poss") or x.head is x:
+                            break
+                        x = x.head
+                    if found:
+                        break
+            self._subject[pos] = found
+        return self._subject[pos]
+
+    def plural_subject(self, pos: int) -> tuple[int, str] | None:
+        """"They" with no plural antecedent among the entities and speakers: the nearest plural
+        common-noun subject ("The farmers' unions protested …") of this sentence (before ``pos``)
+        or the two before it, outside quotations: ``(start, text without the article)``."""
+        here = self.sent_index(pos)
+        if here is None or not self.chunks:
+            return None
+        best = None
+        for t in self._tokens_back(pos, here):
+            if t.tag_ not in ("NNS", "NNPS") or t.dep_ not in _SUBJ:
+                continue
+            a = self.tokens.start_of(t.left_edge)
+            b = self.tokens.start_of(t) + len(t)
+            if b <= pos and not self.embedded(a) and (best is None or a > best[0]):
+                best = (a, re.sub(r"^(?:the|these|those|some|many)\s+", "", self.text[a:b], flags=re.I))
+        return best
+
+    def _tokens_back(self, pos: int, here: int) -> list[Any]:
+        """The tokens from the start of the sentence two before ``here`` up to ``pos`` (one chunk)."""
+        start = self.sents[max(0, here - 2)][0] if self.sents else pos
+        if self.tokens.chunk_at(start) != self.tokens.chunk_at(pos):
+            start = self.sents[here][0]
+        return self.tokens.tokens(start, pos)
+
+    def addressee(self, pos: int) -> bool:
+        """Is the mention at ``pos`` the one a question was put to ("Winfrey asked *Meghan* whether …")?"""
+        for t in self.tokens.tokens(pos, pos + 1) if self.chunks else ():
+            x = t
+            while x.dep_ in ("compound", "flat") and x.head is not x:
+                x = x.head
+            v = x.head
+            return (x.dep_ == "dobj" and v.lemma_.lower() in _ASK
+                    and not any(c.dep_ == "xcomp" for c in v.children))   # "asked him to leave": a request
+        return False
+
+    def pick(self, pos: int, gender: str | None, cands: list[tuple[int, Any, str | None, bool]],
+             own: Sequence[tuple[int, int]] = (), continuation: bool = False,
+             lean: Callable[[Any, int], int] | None = None, near: bool = False) -> Any | None:
+        """The antecedent of a he/she (``gender`` "m"/"f") speaker at ``pos``. ``cands`` are
+        ``(position, antecedent, its gender or None, is an earlier speaker)``, nearest first;
+        ``lean(antecedent, pos)`` is the net gender weight below certainty (> 0 male, < 0 female).
+        ``near``: for a definite description, a named speaker or subject at most a sentence back."""
+        here = self.sent_index(pos)
+        best: tuple[float, int] | None = None
+        choice = None
+        previous = True                  # the first speaker met (nearest first) is the previous one
+        for at, ante, g, speaker in cands:
+            was_previous, previous = previous and speaker, previous and not speaker
+            if g is not None and gender is not None and g != gender:
+                continue
+            there = self.sent_index(at)
+            dist = (here - there) if here is not None and there is not None else 0
+            if dist > (1 if near else MAX_SENTENCES):
+                continue
+            if continuation and was_previous and dist <= 3:
+                return ante                                  # "…," he added: the previous speaker
+            if any(a <= at < b for a, b in own):
+                role = "own"
+            elif speaker:
+                role = "speaker"
+            elif self.embedded(at):
+                role = "embedded"
+            elif self.addressee(at):
+                role = "addressee"
+            elif self.is_subject(at, at + 1):
+                role = "subject"
+            else:
+                role = "other"
+            if near and (role not in ("speaker", "subject") or not getattr(ante, "entity_id", None)):
+                continue                                     # a description: only a named speaker / subject
+            cost = dist + ROLE_COST[role]
+            if g is None and gender is not None:
+                w = lean(ante, pos) if lean is not None else 0
+                w = w if gender == "m" else -w
+                cost += UNKNOWN_GENDER_COST if w == 0 else LEAN_AGAINST_COST if w < 0 else 0.0
+            key = (cost, -at)
+            if best is None or key < best:
+                best, choice = key, ante
+        return choice
+
+
+def continuation_cue(lemma: str | None) -> bool:
+    return bool(lemma) and lemma in _CONTINUATION
+
+
+__all__ = ["Salience", "continuation_cue", "split_shared_surnames"]
