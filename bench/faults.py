@@ -18,13 +18,17 @@ article), index entries not exactly once, and for ``worker-sigkill`` the requeue
 kill until every job the dead worker held is running elsewhere (or done).
 
 ``adversarial``: one worker with the real pipeline; 2 MiB on one line, 1 MiB of "Mr. ", 100k quote
-marks, 50k nested divs (as HTML); printed: final status / error code, time, peak pool USS (private memory).
+marks, 50k nested divs (as HTML), 1 MB and 2 MiB of real prose (the seeds repeated; ``--only``
+picks some); printed: final status / error code, attempts, time, peak USS (private memory, what
+the ceiling ``--max-rss-mb`` judges; default 1500 as in the worker) and RSS of a pool process
+(sampled every 0.1 s).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -43,7 +47,7 @@ from shared import keys as K  # noqa: E402
 from shared.config import Settings  # noqa: E402
 from shared.redis_server import RedisServer  # noqa: E402
 from shared.supervise import start_worker_process, stop_process  # noqa: E402
-from workers.memory import private_bytes  # noqa: E402
+from workers.memory import private_bytes, rss_bytes  # noqa: E402
 from worker_proc import alive, descendants_of  # noqa: E402
 
 STUB = "normalize,tests.integration.workers.stub_stages:echo"
@@ -185,45 +189,59 @@ async def scenario(name: str, n: int) -> None:
             print(line, flush=True)
 
 
+def prose(size: int) -> str:
+    """``size`` characters of real news prose: the seed articles, one after the other, repeated."""
+    unit = "".join(json.loads(p.read_text(encoding="utf-8"))["text"] + "\n\n" for p in sorted((ROOT / "seeds").glob("*.json")))
+    text = (unit * (size // len(unit) + 1))[:size]
+    over = len(json.dumps({"text": text})) - (2 * 1024 * 1024 - 64)
+    return text[:-over] if over > 0 else text  # the JSON body (\u escapes) within the 2 MiB intake limit
+
+
 ADVERSARIAL = {
     "2MiB-one-line": lambda: ("word " * (2 * 1024 * 1024 // 5))[: 2 * 1024 * 1024 - 16],
     "1MiB-Mr": lambda: "Mr. " * (1024 * 1024 // 4 - 4),
     "100k-quotes": lambda: '"' * 100_000,
     "50k-nested-divs": lambda: "<html><body>" + "<div>" * 50_000 + "text" + "</div>" * 50_000 + "</body></html>",
+    "1MB-prose": lambda: prose(1_000_000),
+    "2MB-prose": lambda: prose(2 * 1024 * 1024),
 }
 
 
-async def adversarial(max_rss_mb: int, job_timeout: float) -> None:
+async def adversarial(max_rss_mb: int, job_timeout: float, only: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="nf-adversarial-") as tmp:
         env = {"NEWSFLOW_WORKER_CONCURRENCY": "1", "NEWSFLOW_POOL_MAX_RSS_MB": str(max_rss_mb),
                "NEWSFLOW_JOB_TIMEOUT_SECONDS": str(job_timeout), "NEWSFLOW_MAX_ATTEMPTS": "2"}
         async with Rig(Path(tmp), "", env) as rig:
             worker = await rig.worker()
             for name, make in ADVERSARIAL.items():
+                if only and name not in only:
+                    continue
                 body = make()
                 t0 = time.monotonic()
                 if name.endswith("divs"):
                     doc_id = await rig.submit(body.encode(), headers={"Content-Type": "text/html; charset=utf-8"})
                 else:
                     doc_id = await rig.submit({"text": body})
-                peak = 0
+                peak = peak_rss = 0
                 while True:
                     # private memory (USS): pool processes share the fork server's model pages
-                    peak = max([peak] + [private_bytes(p) for p in descendants_of(worker.pid) if alive(p)])
+                    pool = [p for p in descendants_of(worker.pid) if alive(p)]
+                    peak = max([peak] + [private_bytes(p) for p in pool])
+                    peak_rss = max([peak_rss] + [rss_bytes(p) for p in pool])
                     st = await (await rig.client.get(f"/v1/articles/{doc_id}/status")).json()
                     if st["status"] in ("done", "failed"):
                         break
                     await asyncio.sleep(0.1)
                 code = (st.get("error") or {}).get("code", "")
                 print(f"{name:16s} {len(body.encode()):>9d} B  {st['status']:6s} {code:16s} attempts={st['attempts']} "
-                      f"{time.monotonic() - t0:6.1f}s  peak pool USS {peak / 2**20:.0f} MB", flush=True)
+                      f"{time.monotonic() - t0:6.1f}s  peak pool USS {peak / 2**20:.0f} MB, RSS {peak_rss / 2**20:.0f} MB", flush=True)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("what", choices=["faults", "adversarial"])
     ap.add_argument("--n", type=int, default=300)
-    ap.add_argument("--only", default="", help="comma-separated scenarios (faults)")
+    ap.add_argument("--only", default="", help="comma-separated scenarios (faults) or documents (adversarial)")
     ap.add_argument("--max-rss-mb", type=int, default=1500)
     ap.add_argument("--job-timeout", type=float, default=300)
     args = ap.parse_args()
@@ -233,7 +251,7 @@ def main() -> None:
         for name in names:
             asyncio.run(scenario(name, args.n))
     else:
-        asyncio.run(adversarial(args.max_rss_mb, args.job_timeout))
+        asyncio.run(adversarial(args.max_rss_mb, args.job_timeout, args.only.split(",") if args.only else []))
 
 
 if __name__ == "__main__":

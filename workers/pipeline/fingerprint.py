@@ -36,6 +36,7 @@ from .registry import stage
 METHOD = "minhash-128-s3"
 NUM_PERM = 128
 SHINGLE = 3
+BLOCK = 4096  # shingles hashed at once (4 MB of uint64 per block)
 BANDS, ROWS, HEX_PER_HASH = K.ND_BANDS, K.ND_ROWS, K.ND_HEX  # the store's LSH layout
 
 _rng = np.random.RandomState(20261202)  # fixed: signatures must agree across processes and releases
@@ -88,11 +89,16 @@ def shingle_hashes(text: str) -> np.ndarray:
 def signature(text: str) -> np.ndarray:
     """The MinHash signature of ``text``: ``NUM_PERM`` uint32 minima."""
     h = shingle_hashes(text)
-    m = np.empty((NUM_PERM, len(h)), dtype=np.uint64)
+    best = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
+    m = np.empty((NUM_PERM, min(len(h), BLOCK)), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        np.multiply(_A[:, None], h[None, :], out=m)
-        m += _B[:, None]
-    return (m.min(axis=1) >> np.uint64(32)).astype(np.uint32)  # min then shift = shift then min
+        for i in range(0, len(h), BLOCK):  # in blocks: NUM_PERM × BLOCK at a time, not × every shingle
+            part = h[None, i:i + BLOCK]
+            out = m[:, :part.shape[1]]
+            np.multiply(_A[:, None], part, out=out)
+            out += _B[:, None]
+            np.minimum(best, out.min(axis=1), out=best)
+    return (best >> np.uint64(32)).astype(np.uint32)  # min then shift = shift then min
 
 
 def to_hex(sig: np.ndarray) -> str:

@@ -93,6 +93,7 @@ class Resolver:
         self._ante_meta: list[tuple[str | None, bool]] = []   # (gender, plural) of each antecedent
         self._ctx: dict[str, str] = {}
         self._parts: dict[str, list[tuple[int, str]]] = {}
+        self._fitting: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Mention]] = {}
         self.chunks = chunks
         self.tokens = ChunkTokens(chunks)
         self._genders = GenderVotes(text, self.index, self.sents, self._sent_index)
@@ -337,10 +338,14 @@ class Resolver:
                     and all(w in stems for w in owner_words)
                     and _has_hint(low, hints))
 
-        before = [x for x in self.mentions if x.end <= s and fits(x)]
+        key = (tuple(owner_words), hints)   # the fitting mentions once per owner and role, not per description
+        fitting = self._fitting.get(key)
+        if fitting is None:
+            fitting = self._fitting[key] = [x for x in self.mentions if fits(x)]
+        before = [x for x in fitting if x.end <= s]
         if before:
             return before[-1]
-        return next((x for x in self.mentions if x.start >= e and fits(x)), None)
+        return next((x for x in fitting if x.start >= e), None)
 
     def _around(self, name: str, skip_sent: int | None) -> str:
         """The words right around each mention of ``name`` (40 characters before, 60 after, within

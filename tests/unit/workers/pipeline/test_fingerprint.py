@@ -1,5 +1,6 @@
 """The fingerprint stage: tokens, shingles, MinHash signatures and their LSH bands."""
 
+import numpy as np
 import pytest
 
 from shared import keys as K
@@ -44,3 +45,13 @@ def test_bands_cut_the_hex_signature_as_the_store_does():
 def test_stage_output():
     out = F.make_fingerprint_stage()(AnalysisDoc(id="x", article={}, text=TEXT))
     assert out.fingerprint.method == F.METHOD and out.fingerprint.signature == F.to_hex(F.signature(TEXT))
+
+
+def test_a_long_text_is_hashed_in_blocks_with_the_same_signature():
+    words = [f"w{i % 997}x{i % 13}" for i in range(3 * F.BLOCK + 123)]   # several blocks, a partial last one
+    text = " ".join(words)
+    h = F.shingle_hashes(text)
+    assert len(h) > 3 * F.BLOCK
+    with np.errstate(over="ignore"):   # the whole (hashes × shingles) matrix at once, as before blocks
+        whole = (F._A[:, None] * h[None, :] + F._B[:, None]).min(axis=1) >> np.uint64(32)
+    assert (F.signature(text) == whole.astype("uint32")).all()
