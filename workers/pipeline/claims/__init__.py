@@ -49,6 +49,7 @@ from .furniture import cut, furniture_spans, repeat_key, touches
 from .options import ClaimOptions
 from .quantities import Quantity, quantities_in
 from .records import Claim, Reporter, Span, Speaker
+from .spans import word_count
 from .sentences import Covered, entity_ids, sentence_spans, sentences_over
 from .speakers import MentionIndex, Resolver, display_names, entity_mentions
 
@@ -100,7 +101,7 @@ class ClaimStage:
         if furn:
             for a in atts:
                 a.content = cut(text, a.content, furn)
-            atts = [a for a in atts if len(_WORDS.findall(" ".join(text[s:e] for s, e in a.content))) >= 2]
+            atts = [a for a in atts if word_count(text, a.content) >= 2]
         if opts.drop_nested:
             atts = drop_nested(atts)
         mentions = split_shared_surnames(text, entity_mentions(plain(doc.entities), chunks, text), chunks)

@@ -50,6 +50,7 @@ from .chunks import ChunkTokens
 from .gender import _PRONOUN_GENDER, GenderVotes
 from .mentions import PERSON_LABELS, Mention, MentionIndex, surface_gender
 from .quotes import find_quotes
+from .sentences import Covered
 
 # office / courtesy titles right before a mention (the entity stage strips them off the span);
 # equivalent spellings share a key
@@ -269,20 +270,12 @@ class Salience:
         self.chunks = chunks
         self.tokens = tokens if tokens is not None else ChunkTokens(list(chunks))
         self.sent_index = sent_index
-        spans = sorted({(q.start, q.end) for q in find_quotes(text)} | {(a, b) for a, b in contents if b > a})
-        self._emb_starts = [a for a, _ in spans]
-        self._emb_max_end: list[int] = []
-        best = -1
-        for _, b in spans:
-            best = max(best, b)
-            self._emb_max_end.append(best)
-        self._emb = spans
+        self._embedded = Covered([(q.start, q.end) for q in find_quotes(text)] + list(contents))
         self._subject: dict[int, bool] = {}
 
     def embedded(self, pos: int) -> bool:
         """Is ``pos`` inside a quotation or an attribution's content?"""
-        k = bisect.bisect_right(self._emb_starts, pos) - 1
-        return k >= 0 and self._emb_max_end[k] > pos
+        return self._embedded.overlaps(pos, pos + 1)
 
     def is_subject(self, pos: int, end: int) -> bool:
         """Does the mention at ``[pos, end)`` head (or name, in a compound / appositive) a subject?"""

@@ -179,6 +179,12 @@ def _reporter_only(a: Attribution) -> Attribution:
                    reported_by=a.reported_by[1:], speaker_ref=None, how="according", spk_kind="other")
 
 
+def _reporter_class(lemma: str) -> str:
+    """The class of a reporting source's cue ("according to", a colon, a dash, or a verb): speech
+    unless the verb has a class of its own."""
+    return "speech" if lemma in ("according to", ":", "dash") else verb_class(lemma) or "speech"
+
+
 def apply(atts: list[Attribution], text: str | None = None, refuse: bool = True) -> list[Attribution]:
     """The candidates the definition accepts, each with its cue class set (stance-class cues also
     get their ``cue.stance``). ``refuse=False`` (``NEWSFLOW_CLAIM_DEFINITION=polnear``) keeps the
@@ -191,7 +197,7 @@ def apply(atts: list[Attribution], text: str | None = None, refuse: bool = True)
         if cls is None and a.reported_by and a.content:
             # "A plans to X, according to B": A's act is no statement, B's report of it is one
             a = _reporter_only(a)
-            cls = "speech" if a.cue.lemma in ("according to", ":", "dash") else verb_class(a.cue.lemma) or "speech"
+            cls = _reporter_class(a.cue.lemma)
         if cls is None:
             continue
         a.cue.cls = cls
@@ -199,7 +205,7 @@ def apply(atts: list[Attribution], text: str | None = None, refuse: bool = True)
             a.cue.stance = stance_of(a, cls)
         for _, rc in a.reported_by:
             if rc is not None and not rc.cls:
-                rc.cls = ("speech" if rc.lemma in ("according to", ":", "dash") else verb_class(rc.lemma) or "speech")
+                rc.cls = _reporter_class(rc.lemma)
         out.append(a)
     return out
 

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from .records import Span
-from .speakers import MentionIndex
+from .mentions import MentionIndex
 
 
 def sentence_spans(text: str, chunks: list[tuple[int, Any]]) -> list[Span]:
