@@ -1,6 +1,7 @@
 """Intake throughput and latency: ``POST /v1/articles`` (the real app) next to a bare aiohttp handler.
 
     .venv/bin/python bench/intake.py [--requests 3000] [--concurrency 32] [--max-seconds 20] [--rounds 3] [--auth]
+                                     [--baseline DIR]
 
 The servers run in the same run, one after the other (``--rounds``: that many times, interleaved),
 each in its own process pinned to one core (``os.sched_setaffinity``); the load comes from another
@@ -13,7 +14,9 @@ app with API keys required (one key, the rate limit out of the way): the key che
 script call per request. A private redis-server is started for the run (never the one on 6379).
 Bounded by count and by time. Besides req/s and latency, the table has the server's CPU time and
 Redis's per request, which a shared machine's other load disturbs much less than throughput; the
-ratios to the bare handler are medians over the rounds. Figures are printed, never asserted.
+ratios to the bare handler are medians over the rounds. ``--baseline DIR`` adds the app of another
+checkout (e.g. the main branch) to every round, for a before/after measured in the same time window.
+Figures are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -72,8 +75,10 @@ def free_port() -> int:
 
 # ----------------------------------------------------------------------------- servers
 
-def serve_newsflow(port: int, redis_url: str, cpu: int, auth: bool = False) -> None:
+def serve_newsflow(port: int, redis_url: str, cpu: int, auth: bool = False, root: str | None = None) -> None:
     _pin(cpu)
+    if root:  # another checkout's app (--baseline)
+        sys.path.insert(0, root)
     from aiohttp import web
 
     from services.app import create_app
@@ -178,12 +183,13 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def run_one(name: str, target: Any, redis_url: str, args: argparse.Namespace, offset: int,
-            auth_key: str | None = None) -> dict[str, Any]:
+            auth_key: str | None = None, root: str | None = None) -> dict[str, Any]:
     import redis
 
     ctx = mp.get_context("spawn")
     port = free_port()
-    server = ctx.Process(target=target, args=(port, redis_url, 0, auth_key is not None), daemon=True)
+    extra = (root,) if root else ()
+    server = ctx.Process(target=target, args=(port, redis_url, 0, auth_key is not None, *extra), daemon=True)
     server.start()
     client = redis.Redis.from_url(redis_url)
     try:
@@ -218,25 +224,29 @@ def main() -> None:
     p.add_argument("--max-seconds", type=float, default=20, help="time bound per server and round (default 20)")
     p.add_argument("--rounds", type=int, default=1, help="rounds, the servers interleaved (default 1)")
     p.add_argument("--auth", action="store_true", help="also the app with API keys required (one key)")
+    p.add_argument("--baseline", metavar="DIR", help="also the app of another checkout (before/after, same rounds)")
     args = p.parse_args()
 
     import redis
 
     from shared.redis_server import RedisServer
 
-    servers: list[tuple[str, Any, bool]] = [("newsflow POST /v1/articles", serve_newsflow, False),
-                                            ("bare aiohttp + 1 pipelined write", serve_bare, False)]
+    servers: list[tuple[str, Any, bool, str | None]] = [("newsflow POST /v1/articles", serve_newsflow, False, None),
+                                                        ("bare aiohttp + 1 pipelined write", serve_bare, False, None)]
     if args.auth:
-        servers.insert(1, ("newsflow, API key required", serve_newsflow, True))
+        servers.insert(1, ("newsflow, API key required", serve_newsflow, True, None))
+    if args.baseline:
+        root = str(Path(args.baseline).resolve())
+        servers.insert(1, (f"baseline {Path(root).name}", serve_newsflow, False, root))
     rounds: list[list[dict[str, Any]]] = []
     with tempfile.TemporaryDirectory() as tmp, RedisServer(Path(tmp) / "redis") as server:
         client = redis.Redis.from_url(server.url)
         for rnd in range(args.rounds):
             results = []
-            for offset, (name, target, auth) in enumerate(servers):
+            for offset, (name, target, auth, root) in enumerate(servers):
                 client.flushall()
                 key = _make_key(server.url) if auth else None
-                results.append(run_one(name, target, server.url, args, (rnd * 10 + offset) * 1_000_000, key))
+                results.append(run_one(name, target, server.url, args, (rnd * 10 + offset) * 1_000_000, key, root))
             rounds.append(results)
         client.close()
 
@@ -250,7 +260,7 @@ def main() -> None:
         for r in results:
             print(f"{r['name']:<36} {r['n']:>8} {r['rps']:>9.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} "
                   f"{r['cpu_us']:>10.0f} {r['redis_cpu_us']:>12.0f}  {r['statuses']}")
-    for i, (name, _, _) in enumerate(servers[:-1]):
+    for i, (name, _, _, _) in enumerate(servers[:-1]):
         ratios = [rs[i]["rps"] / rs[-1]["rps"] for rs in rounds]
         cpu = [rs[-1]["cpu_us"] / rs[i]["cpu_us"] for rs in rounds]
         both = [(rs[-1]["cpu_us"] + rs[-1]["redis_cpu_us"]) / (rs[i]["cpu_us"] + rs[i]["redis_cpu_us"]) for rs in rounds]

@@ -43,10 +43,12 @@ async def redis_side(server_url: str, articles: list[dict[str, Any]]) -> dict[st
     store = DocumentStore(client, Settings(redis_url=server_url, queue_max_depth=10_000_000))
     await store.load_scripts()
     await client.config_resetstat()
+    cpu0 = await _redis_cpu(client)
     t0 = time.perf_counter()
     for a in articles:
         await store.submit(a)
     submit_rt = (time.perf_counter() - t0) / len(articles) * 1e6
+    redis_cpu = (await _redis_cpu(client) - cpu0) / len(articles) * 1e6
     stats = await client.info("commandstats")
     script_us = stats["cmdstat_evalsha"]["usec_per_call"]
     inner_us = sum(v["usec"] for k, v in stats.items() if k != "cmdstat_evalsha") / len(articles)
@@ -64,8 +66,13 @@ async def redis_side(server_url: str, articles: list[dict[str, Any]]) -> dict[st
         await client.ping()
     ping_rt = (time.perf_counter() - t0) / len(articles) * 1e6
     await client.aclose()
-    return {"submit_rt": submit_rt, "script_us": script_us, "inner_us": inner_us, "auth_rt": auth_rt,
+    return {"submit_rt": submit_rt, "script_us": script_us, "redis_cpu": redis_cpu, "inner_us": inner_us, "auth_rt": auth_rt,
             "auth_us": auth_us, "ping_rt": ping_rt}
+
+
+async def _redis_cpu(client: Any) -> float:
+    info = await client.info("cpu")
+    return info["used_cpu_user"] + info["used_cpu_sys"]
 
 
 def profile(server_url: str, seconds: float) -> None:
@@ -114,28 +121,31 @@ def main() -> None:
     ap.add_argument("--profile-seconds", type=float, default=10)
     ap.add_argument("--root", default=str(HERE.parent), help="the checkout to measure")
     args = ap.parse_args()
-    sys.path.insert(0, args.root)
-    sys.path.insert(1, str(HERE))
+    sys.path.insert(0, str(HERE))
+    from intake import make_article  # bench/intake.py: the same articles (it puts its own checkout first…)
+
+    sys.path.insert(0, args.root)  # …so the measured checkout goes before it
     import orjson
 
-    from intake import make_article  # bench/intake.py: the same articles
     from services.errors import json_response
     from services.intake import loads_exact
     from shared.redis_server import RedisServer
     from shared.schemas import validate_article
     from shared.store.intake import submit_call
-    from shared.store.scripts import encode_args
+    from shared.store import scripts
 
     bodies = [make_article(7_000_000 + i) for i in range(args.articles)]
     objs = [loads_exact(b) for b in bodies]
     arts = [validate_article(o)[0] for o in objs]
     now = time.time()
     calls = [submit_call(a, now, 10_000, 3) for a in arts]
+    # positional (SUBMIT.arguments) or, in older checkouts, one JSON argument (encode_args)
+    encode = getattr(scripts.SUBMIT, "arguments", None) or scripts.encode_args
     rows = [
         ("parse JSON (loads_exact)", best_us(loads_exact, bodies)),
         ("validate (validate_article)", best_us(validate_article, objs)),
         ("identity, dedupe keys, script args (submit_call)", best_us(lambda a: submit_call(a, now, 10_000, 3), arts)),
-        ("encode the script argument (encode_args)", best_us(lambda c: encode_args(c[1]), calls)),
+        ("encode the script arguments", best_us(lambda c: encode(c[1]), calls)),
         ("response body", best_us(lambda a: json_response({"id": "0123456789abcdef", "status": "queued",
                                                            "duplicate": False, "revision": 1, "links": {
                                                                "status": "/v1/articles/x/status",
@@ -151,6 +161,7 @@ def main() -> None:
     print(f"  {'Python steps in all':<52} {sum(us for _, us in rows):8.1f}")
     print(f"  {'submit script inside Redis (EVALSHA)':<52} {red['script_us']:8.1f}   "
           f"(of which its {red['inner_us']:.1f} µs of Redis commands)")
+    print(f"  {'Redis CPU per submit (all of it: reading, script, AOF)':<52} {red['redis_cpu']:8.1f}")
     print(f"  {'store.submit round trip (sequential)':<52} {red['submit_rt']:8.1f}   "
           f"(PING round trip {red['ping_rt']:.1f})")
     print(f"  {'API-key check: script / round trip':<52} {red['auth_us']:8.1f} / {red['auth_rt']:.1f}   "

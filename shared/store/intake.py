@@ -63,6 +63,7 @@ def submit_call(article: dict[str, Any], now: float, max_depth: int, keep: int =
     meta = {name: article[name] for name in META_FIELDS if article.get(name) not in (None, "")}
     if meta:  # one field instead of five: fewer to encode on the hot path
         fields += ["meta", orjson.dumps(meta, default=str).decode()]
+    fields += ["revision", "1", "content", sha[:16]]
     keys = [K.article(doc_id), K.status(doc_id), K.ARQ_QUEUE, K.IDX_TIME,
             K.dedupe(kind, identities.get(kind) or doc_id), K.dedupe("content", sha[:16]),
             K.revisions(doc_id), K.urls(doc_id)]
@@ -70,7 +71,7 @@ def submit_call(article: dict[str, Any], now: float, max_depth: int, keep: int =
     if "url" in identities:
         url_args = {"url_key": K.dedupe("url", identities["url"]), "url_digest": identities["url"],
                     "url_entry": orjson.dumps({"url": article["url"], "first_seen": received}).decode()}
-    args = {"id": doc_id, "article": orjson.dumps(article, default=str).decode(), **queue.enqueue_args(doc_id, now),
+    args = {"id": doc_id, "article": orjson.dumps(article, default=str), **queue.enqueue_args(doc_id, now),
             **_CONSTANT_ARGS, "score": score, "max_depth": max(0, max_depth), "received_at": received,
             "content": sha[:16], "content_sha256": sha, "keep": max(1, keep), **url_args, "fields": fields}
     return keys, args

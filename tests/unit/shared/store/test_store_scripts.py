@@ -1,4 +1,5 @@
-"""The scripts' calling convention: one JSON argument of named values, stored values as redis-py would send them."""
+"""The scripts' calling convention: one JSON argument of named values (positional ones for ``submit``, the hot
+path), stored values as redis-py would send them."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from shared import keys as K
 from shared.ids import dedupe_keys
 from shared.store import ALL_SCRIPTS
 from shared.store.intake import submit_call
-from shared.store.scripts import LUA_DIR, encode_args, redis_str
+from shared.store.scripts import LUA_DIR, SUBMIT, encode_args, redis_str
 from shared.store.status import status_args
 
 pytestmark = pytest.mark.unit
@@ -40,13 +41,41 @@ def test_encode_args_refuses_null():
     assert orjson.loads(encode_args({"a": "x", "n": [1, {"k": "v"}]})) == {"a": "x", "n": [1, {"k": "v"}]}
 
 
-def test_every_script_is_called_with_one_json_argument():
+def _code(script) -> str:
+    return "\n".join(line.split("--", 1)[0] for line in script.source.splitlines())
+
+
+def test_every_script_but_submit_is_called_with_one_json_argument():
     assert {s.name for s in ALL_SCRIPTS} == {p.stem for p in LUA_DIR.glob("*.lua")}
     for script in ALL_SCRIPTS:
         assert script.sha == hashlib.sha1(script.source.encode()).hexdigest()
-        code = "\n".join(line.split("--", 1)[0] for line in script.source.splitlines())
-        assert code.count("cjson.decode(ARGV[1])") == 1, script.name
+        if script is SUBMIT:
+            continue
+        code = _code(script)
+        assert not script.argv and code.count("cjson.decode(ARGV[1])") == 1, script.name
         assert re.findall(r"ARGV\b(?!\[1\])", code) == [], script.name
+
+
+def test_submit_unpacks_its_positional_arguments_in_the_order_python_sends_them():
+    code = _code(SUBMIT)
+    assert "cjson.decode(ARGV" not in code
+    unpacked = re.search(r"local ([\w,\s]+?) = unpack\(ARGV, 1, (\d+)\)", code)
+    names = [n.strip() for n in unpacked.group(1).split(",")]
+    assert int(unpacked.group(2)) == len(names) == len(SUBMIT.argv)
+    # the Lua names are the Python ones, but for the key prefixes the script abbreviates
+    abbreviated = {"status_prefix": "sp", "index_prefix": "ip"}
+    assert names == [abbreviated.get(n, n) for n in SUBMIT.argv]
+    assert f"local FIELDS = {len(names) + 1}" in code and SUBMIT.tail == "fields"
+    assert re.findall(r"ARGV\b", code) == ["ARGV", "ARGV"]  # the unpack and the fields, nothing else
+
+
+def test_submit_arguments_are_flat_and_refuse_null():
+    keys, args = submit_call({"text": "x", "url": "https://a.example/b"}, 1764650000.5, 10)
+    argv = SUBMIT.arguments(args)
+    assert argv[:len(SUBMIT.argv)] == [args[n] for n in SUBMIT.argv] and argv[len(SUBMIT.argv):] == args["fields"]
+    assert all(isinstance(v, (str, bytes, int)) and not isinstance(v, bool) for v in argv)
+    with pytest.raises(ValueError, match="url_key"):
+        SUBMIT.arguments({**args, "url_key": None})
 
 
 def test_submit_call():
@@ -66,6 +95,7 @@ def test_submit_call():
     fields = dict(zip(args["fields"][::2], args["fields"][1::2]))
     assert fields["status"] == "queued" and fields["attempts"] == "0" and fields["received_at"] == received
     assert fields["score"] == args["score"] == str(int(now * 1e6))
+    assert fields["revision"] == "1" and fields["content"] == args["content"]
     assert orjson.loads(fields["meta"]) == {"title": "T", "url": "https://x.example/a", "external_id": "e-1"}
     assert "meta" not in submit_call({"text": "x"}, now, 3)[1]["fields"]
     assert submit_call({"text": "x"}, now, 3)[1]["max_depth"] == 3
