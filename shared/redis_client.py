@@ -24,6 +24,9 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.asyncio.sentinel import Sentinel
 
 
+_PLAIN = frozenset({str, bytes, int})  # exactly these types (no subclass): hiredis packs them as redis-py does
+
+
 class HiredisPackedConnection(Connection):
     """A TCP connection whose commands are packed by hiredis (same RESP bytes as redis-py's packer)."""
 
@@ -33,9 +36,10 @@ class HiredisPackedConnection(Connection):
             args = tuple(first.split()) + args[1:]
         elif isinstance(first, bytes) and b" " in first:
             args = tuple(first.split()) + args[1:]
-        if any(isinstance(a, (bool, float, memoryview)) for a in args):
-            return super().pack_command(*args)  # redis-py's own rules for these (bool is an error there)
-        return [hiredis.pack_command(args)]
+        if _PLAIN.issuperset(map(type, args)):  # the usual case, checked in C (~1 µs for 25 arguments)
+            return [hiredis.pack_command(args)]
+        # floats, bools (an error there), memoryviews, subclasses (an IntEnum hiredis refuses): redis-py's rules
+        return super().pack_command(*args)
 
     async def send_packed_command(self, command: Any, check_health: bool = True) -> None:
         writer = self._writer

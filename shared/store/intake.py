@@ -42,9 +42,6 @@ def identity_key(article: dict[str, Any]) -> str:
     return K.dedupe(kind, identities.get(kind) or article_id(article))
 
 
-# the arguments that are the same in every call (key prefixes), made once
-_CONSTANT_ARGS = {"job_prefix": K.ARQ_JOB_PREFIX, "status_prefix": K.status(""), "index_prefix": K.STATUS_INDEX_PREFIX,
-                  "failed_key": K.FAILED, "urls_prefix": K.urls("")}
 _NO_URL = {"url_key": "", "url_digest": "", "url_entry": ""}
 
 
@@ -59,11 +56,9 @@ def submit_call(article: dict[str, Any], now: float, max_depth: int, keep: int =
     doc_id = doc_id or identities.get(kind) or article_id(article)
     received = iso(now)
     score = str(int(now * 1e6))
-    fields = ["status", "queued", "attempts", "0", "received_at", received, "score", score]
     meta = {name: article[name] for name in META_FIELDS if article.get(name) not in (None, "")}
-    if meta:  # one field instead of five: fewer to encode on the hot path
-        fields += ["meta", orjson.dumps(meta, default=str).decode()]
-    fields += ["revision", "1", "content", sha[:16]]
+    # the status hash's one field for them (fewer to encode on the hot path); '' = none
+    meta_json = orjson.dumps(meta, default=str).decode() if meta else ""
     keys = [K.article(doc_id), K.status(doc_id), K.ARQ_QUEUE, K.IDX_TIME,
             K.dedupe(kind, identities.get(kind) or doc_id), K.dedupe("content", sha[:16]),
             K.revisions(doc_id), K.urls(doc_id)]
@@ -72,8 +67,8 @@ def submit_call(article: dict[str, Any], now: float, max_depth: int, keep: int =
         url_args = {"url_key": K.dedupe("url", identities["url"]), "url_digest": identities["url"],
                     "url_entry": orjson.dumps({"url": article["url"], "first_seen": received}).decode()}
     args = {"id": doc_id, "article": orjson.dumps(article, default=str), **queue.enqueue_args(doc_id, now),
-            **_CONSTANT_ARGS, "score": score, "max_depth": max(0, max_depth), "received_at": received,
-            "content": sha[:16], "content_sha256": sha, "keep": max(1, keep), **url_args, "fields": fields}
+            "score": score, "max_depth": max(0, max_depth), "received_at": received,
+            "content": sha[:16], "content_sha256": sha, "keep": max(1, keep), **url_args, "meta": meta_json}
     return keys, args
 
 

@@ -2,9 +2,10 @@
 
 Every script but one takes its named arguments as ONE JSON object in ``ARGV[1]`` (``cjson.decode`` in
 Lua); ``KEYS`` carry the keys known up front. The exception is the intake's ``submit``, the hot path:
-its arguments are positional (``Script.argv`` names them in order, then the list ``Script.tail``),
-so Redis decodes no JSON (~15 µs a call with a 4 KB article inside) and the article's JSON text is
-not escaped into another JSON document on the Python side (~10 µs). Values that end up stored in Redis are passed as strings,
+its arguments are positional (``Script.argv`` names them in order) and its constants (key prefixes)
+are part of its source, so Redis decodes no JSON (~15 µs a call with a 4 KB article inside), the
+article's JSON text is not escaped into another JSON document on the Python side (~10 µs), and a
+call has 14 arguments besides its keys. Values that end up stored in Redis are passed as strings,
 exactly as redis-py would have sent them (:func:`redis_str`), so Lua never turns a number into text
 (Lua would print a double with ``%.17g``) and nothing stored changes with the calling convention.
 The queued job record is JSON text (``shared/store/queue.py``) and travels as a string, stored as it
@@ -20,6 +21,8 @@ from typing import Any, Mapping, Sequence
 
 import orjson
 from redis.exceptions import NoScriptError
+
+from .. import keys as K
 
 LUA_DIR = Path(__file__).with_name("lua")
 
@@ -49,24 +52,32 @@ def as_str(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
+def lua_constants(constants: Mapping[str, str]) -> str:
+    """A Lua line that defines ``constants`` as locals (plain ASCII text values)."""
+    for value in constants.values():
+        if not value.isascii() or any(c in value for c in "'\\\n\r"):
+            raise ValueError(f"not a plain Lua string: {value!r}")
+    names, values = ", ".join(constants), ", ".join(f"'{v}'" for v in constants.values())
+    return f"local {names} = {values}\n"
+
+
 class Script:
     """A Lua script run by EVALSHA (falls back to EVAL once, which loads it). ``argv``: the script
-    takes its arguments positionally, these named ones in this order and then the items of the list
-    ``args[tail]`` (instead of one JSON argument)."""
+    takes its arguments positionally, these named ones in this order (instead of one JSON argument).
+    ``constants``: Lua locals put before the script's text (key prefixes: not sent with every call)."""
 
-    def __init__(self, name: str, argv: Sequence[str] = (), tail: str = "") -> None:
+    def __init__(self, name: str, argv: Sequence[str] = (), constants: Mapping[str, str] | None = None) -> None:
         self.name = name
-        self.source = (LUA_DIR / f"{name}.lua").read_text()
+        self.text = (LUA_DIR / f"{name}.lua").read_text()
+        self.source = (lua_constants(constants) if constants else "") + self.text
         self.sha = hashlib.sha1(self.source.encode()).hexdigest()
-        self.argv, self.tail = tuple(argv), tail
+        self.argv = tuple(argv)
 
     def arguments(self, args: Mapping[str, Any]) -> list[Any]:
         """The ARGV of a call."""
         if not self.argv:
             return [encode_args(args)]
         out = [args[name] for name in self.argv]
-        if self.tail:
-            out += args[self.tail]
         if None in out:
             raise ValueError(f"script argument is None: {sorted(k for k, v in args.items() if v is None)}")
         return out
@@ -83,10 +94,11 @@ class Script:
         pipe.evalsha(self.sha, len(keys), *keys, *self.arguments(args))
 
 
-# the order is the one the script's first line unpacks (lua/submit.lua); fields: ARGV[20] on
+# the order is the one the script's first line unpacks (lua/submit.lua)
 SUBMIT = Script("submit", argv=("id", "article", "job", "queue_score", "score", "max_depth", "received_at", "content",
-                                "content_sha256", "keep", "url_key", "url_digest", "url_entry", "job_prefix",
-                                "status_prefix", "index_prefix", "failed_key", "urls_prefix", "wake"), tail="fields")
+                                "content_sha256", "keep", "url_key", "url_digest", "url_entry", "meta"),
+                constants={"job_prefix": K.ARQ_JOB_PREFIX, "sp": K.status(""), "ip": K.STATUS_INDEX_PREFIX,
+                           "failed_key": K.FAILED, "urls_prefix": K.urls(""), "wake": K.WAKE})
 SET_STATUS = Script("set_status")
 REQUEUE = Script("requeue")
 SAVE_DOCUMENT = Script("save_document")

@@ -2,20 +2,19 @@
 -- KEYS: 1 article, 2 status hash, 3 arq queue, 4 time index, 5 identity key (the strongest dedupe key),
 --       6 content key, 7 revisions list, 8 urls hash
 -- ARGV: positional (the intake's hot path: nothing to decode; the order is SUBMIT's ``argv`` in
---       shared/store/scripts.py), then from ARGV[20] on the status hash of a new article
---       (field, value, ... with revision and content).
+--       shared/store/scripts.py):
 --   id, article (json text), job (the queued job record, json text), queue_score (ms), score (received, µs),
 --   max_depth (0 = unbounded), received_at, content (16 hex), content_sha256, keep (revisions listed),
---   url_key ('' = none), url_digest, url_entry (json {url, first_seen}), job_prefix, status_prefix (hashes),
---   index_prefix (status indexes), failed_key, urls_prefix, wake (channel)
+--   url_key ('' = none), url_digest, url_entry (json {url, first_seen}), meta (json {title, url, ...}, '' = none)
+-- The key prefixes and the wake channel are constants that shared/store/scripts.py puts before this
+-- text (``local job_prefix, sp, ip, failed_key, urls_prefix, wake = ...``, from shared/keys.py).
 -- Identity: KEYS[5] names the article (external_id, else url, else content). Same identity and the
 -- same content: a duplicate. Same identity, new content: a new revision, queued. A new identity whose
 -- content is already known under another: a duplicate of that article, and the url joins its urls.
 -- Returns {code, id, status, revision}: 0 accepted, 1 duplicate (id = existing id), 2 queue full,
 -- 3 the identity key names another id (the caller retries with that id).
 local id, article, job, queue_score, score, max_depth, received_at, content, content_sha256, keep,
-      url_key, url_digest, url_entry, job_prefix, sp, ip, failed_key, urls_prefix, wake = unpack(ARGV, 1, 19)
-local FIELDS = 20
+      url_key, url_digest, url_entry, meta = unpack(ARGV, 1, 14)
 
 local function provenance(target)
   if url_key ~= '' then
@@ -92,7 +91,13 @@ if KEYS[6] ~= KEYS[5] then
 end
 if queue_full() then return {2, id, 'rejected', 0} end
 redis.call('SET', KEYS[1], article)
-redis.call('HSET', KEYS[2], unpack(ARGV, FIELDS))
+if meta ~= '' then
+  redis.call('HSET', KEYS[2], 'status', 'queued', 'attempts', '0', 'received_at', received_at, 'score', score,
+             'meta', meta, 'revision', '1', 'content', content)
+else
+  redis.call('HSET', KEYS[2], 'status', 'queued', 'attempts', '0', 'received_at', received_at, 'score', score,
+             'revision', '1', 'content', content)
+end
 redis.call('ZADD', KEYS[4], score, id)
 redis.call('ZADD', ip .. 'queued', score, id)
 claim_keys(held[2])

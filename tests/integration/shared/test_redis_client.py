@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import enum
+
+import pytest
 import redis.asyncio as aioredis
 from redis.asyncio.connection import Connection
+from redis.exceptions import DataError
 
 from shared.redis_client import HiredisPackedConnection, connection_kwargs
+
+class Name(str):
+    pass
+
+
+class Level(enum.IntEnum):
+    HIGH = 3
+
 
 CASES = [
     ("SET", "k", "v"),
@@ -14,6 +26,8 @@ CASES = [
     ("EVALSHA", "a" * 40, 2, "nf:k1", "nf:k2", b"\x80\x04binary\x00payload", 123456789012345, "é中文"),
     ("HSET", "h", "f", 2.5, "g", 1e20),
     ("SET", "big", b"x" * 100_000),
+    ("SET", Name("sub"), Level.HIGH, -7),  # subclasses take the checked path
+    ("SET", "mv", memoryview(b"view")),
 ]
 
 
@@ -23,6 +37,9 @@ def test_same_bytes_as_redis_py_packer():
         assert b"".join(ours.pack_command(*args)) == b"".join(theirs.pack_command(*args)), args
     many = [("SET", "a", "1"), ("EVALSHA", "b" * 40, 0, "x")]
     assert b"".join(ours.pack_commands(many)) == b"".join(theirs.pack_commands(many))
+    for conn in (ours, theirs):
+        with pytest.raises(DataError):
+            conn.pack_command("SET", "k", True)
 
 
 def test_only_plain_tcp_urls_get_it():

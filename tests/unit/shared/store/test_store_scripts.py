@@ -15,7 +15,7 @@ from shared import keys as K
 from shared.ids import dedupe_keys
 from shared.store import ALL_SCRIPTS
 from shared.store.intake import submit_call
-from shared.store.scripts import LUA_DIR, SUBMIT, encode_args, redis_str
+from shared.store.scripts import LUA_DIR, SUBMIT, encode_args, lua_constants, redis_str
 from shared.store.status import status_args
 
 pytestmark = pytest.mark.unit
@@ -61,18 +61,23 @@ def test_submit_unpacks_its_positional_arguments_in_the_order_python_sends_them(
     assert "cjson.decode(ARGV" not in code
     unpacked = re.search(r"local ([\w,\s]+?) = unpack\(ARGV, 1, (\d+)\)", code)
     names = [n.strip() for n in unpacked.group(1).split(",")]
-    assert int(unpacked.group(2)) == len(names) == len(SUBMIT.argv)
-    # the Lua names are the Python ones, but for the key prefixes the script abbreviates
-    abbreviated = {"status_prefix": "sp", "index_prefix": "ip"}
-    assert names == [abbreviated.get(n, n) for n in SUBMIT.argv]
-    assert f"local FIELDS = {len(names) + 1}" in code and SUBMIT.tail == "fields"
-    assert re.findall(r"ARGV\b", code) == ["ARGV", "ARGV"]  # the unpack and the fields, nothing else
+    assert int(unpacked.group(2)) == len(names) == len(SUBMIT.argv) and names == list(SUBMIT.argv)
+    assert re.findall(r"ARGV\b", code) == ["ARGV"]  # the unpack, nothing else
+
+
+def test_submit_constants_come_first_in_its_source():
+    first, rest = SUBMIT.source.split("\n", 1)
+    assert rest == SUBMIT.text and SUBMIT.sha == hashlib.sha1(SUBMIT.source.encode()).hexdigest()
+    assert first == (f"local job_prefix, sp, ip, failed_key, urls_prefix, wake = '{K.ARQ_JOB_PREFIX}', "
+                     f"'{K.status('')}', '{K.STATUS_INDEX_PREFIX}', '{K.FAILED}', '{K.urls('')}', '{K.WAKE}'")
+    with pytest.raises(ValueError):
+        lua_constants({"x": "it's"})
 
 
 def test_submit_arguments_are_flat_and_refuse_null():
     keys, args = submit_call({"text": "x", "url": "https://a.example/b"}, 1764650000.5, 10)
     argv = SUBMIT.arguments(args)
-    assert argv[:len(SUBMIT.argv)] == [args[n] for n in SUBMIT.argv] and argv[len(SUBMIT.argv):] == args["fields"]
+    assert argv == [args[n] for n in SUBMIT.argv]
     assert all(isinstance(v, (str, bytes, int)) and not isinstance(v, bool) for v in argv)
     with pytest.raises(ValueError, match="url_key"):
         SUBMIT.arguments({**args, "url_key": None})
@@ -92,12 +97,9 @@ def test_submit_call():
     assert args["max_depth"] == 0
     assert orjson.loads(args["article"]) == article
     received = datetime.fromtimestamp(now, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    fields = dict(zip(args["fields"][::2], args["fields"][1::2]))
-    assert fields["status"] == "queued" and fields["attempts"] == "0" and fields["received_at"] == received
-    assert fields["score"] == args["score"] == str(int(now * 1e6))
-    assert fields["revision"] == "1" and fields["content"] == args["content"]
-    assert orjson.loads(fields["meta"]) == {"title": "T", "url": "https://x.example/a", "external_id": "e-1"}
-    assert "meta" not in submit_call({"text": "x"}, now, 3)[1]["fields"]
+    assert args["received_at"] == received and args["score"] == str(int(now * 1e6))
+    assert orjson.loads(args["meta"]) == {"title": "T", "url": "https://x.example/a", "external_id": "e-1"}
+    assert submit_call({"text": "x"}, now, 3)[1]["meta"] == ""
     assert submit_call({"text": "x"}, now, 3)[1]["max_depth"] == 3
     assert None not in args.values()
 
