@@ -90,3 +90,44 @@ async def test_writes_without_a_task_per_command_and_still_time_out(redis_server
         await asyncio.sleep(1.6)
         await client.delete("nf:test:t", "nf:test:big", "nf:test:t2")
         await client.aclose()
+
+
+async def test_a_pooled_connection_with_a_stale_reply_is_replaced_without_a_loop_turn(redis_server, monkeypatch):
+    """A reply left unread on a pooled connection (in the stream's buffer, or still in the socket) is
+    noticed when the pool hands the connection out again: the next command gets its own reply."""
+    import asyncio
+    import time
+
+    client = aioredis.Redis.from_url(redis_server.url, max_connections=1, **connection_kwargs(redis_server.url))
+    pool = client.connection_pool
+    try:
+        await client.set("nf:test:stale", "mine")
+        for where in ("stream", "socket"):
+            conn = await pool.get_connection()
+            await conn.send_command("ECHO", f"stale-{where}")  # the reply is never read
+            if where == "stream":
+                await asyncio.sleep(0.05)  # the loop reads it into the stream's buffer
+            else:
+                time.sleep(0.05)  # the loop does not run: the reply waits in the socket
+                assert not conn._reader._buffer
+            assert await conn.can_read_destructive()
+            await pool.release(conn)
+            assert await client.get("nf:test:stale") == b"mine", where
+        conn = await pool.get_connection()
+        assert not await conn.can_read_destructive()  # a clean connection: no stale data, no wait
+        await pool.release(conn)
+
+        async def no_wait(*args, **kwargs):
+            raise AssertionError("the check waited on the event loop")
+
+        conn = await pool.get_connection()
+        with monkeypatch.context() as patched:
+            patched.setattr(conn._parser, "read_from_socket", no_wait)
+            assert not await conn.can_read_destructive()
+        await pool.release(conn)
+        await client.execute_command("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes")  # the server closes it
+        await asyncio.sleep(0.05)
+        assert await client.get("nf:test:stale") == b"mine"  # reconnected
+    finally:
+        await client.delete("nf:test:stale")
+        await client.aclose()
