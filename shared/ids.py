@@ -17,6 +17,7 @@ import unicodedata
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+_SLASHES = re.compile(r"/{2,}")
 _TRACKING_PARAMS = re.compile(r"^(utm_[a-z]+|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|ref|ref_src|cmpid|ocid)$", re.I)
 
 
@@ -36,18 +37,28 @@ def normalize_url(url: str) -> str:
     host = (parts.hostname or "").lower().rstrip(".")
     if host.startswith("www."):
         host = host[4:]
-    port = parts.port if parts.port not in (None, 80, 443) else None
+    port = parts.port  # parsed (and range-checked) once
+    if port in (80, 443):
+        port = None
     netloc = f"{host}:{port}" if port else host
-    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    path = parts.path or "/"
+    if "//" in path:
+        path = _SLASHES.sub("/", path)
     if len(path) > 1:
         path = path.rstrip("/")
-    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k))
-    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+    query = ""
+    if parts.query:
+        query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                                 if not _TRACKING_PARAMS.match(k)))
+    return urlunsplit((scheme, netloc, path, query, ""))
 
 
 # ASCII white space as str.split() sees it (\t \n \v \f \r and \x1c-\x1f) → a space, on UTF-8 bytes
 # (every byte of a multi-byte sequence is >= 0x80, so no other character is touched)
 _ASCII_WS = bytes.maketrans(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", b" " * 9)
+# the same, and A-Z → a-z (casefold on ASCII): ASCII text is folded by this one table
+_ASCII_FOLD = bytes.maketrans(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1fABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                              b" " * 9 + b"abcdefghijklmnopqrstuvwxyz")
 # the non-ASCII white space NFKC leaves as it is (NBSP, the U+2000 spaces, U+3000 … become " ")
 _WIDE_WS = ("\x85", "\u1680", "\u2028", "\u2029")
 
@@ -57,14 +68,17 @@ def fold_content(text: str) -> bytes:
     and stripped, case folded, UTF-8. The same bytes as ``" ".join(unicodedata.normalize("NFKC",
     text).split()).casefold().encode()`` (a unit test holds them equal), about twice as fast: NFKC
     only when the text is not already NFKC (``is_normalized`` is a quick check), and white space
-    folded on the bytes (``translate`` + ``replace``) instead of splitting into words. (``casefold``
-    keeps white space and never makes any, so it may come first.)"""
-    if not text.isascii():
+    folded on the bytes (``translate`` + ``replace``) instead of splitting into words; ASCII text is
+    lower-cased by the same ``translate``. (``casefold`` keeps white space and never makes any, so it
+    may come first.)"""
+    if text.isascii():  # NFKC leaves ASCII as it is; casefold is lower case; one table does both
+        data = text.encode("ascii").translate(_ASCII_FOLD)
+    else:
         if not unicodedata.is_normalized("NFKC", text):
             text = unicodedata.normalize("NFKC", text)
         if any(ws in text for ws in _WIDE_WS):
             return " ".join(text.split()).casefold().encode("utf-8", "surrogatepass")
-    data = text.casefold().encode("utf-8", "surrogatepass").translate(_ASCII_WS)
+        data = text.casefold().encode("utf-8", "surrogatepass").translate(_ASCII_WS)
     while b"  " in data:
         data = data.replace(b"  ", b" ")
     return data.strip(b" ")

@@ -80,7 +80,8 @@ class ArticleIn(BaseModel):
 
     @model_validator(mode="after")
     def _body(self) -> "ArticleIn":
-        if not ((self.text and self.text.strip()) or (self.html and self.html.strip())):
+        # some character that is not white space (``not isspace()``: what ``strip()`` would leave, without a copy)
+        if not ((self.text and not self.text.isspace()) or (self.html and not self.html.isspace())):
             raise ValueError("text or html is required")
         return self
 
@@ -373,7 +374,8 @@ def validate_article(obj: Any, loc: tuple[Any, ...] = ()) -> tuple[dict[str, Any
     """
     # refused before pydantic recurses into it; one walk per field, which names the deep one
     if isinstance(obj, dict):
-        deep = next(([k] for k, v in obj.items() if nesting_depth(v, MAX_METADATA_DEPTH) > MAX_METADATA_DEPTH), None)
+        deep = next(([k] for k, v in obj.items()  # a scalar nests 0 deep: only containers are walked
+                     if isinstance(v, (dict, list)) and nesting_depth(v, MAX_METADATA_DEPTH) > MAX_METADATA_DEPTH), None)
     else:
         deep = [] if nesting_depth(obj, MAX_DEPTH) > MAX_DEPTH else None
     if deep is not None:

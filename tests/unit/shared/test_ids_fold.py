@@ -40,7 +40,7 @@ def test_fold_matches_the_definition_on_random_text():
         text = "".join(rng.choice(TRICKY) for _ in range(rng.randrange(0, 40)))
         assert fold_content(text) == reference(text), repr(text)
     for _ in range(300):  # mostly ASCII, as articles are
-        text = "".join(rng.choice("ab  \n\t.") for _ in range(rng.randrange(0, 200)))
+        text = "".join(rng.choice("abAZ  \n\t.\x1c\x1f\x0b@[`{") for _ in range(rng.randrange(0, 200)))
         assert fold_content(text) == reference(text), repr(text)
 
 
