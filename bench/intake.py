@@ -267,6 +267,16 @@ def main() -> None:
         print(f"\n{name} / bare: throughput {statistics.median(ratios):.2f}x (median of {len(ratios)}: "
               f"{', '.join(f'{x:.2f}' for x in ratios)}); by CPU per request: server {statistics.median(cpu):.2f}x, "
               f"server + Redis {statistics.median(both):.2f}x")
+    if args.baseline:  # this checkout against the baseline, round by round (medians of the rounds' ratios)
+        def med(key: str) -> str:
+            return f"{statistics.median(rs[0][key] / rs[1][key] for rs in rounds):.2f}"
+        print(f"\nthis checkout / baseline, per request: server CPU {med('cpu_us')}x, Redis CPU {med('redis_cpu_us')}x "
+              f"(medians of {len(rounds)} rounds; < 1 = cheaper); medians: server {_med(rounds, 0, 'cpu_us')} vs "
+              f"{_med(rounds, 1, 'cpu_us')} µs, Redis {_med(rounds, 0, 'redis_cpu_us')} vs {_med(rounds, 1, 'redis_cpu_us')} µs")
+
+
+def _med(rounds: list[list[dict[str, Any]]], i: int, key: str) -> str:
+    return f"{statistics.median(rs[i][key] for rs in rounds):.0f}"
 
 
 def _make_key(redis_url: str) -> str:

@@ -56,14 +56,16 @@ async def read_body(request: web.Request, limit: int) -> bytes:
         raise ApiError(413, "payload_too_large", f"body of {length} bytes exceeds the limit of {limit} bytes",
                        {"limit_bytes": limit, "content_length": length})
     content = request.content
-    if content.is_eof():  # the whole body has arrived (usual for an article): reading cannot wait
-        chunks = await _read_chunks(content, limit)
+    if content.is_eof():  # the whole body has arrived (usual for an article): take it at once
+        body = content.read_nowait(-1)
+        if len(body) > limit:
+            raise _over_limit(limit)
     else:
         async with read_deadline(request):  # a body trickled in slowly: 408 (services/http.py)
             chunks = await _read_chunks(content, limit)
-    if not chunks:
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    if not body:
         raise ApiError(400, "empty_body", "the request body is empty")
-    body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     return body[3:] if body[:3] == b"\xef\xbb\xbf" else body  # tolerate a UTF-8 byte-order mark
 
 
@@ -76,9 +78,12 @@ async def _read_chunks(content: Any, limit: int) -> list[bytes]:
             return chunks
         size += len(chunk)
         if size > limit:
-            raise ApiError(413, "payload_too_large", f"body exceeds the limit of {limit} bytes",
-                           {"limit_bytes": limit})
+            raise _over_limit(limit)
         chunks.append(chunk)
+
+
+def _over_limit(limit: int) -> ApiError:
+    return ApiError(413, "payload_too_large", f"body exceeds the limit of {limit} bytes", {"limit_bytes": limit})
 
 
 _BIG_INT = re.compile(rb"\d{20,}")  # orjson reads integers beyond 64 bits as floats (precision lost)
