@@ -145,6 +145,19 @@ async def test_413_by_content_length_and_by_bytes_read(make_client, redis):
     resp = await client.post("/v1/articles", data=chunked(), headers=JSON)
     assert resp.status == 413 and resp.headers.get("Content-Length") != str(len(big))
     assert_error(await resp.json(), "payload_too_large")
+    # the same body sent whole in one write: it has fully arrived when the handler reads it
+    for body, expected in ((big, 413), (orjson.dumps({"text": "whole"}), 202)):
+        reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
+        writer.write(b"POST /v1/articles HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                     + b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + 300]), body[i:i + 300]) for i in range(0, len(body), 300))
+                     + b"0\r\n\r\n")
+        answer = await reader.read()
+        writer.close()
+        assert answer.startswith(b"HTTP/1.1 %d" % expected), answer[:200]
+        if expected == 413:
+            assert_error(orjson.loads(answer.split(b"\r\n\r\n", 1)[1]), "payload_too_large")
+    assert_error(await resp.json(), "payload_too_large")
     # a small chunked body is accepted
     small = orjson.dumps({"text": "fine"})
 
@@ -155,7 +168,7 @@ async def test_413_by_content_length_and_by_bytes_read(make_client, redis):
     assert (await client.post("/v1/articles", data=small_chunks(), headers=JSON)).status == 202
     status, body, _ = await post_raw(client, "/v1/articles/batch", orjson.dumps([{"text": "y" * 900}] * 5))
     assert status == 413
-    assert await redis.zcard(K.ARQ_QUEUE) == 1
+    assert await redis.zcard(K.ARQ_QUEUE) == 2  # "whole" and "fine"
 
 
 async def test_429_with_retry_after_when_queue_is_deep(make_client, redis):
