@@ -5,7 +5,7 @@ multi-key writes are Lua scripts (``lua/``), so indexes never disagree with the 
 
 One module per concern; :class:`DocumentStore` is all of them over one Redis client:
 
-- :mod:`.scripts`   the Lua scripts and their calling convention (one JSON argument)
+- :mod:`.scripts`   the Lua scripts and their calling convention (one JSON argument; positional for submit)
 - :mod:`.queue`     the queue's wire format (how a job is encoded)
 - :mod:`.intake`    submit: dedupe + store + enqueue, atomically
 - :mod:`.status`    status transitions (processing, retry, failed, requeue)
