@@ -8,8 +8,11 @@
 * The same key with a different request is a ``409 idempotency_key_reused``; while the first
   request is still running, the same key is a ``409 idempotency_key_in_use`` (retry later).
 
-The record is ``nf:idem:<sha256 of the key>``: claimed with ``SET NX EX`` before the handler runs
-(so two concurrent requests never both run), completed with ``SET XX KEEPTTL``.
+Keys are per API key: with API keys required, the record is ``nf:idem:<key id>:<sha256 of the key>``,
+so two clients that happen to send the same ``Idempotency-Key`` never see each other's response (nor a
+409 for the other's request). Without API keys (``NEWSFLOW_AUTH`` off or loopback) it is
+``nf:idem:<sha256 of the key>``, as before. The record is claimed with ``SET NX EX`` before the handler
+runs (so two concurrent requests never both run), completed with ``SET XX KEEPTTL``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from aiohttp import web
 
 from shared import keys as K
 
+from .auth import API_KEY
 from .errors import ApiError
 from .state import REDIS, SETTINGS
 
@@ -40,6 +44,13 @@ def request_hash(request: web.Request, body: bytes) -> str:
     return h.hexdigest()
 
 
+def record_key(request: web.Request, key: str) -> str:
+    """The Redis key of ``key``'s record: scoped by the authenticated API key's id, if there is one."""
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+    api_key = request.get(API_KEY)
+    return K.idempotency(digest, api_key.id if api_key is not None else None)
+
+
 def idempotent(read: Callable[[web.Request], Awaitable[bytes]]) -> Callable[[Handler], Handler]:
     """Wrap an intake handler; ``read(request)`` reads the body with the handler's own limits."""
 
@@ -54,7 +65,7 @@ def idempotent(read: Callable[[web.Request], Awaitable[bytes]]) -> Callable[[Han
             request[BODY] = body
             digest = request_hash(request, body)
             redis = request.app[REDIS]
-            rkey = K.idempotency(hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest())
+            rkey = record_key(request, key)
             ttl = request.app[SETTINGS].idempotency_ttl_seconds
             if not await redis.set(rkey, orjson.dumps({"request": digest}), nx=True, ex=ttl):
                 raw = await redis.get(rkey)

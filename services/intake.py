@@ -20,6 +20,7 @@ import orjson
 from aiohttp import web
 
 from shared.charset import codec_for, decode_html, decode_text
+from shared.jsonscan import ArticleScan, scan_article
 from shared.schemas import PageQuery, validate_article
 from shared.store import DocumentStore, SubmitResult
 
@@ -89,31 +90,33 @@ def _over_limit(limit: int) -> ApiError:
 _BIG_INT = re.compile(rb"\d{20,}")  # orjson reads integers beyond 64 bits as floats (precision lost)
 
 
-def _has_float(obj: Any) -> bool:
-    stack = [obj]
-    while stack:
-        value = stack.pop()
-        if value.__class__ is float:
-            return True
-        if isinstance(value, dict):
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-    return False
+def parse_exact(data: bytes, batch: bool = False) -> tuple[Any, Any]:
+    """``orjson.loads`` plus the one walk of the result (``shared.jsonscan``): ``(value, scan)``, where
+    ``scan`` is the article's :class:`ArticleScan`, or with ``batch`` and an array, one per item.
 
-
-def loads_exact(data: bytes) -> Any:
-    """``orjson.loads``, but integers too big for 64 bits come back exact (Python ints) so that
-    validation can refuse them by name instead of storing a rounded float. orjson reads such an
-    integer as a float, so the bytes are only searched for one when the parsed value holds a float
-    (the search is ~190 µs on a 4 KB article, the walk ~1 µs)."""
+    Integers too big for 64 bits come back exact (Python ints) so that validation can refuse them by
+    name instead of storing a rounded float. orjson reads such an integer as a float, so the bytes
+    are only searched for one when the walk saw a float (the search is ~190 µs on a 4 KB article);
+    if there is one, the body is parsed again with ``json`` and that value walked."""
     obj = orjson.loads(data)
-    if _has_float(obj) and _BIG_INT.search(data):
+    scan = _scan(obj, batch)
+    if (any(s.floats for s in scan) if isinstance(scan, list) else scan.floats) and _BIG_INT.search(data):
         try:
             obj = json.loads(data)  # valid JSON (orjson said so): the same values, integers exact
         except (RecursionError, ValueError):
             pass
-    return obj
+        else:
+            scan = _scan(obj, batch)
+    return obj, scan
+
+
+def _scan(obj: Any, batch: bool) -> ArticleScan | list[ArticleScan]:
+    return [scan_article(item) for item in obj] if batch and isinstance(obj, list) else scan_article(obj)
+
+
+def loads_exact(data: bytes) -> Any:
+    """The value of :func:`parse_exact` (integers beyond 64 bits exact)."""
+    return parse_exact(data)[0]
 
 
 def _parse_error(exc: Exception, where: str = "body", line: int | None = None) -> ApiError:
@@ -168,14 +171,15 @@ async def post_article(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     if request.content_type in PAGE_TYPES:
         obj: Any = await _page_article(request, request.content_type, settings.max_article_bytes)
+        scan = None  # validate_article walks it (a few strings)
     else:
         _check_content_type(request, JSON_TYPES, PAGE_TYPES)
         body = await read_body(request, settings.max_article_bytes)
         try:
-            obj = loads_exact(body)
+            obj, scan = parse_exact(body)
         except orjson.JSONDecodeError as exc:
             raise _parse_error(exc) from None
-    article, errors = validate_article(obj)
+    article, errors = validate_article(obj, scan=scan)
     if errors:
         raise ApiError(422, "validation_error", "the article does not match the schema", errors)
     store: DocumentStore = request.app[STORE]
@@ -191,38 +195,41 @@ def _too_large(size: int, limit: int) -> ApiError:
                     {"limit_bytes": limit, "size_bytes": size})
 
 
-def _batch_items(body: bytes, ctype: str, item_limit: int) -> list[tuple[Any, ApiError | None]]:
-    """Parse a batch into (article object, error) items in input order. Each article is held to the
-    same byte limit as a single POST (measured as its line, or its compact JSON in an array)."""
+Item = tuple[Any, ArticleScan | None, ApiError | None]  # (article object, its scan, or the error)
+
+
+def _batch_items(body: bytes, ctype: str, item_limit: int) -> list[Item]:
+    """Parse a batch into (article object, scan, error) items in input order. Each article is held to
+    the same byte limit as a single POST (measured as its line, or its compact JSON in an array)."""
     if ctype in JSON_TYPES:
         try:
-            data = loads_exact(body)
+            data, scans = parse_exact(body, batch=True)
         except orjson.JSONDecodeError as exc:
             raise _parse_error(exc) from None
         if not isinstance(data, list):
             raise ApiError(422, "validation_error", "a JSON batch must be an array of articles",
                            [{"loc": [], "msg": "Input should be a valid array", "type": "list_type"}])
         if len(body) <= item_limit:  # no item can be over the limit
-            return [(item, None) for item in data]
-        out: list[tuple[Any, ApiError | None]] = []
-        for item in data:
+            return [(item, scan, None) for item, scan in zip(data, scans)]
+        out: list[Item] = []
+        for item, scan in zip(data, scans):
             try:
                 size = len(orjson.dumps(item))
             except (TypeError, orjson.JSONEncodeError):  # too deep or a 64-bit overflow: validation says which
                 size = 0
-            out.append((None, _too_large(size, item_limit)) if size > item_limit else (item, None))
+            out.append((None, None, _too_large(size, item_limit)) if size > item_limit else (item, scan, None))
         return out
-    items: list[tuple[Any, ApiError | None]] = []
+    items: list[Item] = []
     for lineno, line in enumerate(body.split(b"\n"), start=1):
         if not line.strip():
             continue
         if len(line) > item_limit:
-            items.append((None, _too_large(len(line), item_limit)))
+            items.append((None, None, _too_large(len(line), item_limit)))
             continue
         try:
-            items.append((loads_exact(line), None))
+            items.append((*parse_exact(line), None))
         except orjson.JSONDecodeError as exc:
-            items.append((None, _parse_error(exc, "line", lineno)))
+            items.append((None, None, _parse_error(exc, "line", lineno)))
     return items
 
 
@@ -240,12 +247,12 @@ async def post_batch(request: web.Request) -> web.Response:
                        {"limit_items": settings.batch_max_items, "items": len(items)})
     results: list[dict[str, Any] | None] = [None] * len(items)
     valid: list[tuple[int, dict[str, Any]]] = []
-    for i, (obj, perr) in enumerate(items):
+    for i, (obj, scan, perr) in enumerate(items):
         if perr is not None:
             results[i] = {"index": i, "result": "rejected",
                           "error": {"code": perr.code, "message": perr.message, "details": perr.details}}
             continue
-        article, errors = validate_article(obj, (i,))
+        article, errors = validate_article(obj, (i,), scan)
         if errors:
             results[i] = {"index": i, "result": "rejected",
                           "error": {"code": "validation_error", "message": "the article does not match the schema",

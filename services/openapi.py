@@ -64,7 +64,7 @@ def build_spec(settings: Settings | None = None) -> dict[str, Any]:
     ek = _param("key", "path", description="cross-document canonical entity key (person:thae-yong-ho); "
                                                 "a short form linked to one (person:thae) resolves to it")
     idem = _param("Idempotency-Key", "header", description="replays the first response for 24 h; the same key "
-                                                            "with a different request is a 409")
+                                                            "with a different request is a 409; scoped per API key")
     paths: dict[str, Any] = {
         "/v1/articles": {
             "post": {"summary": "Submit one article (JSON), or a raw web page (text/html) or text (text/plain) "

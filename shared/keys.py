@@ -32,7 +32,8 @@ Layout
 ``nf:revs:<id>``               list of the kept revisions' entries (JSON {revision, received_at, content_sha256[, unchanged]})
 ``nf:docrevs:<id>``            hash: revision → the document of an earlier revision (the last ``NEWSFLOW_KEEP_REVISIONS``)
 ``nf:urls:<id>``               hash: url dedupe digest → JSON {url, first_seen}: every URL the article arrived at
-``nf:idem:<sha256>``           Idempotency-Key record (JSON: request hash, response status and body), 24 h
+``nf:idem:<sha256>``           Idempotency-Key record (JSON: request hash, response status and body), 24 h;
+                               ``nf:idem:<api key id>:<sha256>`` when API keys are required (one space per key)
 ``nf:nd:sig:<id>``             the document's MinHash signature (hex, 8 digits per hash)
 ``nf:nd:band:<i>:<hex>``       set of ids whose signature has that value in LSH band ``i``
 ``nf:nd:links:<id>``           zset near-duplicate id → estimated Jaccard similarity (kept symmetric)
@@ -120,8 +121,9 @@ def urls(doc_id: str) -> str:
     return f"{PREFIX}urls:{doc_id}"
 
 
-def idempotency(digest: str) -> str:
-    return f"{PREFIX}idem:{digest}"
+def idempotency(digest: str, key_id: str | None = None) -> str:
+    """``key_id``: the API key the record belongs to (None when API keys are off)."""
+    return f"{PREFIX}idem:{key_id}:{digest}" if key_id else f"{PREFIX}idem:{digest}"
 
 
 ND_SIG_PREFIX = PREFIX + "nd:sig:"

@@ -3,6 +3,8 @@ loopback default."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from shared.config import Settings
@@ -126,3 +128,71 @@ async def test_openapi_documents_the_security_schemes(make_client):
     assert "submit" in spec["paths"]["/v1/articles"]["post"]["description"]
     assert "admin" in spec["paths"]["/v1/articles/{id}"]["delete"]["description"]
     assert "401" in spec["paths"]["/v1/articles/{id}/retry"]["post"]["responses"]
+
+
+# ------------------------------------------------------------------ Idempotency-Key per API key
+
+OTHER = {"text": "Heavy rain flooded several villages in the valley overnight, officials said.", "source": "t"}
+
+
+async def test_idempotency_keys_are_scoped_per_api_key(make_client, redis):
+    client = await make_client(auth="required")
+    keys = ApiKeyStore(redis)
+    a_rec, a = await keys.create("client-a", "submit")
+    b_rec, b = await keys.create("client-b", "submit")
+    c_rec, c = await keys.create("client-c", "submit")
+    idem = {"Idempotency-Key": "order-42"}
+    ra = await client.post("/v1/articles", json=ARTICLE, headers={**bearer(a), **idem})
+    assert ra.status == 202
+    body_a = await ra.read()
+    # B, same Idempotency-Key, another request: its own result, not A's 409
+    rb = await client.post("/v1/articles", json=OTHER, headers={**bearer(b), **idem})
+    assert rb.status == 202 and "Idempotent-Replayed" not in rb.headers
+    body_b = await rb.read()
+    assert (await rb.json())["id"] != (await ra.json())["id"]
+    # C, same Idempotency-Key and A's very request: it runs (a 200 duplicate), A's response is not replayed
+    rc = await client.post("/v1/articles", json=ARTICLE, headers={**bearer(c), **idem})
+    assert rc.status == 200 and "Idempotent-Replayed" not in rc.headers
+    assert (await rc.json())["duplicate"] is True and await rc.read() != body_a
+    assert await redis.zcard("arq:queue") == 2  # A's and B's articles
+    # the same API key still replays its own response, byte for byte
+    for key, body, first in ((a, ARTICLE, body_a), (b, OTHER, body_b)):
+        again = await client.post("/v1/articles", json=body, headers={**bearer(key), **idem})
+        assert again.status == 202 and again.headers["Idempotent-Replayed"] == "true"
+        assert await again.read() == first
+    # and the 409 rules hold inside one key's space: A with B's request is a reuse
+    reused = await client.post("/v1/articles", json=OTHER, headers={**bearer(a), **idem})
+    assert reused.status == 409 and (await reused.json())["error"]["code"] == "idempotency_key_reused"
+    records = sorted([k.decode() async for k in redis.scan_iter(match="nf:idem:*")])
+    assert [r.split(":")[2] for r in records] == sorted([a_rec.id, b_rec.id, c_rec.id])
+    assert len({r.split(":")[3] for r in records}) == 1  # the same Idempotency-Key digest in three spaces
+
+
+async def test_concurrent_same_idempotency_key_runs_once_per_api_key(make_client, redis):
+    client = await make_client(auth="required")
+    keys = ApiKeyStore(redis)
+    _, a = await keys.create("client-a", "submit")
+    _, b = await keys.create("client-b", "submit")
+    idem = {"Idempotency-Key": "burst"}
+    sent = [(a, ARTICLE), (b, OTHER)] * 6
+    resps = await asyncio.gather(*[client.post("/v1/articles", json=body, headers={**bearer(key), **idem})
+                                   for key, body in sent])
+    ids: dict[str, set[str]] = {a: set(), b: set()}
+    for (key, _), resp in zip(sent, resps):
+        body = await resp.json()
+        if resp.status == 409:
+            assert body["error"]["code"] == "idempotency_key_in_use"  # never "reused": the other key is apart
+        else:
+            assert resp.status == 202
+            ids[key].add(body["id"])
+    assert len(ids[a]) == 1 and len(ids[b]) == 1 and ids[a] != ids[b]  # each key ran its request once
+    assert await redis.zcard("arq:queue") == 2
+
+
+async def test_refused_idempotent_request_is_retried_under_the_same_key(make_client, redis):
+    client = await make_client(auth="required")
+    _, a = await ApiKeyStore(redis).create("client-a", "submit")
+    idem = {**bearer(a), "Idempotency-Key": "fix-me"}
+    bad = await client.post("/v1/articles", json={"text": ""}, headers=idem)
+    good = await client.post("/v1/articles", json=ARTICLE, headers=idem)
+    assert (bad.status, good.status) == (422, 202)

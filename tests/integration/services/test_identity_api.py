@@ -6,6 +6,7 @@ stand-in analysis) so these tests need no models; tests/e2e runs the real worker
 from __future__ import annotations
 
 import asyncio
+import hashlib
 
 import pytest
 
@@ -183,6 +184,7 @@ async def test_idempotency_key_rules(client, redis):
     assert await redis.zcard(K.ARQ_QUEUE) == 1  # nothing ran again
     keys = [k async for k in redis.scan_iter(match="nf:idem:*")]
     assert len(keys) == 1 and 86000 < await redis.ttl(keys[0]) <= 86400  # 24 h
+    assert keys[0].decode() == "nf:idem:" + hashlib.sha256(b"k-1").hexdigest()  # no API keys: the old name
     # a refused request saves nothing: the corrected one may reuse the key
     bad = await client.post("/v1/articles", json={"text": ""}, headers={"Idempotency-Key": "k-2"})
     good = await client.post("/v1/articles", json={"text": OTHER}, headers={"Idempotency-Key": "k-2"})

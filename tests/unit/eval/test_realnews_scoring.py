@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,25 @@ def test_score_doc_recall_speaker_precision_and_neutral_stance():
     assert [g["content"] for g in r["missed"]] == ["“deal is dead”"]
     assert [g["content"] for g, *_ in r["wrong_speaker"]] == ["the deal is dead"]
     assert [c["text"] for c, _ in r["false"]] == ["said on Monday"]
+
+
+def test_set_names_all_never_includes_the_check_split():
+    assert rn.parse_sets("all") == ["realnews", "seeds"]
+    assert rn.parse_sets("check") == ["check"]
+    assert rn.parse_sets("realnews,check,realnews") == ["realnews", "check"]
+    with pytest.raises(ValueError):
+        rn.parse_sets("test")
+
+
+def test_the_check_split_is_well_formed_and_disjoint_from_the_tuned_pages():
+    gold = json.loads(rn.GOLD.read_text(encoding="utf-8"))
+    assert "never tune" in gold["check_note"].lower()
+    tuned = {a["file"] for a in gold["articles"]}
+    files = [a["file"] for a in gold["check"]]
+    assert len(files) == len(set(files)) and not tuned & set(files)
+    for art in gold["check"]:
+        assert art["url"] and isinstance(art.get("not_attributions", []), list)
+        for g in art["attributions"]:
+            assert g["content"].strip() and g["speaker"] and all(f.strip() for f in g["speaker"])
+            assert g["kind"] in {"direct", "indirect", "mixed", "stance"}
+            assert set(g) <= {"content", "nth", "speaker", "kind", "cue", "optional"}
