@@ -29,7 +29,6 @@ returns a :class:`records.Speaker`.
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +36,7 @@ from typing import Any
 from .chunks import ChunkTokens
 from .coordination import DET as _DET, TITLES as _TITLES, coordinated
 from .coref import Salience, continuation_cue
+from .descriptions import PersonDescriptions, has_word, norm
 from .gender import GenderVotes
 from .lexicon import GROUP_HINTS, PERSON_PRONOUNS, ROLE_HINTS
 from .mentions import (
@@ -91,16 +91,15 @@ class Resolver:
         self._antes: dict[bool, list[tuple[int, int]]] = {True: [], False: []}
         self._ante_dicts: list[Speaker] = []
         self._ante_meta: list[tuple[str | None, bool]] = []   # (gender, plural) of each antecedent
-        self._ctx: dict[str, str] = {}
-        self._parts: dict[str, list[tuple[int, str]]] = {}
         self._fitting: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Mention]] = {}
         self.chunks = chunks
         self.tokens = ChunkTokens(chunks)
         self._genders = GenderVotes(text, self.index, self.sents, self._sent_index)
         # he/she by salience (coref.py): sentence distance and the candidate's role
         self._salience = Salience(text, chunks, self._sent_index, self.tokens, contents or (), self.sents)
+        self._people = PersonDescriptions(text, self.index, self.tokens, bool(chunks), self.sents, self._sent_index,
+                                          self._salience.is_subject)
 
-    # -- contexts for description matching
     def _sent_index(self, pos: int) -> int | None:
         if self._sents_sorted:
             i = bisect.bisect_right(self._sent_starts, pos) - 1
@@ -111,36 +110,6 @@ class Resolver:
             if a <= pos < b:
                 return i
         return None
-
-    def _name_parts(self, name: str) -> list[tuple[int, str]]:
-        """(sentence index, context piece) of every mention of ``name``, in mention order."""
-        if name in self._parts:
-            return self._parts[name]
-        parts: list[tuple[int, str]] = []
-        for m in self.index.by_name.get(name, []):
-            i = self._sent_index(m.start)
-            if i is None:
-                continue
-            a, b = self.sents[i]
-            parts.append((i, self.text[max(a, m.start - 60):b]))
-            if i + 1 < len(self.sents):
-                na, nb = self.sents[i + 1]
-                nxt = self.text[na:nb]
-                if re.match(r"\s*(He|She)\b", nxt):
-                    parts.append((i, nxt))
-        self._parts[name] = parts
-        return parts
-
-    def _context(self, name: str, skip_sent: int | None = None) -> str:
-        parts = self._name_parts(name)
-        if skip_sent is not None and not any(i == skip_sent for i, _ in parts):
-            skip_sent = None    # nothing skipped: the same text as the unfiltered context
-        key = f"{name}\x00{skip_sent}"
-        if key in self._ctx:
-            return self._ctx[key]
-        ctx = " ".join(p for i, p in parts if i != skip_sent).lower()
-        self._ctx[key] = ctx
-        return ctx
 
     # -- resolution
     def resolve(self, span: tuple[int, int] | None, ref: tuple[int, int] | None = None,
@@ -207,21 +176,19 @@ class Resolver:
         if hit is not None and not (role and _DET.match(surface) and hit.label not in _PERSON_LABELS):
             return _mention_result(surface, s, e, hit)
         if role and definite and role_hints(role):
-            # its other capitalised words must fit too: "the *Indiana* governor", "the *FBI* director"
+            # its other capitalised words must fit too: "the *Indiana* governor", "the *FBI* director";
+            # a party or nationality word may not fit a named speaker/subject a sentence back
             need = [w.lower() for w in re.findall(r"[A-Z][\w’'.-]*", surface) if w.lower() not in ("the", "this", "that", role)]
-            ante = self._describe(s, e, role, definite=True, hints=role_hints(role), need=need)
-            if ante is None:   # a named speaker/subject a sentence back; a party or nationality word may not fit
-                near = self._salience.pick(s, None, self._ranked(s, True), near=True)
-                places = [w for w in need if not any(h.label == "NORP" and w in h.text.lower() for h in hits)]
-                ante = near if near is not None and all(w in self._context(str(near.name)) for w in places) else None
+            places = [w for w in need if not any(h.label == "NORP" and w in h.text.lower() for h in hits)]
+            nouns = self._modifiers(root, s, e)
+            ante = self._person_description(s, e, role, True, need + nouns, places + nouns)
             if ante is not None:
                 return Speaker(surface, s, e, ante.name, "description", entity_id=ante.entity_id or None,
                                person=True)
         if _DET.match(surface) and not any(c.isupper() for c in surface[1:]):
             if head in ROLE_HINTS:
-                ante = self._describe(s, e, head, definite=definite)
-                if ante is None and definite:    # "the lawmaker said" right after a named person speaks
-                    ante = self._salience.pick(s, None, self._ranked(s, True), near=True)
+                nouns = self._modifiers(root, s, e)     # "the *band* leader": not any leader
+                ante = self._person_description(s, e, head, definite, nouns, nouns)
                 if ante is not None:
                     return Speaker(surface, s, e, ante.name, "description", entity_id=ante.entity_id or None,
                                    person=True)
@@ -239,6 +206,37 @@ class Resolver:
         plural = bool(re.search(r"\s(?:and|&)\s", surface)) or (
             not is_person and _plural_noun(head) and not surface.split()[-1][:1].isupper())
         return Speaker(surface, s, e, _DET.sub("", surface), "explicit", person=is_person, plural=plural)
+
+    def _modifiers(self, root: Any, s: int, e: int) -> list[str]:
+        """The lower-case noun modifiers of a description's head ("the *campaign* chairman")."""
+        if root is None:
+            return []
+        return [c.lower_ for c in root.children if c.dep_ == "compound" and c.is_lower and c.is_alpha
+                and not c.n_lefts and s <= self.tokens.start_of(c) < e]   # not "high-*profile*"
+
+    def _person_description(self, s: int, e: int, role: str, definite: bool, need: list[str],
+                            places: list[str]) -> Speaker | Antecedent | Mention | None:
+        """The person a description means (``descriptions.py``), else — definite only — a named
+        speaker or subject a sentence back ("Martin Crane warned …. Speaking in the Commons, the
+        Conservative MP said") whose attached phrases hold the ``places`` words, when the text
+        between does not use the role word for someone else ("… had a question for the president.
+        … the president said"); else the person the document is about, when a sentence naming
+        them holds the role (``PersonDescriptions.main_person``)."""
+        hints = role_hints(role)
+        if not hints:
+            return None     # "the woman", "a source": no role to look for
+        vice = "vice" in self.text[s:e].lower()
+        ante = self._people.describe(s, e, hints, definite, need, vice)
+        if ante is not None or not definite:
+            return ante
+        cands = self._ranked(s, True)
+        near = self._salience.pick(s, None, cands, near=True)
+        if near is not None:
+            at = next(p for p, d, _, _ in cands if d is near)
+            if (not places or self._people.person_fits(str(near.name), None, places, vice)) and not any(
+                    has_word(norm(self.text[at:s]), h) for h in hints):
+                return near
+        return self._people.main_person(s, e, hints, need, vice)
 
     # -- gender / number evidence for pronouns
     def _gender(self, name: str, exclude: int = -2) -> str | None:
@@ -346,60 +344,6 @@ class Resolver:
         if before:
             return before[-1]
         return next((x for x in fitting if x.start >= e), None)
-
-    def _around(self, name: str, skip_sent: int | None) -> str:
-        """The words right around each mention of ``name`` (40 characters before, 60 after, within
-        its sentence and not past another person): where "Indiana Gov." or ", the MP for" stand."""
-        persons, starts = self.index.by_kind[True]
-        out = []
-        for m in self.index.by_name.get(name, []):
-            i = self._sent_index(m.start)
-            if i is None or i == skip_sent:
-                continue
-            a, b = max(self.sents[i][0], m.start - 40), min(self.sents[i][1], m.end + 60)
-            k = bisect.bisect_left(starts, m.start)
-            if k > 0:
-                a = max(a, persons[k - 1].end)
-            nxt = next((p.start for p in persons[k:] if p.start >= m.end and p.name != name), b)
-            out.append(self.text[a:min(b, nxt)])
-        return " ".join(out).lower()
-
-    def _describe(self, s: int, e: int, role: str, definite: bool,
-                  hints: tuple[str, ...] | None = None, need: list[str] | None = None) -> Mention | None:
-        hints = hints or ROLE_HINTS.get(role) or (role,)
-        persons, starts = self.index.by_kind[True]
-
-        def inside(m: Mention) -> bool:
-            return m.start >= s and m.end <= e
-
-        def before() -> Any:   # persons ending at or before s, latest first
-            for k in range(bisect.bisect_right(starts, s) - 1, -1, -1):
-                m = persons[k]
-                if m.end <= s and not inside(m):
-                    yield m
-
-        def after() -> Any:    # persons starting at or after e, in order
-            for k in range(bisect.bisect_left(starts, e), len(persons)):
-                m = persons[k]
-                if not inside(m):
-                    yield m
-
-        order = itertools.chain(before(), after()) if definite else itertools.chain(itertools.islice(after(), 6), before())
-        seen: set[str] = set()
-        own = self._sent_index(s)
-        found: Mention | None = None
-        for m in order:
-            if found is not None and self._sent_index(m.start) != self._sent_index(found.start):
-                break
-            if m.name in seen:
-                continue
-            seen.add(m.name)
-            ctx = self._context(m.name, own) if need is None else self._around(m.name, own)
-            if any(h in ctx for h in hints) and all(w in ctx for w in need or ()):
-                if self._salience.is_subject(m.start, m.end):
-                    return m        # of two in one sentence, the subject ("Crane, the MP for Epsom, …")
-                found = found or m
-        return found
 
 
 __all__ = ["Antecedent", "Mention", "MentionIndex", "Resolver", "display_names", "entity_mentions"]

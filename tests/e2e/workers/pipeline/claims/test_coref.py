@@ -217,3 +217,75 @@ def test_description_with_the_name_in_an_appositive(pipeline):
             "The state's campaign chairman, Peter Vollmer, said he had not seen the letter.")
     sp = speaker_of(pipeline, text, "not seen the letter")
     assert sp["name"] == "Peter Vollmer", sp
+
+
+# -- descriptions need the text's own evidence (issue 17: "The Indiana governor" was given to Trump) --
+
+def test_capitalised_description_without_evidence_stays_the_description(pipeline):
+    # the governor is never named as such: the man named nearby (a subject, with "Ohio" around him) is not him
+    text = ("Rita Vance says too much is made of the senator's speeches.\n"
+            "The Democratic vice presidential nominee was speaking Friday in Dayton, Ohio, hours after "
+            "Oscar Delmar attacked the press in a long speech.\n"
+            "The Ohio governor said the voters and the press are to blame for the fuss.")
+    sp = speaker_of(pipeline, text, "are to blame")
+    assert sp["resolution"] == "explicit" and sp["name"] == "Ohio governor" and "entity_id" not in sp, sp
+
+
+def test_capitalised_description_with_a_title_before_the_name(pipeline):
+    text = ("Ohio Gov. Rita Vance spoke in Dayton on Friday, hours after Oscar Delmar attacked the press.\n"
+            "The Ohio governor said the voters were tired of the fuss.")
+    sp = speaker_of(pipeline, text, "tired of the fuss")
+    assert (sp["resolution"], sp["name"]) == ("description", "Rita Vance"), sp
+
+
+def test_capitalised_description_with_an_appositive(pipeline):
+    text = ("Oscar Delmar attacked the press on Thursday. Rita Vance, the governor of Ohio, answered him in Dayton.\n"
+            "Later that day the Ohio governor said the voters were tired of the fuss.")
+    sp = speaker_of(pipeline, text, "tired of the fuss")
+    assert (sp["resolution"], sp["name"]) == ("description", "Rita Vance"), sp
+
+
+def test_role_word_used_for_someone_else_is_not_the_last_subject(pipeline):
+    # "a question for the president": the woman asking is not the president; the president named first is
+    text = ("President Alma Torvik answered questions from voters on Wednesday night.\n"
+            "At the town hall, Gina Holm had a question for the president.\n"
+            "“Why did you close the mine?” she asked.\n"
+            "“The mine was losing money every single month,” the president said.")
+    sp = speaker_of(pipeline, text, "losing money")
+    assert (sp["resolution"], sp["name"]) == ("description", "Alma Torvik"), sp
+
+
+def test_generic_person_nouns_link_to_nobody(pipeline):
+    text = ("Senator Lena Ruiz visited the hospital on Monday.\n"
+            "The wards were full, a source said.\n"
+            "Ruiz met the nurses. The woman said the beds had run out in March.")
+    src = speaker_of(pipeline, text, "wards were full")
+    assert src["name"] == "source" and "entity_id" not in src, src
+    woman = speaker_of(pipeline, text, "beds had run out")
+    assert woman["name"] == "woman" and "entity_id" not in woman, woman
+
+
+def test_vice_president_is_not_the_president_in_a_description(pipeline):
+    text = ("Vice President Hugo Brandt toured the port on Monday. President Ada Sorel stayed in the capital.\n"
+            "Brandt inspected the cranes. Hours later, Sorel met the dock workers.\n"
+            "The president said the port would get new funds.")
+    sp = speaker_of(pipeline, text, "new funds")
+    assert sp["name"] == "Ada Sorel", sp
+
+
+def test_compound_role_needs_its_noun(pipeline):
+    # "the band leader" is not the congressman whose cookout it is
+    text = ("Rep. Carl Dunmore opened his yard for the yearly cookout. Dunmore is counting on friends to carry his message.\n"
+            "At his cookout, the band leader said the crowd was the biggest in years.")
+    sp = speaker_of(pipeline, text, "biggest in years")
+    assert sp["name"] == "band leader" and "entity_id" not in sp, sp
+
+
+def test_role_from_what_the_person_does(pipeline):
+    # "the owner" before and after the man who "runs the business" is named
+    text = ("A Dallas bakery is changing its rules after the owner said a man stole the till on Tuesday.\n"
+            "Rosa's Bakery was founded 40 years ago. On Tuesday, the owner said the man had waited for an hour.\n"
+            "The founder's son, Amir Kasem, runs the business now, and he decided to install cameras.")
+    first = speaker_of(pipeline, text, "stole the till")
+    second = speaker_of(pipeline, text, "waited for an hour")
+    assert first["name"] == second["name"] == "Amir Kasem", (first, second)
