@@ -13,7 +13,7 @@ Two steps, both inside one document and both before / during speaker resolution 
    - a he/she/his/her in the mention's own sentence with no other person named between ("Clinton
      told the audience that she …");
    - without such evidence: not a person the text introduces through the other ("his wife, Debbie
-     Meadows"); then the entity stage's choice when it is still in the running; else the writer's
+     Meadows", "Ivanka Trump, the nominee's eldest daughter,"); then the entity stage's choice when it is still in the running; else the writer's
      convention (whom the first bare surname without evidence meant); else the most recent (a full
      mention or an earlier re-linked surname), else the first one after it.
    The mention's ``name`` / ``entity_id`` change for the claim stage only (``doc.entities`` is
@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
 
 from .chunks import ChunkTokens
@@ -68,6 +68,9 @@ _ROLE_BEFORE = re.compile(r"\b(?:(wife|widow|mother|daughter|sister|queen|prince
                           r"spokeswoman|chairwoman|congresswoman|businesswoman)|(husband|widower|father|son|"
                           r"brother|king|prince|duke|spokesman|chairman|congressman|businessman))\s*,?\s*$", re.I)
 _KIN = frozenset("wife widow mother daughter sister husband widower father son brother".split())
+# a kin noun in an appositive after a full name: "Ivanka Trump, the Republican nominee's eldest daughter,"
+_KIN_AFTER = re.compile(r"\s*,\s+(?:the\s+|a\s+)?[^,;.]{0,60}?(?:['’]s|\b(?:his|her|their))\s+(?:\w+\s+){0,2}?"
+                        r"(?:wife|widow|mother|daughter|sister|husband|widower|father|son|brother)\b", re.I)
 _POSSESSIVE = re.compile(r"['’]s?$")
 _CONTINUATION = frozenset("add continue reiterate elaborate insist repeat conclude".split())
 
@@ -88,6 +91,7 @@ class _Person:
     entity_id: str | None
     full: list[int]
     titles: set[str]
+    ends: list[int] = field(default_factory=list)
     gender: str | None = None
     relative: bool = False             # introduced through another person: "his wife, Debbie Meadows"
     last: int = -1                     # most recent position assigned to it while scanning
@@ -119,6 +123,7 @@ def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[t
             p = persons[m.name] = _Person(m.name, m.entity_id, [], set())
         if len(m.text.split()) >= 2:
             p.full.append(m.start)
+            p.ends.append(m.end)
             t = _title_before(text, m.start)
             if t:
                 p.titles.add(t)
@@ -200,7 +205,8 @@ def _person_genders(text: str, mentions: list[Mention], sents: list[tuple[int, i
     votes = GenderVotes(text, MentionIndex(full), sents, _sent_finder(sents)) if sents else None
     for p in people:
         score = 0
-        for pos in p.full:
+        for pos, end in zip(p.full, p.ends):
+            p.relative = p.relative or _KIN_AFTER.match(text, end) is not None
             g = _gender_of_title(_title_before(text, pos))
             r = _ROLE_BEFORE.search(text, max(0, pos - 30), pos)
             if r and r.group(0)[:1].islower() and re.search(r"\b(?:his|her|their)\s+$",

@@ -138,7 +138,8 @@ class PersonDescriptions:
         tail = " " + ap.group(1) if ap and not any(
             x.label in PERSON_LABELS for x in self.index.near(ap.start(1), ap.end(1))
             if x.start >= ap.start(1) and x.name != m.name) else ""
-        out = norm((" ".join(doc[i].text for i in sorted(keep)) if doc is not None else "") + tail)
+        words = " ".join(doc[i].text for i in sorted(keep)) if doc is not None else ""
+        out = norm(re.sub(r" (['’]s)\b", r"\1", words) + tail)
         self._evidence[m.start] = out
         return out
 

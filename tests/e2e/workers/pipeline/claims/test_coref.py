@@ -289,3 +289,13 @@ def test_role_from_what_the_person_does(pipeline):
     first = speaker_of(pipeline, text, "stole the till")
     second = speaker_of(pipeline, text, "waited for an hour")
     assert first["name"] == second["name"] == "Amir Kasem", (first, second)
+
+
+def test_bare_surname_is_not_the_relative_introduced_in_an_appositive():
+    # the daughter is named in full more often; "…, the senator's eldest daughter," says she is the relative
+    text = ("Senator Paul Kell unveiled his child-care plan. Nadia Kell, the senator's eldest daughter, helped write it. "
+            "Nadia Kell spoke in Ohio. Nadia Kell spoke in Iowa. Kell said the plan would cost little.")
+    ms = _mentions(text, [("Paul Kell", "Paul Kell", 0), ("Nadia Kell", "Nadia Kell", 0), ("Nadia Kell", "Nadia Kell", 1),
+                          ("Nadia Kell", "Nadia Kell", 2), ("Kell", "Nadia Kell", 4)])
+    bare = [m for m in split_shared_surnames(text, ms) if m.text == "Kell"]
+    assert [m.name for m in bare] == ["Paul Kell"]
