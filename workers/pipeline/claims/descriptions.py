@@ -47,6 +47,8 @@ _OF = frozenset("of from at for".split())            # "Quint of Vermont", "Ekbe
 # Congress", "who heads the agency" (a relative clause with another verb describes an act, not a role)
 _ROLE_VERBS = frozenset("be become serve run own head lead chair found direct represent manage govern "
                         "command coach edit sit".split())
+# the capitalised words right before a name: "Pan American Health Organization (PAHO) Director"
+_CAPS_BEFORE = re.compile(r"((?:(?:[A-Z][\w.&’'-]*|\([A-Z][\w.]{1,12}\))[ \t]+){1,6})$")
 # ", the governor of Indiana," / ", an analyst at …" right after a name (the parse may miss the apposition)
 _APPOS = re.compile(r"\s*,\s+((?:the|a|an|its|his|her|their|one of)\s[^,;:.()“”\"\n]{1,80})")
 
@@ -134,12 +136,14 @@ class PersonDescriptions:
                 for c in v.children:
                     if c.dep_ in ("attr", "dobj", "prep", "acomp"):
                         add(c)
+        cap = _CAPS_BEFORE.search(self.text, max(0, m.start - 80), m.start)   # "… (PAHO) Director Carissa"
+        before = cap.group(1) if cap is not None else ""
         ap = _APPOS.match(self.text, m.end)
         tail = " " + ap.group(1) if ap and not any(
             x.label in PERSON_LABELS for x in self.index.near(ap.start(1), ap.end(1))
             if x.start >= ap.start(1) and x.name != m.name) else ""
         words = " ".join(doc[i].text for i in sorted(keep)) if doc is not None else ""
-        out = norm(re.sub(r" (['’]s)\b", r"\1", words) + tail)
+        out = norm(re.sub(r" (['’]s)\b", r"\1", words) + tail + " " + before)
         self._evidence[m.start] = out
         return out
 

@@ -52,6 +52,10 @@ _ORG_NOUNS = frozenset("company firm group organisation organization corporation
 _POSSESSED = re.compile(r"^(.+?)['’]s\s+(?:[\w-]+\s+){0,3}[\w-]+$")
 
 
+# an organisation's title word(s) between a cut speaker span and a name: " (PAHO) Director "
+_TITLE_GAP = re.compile(r"\s?(?:\([A-Z][\w.]{1,12}\)\s)?((?:[A-Z][\w.’'-]*\s){1,3})")
+
+
 @dataclass
 class Antecedent:
     """A mention as a pronoun's or description's antecedent (a resolved :class:`Speaker` is one too)."""
@@ -161,6 +165,8 @@ class Resolver:
         if not hits and _DET.match(surface):   # "The campaign chairman, Phil Lovas, said": the appositive
             hits = [m for m in self.index.near(e, e + 3) if m.label in _PERSON_LABELS and m.start == e + 2
                     and self.text[e:e + 2] == ", " and self.text[m.end:m.end + 1] == ","]
+        if len(hits) == 1 and hits[0].label not in _PERSON_LABELS and hits[0].end >= e - 1:
+            hits = self._titled_person_after(e) or hits
         coord = coordinated(self.text, self.tokens if self.chunks else None, s, e, surface, hits)
         if coord is not None:
             return coord
@@ -174,7 +180,11 @@ class Resolver:
         role = root.lower_ if root is not None and role_hints(root.lower_) is not None and not any(
             h.start <= rpos < h.end for h in hits) else None
         if hit is not None and not (role and _DET.match(surface) and hit.label not in _PERSON_LABELS):
-            return _mention_result(surface, s, e, hit)
+            res = _mention_result(surface, s, e, hit)
+            rest = self.text[hit.end:e].split()
+            if hit.label not in _PERSON_LABELS and rest and all(w[:1].isupper() for w in rest):
+                res.name = _DET.sub("", surface).strip()   # "OBSERVER ONLINE" (the mention: "OBSERVER")
+            return res
         if role and definite and role_hints(role):
             # its other capitalised words must fit too: "the *Indiana* governor", "the *FBI* director";
             # a party or nationality word may not fit a named speaker/subject a sentence back
@@ -206,6 +216,16 @@ class Resolver:
         plural = bool(re.search(r"\s(?:and|&)\s", surface)) or (
             not is_person and _plural_noun(head) and not surface.split()[-1][:1].isupper())
         return Speaker(surface, s, e, _DET.sub("", surface), "explicit", person=is_person, plural=plural)
+
+    def _titled_person_after(self, e: int) -> list[Mention]:
+        """"warns Pan American Health Organization | (PAHO) Director Carissa F. Etienne": a span cut
+        at the organisation whose title word and the person's name follow."""
+        x = next((x for x in self.index.near(e, e + 40) if x.start >= e and x.label in _PERSON_LABELS), None)
+        gap = _TITLE_GAP.fullmatch(self.text, e, x.start) if x is not None else None
+        if gap is None or not any(role_hints(w.strip(".")) is not None or _TITLES.match(w + " ")
+                                  for w in gap.group(1).lower().split()):
+            return []
+        return [x]
 
     def _modifiers(self, root: Any, s: int, e: int) -> list[str]:
         """The lower-case noun modifiers of a description's head ("the *campaign* chairman")."""

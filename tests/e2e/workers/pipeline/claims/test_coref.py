@@ -299,3 +299,12 @@ def test_bare_surname_is_not_the_relative_introduced_in_an_appositive():
                           ("Nadia Kell", "Nadia Kell", 2), ("Kell", "Nadia Kell", 4)])
     bare = [m for m in split_shared_surnames(text, ms) if m.text == "Kell"]
     assert [m.name for m in bare] == ["Paul Kell"]
+
+
+def test_organisation_title_before_the_name_fits_its_description(pipeline):
+    text = ("Storms will keep coming back, warns World Coastal Trust (WCT) Director Amara N. Osei as she urged "
+            "towns to build higher walls.\n"
+            "Sea levels rose faster than expected last year in most of the region.\n"
+            "The WCT Director also said that towns must keep their flood plans up to date.")
+    sp = speaker_of(pipeline, text, "flood plans")
+    assert (sp["resolution"], sp["name"]) == ("description", "Amara N. Osei"), sp
