@@ -29,7 +29,8 @@ Two steps, both inside one document and both before / during speaker resolution 
    costs 0.3 more than one whose gender agrees, 1.2 more when the little evidence there is (one
    he/his after a mention) leans the other way. A continuation cue ("…," he *added*; "she *went on*")
    keeps the previous attribution's speaker when compatible and at most three sentences back. Ties: the
-   nearest. "it" / "they" keep the nearest-antecedent rules of ``speakers.py``.
+   nearest. Earlier he/she subjects that speak no attribution are candidates too, resolved in turn
+   (``speakers.Resolver._links``): "He drove to meet Sam Ortiz. He waited. He said …" follows the chain. "it" / "they" keep the nearest-antecedent rules of ``speakers.py``.
 
 Descriptions ("the lawmaker", "the Conservative MP", "the company") are resolved in ``speakers.py``:
 the person or organisation named nearby whose context fits the role, else — for a definite person

@@ -35,7 +35,7 @@ from typing import Any
 
 from .chunks import ChunkTokens
 from .coordination import DET as _DET, TITLES as _TITLES, coordinated
-from .coref import Salience, continuation_cue
+from .coref import MAX_SENTENCES, Salience, continuation_cue
 from .descriptions import PersonDescriptions, has_word, norm
 from .gender import GenderVotes
 from .lexicon import GROUP_HINTS, PERSON_PRONOUNS, ROLE_HINTS
@@ -53,6 +53,7 @@ _POSSESSED = re.compile(r"^(.+?)['’]s\s+(?:[\w-]+\s+){0,3}[\w-]+$")
 
 
 # an organisation's title word(s) between a cut speaker span and a name: " (PAHO) Director "
+_HE_SHE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 _TITLE_GAP = re.compile(r"\s?(?:\([A-Z][\w.]{1,12}\)\s)?((?:[A-Z][\w.’'-]*\s){1,3})")
 
 
@@ -95,6 +96,8 @@ class Resolver:
         self._antes: dict[bool, list[tuple[int, int]]] = {True: [], False: []}
         self._ante_dicts: list[Speaker] = []
         self._ante_meta: list[tuple[str | None, bool]] = []   # (gender, plural) of each antecedent
+        self._speaker_at: set[int] = set()
+        self._chain: dict[int, tuple[int, Any, str | None, bool] | None] = {}
         self._fitting: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Mention]] = {}
         self.chunks = chunks
         self.tokens = ChunkTokens(chunks)
@@ -132,6 +135,7 @@ class Resolver:
         else:
             res = self._resolve(s, e, surface, cue, own or ())
         self._done[(span, ref)] = res.copy()
+        self._speaker_at.add(s)
         kind = "person" if res.person else "group"
         self.history.append((s, res, kind))
         unresolved = res.resolution == "pronoun" and res.name == res.text
@@ -148,8 +152,8 @@ class Resolver:
         if low in PERSON_PRONOUNS:
             kind = PERSON_PRONOUNS[low]
             if kind in ("m", "f"):
-                ante = self._salience.pick(s, kind, self._ranked(s, True), own, continuation_cue(cue),
-                                           lambda d, p: self._genders.score(str(d.name), p))
+                ante = self._salience.pick(s, kind, self._ranked(s, True, chain=True), own, continuation_cue(cue),
+                                           self._lean)
             else:
                 ante = self._pronoun_antecedent(s, kind) if kind in ("p", "n") else None
             if ante is not None:
@@ -267,9 +271,34 @@ class Resolver:
         speaker, then the first mention): (speaker-like dict, gender, plural)."""
         return [(d, g, pl) for _, _, d, g, pl in self._ranked_all(pos, person, limit)]
 
-    def _ranked(self, pos: int, person: bool) -> list[tuple[int, Speaker | Antecedent, str | None, bool]]:
-        """(position, antecedent, gender, is an earlier speaker), nearest first, for ``Salience``."""
-        return [(p, d, g, k == 0) for p, k, d, g, _ in self._ranked_all(pos, person)]
+    def _ranked(self, pos: int, person: bool, chain: bool = False) -> list[tuple[int, Any, str | None, bool]]:
+        """(position, antecedent, gender, is an earlier speaker), nearest first, for ``Salience``;
+        with ``chain`` the earlier he/she subjects that speak no attribution, too (``_links``)."""
+        out = [(p, d, g, k == 0) for p, k, d, g, _ in self._ranked_all(pos, person)]
+        return sorted(out + self._links(pos), key=lambda c: -c[0]) if chain else out
+
+    def _lean(self, d: Any, pos: int) -> int:
+        return self._genders.score(str(d.name), pos)
+
+    def _links(self, pos: int) -> list[tuple[int, Any, str | None, bool]]:
+        """A pronoun chain ("Voss left. *He* drove to meet Sam Ortiz. *He* was angry. He said …"):
+        the he/she subjects before ``pos`` (at most eight sentences back, outside quotations and
+        contents) that are no attribution's speaker, each resolved in text order like a speaker,
+        as antecedents at their own position: ``(position, antecedent, gender, False)``."""
+        i = self._sent_index(pos)
+        lo = self.sents[max(0, i - MAX_SENTENCES)][0] if i is not None else max(0, pos - 2000)
+        out = []
+        for m in _HE_SHE.finditer(self.text, lo, pos):
+            q = m.start()
+            if q not in self._chain:
+                g = PERSON_PRONOUNS[m.group().lower()]
+                ante = None
+                if q not in self._speaker_at and not self._salience.embedded(q) and self._salience.is_subject(q, m.end()):
+                    ante = self._salience.pick(q, g, self._ranked(q, True, chain=True), (), False, self._lean)
+                self._chain[q] = (q, ante, g, False) if ante is not None else None
+            if self._chain[q] is not None:
+                out.append(self._chain[q])
+        return out[-6:]
 
     def _ranked_all(self, pos: int, person: bool, limit: int = 40
                     ) -> list[tuple[int, int, Speaker | Antecedent, str | None, bool | None]]:

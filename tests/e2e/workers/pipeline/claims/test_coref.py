@@ -308,3 +308,22 @@ def test_organisation_title_before_the_name_fits_its_description(pipeline):
             "The WCT Director also said that towns must keep their flood plans up to date.")
     sp = speaker_of(pipeline, text, "flood plans")
     assert (sp["resolution"], sp["name"]) == ("description", "Amara N. Osei"), sp
+
+
+def test_pronoun_chain_through_pronouns_that_speak_no_claim(pipeline):
+    # "He drove … He waited … He said": the chain goes back to Voss, not to the man he drove to meet
+    text = ("Carl Voss, the port director, met the mayor, Tom Reed, on Monday.\n"
+            "Reed later spoke to reporters about the budget.\n"
+            "Voss left the meeting early. He drove to the docks to meet the union leader Sam Ortiz. "
+            "He waited there for an hour. He said the strike would end by Friday.")
+    sp = speaker_of(pipeline, text, "strike would end")
+    assert (sp["resolution"], sp["name"]) == ("pronoun", "Carl Voss"), sp
+
+
+def test_she_after_a_scene_with_her_own_pronouns(pipeline):
+    text = ("Nora Pike watched the rally on television in her kitchen in Akron.\n"
+            "“He really does care about us,” Pike said, and soon the balloons were dropping, Senator Glen Ward "
+            "was waving to the crowd, and she was switching off the set. She did not need to hear more.\n"
+            "“It’s over,” she said of the race, which she was sure Ward would win.")
+    sp = speaker_of(pipeline, text, "It’s over")
+    assert sp["name"] == "Nora Pike", sp
