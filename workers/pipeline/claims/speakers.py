@@ -120,7 +120,7 @@ class Resolver:
 
     # -- resolution
     def resolve(self, span: tuple[int, int] | None, ref: tuple[int, int] | None = None,
-                cue: str | None = None, own: list[tuple[int, int]] | None = None) -> Speaker | None:
+                cue: str | None = None, own: list[tuple[int, int]] | None = None, remember: bool = True) -> Speaker | None:
         """Resolve a speaker span; ``ref`` is the antecedent span of a relative pronoun ("who");
         ``cue`` (the cue lemma) and ``own`` (the attribution's content spans) help a he/she speaker."""
         if span is None:
@@ -139,7 +139,7 @@ class Resolver:
         kind = "person" if res.person else "group"
         self.history.append((s, res, kind))
         unresolved = res.resolution == "pronoun" and res.name == res.text
-        if not unresolved:
+        if not unresolved and remember:       # a quote's quoted speaker is no antecedent outside it
             self._ante_dicts.append(res)
             self._ante_meta.append((res.gender or _surface_gender(surface), res.plural))
             bisect.insort(self._antes[kind == "person"], (s, len(self._ante_dicts) - 1))
@@ -251,8 +251,8 @@ class Resolver:
             return None     # "the woman", "a source": no role to look for
         vice = "vice" in self.text[s:e].lower()
         ante = self._people.describe(s, e, hints, definite, need, vice)
-        if ante is not None or not definite:
-            return ante
+        if ante is not None or not definite or self._salience.embedded(s):
+            return ante          # inside a quotation "the minister" is the quoted speaker's, not the last subject
         cands = self._ranked(s, True)
         near = self._salience.pick(s, None, cands, near=True)
         if near is not None:

@@ -160,11 +160,43 @@ def test_description_follows_the_right_one_of_two_namesakes(pipeline):
 
 # -- nested quotes -----------------------------------------------------------------------------
 
+def _claims(pipeline, text: str) -> list[dict]:
+    doc = pipeline.run({"url": f"https://example.test/{abs(hash(text))}", "title": "t", "text": text})
+    return [c for c in doc["claims"] if c["kind"] != "unattributed"]
+
+
 def test_quote_inside_a_quote_belongs_to_the_outer_speaker(pipeline):
     text = ("Maria Costa, the opposition leader, spoke after the talks.\n"
             "“When I met the minister, he told me: ‘We will never sign this treaty,’” Costa said.")
-    sp = speaker_of(pipeline, text, "never sign")
-    assert sp["name"] == "Maria Costa"
+    outer = speaker_of(pipeline, text, "When I met")
+    assert outer["name"] == "Maria Costa"
+    inner = [c for c in _claims(pipeline, text) if c["text"].startswith("‘We will")]
+    assert len(inner) == 1, _claims(pipeline, text)
+    # the inner layer: the minister's words as Costa reports them; "he" is the minister, not Costa
+    assert inner[0]["speaker"]["name"] == "minister" and "entity_id" not in inner[0]["speaker"], inner[0]
+    assert [r["name"] for r in inner[0]["reported_by"]] == ["Maria Costa"]
+
+
+def test_inner_quote_is_the_named_persons_as_reported_by_the_outer_speaker(pipeline):
+    text = ("Mayor Ann Jones spoke after the council vote on Monday.\n"
+            "“Tom Smith told me ‘we are done with the ferry’,” Jones said.\n"
+            "“I told them ‘the bridge comes first’,” she added.")
+    cs = _claims(pipeline, text)
+    outer = [c for c in cs if c["text"].startswith("“Tom Smith")]
+    inner = [c for c in cs if c["text"].startswith("‘we are done")]
+    assert len(outer) == 1 and len(inner) == 1, [(c["text"], c["speaker"]) for c in cs]
+    assert outer[0]["speaker"]["name"] == "Ann Jones" and not outer[0]["reported_by"]
+    assert inner[0]["speaker"]["name"] == "Tom Smith" and inner[0]["kind"] == "direct"
+    assert [r["name"] for r in inner[0]["reported_by"]] == ["Ann Jones"]
+    mine = [c for c in cs if c["text"].startswith("‘the bridge")]    # "I told them": the outer speaker herself
+    assert len(mine) == 1 and mine[0]["speaker"]["name"] == "Ann Jones", [(c["text"], c["speaker"]) for c in cs]
+
+
+def test_a_quoted_term_is_no_inner_claim(pipeline):
+    text = ("“When you start calling these groups ‘holy warriors,’ you help them,” Ana Ruiz said. "
+            "“It’s great to collect all these ‘firsts,’ but we go on,” she said.")
+    cs = _claims(pipeline, text)
+    assert not [c for c in cs if c["text"].startswith("‘")], [(c["text"], c["speaker"]) for c in cs]
 
 
 def test_courtesy_title_against_a_namesakes_gender(pipeline):
