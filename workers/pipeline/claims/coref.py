@@ -63,7 +63,9 @@ _TITLE_KEYS = {
     "secretary": "sec", "sec": "sec", "minister": "minister", "ambassador": "ambassador",
 }
 _COURTESY = {"mr", "mrs", "ms"}          # say a gender; never contradict an office title
-_TITLE_BEFORE = re.compile(r"(?:^|(?<=[\s(\"“'‘—-]))([A-Za-z]+)\.?\s+$")
+_TITLE_BEFORE = re.compile(r"(?:^|(?<=[\s(\"“'‘—-]))([A-Za-z]+)(\.?)[ \t]+$")
+# a title written with a full stop is an abbreviation; "… met the governor.\nHarlan" ends a sentence
+_ABBREVIATED = frozenset("mr mrs ms dr prof rep sen gov pres gen sec".split())
 # a family or role noun right before a full name: "his wife, Debbie Meadows", "her husband Tom Lund"
 _ROLE_BEFORE = re.compile(r"\b(?:(wife|widow|mother|daughter|sister|queen|princess|duchess|actress|"
                           r"spokeswoman|chairwoman|congresswoman|businesswoman)|(husband|widower|father|son|"
@@ -78,7 +80,9 @@ _CONTINUATION = frozenset("add continue reiterate elaborate insist repeat conclu
 
 def _title_before(text: str, start: int) -> str | None:
     m = _TITLE_BEFORE.search(text, max(0, start - 16), start)
-    return _TITLE_KEYS.get(m.group(1).lower()) if m else None
+    if m is None or (m.group(2) and m.group(1).lower() not in _ABBREVIATED):
+        return None
+    return _TITLE_KEYS.get(m.group(1).lower())
 
 
 def _gender_of_title(title: str | None) -> str | None:

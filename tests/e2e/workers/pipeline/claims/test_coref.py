@@ -359,3 +359,15 @@ def test_she_after_a_scene_with_her_own_pronouns(pipeline):
             "“It’s over,” she said of the race, which she was sure Ward would win.")
     sp = speaker_of(pipeline, text, "It’s over")
     assert sp["name"] == "Nora Pike", sp
+
+
+def test_a_sentence_ending_in_a_title_word_is_no_title_for_the_next_name(pipeline):
+    # "… met the governor.\nHarlan, …": "governor." ends a sentence; it is not "Gov. Harlan" (which would
+    # rule out the congressman and leave the wife, named far more often)
+    text = ("Rep. Tom Harlan has served Kansas in Congress since 2014. His wife, Ruth Harlan, chairs the county "
+            "food bank.\n"
+            "Ruth Harlan said the food bank had run out of rice. Ruth Harlan thanked the volunteers. "
+            "Ruth Harlan told the paper that the shelves would be refilled by Friday. Ruth Harlan met the governor.\n"
+            "Harlan, who chairs the farm committee, said the bill would pass. He added that the vote would be close.")
+    assert speaker_of(pipeline, text, "bill would pass")["name"] == "Tom Harlan"
+    assert speaker_of(pipeline, text, "vote would be close")["name"] == "Tom Harlan"
