@@ -371,3 +371,15 @@ def test_a_sentence_ending_in_a_title_word_is_no_title_for_the_next_name(pipelin
             "Harlan, who chairs the farm committee, said the bill would pass. He added that the vote would be close.")
     assert speaker_of(pipeline, text, "bill would pass")["name"] == "Tom Harlan"
     assert speaker_of(pipeline, text, "vote would be close")["name"] == "Tom Harlan"
+
+
+def test_a_man_named_only_by_title_and_surname_is_not_his_wife_named_in_full(pipeline):
+    # only the first lady has a full name; "Mr. Velez" and "President Velez" are someone else
+    text = ("President Velez is rolling out a new campaign message this week.\n"
+            "“Our progress is on the ballot,” Mr. Velez said in Miami. Advisers to Mr. Velez said the tour "
+            "would last a month.\n"
+            "He will be joined in Ohio by the first lady, Marta Velez, who rarely campaigns.\n"
+            "Mr. Velez told the crowd that the vote would be close.")
+    assert speaker_of(pipeline, text, "progress is on the ballot")["name"] == "Mr. Velez"
+    close = speaker_of(pipeline, text, "vote would be close")
+    assert close["name"] == "Mr. Velez" and close.get("entity_id") != "person:marta-velez", close
