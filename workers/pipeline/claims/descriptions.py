@@ -41,6 +41,9 @@ _VICE = re.compile(r"\bvice[- ]+(?=presiden)")
 # capitalised words of a description that name the same thing in other words
 _SAME = {"gop": ("gop", "republican"), "republican": ("republican", "gop"), "us": ("us", "u.s", "american"),
          "u.s.": ("u.s", "us", "american"), "uk": ("uk", "british"), "british": ("british", "uk")}
+# a role noun phrase with an article of its own names another person ("… attacked the governor")
+_THE_ROLE = re.compile(r"\b(?:the|a|an|this|that|another|their|its)\s+(?:(?!(?:as|for|of|in|at|on|to|by|with|that|"
+                       r"who|while|and|or)\b)[\w.’'-]+\s+){0,4}")
 _LEFT = {"compound", "amod", "nmod", "nummod", "poss", "npadvmod"}
 _OF = frozenset("of from at for".split())            # "Quint of Vermont", "Ekberg from Lund University"
 # verbs that say what a person is or does as a role: "Hasib runs the business", "who has served in
@@ -156,11 +159,28 @@ class PersonDescriptions:
                 return True
         return False
 
+    def role_for_other(self, name: str, hints: tuple[str, ...]) -> bool:
+        """Does a sentence naming ``name`` give the role to someone else: an object with an article
+        ("Orton attacked *the governor*", "Houchins had a question for *the president*")? Only for a
+        plain role noun: an epithet ("disdain for the Republican nominee") is often the person himself."""
+        if not self.has_parse:
+            return False
+        for m in self.index.by_name.get(name, []):
+            i = self.sent_index(m.start)
+            if i is None:
+                continue
+            for t in self.tokens.tokens(*self.sents[i]):
+                if t.dep_ in ("dobj", "pobj", "dative") and t.pos_ == "NOUN" and fits(norm(t.text), hints, []) \
+                        and any(c.dep_ == "det" and c.lower_ in ("the", "a", "an") for c in t.children):
+                    return True
+        return False
+
     def main_person(self, s: int, e: int, hints: tuple[str, ...], need: list[str], vice: bool = False) -> Mention | None:
         """The person the document is about (three mentions or more, twice as many as anyone else)
         when one sentence that names them also holds the role and the ``need`` words ("… that
-        Bloomberg championed during his tenure as mayor" → "the former mayor"); not the
-        description's own sentence."""
+        Bloomberg championed during his tenure as mayor" → "the former mayor") — for a plain role
+        noun, outside a noun phrase with an article of its own ("Bloomberg attacked the governor");
+        not the description's own sentence."""
         counts = sorted(((len(ms), n) for n, ms in self.index.by_name.items()
                          if ms and ms[0].label in PERSON_LABELS), reverse=True)
         if not counts or counts[0][0] < 3 or (len(counts) > 1 and counts[0][0] < 2 * counts[1][0]):
@@ -171,7 +191,9 @@ class PersonDescriptions:
             if i is None or i == own:
                 continue
             a, b = self.sents[i]
-            piece = norm(self.text[a:b])
+            piece = norm(self.text[a:b]) + " "
+            if not need:          # "attacked the governor": someone else (an epithet may be the person)
+                piece = _THE_ROLE.sub(" ", piece)
             if (vice or "vice-" not in piece) and fits(piece, hints, need):
                 return m
         return None

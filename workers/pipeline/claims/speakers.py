@@ -257,8 +257,9 @@ class Resolver:
         near = self._salience.pick(s, None, cands, near=True)
         if near is not None:
             at = next(p for p, d, _, _ in cands if d is near)
-            if (not places or self._people.person_fits(str(near.name), None, places, vice)) and not any(
-                    has_word(norm(self.text[at:s]), h) for h in hints):
+            name = str(near.name)
+            if (not places or self._people.person_fits(name, None, places, vice)) and not any(
+                    has_word(norm(self.text[at:s]), h) for h in hints) and (need or not self._people.role_for_other(name, hints)):
                 return near
         return self._people.main_person(s, e, hints, need, vice)
 

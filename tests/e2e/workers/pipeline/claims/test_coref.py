@@ -383,3 +383,16 @@ def test_a_man_named_only_by_title_and_surname_is_not_his_wife_named_in_full(pip
     assert speaker_of(pipeline, text, "progress is on the ballot")["name"] == "Mr. Velez"
     close = speaker_of(pipeline, text, "vote would be close")
     assert close["name"] == "Mr. Velez" and close.get("entity_id") != "person:marta-velez", close
+
+
+def test_the_person_an_article_is_about_takes_a_role_only_their_own_sentences_give(pipeline):
+    # Orton is the article's main person; "his years as mayor" makes him "the former mayor", but
+    # "Orton attacked the governor" does not make him "the governor"
+    text = ("Dan Orton has spent a fortune on his campaign. Orton raised taxes on cigarettes during his years as mayor.\n"
+            "Orton attacked the governor in a speech on Monday. Orton also visited a school in Reno.\n"
+            "Critics say the plan failed. In the speech, the former mayor argued that the tax had saved lives.\n"
+            "Later, the governor said the attack was unfair.")
+    mayor = speaker_of(pipeline, text, "tax had saved lives")
+    assert (mayor["resolution"], mayor["name"]) == ("description", "Dan Orton"), mayor
+    gov = speaker_of(pipeline, text, "attack was unfair")
+    assert gov["name"] == "governor" and "entity_id" not in gov, gov
