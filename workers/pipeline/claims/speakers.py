@@ -14,12 +14,13 @@
   Chile") keeps its whole span as the speaker text; each conjunct is resolved on its own, ``name``
   joins the conjuncts' names ("Norway and Chile"), ``entity_id`` is the first conjunct's entity and
   ``entity_ids`` lists them all (the key is present only on coordinated speakers);
-- description: "the lawmaker", "a high-profile defector" → the person the text describes with that
-  role: the nearest PERSON whose context (its mentions' sentences, the sentence after that starts
-  with he/she, appositives and relative clauses inside them) contains a hint of the role word.
-  Definite descriptions look back first, indefinite ones ("a lawmaker who …") look ahead first.
-  A definite organisation description ("the agency", "the ministry") → the nearest earlier
-  organisation mention or speaker whose text carries a hint of that noun (``GROUP_HINTS``).
+- description: "the lawmaker", "a high-profile defector" → the person the text itself gives that
+  role, in a phrase attached to one of their mentions (``descriptions.py``: "Indiana Gov. Mike
+  Pence", "Pence, the governor of Indiana"); else, definite only, a named speaker or subject a
+  sentence back or the article's main person, when nothing says the role is someone else's
+  (``_person_description``); else the description itself, with no entity. A definite
+  organisation description ("the agency", "the ministry") → the nearest earlier organisation
+  mention or speaker whose text carries a hint of that noun (``groups.py``).
 
 Entities come from ``doc.entities`` (the entity stage) through ``mentions.entity_mentions``.
 Coordination is in ``coordination.py``, gender evidence in ``gender.py``. ``Resolver.resolve``
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from .chunks import ChunkTokens
@@ -38,6 +38,7 @@ from .coordination import DET as _DET, TITLES as _TITLES, coordinated
 from .coref import MAX_SENTENCES, Salience, continuation_cue
 from .descriptions import PersonDescriptions, has_word, norm
 from .gender import GenderVotes
+from .groups import Antecedent, GroupDescriptions
 from .lexicon import GROUP_HINTS, PERSON_PRONOUNS, ROLE_HINTS
 from .mentions import (
     PERSON_LABELS as _PERSON_LABELS, Mention, MentionIndex, display_names, entity_mentions, head_mention as _head_mention,
@@ -46,24 +47,9 @@ from .mentions import (
 )
 from .records import Speaker
 
-# definite descriptions that may name any organisation ("the company", "the firm")
-_ORG_NOUNS = frozenset("company firm group organisation organization corporation business".split())
-# "South Korea's top spy agency": a possessor, up to three modifiers, a group role noun
-_POSSESSED = re.compile(r"^(.+?)['’]s\s+(?:[\w-]+\s+){0,3}[\w-]+$")
-
-
-# an organisation's title word(s) between a cut speaker span and a name: " (PAHO) Director "
 _HE_SHE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+# an organisation's title word(s) between a cut speaker span and a name: " (PAHO) Director "
 _TITLE_GAP = re.compile(r"\s?(?:\([A-Z][\w.]{1,12}\)\s)?((?:[A-Z][\w.’'-]*\s){1,3})")
-
-
-@dataclass
-class Antecedent:
-    """A mention as a pronoun's or description's antecedent (a resolved :class:`Speaker` is one too)."""
-    name: str
-    entity_id: str | None
-    entity_ids: list[str] | None = None
-    text: str = ""
 
 
 def _mention_result(surface: str, s: int, e: int, m: Mention) -> Speaker:
@@ -72,12 +58,7 @@ def _mention_result(surface: str, s: int, e: int, m: Mention) -> Speaker:
                    plural=m.label == "NORP" and _plural_noun(m.text.split()[-1].lower()))
 
 
-def _has_hint(text: str, hints: tuple[str, ...]) -> bool:
-    """Does a word of ``text`` (lower case) begin with one of the ``hints`` ("organi", "agency")?"""
-    return any(re.search(r"\b" + re.escape(h), text) for h in hints)
-
-
-class Resolver:
+class Resolver(GroupDescriptions):
     def __init__(self, text: str, mentions: list[Mention], chunks: list[tuple[int, Any]],
                  index: MentionIndex | None = None, contents: list[tuple[int, int]] | None = None):
         self.text = text
@@ -337,63 +318,6 @@ class Resolver:
             if cands:
                 return next((d for d, _, pl in cands if pl is not None), cands[0][0])
         return cands[0][0] if cands else None
-
-    def _describe_group(self, s: int, role: str) -> Speaker | Antecedent | None:
-        """ "the agency" → the nearest earlier organisation mention or speaker whose text has a hint."""
-        hints = GROUP_HINTS.get(role) or (role,)
-        for d, _, _ in self._candidates(s, False):
-            txt = f"{d.text} {d.name}".lower()
-            if d.text and _DET.match(d.text) and not d.entity_id:
-                continue   # another bare description
-            if _has_hint(txt, hints):
-                return d
-        return self._lone_organisation(s) if role in _ORG_NOUNS else None
-
-    def _lone_organisation(self, s: int) -> Antecedent | None:
-        """ "Shares of Brightwell Foods fell. The company said …": the one organisation named in this
-        sentence or the two before it, when it is the only one there."""
-        i = self._sent_index(s)
-        if i is None:
-            return None
-        lo = self.sents[max(0, i - 2)][0]
-        ms, starts = self.index.by_kind[False]
-        found = {m.entity_id: m for m in ms[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, s)]
-                 if m.label == "ORG" and m.entity_id and m.end <= s}
-        if len(found) != 1:
-            return None
-        m = next(iter(found.values()))
-        return Antecedent(m.name, m.entity_id, text=m.text)
-
-    def _possessed_group(self, s: int, e: int, surface: str, role: str, hits: list[Mention]) -> Mention | None:
-        """"South Korea's top spy agency" → the organisation the document names whose name has a
-        hint of the role and the possessor's name ("South Korean National Intelligence Service"):
-        the nearest such mention before the description, else the first after it (a lead often
-        describes before it names)."""
-        m = _POSSESSED.match(surface)
-        if m is None:
-            return None
-        owner_end = s + m.end(1)
-        owner = [h for h in hits if h.start >= s and h.end <= owner_end and h.label not in _PERSON_LABELS]
-        if not owner:
-            return None
-        owner_words = [w[:4] for w in re.findall(r"\w+", owner[0].name.lower())]
-        hints = GROUP_HINTS.get(role) or (role,)
-
-        def fits(x: Mention) -> bool:   # owner words by their first four letters: Norway ~ Norwegian
-            low = x.name.lower()
-            stems = {w[:4] for w in re.findall(r"\w+", low)}
-            return (x.label == "ORG" and x.entity_id is not None and len(stems) > len(owner_words)
-                    and all(w in stems for w in owner_words)
-                    and _has_hint(low, hints))
-
-        key = (tuple(owner_words), hints)   # the fitting mentions once per owner and role, not per description
-        fitting = self._fitting.get(key)
-        if fitting is None:
-            fitting = self._fitting[key] = [x for x in self.mentions if fits(x)]
-        before = [x for x in fitting if x.end <= s]
-        if before:
-            return before[-1]
-        return next((x for x in fitting if x.start >= e), None)
 
 
 __all__ = ["Antecedent", "Mention", "MentionIndex", "Resolver", "display_names", "entity_mentions"]
