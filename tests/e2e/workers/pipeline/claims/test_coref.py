@@ -396,3 +396,12 @@ def test_the_person_an_article_is_about_takes_a_role_only_their_own_sentences_gi
     assert (mayor["resolution"], mayor["name"]) == ("description", "Dan Orton"), mayor
     gov = speaker_of(pipeline, text, "attack was unfair")
     assert gov["name"] == "governor" and "entity_id" not in gov, gov
+
+
+def test_speech_participle_after_a_reported_clause_is_the_reporters(pipeline):
+    # ", highlighting that …" hangs off the clause Osei reports; the towns do not highlight anything
+    text = ("Dr Amara Osei spoke to reporters in Accra on Thursday.\n"
+            "Dr Osei also warned that some towns and districts have cut their flood budgets too soon, "
+            "highlighting that data “is our best defence against the sea.”")
+    sp = speaker_of(pipeline, text, "best defence")
+    assert sp["name"] in ("Amara Osei", "Dr Osei"), sp
