@@ -36,6 +36,12 @@ _ABBREV = {"gov": "governor", "sen": "senator", "rep": "representative congressm
            "gen": "general", "sec": "secretary", "atty": "attorney", "lt": "lieutenant", "supt": "superintendent",
            "cmdr": "commander", "amb": "ambassador", "prof": "professor", "dr": "doctor"}
 _ABBREV["justice"] = "justice judge"
+
+
+def _sentence_end(w: str) -> bool:
+    """A capitalised word with a full stop that is no abbreviation or initial ("Ohio." not "Gov.", "F.", "U.S.")."""
+    return w.endswith(".") and len(w) > 2 and "." not in w[:-1] and w[:-1].lower() not in _ABBREV \
+        and w[:-1].lower() not in ("mr", "mrs", "ms", "st", "jr", "sr", "mt", "ft")
 _ABBREV_RE = re.compile(r"\b(" + "|".join(_ABBREV) + r")\b\.?")
 _VICE = re.compile(r"\bvice[- ]+(?=presiden)")
 # capitalised words of a description that name the same thing in other words
@@ -140,13 +146,15 @@ class PersonDescriptions:
                     if c.dep_ in ("attr", "dobj", "prep", "acomp"):
                         add(c)
         cap = _CAPS_BEFORE.search(self.text, max(0, m.start - 80), m.start)   # "… (PAHO) Director Carissa"
-        before = cap.group(1) if cap is not None else ""
+        words = cap.group(1).split() if cap is not None else []
+        ends = [k for k, w in enumerate(words) if _sentence_end(w)]                 # "… in Ohio. Gov. Rita"
+        before = " ".join(words[ends[-1] + 1:] if ends else words)
         ap = _APPOS.match(self.text, m.end)
         tail = " " + ap.group(1) if ap and not any(
             x.label in PERSON_LABELS for x in self.index.near(ap.start(1), ap.end(1))
             if x.start >= ap.start(1) and x.name != m.name) else ""
-        words = " ".join(doc[i].text for i in sorted(keep)) if doc is not None else ""
-        out = norm(re.sub(r" (['’]s)\b", r"\1", words) + tail + " " + before)
+        parsed = " ".join(doc[i].text for i in sorted(keep)) if doc is not None else ""
+        out = norm(re.sub(r" (['’]s)\b", r"\1", parsed) + tail + " " + before)
         self._evidence[m.start] = out
         return out
 

@@ -405,3 +405,11 @@ def test_speech_participle_after_a_reported_clause_is_the_reporters(pipeline):
             "highlighting that data “is our best defence against the sea.”")
     sp = speaker_of(pipeline, text, "best defence")
     assert sp["name"] in ("Amara Osei", "Dr Osei"), sp
+
+
+def test_a_place_ending_the_sentence_before_is_no_part_of_the_next_title(pipeline):
+    # "… in Dayton, Ohio. Gov. Rita Vance of Kentucky": "Ohio" belongs to the sentence before; she governs Kentucky
+    text = ("The storm hit Dayton, Ohio. Gov. Rita Vance of Kentucky sent the guard on Monday.\n"
+            "The Ohio governor said the roads would reopen by Friday.")
+    sp = speaker_of(pipeline, text, "roads would reopen")
+    assert sp["name"] == "Ohio governor" and "entity_id" not in sp, sp
