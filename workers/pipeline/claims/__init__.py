@@ -42,10 +42,12 @@ from ..records import plain
 from ..registry import stage
 from . import definition
 from .checkworthiness import score as _cw_score
+from .chunks import ChunkTokens
 from .coref import split_shared_surnames
 from .extract import Attribution, extract
 from .filters import dedupe, drop_nested, keep, kind
 from .furniture import cut, furniture_spans, repeat_key, touches
+from .nested import inner_quotes
 from .options import ClaimOptions
 from .quantities import Quantity, quantities_in
 from .records import Claim, Reporter, Span, Speaker
@@ -106,6 +108,8 @@ class ClaimStage:
             atts = drop_nested(atts)
         mentions = split_shared_surnames(text, entity_mentions(plain(doc.entities), chunks, text), chunks)
         index = MentionIndex(mentions)
+        if opts.drop_nested:   # a quote inside a quote: its own claim, reported by the outer speaker (nested.py)
+            atts = sorted(atts + inner_quotes(text, ChunkTokens(chunks), index, atts), key=lambda a: a.content[0][0])
         contents = [sp for a in atts for sp in a.content]
         speakers, reporters = _resolve(atts, Resolver(text, mentions, chunks, index, contents))
         titled = display_names(mentions, text)
@@ -162,7 +166,10 @@ def _once(text: str, claims: list[Claim]) -> list[Claim]:
 def _resolve(atts: list[Attribution], resolver: Resolver) -> tuple[dict[int, Speaker | None], dict[int, list[Reporter]]]:
     """Each attribution's speaker and ``reported_by`` sources, resolved in text order of the
     speaker (or cue) so that pronouns see earlier speakers."""
-    order = sorted(range(len(atts)), key=lambda i: (atts[i].speaker or (atts[i].cue.start,))[0])
+    def at(a: Attribution) -> tuple[int, bool]:   # a quote inside a quote right after its outer speaker
+        nested = a.how == "nested" and bool(a.reported_by)
+        return (a.reported_by[0][0] if nested else a.speaker or (a.cue.start,))[0], nested
+    order = sorted(range(len(atts)), key=lambda i: at(atts[i]))
     speakers: dict[int, Speaker | None] = {}
     reporters: dict[int, list[Reporter]] = {}
     for i in order:
@@ -173,7 +180,7 @@ def _resolve(atts: list[Attribution], resolver: Resolver) -> tuple[dict[int, Spe
             if r is not None:
                 reps.append(Reporter(r.copy(), cue))
         reporters[i] = reps
-        speakers[i] = resolver.resolve(a.speaker, a.speaker_ref, a.cue.lemma, a.content)
+        speakers[i] = resolver.resolve(a.speaker, a.speaker_ref, a.cue.lemma, a.content, remember=a.how != "nested")
     return speakers, reporters
 
 

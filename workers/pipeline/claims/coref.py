@@ -13,13 +13,13 @@ Two steps, both inside one document and both before / during speaker resolution 
    - a he/she/his/her in the mention's own sentence with no other person named between ("Clinton
      told the audience that she …");
    - without such evidence: not a person the text introduces through the other ("his wife, Debbie
-     Meadows"); then the entity stage's choice when it is still in the running; else the writer's
+     Meadows", "Ivanka Trump, the nominee's eldest daughter,"); then the entity stage's choice when it is still in the running; else the writer's
      convention (whom the first bare surname without evidence meant); else the most recent (a full
      mention or an earlier re-linked surname), else the first one after it.
    The mention's ``name`` / ``entity_id`` change for the claim stage only (``doc.entities`` is
    left as the entity stage made it).
 
-2. **Pronoun salience** (:class:`Salience`). A he/she speaker goes to the compatible person
+2. **Pronoun salience** (:class:`Salience`, in ``salience.py``). A he/she speaker goes to the compatible person
    (gender never contradicted) with the lowest cost: the number of sentences back, plus a penalty
    by the role the candidate plays there — the speaker of an earlier attribution (0), a grammatical
    subject (0.3), any other mention (0.8: "Meghan told *Oprah Winfrey* that …; she added …"), a
@@ -29,7 +29,8 @@ Two steps, both inside one document and both before / during speaker resolution 
    costs 0.3 more than one whose gender agrees, 1.2 more when the little evidence there is (one
    he/his after a mention) leans the other way. A continuation cue ("…," he *added*; "she *went on*")
    keeps the previous attribution's speaker when compatible and at most three sentences back. Ties: the
-   nearest. "it" / "they" keep the nearest-antecedent rules of ``speakers.py``.
+   nearest. Earlier he/she subjects that speak no attribution are candidates too, resolved in turn
+   (``speakers.Resolver._links``): "He drove to meet Sam Ortiz. He waited. He said …" follows the chain. "it" / "they" keep the nearest-antecedent rules of ``speakers.py``.
 
 Descriptions ("the lawmaker", "the Conservative MP", "the company") are resolved in ``speakers.py``:
 the person or organisation named nearby whose context fits the role, else — for a definite person
@@ -43,14 +44,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
 
-from .chunks import ChunkTokens
 from .gender import _PRONOUN_GENDER, GenderVotes
 from .mentions import PERSON_LABELS, Mention, MentionIndex, surface_gender
-from .quotes import find_quotes
-from .sentences import Covered
+from .salience import MAX_SENTENCES, Salience, continuation_cue   # step 2, re-exported
 
 # office / courtesy titles right before a mention (the entity stage strips them off the span);
 # equivalent spellings share a key
@@ -62,19 +61,25 @@ _TITLE_KEYS = {
     "secretary": "sec", "sec": "sec", "minister": "minister", "ambassador": "ambassador",
 }
 _COURTESY = {"mr", "mrs", "ms"}          # say a gender; never contradict an office title
-_TITLE_BEFORE = re.compile(r"(?:^|(?<=[\s(\"“'‘—-]))([A-Za-z]+)\.?\s+$")
+_TITLE_BEFORE = re.compile(r"(?:^|(?<=[\s(\"“'‘—-]))([A-Za-z]+)(\.?)[ \t]+$")
+# a title written with a full stop is an abbreviation; "… met the governor.\nHarlan" ends a sentence
+_ABBREVIATED = frozenset("mr mrs ms dr prof rep sen gov pres gen sec".split())
 # a family or role noun right before a full name: "his wife, Debbie Meadows", "her husband Tom Lund"
-_ROLE_BEFORE = re.compile(r"\b(?:(wife|widow|mother|daughter|sister|queen|princess|duchess|actress|"
+_ROLE_BEFORE = re.compile(r"\b(?:(wife|widow|mother|daughter|sister|queen|princess|duchess|actress|lady|"
                           r"spokeswoman|chairwoman|congresswoman|businesswoman)|(husband|widower|father|son|"
                           r"brother|king|prince|duke|spokesman|chairman|congressman|businessman))\s*,?\s*$", re.I)
 _KIN = frozenset("wife widow mother daughter sister husband widower father son brother".split())
+# a kin noun in an appositive after a full name: "Ivanka Trump, the Republican nominee's eldest daughter,"
+_KIN_AFTER = re.compile(r"\s*,\s+(?:the\s+|a\s+)?[^,;.]{0,60}?(?:['’]s|\b(?:his|her|their))\s+(?:\w+\s+){0,2}?"
+                        r"(?:wife|widow|mother|daughter|sister|husband|widower|father|son|brother)\b", re.I)
 _POSSESSIVE = re.compile(r"['’]s?$")
-_CONTINUATION = frozenset("add continue reiterate elaborate insist repeat conclude".split())
 
 
 def _title_before(text: str, start: int) -> str | None:
     m = _TITLE_BEFORE.search(text, max(0, start - 16), start)
-    return _TITLE_KEYS.get(m.group(1).lower()) if m else None
+    if m is None or (m.group(2) and m.group(1).lower() not in _ABBREVIATED):
+        return None
+    return _TITLE_KEYS.get(m.group(1).lower())
 
 
 def _gender_of_title(title: str | None) -> str | None:
@@ -88,6 +93,7 @@ class _Person:
     entity_id: str | None
     full: list[int]
     titles: set[str]
+    ends: list[int] = field(default_factory=list)
     gender: str | None = None
     relative: bool = False             # introduced through another person: "his wife, Debbie Meadows"
     last: int = -1                     # most recent position assigned to it while scanning
@@ -119,6 +125,7 @@ def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[t
             p = persons[m.name] = _Person(m.name, m.entity_id, [], set())
         if len(m.text.split()) >= 2:
             p.full.append(m.start)
+            p.ends.append(m.end)
             t = _title_before(text, m.start)
             if t:
                 p.titles.add(t)
@@ -154,7 +161,26 @@ def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[t
             convention.setdefault(key, p)
         p.last = m.start
         out.append(replace(m, name=p.name, entity_id=p.entity_id))
-    return out
+    return _office_detached(text, out, persons)
+
+
+def _office_detached(text: str, out: list[Mention], persons: dict[str, _Person]) -> list[Mention]:
+    """Once "Mr. Obama" is someone other than "Michelle Obama" (``_detached``), a bare "President
+    Obama" joined to her is him too: an office title her own full mentions never carry."""
+    other: dict[str, str] = {}          # surname → the name its detached mentions got
+    for m in out:
+        if m.entity_id is None and m.label in PERSON_LABELS and len(m.text.split()) == 1 and m.name != m.text:
+            other.setdefault(m.text.lower(), m.name)
+    if not other:
+        return out
+    res = []
+    for m in out:
+        p, t = persons.get(m.name), _title_before(text, m.start)
+        if p is not None and m.text.lower() in other and len(m.text.split()) == 1 and t and t not in _COURTESY \
+                and t not in p.titles:
+            m = replace(m, name=other[m.text.lower()], entity_id=None)
+        res.append(m)
+    return res
 
 
 def _detached(text: str, m: Mention, p: _Person | None) -> Mention:
@@ -200,7 +226,8 @@ def _person_genders(text: str, mentions: list[Mention], sents: list[tuple[int, i
     votes = GenderVotes(text, MentionIndex(full), sents, _sent_finder(sents)) if sents else None
     for p in people:
         score = 0
-        for pos in p.full:
+        for pos, end in zip(p.full, p.ends):
+            p.relative = p.relative or _KIN_AFTER.match(text, end) is not None
             g = _gender_of_title(_title_before(text, pos))
             r = _ROLE_BEFORE.search(text, max(0, pos - 30), pos)
             if r and r.group(0)[:1].islower() and re.search(r"\b(?:his|her|their)\s+$",
@@ -249,136 +276,4 @@ def _pick(text: str, m: Mention, cands: list[_Person], convention: _Person | Non
     return max(ok, key=rank), False
 
 
-# -- pronoun salience -------------------------------------------------------------------------
-
-_SUBJ = {"nsubj", "nsubjpass"}
-ROLE_COST = {"addressee": -0.2, "speaker": 0.0, "subject": 0.3, "other": 0.8, "embedded": 1.6, "own": 4.0}
-UNKNOWN_GENDER_COST = 0.3
-LEAN_AGAINST_COST = 1.2
-_ASK = frozenset("ask question quiz interview press".split())
-MAX_SENTENCES = 8
-
-
-class Salience:
-    """Ranks the he/she antecedents a :class:`speakers.Resolver` collects (module docstring, step 2)."""
-
-    def __init__(self, text: str, chunks: Sequence[tuple[int, Any]], sent_index: Callable[[int], int | None],
-                 tokens: ChunkTokens | None = None, contents: Sequence[tuple[int, int]] = (),
-                 sents: Sequence[tuple[int, int]] = ()) -> None:
-        self.text = text
-        self.sents = sents
-        self.chunks = chunks
-        self.tokens = tokens if tokens is not None else ChunkTokens(list(chunks))
-        self.sent_index = sent_index
-        self._embedded = Covered([(q.start, q.end) for q in find_quotes(text)] + list(contents))
-        self._subject: dict[int, bool] = {}
-
-    def embedded(self, pos: int) -> bool:
-        """Is ``pos`` inside a quotation or an attribution's content?"""
-        return self._embedded.overlaps(pos, pos + 1)
-
-    def is_subject(self, pos: int, end: int) -> bool:
-        """Does the mention at ``[pos, end)`` head (or name, in a compound / appositive) a subject?"""
-        if pos not in self._subject:
-            found = False
-            if self.chunks:
-                for t in self.tokens.tokens(pos, end):
-                    x = t
-                    for _ in range(3):
-                        if x.dep_ in _SUBJ:
-                            found = True
-                            break
-                        if x.dep_ not in ("compound", "flat", "appos", "poss") or x.head is x:
-                            break
-                        x = x.head
-                    if found:
-                        break
-            self._subject[pos] = found
-        return self._subject[pos]
-
-    def plural_subject(self, pos: int) -> tuple[int, str] | None:
-        """"They" with no plural antecedent among the entities and speakers: the nearest plural
-        common-noun subject ("The farmers' unions protested …") of this sentence (before ``pos``)
-        or the two before it, outside quotations: ``(start, text without the article)``."""
-        here = self.sent_index(pos)
-        if here is None or not self.chunks:
-            return None
-        best = None
-        for t in self._tokens_back(pos, here):
-            if t.tag_ not in ("NNS", "NNPS") or t.dep_ not in _SUBJ:
-                continue
-            a = self.tokens.start_of(t.left_edge)
-            b = self.tokens.start_of(t) + len(t)
-            if b <= pos and not self.embedded(a) and (best is None or a > best[0]):
-                best = (a, re.sub(r"^(?:the|these|those|some|many)\s+", "", self.text[a:b], flags=re.I))
-        return best
-
-    def _tokens_back(self, pos: int, here: int) -> list[Any]:
-        """The tokens from the start of the sentence two before ``here`` up to ``pos`` (one chunk)."""
-        start = self.sents[max(0, here - 2)][0] if self.sents else pos
-        if self.tokens.chunk_at(start) != self.tokens.chunk_at(pos):
-            start = self.sents[here][0]
-        return self.tokens.tokens(start, pos)
-
-    def addressee(self, pos: int) -> bool:
-        """Is the mention at ``pos`` the one a question was put to ("Winfrey asked *Meghan* whether …")?"""
-        for t in self.tokens.tokens(pos, pos + 1) if self.chunks else ():
-            x = t
-            while x.dep_ in ("compound", "flat") and x.head is not x:
-                x = x.head
-            v = x.head
-            return (x.dep_ == "dobj" and v.lemma_.lower() in _ASK
-                    and not any(c.dep_ == "xcomp" for c in v.children))   # "asked him to leave": a request
-        return False
-
-    def pick(self, pos: int, gender: str | None, cands: list[tuple[int, Any, str | None, bool]],
-             own: Sequence[tuple[int, int]] = (), continuation: bool = False,
-             lean: Callable[[Any, int], int] | None = None, near: bool = False) -> Any | None:
-        """The antecedent of a he/she (``gender`` "m"/"f") speaker at ``pos``. ``cands`` are
-        ``(position, antecedent, its gender or None, is an earlier speaker)``, nearest first;
-        ``lean(antecedent, pos)`` is the net gender weight below certainty (> 0 male, < 0 female).
-        ``near``: for a definite description, a named speaker or subject at most a sentence back."""
-        here = self.sent_index(pos)
-        best: tuple[float, int] | None = None
-        choice = None
-        previous = True                  # the first speaker met (nearest first) is the previous one
-        for at, ante, g, speaker in cands:
-            was_previous, previous = previous and speaker, previous and not speaker
-            if g is not None and gender is not None and g != gender:
-                continue
-            there = self.sent_index(at)
-            dist = (here - there) if here is not None and there is not None else 0
-            if dist > (1 if near else MAX_SENTENCES):
-                continue
-            if continuation and was_previous and dist <= 3:
-                return ante                                  # "…," he added: the previous speaker
-            if any(a <= at < b for a, b in own):
-                role = "own"
-            elif speaker:
-                role = "speaker"
-            elif self.embedded(at):
-                role = "embedded"
-            elif self.addressee(at):
-                role = "addressee"
-            elif self.is_subject(at, at + 1):
-                role = "subject"
-            else:
-                role = "other"
-            if near and (role not in ("speaker", "subject") or not getattr(ante, "entity_id", None)):
-                continue                                     # a description: only a named speaker / subject
-            cost = dist + ROLE_COST[role]
-            if g is None and gender is not None:
-                w = lean(ante, pos) if lean is not None else 0
-                w = w if gender == "m" else -w
-                cost += UNKNOWN_GENDER_COST if w == 0 else LEAN_AGAINST_COST if w < 0 else 0.0
-            key = (cost, -at)
-            if best is None or key < best:
-                best, choice = key, ante
-        return choice
-
-
-def continuation_cue(lemma: str | None) -> bool:
-    return bool(lemma) and lemma in _CONTINUATION
-
-
-__all__ = ["Salience", "continuation_cue", "split_shared_surnames"]
+__all__ = ["MAX_SENTENCES", "Salience", "continuation_cue", "split_shared_surnames"]

@@ -14,12 +14,13 @@
   Chile") keeps its whole span as the speaker text; each conjunct is resolved on its own, ``name``
   joins the conjuncts' names ("Norway and Chile"), ``entity_id`` is the first conjunct's entity and
   ``entity_ids`` lists them all (the key is present only on coordinated speakers);
-- description: "the lawmaker", "a high-profile defector" → the person the text describes with that
-  role: the nearest PERSON whose context (its mentions' sentences, the sentence after that starts
-  with he/she, appositives and relative clauses inside them) contains a hint of the role word.
-  Definite descriptions look back first, indefinite ones ("a lawmaker who …") look ahead first.
-  A definite organisation description ("the agency", "the ministry") → the nearest earlier
-  organisation mention or speaker whose text carries a hint of that noun (``GROUP_HINTS``).
+- description: "the lawmaker", "a high-profile defector" → the person the text itself gives that
+  role, in a phrase attached to one of their mentions (``descriptions.py``: "Indiana Gov. Mike
+  Pence", "Pence, the governor of Indiana"); else, definite only, a named speaker or subject a
+  sentence back or the article's main person, when nothing says the role is someone else's
+  (``_person_description``); else the description itself, with no entity. A definite
+  organisation description ("the agency", "the ministry") → the nearest earlier organisation
+  mention or speaker whose text carries a hint of that noun (``groups.py``).
 
 Entities come from ``doc.entities`` (the entity stage) through ``mentions.entity_mentions``.
 Coordination is in ``coordination.py``, gender evidence in ``gender.py``. ``Resolver.resolve``
@@ -29,15 +30,15 @@ returns a :class:`records.Speaker`.
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from .chunks import ChunkTokens
 from .coordination import DET as _DET, TITLES as _TITLES, coordinated
-from .coref import Salience, continuation_cue
+from .coref import MAX_SENTENCES, Salience, continuation_cue
+from .descriptions import PersonDescriptions, has_word, norm
 from .gender import GenderVotes
+from .groups import Antecedent, GroupDescriptions
 from .lexicon import GROUP_HINTS, PERSON_PRONOUNS, ROLE_HINTS
 from .mentions import (
     PERSON_LABELS as _PERSON_LABELS, Mention, MentionIndex, display_names, entity_mentions, head_mention as _head_mention,
@@ -46,19 +47,9 @@ from .mentions import (
 )
 from .records import Speaker
 
-# definite descriptions that may name any organisation ("the company", "the firm")
-_ORG_NOUNS = frozenset("company firm group organisation organization corporation business".split())
-# "South Korea's top spy agency": a possessor, up to three modifiers, a group role noun
-_POSSESSED = re.compile(r"^(.+?)['’]s\s+(?:[\w-]+\s+){0,3}[\w-]+$")
-
-
-@dataclass
-class Antecedent:
-    """A mention as a pronoun's or description's antecedent (a resolved :class:`Speaker` is one too)."""
-    name: str
-    entity_id: str | None
-    entity_ids: list[str] | None = None
-    text: str = ""
+_HE_SHE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+# an organisation's title word(s) between a cut speaker span and a name: " (PAHO) Director "
+_TITLE_GAP = re.compile(r"\s?(?:\([A-Z][\w.]{1,12}\)\s)?((?:[A-Z][\w.’'-]*\s){1,3})")
 
 
 def _mention_result(surface: str, s: int, e: int, m: Mention) -> Speaker:
@@ -67,12 +58,7 @@ def _mention_result(surface: str, s: int, e: int, m: Mention) -> Speaker:
                    plural=m.label == "NORP" and _plural_noun(m.text.split()[-1].lower()))
 
 
-def _has_hint(text: str, hints: tuple[str, ...]) -> bool:
-    """Does a word of ``text`` (lower case) begin with one of the ``hints`` ("organi", "agency")?"""
-    return any(re.search(r"\b" + re.escape(h), text) for h in hints)
-
-
-class Resolver:
+class Resolver(GroupDescriptions):
     def __init__(self, text: str, mentions: list[Mention], chunks: list[tuple[int, Any]],
                  index: MentionIndex | None = None, contents: list[tuple[int, int]] | None = None):
         self.text = text
@@ -91,16 +77,17 @@ class Resolver:
         self._antes: dict[bool, list[tuple[int, int]]] = {True: [], False: []}
         self._ante_dicts: list[Speaker] = []
         self._ante_meta: list[tuple[str | None, bool]] = []   # (gender, plural) of each antecedent
-        self._ctx: dict[str, str] = {}
-        self._parts: dict[str, list[tuple[int, str]]] = {}
+        self._speaker_at: set[int] = set()
+        self._chain: dict[int, tuple[int, Any, str | None, bool] | None] = {}
         self._fitting: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Mention]] = {}
         self.chunks = chunks
         self.tokens = ChunkTokens(chunks)
         self._genders = GenderVotes(text, self.index, self.sents, self._sent_index)
         # he/she by salience (coref.py): sentence distance and the candidate's role
         self._salience = Salience(text, chunks, self._sent_index, self.tokens, contents or (), self.sents)
+        self._people = PersonDescriptions(text, self.index, self.tokens, bool(chunks), self.sents, self._sent_index,
+                                          self._salience.is_subject)
 
-    # -- contexts for description matching
     def _sent_index(self, pos: int) -> int | None:
         if self._sents_sorted:
             i = bisect.bisect_right(self._sent_starts, pos) - 1
@@ -112,39 +99,9 @@ class Resolver:
                 return i
         return None
 
-    def _name_parts(self, name: str) -> list[tuple[int, str]]:
-        """(sentence index, context piece) of every mention of ``name``, in mention order."""
-        if name in self._parts:
-            return self._parts[name]
-        parts: list[tuple[int, str]] = []
-        for m in self.index.by_name.get(name, []):
-            i = self._sent_index(m.start)
-            if i is None:
-                continue
-            a, b = self.sents[i]
-            parts.append((i, self.text[max(a, m.start - 60):b]))
-            if i + 1 < len(self.sents):
-                na, nb = self.sents[i + 1]
-                nxt = self.text[na:nb]
-                if re.match(r"\s*(He|She)\b", nxt):
-                    parts.append((i, nxt))
-        self._parts[name] = parts
-        return parts
-
-    def _context(self, name: str, skip_sent: int | None = None) -> str:
-        parts = self._name_parts(name)
-        if skip_sent is not None and not any(i == skip_sent for i, _ in parts):
-            skip_sent = None    # nothing skipped: the same text as the unfiltered context
-        key = f"{name}\x00{skip_sent}"
-        if key in self._ctx:
-            return self._ctx[key]
-        ctx = " ".join(p for i, p in parts if i != skip_sent).lower()
-        self._ctx[key] = ctx
-        return ctx
-
     # -- resolution
     def resolve(self, span: tuple[int, int] | None, ref: tuple[int, int] | None = None,
-                cue: str | None = None, own: list[tuple[int, int]] | None = None) -> Speaker | None:
+                cue: str | None = None, own: list[tuple[int, int]] | None = None, remember: bool = True) -> Speaker | None:
         """Resolve a speaker span; ``ref`` is the antecedent span of a relative pronoun ("who");
         ``cue`` (the cue lemma) and ``own`` (the attribution's content spans) help a he/she speaker."""
         if span is None:
@@ -159,10 +116,11 @@ class Resolver:
         else:
             res = self._resolve(s, e, surface, cue, own or ())
         self._done[(span, ref)] = res.copy()
+        self._speaker_at.add(s)
         kind = "person" if res.person else "group"
         self.history.append((s, res, kind))
         unresolved = res.resolution == "pronoun" and res.name == res.text
-        if not unresolved:
+        if not unresolved and remember:       # a quote's quoted speaker is no antecedent outside it
             self._ante_dicts.append(res)
             self._ante_meta.append((res.gender or _surface_gender(surface), res.plural))
             bisect.insort(self._antes[kind == "person"], (s, len(self._ante_dicts) - 1))
@@ -175,8 +133,8 @@ class Resolver:
         if low in PERSON_PRONOUNS:
             kind = PERSON_PRONOUNS[low]
             if kind in ("m", "f"):
-                ante = self._salience.pick(s, kind, self._ranked(s, True), own, continuation_cue(cue),
-                                           lambda d, p: self._genders.score(str(d.name), p))
+                ante = self._salience.pick(s, kind, self._ranked(s, True, chain=True), own, continuation_cue(cue),
+                                           self._lean)
             else:
                 ante = self._pronoun_antecedent(s, kind) if kind in ("p", "n") else None
             if ante is not None:
@@ -192,6 +150,8 @@ class Resolver:
         if not hits and _DET.match(surface):   # "The campaign chairman, Phil Lovas, said": the appositive
             hits = [m for m in self.index.near(e, e + 3) if m.label in _PERSON_LABELS and m.start == e + 2
                     and self.text[e:e + 2] == ", " and self.text[m.end:m.end + 1] == ","]
+        if len(hits) == 1 and hits[0].label not in _PERSON_LABELS and hits[0].end >= e - 1:
+            hits = self._titled_person_after(e) or hits
         coord = coordinated(self.text, self.tokens if self.chunks else None, s, e, surface, hits)
         if coord is not None:
             return coord
@@ -205,23 +165,25 @@ class Resolver:
         role = root.lower_ if root is not None and role_hints(root.lower_) is not None and not any(
             h.start <= rpos < h.end for h in hits) else None
         if hit is not None and not (role and _DET.match(surface) and hit.label not in _PERSON_LABELS):
-            return _mention_result(surface, s, e, hit)
+            res = _mention_result(surface, s, e, hit)
+            rest = self.text[hit.end:e].split()
+            if hit.label not in _PERSON_LABELS and rest and all(w[:1].isupper() for w in rest):
+                res.name = _DET.sub("", surface).strip()   # "OBSERVER ONLINE" (the mention: "OBSERVER")
+            return res
         if role and definite and role_hints(role):
-            # its other capitalised words must fit too: "the *Indiana* governor", "the *FBI* director"
+            # its other capitalised words must fit too: "the *Indiana* governor", "the *FBI* director";
+            # a party or nationality word may not fit a named speaker/subject a sentence back
             need = [w.lower() for w in re.findall(r"[A-Z][\w’'.-]*", surface) if w.lower() not in ("the", "this", "that", role)]
-            ante = self._describe(s, e, role, definite=True, hints=role_hints(role), need=need)
-            if ante is None:   # a named speaker/subject a sentence back; a party or nationality word may not fit
-                near = self._salience.pick(s, None, self._ranked(s, True), near=True)
-                places = [w for w in need if not any(h.label == "NORP" and w in h.text.lower() for h in hits)]
-                ante = near if near is not None and all(w in self._context(str(near.name)) for w in places) else None
+            places = [w for w in need if not any(h.label == "NORP" and w in h.text.lower() for h in hits)]
+            nouns = self._modifiers(root, s, e)
+            ante = self._person_description(s, e, role, True, need + nouns, places + nouns)
             if ante is not None:
                 return Speaker(surface, s, e, ante.name, "description", entity_id=ante.entity_id or None,
                                person=True)
         if _DET.match(surface) and not any(c.isupper() for c in surface[1:]):
             if head in ROLE_HINTS:
-                ante = self._describe(s, e, head, definite=definite)
-                if ante is None and definite:    # "the lawmaker said" right after a named person speaks
-                    ante = self._salience.pick(s, None, self._ranked(s, True), near=True)
+                nouns = self._modifiers(root, s, e)     # "the *band* leader": not any leader
+                ante = self._person_description(s, e, head, definite, nouns, nouns)
                 if ante is not None:
                     return Speaker(surface, s, e, ante.name, "description", entity_id=ante.entity_id or None,
                                    person=True)
@@ -240,6 +202,48 @@ class Resolver:
             not is_person and _plural_noun(head) and not surface.split()[-1][:1].isupper())
         return Speaker(surface, s, e, _DET.sub("", surface), "explicit", person=is_person, plural=plural)
 
+    def _titled_person_after(self, e: int) -> list[Mention]:
+        """"warns Pan American Health Organization | (PAHO) Director Carissa F. Etienne": a span cut
+        at the organisation whose title word and the person's name follow."""
+        x = next((x for x in self.index.near(e, e + 40) if x.start >= e and x.label in _PERSON_LABELS), None)
+        gap = _TITLE_GAP.fullmatch(self.text, e, x.start) if x is not None else None
+        if gap is None or not any(role_hints(w.strip(".")) is not None or _TITLES.match(w + " ")
+                                  for w in gap.group(1).lower().split()):
+            return []
+        return [x]
+
+    def _modifiers(self, root: Any, s: int, e: int) -> list[str]:
+        """The lower-case noun modifiers of a description's head ("the *campaign* chairman")."""
+        if root is None:
+            return []
+        return [c.lower_ for c in root.children if c.dep_ == "compound" and c.is_lower and c.is_alpha
+                and not c.n_lefts and s <= self.tokens.start_of(c) < e]   # not "high-*profile*"
+
+    def _person_description(self, s: int, e: int, role: str, definite: bool, need: list[str],
+                            places: list[str]) -> Speaker | Antecedent | Mention | None:
+        """The person a description means (``descriptions.py``), else — definite only — a named
+        speaker or subject a sentence back ("Martin Crane warned …. Speaking in the Commons, the
+        Conservative MP said") whose attached phrases hold the ``places`` words, when the text
+        between does not use the role word for someone else ("… had a question for the president.
+        … the president said"); else the person the document is about, when a sentence naming
+        them holds the role (``PersonDescriptions.main_person``)."""
+        hints = role_hints(role)
+        if not hints:
+            return None     # "the woman", "a source": no role to look for
+        vice = "vice" in self.text[s:e].lower()
+        ante = self._people.describe(s, e, hints, definite, need, vice)
+        if ante is not None or not definite or self._salience.embedded(s):
+            return ante          # inside a quotation "the minister" is the quoted speaker's, not the last subject
+        cands = self._ranked(s, True)
+        near = self._salience.pick(s, None, cands, near=True)
+        if near is not None:
+            at = next(p for p, d, _, _ in cands if d is near)
+            name = str(near.name)
+            if (not places or self._people.person_fits(name, None, places, vice)) and not any(
+                    has_word(norm(self.text[at:s]), h) for h in hints) and (need or not self._people.role_for_other(name, hints)):
+                return near
+        return self._people.main_person(s, e, hints, need, vice)
+
     # -- gender / number evidence for pronouns
     def _gender(self, name: str, exclude: int = -2) -> str | None:
         return self._genders.gender(name, exclude)
@@ -249,9 +253,34 @@ class Resolver:
         speaker, then the first mention): (speaker-like dict, gender, plural)."""
         return [(d, g, pl) for _, _, d, g, pl in self._ranked_all(pos, person, limit)]
 
-    def _ranked(self, pos: int, person: bool) -> list[tuple[int, Speaker | Antecedent, str | None, bool]]:
-        """(position, antecedent, gender, is an earlier speaker), nearest first, for ``Salience``."""
-        return [(p, d, g, k == 0) for p, k, d, g, _ in self._ranked_all(pos, person)]
+    def _ranked(self, pos: int, person: bool, chain: bool = False) -> list[tuple[int, Any, str | None, bool]]:
+        """(position, antecedent, gender, is an earlier speaker), nearest first, for ``Salience``;
+        with ``chain`` the earlier he/she subjects that speak no attribution, too (``_links``)."""
+        out = [(p, d, g, k == 0) for p, k, d, g, _ in self._ranked_all(pos, person)]
+        return sorted(out + self._links(pos), key=lambda c: -c[0]) if chain else out
+
+    def _lean(self, d: Any, pos: int) -> int:
+        return self._genders.score(str(d.name), pos)
+
+    def _links(self, pos: int) -> list[tuple[int, Any, str | None, bool]]:
+        """A pronoun chain ("Voss left. *He* drove to meet Sam Ortiz. *He* was angry. He said …"):
+        the he/she subjects before ``pos`` (at most eight sentences back, outside quotations and
+        contents) that are no attribution's speaker, each resolved in text order like a speaker,
+        as antecedents at their own position: ``(position, antecedent, gender, False)``."""
+        i = self._sent_index(pos)
+        lo = self.sents[max(0, i - MAX_SENTENCES)][0] if i is not None else max(0, pos - 2000)
+        out = []
+        for m in _HE_SHE.finditer(self.text, lo, pos):
+            q = m.start()
+            if q not in self._chain:
+                g = PERSON_PRONOUNS[m.group().lower()]
+                ante = None
+                if q not in self._speaker_at and not self._salience.embedded(q) and self._salience.is_subject(q, m.end()):
+                    ante = self._salience.pick(q, g, self._ranked(q, True, chain=True), (), False, self._lean)
+                self._chain[q] = (q, ante, g, False) if ante is not None else None
+            if self._chain[q] is not None:
+                out.append(self._chain[q])
+        return out[-6:]
 
     def _ranked_all(self, pos: int, person: bool, limit: int = 40
                     ) -> list[tuple[int, int, Speaker | Antecedent, str | None, bool | None]]:
@@ -289,117 +318,6 @@ class Resolver:
             if cands:
                 return next((d for d, _, pl in cands if pl is not None), cands[0][0])
         return cands[0][0] if cands else None
-
-    def _describe_group(self, s: int, role: str) -> Speaker | Antecedent | None:
-        """ "the agency" → the nearest earlier organisation mention or speaker whose text has a hint."""
-        hints = GROUP_HINTS.get(role) or (role,)
-        for d, _, _ in self._candidates(s, False):
-            txt = f"{d.text} {d.name}".lower()
-            if d.text and _DET.match(d.text) and not d.entity_id:
-                continue   # another bare description
-            if _has_hint(txt, hints):
-                return d
-        return self._lone_organisation(s) if role in _ORG_NOUNS else None
-
-    def _lone_organisation(self, s: int) -> Antecedent | None:
-        """ "Shares of Brightwell Foods fell. The company said …": the one organisation named in this
-        sentence or the two before it, when it is the only one there."""
-        i = self._sent_index(s)
-        if i is None:
-            return None
-        lo = self.sents[max(0, i - 2)][0]
-        ms, starts = self.index.by_kind[False]
-        found = {m.entity_id: m for m in ms[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, s)]
-                 if m.label == "ORG" and m.entity_id and m.end <= s}
-        if len(found) != 1:
-            return None
-        m = next(iter(found.values()))
-        return Antecedent(m.name, m.entity_id, text=m.text)
-
-    def _possessed_group(self, s: int, e: int, surface: str, role: str, hits: list[Mention]) -> Mention | None:
-        """"South Korea's top spy agency" → the organisation the document names whose name has a
-        hint of the role and the possessor's name ("South Korean National Intelligence Service"):
-        the nearest such mention before the description, else the first after it (a lead often
-        describes before it names)."""
-        m = _POSSESSED.match(surface)
-        if m is None:
-            return None
-        owner_end = s + m.end(1)
-        owner = [h for h in hits if h.start >= s and h.end <= owner_end and h.label not in _PERSON_LABELS]
-        if not owner:
-            return None
-        owner_words = [w[:4] for w in re.findall(r"\w+", owner[0].name.lower())]
-        hints = GROUP_HINTS.get(role) or (role,)
-
-        def fits(x: Mention) -> bool:   # owner words by their first four letters: Norway ~ Norwegian
-            low = x.name.lower()
-            stems = {w[:4] for w in re.findall(r"\w+", low)}
-            return (x.label == "ORG" and x.entity_id is not None and len(stems) > len(owner_words)
-                    and all(w in stems for w in owner_words)
-                    and _has_hint(low, hints))
-
-        key = (tuple(owner_words), hints)   # the fitting mentions once per owner and role, not per description
-        fitting = self._fitting.get(key)
-        if fitting is None:
-            fitting = self._fitting[key] = [x for x in self.mentions if fits(x)]
-        before = [x for x in fitting if x.end <= s]
-        if before:
-            return before[-1]
-        return next((x for x in fitting if x.start >= e), None)
-
-    def _around(self, name: str, skip_sent: int | None) -> str:
-        """The words right around each mention of ``name`` (40 characters before, 60 after, within
-        its sentence and not past another person): where "Indiana Gov." or ", the MP for" stand."""
-        persons, starts = self.index.by_kind[True]
-        out = []
-        for m in self.index.by_name.get(name, []):
-            i = self._sent_index(m.start)
-            if i is None or i == skip_sent:
-                continue
-            a, b = max(self.sents[i][0], m.start - 40), min(self.sents[i][1], m.end + 60)
-            k = bisect.bisect_left(starts, m.start)
-            if k > 0:
-                a = max(a, persons[k - 1].end)
-            nxt = next((p.start for p in persons[k:] if p.start >= m.end and p.name != name), b)
-            out.append(self.text[a:min(b, nxt)])
-        return " ".join(out).lower()
-
-    def _describe(self, s: int, e: int, role: str, definite: bool,
-                  hints: tuple[str, ...] | None = None, need: list[str] | None = None) -> Mention | None:
-        hints = hints or ROLE_HINTS.get(role) or (role,)
-        persons, starts = self.index.by_kind[True]
-
-        def inside(m: Mention) -> bool:
-            return m.start >= s and m.end <= e
-
-        def before() -> Any:   # persons ending at or before s, latest first
-            for k in range(bisect.bisect_right(starts, s) - 1, -1, -1):
-                m = persons[k]
-                if m.end <= s and not inside(m):
-                    yield m
-
-        def after() -> Any:    # persons starting at or after e, in order
-            for k in range(bisect.bisect_left(starts, e), len(persons)):
-                m = persons[k]
-                if not inside(m):
-                    yield m
-
-        order = itertools.chain(before(), after()) if definite else itertools.chain(itertools.islice(after(), 6), before())
-        seen: set[str] = set()
-        own = self._sent_index(s)
-        found: Mention | None = None
-        for m in order:
-            if found is not None and self._sent_index(m.start) != self._sent_index(found.start):
-                break
-            if m.name in seen:
-                continue
-            seen.add(m.name)
-            ctx = self._context(m.name, own) if need is None else self._around(m.name, own)
-            if any(h in ctx for h in hints) and all(w in ctx for w in need or ()):
-                if self._salience.is_subject(m.start, m.end):
-                    return m        # of two in one sentence, the subject ("Crane, the MP for Epsom, …")
-                found = found or m
-        return found
 
 
 __all__ = ["Antecedent", "Mention", "MentionIndex", "Resolver", "display_names", "entity_mentions"]

@@ -107,6 +107,9 @@ def _subject_climb(v: Any) -> Any | None:
         if v.dep_ in ("acl",) and v.head.pos_ in ("PROPN", "NOUN", "PRON") and v.tag_ == "VBG":
             return v.head   # "Trump, speaking at …" — not "this deal, thought to be …"
         if v.dep_ in ("conj", "advcl", "xcomp", "dep") and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
+            if _reported_participle(v):
+                v = v.head.head      # "Etienne warned that some countries cut back, highlighting that …"
+                continue
             v = v.head
             continue
         if v.dep_ == "pcomp" and v.head.dep_ == "prep" and v.head.head.pos_ in ("VERB", "AUX"):
@@ -114,6 +117,16 @@ def _subject_climb(v: Any) -> Any | None:
             continue
         return None
     return None
+
+
+def _reported_participle(v: Any) -> bool:
+    """", highlighting that X" hanging off the clause another speech verb reports ("Etienne warned
+    that some countries cut back, highlighting that …"): the one who highlights is the one who
+    warned, not the reported clause's subject."""
+    from .contents import _is_cue_verb, _speech_participle   # contents imports this module
+    h = v.head
+    return (_speech_participle(v) and h.dep_ == "ccomp" and h.head is not h and _is_cue_verb(h.head) is not None
+            and any(c.dep_ == "nsubj" for c in h.head.children))
 
 
 def _stranded_subject(v: Any) -> Any | None:

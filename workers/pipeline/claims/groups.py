@@ -1,0 +1,104 @@
+"""Organisation descriptions for :class:`speakers.Resolver` (a mixin over its mentions and
+resolved speakers): "the agency" → the nearest earlier organisation whose text has a hint of that
+noun (``lexicon.GROUP_HINTS``), "the company" → the one organisation named just before, "South
+Korea's top spy agency" → the organisation whose name holds the possessor and the role."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .coordination import DET as _DET
+from .lexicon import GROUP_HINTS
+from .mentions import PERSON_LABELS as _PERSON_LABELS, Mention
+from .records import Speaker
+
+# definite descriptions that may name any organisation ("the company", "the firm")
+_ORG_NOUNS = frozenset("company firm group organisation organization corporation business".split())
+# "South Korea's top spy agency": a possessor, up to three modifiers, a group role noun
+_POSSESSED = re.compile(r"^(.+?)['’]s\s+(?:[\w-]+\s+){0,3}[\w-]+$")
+
+
+@dataclass
+class Antecedent:
+    """A mention as a pronoun's or description's antecedent (a resolved :class:`Speaker` is one too)."""
+    name: str
+    entity_id: str | None
+    entity_ids: list[str] | None = None
+    text: str = ""
+
+
+def _has_hint(text: str, hints: tuple[str, ...]) -> bool:
+    """Does a word of ``text`` (lower case) begin with one of the ``hints`` ("organi", "agency")?"""
+    return any(re.search(r"\b" + re.escape(h), text) for h in hints)
+
+
+class GroupDescriptions:
+    """Needs ``self.index``, ``self.mentions``, ``self.sents``, ``self._sent_index``,
+    ``self._candidates`` and ``self._fitting`` (a dict) from the resolver."""
+    index: Any
+    mentions: list[Mention]
+    sents: list[tuple[int, int]]
+    _fitting: dict[Any, list[Mention]]
+
+    def _describe_group(self, s: int, role: str) -> Speaker | Antecedent | None:
+        """ "the agency" → the nearest earlier organisation mention or speaker whose text has a hint."""
+        hints = GROUP_HINTS.get(role) or (role,)
+        for d, _, _ in self._candidates(s, False):
+            txt = f"{d.text} {d.name}".lower()
+            if d.text and _DET.match(d.text) and not d.entity_id:
+                continue   # another bare description
+            if _has_hint(txt, hints):
+                return d
+        return self._lone_organisation(s) if role in _ORG_NOUNS else None
+
+    def _lone_organisation(self, s: int) -> Antecedent | None:
+        """ "Shares of Brightwell Foods fell. The company said …": the one organisation named in this
+        sentence or the two before it, when it is the only one there."""
+        i = self._sent_index(s)
+        if i is None:
+            return None
+        lo = self.sents[max(0, i - 2)][0]
+        ms, starts = self.index.by_kind[False]
+        found = {m.entity_id: m for m in ms[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, s)]
+                 if m.label == "ORG" and m.entity_id and m.end <= s}
+        if len(found) != 1:
+            return None
+        m = next(iter(found.values()))
+        return Antecedent(m.name, m.entity_id, text=m.text)
+
+    def _possessed_group(self, s: int, e: int, surface: str, role: str, hits: list[Mention]) -> Mention | None:
+        """"South Korea's top spy agency" → the organisation the document names whose name has a
+        hint of the role and the possessor's name ("South Korean National Intelligence Service"):
+        the nearest such mention before the description, else the first after it (a lead often
+        describes before it names)."""
+        m = _POSSESSED.match(surface)
+        if m is None:
+            return None
+        owner_end = s + m.end(1)
+        owner = [h for h in hits if h.start >= s and h.end <= owner_end and h.label not in _PERSON_LABELS]
+        if not owner:
+            return None
+        owner_words = [w[:4] for w in re.findall(r"\w+", owner[0].name.lower())]
+        hints = GROUP_HINTS.get(role) or (role,)
+
+        def fits(x: Mention) -> bool:   # owner words by their first four letters: Norway ~ Norwegian
+            low = x.name.lower()
+            stems = {w[:4] for w in re.findall(r"\w+", low)}
+            return (x.label == "ORG" and x.entity_id is not None and len(stems) > len(owner_words)
+                    and all(w in stems for w in owner_words)
+                    and _has_hint(low, hints))
+
+        key = (tuple(owner_words), hints)   # the fitting mentions once per owner and role, not per description
+        fitting = self._fitting.get(key)
+        if fitting is None:
+            fitting = self._fitting[key] = [x for x in self.mentions if fits(x)]
+        before = [x for x in fitting if x.end <= s]
+        if before:
+            return before[-1]
+        return next((x for x in fitting if x.start >= e), None)
+
+
+__all__ = ["Antecedent", "GroupDescriptions"]
