@@ -121,7 +121,8 @@ async def _process(ctx: dict[str, Any], doc_id: str) -> str:
 
     t0 = time.perf_counter()
     try:
-        document = await executor.analyse(article, doc_id, deadline)
+        # a retry runs alone: it failed before, maybe because of itself (never at its batch-mates' cost again)
+        document = await executor.analyse(article, doc_id, deadline, alone=attempt > 1)
     except asyncio.CancelledError:
         await _cancelled(ctx, doc_id, attempt, deadline)
         raise
