@@ -20,6 +20,14 @@ one call at a time:
 Each job still waits no longer than its own deadline: a job whose deadline passes while it waits
 (in the queue or in a batch) gets a ``timeout`` :class:`TransientError`; its article is dropped
 from the queue, and a batch it was part of runs on for its batch-mates.
+
+The worker holds more jobs than it has processes (``max_jobs``: two batches per process), and a
+held job's time runs. So that a long call (one slow document alone: up to the hard timeout) does
+not use up the time of the jobs queued behind it, or keep them from other workers: with
+``hand_back`` a document that has waited :attr:`Batcher.hand_back_after` seconds (the batch
+budget) without reaching a process raises :class:`~workers.executor.Busy` (the task gives the job
+back to the queue without counting the attempt), and :meth:`Batcher.jobs_wanted` tells the worker
+to take no more jobs than the processes not taken by such a long call can run.
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ class _Item:
     doc_id: str
     deadline: float | None
     alone: bool
+    queued_at: float = 0.0
     future: asyncio.Future[dict[str, Any]] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
     @property
@@ -59,22 +68,48 @@ class Batcher:
         self._queue: collections.deque[_Item] = collections.deque()
         self._busy = 0  # pool calls in flight (never more than the pool's processes)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._calls: dict[int, tuple[float, int]] = {}  # call → (started at, documents)
         self.batches = 0   # multi-document calls made (logs, tests)
         self.redone = 0    # documents redone alone after their batch failed
 
-    async def analyse(self, article: dict[str, Any], doc_id: str, deadline: float | None, alone: bool) -> dict[str, Any]:
-        from .executor import TransientError
+    @property
+    def hand_back_after(self) -> float:
+        """Seconds a document may wait for a process before it is handed back (``hand_back``); also how
+        long a call may run before its process counts as taken by one long document."""
+        return self.executor.batch_soft
+
+    def jobs_wanted(self) -> int:
+        """How many jobs the worker should hold now: the documents in the pool, and two batches for
+        each process that is not taken by a long call (one that has run past :attr:`hand_back_after`)."""
+        now = asyncio.get_running_loop().time()
+        long_calls = sum(1 for started, _ in self._calls.values() if now - started > self.hand_back_after)
+        in_pool = sum(n for _, n in self._calls.values())
+        return in_pool + 2 * self.size * max(0, self.executor.processes - long_calls)
+
+    async def analyse(self, article: dict[str, Any], doc_id: str, deadline: float | None, alone: bool,
+                      hand_back: bool = False) -> dict[str, Any]:
+        from .executor import Busy, TransientError
 
         loop = asyncio.get_running_loop()
-        item = _Item(article, doc_id, deadline, alone)
+        item = _Item(article, doc_id, deadline, alone, loop.time())
         self._queue.append(item)
         self._dispatch()
-        limit = None if deadline is None else max(0.0, deadline - loop.time())
         try:
-            return await asyncio.wait_for(asyncio.shield(item.future), limit)
-        except asyncio.TimeoutError:
-            raise TransientError(f"pipeline did not finish within {limit:.3g}s (the job's time ran out "
-                                 "while it waited for its batch)", "timeout") from None
+            while True:
+                limit = None if deadline is None else max(0.0, deadline - loop.time())
+                waiting = item in self._queue
+                if hand_back and waiting:
+                    patience = max(0.0, item.queued_at + self.hand_back_after - loop.time())
+                    limit = patience if limit is None else min(limit, patience)
+                try:
+                    return await asyncio.wait_for(asyncio.shield(item.future), limit)
+                except asyncio.TimeoutError:
+                    if deadline is not None and loop.time() >= deadline:
+                        raise TransientError(f"pipeline did not finish within the job's time ({limit:.3g}s "
+                                             "left when it last waited)", "timeout") from None
+                    if hand_back and item in self._queue:
+                        raise Busy(f"no pipeline process free for {self.hand_back_after:.3g}s; job handed back",
+                                   "busy") from None
         finally:
             if not item.future.done():  # given up (timed out, cancelled): never started, or its result dropped
                 item.future.cancel()
@@ -90,7 +125,9 @@ class Batcher:
             self._busy += 1
             task = loop.create_task(self._run(items))
             self._tasks.add(task)
+            self._calls[id(task)] = (loop.time(), len(items))
             task.add_done_callback(self._tasks.discard)
+            task.add_done_callback(lambda t: self._calls.pop(id(t), None))
 
     def _take(self) -> list[_Item]:
         """The next call's documents: the first waiting one, and behind it as many as fit."""
@@ -183,6 +220,8 @@ class Batcher:
         except Exception as exc:  # noqa: BLE001 - an article or result that cannot be pickled: found alone
             why = f"{type(exc).__name__}: {exc}"
         if outcomes is not None:
+            log.debug("batch of %d documents (%d chars) done in %.0f ms", len(items), sum(i.chars for i in items),
+                      (loop.time() - now) * 1000)
             for item, outcome in zip(items, outcomes):
                 _settle(item, outcome["document"])
             return
@@ -192,8 +231,9 @@ class Batcher:
     def _requeue_alone(self, items: list[_Item]) -> int:
         """Put ``items`` first in line, in their order, each to run alone; returns how many."""
         waiting = [i for i in items if not i.future.done()]
+        now = asyncio.get_running_loop().time()
         for item in reversed(waiting):
-            item.alone = True
+            item.alone, item.queued_at = True, now
             self._queue.appendleft(item)
         return len(waiting)
 

@@ -63,6 +63,11 @@ class PermanentError(PipelineError):
     """This document cannot be processed; retrying would fail the same way."""
 
 
+class Busy(TransientError):
+    """No pipeline process was free for this document in time (micro-batching, ``hand_back=True``):
+    it never reached the pipeline; the job goes back to the queue without using an attempt."""
+
+
 class _SoftTimeout(BaseException):
     """Raised by SIGALRM inside a pool process. A BaseException (like KeyboardInterrupt), so a
     stage's own ``except Exception`` fallback cannot swallow it and carry on past the deadline."""
@@ -249,19 +254,24 @@ class PipelineExecutor:
                  time.perf_counter() - t0)
 
     async def analyse(self, article: dict[str, Any], doc_id: str, deadline: float | None = None,
-                      alone: bool = False) -> dict[str, Any]:
+                      alone: bool = False, hand_back: bool = False) -> dict[str, Any]:
         """The document for ``article``; raises :class:`PermanentError` or :class:`TransientError`.
 
         ``deadline`` (``loop.time()``) bounds the whole call, waiting for the pool included, so the
         caller always gets an answer before arq's own job timeout would cancel it. With ``batch`` > 1
         the article may share a pool call with others waiting at the same time (:mod:`workers.batching`);
-        ``alone``: never (a retry).
+        ``alone``: never (a retry). ``hand_back``: raise :class:`Busy` rather than wait long for a
+        process (see :mod:`workers.batching`).
         """
         if self._batcher is None:
             return await self._run_one(article, doc_id, deadline)
         loop = asyncio.get_running_loop()
         await self._started(None if deadline is None else max(0.0, deadline - loop.time()))
-        return await self._batcher.analyse(article, doc_id, deadline, alone)
+        return await self._batcher.analyse(article, doc_id, deadline, alone, hand_back)
+
+    def jobs_wanted(self) -> int | None:
+        """How many jobs the worker should hold now (micro-batching, :meth:`Batcher.jobs_wanted`); None: no advice."""
+        return None if self._batcher is None else self._batcher.jobs_wanted()
 
     async def _started(self, timeout: float | None) -> None:
         """:meth:`start`, with its failures as :class:`TransientError`."""

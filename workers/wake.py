@@ -13,6 +13,10 @@ the lease reaper put back, a worker that missed a message while reconnecting) ar
 The arq loop itself is unchanged: its own sleep is set to zero and the wait happens at the end of
 ``_poll_iteration``. ``newsflow worker`` (``workers/run.py``) uses this class; a bare
 ``arq workers.settings.WorkerSettings`` runs arq's own ``Worker``, which only polls.
+
+With micro-batching the executor says how many jobs to hold (``executor.jobs_wanted()``): before
+each poll, ``max_jobs`` is lowered to it (never raised above the configured value), so a worker whose
+processes are all taken by long documents takes no more jobs, and leaves them to other workers.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ class WakeableWorker(Worker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.wait_s, self.poll_delay_s = self.poll_delay_s, 0.0  # arq's loop: sleep(0); we wait below
+        self._max_jobs = self.max_jobs  # as configured; lowered per poll on the executor's advice
         self._wake = asyncio.Event()
         self._listener: asyncio.Task[None] | None = None
         self._watched: set[str] = set()
@@ -41,6 +46,9 @@ class WakeableWorker(Worker):
         if self._listener is None and self._pool is not None:
             self._listener = asyncio.get_running_loop().create_task(self._listen())
         self._wake.clear()  # before the poll: a job queued while it runs wakes the next wait
+        executor = self.ctx.get("executor") if isinstance(self.ctx, dict) else None
+        wanted = executor.jobs_wanted() if executor is not None else None
+        self.max_jobs = self._max_jobs if wanted is None else max(1, min(self._max_jobs, wanted))
         await super()._poll_iteration()
         for job_id, task in self.tasks.items():
             if job_id not in self._watched:

@@ -11,7 +11,7 @@ import functools
 import pytest
 
 from shared.config import Settings
-from workers.executor import PermanentError, PipelineExecutor, TransientError
+from workers.executor import Busy, PermanentError, PipelineExecutor, TransientError
 from workers.pipeline.registry import build_pipeline
 
 from stub_stages import BATCH_STAGES  # noqa: E402 - this folder is on sys.path (rootdir-relative imports)
@@ -169,3 +169,72 @@ async def test_closing_the_executor_answers_the_waiting_jobs() -> None:
     for task in (busy, waiting):
         with pytest.raises(TransientError):
             await asyncio.wait_for(task, 5)
+
+
+async def test_a_document_that_cannot_reach_a_process_is_handed_back_and_the_worker_wants_no_more_jobs() -> None:
+    ex = executor(soft=2.0, hard=4.0)  # batch budget, and patience of a waiting document: 0.5 s
+    try:
+        await ex.start()
+        loop = asyncio.get_running_loop()
+        assert ex.jobs_wanted() == 2 * 8  # idle: two batches
+        busy = asyncio.create_task(ex.analyse({"text": "slow 1.5"}, "busy"))
+        await asyncio.sleep(0.1)
+        assert ex.jobs_wanted() == 1 + 2 * 8  # a call in the pool, not long yet
+        t0 = loop.time()
+        waits = asyncio.create_task(ex.analyse({"text": "waits"}, "w"))
+        with pytest.raises(Busy) as handed:
+            await ex.analyse({"text": "in line"}, "h", hand_back=True)
+        assert handed.value.code == "busy"
+        assert 0.4 <= loop.time() - t0 < 1.2 and not busy.done()  # after 0.5 s, before the long call ended
+        assert (await waits)["batch"]["size"] == 1  # without hand_back it waits (alone: its companion left)
+        assert (await busy)["echo"]["chars"] == 8
+        assert ex.jobs_wanted() == 16
+    finally:
+        ex.close()
+
+
+async def test_jobs_wanted_drops_to_what_is_in_the_pool_while_every_process_is_taken_by_a_long_document() -> None:
+    ex = executor(soft=1.6, hard=4.0)  # a call past 0.4 s is long
+    try:
+        await ex.start()
+        busy = asyncio.create_task(ex.analyse({"text": "slow 1.2"}, "busy"))
+        await asyncio.sleep(0.2)
+        assert ex.jobs_wanted() == 1 + 16
+        await asyncio.sleep(0.5)
+        assert ex.jobs_wanted() == 1
+        await busy
+        assert ex.jobs_wanted() == 16
+    finally:
+        ex.close()
+
+
+async def test_the_worker_hands_back_jobs_stuck_behind_a_hanging_document_without_counting_an_attempt(
+        redis_server, store, redis) -> None:
+    """A real worker (in this process, stub stages, 4 s job timeout): the hanging document holds the one
+    pool process up to the hard timeout; the two articles behind it are handed back to the queue (not
+    timed out), then analysed on their first attempt; the hanging one fails on its own."""
+    from workers.run import serve_worker
+
+    s = Settings(redis_url=redis_server.url, stages=BATCH_STAGES, worker_concurrency=1, job_timeout_seconds=4,
+                 max_attempts=2, backoff_base_seconds=0.2, backoff_cap_seconds=0.5, html_fallback="allow",
+                 lease_seconds=3)
+    ids = [r.id for r in await store.submit_many([{"text": "hang until killed"}, {"text": "a fine one"},
+                                                  {"text": "another fine one"}])]
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve_worker(s, s.redis_url, stop))
+    try:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 60
+        while True:
+            states = [await store.get_status(i) for i in ids]
+            if all(st and st["status"] in ("done", "failed") for st in states):
+                break
+            assert loop.time() < deadline, states
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+    hang, fine, other = states
+    assert hang["status"] == "failed" and hang["error"]["code"] == "timeout" and hang["attempts"] == 2, hang
+    for st in (fine, other):
+        assert st["status"] == "done" and st["attempts"] == 1, st
