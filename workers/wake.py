@@ -17,6 +17,9 @@ The arq loop itself is unchanged: its own sleep is set to zero and the wait happ
 With micro-batching the executor says how many jobs to hold (``executor.jobs_wanted()``): before
 each poll, ``max_jobs`` is lowered to it (never raised above the configured value), so a worker whose
 processes are all taken by long documents takes no more jobs, and leaves them to other workers.
+A job stays in arq's queue while it runs, so each poll reads this worker's own running jobs again;
+arq would check each of them in Redis (a WATCHed pipeline, about four round trips) before skipping
+it: :meth:`start_jobs` skips them here, which matters once a worker holds dozens of jobs.
 """
 
 from __future__ import annotations
@@ -59,6 +62,10 @@ class WakeableWorker(Worker):
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(self.wait_s):
                 await self._wake.wait()
+
+    async def start_jobs(self, job_ids: list[bytes]) -> None:
+        mine = {job_id for job_id, task in self.tasks.items() if not task.done()}
+        await super().start_jobs([j for j in job_ids if j.decode() not in mine])
 
     async def _listen(self) -> None:
         """Set the wake event on every message of the wake channel; on any error, fall back to polling."""
