@@ -21,8 +21,9 @@ Each job still waits no longer than its own deadline: a job whose deadline passe
 (in the queue or in a batch) gets a ``timeout`` :class:`TransientError`; its article is dropped
 from the queue, and a batch it was part of runs on for its batch-mates.
 
-The worker holds more jobs than it has processes (``max_jobs``: two batches per process), and a
-held job's time runs. So that a long call (one slow document alone: up to the hard timeout) does
+The worker holds more jobs than it has processes: what is in the pool and one batch waiting per
+process (:meth:`Batcher.jobs_wanted`; ``max_jobs`` caps it at two batches per process). A burst of
+jobs is thus shared with other workers batch by batch, and a held job's time runs. So that a long call (one slow document alone: up to the hard timeout) does
 not use up the time of the jobs queued behind it, or keep them from other workers: with
 ``hand_back`` a document that has waited :attr:`Batcher.hand_back_after` seconds (the batch
 budget) without reaching a process raises :class:`~workers.executor.Busy` (the task gives the job
@@ -79,12 +80,12 @@ class Batcher:
         return self.executor.batch_soft
 
     def jobs_wanted(self) -> int:
-        """How many jobs the worker should hold now: the documents in the pool, and two batches for
+        """How many jobs the worker should hold now: the documents in the pool, and one batch waiting for
         each process that is not taken by a long call (one that has run past :attr:`hand_back_after`)."""
         now = asyncio.get_running_loop().time()
         long_calls = sum(1 for started, _ in self._calls.values() if now - started > self.hand_back_after)
         in_pool = sum(n for _, n in self._calls.values())
-        return in_pool + 2 * self.size * max(0, self.executor.processes - long_calls)
+        return in_pool + self.size * max(0, self.executor.processes - long_calls)
 
     async def analyse(self, article: dict[str, Any], doc_id: str, deadline: float | None, alone: bool,
                       hand_back: bool = False) -> dict[str, Any]:

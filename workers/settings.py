@@ -46,8 +46,10 @@ def pipeline_processes(settings: Settings) -> int:
 
 def max_jobs(settings: Settings) -> int:
     """Jobs one worker takes at once: one per pipeline process, or with micro-batching (``worker_batch``
-    > 1) two batches per process: one running, the next one waiting, so every batch is full when its
-    process frees (and never more, so a queue shared by several workers stays shared)."""
+    > 1) at most two batches per process: one running, the next one waiting, so every batch is full when
+    its process frees. Below that cap the worker takes only what its executor wants now
+    (``jobs_wanted``: what is in the pool and one batch waiting per free process, ``workers/wake.py``),
+    so a burst is shared with the other workers of the queue batch by batch."""
     processes = pipeline_processes(settings)
     return processes if settings.worker_batch <= 1 else 2 * processes * settings.worker_batch
 

@@ -18,7 +18,7 @@ POLL = 8.0  # a pick-up within POLL / 3 can only be the wake-up (loose: a loaded
 
 
 def make_worker(url: str, started: list[tuple[str, float]], seconds: float = 0.0, max_jobs: int = 1,
-                poll: float = POLL) -> WakeableWorker:
+                poll: float = POLL, ctx: dict | None = None) -> WakeableWorker:
     async def process_article(ctx, doc_id: str) -> str:  # stands in for the pipeline
         started.append((doc_id, time.monotonic()))
         await asyncio.sleep(seconds)
@@ -27,7 +27,7 @@ def make_worker(url: str, started: list[tuple[str, float]], seconds: float = 0.0
     return WakeableWorker(functions=[func(process_article, name=K.ARQ_TASK)], queue_name=K.ARQ_QUEUE,
                           redis_settings=redis_settings(url), poll_delay=poll, max_jobs=max_jobs,
                           handle_signals=False, job_serializer=queue.job_serializer,
-                          job_deserializer=queue.job_deserializer, keep_result=0)
+                          job_deserializer=queue.job_deserializer, keep_result=0, ctx=ctx)
 
 
 async def _run(worker: WakeableWorker, until, timeout: float = 4.0) -> None:
@@ -108,6 +108,36 @@ async def test_polls_do_not_check_the_workers_own_running_jobs_in_redis_again(re
         assert stats.get("cmdstat_zrangebyscore", {}).get("calls", 0) >= 10  # it did poll
         assert stats.get("cmdstat_watch", {}).get("calls", 0) == 0
         assert sorted(d for d, _ in started) == sorted(ids)
+    finally:
+        await worker.close()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+class Wants:
+    """Stands in for the executor's advice (micro-batching: ``jobs_wanted``)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def jobs_wanted(self) -> int:
+        return self.n
+
+
+async def test_the_worker_takes_no_more_jobs_than_its_executor_wants(redis_server, store, redis):
+    ids = [(await store.submit({"text": f"Burst article {i}."})).id for i in range(8)]
+    started: list[tuple[str, float]] = []
+    wants = Wants(3)
+    worker = make_worker(redis_server.url, started, seconds=30, max_jobs=10, poll=0.02, ctx={"executor": wants})
+    task = asyncio.get_running_loop().create_task(worker.async_run())
+    try:
+        await asyncio.sleep(0.6)  # ~30 polls
+        assert len(started) == 3 and worker.max_jobs == 3  # the rest stay in the queue for other workers
+        wants.n = 50
+        t0 = time.monotonic()
+        while len(started) < 8 and time.monotonic() - t0 < 3:
+            await asyncio.sleep(0.01)
+        assert sorted(d for d, _ in started) == sorted(ids) and worker.max_jobs == 10  # never above its own cap
     finally:
         await worker.close()
         task.cancel()
