@@ -44,6 +44,9 @@ class Settings:
     backoff_cap_seconds: float = 60.0
     job_timeout_seconds: float = 300.0
     worker_concurrency: int = 4
+    # Micro-batching (workers/batching.py): jobs waiting for a pipeline process at the same time go to it
+    # as one call of up to this many documents (spaCy batches them); 1 = off. A lone job never waits.
+    worker_batch: int = 16
     health_check_interval: int = 10
     # Memory ceiling per pipeline process (MB, 0 = none): past it the process is replaced and the
     # document it was analysing fails with ``resource_limit`` (retried once).
@@ -126,6 +129,7 @@ class Settings:
         "backoff_cap_seconds": "NEWSFLOW_BACKOFF_CAP_SECONDS",
         "job_timeout_seconds": "NEWSFLOW_JOB_TIMEOUT_SECONDS",
         "worker_concurrency": "NEWSFLOW_WORKER_CONCURRENCY",
+        "worker_batch": "NEWSFLOW_WORKER_BATCH",
         "health_check_interval": "NEWSFLOW_HEALTH_CHECK_INTERVAL",
         "pool_max_rss_mb": "NEWSFLOW_POOL_MAX_RSS_MB",
         "pool_start": "NEWSFLOW_POOL_START",

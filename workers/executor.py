@@ -6,7 +6,8 @@ The pipeline is built once with the executor's ``factory`` (default
 ``auto`` means shared from two processes on): once, in a fork server the pool processes are forked
 from, so they share the models' memory (:mod:`workers.shared_pool`); ``start="spawn"``: in every pool process. The worker
 analyses one article per call (:meth:`~PipelineExecutor.analyse`, awaited: arq's heartbeats,
-polling and timeouts keep running); ``newsflow analyze`` sends batches
+polling and timeouts keep running; articles waiting at the same time share a pool call,
+:mod:`workers.batching`); ``newsflow analyze`` sends batches
 (:meth:`~PipelineExecutor.submit_many` / :meth:`~PipelineExecutor.results`) that go through
 ``Pipeline.run_many``; a batch that fails is redone one document at a time, so only the culprit
 gets an error.
@@ -39,6 +40,7 @@ from typing import Any, Callable, Sequence
 import orjson
 
 from . import memory, shared_pool
+from .batching import Batcher
 from .memory import rss_bytes  # noqa: F401 - part of this module's interface (tests, bench)
 
 log = logging.getLogger("newsflow.worker")
@@ -61,6 +63,11 @@ class PermanentError(PipelineError):
     """This document cannot be processed; retrying would fail the same way."""
 
 
+class Busy(TransientError):
+    """No pipeline process was free for this document in time (micro-batching, ``hand_back=True``):
+    it never reached the pipeline; the job goes back to the queue without using an attempt."""
+
+
 class _SoftTimeout(BaseException):
     """Raised by SIGALRM inside a pool process. A BaseException (like KeyboardInterrupt), so a
     stage's own ``except Exception`` fallback cannot swallow it and carry on past the deadline."""
@@ -70,6 +77,9 @@ class _SoftTimeout(BaseException):
 
 _pipeline: Any = None
 _limit: tuple[int, str] = (0, "")  # (max RSS in bytes, folder of the memory watchdog's marks)
+
+
+BATCH_CHARS = 100_000  # characters per micro-batch of the worker (a longer article runs alone)
 
 
 def pipeline_timeouts(job_timeout: float) -> tuple[float, float]:
@@ -127,6 +137,18 @@ def _analyse_many(articles: list[dict[str, Any]], ids: list[str] | None, soft_ti
     return outcomes
 
 
+def _analyse_batch(articles: list[dict[str, Any]], ids: list[str], soft_timeout: float) -> list[dict[str, Any]]:
+    """The worker's micro-batch (:mod:`workers.batching`): one outcome per article through ``run_many``
+    under one soft budget, or ``[failure]`` (the worker then redoes each document alone). The memory
+    ceiling names no document here (the batch's are redone alone, and the culprit is named then)."""
+    memory.current_doc = None
+    outcomes = _guarded(lambda: _pipeline.run_many(articles, ids), soft_timeout, False)
+    max_rss, marks = _limit
+    if max_rss and marks and memory.over(max_rss):
+        memory.exit_over_limit(None, marks)
+    return outcomes
+
+
 def _dumps(doc: dict[str, Any]) -> bytes:
     return orjson.dumps(doc, option=orjson.OPT_NON_STR_KEYS, default=str)
 
@@ -171,10 +193,13 @@ class PipelineExecutor:
     ``start``: ``"shared"`` (built once in a fork server, pool processes forked from it share its
     memory), ``"spawn"`` (built in each spawned pool process) or ``"auto"`` (shared from two
     processes on, spawn for one).
+    ``batch``: :meth:`analyse` calls waiting for a process at the same time share one pool call, up
+    to ``batch`` documents and ``batch_chars`` characters (:mod:`workers.batching`; 1 = off).
     """
 
     def __init__(self, processes: int = 1, soft_timeout: float = 60.0, hard_timeout: float | None = None,
-                 factory: Callable[[], Any] | None = None, max_rss_mb: int = 0, start: str = "auto") -> None:
+                 factory: Callable[[], Any] | None = None, max_rss_mb: int = 0, start: str = "auto",
+                 batch: int = 1, batch_chars: int = BATCH_CHARS) -> None:
         if start not in ("auto", "shared", "spawn"):
             raise ValueError(f"pool start must be auto, shared or spawn, not {start!r}")
         self.processes = max(1, processes)
@@ -188,6 +213,8 @@ class PipelineExecutor:
         self._marks = tempfile.mkdtemp(prefix="newsflow-pool-") if self.max_rss else ""
         self.soft_timeout = soft_timeout
         self.hard_timeout = hard_timeout if hard_timeout is not None else soft_timeout + 5.0
+        self.batch_soft = soft_timeout / 4  # a batch's soft budget: it runs out well before any one job's time
+        self._batcher = Batcher(self, batch, batch_chars) if batch > 1 else None
         self.factory = factory
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._ready: asyncio.Task[None] | None = None
@@ -226,12 +253,38 @@ class PipelineExecutor:
         log.info("pipeline loaded in %d process(es) %s in %.1fs", self.processes, sorted(set(pids)),
                  time.perf_counter() - t0)
 
-    async def analyse(self, article: dict[str, Any], doc_id: str, deadline: float | None = None) -> dict[str, Any]:
+    async def analyse(self, article: dict[str, Any], doc_id: str, deadline: float | None = None,
+                      alone: bool = False, hand_back: bool = False) -> dict[str, Any]:
         """The document for ``article``; raises :class:`PermanentError` or :class:`TransientError`.
 
         ``deadline`` (``loop.time()``) bounds the whole call, waiting for the pool included, so the
-        caller always gets an answer before arq's own job timeout would cancel it.
+        caller always gets an answer before arq's own job timeout would cancel it. With ``batch`` > 1
+        the article may share a pool call with others waiting at the same time (:mod:`workers.batching`);
+        ``alone``: never (a retry). ``hand_back``: raise :class:`Busy` rather than wait long for a
+        process (see :mod:`workers.batching`).
         """
+        if self._batcher is None:
+            return await self._run_one(article, doc_id, deadline)
+        loop = asyncio.get_running_loop()
+        await self._started(None if deadline is None else max(0.0, deadline - loop.time()))
+        return await self._batcher.analyse(article, doc_id, deadline, alone, hand_back)
+
+    def jobs_wanted(self) -> int | None:
+        """How many jobs the worker should hold now (micro-batching, :meth:`Batcher.jobs_wanted`); None: no advice."""
+        return None if self._batcher is None else self._batcher.jobs_wanted()
+
+    async def _started(self, timeout: float | None) -> None:
+        """:meth:`start`, with its failures as :class:`TransientError`."""
+        try:
+            await self.start(timeout)
+        except asyncio.TimeoutError:
+            raise TransientError("the pipeline processes were not ready in time", "timeout") from None
+        except (BrokenProcessPool, OSError) as exc:  # OSError: the fork server could not be reached
+            self.reset(self._pool, "broken pool at start-up")
+            raise TransientError(f"pipeline process died while loading: {exc}", "worker_process_died") from None
+
+    async def _run_one(self, article: dict[str, Any], doc_id: str, deadline: float | None) -> dict[str, Any]:
+        """One document in one pool call (soft timeout in the process, hard timeout here)."""
         loop = asyncio.get_running_loop()
 
         def remaining(cap: float | None = None) -> float | None:
@@ -240,13 +293,7 @@ class PipelineExecutor:
             left = max(0.0, deadline - loop.time())
             return left if cap is None else min(cap, left)
 
-        try:
-            await self.start(remaining())
-        except asyncio.TimeoutError:
-            raise TransientError("the pipeline processes were not ready in time", "timeout") from None
-        except (BrokenProcessPool, OSError) as exc:  # OSError: the fork server could not be reached
-            self.reset(self._pool, "broken pool at start-up")
-            raise TransientError(f"pipeline process died while loading: {exc}", "worker_process_died") from None
+        await self._started(remaining())
         pool = self._pool
         assert pool is not None
         try:
@@ -364,6 +411,8 @@ class PipelineExecutor:
         _kill_pool(broken)
 
     def close(self) -> None:
+        if self._batcher is not None:
+            self._batcher.close()
         pool, self._pool, self._ready = self._pool, None, None
         if pool is not None:
             _kill_pool(pool)

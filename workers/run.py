@@ -71,7 +71,7 @@ async def serve_worker(settings: Settings, redis_url: str, stop: asyncio.Event |
                 break
             exc = run.exception()
             await _close(worker, run)
-            if isinstance(exc, (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)):
+            if _lost_redis(exc):
                 log.warning("lost Redis (%s: %s); restarting the worker in %.0fs", type(exc).__name__, exc, delay)
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(stop.wait(), delay)
@@ -87,6 +87,17 @@ async def serve_worker(settings: Settings, redis_url: str, stop: asyncio.Event |
         if executor is not None:
             executor.close()
         log.info("worker stopped")
+
+
+def _lost_redis(exc: BaseException | None) -> bool:
+    """A connection error, or an error raised while handling one (redis-py turns a connection lost in a
+    WATCHed pipeline, as arq's job start uses, into a ``WatchError``)."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 async def _heartbeat(current: list[Worker], interval: float, path: str) -> None:

@@ -44,6 +44,16 @@ def pipeline_processes(settings: Settings) -> int:
     return max(1, min(settings.worker_concurrency, os.cpu_count() or 1))
 
 
+def max_jobs(settings: Settings) -> int:
+    """Jobs one worker takes at once: one per pipeline process, or with micro-batching (``worker_batch``
+    > 1) at most two batches per process: one running, the next one waiting, so every batch is full when
+    its process frees. Below that cap the worker takes only what its executor wants now
+    (``jobs_wanted``: what is in the pool and one batch waiting per free process, ``workers/wake.py``),
+    so a burst is shared with the other workers of the queue batch by batch."""
+    processes = pipeline_processes(settings)
+    return processes if settings.worker_batch <= 1 else 2 * processes * settings.worker_batch
+
+
 def redis_settings(url: str | None, settings: Settings | None = None) -> RedisSettings:
     """arq's connection settings: ``url``, or the sentinels of ``settings`` (``REDIS_SENTINELS``), with
     password and db from ``url`` when both are given."""
@@ -75,14 +85,15 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
         if "executor" not in ctx:  # kept across restarts of the arq loop (see workers.run)
             soft, hard = pipeline_timeouts(settings.job_timeout_seconds)
             ctx["executor"] = PipelineExecutor(processes, soft, hard, factory=functools.partial(build_pipeline, settings),
-                                               max_rss_mb=settings.pool_max_rss_mb, start=settings.pool_start)
+                                               max_rss_mb=settings.pool_max_rss_mb, start=settings.pool_start,
+                                               batch=settings.worker_batch)
         await ctx["executor"].start()
         old = ctx.pop("webhook_dispatch", None)
         if old is not None:  # an arq loop restarted without its shutdown
             old.cancel()
         ctx["webhook_dispatch"] = asyncio.create_task(webhooks.dispatch_loop(ctx))
-        log.info("worker ready: %d pipeline process(es), job timeout %gs, max attempts %d",
-                 processes, settings.job_timeout_seconds, settings.max_attempts)
+        log.info("worker ready: %d pipeline process(es), batches of up to %d, job timeout %gs, max attempts %d",
+                 processes, settings.worker_batch, settings.job_timeout_seconds, settings.max_attempts)
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
         dispatcher = ctx.pop("webhook_dispatch", None)
@@ -101,7 +112,7 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
         "redis_settings": redis_settings(url, settings),
         "on_startup": on_startup,
         "on_shutdown": on_shutdown,
-        "max_jobs": processes,             # one job per pipeline process: no job waits for the pool
+        "max_jobs": max_jobs(settings),    # per process: one job, or two batches (micro-batching)
         "job_timeout": settings.job_timeout_seconds,
         "poll_delay": 0.05,
         "max_tries": 10_000,               # our own attempt counting (settings.max_attempts) governs

@@ -28,7 +28,9 @@ from arq import Retry
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from .executor import PermanentError, TransientError
+from shared import keys as K
+
+from .executor import Busy, PermanentError, TransientError
 
 log = logging.getLogger("newsflow.worker")
 
@@ -121,10 +123,13 @@ async def _process(ctx: dict[str, Any], doc_id: str) -> str:
 
     t0 = time.perf_counter()
     try:
-        document = await executor.analyse(article, doc_id, deadline)
+        # a retry runs alone: it failed before, maybe because of itself (never at its batch-mates' cost again)
+        document = await executor.analyse(article, doc_id, deadline, alone=attempt > 1, hand_back=True)
     except asyncio.CancelledError:
         await _cancelled(ctx, doc_id, attempt, deadline)
         raise
+    except Busy as exc:
+        return await _hand_back(ctx, doc_id, attempt, exc)
     except PermanentError as exc:
         return await _fail(ctx, doc_id, error_info(exc.code, str(exc), attempt, exc.stage))
     except TransientError as exc:
@@ -144,6 +149,19 @@ async def _process(ctx: dict[str, Any], doc_id: str) -> str:
             "redis_unavailable", f"while saving: {type(exc).__name__}: {exc}", attempt, transient=True))
     log.info("article %s done in %.0f ms (attempt %d)", doc_id, processing_ms, attempt)
     return "done"
+
+
+async def _hand_back(ctx: dict[str, Any], doc_id: str, attempt: int, exc: Busy) -> str:
+    """The article never reached a pipeline process (every one was taken by a long document): the job
+    goes back to the queue, for this worker or another, and this run does not count as an attempt
+    (status queued again, arq's try counter taken back)."""
+    log.info("article %s handed back to the queue: %s", doc_id, exc)
+    try:
+        await ctx["store"].unmark_processing(doc_id, attempt - 1)
+        await ctx["redis"].decr(K.arq_retry(ctx.get("job_id") or doc_id))
+    except REDIS_TRANSIENT:
+        log.warning("could not hand %s back uncounted (redis unavailable); the attempt counts", doc_id)
+    raise Retry(defer=0.05)
 
 
 def _last_code(status: dict[str, Any]) -> str | None:

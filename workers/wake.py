@@ -13,6 +13,13 @@ the lease reaper put back, a worker that missed a message while reconnecting) ar
 The arq loop itself is unchanged: its own sleep is set to zero and the wait happens at the end of
 ``_poll_iteration``. ``newsflow worker`` (``workers/run.py``) uses this class; a bare
 ``arq workers.settings.WorkerSettings`` runs arq's own ``Worker``, which only polls.
+
+With micro-batching the executor says how many jobs to hold (``executor.jobs_wanted()``): before
+each poll, ``max_jobs`` is lowered to it (never raised above the configured value), so a worker whose
+processes are all taken by long documents takes no more jobs, and leaves them to other workers.
+A job stays in arq's queue while it runs, so each poll reads this worker's own running jobs again;
+arq would check each of them in Redis (a WATCHed pipeline, about four round trips) before skipping
+it: :meth:`start_jobs` skips them here, which matters once a worker holds dozens of jobs.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ class WakeableWorker(Worker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.wait_s, self.poll_delay_s = self.poll_delay_s, 0.0  # arq's loop: sleep(0); we wait below
+        self._max_jobs = self.max_jobs  # as configured; lowered per poll on the executor's advice
         self._wake = asyncio.Event()
         self._listener: asyncio.Task[None] | None = None
         self._watched: set[str] = set()
@@ -41,6 +49,9 @@ class WakeableWorker(Worker):
         if self._listener is None and self._pool is not None:
             self._listener = asyncio.get_running_loop().create_task(self._listen())
         self._wake.clear()  # before the poll: a job queued while it runs wakes the next wait
+        executor = self.ctx.get("executor") if isinstance(self.ctx, dict) else None
+        wanted = executor.jobs_wanted() if executor is not None else None
+        self.max_jobs = self._max_jobs if wanted is None else max(1, min(self._max_jobs, wanted))
         await super()._poll_iteration()
         for job_id, task in self.tasks.items():
             if job_id not in self._watched:
@@ -51,6 +62,10 @@ class WakeableWorker(Worker):
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(self.wait_s):
                 await self._wake.wait()
+
+    async def start_jobs(self, job_ids: list[bytes]) -> None:
+        mine = {job_id for job_id, task in self.tasks.items() if not task.done()}
+        await super().start_jobs([j for j in job_ids if j.decode() not in mine])
 
     async def _listen(self) -> None:
         """Set the wake event on every message of the wake channel; on any error, fall back to polling."""

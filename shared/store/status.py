@@ -41,6 +41,11 @@ class StatusMixin(StoreBase):
                                          delete=("retry_at", "finished_at"))
         return code == 1
 
+    async def unmark_processing(self, doc_id: str, attempts: int) -> bool:
+        """Status back to queued, ``attempts`` as before the run (a run that never reached the pipeline)."""
+        code, _ = await self._set_status(doc_id, "queued", {"attempts": attempts}, delete=("started_at",))
+        return code == 1
+
     async def mark_retry(self, doc_id: str, attempt: int, error: dict[str, Any],
                          retry_at: datetime | str | None = None) -> bool:
         """Status back to queued after a transient failure; the error is kept as ``last_error``."""

@@ -49,7 +49,9 @@ async def test_job_deadline_leaves_room_before_arq_cancels() -> None:
 
 def test_worker_options(settings) -> None:
     opts = worker_options(settings.with_(max_attempts=3, job_timeout_seconds=7, worker_concurrency=1))
-    assert opts["max_tries"] > 3 and opts["job_timeout"] == 7 and opts["max_jobs"] == 1
+    assert opts["max_tries"] > 3 and opts["job_timeout"] == 7
+    assert opts["max_jobs"] == 2 * 16  # micro-batching (default 16): a batch running, the next one waiting
+    assert worker_options(settings.with_(worker_concurrency=1, worker_batch=1))["max_jobs"] == 1
     assert opts["queue_name"] == K.ARQ_QUEUE and opts["functions"][0].__name__ == K.ARQ_TASK
     rs = redis_settings("redis://127.0.0.1:7777/3")
     assert (rs.host, rs.port, rs.database) == ("127.0.0.1", 7777, 3)

@@ -5,6 +5,8 @@ hard timeout ends it), ``crash`` kills its own process, ``boom`` raises, ``hog N
 ``{"echo": {"chars": len(text)}}``; ``warmed`` gives the pid of the process where the stage's ``warm()``
 ran (0 if it never ran: the fork server runs it, its pool processes inherit the result). Enabled with ``NEWSFLOW_STAGES=normalize,stub_stages:echo``
 (this folder is on ``sys.path`` in the tests and in the pool processes they spawn).
+``batch`` (``BATCH_STAGES``) says how many documents went through the pipeline together:
+``{"batch": {"size": n, "pid": …}}`` (1 for a document analysed alone).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pydantic import BaseModel
 from workers.pipeline.registry import stage
 
 STAGES = "normalize,stub_stages:echo"
+BATCH_STAGES = "normalize,stub_stages:echo,stub_stages:batch"
 _LEAKED: list[bytes] = []
 _WARMED: list[int] = []
 
@@ -74,3 +77,28 @@ def _echo(doc) -> EchoOutput:
 def make_echo():
     _echo.warm = lambda: _WARMED.append(os.getpid())
     return _echo
+
+
+class BatchInfo(BaseModel):
+    size: int
+    pid: int
+
+
+class BatchOutput(BaseModel):
+    batch: BatchInfo
+
+
+class _BatchSize:
+    name = "batch"
+
+    def __call__(self, doc) -> BatchOutput:
+        return BatchOutput(batch=BatchInfo(size=1, pid=os.getpid()))
+
+    def pipe(self, docs) -> None:
+        for d in docs:
+            d.set_output(BatchOutput(batch=BatchInfo(size=len(docs), pid=os.getpid())))
+
+
+@stage("batch", requires=["text"], assigns=["batch"], output=BatchOutput)
+def make_batch():
+    return _BatchSize()

@@ -17,16 +17,17 @@ from workers.wake import WakeableWorker
 POLL = 8.0  # a pick-up within POLL / 3 can only be the wake-up (loose: a loaded CI machine)
 
 
-def make_worker(url: str, started: list[tuple[str, float]], seconds: float = 0.0, max_jobs: int = 1) -> WakeableWorker:
+def make_worker(url: str, started: list[tuple[str, float]], seconds: float = 0.0, max_jobs: int = 1,
+                poll: float = POLL, ctx: dict | None = None) -> WakeableWorker:
     async def process_article(ctx, doc_id: str) -> str:  # stands in for the pipeline
         started.append((doc_id, time.monotonic()))
         await asyncio.sleep(seconds)
         return "done"
 
     return WakeableWorker(functions=[func(process_article, name=K.ARQ_TASK)], queue_name=K.ARQ_QUEUE,
-                          redis_settings=redis_settings(url), poll_delay=POLL, max_jobs=max_jobs,
+                          redis_settings=redis_settings(url), poll_delay=poll, max_jobs=max_jobs,
                           handle_signals=False, job_serializer=queue.job_serializer,
-                          job_deserializer=queue.job_deserializer, keep_result=0)
+                          job_deserializer=queue.job_deserializer, keep_result=0, ctx=ctx)
 
 
 async def _run(worker: WakeableWorker, until, timeout: float = 4.0) -> None:
@@ -85,6 +86,58 @@ async def test_without_a_wake_up_the_worker_still_polls(redis_server, redis):
         while not started and time.monotonic() - t0 < POLL + 3:
             await asyncio.sleep(0.01)
         assert [d for d, _ in started] == ["plain"]
+    finally:
+        await worker.close()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_polls_do_not_check_the_workers_own_running_jobs_in_redis_again(redis_server, store, redis):
+    """Running jobs stay in arq's queue; a worker with free slots polls every 20 ms here and must not
+    WATCH its own running jobs each time (arq's start-up check of a job, four round trips)."""
+    ids = [(await store.submit({"text": f"Long article {i}."})).id for i in range(2)]
+    started: list[tuple[str, float]] = []
+    worker = make_worker(redis_server.url, started, seconds=1.5, max_jobs=8, poll=0.02)
+    task = asyncio.get_running_loop().create_task(worker.async_run())
+    try:
+        while len(started) < 2:
+            await asyncio.sleep(0.01)
+        await redis.config_resetstat()
+        await asyncio.sleep(1.0)  # ~50 polls while both jobs run
+        stats = await redis.info("commandstats")
+        assert stats.get("cmdstat_zrangebyscore", {}).get("calls", 0) >= 10  # it did poll
+        assert stats.get("cmdstat_watch", {}).get("calls", 0) == 0
+        assert sorted(d for d, _ in started) == sorted(ids)
+    finally:
+        await worker.close()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+class Wants:
+    """Stands in for the executor's advice (micro-batching: ``jobs_wanted``)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def jobs_wanted(self) -> int:
+        return self.n
+
+
+async def test_the_worker_takes_no_more_jobs_than_its_executor_wants(redis_server, store, redis):
+    ids = [(await store.submit({"text": f"Burst article {i}."})).id for i in range(8)]
+    started: list[tuple[str, float]] = []
+    wants = Wants(3)
+    worker = make_worker(redis_server.url, started, seconds=30, max_jobs=10, poll=0.02, ctx={"executor": wants})
+    task = asyncio.get_running_loop().create_task(worker.async_run())
+    try:
+        await asyncio.sleep(0.6)  # ~30 polls
+        assert len(started) == 3 and worker.max_jobs == 3  # the rest stay in the queue for other workers
+        wants.n = 50
+        t0 = time.monotonic()
+        while len(started) < 8 and time.monotonic() - t0 < 3:
+            await asyncio.sleep(0.01)
+        assert sorted(d for d, _ in started) == sorted(ids) and worker.max_jobs == 10  # never above its own cap
     finally:
         await worker.close()
         task.cancel()
