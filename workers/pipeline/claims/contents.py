@@ -8,9 +8,11 @@ parenthetical ("The plan, he said, will …") cues.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
-from .lexicon import ADDRESSEE_VERBS, CLAIM_NOUNS, DOBJ_CONTENT_VERBS, OPRD_VERBS, PREP_CONTENT, XCOMP_VERBS, verb_stance
+from .lexicon import (ADDRESSEE_VERBS, CLAIM_NOUNS, DOBJ_CONTENT_VERBS, GERUND_VERBS, OPRD_VERBS, PREP_CONTENT, XCOMP_VERBS,
+                      verb_stance)
 from .subjects import _SUBJ
 
 
@@ -79,16 +81,47 @@ def _from_oprd(v: Any, lemma: str, learned: bool) -> Content:
     return None
 
 
+_OBJECT_XCOMP = frozenset({"push", "press"})   # a request only with its addressee: "pushed X to Y"
+_AGENT_NOUN = re.compile(r"(?:er|or|ist|ian|ant|ent|ee|ary|ity|people|staff|board|team|group|union|police|public|"
+                         r"coach|chief|head|expert|analyst|scientist|official)s?$")
+
+
+def _agentive(t: Any) -> bool:
+    """Someone who can be asked to act: a person or organisation name, a personal pronoun, an
+    agent noun ("the retailer", "doctors", "the government")."""
+    if t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or t.lower_ in ("him", "her", "them", "us", "me", "you"):
+        return True
+    return t.pos_ in ("NOUN", "PROPN") and bool(_AGENT_NOUN.search(t.lemma_.lower()))
+
+
 def _from_xcomp(v: Any, lemma: str, learned: bool) -> Content:
     """The infinitive of an ``XCOMP_VERBS`` cue ("urged lawmakers to …"), on the verb or its object."""
+    if lemma in GERUND_VERBS and not learned:   # "admitted making X"
+        g = next((c for c in v.children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i > v.i), None)
+        return (list(g.subtree), "xcomp") if g is not None else None
+    if lemma in _OBJECT_XCOMP and not any(c.dep_ == "dobj" and _agentive(c) for c in v.children):
+        return None   # "pushed the mound to make room": no one was pushed to do anything
     if lemma in XCOMP_VERBS or learned:
+        preps = PREP_CONTENT.get(lemma, ())
         for c in v.children:
             if c.dep_ == "xcomp" or (c.dep_ == "advcl" and c.i > v.i and any(x.lower_ == "to" and x.dep_ == "aux" for x in c.children)):
+                if any(p.dep_ == "prep" and p.lower_ in preps and p.lower_ != "for" and v.i < p.i < c.i
+                       for p in v.children):
+                    # "warn against X … to Y": the content preposition comes first ("called for X
+                    # to Y" is one for-to infinitive, the xcomp's)
+                    return None
+                obj = next((o for o in v.children if o.dep_ == "dobj" and v.i < o.i < c.i), None)
+                if obj is not None and lemma not in ADDRESSEE_VERBS and obj.pos_ in ("NOUN", "PROPN") \
+                        and max(x.i for x in obj.subtree) == min(x.i for x in c.subtree) - 1:
+                    # "announced a deal to sell X": the infinitive completes the object
+                    return list(obj.subtree) + list(c.subtree), "xcomp"
                 return list(c.subtree), "xcomp"
         for c in v.children:  # "urged X to …": xcomp hangs off the object sometimes
             if c.dep_ in ("dobj",):
                 for cc in c.children:
                     if cc.dep_ in ("xcomp", "acl", "relcl") and cc.i > c.i and any(x.lower_ == "to" for x in cc.children):
+                        if lemma not in ADDRESSEE_VERBS and c.pos_ in ("NOUN", "PROPN"):
+                            return list(c.subtree), "xcomp"   # "announced a deal to sell X": the object's
                         return list(cc.subtree), "xcomp"
     return None
 

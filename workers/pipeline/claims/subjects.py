@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .lexicon import verb_stance
+
 _SPEAKER_DROP = {"relcl", "acl", "appos", "punct", "advcl", "parataxis"}
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 _NON_SPEAKERS = {"me", "you", "us", "it", "there", "this", "that", "which", "what", "something", "anything"}
@@ -107,6 +109,9 @@ def _subject_climb(v: Any) -> Any | None:
         if v.dep_ in ("acl",) and v.head.pos_ in ("PROPN", "NOUN", "PRON") and v.tag_ == "VBG":
             return v.head   # "Trump, speaking at …" — not "this deal, thought to be …"
         if v.dep_ in ("conj", "advcl", "xcomp", "dep") and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
+            if _reporting_participle(v):
+                v = v.head.head   # "X warned that Y had …, highlighting that …": X highlights
+                continue
             v = v.head
             continue
         if v.dep_ == "pcomp" and v.head.dep_ == "prep" and v.head.head.pos_ in ("VERB", "AUX"):
@@ -114,6 +119,15 @@ def _subject_climb(v: Any) -> Any | None:
             continue
         return None
     return None
+
+
+def _reporting_participle(v: Any) -> bool:
+    """A participle set off by a comma at the end of a cue's reported clause (", highlighting that
+    …", ", adding …"): it is the reporter's act, not the reported clause's subject's."""
+    h = v.head
+    return (v.dep_ == "advcl" and v.tag_ == "VBG" and v.i > h.i and v.doc[v.i - 1].text == ","
+            and h.dep_ == "ccomp" and h.head.i != h.i and h.head.pos_ == "VERB"
+            and verb_stance(h.head.lemma_) is not None and verb_stance(v.lemma_) is not None)
 
 
 def _stranded_subject(v: Any) -> Any | None:
