@@ -1,5 +1,7 @@
 """Direct quotes attached to an adjacent cue ("“…,” said X", "X said: “…”"), continued by later
-quote pieces that carry no cue of their own ("“…,” said X. “…”", quotes over two paragraphs)."""
+quote pieces that carry no cue of their own ("“…,” said X. “…”", quotes over two paragraphs);
+``continued_rule``: a whole quoted sentence with no cue right after a quote someone was given
+("X warned that data “is our eyes and ears.” “We must adjust …”") is that speaker's too."""
 
 from __future__ import annotations
 
@@ -158,3 +160,38 @@ def lead_in(d: DocContext, t: Any, off: int, n: int, spans: list[Span]) -> list[
     while lo < q.start and text[lo].isspace():
         lo += 1
     return [(lo, spans[0][1])] + spans[1:] if spans and spans[0][0] == q.start else spans
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:”\"’'…)]|\n)[ \t\u00a0]*$")
+
+
+def continued_rule(d: DocContext, found: list[Attribution]) -> list[Attribution]:
+    """A quoted sentence with no cue of its own, not in any attribution, right after a quote that
+    lies in an attribution's content (only spaces and at most one paragraph break between): the
+    same speaker's direct speech, with that attribution's cue (``how = "continued"``)."""
+    text = d.text
+    owners = [a for a in found if a.speaker is not None and a.content]
+    out: list[Attribution] = []
+    for k, q in enumerate(d.quotes):
+        if k == 0 or q.continues is not None or not q.closed or q.words(text) < MIN_QUOTE_WORDS:
+            continue
+        chain = d.quote_chain(k)
+        c0, c1 = chain[0][0], chain[-1][1]
+        if any(x0 < c1 and c0 < x1 for a in owners + out for x0, x1 in a.content):
+            continue   # already someone's
+        line0 = text.rfind("\n", 0, q.start) + 1
+        if not _SENTENCE_START.search(text[max(line0, q.start - 3):q.start]) and text[line0:q.start].strip():
+            continue
+        after = text[c1:c1 + 3].lstrip(" \t")
+        if after[:1].islower() or after[:1] in (",", ";"):
+            continue   # the sentence goes on: "“…” was the message"
+        p = d.quotes[k - 1]
+        gap = text[p.end:q.start]
+        if _WORD.search(gap) or gap.count("\n") > 2:
+            continue
+        prev = next((a for a in owners + out if any(x0 < p.end and p.start < x1 for x0, x1 in a.content)), None)
+        if prev is None:
+            continue
+        out.append(Attribution(prev.cue, prev.speaker, chain, True, speaker_ref=prev.speaker_ref,
+                               sent_start=q.start, anchor=-1, chunk=-1, how="continued"))
+    return out
