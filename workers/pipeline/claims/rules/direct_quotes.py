@@ -1,7 +1,8 @@
 """Direct quotes attached to an adjacent cue ("“…,” said X", "X said: “…”"), continued by later
 quote pieces that carry no cue of their own ("“…,” said X. “…”", quotes over two paragraphs);
 ``continued_rule``: a whole quoted sentence with no cue right after a quote someone was given
-("X warned that data “is our eyes and ears.” “We must adjust …”") is that speaker's too."""
+("X warned that data “is our eyes and ears.” “We must adjust …”") is that speaker's too, and a
+quote right after an inverted cue ("X, Levy said, but “…”") joins that attribution's content."""
 
 from __future__ import annotations
 
@@ -104,6 +105,7 @@ def cue_for_quote(d: DocContext, n: int, q: Quote, off: int, sdoc: Any, cue_toke
             allowed = set()
             if spk is not None:
                 allowed.update(x.i for x in spk.subtree)
+                allowed.update(_frame(t, spk))
             # a cue with its own content after it ("“…” She says they will go on") does
             # not take the quote before it
             own = _content_tokens(t)
@@ -140,6 +142,36 @@ def cue_for_quote(d: DocContext, n: int, q: Quote, off: int, sdoc: Any, cue_toke
     return best
 
 
+_JOIN = re.compile(r"[ \t]*,?[ \t]*(?:but|and)?[ \t]*[:,]?[ \t]*")
+
+
+def _after_clause(text: str, owners: list[Attribution], q0: int) -> Attribution | None:
+    """"X happened, Levy said, but “I want …”": a quote right after an inverted attribution's
+    clause (its content before the cue; only a comma and "but"/"and" between) goes on with it: the
+    quote joins that attribution's content (PolNeAR annotates one content on both sides)."""
+    for a in owners:
+        tail = max(a.cue.end, a.speaker[1] if a.speaker else 0)
+        if a.content[-1][1] <= a.cue.start and tail <= q0 and _JOIN.fullmatch(text, tail, q0) \
+                and "\n" not in text[tail:q0]:
+            return a
+    return None
+
+
+def _frame(t: Any, spk: Any) -> set[int]:
+    """The verbs and prepositions between a cue and the speaker it climbed to ("“…,” he was
+    quoted as saying", "“…,” the man could be heard saying"): part of the attribution clause."""
+    out: set[int] = set()
+    x = t
+    for _ in range(4):
+        if x.dep_ not in ("xcomp", "pcomp", "prep", "advcl") or x.head.i == x.i:
+            break
+        x = x.head
+        out.add(x.i)
+        if any(c.i == spk.i for c in x.children):
+            return out
+    return set()
+
+
 def lead_in(d: DocContext, t: Any, off: int, n: int, spans: list[Span]) -> list[Span]:
     """"The campaign grew out of the belief that “…,” added X", "In past campaigns, “we felt
     …,” he said": words before a quote whose cue comes after it (from the sentence start, same
@@ -173,18 +205,22 @@ def continued_rule(d: DocContext, found: list[Attribution]) -> list[Attribution]
     owners = [a for a in found if a.speaker is not None and a.content]
     out: list[Attribution] = []
     for k, q in enumerate(d.quotes):
-        if k == 0 or q.continues is not None or not q.closed or q.words(text) < MIN_QUOTE_WORDS:
+        if q.continues is not None or not q.closed or q.words(text) < MIN_QUOTE_WORDS:
             continue
         chain = d.quote_chain(k)
         c0, c1 = chain[0][0], chain[-1][1]
         if any(x0 < c1 and c0 < x1 for a in owners + out for x0, x1 in a.content):
             continue   # already someone's
-        line0 = text.rfind("\n", 0, q.start) + 1
-        if not _SENTENCE_START.search(text[max(line0, q.start - 3):q.start]) and text[line0:q.start].strip():
-            continue
         after = text[c1:c1 + 3].lstrip(" \t")
         if after[:1].islower() or after[:1] in (",", ";"):
             continue   # the sentence goes on: "“…” was the message"
+        prev = _after_clause(text, owners, q.start)
+        if prev is not None:   # one attribution, its content on both sides of the cue
+            prev.content = prev.content + chain
+            continue
+        line0 = text.rfind("\n", 0, q.start) + 1
+        if k == 0 or not _SENTENCE_START.search(text[max(line0, q.start - 3):q.start]) and text[line0:q.start].strip():
+            continue
         p = d.quotes[k - 1]
         gap = text[p.end:q.start]
         if _WORD.search(gap) or gap.count("\n") > 2:
