@@ -272,3 +272,26 @@ def _is_parenthetical(v: Any) -> bool:
     after = doc[hi] if doc[hi].text == "," else (doc[hi + 1] if hi + 1 < len(doc) else None)
     return (before.text == "," and after is not None and after.text == ","
             and lo > v.sent.start + 1 and any(x.i > hi for x in v.head.subtree))
+
+
+def _split_parenthetical(v: Any) -> tuple[list[Any], str] | None:
+    """"Using birch tar, the researchers note, requires complex thinking": a parenthetical cue the
+    parse made the root (the clause's subject hung on it, its verb a subject-less conj after the
+    second comma). The content is both sides: the words before the first comma and that verb's
+    clause; "inverted"."""
+    if v.dep_ != "ROOT":
+        return None
+    subj = next((c for c in v.children if c.dep_ == "nsubj" and c.i < v.i), None)
+    if subj is None:
+        return None
+    doc, lo = v.doc, min(x.i for x in subj.subtree)
+    if lo - 1 <= v.sent.start or doc[lo - 1].text != "," or v.i + 1 >= v.sent.end or doc[v.i + 1].text != ",":
+        return None
+    conj = next((c for c in v.children if c.dep_ == "conj" and c.i > v.i + 1 and c.pos_ in ("VERB", "AUX")
+                 and not any(x.dep_ in _SUBJ for x in c.children)), None)
+    if conj is None:
+        return None
+    pre = [x for x in v.sent if x.i < lo - 1]
+    if len([x for x in pre if not x.is_punct]) < 2:
+        return None
+    return pre + list(conj.subtree), "inverted"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..contents import _as_clause_content, _content_tokens, _is_inverted, _is_parenthetical, _object_content
+from ..contents import (_as_clause_content, _content_tokens, _is_inverted, _is_parenthetical, _object_content,
+                        _split_parenthetical)
 from ..context import ChunkContext, DocContext
 from ..lexicon import QUOTE_ONLY_VERBS, REQUEST_NOUNS, REQUEST_VERBS, verb_stance
 from ..passives import is_agentless_passive, passive_content
@@ -66,6 +67,8 @@ def reported(c: ChunkContext, t: Any, stance: str) -> Found:
             # the clause around the cue (an inverted cue: only the part before it)
             own = set(t.subtree) | (set(spk.subtree) if spk is not None else set())
             res = ([x for x in t.head.subtree if x not in own and (not inverted or x.i < t.i)], "inverted")
+    if res is None:
+        res = _split_parenthetical(t)
     if res is None:
         res = _as_clause_content(t) or _request_object(t) or _object_content(t)
     if res is None:
