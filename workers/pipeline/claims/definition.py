@@ -91,6 +91,8 @@ _INQUIRY = re.compile(r"\b(?:stud(?:y|ies)|research|report|investigations?|inqui
 _EVIDENCE = re.compile(r"\W*(?:\w+\W+){0,3}?(?:evidence|links?|associations?|correlations?|connections?|"
                        r"relationships?|increases?|decreases?|rises?|declines?|drops?|differences?|effects?|"
                        r"signs?|traces?|patterns?|trends?|risks?)\b", re.I)
+_PICTURE = re.compile(r"\b(?:video|videos|footage|photo|photos|photograph|photographs|image|images|picture|"
+                      r"pictures|clip|clips|camera|cameras|recording|recordings|livestream)\W*$", re.I)
 # "determine whether …", "assess how …": a wh-complement of these is an open question, no belief
 # ("know what …", "consider what …" stay: PolNeAR annotates them)
 _WH_OPEN = frozenset("determine establish decide assess investigate examine".split())
@@ -173,6 +175,10 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
         return None
     if text is not None and lem in _WH_OPEN and _wh_content(a, text):
         return None
+    if text is not None and lem in ("show", "capture") and a.speaker and a.content and not a.direct \
+            and _PICTURE.search(text, a.speaker[0], a.speaker[1]) \
+            and not re.search(r"\bthat\W*$", text[a.cue.end:a.content[0][0]]):
+        return None   # "Video shows the man entering the shop": a recording depicts ("shows that …" states)
     if how == "xcomp" and lem in _NO_XCOMP or how == "prep" and lem in ("hope", "hop"):
         return None   # "agreed to pay", "hoped to win", "hoping for better": intentions and wishes
     if lem == "call" and how == "oprd":   # "called the plan “a disaster”"

@@ -27,6 +27,11 @@ _RAISING_BE = frozenset("say expect".split())      # only with "to be" / "to hav
 _SUBORDINATORS = frozenset("after before as since because until while when though although once".split())
 
 
+# occasions a participle may hang on that speak for no one ("a ceremony marking …")
+_EVENTS = frozenset("conference meeting ceremony event rally session summit gathering party celebration "
+                    "dinner reception vigil parade service festival hearing".split())
+
+
 def _reduced_passive(v: Any) -> bool:
     lemma = v.lemma_.lower()
     if v.tag_ not in ("VBN", "VBD") or (lemma not in _RAISING and lemma not in _RAISING_BE):
@@ -107,6 +112,16 @@ def _subject_climb(v: Any) -> Any | None:
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children):
             return None  # passive without an agent: "X has been accused of …" names no speaker
         if v.dep_ in ("acl",) and v.head.pos_ in ("PROPN", "NOUN", "PRON") and v.tag_ == "VBG":
+            if v.head.lemma_.lower() in _EVENTS:
+                # "Lynch spoke at a news conference announcing X": an occasion is no source; the
+                # one who spoke at it is the subject of the verb before it ("At a news conference
+                # announcing X, a reporter asked …": a fronted occasion names no one)
+                x = v.head
+                if x.dep_ == "pobj" and x.head.dep_ == "prep" and x.head.head.pos_ in ("VERB", "AUX") \
+                        and x.head.head.i < x.head.i:
+                    v = x.head.head
+                    continue
+                return None
             return v.head   # "Trump, speaking at …" — not "this deal, thought to be …"
         if v.dep_ in ("conj", "advcl", "xcomp", "dep") and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
             if _reporting_participle(v):
