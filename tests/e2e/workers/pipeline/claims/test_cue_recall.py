@@ -164,3 +164,44 @@ def test_it_asking_for_something_is_a_document_speaking(pipeline):
             "publish the number of temporary staff at every school.")
     c = one(pipeline, text, "publish the number")
     assert c["cue"]["class"] == "request"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("“The economy is in good shape,” he was quoted as saying.", "he"),
+    ("“My sister is trying to get an appointment,” the man could be heard saying.", "the man"),
+])
+def test_a_quote_before_a_framed_cue(pipeline, text, speaker):
+    c = one(pipeline, text, "is")
+    assert c["kind"] == "direct" and c["speaker"]["text"] == speaker and c["cue"]["lemma"] == "say"
+
+
+def test_a_quote_after_an_inverted_cue_joins_its_content(pipeline):
+    text = ("None of the buyers were charged on Wednesday, Levy said, but “I want to stress that this "
+            "investigation is only getting going.”")
+    [c] = attributed(pipeline, text)
+    assert c["speaker"]["text"] == "Levy" and "buyers were charged" in c["text"] and "getting going" in c["text"]
+
+
+def test_a_parenthetical_cue_the_parse_made_the_root(pipeline):
+    text = "Making and using birch tar, the researchers note, requires some degree of complex planning."
+    c = one(pipeline, text, "complex planning")
+    assert c["speaker"]["text"] == "the researchers" and c["text"].startswith("Making and using birch tar")
+
+
+def test_an_occasion_is_no_speaker(pipeline):
+    text = "The attorney general spoke at a news conference announcing that her office was suing the state."
+    c = one(pipeline, text, "suing the state")
+    assert c["speaker"]["text"] == "The attorney general"
+
+
+def test_a_recording_depicts_and_states_nothing(pipeline):
+    text = "Video obtained from the shop shows the man entering the building at about 10:40 a.m. on Tuesday."
+    assert [c for c in attributed(pipeline, text) if c["cue"]["lemma"] == "show"] == []
+    stated = "Video from the scene shows that the driver had stopped at the red light."
+    assert [c["cue"]["lemma"] for c in attributed(pipeline, stated)] == ["show"]
+
+
+def test_a_fronted_occasion_names_no_one(pipeline):
+    text = ("At a news conference announcing her appointment, a reporter asked the judge about the "
+            "backlog of cases in the county courts.")
+    assert [c for c in attributed(pipeline, text) if c["cue"]["lemma"] == "announce"] == []
