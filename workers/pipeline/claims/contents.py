@@ -75,7 +75,8 @@ def _from_oprd(v: Any, lemma: str, learned: bool) -> Content:
     """"called X “Y”", "described X as Y": the object and its predicate."""
     if lemma in OPRD_VERBS:
         obj = [c for c in v.children if c.dep_ == "dobj"]
-        pred = [c for c in v.children if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")]
+        # "called the office asking questions": a participle is no name given ("called it a farce")
+        pred = [c for c in v.children if c.dep_ == "oprd" and c.tag_ != "VBG" or (c.dep_ == "prep" and c.lower_ == "as")]
         if obj and pred:
             return list(obj[0].subtree) + [x for p in pred for x in p.subtree], "oprd"
     return None
@@ -132,7 +133,7 @@ def _from_prep(v: Any, lemma: str, learned: bool) -> Content:
     if preps:
         for c in list(v.children) + [g for c in v.children if c.dep_ == "dobj" for g in c.children]:
             if c.dep_ in ("prep", "prt") and c.lower_ in preps and c.i > v.i:
-                obj = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+                obj = [g for g in c.children if g.dep_ in ("pobj", "pcomp") and g.ent_type_ not in ("DATE", "TIME")]
                 if obj:
                     return list(obj[0].subtree), "prep"
     return None
@@ -178,17 +179,29 @@ def _from_agent(v: Any, lemma: str, learned: bool) -> Content:
 
 def _from_bare_that(v: Any, lemma: str, learned: bool) -> Content:
     """A bare "that" clause shortly after the cue when the parse went astray ("predicts going
-    forward that …")."""
+    forward that …", "said after the recording became public that …": the parse hung the clause
+    on the time clause)."""
     sent_end = v.sent.end
-    for j in range(v.i + 1, min(sent_end - 2, v.i + 7)):
+    skipped: int | bool = False   # "said in a statement after the recording became public that …"
+    for j in range(v.i + 1, min(sent_end - 2, v.i + 14)):
         w = v.doc[j]
         if w.lower_ == "that" and w.dep_ in ("mark", "nsubj", "det", "dobj", "advmod"):
+            if skipped is not False and w.dep_ == "mark":
+                return [x for x in w.head.subtree if x.i > w.i], "that"
             return [v.doc[k] for k in range(j + 1, sent_end)], "that"
         if w.is_punct and w.text not in ",":
             break
-        if w.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJ for c in w.children):
+        if w.dep_ == "mark" and w.lower_ in _TIME_MARKS and w.head.dep_ == "advcl" and w.head.head.i == v.i:
+            skipped = w.head.i   # a time clause between the cue and its "that"
+            continue
+        if w.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJ for c in w.children) and w.i != skipped:
+            break
+        if j >= v.i + 6 and skipped is False:
             break
     return None
+
+
+_TIME_MARKS = frozenset("after before when once since until while as".split())
 
 
 # the cascade, in order: the first step that finds a content wins
@@ -239,7 +252,7 @@ def _object_content(v: Any) -> tuple[list[Any], str] | None:
     for c in kids:
         if c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS:
             pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
-            if pobj is not None:
+            if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME"):   # "on June 2" is when, not what
                 return list(pobj.subtree), "objprep"
     return None
 

@@ -121,11 +121,13 @@ _FINDING = frozenset("find discover uncover".split())
 def _small_clause(t: Any) -> bool:
     """The ccomp of a finding verb is a verbless small clause ("found the door forced", "discovered
     him slumped"): a participle head with no auxiliary, mark or passive auxiliary. An adjective
-    head is an evaluation ("finds the plan compelling"), a belief: kept."""
-    if t.lemma_.lower() not in _FINDING:
+    head is an evaluation ("finds the plan compelling"), a belief: kept. "Called the office asking
+    questions" is a phone call (``definition`` refuses "call" with an object)."""
+    lemma = t.lemma_.lower()
+    if lemma not in _FINDING and lemma != "call":
         return False
     c = next((c for c in t.children if c.dep_ == "ccomp" and c.i > t.i), None)
-    return (c is not None and c.tag_ in ("VBN", "VBG")
+    return (c is not None and c.tag_ in (("VBN", "VBG") if lemma != "call" else ("VBG",))
             and not any(x.dep_ in ("aux", "auxpass", "mark", "cop") for x in c.children))
 
 
