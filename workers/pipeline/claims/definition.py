@@ -169,8 +169,8 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
     if cls is None:
         # a verb outside the lists (the learned cue detector's pick) only as a quotation's cue
         return "speech" if a.direct and how in _QUOTE_HOWS else None
-    if how in _TOPIC_HOWS and lem in _TOPIC_VERBS and not a.direct:
-        return None
+    if how in _TOPIC_HOWS and lem in _TOPIC_VERBS and not a.direct and not (text is not None and _quotes_words(a, text)):
+        return None   # "highlighted the report" is a topic; "highlighting the “alarming rise of …”" quotes
     if text is not None and lem in _FIND_VERBS and how in _OBJ_HOWS and not _inquiry_finding(a, text):
         return None
     if text is not None and lem in _WH_OPEN and _wh_content(a, text):
@@ -186,6 +186,14 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
     if lem == "call" and how in ("dobj", "obj", "obj1", "objprep"):   # "called the sheriff's office": a phone call
         return None
     return cls
+
+
+_QUOTED = re.compile(r"[“\"][^”\"]*\w+\W+\w+[^”\"]*[”\"]")
+
+
+def _quotes_words(a: Attribution, text: str) -> bool:
+    """The content quotes the source's own words (two or more)."""
+    return any(_QUOTED.search(text, c0, c1) for c0, c1 in a.content)
 
 
 def _wh_content(a: Attribution, text: str) -> bool:
