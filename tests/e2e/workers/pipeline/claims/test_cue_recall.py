@@ -205,3 +205,20 @@ def test_a_fronted_occasion_names_no_one(pipeline):
     text = ("At a news conference announcing her appointment, a reporter asked the judge about the "
             "backlog of cases in the county courts.")
     assert [c for c in attributed(pipeline, text) if c["cue"]["lemma"] == "announce"] == []
+
+
+def test_a_that_clause_after_a_time_clause(pipeline):
+    text = ("The mayor said in a statement after the recording became public that the remarks do not "
+            "reflect her views on policing.")
+    c = one(pipeline, text, "remarks do not reflect")
+    assert c["speaker"]["text"] == "The mayor" and "recording became public" not in c["text"]
+
+
+def test_a_phone_call_is_no_statement(pipeline):
+    text = "The newspaper called the county sheriff's office asking questions about the arrest."
+    assert [c for c in attributed(pipeline, text) if c["cue"]["lemma"] == "call"] == []
+
+
+def test_a_date_is_no_content(pipeline):
+    text = "The home side will oppose the visitors on June 2 in the first round of the cup."
+    assert [c for c in attributed(pipeline, text) if "June 2" in c["text"]] == []

@@ -72,3 +72,14 @@ def test_an_open_question_is_no_belief():
     c = text.index("the fire")
     a = Attribution(Cue(20, 29, "determine", "determine", "belief"), (0, 13), [(c, len(text) - 1)], how="ccomp")
     assert definition.classify(a, text) is None
+
+
+def test_a_topic_verb_quoting_the_sources_words_is_speech():
+    text = "a report highlighting the “alarming rise of casual labour” in universities"
+    c = text.index("the “")
+    quoted = Attribution(Cue(9, 21, "highlighting", "highlight", "assert"), (0, 8), [(c, len(text))], how="dobj")
+    assert definition.classify(quoted, text) == "speech"
+    plain = "the minister highlighted the report at a meeting"
+    c = plain.index("the report")
+    topic = Attribution(Cue(13, 24, "highlighted", "highlight", "assert"), (0, 12), [(c, c + 10)], how="dobj")
+    assert definition.classify(topic, plain) is None
