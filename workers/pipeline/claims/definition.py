@@ -101,12 +101,12 @@ _QUOTE_HOWS = frozenset({"quote", "colon", "dash", "dash_line", "block", "contin
 NOUN_CLASSES: dict[str, str] = {}
 for _cls, _words in (
         ("speech", """claim statement assertion announcement comments remarks suggestion argument contention
-            insistence warning promise pledge vow threat"""),
-        ("belief", "belief view opinion assessment conclusion finding concern fear hope prediction evidence"),
+            insistence warning promise pledge vow threat word message advice"""),
+        ("belief", "belief view opinion assessment conclusion finding concern fear hope prediction evidence question verdict"),
         ("request", "call demand request plea"),
         ("evaluative", "allegation accusation criticism critique praise"),
         ("denial", "denial"), ("admission", "admission"),
-        ("stance", "support endorsement opposition")):
+        ("stance", "support endorsement opposition position")):
     for _w in _words.split():
         NOUN_CLASSES[_w] = _cls
 

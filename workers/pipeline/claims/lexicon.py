@@ -120,7 +120,8 @@ ADJ_PREP_CUES: dict[str, tuple[str, set[str]]] = {
 NOUN_CUES: dict[str, tuple[str, set[str]]] = {
     "claim": ("assert", {"that", "of"}), "statement": ("assert", {"that"}), "assertion": ("assert", {"that"}),
     "allegation": ("accuse", {"that", "of"}), "evidence": ("report", {"that", "of"}), "accusation": ("accuse", {"that", "of"}),
-    "announcement": ("assert", {"that", "of"}), "call": ("other", {"for"}), "criticism": ("accuse", {"of", "for"}),
+    "announcement": ("assert", {"that", "of"}), "call": ("other", {"for", "to"}),
+    "question": ("belief", {"about", "over"}), "criticism": ("accuse", {"of", "for"}),
     "critique": ("accuse", {"of"}), "support": ("other", {"for", "of"}), "warning": ("predict", {"that", "of", "about"}),
     "promise": ("predict", {"that", "to", "of"}), "pledge": ("predict", {"that", "to"}), "suggestion": ("assert", {"that"}),
     "argument": ("assert", {"that", "for", "against"}), "belief": ("belief", {"that", "in"}),

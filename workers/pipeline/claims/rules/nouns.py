@@ -47,6 +47,16 @@ def light_verb_speaker(t: Any) -> tuple[Any | None, Any | None]:
     return _subject(v), v
 
 
+_WH = frozenset("whether if how why what who when where which".split())
+
+
+def _open_doubt(verb: Any | None, spk: Any, toks: list[Any]) -> bool:
+    """"Critics raised questions about whether X": a doubt cast by someone, on a wh-clause; "his
+    question about race" or "the decision raised questions" is none."""
+    first = min(toks, key=lambda x: x.i)
+    return verb is not None and (_agentive(spk) or spk.tag_ == "NNS") and first.lower_ in _WH
+
+
 def rule(c: ChunkContext) -> list[Attribution]:
     d, off, text = c.doc, c.off, c.text
     out: list[Attribution] = []
@@ -67,13 +77,15 @@ def rule(c: ChunkContext) -> list[Attribution]:
         toks = None
         # the content's preposition hangs on the noun, or on the light verb after the noun
         # ("joined calls on Thursday for X")
-        kids = list(t.children) + ([x for x in verb.children if x.i > t.i and x.dep_ == "prep"] if verb is not None else [])
+        kids = list(t.children) + ([x for x in verb.children if x.i > t.i and x.dep_ in ("prep", "advcl", "xcomp")]
+                                   if verb is not None else [])
         for x in kids:
             if x.i < t.i:
                 continue
             if x.dep_ in ("acl", "ccomp", "relcl") and "that" in spec[1] and any(y.lower_ == "that" and y.dep_ == "mark" for y in x.children):
                 toks = list(x.subtree)
-            elif x.dep_ == "acl" and "to" in spec[1] and any(y.lower_ == "to" for y in x.children):
+            elif x.dep_ in ("acl", "advcl", "xcomp") and "to" in spec[1] \
+                    and any(y.lower_ == "to" and y.dep_ == "aux" for y in x.children):
                 toks = list(x.subtree)
             elif x.dep_ == "prep" and x.lower_ in spec[1]:
                 obj = [g for g in x.children if g.dep_ in ("pobj", "pcomp")]
@@ -83,6 +95,8 @@ def rule(c: ChunkContext) -> list[Attribution]:
             if toks:
                 break
         if not toks:
+            continue
+        if t.lemma_.lower() == "question" and not _open_doubt(verb, poss, toks):
             continue
         spans = runs(toks, off, text)
         if not spans or word_count(text, spans) < 2:
@@ -96,8 +110,8 @@ def rule(c: ChunkContext) -> list[Attribution]:
 
 # "That is the view of X": a stance noun naming the previous sentence as X's
 _VIEW_NOUNS = frozenset("view opinion verdict assessment conclusion belief warning message argument position "
-                        "claim contention advice".split())
-_DEMONSTRATIVES = frozenset("that this such".split())
+                        "claim contention advice word".split())
+_DEMONSTRATIVES = frozenset("that this such those these".split())
 
 
 def view_of_rule(d: DocContext, found: list[Attribution]) -> list[Attribution]:
