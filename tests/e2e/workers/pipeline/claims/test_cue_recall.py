@@ -222,3 +222,29 @@ def test_a_phone_call_is_no_statement(pipeline):
 def test_a_date_is_no_content(pipeline):
     text = "The home side will oppose the visitors on June 2 in the first round of the cup."
     assert [c for c in attributed(pipeline, text) if "June 2" in c["text"]] == []
+
+
+@pytest.mark.parametrize("text, cls, speaker, words", [
+    ("The prime minister faced calls from opposition leaders to resign over the scandal.",
+     "request", "opposition leaders", "to resign over the scandal"),
+    ("Critics have raised questions about whether the vaccine was tested properly.",
+     "belief", "Critics", "vaccine was tested properly"),
+])
+def test_more_light_verb_nouns(pipeline, text, cls, speaker, words):
+    c = one(pipeline, text, words)
+    assert c["cue"]["class"] == cls and c["speaker"]["text"] == speaker
+
+
+@pytest.mark.parametrize("text", [
+    "Rising seas pose a threat to the homes of millions of people along the coast.",   # no one speaks
+    "The moderator's question about race relations drew loud applause in the hall.",  # a question's topic
+    "The court's decision raised questions about what the law will mean for tenants.",  # no one asks
+])
+def test_nouns_that_voice_nothing(pipeline, text):
+    assert [c for c in attributed(pipeline, text) if c["cue"]["lemma"] in ("threat", "question")] == []
+
+
+def test_those_were_the_words_of(pipeline):
+    text = "“This is a historic day for our country.” Those were the words of President Ana Diaz on Monday."
+    c = one(pipeline, text, "historic day")
+    assert c["kind"] == "direct" and "Ana Diaz" in c["speaker"]["text"]
