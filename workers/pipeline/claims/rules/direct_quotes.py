@@ -14,6 +14,7 @@ from ..contents import _content_tokens
 from ..context import MIN_QUOTE_WORDS, ChunkContext, DocContext
 from ..quotes import Quote
 from ..records import Attribution, Span
+from ..sentences import Covered
 from ..subjects import _bad_speaker, _subject
 
 _WORD = re.compile(r"\w")
@@ -145,15 +146,17 @@ def cue_for_quote(d: DocContext, n: int, q: Quote, off: int, sdoc: Any, cue_toke
 _JOIN = re.compile(r"[ \t]*,?[ \t]*(?:but|and)?[ \t]*[:,]?[ \t]*")
 
 
-def _after_clause(text: str, owners: list[Attribution], q0: int) -> Attribution | None:
+def _after_clause(text: str, owners: list[Attribution], tails: list[tuple[int, int]], tail_pos: list[int],
+                  q0: int) -> Attribution | None:
     """"X happened, Levy said, but “I want …”": a quote right after an inverted attribution's
     clause (its content before the cue; only a comma and "but"/"and" between) goes on with it: the
     quote joins that attribution's content (PolNeAR annotates one content on both sides)."""
-    for a in owners:
-        tail = max(a.cue.end, a.speaker[1] if a.speaker else 0)
-        if a.content[-1][1] <= a.cue.start and tail <= q0 and _JOIN.fullmatch(text, tail, q0) \
-                and "\n" not in text[tail:q0]:
-            return a
+    k = bisect.bisect_right(tail_pos, q0) - 1
+    while k >= 0 and q0 - tails[k][0] <= 12:
+        tail, i = tails[k]
+        if _JOIN.fullmatch(text, tail, q0) and "\n" not in text[tail:q0]:
+            return owners[i]
+        k -= 1
     return None
 
 
@@ -200,21 +203,37 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:”\"’'…)]|\n)[ \t\u00a0]*$")
 def continued_rule(d: DocContext, found: list[Attribution]) -> list[Attribution]:
     """A quoted sentence with no cue of its own, not in any attribution, right after a quote that
     lies in an attribution's content (only spaces and at most one paragraph break between): the
-    same speaker's direct speech, with that attribution's cue (``how = "continued"``)."""
+    same speaker's direct speech, with that attribution's cue (``how = "continued"``). Linear in
+    the quotes and attributions (bisect over sorted offsets)."""
     text = d.text
     owners = [a for a in found if a.speaker is not None and a.content]
+    covered = Covered([sp for a in owners for sp in a.content])
+    # quote index -> the first attribution whose content overlaps it
+    starts = [q.start for q in d.quotes]
+    owner_of: dict[int, Attribution] = {}
+    for a in owners:
+        for x0, x1 in a.content:
+            k = max(0, bisect.bisect_right(starts, x0) - 1)
+            while k < len(d.quotes) and d.quotes[k].start < x1:
+                if d.quotes[k].end > x0:
+                    owner_of.setdefault(k, a)
+                k += 1
+    # inverted attributions by the end of their cue clause
+    tails = sorted((max(a.cue.end, a.speaker[1] if a.speaker else 0), i) for i, a in enumerate(owners)
+                   if a.content[-1][1] <= a.cue.start)
+    tail_pos = [t for t, _ in tails]
     out: list[Attribution] = []
     for k, q in enumerate(d.quotes):
         if q.continues is not None or not q.closed or q.words(text) < MIN_QUOTE_WORDS:
             continue
         chain = d.quote_chain(k)
         c0, c1 = chain[0][0], chain[-1][1]
-        if any(x0 < c1 and c0 < x1 for a in owners + out for x0, x1 in a.content):
+        if covered.overlaps(c0, c1) or k in owner_of:
             continue   # already someone's
         after = text[c1:c1 + 3].lstrip(" \t")
         if after[:1].islower() or after[:1] in (",", ";"):
             continue   # the sentence goes on: "“…” was the message"
-        prev = _after_clause(text, owners, q.start)
+        prev = _after_clause(text, owners, tails, tail_pos, q.start)
         if prev is not None:   # one attribution, its content on both sides of the cue
             prev.content = prev.content + chain
             continue
@@ -225,9 +244,14 @@ def continued_rule(d: DocContext, found: list[Attribution]) -> list[Attribution]
         gap = text[p.end:q.start]
         if _WORD.search(gap) or gap.count("\n") > 2:
             continue
-        prev = next((a for a in owners + out if any(x0 < p.end and p.start < x1 for x0, x1 in a.content)), None)
+        prev = owner_of.get(k - 1)
         if prev is None:
             continue
-        out.append(Attribution(prev.cue, prev.speaker, chain, True, speaker_ref=prev.speaker_ref,
-                               sent_start=q.start, anchor=-1, chunk=-1, how="continued"))
+        att = Attribution(prev.cue, prev.speaker, chain, True, speaker_ref=prev.speaker_ref,
+                          sent_start=q.start, anchor=-1, chunk=-1, how="continued")
+        out.append(att)
+        for j in range(k, k + len(chain)):
+            owner_of[j] = att
     return out
+
+
