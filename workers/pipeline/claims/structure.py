@@ -212,6 +212,12 @@ _INSTITUTION = re.compile(r"\b(?:Universit(?:y|ät|é)|College|Institute|Institu
                           r"Commission|Department|Ministry|School|Hospital|Academy|Survey|Bureau|Office)\b")
 
 
+_NOT_SOURCE = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\b|"
+                         r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|Q[1-4]\b|H[12]\b|FY\b|"
+                         r"(?:Spring|Summer|Fall|Autumn|Winter|Figure|Fig|Table|Chart|Photo|Image|Updated|"
+                         r"Founded|Born|Est|Pictured|File|Season|Class|Vol|Issue)\b")
+
+
 def citation(text: str, a: int, b: int) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]] | None:
     """A parenthetical source closing the sentence ``text[a:b]`` (see the module docstring):
     (cue span = the parenthesis, speaker span, content span = the sentence before it), or None.
@@ -225,6 +231,8 @@ def citation(text: str, a: int, b: int) -> tuple[tuple[int, int], tuple[int, int
     inner = text[i0:i1]
     y = _CITE_YEAR.fullmatch(inner)
     if y is not None:
+        if _NOT_SOURCE.match(y.group(1)):
+            return None   # "(January 2019)", "(Q3 2019)", "(Figure 2, 2019)": a date or a pointer
         spk = (i0 + y.start(1), i0 + y.end(1))
     else:
         n = _CITE_INST.fullmatch(inner)

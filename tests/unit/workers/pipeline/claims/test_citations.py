@@ -35,6 +35,9 @@ def test_citations(sentence, speaker, content):
     "Crowds gathered outside (AP Photo/Jane Doe).",                       # a photo credit
     "Records fell (WMO, 2023).",                                          # too short a sentence
     "The study (Lee et al., 2020) found the effect twice as large.",      # not closing the sentence
+    "Sales of the new model rose sharply over the year (January 2019).",  # a date
+    "Profits at the bank fell by a third on the quarter (Q3 2019).",      # a quarter
+    "The rate has doubled in the last ten years (Figure 2, 2019).",       # a pointer
 ])
 def test_no_citation(sentence):
     assert citation(sentence, 0, len(sentence)) is None
