@@ -308,3 +308,29 @@ def _split_parenthetical(v: Any) -> tuple[list[Any], str] | None:
     if len([x for x in pre if not x.is_punct]) < 2:
         return None
     return pre + list(conj.subtree), "inverted"
+
+
+def _final_cue_clause(v: Any) -> tuple[list[Any], str] | None:
+    """"While …, we must now “…,” as soon as possible, Dr Etienne said.": a root cue closing the
+    sentence after a comma, its subject right before it, that the parse gave no complement (it
+    hung the clause on a subordinate verb): the content is the sentence before that comma;
+    "inverted"."""
+    if v.dep_ != "ROOT" or v.lemma_.lower() not in _FINAL_CUES:
+        return None
+    subj = next((c for c in v.children if c.dep_ == "nsubj" and c.i < v.i), None)
+    if subj is None or any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in v.children):
+        return None
+    doc, sent = v.doc, v.sent
+    lo = min(x.i for x in subj.subtree)
+    if lo - 1 <= sent.start or doc[lo - 1].text != "," or max(x.i for x in subj.subtree) != v.i - 1:
+        return None
+    rest = [x for x in doc[v.i + 1:sent.end] if not x.is_punct and not x.is_space]
+    if len(rest) > 4 or rest and rest[0].pos_ != "ADP" and rest[0].ent_type_ not in ("DATE", "TIME"):
+        return None   # the cue goes on ("Mexico said enough"): it is no closing "…, X said [on Monday]"
+    toks = [x for x in doc[sent.start:lo - 1] if not x.is_space]
+    if len([x for x in toks if not x.is_punct]) < 4:
+        return None
+    return toks, "inverted"
+
+
+_FINAL_CUES = frozenset("say add tell write explain note state insist argue warn claim".split())

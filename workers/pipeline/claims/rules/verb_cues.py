@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from ..contents import (_as_clause_content, _content_tokens, _is_inverted, _is_parenthetical, _object_content,
-                        _split_parenthetical)
+                        _final_cue_clause, _split_parenthetical)
 from ..context import ChunkContext, DocContext
 from ..lexicon import QUOTE_ONLY_VERBS, REQUEST_NOUNS, REQUEST_VERBS, verb_stance
 from ..passives import is_agentless_passive, passive_content
@@ -68,7 +68,7 @@ def reported(c: ChunkContext, t: Any, stance: str) -> Found:
             own = set(t.subtree) | (set(spk.subtree) if spk is not None else set())
             res = ([x for x in t.head.subtree if x not in own and (not inverted or x.i < t.i)], "inverted")
     if res is None:
-        res = _split_parenthetical(t)
+        res = _split_parenthetical(t) or _final_cue_clause(t)
     if res is None:
         res = _as_clause_content(t) or _request_object(t) or _object_content(t)
     if res is None:

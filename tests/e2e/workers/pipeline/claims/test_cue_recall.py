@@ -248,3 +248,15 @@ def test_those_were_the_words_of(pipeline):
     text = "“This is a historic day for our country.” Those were the words of President Ana Diaz on Monday."
     c = one(pipeline, text, "historic day")
     assert c["kind"] == "direct" and "Ana Diaz" in c["speaker"]["text"]
+
+
+def test_a_closing_cue_the_parse_left_without_complement(pipeline):
+    text = ("While most adults in the region are vaccinated, and many clinics have begun to give boosters, "
+            "we must now “double our efforts to reach the elderly,” as soon as possible, Dr Maria Ortiz said.")
+    c = one(pipeline, text, "double our efforts")
+    assert "Maria Ortiz" in c["speaker"]["text"]
+
+
+def test_a_closing_cue_with_its_own_object_is_no_frame(pipeline):
+    text = "But when the council cut the funding for the program two years later, the town said enough."
+    assert [c for c in attributed(pipeline, text) if "council cut" in c["text"]] == []
