@@ -102,12 +102,14 @@ def dedupe(atts: list[Attribution]) -> list[Attribution]:
     """Drop exact duplicates (same content spans found by two rules); nested attributions
     ("he said she believes X") are both kept, as annotators mark both."""
     out: list[Attribution] = []
-    seen: set[tuple[Span, ...]] = set()
+    seen: dict[tuple[Span, ...], int] = {}
     for a in atts:
         key = tuple(a.content)
         if key in seen:
+            if a.how == "nounlight":   # "drew praise from X for Y": the noun's, not the light verb's
+                out[seen[key]] = a
             continue
-        seen.add(key)
+        seen[key] = len(out)
         out.append(a)
     return out
 

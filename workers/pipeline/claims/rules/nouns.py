@@ -47,6 +47,8 @@ def light_verb_speaker(t: Any) -> tuple[Any | None, Any | None]:
     return _subject(v), v
 
 
+# nouns whose "to" takes an infinitive ("calls to resign"); "a call to his mother" is no content
+_TO_INFINITIVE = frozenset("call promise pledge vow refusal decision plan proposal".split())
 _WH = frozenset("whether if how why what who when where which".split())
 
 
@@ -68,6 +70,7 @@ def rule(c: ChunkContext) -> list[Attribution]:
                 spec = ("other", _LEARNED_PREPS)
         if spec is None:
             continue
+        lemma = t.lemma_.lower()
         poss = next((x for x in t.children if x.dep_ == "poss"), None)
         verb = None
         if poss is None and spec is NOUN_CUES.get(t.lemma_.lower()):
@@ -87,7 +90,7 @@ def rule(c: ChunkContext) -> list[Attribution]:
             elif x.dep_ in ("acl", "advcl", "xcomp") and "to" in spec[1] \
                     and any(y.lower_ == "to" and y.dep_ == "aux" for y in x.children):
                 toks = list(x.subtree)
-            elif x.dep_ == "prep" and x.lower_ in spec[1]:
+            elif x.dep_ == "prep" and x.lower_ in spec[1] and not (x.lower_ == "to" and lemma in _TO_INFINITIVE):
                 obj = [g for g in x.children if g.dep_ in ("pobj", "pcomp")]
                 toks = list(obj[0].subtree) if obj else None
                 if toks and x.head.i == t.i:   # "evidence of Neanderthals | using tar": the parse hangs the

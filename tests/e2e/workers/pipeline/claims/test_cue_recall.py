@@ -260,3 +260,9 @@ def test_a_closing_cue_the_parse_left_without_complement(pipeline):
 def test_a_closing_cue_with_its_own_object_is_no_frame(pipeline):
     text = "But when the council cut the funding for the program two years later, the town said enough."
     assert [c for c in attributed(pipeline, text) if "council cut" in c["text"]] == []
+
+
+def test_a_light_verb_noun_wins_over_the_light_verb(pipeline):
+    text = "The decision drew praise from environmental groups for protecting the wetlands."
+    c = one(pipeline, text, "protecting the wetlands")
+    assert c["cue"]["lemma"] == "praise" and c["speaker"]["text"] == "environmental groups"
