@@ -12,7 +12,7 @@ from typing import Any
 from ..contents import (_as_clause_content, _content_tokens, _is_inverted, _is_parenthetical, _object_content,
                         _final_cue_clause, _split_parenthetical)
 from ..context import ChunkContext, DocContext
-from ..lexicon import QUOTE_ONLY_VERBS, REQUEST_NOUNS, REQUEST_VERBS, verb_stance
+from ..lexicon import ADDRESSEE_VERBS, QUOTE_ONLY_VERBS, REQUEST_NOUNS, REQUEST_VERBS, verb_stance
 from ..passives import is_agentless_passive, passive_content
 from ..records import Attribution
 from ..spans import runs, word_count
@@ -54,6 +54,8 @@ def reported(c: ChunkContext, t: Any, stance: str) -> Found:
         return reduced(d, t, stance, off, ci)
     if is_agentless_passive(t):
         return passive(d, t, stance, off, ci)
+    if _coordinated_passive(t):
+        return None   # "she had been hired … and told to read out notes": told by no one named
     spk = _subject(t) or _stranded_subject(t)
     res = _content_tokens(t, learned=(ci, t.i) in d.learned)
     inner_cue = None
@@ -113,6 +115,18 @@ def reported(c: ChunkContext, t: Any, stance: str) -> Found:
     elif not d.inside_quote(t, off):
         spans = d.quote_opened(spans, off + t.idx) or spans
     return d.verb_att(t, stance, off, ci, sp, spans, d.all_quoted(spans), how), inner_cue
+
+
+def _coordinated_passive(t: Any) -> bool:
+    """An addressee verb coordinated with a passive, with an infinitive but no subject and no
+    addressee of its own ("was hired without an interview and told to …"): passive too, told by
+    no one named ("was arrested and told police that …" has its addressee: active)."""
+    h = t.head
+    kids = list(t.children)
+    return (t.lemma_.lower() in ADDRESSEE_VERBS and t.tag_ in ("VBN", "VBD") and t.dep_ == "conj"
+            and h.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in h.children)
+            and any(c.dep_ == "xcomp" for c in kids)
+            and not any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass", "agent", "dobj", "dative") for c in kids))
 
 
 _FINDING = frozenset("find discover uncover".split())

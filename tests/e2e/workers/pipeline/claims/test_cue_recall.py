@@ -266,3 +266,10 @@ def test_a_light_verb_noun_wins_over_the_light_verb(pipeline):
     text = "The decision drew praise from environmental groups for protecting the wetlands."
     c = one(pipeline, text, "protecting the wetlands")
     assert c["cue"]["lemma"] == "praise" and c["speaker"]["text"] == "environmental groups"
+
+
+def test_a_passive_coordinated_addressee_verb_names_no_teller(pipeline):
+    assert [c for c in attributed(pipeline, "She was hired without an interview and told to read out the old notes.")
+            if c["cue"]["lemma"] == "tell"] == []
+    [c] = attributed(pipeline, "He was arrested and told police that he was innocent.")
+    assert c["speaker"]["text"] == "He" and "innocent" in c["text"]
