@@ -97,8 +97,11 @@ def _agentive(t: Any) -> bool:
 
 def _from_xcomp(v: Any, lemma: str, learned: bool) -> Content:
     """The infinitive of an ``XCOMP_VERBS`` cue ("urged lawmakers to …"), on the verb or its object."""
-    if lemma in GERUND_VERBS and not learned:   # "admitted making X"
+    if lemma in GERUND_VERBS and not learned:   # "admitted making X", "admitted to lying" (not "to hospital")
         g = next((c for c in v.children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i > v.i), None)
+        if g is None:
+            to = next((c for c in v.children if c.dep_ == "prep" and c.lower_ == "to" and c.i > v.i), None)
+            g = next((c for c in to.children if c.dep_ == "pcomp" and c.tag_ == "VBG"), None) if to is not None else None
         return (list(g.subtree), "xcomp") if g is not None else None
     if lemma in _OBJECT_XCOMP and not any(c.dep_ == "dobj" and _agentive(c) for c in v.children):
         return None   # "pushed the mound to make room": no one was pushed to do anything

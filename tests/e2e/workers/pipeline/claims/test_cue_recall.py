@@ -273,3 +273,9 @@ def test_a_passive_coordinated_addressee_verb_names_no_teller(pipeline):
             if c["cue"]["lemma"] == "tell"] == []
     [c] = attributed(pipeline, "He was arrested and told police that he was innocent.")
     assert c["speaker"]["text"] == "He" and "innocent" in c["text"]
+
+
+def test_admitted_to_a_gerund(pipeline):
+    c = one(pipeline, "The plumber admitted to forgetting to fit the screws on the boiler.", "forgetting to fit")
+    assert c["cue"]["class"] == "admission" and c["speaker"]["text"] == "The plumber"
+    assert [c for c in attributed(pipeline, "He was admitted to hospital on Monday night.") if c["cue"]["lemma"] == "admit"] == []
