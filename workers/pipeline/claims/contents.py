@@ -8,9 +8,11 @@ parenthetical ("The plan, he said, will …") cues.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
-from .lexicon import ADDRESSEE_VERBS, CLAIM_NOUNS, DOBJ_CONTENT_VERBS, OPRD_VERBS, PREP_CONTENT, XCOMP_VERBS, verb_stance
+from .lexicon import (ADDRESSEE_VERBS, CLAIM_NOUNS, DOBJ_CONTENT_VERBS, GERUND_VERBS, OPRD_VERBS, PREP_CONTENT, XCOMP_VERBS,
+                      verb_stance)
 from .subjects import _SUBJ
 
 
@@ -73,22 +75,57 @@ def _from_oprd(v: Any, lemma: str, learned: bool) -> Content:
     """"called X “Y”", "described X as Y": the object and its predicate."""
     if lemma in OPRD_VERBS:
         obj = [c for c in v.children if c.dep_ == "dobj"]
-        pred = [c for c in v.children if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")]
+        # "called the office asking questions": a participle is no name given ("called it a farce")
+        pred = [c for c in v.children if c.dep_ == "oprd" and c.tag_ != "VBG" or (c.dep_ == "prep" and c.lower_ == "as")]
         if obj and pred:
             return list(obj[0].subtree) + [x for p in pred for x in p.subtree], "oprd"
     return None
 
 
+_OBJECT_XCOMP = frozenset({"push", "press"})   # a request only with its addressee: "pushed X to Y"
+_AGENT_NOUN = re.compile(r"(?:er|or|ist|ian|ant|ent|ee|ary|ity|people|staff|board|team|group|union|police|public|"
+                         r"coach|chief|head|expert|analyst|scientist|official)s?$")
+
+
+def _agentive(t: Any) -> bool:
+    """Someone who can be asked to act: a person or organisation name, a personal pronoun, an
+    agent noun ("the retailer", "doctors", "the government")."""
+    if t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or t.lower_ in ("him", "her", "them", "us", "me", "you"):
+        return True
+    return t.pos_ in ("NOUN", "PROPN") and bool(_AGENT_NOUN.search(t.lemma_.lower()))
+
+
 def _from_xcomp(v: Any, lemma: str, learned: bool) -> Content:
     """The infinitive of an ``XCOMP_VERBS`` cue ("urged lawmakers to …"), on the verb or its object."""
+    if lemma in GERUND_VERBS and not learned:   # "admitted making X", "admitted to lying" (not "to hospital")
+        g = next((c for c in v.children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i > v.i), None)
+        if g is None:
+            to = next((c for c in v.children if c.dep_ == "prep" and c.lower_ == "to" and c.i > v.i), None)
+            g = next((c for c in to.children if c.dep_ == "pcomp" and c.tag_ == "VBG"), None) if to is not None else None
+        return (list(g.subtree), "xcomp") if g is not None else None
+    if lemma in _OBJECT_XCOMP and not any(c.dep_ == "dobj" and _agentive(c) for c in v.children):
+        return None   # "pushed the mound to make room": no one was pushed to do anything
     if lemma in XCOMP_VERBS or learned:
+        preps = PREP_CONTENT.get(lemma, ())
         for c in v.children:
             if c.dep_ == "xcomp" or (c.dep_ == "advcl" and c.i > v.i and any(x.lower_ == "to" and x.dep_ == "aux" for x in c.children)):
+                if any(p.dep_ == "prep" and p.lower_ in preps and p.lower_ != "for" and v.i < p.i < c.i
+                       for p in v.children):
+                    # "warn against X … to Y": the content preposition comes first ("called for X
+                    # to Y" is one for-to infinitive, the xcomp's)
+                    return None
+                obj = next((o for o in v.children if o.dep_ == "dobj" and v.i < o.i < c.i), None)
+                if obj is not None and lemma not in ADDRESSEE_VERBS and obj.pos_ in ("NOUN", "PROPN") \
+                        and max(x.i for x in obj.subtree) == min(x.i for x in c.subtree) - 1:
+                    # "announced a deal to sell X": the infinitive completes the object
+                    return list(obj.subtree) + list(c.subtree), "xcomp"
                 return list(c.subtree), "xcomp"
         for c in v.children:  # "urged X to …": xcomp hangs off the object sometimes
             if c.dep_ in ("dobj",):
                 for cc in c.children:
                     if cc.dep_ in ("xcomp", "acl", "relcl") and cc.i > c.i and any(x.lower_ == "to" for x in cc.children):
+                        if lemma not in ADDRESSEE_VERBS and c.pos_ in ("NOUN", "PROPN"):
+                            return list(c.subtree), "xcomp"   # "announced a deal to sell X": the object's
                         return list(cc.subtree), "xcomp"
     return None
 
@@ -99,7 +136,7 @@ def _from_prep(v: Any, lemma: str, learned: bool) -> Content:
     if preps:
         for c in list(v.children) + [g for c in v.children if c.dep_ == "dobj" for g in c.children]:
             if c.dep_ in ("prep", "prt") and c.lower_ in preps and c.i > v.i:
-                obj = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+                obj = [g for g in c.children if g.dep_ in ("pobj", "pcomp") and g.ent_type_ not in ("DATE", "TIME")]
                 if obj:
                     return list(obj[0].subtree), "prep"
     return None
@@ -145,17 +182,29 @@ def _from_agent(v: Any, lemma: str, learned: bool) -> Content:
 
 def _from_bare_that(v: Any, lemma: str, learned: bool) -> Content:
     """A bare "that" clause shortly after the cue when the parse went astray ("predicts going
-    forward that …")."""
+    forward that …", "said after the recording became public that …": the parse hung the clause
+    on the time clause)."""
     sent_end = v.sent.end
-    for j in range(v.i + 1, min(sent_end - 2, v.i + 7)):
+    skipped: int | bool = False   # "said in a statement after the recording became public that …"
+    for j in range(v.i + 1, min(sent_end - 2, v.i + 14)):
         w = v.doc[j]
         if w.lower_ == "that" and w.dep_ in ("mark", "nsubj", "det", "dobj", "advmod"):
+            if skipped is not False and w.dep_ == "mark":
+                return [x for x in w.head.subtree if x.i > w.i], "that"
             return [v.doc[k] for k in range(j + 1, sent_end)], "that"
         if w.is_punct and w.text not in ",":
             break
-        if w.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJ for c in w.children):
+        if w.dep_ == "mark" and w.lower_ in _TIME_MARKS and w.head.dep_ == "advcl" and w.head.head.i == v.i:
+            skipped = w.head.i   # a time clause between the cue and its "that"
+            continue
+        if w.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJ for c in w.children) and w.i != skipped:
+            break
+        if j >= v.i + 6 and skipped is False:
             break
     return None
+
+
+_TIME_MARKS = frozenset("after before when once since until while as".split())
 
 
 # the cascade, in order: the first step that finds a content wins
@@ -206,7 +255,7 @@ def _object_content(v: Any) -> tuple[list[Any], str] | None:
     for c in kids:
         if c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS:
             pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
-            if pobj is not None:
+            if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME"):   # "on June 2" is when, not what
                 return list(pobj.subtree), "objprep"
     return None
 
@@ -239,3 +288,52 @@ def _is_parenthetical(v: Any) -> bool:
     after = doc[hi] if doc[hi].text == "," else (doc[hi + 1] if hi + 1 < len(doc) else None)
     return (before.text == "," and after is not None and after.text == ","
             and lo > v.sent.start + 1 and any(x.i > hi for x in v.head.subtree))
+
+
+def _split_parenthetical(v: Any) -> tuple[list[Any], str] | None:
+    """"Using birch tar, the researchers note, requires complex thinking": a parenthetical cue the
+    parse made the root (the clause's subject hung on it, its verb a subject-less conj after the
+    second comma). The content is both sides: the words before the first comma and that verb's
+    clause; "inverted"."""
+    if v.dep_ != "ROOT":
+        return None
+    subj = next((c for c in v.children if c.dep_ == "nsubj" and c.i < v.i), None)
+    if subj is None:
+        return None
+    doc, lo = v.doc, min(x.i for x in subj.subtree)
+    if lo - 1 <= v.sent.start or doc[lo - 1].text != "," or v.i + 1 >= v.sent.end or doc[v.i + 1].text != ",":
+        return None
+    conj = next((c for c in v.children if c.dep_ == "conj" and c.i > v.i + 1 and c.pos_ in ("VERB", "AUX")
+                 and not any(x.dep_ in _SUBJ for x in c.children)), None)
+    if conj is None:
+        return None
+    pre = [x for x in v.sent if x.i < lo - 1]
+    if len([x for x in pre if not x.is_punct]) < 2:
+        return None
+    return pre + list(conj.subtree), "inverted"
+
+
+def _final_cue_clause(v: Any) -> tuple[list[Any], str] | None:
+    """"While …, we must now “…,” as soon as possible, Dr Etienne said.": a root cue closing the
+    sentence after a comma, its subject right before it, that the parse gave no complement (it
+    hung the clause on a subordinate verb): the content is the sentence before that comma;
+    "inverted"."""
+    if v.dep_ != "ROOT" or v.lemma_.lower() not in _FINAL_CUES:
+        return None
+    subj = next((c for c in v.children if c.dep_ == "nsubj" and c.i < v.i), None)
+    if subj is None or any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in v.children):
+        return None
+    doc, sent = v.doc, v.sent
+    lo = min(x.i for x in subj.subtree)
+    if lo - 1 <= sent.start or doc[lo - 1].text != "," or max(x.i for x in subj.subtree) != v.i - 1:
+        return None
+    rest = [x for x in doc[v.i + 1:sent.end] if not x.is_punct and not x.is_space]
+    if len(rest) > 4 or rest and rest[0].pos_ != "ADP" and rest[0].ent_type_ not in ("DATE", "TIME"):
+        return None   # the cue goes on ("Mexico said enough"): it is no closing "…, X said [on Monday]"
+    toks = [x for x in doc[sent.start:lo - 1] if not x.is_space]
+    if len([x for x in toks if not x.is_punct]) < 4:
+        return None
+    return toks, "inverted"
+
+
+_FINAL_CUES = frozenset("say add tell write explain note state insist argue warn claim".split())

@@ -55,7 +55,7 @@ _add("stance", "support back oppose endorse favor favour approve")
 _add("belief", """believe think feel consider suspect hope doubt worry assume reckon figure guess imagine
     suppose understand know realize realise fear trust presume sense regard conclude find determine
     judge deem expect estimate predict forecast project anticipate foresee calculate show learn discover
-    establish demonstrate prove uncover document speculate wonder agree""")
+    establish demonstrate prove uncover document speculate wonder agree attribute""")
 _add("speech", """say tell add explain note state claim argue insist write declare announce confirm stress
     emphasize emphasise maintain assert contend testify reply respond answer tweet post remark comment
     observe point mention recall recount describe repeat reiterate boast joke quip counter retort
@@ -80,17 +80,33 @@ _TOPIC_HOWS = frozenset({"dobj", "obj", "obj1", "objprep", "prep"})
 # an xcomp ("agreed to pay", "hoped to win") is an intention or a wish, not a belief
 _NO_XCOMP = frozenset("agree hope hop feel know find learn wonder understand realize realise figure".split())
 _SOURCELESS = frozenset({"passive0", "reduced"})
-_QUOTE_HOWS = frozenset({"quote", "colon", "dash", "dash_line", "block"})
+# "found a tool", "discovered the body": a finding of an object is no proposition, unless an
+# inquiry found it ("the investigation discovered a route …") or the object is evidence-like
+# ("found a link between …", "uncovered evidence of …")
+_FIND_VERBS = frozenset("find discover uncover detect".split())
+_OBJ_HOWS = frozenset({"dobj", "obj", "obj1"})
+_INQUIRY = re.compile(r"\b(?:stud(?:y|ies)|research|report|investigations?|inquir(?:y|ies)|enquir(?:y|ies)|review|"
+                      r"analys[ie]s|surveys?|probe|audit|tests?|data|polls?|experiments?|paper|trials?|autops(?:y|ies)|"
+                      r"examinations?|post[- ]mortem)\W*$", re.I)
+_EVIDENCE = re.compile(r"\W*(?:\w+\W+){0,3}?(?:evidence|links?|associations?|correlations?|connections?|"
+                       r"relationships?|increases?|decreases?|rises?|declines?|drops?|differences?|effects?|"
+                       r"signs?|traces?|patterns?|trends?|risks?)\b", re.I)
+_PICTURE = re.compile(r"\b(?:video|videos|footage|photo|photos|photograph|photographs|image|images|picture|"
+                      r"pictures|clip|clips|camera|cameras|recording|recordings|livestream)\W*$", re.I)
+# "determine whether …", "assess how …": a wh-complement of these is an open question, no belief
+# ("know what …", "consider what …" stay: PolNeAR annotates them)
+_WH_OPEN = frozenset("determine establish decide assess investigate examine".split())
+_QUOTE_HOWS = frozenset({"quote", "colon", "dash", "dash_line", "block", "continued"})
 
 NOUN_CLASSES: dict[str, str] = {}
 for _cls, _words in (
         ("speech", """claim statement assertion announcement comments remarks suggestion argument contention
-            insistence warning promise pledge vow threat"""),
-        ("belief", "belief view opinion assessment conclusion finding concern fear hope prediction"),
+            insistence warning promise pledge vow threat word message advice"""),
+        ("belief", "belief view opinion assessment conclusion finding concern fear hope prediction evidence question verdict"),
         ("request", "call demand request plea"),
         ("evaluative", "allegation accusation criticism critique praise"),
         ("denial", "denial"), ("admission", "admission"),
-        ("stance", "support endorsement opposition")):
+        ("stance", "support endorsement opposition position")):
     for _w in _words.split():
         NOUN_CLASSES[_w] = _cls
 
@@ -137,11 +153,11 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
         return None
     if how in _SOURCELESS:
         return None
-    if how in ("colon", "dash", "dash_line") or how == "according":
+    if how in ("colon", "dash", "dash_line", "citation") or how == "according":
         return "speech"
     if how == "perspective":
         return "belief"
-    if how == "noun":
+    if how in ("noun", "nounlight", "viewof"):
         return NOUN_CLASSES.get(lem)
     if how == "adj":
         return ADJ_CLASSES.get(lem)
@@ -153,8 +169,16 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
     if cls is None:
         # a verb outside the lists (the learned cue detector's pick) only as a quotation's cue
         return "speech" if a.direct and how in _QUOTE_HOWS else None
-    if how in _TOPIC_HOWS and lem in _TOPIC_VERBS and not a.direct:
+    if how in _TOPIC_HOWS and lem in _TOPIC_VERBS and not a.direct and not (text is not None and _quotes_words(a, text)):
+        return None   # "highlighted the report" is a topic; "highlighting the “alarming rise of …”" quotes
+    if text is not None and lem in _FIND_VERBS and how in _OBJ_HOWS and not _inquiry_finding(a, text):
         return None
+    if text is not None and lem in _WH_OPEN and _wh_content(a, text):
+        return None
+    if text is not None and lem in ("show", "capture") and a.speaker and a.content and not a.direct \
+            and _PICTURE.search(text, a.speaker[0], a.speaker[1]) \
+            and not re.search(r"\bthat\W*$", text[a.cue.end:a.content[0][0]]):
+        return None   # "Video shows the man entering the shop": a recording depicts ("shows that …" states)
     if how == "xcomp" and lem in _NO_XCOMP or how == "prep" and lem in ("hope", "hop"):
         return None   # "agreed to pay", "hoped to win", "hoping for better": intentions and wishes
     if lem == "call" and how == "oprd":   # "called the plan “a disaster”"
@@ -162,6 +186,27 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
     if lem == "call" and how in ("dobj", "obj", "obj1", "objprep"):   # "called the sheriff's office": a phone call
         return None
     return cls
+
+
+_QUOTED = re.compile(r"[“\"][^”\"]*\w+\W+\w+[^”\"]*[”\"]")
+
+
+def _quotes_words(a: Attribution, text: str) -> bool:
+    """The content quotes the source's own words (two or more)."""
+    return any(_QUOTED.search(text, c0, c1) for c0, c1 in a.content)
+
+
+def _wh_content(a: Attribution, text: str) -> bool:
+    """The content is a wh-clause: "whether …", "how …" (the wh-word inside it or just before it)."""
+    if not a.content or a.direct:
+        return False
+    c0 = a.content[0][0]
+    return bool(_WH.match(text, c0)) or c0 > a.cue.end and bool(_WH_GAP.search(text[a.cue.end:c0]))
+
+
+def _inquiry_finding(a: Attribution, text: str) -> bool:
+    spk = text[a.speaker[0]:a.speaker[1]] if a.speaker else ""
+    return bool(_INQUIRY.search(spk)) or bool(a.content and _EVIDENCE.match(text, a.content[0][0], a.content[0][1]))
 
 
 def stance_of(a: Attribution, cls: str) -> str:
@@ -182,7 +227,7 @@ def _reporter_only(a: Attribution) -> Attribution:
 def _reporter_class(lemma: str) -> str:
     """The class of a reporting source's cue ("according to", a colon, a dash, or a verb): speech
     unless the verb has a class of its own."""
-    return "speech" if lemma in ("according to", ":", "dash") else verb_class(lemma) or "speech"
+    return "speech" if lemma in ("according to", ":", "dash", "citation") else verb_class(lemma) or "speech"
 
 
 def apply(atts: list[Attribution], text: str | None = None, refuse: bool = True) -> list[Attribution]:

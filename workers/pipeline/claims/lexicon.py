@@ -58,7 +58,7 @@ for _w in QUOTE_ONLY_VERBS:
     _STANCE_VERBS.setdefault(_w, "assert")
 
 ADDRESSEE_VERBS = frozenset("""tell ask urge inform assure brief warn remind advise encourage order
-    instruct implore beg call thank congratulate caution persuade convince""".split())
+    instruct implore beg call thank congratulate caution persuade convince push press""".split())
 
 # Verbs whose object and its predicate are the content: "called X “unhinged”", "described X as Y".
 OPRD_VERBS = frozenset("call label dub term brand describe characterize characterise name deem consider".split())
@@ -66,7 +66,9 @@ OPRD_VERBS = frozenset("call label dub term brand describe characterize characte
 # Verbs whose xcomp ("vowed to …", "urged X to …") is the content.
 XCOMP_VERBS = frozenset("""tell warn remind advise encourage promise pledge vow swear threaten plan intend seek refuse decline offer agree
     urge ask call encourage want wish hope expect demand order instruct appeal plead beg
-    claim vow decide announce propose""".split())
+    claim vow decide announce propose push press""".split())
+# Verbs whose gerund complement is the content: "admitted making remarks", "denied taking bribes".
+GERUND_VERBS = frozenset("admit deny confess acknowledge concede recall".split())
 
 # Verbs whose bare direct object may be the content ("denied the allegations", "praised the deal").
 DOBJ_CONTENT_VERBS = frozenset("""deny dismiss reject refute dispute rebut contradict disavow repudiate
@@ -84,7 +86,7 @@ PREP_CONTENT = {
     "boast": {"of", "about"}, "worry": {"about"}, "joke": {"about"}, "testify": {"about"},
     "comment": {"on"}, "insist": {"on"}, "attack": {"for"}, "slam": {"for"}, "fault": {"for"},
     "condemn": {"for"}, "thank": {"for"}, "credit": {"for", "with"}, "hint": {"at"}, "respond": {"to", "by", "with"},
-    "vote": {"for", "against"}, "speculate": {"about", "on"}, "weigh": {"in"},
+    "vote": {"for", "against"}, "speculate": {"about", "on"}, "weigh": {"in"}, "attribute": {"to"},
 }
 
 # Adjectives that introduce a stance clause: "is optimistic that …".
@@ -117,8 +119,9 @@ ADJ_PREP_CUES: dict[str, tuple[str, set[str]]] = {
 # Nouns that are themselves cues when owned by a speaker: "Trump's claim that X", "her call for X".
 NOUN_CUES: dict[str, tuple[str, set[str]]] = {
     "claim": ("assert", {"that", "of"}), "statement": ("assert", {"that"}), "assertion": ("assert", {"that"}),
-    "allegation": ("accuse", {"that", "of"}), "accusation": ("accuse", {"that", "of"}),
-    "announcement": ("assert", {"that", "of"}), "call": ("other", {"for"}), "criticism": ("accuse", {"of"}),
+    "allegation": ("accuse", {"that", "of"}), "evidence": ("report", {"that", "of"}), "accusation": ("accuse", {"that", "of"}),
+    "announcement": ("assert", {"that", "of"}), "call": ("other", {"for", "to"}),
+    "question": ("belief", {"about", "over"}), "criticism": ("accuse", {"of", "for"}),
     "critique": ("accuse", {"of"}), "support": ("other", {"for", "of"}), "warning": ("predict", {"that", "of", "about"}),
     "promise": ("predict", {"that", "to", "of"}), "pledge": ("predict", {"that", "to"}), "suggestion": ("assert", {"that"}),
     "argument": ("assert", {"that", "for", "against"}), "belief": ("belief", {"that", "in"}),
@@ -138,6 +141,12 @@ NOUN_CUES: dict[str, tuple[str, set[str]]] = {
 COLON_NON_SPEAKERS = frozenset("""update updated note related watch read editor editors video photo photos latest
     breaking exclusive correction source sources disclosure listen see also more advertisement warning
     q a question answer caption credit image images follow subscribe share published posted modified""".split())
+
+# What a request asks for when it is one abstract noun: "called for calm", "urged restraint".
+REQUEST_NOUNS = frozenset("""calm patience restraint caution unity dialogue vigilance compliance moderation
+    tolerance cooperation peace de-escalation deescalation transparency accountability ceasefire
+    reform reforms action justice""".split())
+REQUEST_VERBS = frozenset("call urge appeal plead demand press push".split())
 
 # Nouns that, as "the <noun> that X" objects of a deny/dispute verb, carry the content clause.
 CLAIM_NOUNS = frozenset("""claim claims allegation allegations report reports accusation accusations
@@ -199,6 +208,7 @@ GROUP_HINTS: dict[str, tuple[str, ...]] = {
 for _w in PREP_CONTENT:  # "voted for X", "talked about X", "reflected on X"
     _STANCE_VERBS.setdefault(_w, "other")
 _STANCE_VERBS.setdefault("reflect", "belief")
+_STANCE_VERBS.setdefault("attribute", "belief")   # "attribute the rise to X"
 PREP_CONTENT.setdefault("reflect", {"on"})
 # Measured on PolNeAR train (precision < 0.35 as cues): attitudes more than statements.
 for _w in "vote speak talk support expect".split():

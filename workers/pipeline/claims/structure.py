@@ -4,6 +4,9 @@
   the same paragraph (“…” ― Ana Ruiz, 41, Tucson) or on the next line ("- Ana Ruiz."), as vox-pop
   collections, fact checks and pull-quotes print them. The quote is the content (direct speech),
   the name after the dash the speaker, the dash the cue.
+- ``citation``: a parenthetical source closing a sentence, as science and policy writing cites
+  ("… displacements (Otto, Imperial College London).", "… records (World Meteorological
+  Organization, 2023)."): the sentence before it is the source's; the parenthesis is the cue.
 - ``colon_lines``: "<Speaker>: <statement>" at the start of a line — headlines ("NY Daily News:
   Paris Attacks Highlight …") and transcript turns ("PENCE: Well, …"). The colon is the cue.
 
@@ -197,3 +200,48 @@ def colon_lines(text: str, tokens: ChunkTokens, taken: list[tuple[int, int]]) ->
             continue
         out.append(ColonLine((m.start(2), m.end(2)), (m.start(1), m.start(1) + len(label)), [(b0, b1)], m.start()))
     return out
+
+
+# a parenthesis closing a sentence: "… (Name, Institution)." / "… (Author et al., 2023)."
+_CITE_PAREN = re.compile(r"[ \t]*\(([^()\n]{2,90})\)[ \t]*[.!]?[”\"’']?\s*$")
+_CITE_NAME = r"[A-Z][\w'’.&-]*(?:[ \t]+(?:[A-Z][\w'’.&-]*|of|for|the|and|on|de|du|van|von|&))*"
+_CITE_YEAR = re.compile(rf"({_CITE_NAME}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_CITE_NAME})*)(?:[ \t]+et[ \t]+al\.?)?,?[ \t]+(?:19|20)\d\d[a-z]?")
+_CITE_INST = re.compile(rf"({_CITE_NAME}),[ \t]*({_CITE_NAME})")
+_INSTITUTION = re.compile(r"\b(?:Universit(?:y|ät|é)|College|Institute|Institut|Organi[sz]ation|Agency|Service|"
+                          r"Cent(?:re|er)|Society|Association|Laboratory|Observatory|Foundation|Council|"
+                          r"Commission|Department|Ministry|School|Hospital|Academy|Survey|Bureau|Office)\b")
+
+
+_NOT_SOURCE = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\b|"
+                         r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|Q[1-4]\b|H[12]\b|FY\b|"
+                         r"(?:Spring|Summer|Fall|Autumn|Winter|Figure|Fig|Table|Chart|Photo|Image|Updated|"
+                         r"Founded|Born|Est|Pictured|File|Season|Class|Vol|Issue)\b")
+
+
+def citation(text: str, a: int, b: int) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]] | None:
+    """A parenthetical source closing the sentence ``text[a:b]`` (see the module docstring):
+    (cue span = the parenthesis, speaker span, content span = the sentence before it), or None.
+    The parenthesis holds an author or organisation and a year, or a name and an institution
+    ("(Otto, Imperial College London)"); a place ("(Paris, France)"), a party tag ("(R-Texas)")
+    or a photo credit is no citation."""
+    m = _CITE_PAREN.search(text, a, b)
+    if m is None:
+        return None
+    i0, i1 = m.start(1), m.end(1)
+    inner = text[i0:i1]
+    y = _CITE_YEAR.fullmatch(inner)
+    if y is not None:
+        if _NOT_SOURCE.match(y.group(1)):
+            return None   # "(January 2019)", "(Q3 2019)", "(Figure 2, 2019)": a date or a pointer
+        spk = (i0 + y.start(1), i0 + y.end(1))
+    else:
+        n = _CITE_INST.fullmatch(inner)
+        if n is None or not _INSTITUTION.search(n.group(2)):
+            return None
+        spk = (i0 + n.start(1), i0 + n.end(1))
+    c0, c1 = a, m.start()
+    while c0 < c1 and text[c0].isspace():
+        c0 += 1
+    if len(re.findall(r"\w+", text[c0:c1])) < 4:
+        return None
+    return (i0 - 1, i1 + 1), spk, (c0, c1)

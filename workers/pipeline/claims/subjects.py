@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .lexicon import verb_stance
+
 _SPEAKER_DROP = {"relcl", "acl", "appos", "punct", "advcl", "parataxis"}
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 _NON_SPEAKERS = {"me", "you", "us", "it", "there", "this", "that", "which", "what", "something", "anything"}
@@ -23,6 +25,11 @@ _RAISING_BE = frozenset("say expect".split())      # only with "to be" / "to hav
 # "after research from X, Y, indicated Z": the parse made the clause's subject the pobj of a
 # preposition that is really a subordinator
 _SUBORDINATORS = frozenset("after before as since because until while when though although once".split())
+
+
+# occasions a participle may hang on that speak for no one ("a ceremony marking …")
+_EVENTS = frozenset("conference meeting ceremony event rally session summit gathering party celebration "
+                    "dinner reception vigil parade service festival hearing".split())
 
 
 def _reduced_passive(v: Any) -> bool:
@@ -105,10 +112,20 @@ def _subject_climb(v: Any) -> Any | None:
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children):
             return None  # passive without an agent: "X has been accused of …" names no speaker
         if v.dep_ in ("acl",) and v.head.pos_ in ("PROPN", "NOUN", "PRON") and v.tag_ == "VBG":
+            if v.head.lemma_.lower() in _EVENTS:
+                # "Lynch spoke at a news conference announcing X": an occasion is no source; the
+                # one who spoke at it is the subject of the verb before it ("At a news conference
+                # announcing X, a reporter asked …": a fronted occasion names no one)
+                x = v.head
+                if x.dep_ == "pobj" and x.head.dep_ == "prep" and x.head.head.pos_ in ("VERB", "AUX") \
+                        and x.head.head.i < x.head.i:
+                    v = x.head.head
+                    continue
+                return None
             return v.head   # "Trump, speaking at …" — not "this deal, thought to be …"
         if v.dep_ in ("conj", "advcl", "xcomp", "dep") and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
-            if _reported_participle(v):
-                v = v.head.head      # "Etienne warned that some countries cut back, highlighting that …"
+            if _reporting_participle(v):
+                v = v.head.head   # "X warned that Y had …, highlighting that …": X highlights
                 continue
             v = v.head
             continue
@@ -119,13 +136,19 @@ def _subject_climb(v: Any) -> Any | None:
     return None
 
 
-def _reported_participle(v: Any) -> bool:
-    """", highlighting that X" hanging off the clause another speech verb reports ("Etienne warned
-    that some countries cut back, highlighting that …"): the one who highlights is the one who
-    warned, not the reported clause's subject."""
+def _reporting_participle(v: Any) -> bool:
+    """A participle at the end of a cue's reported clause (", highlighting that …", ", adding …"): it
+    is the reporter's act, not the reported clause's subject's ("Etienne warned that some countries
+    cut back, highlighting that …": Etienne highlights)."""
     from .contents import _is_cue_verb, _speech_participle   # contents imports this module
     h = v.head
-    return (_speech_participle(v) and h.dep_ == "ccomp" and h.head is not h and _is_cue_verb(h.head) is not None
+    if h.dep_ != "ccomp" or h.head.i == h.i:
+        return False
+    if (v.dep_ == "advcl" and v.tag_ == "VBG" and v.i > h.i and v.doc[v.i - 1].text == ","
+            and h.head.pos_ == "VERB" and verb_stance(h.head.lemma_) is not None
+            and verb_stance(v.lemma_) is not None):
+        return True
+    return (_speech_participle(v) and _is_cue_verb(h.head) is not None
             and any(c.dep_ == "nsubj" for c in h.head.children))
 
 

@@ -1,5 +1,8 @@
 """Direct quotes attached to an adjacent cue ("“…,” said X", "X said: “…”"), continued by later
-quote pieces that carry no cue of their own ("“…,” said X. “…”", quotes over two paragraphs)."""
+quote pieces that carry no cue of their own ("“…,” said X. “…”", quotes over two paragraphs);
+``continued_rule``: a whole quoted sentence with no cue right after a quote someone was given
+("X warned that data “is our eyes and ears.” “We must adjust …”") is that speaker's too, and a
+quote right after an inverted cue ("X, Levy said, but “…”") joins that attribution's content."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from ..contents import _content_tokens
 from ..context import MIN_QUOTE_WORDS, ChunkContext, DocContext
 from ..quotes import Quote
 from ..records import Attribution, Span
+from ..sentences import Covered
 from ..subjects import _bad_speaker, _subject
 
 _WORD = re.compile(r"\w")
@@ -102,6 +106,7 @@ def cue_for_quote(d: DocContext, n: int, q: Quote, off: int, sdoc: Any, cue_toke
             allowed = set()
             if spk is not None:
                 allowed.update(x.i for x in spk.subtree)
+                allowed.update(_frame(t, spk))
             # a cue with its own content after it ("“…” She says they will go on") does
             # not take the quote before it
             own = _content_tokens(t)
@@ -138,6 +143,38 @@ def cue_for_quote(d: DocContext, n: int, q: Quote, off: int, sdoc: Any, cue_toke
     return best
 
 
+_JOIN = re.compile(r"[ \t]*,?[ \t]*(?:but|and)?[ \t]*[:,]?[ \t]*")
+
+
+def _after_clause(text: str, owners: list[Attribution], tails: list[tuple[int, int]], tail_pos: list[int],
+                  q0: int) -> Attribution | None:
+    """"X happened, Levy said, but “I want …”": a quote right after an inverted attribution's
+    clause (its content before the cue; only a comma and "but"/"and" between) goes on with it: the
+    quote joins that attribution's content (PolNeAR annotates one content on both sides)."""
+    k = bisect.bisect_right(tail_pos, q0) - 1
+    while k >= 0 and q0 - tails[k][0] <= 12:
+        tail, i = tails[k]
+        if _JOIN.fullmatch(text, tail, q0) and "\n" not in text[tail:q0]:
+            return owners[i]
+        k -= 1
+    return None
+
+
+def _frame(t: Any, spk: Any) -> set[int]:
+    """The verbs and prepositions between a cue and the speaker it climbed to ("“…,” he was
+    quoted as saying", "“…,” the man could be heard saying"): part of the attribution clause."""
+    out: set[int] = set()
+    x = t
+    for _ in range(4):
+        if x.dep_ not in ("xcomp", "pcomp", "prep", "advcl") or x.head.i == x.i:
+            break
+        x = x.head
+        out.add(x.i)
+        if any(c.i == spk.i for c in x.children):
+            return out
+    return set()
+
+
 def lead_in(d: DocContext, t: Any, off: int, n: int, spans: list[Span]) -> list[Span]:
     """"The campaign grew out of the belief that “…,” added X", "In past campaigns, “we felt
     …,” he said": words before a quote whose cue comes after it (from the sentence start, same
@@ -158,3 +195,63 @@ def lead_in(d: DocContext, t: Any, off: int, n: int, spans: list[Span]) -> list[
     while lo < q.start and text[lo].isspace():
         lo += 1
     return [(lo, spans[0][1])] + spans[1:] if spans and spans[0][0] == q.start else spans
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:”\"’'…)]|\n)[ \t\u00a0]*$")
+
+
+def continued_rule(d: DocContext, found: list[Attribution]) -> list[Attribution]:
+    """A quoted sentence with no cue of its own, not in any attribution, right after a quote that
+    lies in an attribution's content (only spaces and at most one paragraph break between): the
+    same speaker's direct speech, with that attribution's cue (``how = "continued"``). Linear in
+    the quotes and attributions (bisect over sorted offsets)."""
+    text = d.text
+    owners = [a for a in found if a.speaker is not None and a.content]
+    covered = Covered([sp for a in owners for sp in a.content])
+    # quote index -> the first attribution whose content overlaps it
+    starts = [q.start for q in d.quotes]
+    owner_of: dict[int, Attribution] = {}
+    for a in owners:
+        for x0, x1 in a.content:
+            k = max(0, bisect.bisect_right(starts, x0) - 1)
+            while k < len(d.quotes) and d.quotes[k].start < x1:
+                if d.quotes[k].end > x0:
+                    owner_of.setdefault(k, a)
+                k += 1
+    # inverted attributions by the end of their cue clause
+    tails = sorted((max(a.cue.end, a.speaker[1] if a.speaker else 0), i) for i, a in enumerate(owners)
+                   if a.content[-1][1] <= a.cue.start)
+    tail_pos = [t for t, _ in tails]
+    out: list[Attribution] = []
+    for k, q in enumerate(d.quotes):
+        if q.continues is not None or not q.closed or q.words(text) < MIN_QUOTE_WORDS:
+            continue
+        chain = d.quote_chain(k)
+        c0, c1 = chain[0][0], chain[-1][1]
+        if covered.overlaps(c0, c1) or k in owner_of:
+            continue   # already someone's
+        after = text[c1:c1 + 3].lstrip(" \t")
+        if after[:1].islower() or after[:1] in (",", ";"):
+            continue   # the sentence goes on: "“…” was the message"
+        prev = _after_clause(text, owners, tails, tail_pos, q.start)
+        if prev is not None:   # one attribution, its content on both sides of the cue
+            prev.content = prev.content + chain
+            continue
+        line0 = text.rfind("\n", 0, q.start) + 1
+        if k == 0 or not _SENTENCE_START.search(text[max(line0, q.start - 3):q.start]) and text[line0:q.start].strip():
+            continue
+        p = d.quotes[k - 1]
+        gap = text[p.end:q.start]
+        if _WORD.search(gap) or gap.count("\n") > 2:
+            continue
+        prev = owner_of.get(k - 1)
+        if prev is None:
+            continue
+        att = Attribution(prev.cue, prev.speaker, chain, True, speaker_ref=prev.speaker_ref,
+                          sent_start=q.start, anchor=-1, chunk=-1, how="continued")
+        out.append(att)
+        for j in range(k, k + len(chain)):
+            owner_of[j] = att
+    return out
+
+

@@ -1,5 +1,6 @@
 """Document-level rules over lines and paragraphs rather than one parsed chunk: "<Speaker>:
-<statement>" lines, quotation paragraphs signed by a dash line, block quotations after "X added:".
+<statement>" lines, quotation paragraphs signed by a dash line, block quotations after "X added:",
+sentences closed by a parenthetical citation "(Otto, Imperial College London)".
 Each takes the document context and the attributions found so far and returns new ones."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import re
 from ..context import DocContext
 from ..lexicon import verb_stance
 from ..records import Attribution, Cue
-from ..structure import colon_lines, dash_sources
+from ..structure import citation, colon_lines, dash_sources
 from ..subjects import _bad_speaker, _subject
 
 # a line ending in "<… cue verb> [up to three words]:" and the next paragraph, not a quotation
@@ -75,3 +76,39 @@ def block_rule(d: DocContext, found: list[Attribution]) -> list[Attribution]:
                                sent_start=off + cue_tok.sent.start_char, anchor=-1, chunk=-1,
                                how="block"))
     return out
+
+
+def citation_rule(d: DocContext, found: list[Attribution]) -> list[Attribution]:
+    """A sentence closed by a parenthetical citation (``structure.citation``) is the cited
+    source's: a new attribution (cue the parenthesis, ``how = "citation"``), or, when the
+    sentence's main verb is already a cue ("Burgess confirms that X (Copernicus, 2023)"), that
+    attribution gets the citation as its reporting source."""
+    text = d.text
+    by_root: dict[tuple[int, int], Attribution] = {(a.chunk, a.anchor): a for a in found if a.chunk >= 0}
+    out: list[Attribution] = []
+    for ci, (off, sdoc) in enumerate(d.chunks):
+        for s in sdoc.sents:
+            a, b = off + s.start_char, off + s.end_char
+            if ")" not in text[a:b]:
+                continue
+            got = citation(text, a, b)
+            if got is None:
+                continue
+            (q0, q1), spk, content = got
+            cue = Cue(q0, q1, text[q0:q1], "citation", "report")
+            for x in found:   # the citation is no part of a content that ran into it
+                x.content = [(c0, _rstrip(text, c0, min(c1, q0))) if c0 < q0 < c1 else (c0, c1)
+                             for c0, c1 in x.content if not q0 <= c0 < q1]
+            main = by_root.get((ci, s.root.i))
+            if main is not None:
+                main.reported_by.append((spk, cue))
+                continue
+            out.append(Attribution(cue, spk, [content], False, sent_start=a, anchor=-1, chunk=-1,
+                                   how="citation"))
+    return out
+
+
+def _rstrip(text: str, a: int, b: int) -> int:
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return b

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..contents import _as_clause_content, _content_tokens, _is_inverted, _is_parenthetical, _object_content
+from ..contents import (_as_clause_content, _content_tokens, _is_inverted, _is_parenthetical, _object_content,
+                        _final_cue_clause, _split_parenthetical)
 from ..context import ChunkContext, DocContext
-from ..lexicon import QUOTE_ONLY_VERBS, verb_stance
+from ..lexicon import ADDRESSEE_VERBS, QUOTE_ONLY_VERBS, REQUEST_NOUNS, REQUEST_VERBS, verb_stance
 from ..passives import is_agentless_passive, passive_content
 from ..records import Attribution
 from ..spans import runs, word_count
@@ -20,7 +21,10 @@ from ..subjects import _bad_speaker, _reduced_passive, _speaker_tokens, _strande
 _POINTER = re.compile(r"(?:the\s+)?(?:following|same|above)(?:\s+(?:statement|comment|remarks?|words|story|report))?|as\s+follows", re.I)
 # verbs after which "it" is an organisation or document speaking ("It says the campaign violated …")
 _IT_SPEAKS = frozenset("say report note state claim add write argue deny accuse announce warn allege insist "
-                       "explain acknowledge confirm reply respond tweet".split())
+                       "explain acknowledge confirm reply respond tweet call urge recommend".split())
+
+# … and after which "it" is one asking for something ("It calls on the regulator to …")
+_IT_ASKS = frozenset("call urge recommend".split())
 
 Found = tuple[Attribution, Any] | None    # (attribution, the inner cue token of a chain or None)
 
@@ -50,6 +54,8 @@ def reported(c: ChunkContext, t: Any, stance: str) -> Found:
         return reduced(d, t, stance, off, ci)
     if is_agentless_passive(t):
         return passive(d, t, stance, off, ci)
+    if _coordinated_passive(t):
+        return None   # "she had been hired … and told to read out notes": told by no one named
     spk = _subject(t) or _stranded_subject(t)
     res = _content_tokens(t, learned=(ci, t.i) in d.learned)
     inner_cue = None
@@ -64,14 +70,18 @@ def reported(c: ChunkContext, t: Any, stance: str) -> Found:
             own = set(t.subtree) | (set(spk.subtree) if spk is not None else set())
             res = ([x for x in t.head.subtree if x not in own and (not inverted or x.i < t.i)], "inverted")
     if res is None:
-        res = _as_clause_content(t) or _object_content(t)
+        res = _split_parenthetical(t) or _final_cue_clause(t)
+    if res is None:
+        res = _as_clause_content(t) or _request_object(t) or _object_content(t)
     if res is None:
         return None
     toks, how = res
     if spk is None:
         return None
-    if _bad_speaker(spk) and not (spk is not None and spk.lower_ == "it" and how == "ccomp"
-                                  and t.lemma_.lower() in _IT_SPEAKS):
+    if how == "ccomp" and _small_clause(t):
+        how = "obj"   # "discovered her slumped on the floor": an object found in a state, no proposition
+    if _bad_speaker(spk) and not (spk is not None and spk.lower_ == "it" and t.lemma_.lower() in _IT_SPEAKS
+                                  and (how == "ccomp" or how == "xcomp" and t.lemma_.lower() in _IT_ASKS)):
         return None
     if how in ("ccomp", "inverted"):
         found, inner_cue = _chain(d, t, stance, off, ci, spk, toks)
@@ -96,7 +106,7 @@ def reported(c: ChunkContext, t: Any, stance: str) -> Found:
     # pointer to text elsewhere ("reported the following:")
     words = word_count(text, spans)
     pointer = len(spans) == 1 and _POINTER.fullmatch(text[spans[0][0]:spans[0][1]].strip(" :."))
-    if words < (1 if how == "obj1" else 2) or pointer:
+    if words < (1 if how == "obj1" or _one_word_request(t, toks) else 2) or pointer:
         return None
     sp = d.spk(spk, off)
     whole = d.quote_covering(spans)
@@ -105,6 +115,52 @@ def reported(c: ChunkContext, t: Any, stance: str) -> Found:
     elif not d.inside_quote(t, off):
         spans = d.quote_opened(spans, off + t.idx) or spans
     return d.verb_att(t, stance, off, ci, sp, spans, d.all_quoted(spans), how), inner_cue
+
+
+def _coordinated_passive(t: Any) -> bool:
+    """An addressee verb coordinated with a passive, with an infinitive but no subject and no
+    addressee of its own ("was hired without an interview and told to …"): passive too, told by
+    no one named ("was arrested and told police that …" has its addressee: active)."""
+    h = t.head
+    kids = list(t.children)
+    return (t.lemma_.lower() in ADDRESSEE_VERBS and t.tag_ in ("VBN", "VBD") and t.dep_ == "conj"
+            and h.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in h.children)
+            and any(c.dep_ == "xcomp" for c in kids)
+            and not any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass", "agent", "dobj", "dative") for c in kids))
+
+
+_FINDING = frozenset("find discover uncover".split())
+
+
+def _small_clause(t: Any) -> bool:
+    """The ccomp of a finding verb is a verbless small clause ("found the door forced", "discovered
+    him slumped"): a participle head with no auxiliary, mark or passive auxiliary. An adjective
+    head is an evaluation ("finds the plan compelling"), a belief: kept. "Called the office asking
+    questions" is a phone call (``definition`` refuses "call" with an object)."""
+    lemma = t.lemma_.lower()
+    if lemma not in _FINDING and lemma != "call":
+        return False
+    c = next((c for c in t.children if c.dep_ == "ccomp" and c.i > t.i), None)
+    return (c is not None and c.tag_ in (("VBN", "VBG") if lemma != "call" else ("VBG",))
+            and not any(x.dep_ in ("aux", "auxpass", "mark", "cop") for x in c.children))
+
+
+def _request_object(t: Any) -> tuple[list[Any], str] | None:
+    """"urged calm and patience": a request verb whose object is what it asks for (an abstract
+    noun of ``REQUEST_NOUNS``), not its addressee."""
+    if t.lemma_.lower() not in REQUEST_VERBS:
+        return None
+    obj = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i), None)
+    if obj is None or obj.lemma_.lower() not in REQUEST_NOUNS or any(c.dep_ == "xcomp" for c in t.children):
+        return None
+    return list(obj.subtree), "dobj"
+
+
+def _one_word_request(t: Any, toks: list[Any]) -> bool:
+    """"called for calm": a one-word content is enough for a request of a ``REQUEST_NOUNS`` noun."""
+    words = [x for x in toks if not x.is_punct]
+    return (t.lemma_.lower() in REQUEST_VERBS and len(words) == 1
+            and words[0].lemma_.lower() in REQUEST_NOUNS)
 
 
 def _chain(d: DocContext, t: Any, stance: str, off: int, ci: int, spk: Any, toks: list[Any]) -> tuple[Found, Any]:
