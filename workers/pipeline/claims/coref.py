@@ -113,9 +113,11 @@ def sent_finder(sents: list[tuple[int, int]]) -> Callable[[int], int | None]:
     return find
 
 
-def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[tuple[int, Any]] = ()) -> list[Mention]:
+def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[tuple[int, Any]] = (),
+                          guessed: set[int] | None = None) -> list[Mention]:
     """Mentions with every one-word person mention of a shared surname re-linked (see the module
-    docstring); the others are returned as they are (the list stays sorted by start)."""
+    docstring); the others are returned as they are (the list stays sorted by start). ``guessed``
+    collects the starts of the re-linked mentions that had no evidence of their own."""
     persons: dict[str, _Person] = {}
     for m in mentions:
         words = m.name.split()
@@ -160,6 +162,8 @@ def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[t
         p, evidence = _pick(text, m, cands, convention.get(key), local_gender(text, m, sent, person_starts))
         if not evidence:
             convention.setdefault(key, p)
+            if guessed is not None:
+                guessed.add(m.start)
         p.last = m.start
         out.append(replace(m, name=p.name, entity_id=p.entity_id))
     return _office_detached(text, out, persons)

@@ -17,6 +17,8 @@ mention of that surname is then re-assigned on its own evidence, with the claims
   "Gary Johnson" one), else the first one after it. (Always the most prominent full name — most
   full mentions, then first named — lost on PolNeAR dev: "Gary Johnson" took Jeh Johnson's quotes,
   a headline's "Double Standard Clinton" Hillary Clinton's mentions.)
+- a "Mr." / "Mrs." surname the merger kept apart goes to a full name only on evidence (the gender
+  its title shows must be known of one of them), never by convention or recency;
 - a titled surname that cannot be the document's only full name of that surname ("Mr. Obama",
   "President Obama" against "the first lady, Michelle Obama") is a person of its own, named by the
   surname (``person:obama``); a bare untitled surname follows it on a he/she in its sentence or,
@@ -39,7 +41,7 @@ def shared_surname_moves(text: str, people: list[tuple[str, str, list[tuple[int,
     Returns ``{span of a one-word mention: key of the group it belongs to instead}`` (a key not
     among the groups is a new person named by the surname alone)."""
     # the claims stage's helpers, imported here: the claims package imports this one (``entities.spans``)
-    from ..claims.coref import split_shared_surnames, title_before
+    from ..claims.coref import gender_of_title, split_shared_surnames, title_before
     from ..claims.mentions import Mention
 
     surnames: dict[str, int] = {}
@@ -53,9 +55,14 @@ def shared_surname_moves(text: str, people: list[tuple[str, str, list[tuple[int,
         return {}
     mentions = sorted((Mention(s, e, text[s:e], name, key, "PERSON") for key, name, spans in people for s, e in spans),
                       key=lambda m: (m.start, m.end))
-    out = split_shared_surnames(text, mentions, chunks)
+    guessed: set[int] = set()
+    out = split_shared_surnames(text, mentions, chunks, guessed)
+    # a "Mrs. Clinton" the merger kept apart, whose gender no full name confirms, is not guessed into
+    # one of them (the most recent may be "President Bill Clinton"): it stays apart
     moves = {(m.start, m.end): o.entity_id for m, o in zip(mentions, out)
-             if o.entity_id is not None and o.entity_id != m.entity_id and len(m.text.split()) == 1}
+             if o.entity_id is not None and o.entity_id != m.entity_id and len(m.text.split()) == 1
+             and not (m.start in guessed and len(m.name.split()) == 1
+                      and gender_of_title(title_before(text, m.start)))}
     # "Mr. Obama" / "President Obama" that cannot be the document's one full name ("the first lady,
     # Michelle Obama"): a person of their own, named by the surname
     detached: dict[tuple[str, str], list[Any]] = {}
