@@ -88,3 +88,13 @@ def _all(text: str, sub: str) -> list[int]:
         out.append(i)
         i = text.find(sub, i + 1)
     return out
+
+
+def test_courtesy_title_no_full_name_confirms_is_not_guessed_into_one(pipeline):
+    # neither full name shows a gender: "Mrs." is no evidence for either, and the most recent full
+    # name ("President Bill Clinton") would be a wrong guess
+    text = ("The plan was drafted by aides to Hillary Clinton last spring. John Podesta, chief of staff to "
+            "President Bill Clinton, now runs the campaign.\nMrs. Clinton has embraced the approach, promising "
+            "to expand it. But Mrs. Clinton will face the same partisan fire.")
+    doc = pipeline.run({"text": text})
+    assert "person:bill-clinton" not in owners(doc, "Clinton")
