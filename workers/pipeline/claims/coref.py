@@ -16,8 +16,9 @@ Two steps, both inside one document and both before / during speaker resolution 
      Meadows", "Ivanka Trump, the nominee's eldest daughter,"); then the entity stage's choice when it is still in the running; else the writer's
      convention (whom the first bare surname without evidence meant); else the most recent (a full
      mention or an earlier re-linked surname), else the first one after it.
-   The mention's ``name`` / ``entity_id`` change for the claim stage only (``doc.entities`` is
-   left as the entity stage made it).
+   The entity stage runs this same step on its groups (``entities/surnames.py``; there "the entity
+   stage's choice" is the merger's count-based one), so ``doc.entities`` already has them apart;
+   here it runs again on the mentions the claim stage reads and mostly keeps what it finds.
 
 2. **Pronoun salience** (:class:`Salience`, in ``salience.py``). A he/she speaker goes to the compatible person
    (gender never contradicted) with the lowest cost: the number of sentences back, plus a penalty
@@ -75,14 +76,14 @@ _KIN_AFTER = re.compile(r"\s*,\s+(?:the\s+|a\s+)?[^,;.]{0,60}?(?:['’]s|\b(?:hi
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
-def _title_before(text: str, start: int) -> str | None:
+def title_before(text: str, start: int) -> str | None:
     m = _TITLE_BEFORE.search(text, max(0, start - 16), start)
     if m is None or (m.group(2) and m.group(1).lower() not in _ABBREVIATED):
         return None
     return _TITLE_KEYS.get(m.group(1).lower())
 
 
-def _gender_of_title(title: str | None) -> str | None:
+def gender_of_title(title: str | None) -> str | None:
     return "m" if title == "mr" else "f" if title in ("mrs", "ms") else None
 
 
@@ -99,11 +100,11 @@ class _Person:
     last: int = -1                     # most recent position assigned to it while scanning
 
 
-def _sentences(chunks: Sequence[tuple[int, Any]]) -> list[tuple[int, int]]:
+def sentence_ranges(chunks: Sequence[tuple[int, Any]]) -> list[tuple[int, int]]:
     return [(off + s.start_char, off + s.end_char) for off, sdoc in chunks for s in sdoc.sents]
 
 
-def _sent_finder(sents: list[tuple[int, int]]) -> Callable[[int], int | None]:
+def sent_finder(sents: list[tuple[int, int]]) -> Callable[[int], int | None]:
     starts = [a for a, _ in sents]
 
     def find(pos: int) -> int | None:
@@ -112,9 +113,11 @@ def _sent_finder(sents: list[tuple[int, int]]) -> Callable[[int], int | None]:
     return find
 
 
-def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[tuple[int, Any]] = ()) -> list[Mention]:
+def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[tuple[int, Any]] = (),
+                          guessed: set[int] | None = None) -> list[Mention]:
     """Mentions with every one-word person mention of a shared surname re-linked (see the module
-    docstring); the others are returned as they are (the list stays sorted by start)."""
+    docstring); the others are returned as they are (the list stays sorted by start). ``guessed``
+    collects the starts of the re-linked mentions that had no evidence of their own."""
     persons: dict[str, _Person] = {}
     for m in mentions:
         words = m.name.split()
@@ -126,7 +129,7 @@ def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[t
         if len(m.text.split()) >= 2:
             p.full.append(m.start)
             p.ends.append(m.end)
-            t = _title_before(text, m.start)
+            t = title_before(text, m.start)
             if t:
                 p.titles.add(t)
     by_surname: dict[str, list[_Person]] = {}
@@ -135,13 +138,13 @@ def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[t
             by_surname.setdefault(p.name.split()[-1].lower(), []).append(p)
     shared = {k: v for k, v in by_surname.items() if len(v) >= 2}
     titled = [m for m in mentions if m.label in PERSON_LABELS and m.name in persons and len(m.text.split()) == 1
-              and _gender_of_title(_title_before(text, m.start))]
+              and gender_of_title(title_before(text, m.start))]
     if not shared and not titled:
         return mentions
-    sents = _sentences(chunks)
+    sents = sentence_ranges(chunks)
     _person_genders(text, mentions, sents, [p for p in persons.values() if p.full])
     person_starts = [m.start for m in mentions if m.label in PERSON_LABELS]
-    find = _sent_finder(sents)
+    find = sent_finder(sents)
     out: list[Mention] = []
     convention: dict[str, _Person] = {}      # whom a bare surname without evidence meant first
     for m in mentions:
@@ -156,9 +159,11 @@ def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[t
             continue
         i = find(m.start)
         sent = sents[i] if i is not None else (text.rfind("\n", 0, m.start) + 1, _line_end(text, m.end))
-        p, evidence = _pick(text, m, cands, convention.get(key), _local_gender(text, m, sent, person_starts))
+        p, evidence = _pick(text, m, cands, convention.get(key), local_gender(text, m, sent, person_starts))
         if not evidence:
             convention.setdefault(key, p)
+            if guessed is not None:
+                guessed.add(m.start)
         p.last = m.start
         out.append(replace(m, name=p.name, entity_id=p.entity_id))
     return _office_detached(text, out, persons)
@@ -175,7 +180,7 @@ def _office_detached(text: str, out: list[Mention], persons: dict[str, _Person])
         return out
     res = []
     for m in out:
-        p, t = persons.get(m.name), _title_before(text, m.start)
+        p, t = persons.get(m.name), title_before(text, m.start)
         if p is not None and m.text.lower() in other and len(m.text.split()) == 1 and t and t not in _COURTESY \
                 and t not in p.titles:
             m = replace(m, name=other[m.text.lower()], entity_id=None)
@@ -186,7 +191,7 @@ def _office_detached(text: str, out: list[Mention], persons: dict[str, _Person])
 def _detached(text: str, m: Mention, p: _Person | None) -> Mention:
     """"Mr Anderson" joined to "Zoe Anderson", a woman by her own mentions: someone else of that
     name — the titled surname is its own name, with no entity."""
-    g = _gender_of_title(_title_before(text, m.start))
+    g = gender_of_title(title_before(text, m.start))
     if p is None or g is None or p.gender is None or p.gender == g:
         return m
     t = _TITLE_BEFORE.search(text, max(0, m.start - 16), m.start)
@@ -198,7 +203,7 @@ def _line_end(text: str, pos: int) -> int:
     return len(text) if e < 0 else e
 
 
-def _local_gender(text: str, m: Mention, sent: tuple[int, int], person_starts: list[int]) -> str | None:
+def local_gender(text: str, m: Mention, sent: tuple[int, int], person_starts: list[int]) -> str | None:
     """The gender a he/she/his/her in the mention's own sentence shows, when no other person is
     named between them and no quotation opens between: "Clinton told the audience that she …",
     "In her 2003 book, Clinton noted …"."""
@@ -223,12 +228,12 @@ def _person_genders(text: str, mentions: list[Mention], sents: list[tuple[int, i
     surnames = {p.name.split()[-1].lower() for p in people}
     full = [m for m in mentions if m.label in PERSON_LABELS
             and (len(m.text.split()) >= 2 or _POSSESSIVE.sub("", m.text).lower() not in surnames)]
-    votes = GenderVotes(text, MentionIndex(full), sents, _sent_finder(sents)) if sents else None
+    votes = GenderVotes(text, MentionIndex(full), sents, sent_finder(sents)) if sents else None
     for p in people:
         score = 0
         for pos, end in zip(p.full, p.ends):
             p.relative = p.relative or _KIN_AFTER.match(text, end) is not None
-            g = _gender_of_title(_title_before(text, pos))
+            g = gender_of_title(title_before(text, pos))
             r = _ROLE_BEFORE.search(text, max(0, pos - 30), pos)
             if r and r.group(0)[:1].islower() and re.search(r"\b(?:his|her|their)\s+$",
                                                            text[max(0, r.start() - 8):r.start()], re.I):
@@ -243,8 +248,8 @@ def _person_genders(text: str, mentions: list[Mention], sents: list[tuple[int, i
 def _pick(text: str, m: Mention, cands: list[_Person], convention: _Person | None,
           local: str | None) -> tuple[_Person, bool]:
     """(the full name a bare surname means, whether the mention's own evidence chose it)."""
-    title = _title_before(text, m.start)
-    gender = _gender_of_title(title) or surface_gender(text[max(0, m.start - 8):m.start] + m.text, tail=True)
+    title = title_before(text, m.start)
+    gender = gender_of_title(title) or surface_gender(text[max(0, m.start - 8):m.start] + m.text, tail=True)
     office = title if title and title not in _COURTESY else None
     gender = gender or local
 
@@ -276,4 +281,5 @@ def _pick(text: str, m: Mention, cands: list[_Person], convention: _Person | Non
     return max(ok, key=rank), False
 
 
-__all__ = ["MAX_SENTENCES", "Salience", "continuation_cue", "split_shared_surnames"]
+__all__ = ["MAX_SENTENCES", "Salience", "continuation_cue", "gender_of_title", "local_gender", "sent_finder",
+           "sentence_ranges", "split_shared_surnames", "title_before"]

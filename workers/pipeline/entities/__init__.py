@@ -18,7 +18,8 @@ spaCy parse (:mod:`..nlp`) and :mod:`.english`; French, Russian and Chinese segm
 
 Modules: :mod:`.spans` (span clean-up), :mod:`.english` (English mentions + document rules),
 :mod:`.person_names` (titles, headline fragments, epithets, non-person heads in PERSON spans),
-:mod:`.other_languages`, :mod:`.merge` (canonical grouping), :mod:`.canonical` (ids, aliases),
+:mod:`.other_languages`, :mod:`.merge` (canonical grouping), :mod:`.surnames` (two people with one
+surname), :mod:`.canonical` (ids, aliases),
 :mod:`.salience`.
 """
 
@@ -27,7 +28,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..document import AnalysisDoc
-from ..nlp import prepare
+from ..nlp import parsed_chunks, prepare
 from ..registry import stage
 from .english import english_mentions
 from .merge import merge
@@ -64,7 +65,7 @@ class EntityStage:
         for code, backend in BACKENDS.items():
             if code in codes:
                 mentions += backend(doc)
-        entities = merge(doc.text, mentions)
+        entities = merge(doc.text, mentions, parsed_chunks(doc) if "en" in codes else ())
         score(entities, doc.text, doc.title)
         doc.entities = entities
         doc.entities_supported = main_language(doc) in SUPPORTED or bool(codes & SUPPORTED)

@@ -6,7 +6,8 @@ Rules, in order (all within one document):
 2. mentions with the same slug are one entity ("Thae Yong Ho" = "Thae Yong-ho");
 3. a PERSON name whose words all occur in one longer PERSON name joins it, and so does a single
    capitalised word of any label ("Thae", "Mr Thae" → "Thae Yong Ho") when exactly one full name
-   (or one clearly most frequent) contains it;
+   (or one clearly most frequent) contains it; when two full names share the surname, each bare
+   surname is then re-assigned on its own evidence (title, gender, relatives: :mod:`.surnames`);
 4. an acronym joins the multi-word name it abbreviates, by initials ("RUSI" ↔ "Royal United Services
    Institute") or by an explicit definition "Long Name (LN)";
 5. the label of an entity is the weighted majority of its mentions' labels;
@@ -20,9 +21,12 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
+from typing import Any, Sequence
+
 from .canonical import acronym, entity_id, is_acronym, lookup_alias, slug
 from .records import Entity, EntityMention
 from .spans import Mention
+from .surnames import shared_surname_moves
 
 _WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
 
@@ -61,8 +65,9 @@ def _forms(text: str, g: _Group) -> set[str]:
     return {_surface(text, m) for m in g.mentions} | ({g.fixed[0]} if g.fixed else set())
 
 
-def merge(text: str, mentions: list[Mention]) -> list[Entity]:
-    """Canonical entities (without salience) from typed mentions of ``text``."""
+def merge(text: str, mentions: list[Mention], chunks: Sequence[tuple[int, Any]] = ()) -> list[Entity]:
+    """Canonical entities (without salience) from typed mentions of ``text`` (``chunks``: the
+    shared parse, for the sentences and pronouns that tell two people with one surname apart)."""
     groups: dict[str, _Group] = {}
 
     def group(key: str) -> _Group:
@@ -167,7 +172,31 @@ def merge(text: str, mentions: list[Mention]) -> list[Entity]:
         target.mentions.extend(g.mentions)
         del groups[key]
 
+    _split_surnames(text, groups, chunks)
     return [_entity(text, g) for g in groups.values()]
+
+
+def _split_surnames(text: str, groups: dict[str, _Group], chunks: Sequence[tuple[int, Any]]) -> None:
+    """3b: a bare surname that two full names share goes to the one its evidence names (:mod:`.surnames`)."""
+    people = [(key, _canonical_name(text, g, "PERSON"), sorted({(m.start, m.end) for m in g.mentions}))
+              for key, g in groups.items() if not g.fixed and g.label() == "PERSON"]
+    moves = shared_surname_moves(text, people, chunks)
+    if not moves:
+        return
+    for key, g in list(groups.items()):
+        stay = []
+        for m in g.mentions:
+            target = moves.get((m.start, m.end))
+            if target is None or target == key:
+                stay.append(m)
+                continue
+            m.label, m.source = "PERSON", m.source if m.source != "model" else "name-part"
+            if target not in groups:                 # a person named by the surname alone ("Mr. Obama")
+                groups[target] = _Group(target)
+            groups[target].mentions.append(m)
+        g.mentions = stay
+    for key in [k for k, g in groups.items() if not g.mentions]:
+        del groups[key]
 
 
 def _canonical_name(text: str, g: _Group, label: str) -> str:
