@@ -215,7 +215,7 @@ CONTENT_STEPS = (_from_ccomp, _from_oprd, _from_xcomp, _from_prep, _from_object,
 def _as_clause_content(v: Any) -> tuple[list[Any], str] | None:
     """"As the Post reported, X": a cue in an "as" clause with its own subject attributes the
     clause it modifies (the head's subtree without the "as" clause); "as"."""
-    if v.dep_ != "advcl" or v.head is v or not any(c.dep_ == "mark" and c.lower_ == "as" for c in v.children):
+    if v.dep_ != "advcl" or v.head.i == v.i or not any(c.dep_ == "mark" and c.lower_ == "as" for c in v.children):
         return None
     if not any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children) or any(c.dep_ in ("dobj", "ccomp") for c in v.children):
         return None
