@@ -123,7 +123,7 @@ def _subject_climb(v: Any) -> Any | None:
                     continue
                 return None
             return v.head   # "Trump, speaking at …" — not "this deal, thought to be …"
-        if v.dep_ in ("conj", "advcl", "xcomp", "dep") and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
+        if v.dep_ in ("conj", "advcl", "xcomp", "dep") and v.head.i != v.i and v.head.pos_ in ("VERB", "AUX"):
             if _reporting_participle(v):
                 v = v.head.head   # "X warned that Y had …, highlighting that …": X highlights
                 continue
@@ -180,7 +180,7 @@ def _same_paragraph(c: Any, v: Any) -> Any:
 
 
 def _is_relpron(t: Any) -> bool:
-    return t.lower_ in ("who", "that", "which", "whom") and t.head.dep_ == "relcl" and t.head.head is not t.head
+    return t.lower_ in ("who", "that", "which", "whom") and t.head.dep_ == "relcl" and t.head.head.i != t.head.i
 
 
 def _bad_speaker(t: Any | None) -> bool:
