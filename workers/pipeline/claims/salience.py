@@ -48,7 +48,7 @@ class Salience:
                         if x.dep_ in _SUBJ:
                             found = True
                             break
-                        if x.dep_ not in ("compound", "flat", "appos", "poss") or x.head is x:
+                        if x.dep_ not in ("compound", "flat", "appos", "poss") or x.head.i == x.i:
                             break
                         x = x.head
                     if found:
@@ -84,7 +84,7 @@ class Salience:
         """Is the mention at ``pos`` the one a question was put to ("Winfrey asked *Meghan* whether …")?"""
         for t in self.tokens.tokens(pos, pos + 1) if self.chunks else ():
             x = t
-            while x.dep_ in ("compound", "flat") and x.head is not x:
+            while x.dep_ in ("compound", "flat") and x.head.i != x.i:
                 x = x.head
             v = x.head
             return (x.dep_ == "dobj" and v.lemma_.lower() in _ASK
