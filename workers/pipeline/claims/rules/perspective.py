@@ -19,7 +19,7 @@ def rule(c: ChunkContext) -> list[Attribution]:
             continue
         poss = next((x for x in t.children if x.dep_ == "poss"), None)
         prep = t.head
-        if poss is None or prep.head is prep or prep.i > t.i:
+        if poss is None or prep.head.i == prep.i or prep.i > t.i:
             continue
         head = prep.head
         if head.pos_ not in ("VERB", "AUX"):
