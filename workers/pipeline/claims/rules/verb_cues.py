@@ -88,7 +88,7 @@ def reported(c: ChunkContext, t: Any, stance: str) -> Found:
         if found is not None:
             return found
     spk_toks = set(_speaker_tokens(spk))
-    toks = [x for x in toks if x not in spk_toks and x is not t]
+    toks = [x for x in toks if x not in spk_toks and x.i != t.i]
     # a clause joined to the content that carries its own attribution ("…, while the ministry
     # confirmed that …") is that attribution's, not part of this content
     cue_ids = {x.i for x, _ in c.cue_tokens}
