@@ -167,7 +167,7 @@ def _chain(d: DocContext, t: Any, stance: str, off: int, ci: int, spk: Any, toks
     """A content headed by a cue with its own (non-pronoun) subject: the inner cue's attribution,
     reported by ``t``'s speaker, and the inner cue token (which no other rule then takes, even
     when its content came out empty); (None, None) when the content is no chain."""
-    roots = [x for x in toks if x.head not in toks or x.head is x]
+    roots = [x for x in toks if x.head not in toks or x.head.i == x.i]
     r = roots[0] if roots else None
     if r is None or not verb_stance(r.lemma_) or r.pos_ not in ("VERB", "AUX"):
         return None, None
