@@ -124,7 +124,7 @@ def span_root(tokens: ChunkTokens, s: int, e: int) -> Any | None:
     """The syntactic head of the speaker span ``[s, e)``: its token whose head lies outside."""
     toks = tokens.tokens(s, e)
     ids = {t.i for t in toks}
-    return next((t for t in toks if t.head.i not in ids or t.head is t), None)
+    return next((t for t in toks if t.head.i not in ids or t.head.i == t.i), None)
 
 
 def root_person(tokens: ChunkTokens, root: Any | None, hits: list[Mention]) -> Mention | None:
