@@ -100,7 +100,7 @@ class PersonDescriptions:
         if not toks:
             return None
         ids = {t.i for t in toks}
-        return next((t for t in toks if t.head.i not in ids or t.head is t), toks[-1]), ids
+        return next((t for t in toks if t.head.i not in ids or t.head.i == t.i), toks[-1]), ids
 
     def _other_person(self, t: Any, name: str) -> bool:
         p = self.tokens.start_of(t)
