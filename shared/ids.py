@@ -89,9 +89,10 @@ def content_sha256(text: str) -> str:
     return hashlib.sha256(fold_content(text)).hexdigest()
 
 
-def content_fingerprint(text: str) -> str:
-    """The content's dedupe digest: the first 16 hex digits of :func:`content_sha256`."""
-    return content_sha256(text)[:16]
+def content_fingerprint(text: str, sha256: str | None = None) -> str:
+    """The content's dedupe digest: the first 16 hex digits of :func:`content_sha256` (``sha256``:
+    that digest, when the caller has it already)."""
+    return (sha256 or content_sha256(text))[:16]
 
 
 def dedupe_keys(article: Mapping[str, Any], content_sha: str | None = None) -> dict[str, str]:
@@ -104,7 +105,7 @@ def dedupe_keys(article: Mapping[str, Any], content_sha: str | None = None) -> d
         keys["url"] = _digest("url:" + normalize_url(str(article["url"])))
     body = article.get("text") or article.get("html") or ""
     if body:
-        keys["content"] = (content_sha or content_sha256(body))[:16]
+        keys["content"] = content_fingerprint(body, content_sha)
     return keys
 
 
