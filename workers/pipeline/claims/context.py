@@ -40,6 +40,7 @@ class DocContext:
         self.learned: set[tuple[int, int]] = set()          # cues found by the learned detector only
         self.cue_p: dict[tuple[int, int], float] = {}
         self.spk_kinds: dict[Span, str] = {}
+        self.spk_lemmas: dict[Span, str] = {}
         self.that_quotes: set[int] = set()   # quotes introduced by "said that “…”": mixed speech
 
     # speakers and cues ----------------------------------------------------
@@ -50,6 +51,7 @@ class DocContext:
         if sp is not None:
             low = tok.lower_
             self.spk_kinds[sp] = low if tok.pos_ == "PRON" else (tok.ent_type_ or tok.pos_)
+            self.spk_lemmas[sp] = tok.lemma_.lower()
         if sp is not None and _is_relpron(tok):
             ref = span_of(_speaker_tokens(tok.head.head), off)
             if ref is not None:
