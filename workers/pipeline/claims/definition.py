@@ -106,9 +106,10 @@ _REFUSING = re.compile(r"\b(?:declin\w*|refus\w*|fail\w*|unwilling|reluctant|una
 _ANONYMITY = re.compile(r"\W*(?:not\s+to\s+be\s+(?:named|identified|quoted)|anonymity)\b", re.I)
 # speech verbs whose bare noun-phrase object is as often an act or a thing shown as a statement:
 # "revealed an algorithm", "touting the energy efficiency", "declared a state of emergency",
-# "claimed victory" (kept when the object is a statement noun or a clause, or a document speaks:
-# "figures revealed a surge of cases")
-_OBJ_ACTS = frozenset("reveal unveil tout declare claim".split())
+# "claimed victory", "the hospital reported the incident" (kept when the object is a statement
+# noun, a clause or a figure, or a document speaks: "figures revealed a surge of cases",
+# "reported 25 new cases")
+_OBJ_ACTS = frozenset("reveal unveil tout declare claim report".split())
 
 NOUN_CLASSES: dict[str, str] = {}
 for _cls, _words in (
@@ -186,7 +187,7 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
         return "speech" if a.direct and how in _QUOTE_HOWS else None
     if text is not None and not a.direct and cls != "stance" and _refusal(a, text):
         return None   # "declined to disclose the amount", "asked not to be named"
-    if not a.direct and how not in _QUOTE_HOWS and implausible_source(a):
+    if not a.direct and how not in _QUOTE_HOWS and implausible_source(a, text):
         return None   # "smoke threatens …", "the regrowth demonstrates …": a thing is no source
     if lem in _OBJ_ACTS and how in _OBJ_HOWS and not a.direct and text is not None and not document_source(a) \
             and not statement_object(" ".join(text[s:e] for s, e in a.content)):

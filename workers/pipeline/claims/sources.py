@@ -54,13 +54,18 @@ _SOURCE_NOUNS = frozenset("""
     giant carrier airline retailer insurer lender utility charity ngo foundation trust nonprofit
     dating scan sample measurement experiment simulation calculation projection tally count census
     chart graph map image footage video recording transcript minutes log diary book article story
-    headline editorial op-ed column essay account version paper brief petition motion resolution bill
-    law act rule ruling decision verdict order policy guidance guideline directive notice warning
+    headline editorial op-ed column essay account version paper brief petition
+    ruling verdict guidance guideline directive notice warning
     advisory bulletin alert announcement press_release website page feed account handle profile
     everybody somebody someone one few several all both each either neither datum average ad
     advertisement commercial slide presentation spot video clip submission brief motion petition
     result polling timeline star mogul actress actor celebrity front-runner frontrunner runner-up winner
 """.split())
+# a gerund clause with no name in it ("frisking them"; a parse that hung "Speaking from a stage,
+# Chief Executive Satya Nadella" on the participle names a person)
+_GERUND = re.compile(r"[A-Za-z]\w*ing\b(?:\W+[a-z0-9]\w*)*\W*")
+# verbs of a mind: a person or a group believes or expects; a document or data does not
+MIND_VERBS = frozenset("expect anticipate believe think hope hop feel fear worry doubt suspect".split())
 # person nouns by their suffix ("photographer", "moderator", "actress", "economist", "trustee",
 # "billionaire", "councilmember", "businessman"), less the common things and events that end so
 _PERSON_SUFFIX = re.compile(r"(?:er|or|ess|ist|ian|eer|ee|aire|member|man|woman|person|official)$")
@@ -78,18 +83,28 @@ _THING_LABELS = frozenset("EVENT DATE TIME PRODUCT FAC LOC LAW MONEY QUANTITY OR
 _THING_PRONOUNS = frozenset("this that these those what which whatever something everything nothing".split())
 
 
-def implausible_source(a: Attribution) -> bool:
-    """The speaker of a soft-verb cue (``SOFT_VERBS``) cannot be a source: a common noun that is no
-    source noun, a thing / place / time / event entity, a demonstrative. No speaker: not judged."""
-    if a.speaker is None or a.cue.lemma.lower() not in SOFT_VERBS:
+def implausible_source(a: Attribution, text: str | None = None) -> bool:
+    """The speaker cannot be a source: a gerund clause for any cue ("frisking them explains why …"),
+    and for a soft-verb cue (``SOFT_VERBS``) a common noun that is no source noun, a thing / place /
+    time / event entity, a demonstrative. No speaker: not judged."""
+    if a.speaker is None:
+        return False
+    if a.spk_kind == "VERB" and text is not None and _GERUND.fullmatch(text[a.speaker[0]:a.speaker[1]]):
+        return True
+    cue = a.cue.lemma.lower()
+    if cue not in SOFT_VERBS and cue not in MIND_VERBS:
         return False
     kind, lem = a.spk_kind, a.spk_lemma
     if kind in _THING_LABELS:
         return True
     if kind in _THING_PRONOUNS and a.speaker_ref is None:
         return True
-    if kind != "NOUN" or not lem:
+    if kind not in ("NOUN", "ADJ") or not lem:   # "The pandemic" is sometimes tagged ADJ
         return False
+    if cue in MIND_VERBS and lem in _DOCUMENT_NOUNS:
+        return True   # "the data can expect …": data shows and finds, it does not expect or believe
+    if cue not in SOFT_VERBS:
+        return False   # "believe", "think", … : only a document is judged (a typo'd name stays)
     return lem not in _SOURCE_NOUNS and (lem in _NOT_PERSONS or not _PERSON_SUFFIX.search(lem))
 
 
@@ -117,11 +132,13 @@ _STATEMENT_NOUNS = re.compile(
     r"positions?|stance|intentions?|messages?|points?|arguments?|need|importance|necessity|urgency|risks?|"
     r"dangers?|threats?|benefits?)\b", re.I)
 _CLAUSE = re.compile(r"\b(?:that|whether|which)\b|[“”\"]", re.I)
+# a figure is a statement ("reported 25.9 new cases per 100,000 people", "reported a loss of $3m")
+_FIGURE = re.compile(r"\d|\b(?:hundreds?|thousands?|millions?|billions?|dozens?|percent|no\s+\w+|zero)\b", re.I)
 
 
 def statement_object(content: str) -> bool:
     """Is a bare-object content a statement in itself (a statement noun, a clause, a quotation)?"""
-    return bool(_STATEMENT_NOUNS.search(content) or _CLAUSE.search(content))
+    return bool(_STATEMENT_NOUNS.search(content) or _CLAUSE.search(content) or _FIGURE.search(content))
 
 
-__all__ = ["SOFT_VERBS", "document_source", "implausible_source", "statement_object"]
+__all__ = ["MIND_VERBS", "SOFT_VERBS", "document_source", "implausible_source", "statement_object"]

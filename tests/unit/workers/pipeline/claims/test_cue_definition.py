@@ -145,3 +145,34 @@ def test_a_refused_statement_is_none(text, lemma, ok):
     a = spoken(lemma, "dobj" if lemma != "said" else "ccomp", "The club", "NOUN", "club", text)
     a.cue.lemma = "say" if lemma == "said" else lemma
     assert (definition.classify(a, text) is not None) == ok
+
+
+@pytest.mark.parametrize("lemma, speaker, kind, head, ok", [
+    ("expect", "The data", "NOUN", "datum", False),       # data shows, it does not expect
+    ("believe", "The survey", "NOUN", "survey", False),
+    ("expect", "The analysts", "NOUN", "analyst", True),
+    ("add", "The pandemic", "ADJ", "pandemic", False),   # a noun the tagger took for an adjective
+])
+def test_a_mind_verb_needs_a_mind(lemma, speaker, kind, head, ok):
+    a = spoken(lemma, "ccomp", speaker, kind, head)
+    assert (definition.classify(a, f"{speaker} {lemma} that the plan failed badly.") is not None) == ok
+
+
+def test_a_gerund_clause_is_no_speaker():
+    text = "Frisking them explains why the rate fell."
+    a = spoken("explain", "ccomp", "Frisking them", "VERB", "frisk", text)
+    assert definition.classify(a, text) is None
+
+
+@pytest.mark.parametrize("obj, ok", [("the incident to the police", False), ("25 new cases on Monday", True)])
+def test_a_report_of_a_figure_is_a_statement_of_an_incident_is_not(obj, ok):
+    text = f"The hospital reported {obj}."
+    a = spoken("reported", "dobj", "The hospital", "NOUN", "hospital", text)
+    a.cue.lemma = "report"
+    assert (definition.classify(a, text) is not None) == ok
+
+
+def test_a_participle_the_parse_made_the_speakers_head_keeps_a_named_speaker():
+    text = "Speaking from a stage, Chief Executive Satya Nadella explained that the plan failed."
+    a = spoken("explain", "ccomp", "Speaking from a stage, Chief Executive Satya Nadella", "VERB", "speak", text)
+    assert definition.classify(a, text) == "speech"
