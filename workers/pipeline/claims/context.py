@@ -40,6 +40,7 @@ class DocContext:
         self.learned: set[tuple[int, int]] = set()          # cues found by the learned detector only
         self.cue_p: dict[tuple[int, int], float] = {}
         self.spk_kinds: dict[Span, str] = {}
+        self.spk_lemmas: dict[Span, str] = {}
         self.that_quotes: set[int] = set()   # quotes introduced by "said that “…”": mixed speech
 
     # speakers and cues ----------------------------------------------------
@@ -50,6 +51,12 @@ class DocContext:
         if sp is not None:
             low = tok.lower_
             self.spk_kinds[sp] = low if tok.pos_ == "PRON" else (tok.ent_type_ or tok.pos_)
+            # a capitalised head inside a sentence, or one capitalised inside a sentence elsewhere,
+            # is a name the tagger took for a noun ("Wines believes …"): no lemma, so the source
+            # check (sources.py) leaves it alone
+            name = tok.is_title and (tok.i != tok.sent.start
+                                     or re.search(r"[a-z,;]\s+" + re.escape(tok.text) + r"\b", self.text) is not None)
+            self.spk_lemmas[sp] = "" if name else tok.lemma_.lower()
         if sp is not None and _is_relpron(tok):
             ref = span_of(_speaker_tokens(tok.head.head), off)
             if ref is not None:

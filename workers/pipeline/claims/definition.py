@@ -31,6 +31,7 @@ import re
 from dataclasses import replace
 
 from .records import Attribution
+from .sources import document_source, implausible_source, statement_object
 
 CLASSES = ("speech", "belief", "request", "evaluative", "denial", "admission", "stance", "other")
 SPEECH_LIKE = frozenset(CLASSES) - {"stance", "other"}
@@ -75,7 +76,8 @@ REFUSED = frozenset("""seek offer name appoint nominate send buy sell give plan 
 # verbs whose bare-object or prepositional content is a topic, not a statement: "discussed the
 # deal", "commented on the plan", "mentioned the meeting", "testified about the call"
 _TOPIC_VERBS = frozenset("comment mention describe testify recall recount detail brief respond reply answer "
-                         "highlight underscore stress note quote publish point weigh echo learn".split())
+                         "highlight underscore stress note quote publish point weigh echo learn "
+                         "post blog".split())
 _TOPIC_HOWS = frozenset({"dobj", "obj", "obj1", "objprep", "prep"})
 # an xcomp ("agreed to pay", "hoped to win") is an intention or a wish, not a belief
 _NO_XCOMP = frozenset("agree hope hop feel know find learn wonder understand realize realise figure".split())
@@ -97,6 +99,17 @@ _PICTURE = re.compile(r"\b(?:video|videos|footage|photo|photos|photograph|photog
 # ("know what …", "consider what …" stay: PolNeAR annotates them)
 _WH_OPEN = frozenset("determine establish decide assess investigate examine".split())
 _QUOTE_HOWS = frozenset({"quote", "colon", "dash", "dash_line", "block", "continued"})
+# "declined to disclose", "refused to comment", "would not confirm": a refusal, no statement
+_REFUSING = re.compile(r"\b(?:declin\w*|refus\w*|fail\w*|unwilling|reluctant|unable|(?:not|n['’]t)\s+(?:want\w*|willing))"
+                       r"\s+to\s+$", re.I)
+# "asked not to be named", "requested anonymity": a condition of the interview, no statement
+_ANONYMITY = re.compile(r"\W*(?:not\s+to\s+be\s+(?:named|identified|quoted)|anonymity)\b", re.I)
+# speech verbs whose bare noun-phrase object is as often an act or a thing shown as a statement:
+# "revealed an algorithm", "touting the energy efficiency", "declared a state of emergency",
+# "claimed victory", "the hospital reported the incident" (kept when the object is a statement
+# noun, a clause or a figure, or a document speaks: "figures revealed a surge of cases",
+# "reported 25 new cases")
+_OBJ_ACTS = frozenset("reveal unveil tout declare claim report".split())
 
 NOUN_CLASSES: dict[str, str] = {}
 for _cls, _words in (
@@ -160,6 +173,9 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
     if how in ("noun", "nounlight", "viewof"):
         return NOUN_CLASSES.get(lem)
     if how == "adj":
+        if lem in ("aware", "unaware") and text is not None and a.content \
+                and re.fullmatch(r"\W*(?:\w+\W+)?of\W*", text[a.cue.end:a.content[0][0]]):
+            return None   # "is keenly aware of the risks": a topic, no proposition
         return ADJ_CLASSES.get(lem)
     if lem == "make" and how == "ccomp":   # "made clear that …"
         return "speech"
@@ -169,6 +185,15 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
     if cls is None:
         # a verb outside the lists (the learned cue detector's pick) only as a quotation's cue
         return "speech" if a.direct and how in _QUOTE_HOWS else None
+    if text is not None and not a.direct and cls != "stance" and _refusal(a, text):
+        return None   # "declined to disclose the amount", "asked not to be named"
+    if not a.direct and how not in _QUOTE_HOWS and implausible_source(a, text):
+        return None   # "smoke threatens …", "the regrowth demonstrates …": a thing is no source
+    if lem in _OBJ_ACTS and how in _OBJ_HOWS and not a.direct and text is not None and not document_source(a) \
+            and not statement_object(" ".join(text[s:e] for s, e in a.content)):
+        return None   # "revealed an algorithm", "declared a state of emergency": an act or a topic
+    if lem == "tweet" and how in ("prep", "objprep") and not a.direct and not (text is not None and _quotes_words(a, text)):
+        return None   # "who tweeted about the deal": a topic ("tweeted a photo" publishes it)
     if how in _TOPIC_HOWS and lem in _TOPIC_VERBS and not a.direct and not (text is not None and _quotes_words(a, text)):
         return None   # "highlighted the report" is a topic; "highlighting the “alarming rise of …”" quotes
     if text is not None and lem in _FIND_VERBS and how in _OBJ_HOWS and not _inquiry_finding(a, text):
@@ -189,6 +214,15 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
 
 
 _QUOTED = re.compile(r"[“\"][^”\"]*\w+\W+\w+[^”\"]*[”\"]")
+
+
+def _refusal(a: Attribution, text: str) -> bool:
+    """A refused speech act ("declined to comment on …") or an interview's condition ("asked not to
+    be named")."""
+    if _REFUSING.search(text, max(0, a.cue.start - 40), a.cue.start):
+        return True
+    return a.cue.lemma.lower() in ("ask", "request") and bool(a.content) \
+        and bool(_ANONYMITY.match(text, a.content[0][0], a.content[0][1]))
 
 
 def _quotes_words(a: Attribution, text: str) -> bool:

@@ -87,6 +87,7 @@ def _trim(d: DocContext, found: list[Attribution]) -> list[Attribution]:
         if a.speaker is not None:
             a.speaker_ref = d.refs.get(a.speaker)
             a.spk_kind = d.spk_kinds.get(a.speaker, "other")
+            a.spk_lemma = d.spk_lemmas.get(a.speaker, "")
             a.speaker = clip(text, a.speaker, lo, hi)
         if not a.direct and a.how not in ("block", "viewof"):   # a block quotation is the next paragraph,
             # "That is the view of X" points at the one before

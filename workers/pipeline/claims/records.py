@@ -50,6 +50,7 @@ class Attribution:
     how: str = ""                            # which rule found it (features for the claim filter)
     cue_p: float = -1.0                      # learned cue probability of the cue token (-1: none)
     spk_kind: str = "none"                   # speaker head: pronoun / entity label / POS
+    spk_lemma: str = ""                      # speaker head's lemma (sources.py: can it be a source?)
 
 
 @dataclass

@@ -94,3 +94,85 @@ def test_the_claim_definition_option_is_checked():
     assert ClaimOptions(definition="polnear").definition == "polnear"
     with pytest.raises(ValueError):
         ClaimOptions(definition="broad")
+
+
+def spoken(lemma: str, how: str, speaker: str, kind: str, head: str, text: str = "") -> Attribution:
+    """A candidate with speaker ``speaker`` (head ``head``, spaCy kind ``kind``) over ``text``."""
+    text = text or f"{speaker} {lemma} that the plan failed badly."
+    s0 = text.index(speaker)
+    c0 = text.index(lemma, s0 + len(speaker))
+    a = Attribution(Cue(c0, c0 + len(lemma), lemma, lemma, "other"), (s0, s0 + len(speaker)),
+                    [(c0 + len(lemma) + 1, len(text) - 1)], how=how)
+    a.spk_kind, a.spk_lemma = kind, head
+    return a
+
+
+@pytest.mark.parametrize("lemma, speaker, kind, head, ok", [
+    ("threaten", "The smoke", "NOUN", "smoke", False),        # a substance
+    ("demonstrate", "The regrowth", "NOUN", "regrowth", False),
+    ("add", "COVID-19", "EVENT", "covid-19", False),           # an event entity
+    ("suggest", "This", "this", "this", False),                # the writer's own inference
+    ("show", "The survey", "NOUN", "survey", True),            # a document
+    ("show", "New data", "NOUN", "datum", True),               # spaCy's lemma of "data"
+    ("add", "The photographer", "NOUN", "photographer", True),  # a person noun by its suffix
+    ("threaten", "The union", "NOUN", "union", True),
+    ("expect", "She", "she", "she", True),
+    ("say", "The smoke", "NOUN", "smoke", True),               # speech-only verbs are not judged
+])
+def test_a_soft_verbs_speaker_must_be_able_to_be_a_source(lemma, speaker, kind, head, ok):
+    a = spoken(lemma, "ccomp", speaker, kind, head)
+    assert (definition.classify(a, f"{speaker} {lemma} that the plan failed badly.") is not None) == ok
+
+
+@pytest.mark.parametrize("obj, ok", [
+    ("a new algorithm for sorting parcels", False), ("a state of emergency", False),
+    ("estimates that the scheme would create jobs", True), ("the report on the crash", True),
+    ("“a total disaster” for the party", True),
+])
+def test_an_act_verbs_plain_object_is_no_statement(obj, ok):
+    text = f"The firm revealed {obj}."
+    a = spoken("revealed", "obj", "The firm", "NOUN", "firm", text)
+    a.cue.lemma = "reveal"
+    assert (definition.classify(a, text) is not None) == ok
+
+
+@pytest.mark.parametrize("text, lemma, ok", [
+    ("The club declined to disclose the fee paid.", "disclose", False),
+    ("The club would not want to confirm the fee paid.", "confirm", False),
+    ("The club said to everyone the fee was paid.", "said", True),
+])
+def test_a_refused_statement_is_none(text, lemma, ok):
+    a = spoken(lemma, "dobj" if lemma != "said" else "ccomp", "The club", "NOUN", "club", text)
+    a.cue.lemma = "say" if lemma == "said" else lemma
+    assert (definition.classify(a, text) is not None) == ok
+
+
+@pytest.mark.parametrize("lemma, speaker, kind, head, ok", [
+    ("expect", "The data", "NOUN", "datum", False),       # data shows, it does not expect
+    ("believe", "The survey", "NOUN", "survey", False),
+    ("expect", "The analysts", "NOUN", "analyst", True),
+    ("add", "The pandemic", "ADJ", "pandemic", False),   # a noun the tagger took for an adjective
+])
+def test_a_mind_verb_needs_a_mind(lemma, speaker, kind, head, ok):
+    a = spoken(lemma, "ccomp", speaker, kind, head)
+    assert (definition.classify(a, f"{speaker} {lemma} that the plan failed badly.") is not None) == ok
+
+
+def test_a_gerund_clause_is_no_speaker():
+    text = "Frisking them explains why the rate fell."
+    a = spoken("explain", "ccomp", "Frisking them", "VERB", "frisk", text)
+    assert definition.classify(a, text) is None
+
+
+@pytest.mark.parametrize("obj, ok", [("the incident to the police", False), ("25 new cases on Monday", True)])
+def test_a_report_of_a_figure_is_a_statement_of_an_incident_is_not(obj, ok):
+    text = f"The hospital reported {obj}."
+    a = spoken("reported", "dobj", "The hospital", "NOUN", "hospital", text)
+    a.cue.lemma = "report"
+    assert (definition.classify(a, text) is not None) == ok
+
+
+def test_a_participle_the_parse_made_the_speakers_head_keeps_a_named_speaker():
+    text = "Speaking from a stage, Chief Executive Satya Nadella explained that the plan failed."
+    a = spoken("explain", "ccomp", "Speaking from a stage, Chief Executive Satya Nadella", "VERB", "speak", text)
+    assert definition.classify(a, text) == "speech"
