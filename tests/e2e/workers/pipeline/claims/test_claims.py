@@ -17,11 +17,6 @@ STANCES = {"assert", "belief", "report", "deny", "accuse", "predict", "other", "
 RESOLUTIONS = {"explicit", "alias", "pronoun", "description"}
 
 
-@pytest.fixture(scope="module")
-def pipeline():
-    return build_pipeline()
-
-
 def analyse(pipeline, text: str) -> dict:
     return pipeline.run({"url": f"https://example.test/{abs(hash(text))}", "title": "t", "text": text})
 

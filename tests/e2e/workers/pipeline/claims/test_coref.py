@@ -13,11 +13,6 @@ from workers.pipeline.claims.coref import split_shared_surnames
 from workers.pipeline.claims.mentions import Mention
 
 
-@pytest.fixture(scope="module")
-def pipeline():
-    return build_pipeline()
-
-
 def speaker_of(pipeline, text: str, words: str) -> dict:
     doc = pipeline.run({"url": f"https://example.test/{abs(hash(text))}", "title": "t", "text": text})
     found = [c for c in doc["claims"] if words in c["text"] and c["kind"] != "unattributed"]

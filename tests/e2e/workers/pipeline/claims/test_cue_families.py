@@ -13,11 +13,6 @@ from workers.pipeline.claims.definition import CLASSES
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def pipeline():
-    return build_pipeline()
-
-
 def claims(pipeline, text: str) -> list[dict]:
     doc = pipeline.run({"url": f"https://example.test/{abs(hash(text))}", "text": text})
     for c in doc["claims"]:

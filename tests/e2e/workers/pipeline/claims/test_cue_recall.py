@@ -11,11 +11,6 @@ from workers.pipeline import build_pipeline
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def pipeline():
-    return build_pipeline()
-
-
 def attributed(pipeline, text: str) -> list[dict]:
     doc = pipeline.run({"url": f"https://example.test/{abs(hash(text))}", "text": text})
     return [c for c in doc["claims"] if c["kind"] != "unattributed"]
