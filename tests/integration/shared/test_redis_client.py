@@ -79,9 +79,11 @@ async def test_writes_without_a_task_per_command_and_still_time_out(redis_server
         for _ in range(20):
             assert await client.get("nf:test:t") == b"x" * 1000
         assert calls == []  # small writes: no asyncio.wait_for
-        await client.set("nf:test:big", b"y" * 5_000_000)  # over the high-water mark: the bounded wait
+        # over the high-water mark: the bounded wait (32 MB: more than loopback socket buffers take in one
+        # send even on an idle machine, where 5 MB could all go to the kernel at once and never wait)
+        await client.set("nf:test:big", b"y" * 32_000_000)
         assert calls
-        assert len(await client.get("nf:test:big")) == 5_000_000
+        assert len(await client.get("nf:test:big")) == 32_000_000
         await client.execute_command("CLIENT", "PAUSE", "1500", "ALL")  # Redis reads nothing for 1.5 s
         with pytest.raises(RedisTimeoutError):
             await client.set("nf:test:t2", b"z" * 20_000_000)  # the buffer cannot drain: times out
