@@ -119,9 +119,7 @@ def _analyse(article: dict[str, Any], doc_id: str | None, soft_timeout: float, a
     memory.current_doc = doc_id
     try:
         outcome = _guarded(lambda: [_pipeline.run(article, doc_id)], soft_timeout, as_json)[0]
-        max_rss, marks = _limit
-        if max_rss and marks and memory.over(max_rss):  # this document pushed the process past it
-            memory.exit_over_limit(doc_id, marks)
+        _exit_if_over_limit(doc_id)  # this document pushed the process past it
         return outcome
     finally:
         memory.current_doc = None
@@ -143,10 +141,15 @@ def _analyse_batch(articles: list[dict[str, Any]], ids: list[str], soft_timeout:
     ceiling names no document here (the batch's are redone alone, and the culprit is named then)."""
     memory.current_doc = None
     outcomes = _guarded(lambda: _pipeline.run_many(articles, ids), soft_timeout, False)
+    _exit_if_over_limit(None)
+    return outcomes
+
+
+def _exit_if_over_limit(doc_id: str | None) -> None:
+    """End this pool process when it is over the memory ceiling (naming ``doc_id`` as the culprit)."""
     max_rss, marks = _limit
     if max_rss and marks and memory.over(max_rss):
-        memory.exit_over_limit(None, marks)
-    return outcomes
+        memory.exit_over_limit(doc_id, marks)
 
 
 def _dumps(doc: dict[str, Any]) -> bytes:
