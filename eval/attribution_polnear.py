@@ -23,6 +23,10 @@ Scoring (documented choices):
   (mixed and indirect both count as not direct).
 - Claims whose cue class is ``stance`` ("backed X", "opposed X": a position, not speech; see
   ``workers/pipeline/claims/definition.py``) are not scored as attributions (counted apart).
+- ``--by-definition``: each gold cue is put under what the issue-17 definition says of its head
+  word (in it, ``stance``, ``refused``: an action, wish, perception or topic verb, ``unlisted``: in
+  no list), with recall for each; then P/R/F1 against the gold inside the definition only, where a
+  claim matched to a gold item outside it is neither right nor wrong.
 - Recall by cue type groups the gold attributions by their cue: say/tell family, "according to",
   punctuation/none (":" or no cue), other verbs/phrases; and by gold direct vs indirect.
 If the pipeline's normalised text differs from the raw file, offsets are mapped back through a
@@ -102,6 +106,40 @@ def cue_type(text: str, cue: list[tuple[int, int]]) -> str:
     if any(t in SAY_FAMILY for t in toks):
         return "say/tell"
     return "other cue"
+
+
+IN_DEFINITION = frozenset({"in (no verb cue)", "in (verb)", "in (noun/adj)"})
+
+
+def definition_category(doc: Any, cue: list[tuple[int, int]]) -> tuple[str, str]:
+    """What the issue-17 definition (workers/pipeline/claims/definition.py) says of a gold cue:
+    ``in (…)`` when its head word is a cue of a speech-like class, ``stance``, ``refused`` (an
+    action, wish, perception or topic verb), ``unlisted`` (a verb or noun in no list). The head is
+    the cue's last verb, else its last noun or adjective; a cue with neither (":" , "according to",
+    none) is in the definition."""
+    from workers.pipeline.claims.definition import ADJ_CLASSES, NOUN_CLASSES, REFUSED, SPEECH_LIKE, verb_class
+
+    toks = [t for a, b in cue for t in doc.char_span(a, b, alignment_mode="expand") or []]
+    text = " ".join(doc.text[a:b] for a, b in cue).lower()
+    if not toks or "according" in text:
+        return "in (no verb cue)", "-"
+    verbs = [t for t in toks if t.pos_ in ("VERB", "AUX") and t.lemma_ not in ("be", "have", "do", "will", "would")]
+    if verbs:
+        lem = verbs[-1].lemma_.lower()
+        cls = verb_class(lem)
+        if cls in SPEECH_LIKE:
+            return "in (verb)", lem
+        if cls == "stance":
+            return "stance", lem
+        return ("refused" if lem in REFUSED else "unlisted"), lem
+    nouns = [t for t in toks if t.pos_ in ("NOUN", "ADJ", "PROPN")]
+    if not nouns:
+        return "in (no verb cue)", "-"
+    lem = nouns[-1].lemma_.lower()
+    cls = NOUN_CLASSES.get(lem) or ADJ_CLASSES.get(lem)
+    if cls in SPEECH_LIKE:
+        return "in (noun/adj)", lem
+    return ("stance" if cls == "stance" else "unlisted"), lem
 
 
 class Aligner:
@@ -194,6 +232,9 @@ def main() -> None:
     ap.add_argument("--offset", type=int, default=0, help="skip the first N articles")
     ap.add_argument("--only", default="", help="with --errors: spurious examples of this cue lemma only")
     ap.add_argument("--lemmas", action="store_true", help="print precision by cue lemma")
+    ap.add_argument("--by-definition", nargs="?", type=int, const=12, default=0, metavar="TOP",
+                    help="split gold recall by what the issue-17 definition says of each gold cue (in it, "
+                         "refused, stance, unlisted) and print F1 against the gold inside the definition; TOP missed cue lemmas are listed for each (12)")
     ap.add_argument("--definition", choices=("newsflow", "polnear"), default=None,
                     help="what counts (NEWSFLOW_CLAIM_DEFINITION; default: the environment's, else newsflow). "
                          "With polnear, stance claims are scored too, as PolNeAR annotates them")
@@ -217,6 +258,13 @@ def main() -> None:
     timings: dict[str, float] = defaultdict(float)
     missed, spurious, kind_errors = [], [], []
     lemma_stats: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_def: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    def_lemmas: dict[str, Counter] = defaultdict(Counter)
+    outside_pred_hits = 0   # claims matched to a gold item the definition leaves out
+    nlp = None
+    if args.by_definition:
+        from workers.pipeline.nlp import model
+        nlp = model("en")
     t0 = time.perf_counter()
     for k in range(0, len(stems), args.batch):
         batch = stems[k:k + args.batch]
@@ -249,6 +297,15 @@ def main() -> None:
             tp += len(pairs)
             matched_g = {j for _, j in pairs}
             matched_p = {i for i, _ in pairs}
+            if nlp is not None:
+                parsed = nlp(raw)
+                cats = [definition_category(parsed, g["cue"]) for g in gold]
+                for j, (cat, lem) in enumerate(cats):
+                    by_def[cat][1] += 1
+                    by_def[cat][0] += j in matched_g
+                    if j not in matched_g:
+                        def_lemmas[cat][lem] += 1
+                outside_pred_hits += sum(1 for _, j in pairs if cats[j][0] not in IN_DEFINITION)
             for j, g in enumerate(gold):
                 t = cue_type(raw, g["cue"])
                 by_type[t][1] += 1
@@ -301,6 +358,19 @@ def main() -> None:
     n = len(stems) or 1
     print("mean ms per article by stage:", {k: round(v / n, 1) for k, v in timings.items()},
           f"(wall {elapsed:.1f}s)")
+    if args.by_definition:
+        print("\n| gold cue under the definition | gold | recall | top missed cue lemmas |\n|---|---|---|---|")
+        for cat, (ok, n) in sorted(by_def.items(), key=lambda x: -x[1][1]):
+            top = ", ".join(f"{lem} {c}" for lem, c in def_lemmas[cat].most_common(args.by_definition))
+            print(f"| {cat} | {n} | {ok / n:.3f} | {top} |")
+        g_in = sum(n for cat, (_, n) in by_def.items() if cat in IN_DEFINITION)
+        tp_in = sum(ok for cat, (ok, _) in by_def.items() if cat in IN_DEFINITION)
+        scored = n_pred - outside_pred_hits   # a claim matched to a gold item outside the definition: not scored
+        p_in = tp_in / scored if scored else 0.0
+        r_in = tp_in / g_in if g_in else 0.0
+        f_in = 2 * p_in * r_in / (p_in + r_in) if p_in + r_in else 0.0
+        print(f"\nagainst the {g_in} gold attributions inside the definition ({outside_pred_hits} claims matched to "
+              f"gold outside it are not scored): P {p_in:.3f} R {r_in:.3f} F1 {f_in:.3f}")
     if args.lemmas:
         print("\n| cue lemma | claims | precision |\n|---|---|---|")
         for lem, (ok, n) in sorted(lemma_stats.items(), key=lambda x: -x[1][1]):
