@@ -40,6 +40,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .pool_process import analyse_batch
+
 if TYPE_CHECKING:
     from .executor import PipelineExecutor
 
@@ -180,8 +182,6 @@ class Batcher:
             _settle(item, exc=exc)
 
     async def _batch(self, items: list[_Item]) -> None:
-        from .executor import _analyse_batch
-
         from .executor import TransientError
 
         ex = self.executor
@@ -206,7 +206,7 @@ class Batcher:
             await ex.start(limit)
             pool = ex._pool
             assert pool is not None
-            fut = loop.run_in_executor(pool, _analyse_batch, [i.article for i in items], [i.doc_id for i in items],
+            fut = loop.run_in_executor(pool, analyse_batch, [i.article for i in items], [i.doc_id for i in items],
                                        ex.batch_soft)
             outcomes = await asyncio.wait_for(fut, limit)
             if len(outcomes) != len(items) or not all(o["ok"] for o in outcomes):

@@ -57,9 +57,9 @@ _SAMPLES = [
 
 def pool_info() -> dict[str, Any]:
     """Where this pool process came from (tests, bench): ``shared`` = it runs the fork server's pipeline."""
-    from workers import executor
+    from workers.pool_process import running_pipeline
 
-    running = executor._pipeline
+    running = running_pipeline()
     return {"pid": os.getpid(), "ppid": os.getppid(), "server": SERVER_PID,
             "shared": running is not None and running is PIPELINE, "pipeline": id(running)}
 

@@ -1,0 +1,146 @@
+"""The process pool the pipeline runs in, as the parent sees it (base of :class:`workers.executor.
+PipelineExecutor`, which schedules the calls).
+
+``start="shared"`` (``NEWSFLOW_POOL_START``; the default ``auto`` means shared from two processes
+on): the pipeline is built once, in a fork server the pool processes are forked from, so they share
+the models' memory (:mod:`workers.shared_pool`); ``start="spawn"``: in every pool process. Either
+way a pool process runs :mod:`workers.pool_process`. This module starts the pool and loads the
+pipeline in every process (:meth:`PipelinePool.start` / :meth:`PipelinePool.start_sync`), kills a
+stuck or broken pool so the next call starts a fresh one (:meth:`PipelinePool.reset`), and keeps the
+folder where a process over the memory ceiling names its document (:mod:`workers.memory`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import logging
+import multiprocessing
+import os
+import shutil
+import tempfile
+import time
+from typing import Any, Callable
+
+from . import shared_pool
+from .pool_process import init_process, warm_up
+
+log = logging.getLogger("newsflow.worker")
+
+
+class PipelinePool:
+    """``processes`` pool processes running the pipeline of ``factory`` (see the module).
+
+    ``factory``: a picklable callable returning the pipeline (default
+    :func:`workers.pipeline.build_pipeline`, e.g. ``functools.partial(build_pipeline, settings)``).
+    ``start``: ``"shared"``, ``"spawn"`` or ``"auto"`` (shared from two processes on, spawn for one).
+    ``max_rss_mb``: memory ceiling per pool process (0 = none).
+    """
+
+    def __init__(self, processes: int = 1, factory: Callable[[], Any] | None = None, max_rss_mb: int = 0,
+                 start: str = "auto") -> None:
+        if start not in ("auto", "shared", "spawn"):
+            raise ValueError(f"pool start must be auto, shared or spawn, not {start!r}")
+        self.processes = max(1, processes)
+        # auto: shared from two processes on; one process has nothing to share (and spawned, it loads
+        # lazily only the models its documents need, sooner and smaller than the server's full preload)
+        self.start_method = start if start != "auto" else "shared" if self.processes > 1 else "spawn"
+        self._server: shared_pool.Server | None = None
+        # Memory ceiling per pool process (0 = none; private memory, see workers/memory.py): past it the
+        # process exits, the document it was analysing fails with ``resource_limit`` and the pool is replaced.
+        self.max_rss = max(0, max_rss_mb) * 1024 * 1024
+        self._marks = tempfile.mkdtemp(prefix="newsflow-pool-") if self.max_rss else ""
+        self.factory = factory
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._ready: asyncio.Task[None] | None = None
+
+    def _new_pool(self) -> concurrent.futures.ProcessPoolExecutor:
+        # Pool processes never inherit the worker's event loop, sockets or threads: spawned, or forked
+        # from a fork server that is a fresh interpreter too (kept across pool restarts).
+        if self._marks:
+            os.makedirs(self._marks, exist_ok=True)
+        context: Any = multiprocessing.get_context("spawn")
+        if self.start_method == "shared":
+            if self._server is None:
+                self._server = shared_pool.Server(self.factory)
+            context = shared_pool.SharedContext(self._server)
+        return concurrent.futures.ProcessPoolExecutor(
+            max_workers=self.processes, mp_context=context, initializer=init_process,
+            initargs=(self.factory, self.max_rss, self._marks))
+
+    @property
+    def server_pid(self) -> int | None:
+        """The fork server's pid (``start="shared"``, once started)."""
+        return self._server.pid if self._server is not None else None
+
+    async def start(self, timeout: float | None = None) -> None:
+        """Create the pool and load the models in every process (once; later calls wait for it)."""
+        if self._ready is None:
+            self._pool = self._new_pool()
+            self._ready = asyncio.get_running_loop().create_task(self._warm(self._pool))
+        # shield: a job that stops waiting (its own deadline) does not abort the warm-up for the others
+        await asyncio.wait_for(asyncio.shield(self._ready), timeout)
+
+    async def _warm(self, pool: concurrent.futures.ProcessPoolExecutor) -> None:
+        loop = asyncio.get_running_loop()
+        t0 = time.perf_counter()
+        pids = await asyncio.gather(*(loop.run_in_executor(pool, warm_up) for _ in range(self.processes)))
+        log.info("pipeline loaded in %d process(es) %s in %.1fs", self.processes, sorted(set(pids)),
+                 time.perf_counter() - t0)
+
+    def start_sync(self) -> None:
+        """Create the pool and load the pipeline in every process, blocking (no event loop)."""
+        if self._pool is None:
+            self._pool = self._new_pool()
+            t0 = time.perf_counter()
+            pids = [f.result() for f in [self._pool.submit(warm_up) for _ in range(self.processes)]]
+            log.info("pipeline loaded in %d process(es) %s in %.1fs", self.processes, sorted(set(pids)),
+                     time.perf_counter() - t0)
+
+    def _over_limit(self, doc_id: str | None) -> int | None:
+        """The private memory the memory watchdog recorded when ``doc_id`` pushed its process over the ceiling."""
+        if not self._marks or not doc_id:
+            return None
+        path = os.path.join(self._marks, doc_id)
+        try:
+            with open(path) as f:
+                rss = int(f.read() or 0)
+        except (OSError, ValueError):
+            return None
+        with contextlib.suppress(OSError):
+            os.remove(path)
+        return rss
+
+    def reset(self, broken: concurrent.futures.ProcessPoolExecutor | None, why: str) -> None:
+        """Kill a stuck or broken pool; the next call starts a fresh one (once, however many jobs saw it)."""
+        if broken is None or self._pool is not broken:
+            return
+        log.warning("restarting the pipeline process pool (%s)", why)
+        self._pool, self._ready = None, None
+        _kill_pool(broken)
+
+    def close(self) -> None:
+        pool, self._pool, self._ready = self._pool, None, None
+        if pool is not None:
+            _kill_pool(pool)
+        server, self._server = self._server, None
+        if server is not None:
+            server.stop()
+        if self._marks:
+            shutil.rmtree(self._marks, ignore_errors=True)
+
+
+def _kill_pool(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for p in processes:
+        try:
+            p.kill()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        try:
+            p.join(timeout=5)
+        except Exception:  # noqa: BLE001
+            pass
