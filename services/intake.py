@@ -12,15 +12,13 @@ the article is then validated exactly like a JSON one (same 413/415/422 rules).
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 import orjson
 from aiohttp import web
 
 from shared.charset import codec_for, decode_html, decode_text
-from shared.jsonscan import ArticleScan, scan_article
+from shared.jsonscan import ArticleScan, parse_exact
 from shared.schemas import PageQuery, validate_article
 from shared.store import DocumentStore, SubmitResult
 
@@ -85,38 +83,6 @@ async def _read_chunks(content: Any, limit: int) -> list[bytes]:
 
 def _over_limit(limit: int) -> ApiError:
     return ApiError(413, "payload_too_large", f"body exceeds the limit of {limit} bytes", {"limit_bytes": limit})
-
-
-_BIG_INT = re.compile(rb"\d{20,}")  # orjson reads integers beyond 64 bits as floats (precision lost)
-
-
-def parse_exact(data: bytes, batch: bool = False) -> tuple[Any, Any]:
-    """``orjson.loads`` plus the one walk of the result (``shared.jsonscan``): ``(value, scan)``, where
-    ``scan`` is the article's :class:`ArticleScan`, or with ``batch`` and an array, one per item.
-
-    Integers too big for 64 bits come back exact (Python ints) so that validation can refuse them by
-    name instead of storing a rounded float. orjson reads such an integer as a float, so the bytes
-    are only searched for one when the walk saw a float (the search is ~190 µs on a 4 KB article);
-    if there is one, the body is parsed again with ``json`` and that value walked."""
-    obj = orjson.loads(data)
-    scan = _scan(obj, batch)
-    if (any(s.floats for s in scan) if isinstance(scan, list) else scan.floats) and _BIG_INT.search(data):
-        try:
-            obj = json.loads(data)  # valid JSON (orjson said so): the same values, integers exact
-        except (RecursionError, ValueError):
-            pass
-        else:
-            scan = _scan(obj, batch)
-    return obj, scan
-
-
-def _scan(obj: Any, batch: bool) -> ArticleScan | list[ArticleScan]:
-    return [scan_article(item) for item in obj] if batch and isinstance(obj, list) else scan_article(obj)
-
-
-def loads_exact(data: bytes) -> Any:
-    """The value of :func:`parse_exact` (integers beyond 64 bits exact)."""
-    return parse_exact(data)[0]
 
 
 def _parse_error(exc: Exception, where: str = "body", line: int | None = None) -> ApiError:

@@ -21,6 +21,7 @@ from typing import Any, BinaryIO, Callable, Iterator
 import orjson
 
 from shared.config import Settings
+from shared.jsonscan import parse_exact
 from workers.executor import Batch, PipelineExecutor, pipeline_timeouts
 from workers.pipeline.base import iter_chunks
 
@@ -33,14 +34,16 @@ def _error(code: str, message: str, line: int, details: Any = None, doc_id: str 
 
 
 def _parse(raw: bytes, line: int) -> dict[str, Any]:
-    """An input line → ``{"article": …}`` or an error object."""
+    """An input line → ``{"article": …}`` or an error object. Read and validated as intake reads a
+    ``POST /v1/articles`` body (:func:`shared.jsonscan.parse_exact`, then ``validate_article`` with its
+    scan): an integer beyond 64 bits, a too deep ``metadata``… get intake's ``validation_error`` details."""
     from shared.schemas import validate_article
 
     try:
-        obj = orjson.loads(raw)
+        obj, scan = parse_exact(raw)
     except orjson.JSONDecodeError as exc:
         return _error("invalid_json", f"line is not valid JSON: {exc}", line)
-    article, errors = validate_article(obj)
+    article, errors = validate_article(obj, scan=scan)
     if article is None:
         return _error("validation_error", "the article does not match the schema", line, errors)
     return {"article": article}

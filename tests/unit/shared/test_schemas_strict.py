@@ -6,7 +6,7 @@ import orjson
 import pytest
 from pydantic import ValidationError
 
-from services.intake import loads_exact, parse_exact
+from shared.jsonscan import loads_exact, parse_exact
 from shared.schemas import MAX_DEPTH, MAX_METADATA_DEPTH, ArticleIn, validate_article
 
 pytestmark = pytest.mark.unit
