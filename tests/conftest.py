@@ -35,6 +35,18 @@ _REDIS_FIXTURES = {"redis_server", "redis", "store", "make_client", "client", "s
 _MODEL_MODULES = ("spacy", "lingua", "en_core_web_sm")
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    # ``-m unit`` can only select tests/unit (the tier comes from the folder): the other tiers' modules are
+    # not even imported, or an e2e module importing spaCy at its top would fail the model-free check below.
+    if config.getoption("-m", default="") != "unit":
+        return None
+    try:
+        parts = collection_path.resolve().relative_to(_TESTS).parts
+    except ValueError:
+        return None
+    return True if parts and parts[0] in TIERS and parts[0] != "unit" else None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         parts = Path(str(item.path)).resolve().relative_to(_TESTS).parts
