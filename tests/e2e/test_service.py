@@ -14,19 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from worker_proc import Workers, alive, check_offsets, descendants_of, sigkill
+from worker_proc import alive, check_offsets, descendants_of, sigkill
 
 from shared import keys as K
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "seeds").glob("*.json"))
-
-
-@pytest.fixture()
-async def workers(redis_server, tmp_path):
-    w = Workers(redis_server.url, tmp_path)
-    yield w
-    await asyncio.to_thread(w.close)
 
 
 async def poll_http(client, doc_id: str, wanted=("done", "failed"), timeout: float = 180,

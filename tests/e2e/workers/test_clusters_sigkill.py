@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from worker_proc import Workers, sigkill
+from worker_proc import sigkill
 
 from shared import keys as K
 
@@ -16,13 +16,6 @@ STORY = ("The city council voted on Tuesday to expand the tram network by twelve
          "three northern districts. The mayor said construction would start next spring and take about four "
          "years. Opposition members questioned the cost estimate of four hundred million euros and asked for an "
          "independent review. Residents near the planned depot have collected signatures against the noise. ")
-
-
-@pytest.fixture()
-async def workers(redis_server, tmp_path):
-    w = Workers(redis_server.url, tmp_path)
-    yield w
-    await asyncio.to_thread(w.close)
 
 
 async def wait_done(client, doc_id: str, timeout: float = 150) -> dict:
