@@ -1,4 +1,5 @@
-"""Memory ceiling of a pipeline pool process (``NEWSFLOW_POOL_MAX_RSS_MB``), used by :mod:`workers.executor`.
+"""Memory ceiling of a pipeline pool process (``NEWSFLOW_POOL_MAX_RSS_MB``), used by :mod:`workers.pool_process`
+(the watchdog and the check after a run) and :mod:`workers.pool` (the marks folder).
 
 The ceiling judges a process's **private** memory (USS: ``Private_Clean + Private_Dirty`` of
 ``/proc/<pid>/smaps_rollup``), the memory that killing it gives back. Pool processes forked from
