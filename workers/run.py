@@ -29,6 +29,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared.config import Settings
 from shared.extractor import require_extractor
+from shared.redis_client import RedisAuthError
 
 from .lease import Presence
 from .settings import sentinel_pool_factory, worker_options
@@ -100,9 +101,12 @@ async def _run(worker: Worker, make_pool: Callable[[], Awaitable[Any]] | None) -
 
 def _lost_redis(exc: BaseException | None) -> bool:
     """A connection error, or an error raised while handling one (redis-py turns a connection lost in a
-    WATCHed pipeline, as arq's job start uses, into a ``WatchError``)."""
+    WATCHed pipeline, as arq's job start uses, into a ``WatchError``); never refused credentials
+    (:class:`RedisAuthError`, raised while handling redis-py's ``AuthenticationError``)."""
     seen = 0
     while exc is not None and seen < 10:
+        if isinstance(exc, RedisAuthError):  # refused credentials: a configuration error, the worker stops
+            return False
         if isinstance(exc, (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)):
             return True
         exc, seen = exc.__cause__ or exc.__context__, seen + 1

@@ -40,12 +40,14 @@ class Procs:
         self.procs.append(proc)
         return proc
 
-    def sentinel(self, port: int, master_port: int) -> subprocess.Popen:
+    def sentinel(self, port: int, master_port: int, extra: str = "") -> subprocess.Popen:
+        """A sentinel monitoring ``mymaster``; ``extra``: more sentinel.conf lines (requirepass, ACL users,
+        ``sentinel auth-pass``)."""
         conf = self.tmp / "sentinel.conf"
         conf.write_text(f"port {port}\nbind 127.0.0.1\ndir {self.tmp}\n"
                         f"sentinel monitor mymaster 127.0.0.1 {master_port} 1\n"
                         "sentinel down-after-milliseconds mymaster 1000\n"
-                        "sentinel failover-timeout mymaster 5000\n")
+                        "sentinel failover-timeout mymaster 5000\n" + extra)
         proc = subprocess.Popen([find_redis_server(), str(conf), "--sentinel"],
                                 stdout=open(self.tmp / "sentinel.log", "ab"), stderr=subprocess.STDOUT)
         self.procs.append(proc)
