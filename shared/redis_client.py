@@ -101,8 +101,8 @@ def sentinel_master(sentinels: list[tuple[str, int]], master: str, url: str | No
                     sentinel_username: str | None = None, sentinel_password: str | None = None,
                     **kwargs: Any) -> Any:
     """A client for the master that the sentinels name (found again after a failover on the next
-    connection). Password, username and db of the master come from ``url`` when given
-    (``redis://:pw@-/0``); the sentinels' own credentials (their ``requirepass`` or an ACL user on
+    connection). Password, username, db and TLS (``rediss://``) of the master come from ``url`` when
+    given (``redis://:pw@-/0``); the sentinels' own credentials (their ``requirepass`` or an ACL user on
     them) are ``sentinel_username``/``sentinel_password``, used for every sentinel connection."""
     if url:
         parts = urlparse(url)
@@ -112,6 +112,8 @@ def sentinel_master(sentinels: list[tuple[str, int]], master: str, url: str | No
             kwargs.setdefault("username", unquote(parts.username))
         if parts.path.strip("/").isdigit():
             kwargs.setdefault("db", int(parts.path.strip("/")))
+        if parts.scheme == "rediss":  # TLS to the master (as arq's sentinel pool did); the sentinels: plain TCP
+            kwargs.setdefault("ssl", True)
     timeout = kwargs.get("socket_connect_timeout", 2)
     on_sentinels: dict[str, Any] = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
     if sentinel_password:

@@ -92,7 +92,7 @@ def sentinel_pool_factory(settings: Settings, redis_url: str | None = None,
                 settings.sentinels, settings.redis_sentinel_master,
                 sentinel_username=settings.redis_sentinel_username or None,
                 sentinel_password=settings.redis_sentinel_password or None,
-                redis_class=ArqRedis, db=rs.database, username=rs.username, password=rs.password,
+                redis_class=ArqRedis, db=rs.database, username=rs.username, password=rs.password, ssl=rs.ssl,
                 socket_connect_timeout=rs.conn_timeout, socket_timeout=max(10, rs.conn_timeout))
             pool.job_serializer = options.get("job_serializer")
             pool.job_deserializer = options.get("job_deserializer")

@@ -89,3 +89,14 @@ def test_refused_credentials_are_not_a_lost_redis():
     assert isinstance(refused.__context__, AuthenticationError)  # what made the worker retry for ever
     assert _lost_redis(refused) is False
     assert _lost_redis(AuthenticationError("x")) is True  # redis-py's own: still a lost connection (arq's retries)
+
+
+def test_a_rediss_url_means_tls_to_the_master_found_through_the_sentinels():
+    from redis.asyncio.sentinel import SentinelManagedConnection, SentinelManagedSSLConnection
+
+    from shared.redis_client import sentinel_master
+
+    assert sentinel_master([("a", 1)], "news", "rediss://:pw@-/0").connection_pool.connection_class \
+        is SentinelManagedSSLConnection
+    assert sentinel_master([("a", 1)], "news", "redis://:pw@-/0").connection_pool.connection_class \
+        is SentinelManagedConnection
