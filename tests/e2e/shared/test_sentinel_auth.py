@@ -153,3 +153,28 @@ async def _start_api(tmp_path: Path, **settings) -> None:
         await runner.setup()
     finally:
         await runner.cleanup()
+
+
+async def test_newsflow_keys_goes_through_the_authenticated_sentinel(tmp_path):
+    import os
+
+    procs = Procs(tmp_path)
+    try:
+        m_port, s_port, m = await _authenticated_set(procs)
+        env = {**os.environ, "REDIS_SENTINELS": f"127.0.0.1:{s_port}", "REDIS_URL": f"redis://:{M_PW}@{NOWHERE}:6379/0",
+               "REDIS_SENTINEL_PASSWORD": S_PW, "NEWSFLOW_DATA_DIR": str(tmp_path / "var")}
+        made = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "cli", "keys", "create", "--name", "ops", "--scope", "read"],
+                                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert made.returncode == 0, made.stderr
+        listed = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "cli", "keys", "list", "--json"],
+                                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert listed.returncode == 0 and '"ops"' in listed.stdout, listed.stderr
+        assert not (tmp_path / "var" / "redis").exists()  # no embedded Redis was started instead
+        env["REDIS_SENTINEL_PASSWORD"] = "wrong-sentinel-pw"
+        refused = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "cli", "keys", "list"],
+                                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert refused.returncode == 2 and "newsflow keys: Redis Sentinel" in refused.stderr, refused.stderr
+        assert "wrong-" not in refused.stderr + refused.stdout and "Traceback" not in refused.stderr
+        await m.aclose()
+    finally:
+        procs.close()
