@@ -178,3 +178,28 @@ async def test_newsflow_keys_goes_through_the_authenticated_sentinel(tmp_path):
         await m.aclose()
     finally:
         procs.close()
+
+
+async def test_newsflow_up_and_api_use_the_authenticated_sentinel(tmp_path):
+    import os
+
+    procs = Procs(tmp_path)
+    try:
+        m_port, s_port, m = await _authenticated_set(procs)
+        await m.aclose()
+        env = {**os.environ, "REDIS_SENTINELS": f"127.0.0.1:{s_port}", "REDIS_URL": f"redis://:{M_PW}@{NOWHERE}:6379/0",
+               "REDIS_SENTINEL_PASSWORD": S_PW, "NEWSFLOW_DATA_DIR": str(tmp_path / "var"), "NEWSFLOW_STAGES": STAGES,
+               "NEWSFLOW_HTML_FALLBACK": "allow", "NEWSFLOW_PORT": str(free_port())}
+        up = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "cli", "up", "--no-seeds", "--exit"],
+                                     cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        assert up.returncode == 0, up.stdout + up.stderr
+        assert f"REDIS_SENTINELS 127.0.0.1:{s_port}" in up.stdout and M_PW not in up.stdout + up.stderr
+        assert not (tmp_path / "var" / "redis").exists()  # no embedded Redis next to the sentinels
+        env["REDIS_SENTINEL_PASSWORD"] = ""
+        api = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "cli", "api"],
+                                      cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert api.returncode == 2, api.stdout + api.stderr
+        assert "newsflow api: Redis Sentinel" in api.stderr and "REDIS_SENTINEL_PASSWORD unset" in api.stderr
+        assert "Traceback" not in api.stderr
+    finally:
+        procs.close()
