@@ -77,7 +77,7 @@ def sentinel_pool_factory(settings: Settings, redis_url: str | None = None,
     arq 0.28's ``create_pool`` builds its ``Sentinel`` with the master's db/username/password only, so
     the sentinels are asked without AUTH (a sentinel with ``requirepass`` answers NOAUTH) and without
     socket timeouts. This pool asks them with ``REDIS_SENTINEL_USERNAME``/``REDIS_SENTINEL_PASSWORD``
-    and the master with REDIS_URL's credentials, with timeouts, and checks the credentials first: a
+    and the master with REDIS_URL's credentials, with connect timeouts, and checks the credentials first: a
     refusal raises :class:`shared.redis_client.RedisAuthError` at once (no retry); an unreachable
     sentinel or master is retried as arq does (``conn_retries`` × ``conn_retry_delay``). ``options``
     are ``worker_options``'s serializer and queue settings for the pool."""
@@ -93,7 +93,9 @@ def sentinel_pool_factory(settings: Settings, redis_url: str | None = None,
                 sentinel_username=settings.redis_sentinel_username or None,
                 sentinel_password=settings.redis_sentinel_password or None,
                 redis_class=ArqRedis, db=rs.database, username=rs.username, password=rs.password, ssl=rs.ssl,
-                socket_connect_timeout=rs.conn_timeout, socket_timeout=max(10, rs.conn_timeout))
+                # reads on the master without a timeout, as arq's pools have them: the wake-up channel
+                # (workers/wake.py) waits on its subscription for as long as no job comes
+                socket_connect_timeout=rs.conn_timeout, socket_timeout=None)
             pool.job_serializer = options.get("job_serializer")
             pool.job_deserializer = options.get("job_deserializer")
             pool.default_queue_name = options.get("queue_name", keys.ARQ_QUEUE)
