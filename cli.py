@@ -7,7 +7,7 @@
     newsflow analyze            NDJSON articles on stdin → NDJSON documents on stdout, no Redis
     newsflow status ID          processing status of an article
     newsflow get ID             the stored document
-    newsflow keys create|list|revoke   API keys (straight in Redis: REDIS_URL or the embedded one)
+    newsflow keys create|list|revoke   API keys (straight in Redis: REDIS_URL, REDIS_SENTINELS or the embedded one)
 
 Every subcommand has ``--help``. Argument parsing and output only: the HTTP calls and input formats
 are in ``newsflow_client``, running processes in ``shared.supervise``.
@@ -221,9 +221,11 @@ async def cmd_api(args: argparse.Namespace) -> int:
 
 def _shown_url(stack: Any) -> str:
     """The Redis URL to print: the embedded server's password as a shell expression reading its file."""
+    from shared.config import mask_url
+
     server = stack.redis_server
     if server is None or not server.password:
-        return stack.redis_url
+        return mask_url(stack.redis_url)  # an external REDIS_URL's password is not printed
     return stack.redis_url.replace(server.password, f"$(cat {server.data_dir / 'password'})")
 
 
@@ -240,7 +242,10 @@ async def cmd_up(args: argparse.Namespace) -> int:
                      worker_log=Path(settings.data_dir) / "worker.log") as stack:
         base, worker = stack.api_url, stack.worker
         where = f"embedded, data in {settings.redis_dir}" if stack.redis_server else "REDIS_URL"
-        print(f"  redis   {_shown_url(stack)} ({where})\n  api     {base}\n  worker  pid {worker.pid}, "
+        shown = _shown_url(stack)
+        if settings.sentinels:
+            shown, where = f"master {settings.redis_sentinel_master!r}", f"REDIS_SENTINELS {settings.redis_sentinels}"
+        print(f"  redis   {shown} ({where})\n  api     {base}\n  worker  pid {worker.pid}, "
               f"log {stack.worker_log}", flush=True)
         with announced_url(settings.data_dir, base):  # `newsflow submit` elsewhere finds this API
             if not args.no_seeds and await _ingest_seeds(base, worker, args.timeout, settings, stack.redis_url):
@@ -263,17 +268,34 @@ async def _seed_key(settings: Any, redis_url: str) -> Any:
     if default_api_key() or not settings.auth_required:
         yield default_api_key()
         return
-    import redis.asyncio as aioredis
-
     from shared.store.apikeys import ApiKeyStore
 
-    client = aioredis.Redis.from_url(redis_url)
+    client = await _store_client(settings, redis_url)
     record, key = await ApiKeyStore(client).create("newsflow up (seeds)", "submit,read")
     try:
         yield key
     finally:
         await ApiKeyStore(client).revoke(record.id)
         await client.aclose()
+
+
+async def _store_client(settings: Any, redis_url: str) -> Any:
+    """A client for the store: through the sentinels (their credentials checked: a refusal raises
+    RedisAuthError) with ``REDIS_SENTINELS``, else ``redis_url``."""
+    if settings.sentinels:
+        from services.app import sentinel_client
+        from shared.redis_client import verify_sentinel_credentials
+
+        client = sentinel_client(settings)
+        try:
+            await verify_sentinel_credentials(client)
+        except BaseException:
+            await client.aclose()
+            raise
+        return client
+    import redis.asyncio as aioredis
+
+    return aioredis.Redis.from_url(redis_url)
 
 
 async def _ingest_seeds(base: str, worker: Any, timeout: float, settings: Any, redis_url: str) -> int:
@@ -311,14 +333,12 @@ async def _ingest(base: str, worker: Any, timeout: float, key: str | None) -> in
 
 
 async def cmd_keys(args: argparse.Namespace) -> int:
-    import redis.asyncio as aioredis
-
     from shared.redis_server import resolve_running_redis_url
     from shared.store.apikeys import ApiKeyStore, InvalidScope
 
     settings = _settings()
-    url, server = await asyncio.to_thread(resolve_running_redis_url, settings)
-    client = aioredis.Redis.from_url(url)
+    url, server = ("", None) if settings.sentinels else await asyncio.to_thread(resolve_running_redis_url, settings)
+    client = await _store_client(settings, url)
     try:
         keys = ApiKeyStore(client)
         if args.action == "create":
@@ -440,6 +460,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             code = asyncio.run(code)
     except KeyboardInterrupt:
         code = 130
+    except Exception as exc:
+        from shared.redis_client import RedisAuthError
+
+        if not isinstance(exc, RedisAuthError):
+            raise
+        print(f"newsflow {args.command}: {exc}", file=sys.stderr)  # names the setting, never a password
+        code = 2
     raise SystemExit(code)
 
 

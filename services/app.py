@@ -17,7 +17,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from aiohttp import web
 
 from shared.config import Settings
-from shared.redis_client import connection_kwargs, sentinel_master
+from shared.redis_client import connection_kwargs, sentinel_master, verify_sentinel_credentials
 from shared.redis_server import resolve_redis_url_async
 from shared.store import DocumentStore
 
@@ -40,8 +40,11 @@ def redis_client(url: str) -> aioredis.Redis:
 
 
 def sentinel_client(settings: Settings) -> aioredis.Redis:
-    """The API's client through Redis Sentinel (``REDIS_SENTINELS``/``REDIS_SENTINEL_MASTER``)."""
+    """The API's client through Redis Sentinel (``REDIS_SENTINELS``/``REDIS_SENTINEL_MASTER``, the
+    sentinels' own ``REDIS_SENTINEL_USERNAME``/``REDIS_SENTINEL_PASSWORD``)."""
     return sentinel_master(settings.sentinels, settings.redis_sentinel_master, settings.redis_url,
+                           sentinel_username=settings.redis_sentinel_username or None,
+                           sentinel_password=settings.redis_sentinel_password or None,
                            socket_connect_timeout=2, socket_timeout=10, health_check_interval=30,
                            retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 3),
                            retry_on_error=[RedisConnectionError])
@@ -51,6 +54,11 @@ async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
     settings: Settings = app[SETTINGS]  # type: ignore[assignment]
     if settings.sentinels:
         client, server = sentinel_client(settings), None
+        try:  # refused credentials stop the start-up (RedisAuthError); an unreachable Redis does not
+            await verify_sentinel_credentials(client)
+        except BaseException:
+            await client.aclose()
+            raise
     else:
         url, server = await resolve_redis_url_async(settings)
         if server is not None:

@@ -26,6 +26,10 @@ class Settings:
     # and the workers ask the sentinels for the master (REDIS_URL then only supplies password and db).
     redis_sentinels: str = ""
     redis_sentinel_master: str = "mymaster"
+    # Credentials of the sentinels themselves (their ``requirepass`` / an ACL user on them), which
+    # are not the master's (those come from REDIS_URL). "" = the sentinels are asked without AUTH.
+    redis_sentinel_username: str = ""
+    redis_sentinel_password: str = ""
     host: str = "127.0.0.1"
     port: int = 8080
     port_fixed: bool = False             # NEWSFLOW_PORT was set: `newsflow up` never moves to a free port
@@ -116,6 +120,8 @@ class Settings:
         "redis_url": "REDIS_URL",
         "redis_sentinels": "REDIS_SENTINELS",
         "redis_sentinel_master": "REDIS_SENTINEL_MASTER",
+        "redis_sentinel_username": "REDIS_SENTINEL_USERNAME",
+        "redis_sentinel_password": "REDIS_SENTINEL_PASSWORD",
         "host": "NEWSFLOW_HOST",
         "port": "NEWSFLOW_PORT",
         "data_dir": "NEWSFLOW_DATA_DIR",
@@ -183,6 +189,19 @@ class Settings:
             values["data_dir"] = Path(values["data_dir"])
         return cls(**values)
 
+    def __repr__(self) -> str:
+        """The dataclass's repr with the secrets masked (REDIS_URL's password, the sentinels' password,
+        the callback secret): a logged or printed Settings never shows them."""
+        shown = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in _SECRETS and value:
+                value = "***"
+            elif f.name == "redis_url" and value:
+                value = mask_url(value)
+            shown.append(f"{f.name}={value!r}")
+        return f"Settings({', '.join(shown)})"
+
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)
 
@@ -216,6 +235,18 @@ class Settings:
     def lifetime_attempts(self) -> int:
         """The lifetime cap on attempts that ``POST /retry`` keeps."""
         return self.max_lifetime_attempts if self.max_lifetime_attempts > 0 else 3 * self.max_attempts
+
+
+_SECRETS = frozenset({"redis_sentinel_password", "callback_secret"})
+
+
+def mask_url(url: str) -> str:
+    """``url`` with the password of its user part replaced by ``***`` (``redis://u:***@h:6379/0``)."""
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, hostpart = rest.rpartition("@")
+    if not sep or not at or ":" not in userinfo:
+        return url
+    return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{hostpart}"
 
 
 def is_loopback(host: str) -> bool:

@@ -22,6 +22,7 @@ import select
 import hiredis
 from redis._parsers.hiredis import NOT_ENOUGH_DATA, _AsyncHiredisParser
 from redis.asyncio.connection import Connection
+from redis.exceptions import AuthenticationError, AuthorizationError, NoPermissionError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.asyncio.sentinel import Sentinel
@@ -90,9 +91,19 @@ class HiredisPackedConnection(Connection):
             raise
 
 
-def sentinel_master(sentinels: list[tuple[str, int]], master: str, url: str | None = None, **kwargs: Any) -> Any:
+class RedisAuthError(RuntimeError):
+    """A sentinel or the master refused our credentials (or our ACL user's permissions): a
+    configuration error, reported at start-up instead of being retried like an outage. The message
+    names the server and the setting, never a password."""
+
+
+def sentinel_master(sentinels: list[tuple[str, int]], master: str, url: str | None = None, *,
+                    sentinel_username: str | None = None, sentinel_password: str | None = None,
+                    **kwargs: Any) -> Any:
     """A client for the master that the sentinels name (found again after a failover on the next
-    connection). Password, username and db come from ``url`` when given (``redis://:pw@-/0``)."""
+    connection). Password, username, db and TLS (``rediss://``) of the master come from ``url`` when
+    given (``redis://:pw@-/0``); the sentinels' own credentials (their ``requirepass`` or an ACL user on
+    them) are ``sentinel_username``/``sentinel_password``, used for every sentinel connection."""
     if url:
         parts = urlparse(url)
         if parts.password:
@@ -101,9 +112,52 @@ def sentinel_master(sentinels: list[tuple[str, int]], master: str, url: str | No
             kwargs.setdefault("username", unquote(parts.username))
         if parts.path.strip("/").isdigit():
             kwargs.setdefault("db", int(parts.path.strip("/")))
+        if parts.scheme == "rediss":  # TLS to the master (as arq's sentinel pool did); the sentinels: plain TCP
+            kwargs.setdefault("ssl", True)
     timeout = kwargs.get("socket_connect_timeout", 2)
-    return Sentinel(sentinels, socket_timeout=timeout, sentinel_kwargs={"socket_timeout": timeout}).master_for(
-        master, **kwargs)
+    on_sentinels: dict[str, Any] = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
+    if sentinel_password:
+        on_sentinels["password"] = sentinel_password
+    if sentinel_username:
+        on_sentinels["username"] = sentinel_username
+    return Sentinel(sentinels, socket_timeout=timeout, sentinel_kwargs=on_sentinels).master_for(master, **kwargs)
+
+
+_REFUSED = (AuthenticationError, AuthorizationError, NoPermissionError)
+
+
+async def verify_sentinel_credentials(client: Any) -> None:
+    """Check the credentials of a :func:`sentinel_master` client once: every sentinel is asked for the
+    master, then the master is pinged. A refusal (wrong or missing password, unknown ACL user, a user
+    without the needed commands) raises :class:`RedisAuthError` naming the server and the setting to
+    fix. Unreachable sentinels or master are not an answer here: the caller's retries deal with those."""
+    pool = client.connection_pool
+    for node in pool.sentinel_manager.sentinels:
+        where = "{host}:{port}".format(**node.connection_pool.connection_kwargs)
+        try:
+            await node.execute_command("SENTINEL", "get-master-addr-by-name", pool.service_name)
+        except _REFUSED as exc:
+            raise RedisAuthError(
+                f"Redis Sentinel {where} refused the sentinel credentials ({_which('REDIS_SENTINEL', node)}): "
+                f"{exc}") from None
+        except (RedisConnectionError, RedisTimeoutError, OSError):
+            continue
+    try:
+        await client.ping()
+    except _REFUSED as exc:
+        raise RedisAuthError(f"the Redis master {pool.service_name!r} refused the credentials of REDIS_URL "
+                             f"({_which('REDIS_URL', client)}): {exc}") from None
+    except (RedisConnectionError, RedisTimeoutError, OSError):
+        pass
+
+
+def _which(prefix: str, client: Any) -> str:
+    """Which credentials were sent (set / unset: never their values)."""
+    kw = client.connection_pool.connection_kwargs
+    if prefix == "REDIS_URL":
+        return f"password {'set' if kw.get('password') else 'unset'}, user {kw.get('username') or 'default'}"
+    return (f"REDIS_SENTINEL_PASSWORD {'set' if kw.get('password') else 'unset'}, "
+            f"REDIS_SENTINEL_USERNAME {kw.get('username') or 'unset'}")
 
 
 def connection_kwargs(url: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ import os
 import signal
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from arq.worker import Worker
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -29,9 +29,10 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared.config import Settings
 from shared.extractor import require_extractor
+from shared.redis_client import RedisAuthError
 
 from .lease import Presence
-from .settings import worker_options
+from .settings import sentinel_pool_factory, worker_options
 from .wake import WakeableWorker
 
 log = logging.getLogger("newsflow.worker")
@@ -50,6 +51,7 @@ async def serve_worker(settings: Settings, redis_url: str, stop: asyncio.Event |
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
     options = worker_options(settings, redis_url)
+    make_pool = sentinel_pool_factory(settings, redis_url, **options)  # None: arq's create_pool
     presence = Presence(settings.lease_seconds, settings.job_timeout_seconds + 10)
     ctx: dict[str, Any] = {"keep_executor": True, "presence": presence}
     delay = 1.0
@@ -60,7 +62,7 @@ async def serve_worker(settings: Settings, redis_url: str, stop: asyncio.Event |
         while not stop.is_set():
             worker = WakeableWorker(**options, ctx=ctx, handle_signals=False)
             current[:] = [worker]
-            run = loop.create_task(worker.async_run())
+            run = loop.create_task(_run(worker, make_pool))
             stopper = loop.create_task(stop.wait())
             await asyncio.wait({run, stopper}, return_when=asyncio.FIRST_COMPLETED)
             stopper.cancel()
@@ -89,11 +91,22 @@ async def serve_worker(settings: Settings, redis_url: str, stop: asyncio.Event |
         log.info("worker stopped")
 
 
+async def _run(worker: Worker, make_pool: Callable[[], Awaitable[Any]] | None) -> None:
+    """The arq worker's loop, on a pool from ``make_pool`` when given (arq makes its own otherwise:
+    ``Worker.main`` only creates a pool when it has none)."""
+    if make_pool is not None:
+        worker._pool = await make_pool()
+    await worker.async_run()
+
+
 def _lost_redis(exc: BaseException | None) -> bool:
     """A connection error, or an error raised while handling one (redis-py turns a connection lost in a
-    WATCHed pipeline, as arq's job start uses, into a ``WatchError``)."""
+    WATCHed pipeline, as arq's job start uses, into a ``WatchError``); never refused credentials
+    (:class:`RedisAuthError`, raised while handling redis-py's ``AuthenticationError``)."""
     seen = 0
     while exc is not None and seen < 10:
+        if isinstance(exc, RedisAuthError):  # refused credentials: a configuration error, the worker stops
+            return False
         if isinstance(exc, (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)):
             return True
         exc, seen = exc.__cause__ or exc.__context__, seen + 1

@@ -22,13 +22,16 @@ import asyncio
 import functools
 import logging
 import os
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from arq import func
-from arq.connections import RedisSettings
+from arq.connections import ArqRedis, RedisSettings
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared import keys
 from shared.config import Settings
+from shared.redis_client import sentinel_master, verify_sentinel_credentials
 from shared.store import queue
 from workers.pipeline.registry import build_pipeline, enabled_specs
 
@@ -64,6 +67,55 @@ def redis_settings(url: str | None, settings: Settings | None = None) -> RedisSe
     rs.conn_retries = 10
     rs.conn_retry_delay = 1
     return rs
+
+
+def sentinel_pool_factory(settings: Settings, redis_url: str | None = None,
+                          **options: Any) -> Callable[[], Awaitable[ArqRedis]] | None:
+    """With ``REDIS_SENTINELS``: what makes the worker's Redis pool, in place of arq's ``create_pool``
+    (``newsflow worker`` hands the pool to its arq ``Worker``); None without sentinels.
+
+    arq 0.28's ``create_pool`` builds its ``Sentinel`` with the master's db/username/password only, so
+    the sentinels are asked without AUTH (a sentinel with ``requirepass`` answers NOAUTH) and without
+    socket timeouts. This pool asks them with ``REDIS_SENTINEL_USERNAME``/``REDIS_SENTINEL_PASSWORD``
+    and the master with REDIS_URL's credentials, with connect timeouts, and checks the credentials first: a
+    refusal raises :class:`shared.redis_client.RedisAuthError` at once (no retry); an unreachable
+    sentinel or master is retried as arq does (``conn_retries`` × ``conn_retry_delay``). ``options``
+    are ``worker_options``'s serializer and queue settings for the pool."""
+    if not settings.sentinels:
+        return None
+    rs = redis_settings(redis_url or settings.redis_url, settings)
+
+    async def make_pool() -> ArqRedis:
+        attempt = 0
+        while True:
+            pool = sentinel_master(
+                settings.sentinels, settings.redis_sentinel_master,
+                sentinel_username=settings.redis_sentinel_username or None,
+                sentinel_password=settings.redis_sentinel_password or None,
+                redis_class=ArqRedis, db=rs.database, username=rs.username, password=rs.password, ssl=rs.ssl,
+                # reads on the master without a timeout, as arq's pools have them: the wake-up channel
+                # (workers/wake.py) waits on its subscription for as long as no job comes
+                socket_connect_timeout=rs.conn_timeout, socket_timeout=None)
+            pool.job_serializer = options.get("job_serializer")
+            pool.job_deserializer = options.get("job_deserializer")
+            pool.default_queue_name = options.get("queue_name", keys.ARQ_QUEUE)
+            try:
+                await verify_sentinel_credentials(pool)
+                await pool.ping()
+                return pool
+            except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+                await pool.aclose(close_connection_pool=True)
+                if attempt >= rs.conn_retries:
+                    raise
+                attempt += 1
+                log.warning("Redis through the sentinels %s: %s: %s; %d retries left", settings.redis_sentinels,
+                            type(exc).__name__, exc, rs.conn_retries - attempt + 1)
+                await asyncio.sleep(rs.conn_retry_delay)
+            except BaseException:
+                await pool.aclose(close_connection_pool=True)
+                raise
+
+    return make_pool
 
 
 def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str, Any]:
@@ -130,5 +182,8 @@ def __getattr__(name: str) -> Any:
     first use (``newsflow worker`` is the supported way; it adds the restart-on-Redis-loss loop)."""
     if name == "WorkerSettings":
         settings = Settings.from_env()
+        if settings.sentinels and (settings.redis_sentinel_password or settings.redis_sentinel_username):
+            raise ValueError("REDIS_SENTINEL_PASSWORD/REDIS_SENTINEL_USERNAME need `newsflow worker`: arq's own "
+                             "worker (arq workers.settings.WorkerSettings) asks the sentinels without credentials")
         return type("WorkerSettings", (), worker_options(settings, settings.redis_url or "redis://localhost:6379/0"))
     raise AttributeError(name)

@@ -1,7 +1,9 @@
 """Redis Sentinel: real redis-server processes (a master and a replica) and a sentinel
 (``redis-server --sentinel``); the API and a worker find the master through the sentinel
 (``REDIS_SENTINELS``, ``REDIS_SENTINEL_MASTER``). The master is SIGKILLed with articles in flight:
-the sentinel promotes the replica, the service goes on, and no article is lost.
+the sentinel promotes the replica, the service goes on, and no article is lost. The same with every
+server behind a password (``passwords``: REDIS_SENTINEL_PASSWORD for the sentinel, REDIS_URL's for the
+master and replica).
 
 Replication is asynchronous: an acknowledged write can be lost if the master dies before the
 replica has it. The test waits for the replica (``WAIT``) before the kill, as an operator would set
@@ -40,12 +42,14 @@ class Procs:
         self.procs.append(proc)
         return proc
 
-    def sentinel(self, port: int, master_port: int) -> subprocess.Popen:
+    def sentinel(self, port: int, master_port: int, extra: str = "") -> subprocess.Popen:
+        """A sentinel monitoring ``mymaster``; ``extra``: more sentinel.conf lines (requirepass, ACL users,
+        ``sentinel auth-pass``)."""
         conf = self.tmp / "sentinel.conf"
         conf.write_text(f"port {port}\nbind 127.0.0.1\ndir {self.tmp}\n"
                         f"sentinel monitor mymaster 127.0.0.1 {master_port} 1\n"
                         "sentinel down-after-milliseconds mymaster 1000\n"
-                        "sentinel failover-timeout mymaster 5000\n")
+                        "sentinel failover-timeout mymaster 5000\n" + extra)
         proc = subprocess.Popen([find_redis_server(), str(conf), "--sentinel"],
                                 stdout=open(self.tmp / "sentinel.log", "ab"), stderr=subprocess.STDOUT)
         self.procs.append(proc)
@@ -71,27 +75,35 @@ async def until(check, timeout: float, what: str):
         await asyncio.sleep(0.1)
 
 
-async def test_failover_through_sentinel_loses_nothing(make_client, tmp_path):
+@pytest.mark.parametrize("auth", [False, True], ids=["open", "passwords"])
+async def test_failover_through_sentinel_loses_nothing(make_client, tmp_path, auth):
+    """``passwords``: master and replica with ``requirepass``/``masterauth``, the sentinel with its own
+    ``requirepass`` and ``sentinel auth-pass``: the worker finds the new master again through it."""
     sys.path.insert(0, str(ROOT / "tests"))
     from worker_proc import Workers
 
     procs = Procs(tmp_path)
     m_port, r_port, s_port = free_port(), free_port(), free_port()
-    workers = Workers(f"redis://127.0.0.1:{m_port}/0", tmp_path)
+    m_pw, s_pw = ("failover-master-pw", "failover-sentinel-pw") if auth else (None, None)
+    on_redis = ("--requirepass", m_pw, "--masterauth", m_pw) if auth else ()
+    url = f"redis://:{m_pw}@127.0.0.1:{m_port}/0" if auth else f"redis://127.0.0.1:{m_port}/0"
+    workers = Workers(url, tmp_path)
     try:
-        master = procs.redis("master", m_port)
-        procs.redis("replica", r_port, "--replicaof", "127.0.0.1", str(m_port))
-        m = aioredis.Redis(port=m_port)
-        r = aioredis.Redis(port=r_port)
+        master = procs.redis("master", m_port, *on_redis)
+        procs.redis("replica", r_port, "--replicaof", "127.0.0.1", str(m_port), *on_redis)
+        m = aioredis.Redis(port=m_port, password=m_pw)
+        r = aioredis.Redis(port=r_port, password=m_pw)
         await until(lambda: r.info("replication"), 10, "replica")
         await until(lambda: _link_up(r), 20, "replication link")
-        procs.sentinel(s_port, m_port)
-        s = aioredis.Redis(port=s_port)
+        procs.sentinel(s_port, m_port, f"requirepass {s_pw}\nsentinel auth-pass mymaster {m_pw}\n" if auth else "")
+        s = aioredis.Redis(port=s_port, password=s_pw)
         await until(lambda: s.execute_command("SENTINEL", "get-master-addr-by-name", "mymaster"), 10, "sentinel")
 
         sentinels = f"127.0.0.1:{s_port}"
-        client = await make_client(redis_url=None, redis_sentinels=sentinels, stages=STAGES)
-        await workers.start(m, REDIS_SENTINELS=sentinels, NEWSFLOW_STAGES=STAGES, NEWSFLOW_LEASE_SECONDS="3")
+        creds = {"REDIS_SENTINEL_PASSWORD": s_pw} if auth else {}
+        client = await make_client(redis_url=url if auth else None, redis_sentinels=sentinels,
+                                   redis_sentinel_password=s_pw or "", stages=STAGES)
+        await workers.start(m, REDIS_SENTINELS=sentinels, NEWSFLOW_STAGES=STAGES, NEWSFLOW_LEASE_SECONDS="3", **creds)
         ids = [await _submit(client, f"slow 0.2 before {i}") for i in range(8)]
         await until(lambda: _all_done(client, ids[:2]), 60, "first articles")
         await m.execute_command("WAIT", 1, 2000)
