@@ -268,6 +268,7 @@ async def _seed_key(settings: Any, redis_url: str) -> Any:
     if default_api_key() or not settings.auth_required:
         yield default_api_key()
         return
+    from shared.redis_client import close_client
     from shared.store.apikeys import ApiKeyStore
 
     client = await _store_client(settings, redis_url)
@@ -276,26 +277,28 @@ async def _seed_key(settings: Any, redis_url: str) -> Any:
         yield key
     finally:
         await ApiKeyStore(client).revoke(record.id)
-        await client.aclose()
+        await close_client(client)
 
 
 async def _store_client(settings: Any, redis_url: str) -> Any:
-    """A client for the store: through the sentinels (their credentials checked: a refusal raises
-    RedisAuthError) with ``REDIS_SENTINELS``, else ``redis_url``."""
+    """A client for the store: through the sentinels with ``REDIS_SENTINELS``, else ``redis_url``; its
+    credentials checked (a refusal raises RedisAuthError). Closed with ``shared.redis_client.close_client``."""
+    from shared.redis_client import close_client, verify_credentials
+
     if settings.sentinels:
         from services.app import sentinel_client
-        from shared.redis_client import verify_sentinel_credentials
 
         client = sentinel_client(settings)
-        try:
-            await verify_sentinel_credentials(client)
-        except BaseException:
-            await client.aclose()
-            raise
-        return client
-    import redis.asyncio as aioredis
+    else:
+        import redis.asyncio as aioredis
 
-    return aioredis.Redis.from_url(redis_url)
+        client = aioredis.Redis.from_url(redis_url)
+    try:
+        await verify_credentials(client)
+    except BaseException:
+        await close_client(client)
+        raise
+    return client
 
 
 async def _ingest_seeds(base: str, worker: Any, timeout: float, settings: Any, redis_url: str) -> int:
@@ -333,6 +336,7 @@ async def _ingest(base: str, worker: Any, timeout: float, key: str | None) -> in
 
 
 async def cmd_keys(args: argparse.Namespace) -> int:
+    from shared.redis_client import close_client
     from shared.redis_server import resolve_running_redis_url
     from shared.store.apikeys import ApiKeyStore, InvalidScope
 
@@ -362,7 +366,7 @@ async def cmd_keys(args: argparse.Namespace) -> int:
         else:
             print(f"revoked {args.id}")
     finally:
-        await client.aclose()
+        await close_client(client)
         if server is not None:
             await asyncio.to_thread(server.stop)
     return 0

@@ -17,7 +17,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from aiohttp import web
 
 from shared.config import Settings
-from shared.redis_client import connection_kwargs, sentinel_master, verify_sentinel_credentials
+from shared.redis_client import close_client, connection_kwargs, sentinel_master, verify_credentials
 from shared.redis_server import resolve_redis_url_async
 from shared.store import DocumentStore
 
@@ -54,27 +54,24 @@ async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
     settings: Settings = app[SETTINGS]  # type: ignore[assignment]
     if settings.sentinels:
         client, server = sentinel_client(settings), None
-        try:  # refused credentials stop the start-up (RedisAuthError); an unreachable Redis does not
-            await verify_sentinel_credentials(client)
-        except BaseException:
-            await client.aclose()
-            raise
     else:
         url, server = await resolve_redis_url_async(settings)
         if server is not None:
             log.info("embedded redis-server on 127.0.0.1:%d (data and password in %s)", server.port, server.data_dir)
         client = redis_client(url)
-    store = DocumentStore(client, settings)
     try:
-        await store.load_scripts()
-    except Exception as exc:  # noqa: BLE001 - Redis down at start: serve 503s until it is back
-        log.warning("could not load Lua scripts now (%s); they are loaded on first use", exc)
-    app[REDIS] = client
-    app[STORE] = store
-    try:
+        # refused credentials stop the start-up (RedisAuthError); an unreachable Redis does not: 503s until it is back
+        await verify_credentials(client)
+        store = DocumentStore(client, settings)
+        try:
+            await store.load_scripts()
+        except Exception as exc:  # noqa: BLE001 - Redis down at start: serve 503s until it is back
+            log.warning("could not load Lua scripts now (%s); they are loaded on first use", exc)
+        app[REDIS] = client
+        app[STORE] = store
         yield
     finally:
-        await client.aclose()
+        await close_client(client)  # and the sentinels' own connections
         if server is not None:
             server.stop()
 

@@ -92,9 +92,9 @@ class HiredisPackedConnection(Connection):
 
 
 class RedisAuthError(RuntimeError):
-    """A sentinel or the master refused our credentials (or our ACL user's permissions): a
-    configuration error, reported at start-up instead of being retried like an outage. The message
-    names the server and the setting, never a password."""
+    """A Redis server, a sentinel or the master they name refused our credentials (or our ACL user's
+    permissions): a configuration error, reported at start-up instead of being retried like an outage.
+    The message names the server and the setting, never a password."""
 
 
 def sentinel_master(sentinels: list[tuple[str, int]], master: str, url: str | None = None, *,
@@ -126,13 +126,15 @@ def sentinel_master(sentinels: list[tuple[str, int]], master: str, url: str | No
 _REFUSED = (AuthenticationError, AuthorizationError, NoPermissionError)
 
 
-async def verify_sentinel_credentials(client: Any) -> None:
-    """Check the credentials of a :func:`sentinel_master` client once: every sentinel is asked for the
-    master, then the master is pinged. A refusal (wrong or missing password, unknown ACL user, a user
-    without the needed commands) raises :class:`RedisAuthError` naming the server and the setting to
-    fix. Unreachable sentinels or master are not an answer here: the caller's retries deal with those."""
+async def verify_credentials(client: Any) -> None:
+    """Check the credentials of a client once, before it is used: a :func:`sentinel_master` client
+    asks every sentinel for the master, then pings the master; a plain client (``REDIS_URL``) pings
+    its server. A refusal (wrong or missing password, unknown ACL user, a user without the needed
+    commands) raises :class:`RedisAuthError` naming the server and the setting to fix. Unreachable
+    servers are not an answer here: the caller's retries deal with those."""
     pool = client.connection_pool
-    for node in pool.sentinel_manager.sentinels:
+    manager = getattr(pool, "sentinel_manager", None)
+    for node in manager.sentinels if manager is not None else ():
         where = "{host}:{port}".format(**node.connection_pool.connection_kwargs)
         try:
             await node.execute_command("SENTINEL", "get-master-addr-by-name", pool.service_name)
@@ -145,10 +147,28 @@ async def verify_sentinel_credentials(client: Any) -> None:
     try:
         await client.ping()
     except _REFUSED as exc:
-        raise RedisAuthError(f"the Redis master {pool.service_name!r} refused the credentials of REDIS_URL "
+        server = f"master {pool.service_name!r}" if manager is not None else f"server {_address(pool)}"
+        raise RedisAuthError(f"the Redis {server} refused the credentials of REDIS_URL "
                              f"({_which('REDIS_URL', client)}): {exc}") from None
     except (RedisConnectionError, RedisTimeoutError, OSError):
         pass
+
+
+async def close_client(client: Any) -> None:
+    """Close a client and its connection pool; a :func:`sentinel_master` client's sentinel connections
+    too (redis-py's ``Sentinel`` has no close of its own: they were left to garbage collection). Only
+    for a client that is done with: its pool stays usable, but the sentinels reconnect on next use."""
+    try:
+        await client.aclose(close_connection_pool=True)
+    finally:
+        manager = getattr(client.connection_pool, "sentinel_manager", None)
+        for node in manager.sentinels if manager is not None else ():
+            await node.aclose()
+
+
+def _address(pool: Any) -> str:
+    kw = pool.connection_kwargs
+    return kw["path"] if kw.get("path") else f"{kw.get('host', 'localhost')}:{kw.get('port', 6379)}"
 
 
 def _which(prefix: str, client: Any) -> str:

@@ -29,10 +29,10 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared.config import Settings
 from shared.extractor import require_extractor
-from shared.redis_client import RedisAuthError
+from shared.redis_client import RedisAuthError, close_client
 
 from .lease import Presence
-from .settings import sentinel_pool_factory, worker_options
+from .settings import pool_factory, worker_options
 from .wake import WakeableWorker
 
 log = logging.getLogger("newsflow.worker")
@@ -51,7 +51,7 @@ async def serve_worker(settings: Settings, redis_url: str, stop: asyncio.Event |
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
     options = worker_options(settings, redis_url)
-    make_pool = sentinel_pool_factory(settings, redis_url, **options)  # None: arq's create_pool
+    make_pool = pool_factory(settings, redis_url, **options)  # credentials checked, not arq's create_pool
     presence = Presence(settings.lease_seconds, settings.job_timeout_seconds + 10)
     ctx: dict[str, Any] = {"keep_executor": True, "presence": presence}
     delay = 1.0
@@ -91,11 +91,10 @@ async def serve_worker(settings: Settings, redis_url: str, stop: asyncio.Event |
         log.info("worker stopped")
 
 
-async def _run(worker: Worker, make_pool: Callable[[], Awaitable[Any]] | None) -> None:
-    """The arq worker's loop, on a pool from ``make_pool`` when given (arq makes its own otherwise:
-    ``Worker.main`` only creates a pool when it has none)."""
-    if make_pool is not None:
-        worker._pool = await make_pool()
+async def _run(worker: Worker, make_pool: Callable[[], Awaitable[Any]]) -> None:
+    """The arq worker's loop, on a pool from ``make_pool`` (``Worker.main`` only creates a pool of its
+    own when it has none)."""
+    worker._pool = await make_pool()
     await worker.async_run()
 
 
@@ -129,13 +128,16 @@ async def _heartbeat(current: list[Worker], interval: float, path: str) -> None:
 
 
 async def _close(worker: Worker, run: asyncio.Task[None]) -> None:
-    """Stop an arq worker: cancel its jobs (they go back to the queue) and close its connections."""
+    """Stop an arq worker: cancel its jobs (they go back to the queue) and close its connections (the
+    sentinels' own too: arq closes only the pool of the master)."""
+    pool = worker._pool
     try:
         await worker.close()
     except Exception as exc:  # noqa: BLE001 - Redis may be gone; nothing more to clean up then
         log.debug("closing the worker: %s", exc)
+    if pool is not None:
         with contextlib.suppress(Exception):
-            await worker.pool.aclose(close_connection_pool=True)
+            await close_client(pool)
     if not run.done():
         run.cancel()
     with contextlib.suppress(BaseException):

@@ -31,7 +31,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared import keys
 from shared.config import Settings
-from shared.redis_client import sentinel_master, verify_sentinel_credentials
+from shared.redis_client import close_client, sentinel_master, verify_credentials
 from shared.store import queue
 from workers.pipeline.registry import build_pipeline, enabled_specs
 
@@ -69,50 +69,64 @@ def redis_settings(url: str | None, settings: Settings | None = None) -> RedisSe
     return rs
 
 
-def sentinel_pool_factory(settings: Settings, redis_url: str | None = None,
-                          **options: Any) -> Callable[[], Awaitable[ArqRedis]] | None:
-    """With ``REDIS_SENTINELS``: what makes the worker's Redis pool, in place of arq's ``create_pool``
-    (``newsflow worker`` hands the pool to its arq ``Worker``); None without sentinels.
+def pool_factory(settings: Settings, redis_url: str | None = None,
+                 **options: Any) -> Callable[[], Awaitable[ArqRedis]]:
+    """What makes the worker's Redis pool, in place of arq's ``create_pool`` (``newsflow worker`` hands
+    the pool to its arq ``Worker``): the same pool as arq's for ``REDIS_URL``, or one through the
+    sentinels of ``REDIS_SENTINELS``. Its credentials are checked first
+    (:func:`shared.redis_client.verify_credentials`): a refusal raises
+    :class:`shared.redis_client.RedisAuthError` at once (arq's ``create_pool`` retries a wrong password
+    like an outage, and the worker then restarted for ever); an unreachable server is retried as arq does
+    (``conn_retries`` × ``conn_retry_delay``). ``options`` are ``worker_options``'s serializer and queue
+    settings for the pool.
 
     arq 0.28's ``create_pool`` builds its ``Sentinel`` with the master's db/username/password only, so
     the sentinels are asked without AUTH (a sentinel with ``requirepass`` answers NOAUTH) and without
     socket timeouts. This pool asks them with ``REDIS_SENTINEL_USERNAME``/``REDIS_SENTINEL_PASSWORD``
-    and the master with REDIS_URL's credentials, with connect timeouts, and checks the credentials first: a
-    refusal raises :class:`shared.redis_client.RedisAuthError` at once (no retry); an unreachable
-    sentinel or master is retried as arq does (``conn_retries`` × ``conn_retry_delay``). ``options``
-    are ``worker_options``'s serializer and queue settings for the pool."""
-    if not settings.sentinels:
-        return None
+    and the master with REDIS_URL's credentials, with connect timeouts."""
     rs = redis_settings(redis_url or settings.redis_url, settings)
+    where = f"the sentinels {settings.redis_sentinels}" if settings.sentinels else \
+        (rs.unix_socket_path or f"{rs.host}:{rs.port}")
+
+    def new_pool() -> ArqRedis:
+        if not settings.sentinels:  # what arq's create_pool makes of these settings
+            return ArqRedis(
+                host=rs.host, port=rs.port, unix_socket_path=rs.unix_socket_path, socket_connect_timeout=rs.conn_timeout,
+                ssl=rs.ssl, ssl_keyfile=rs.ssl_keyfile, ssl_certfile=rs.ssl_certfile, ssl_cert_reqs=rs.ssl_cert_reqs,
+                ssl_ca_certs=rs.ssl_ca_certs, ssl_ca_data=rs.ssl_ca_data, ssl_check_hostname=rs.ssl_check_hostname,
+                retry=rs.retry, retry_on_timeout=rs.retry_on_timeout, retry_on_error=rs.retry_on_error,
+                max_connections=rs.max_connections, db=rs.database, username=rs.username, password=rs.password,
+                encoding="utf8")
+        return sentinel_master(
+            settings.sentinels, settings.redis_sentinel_master,
+            sentinel_username=settings.redis_sentinel_username or None,
+            sentinel_password=settings.redis_sentinel_password or None,
+            redis_class=ArqRedis, db=rs.database, username=rs.username, password=rs.password, ssl=rs.ssl,
+            # reads on the master without a timeout, as arq's pools have them: the wake-up channel
+            # (workers/wake.py) waits on its subscription for as long as no job comes
+            socket_connect_timeout=rs.conn_timeout, socket_timeout=None)
 
     async def make_pool() -> ArqRedis:
         attempt = 0
         while True:
-            pool = sentinel_master(
-                settings.sentinels, settings.redis_sentinel_master,
-                sentinel_username=settings.redis_sentinel_username or None,
-                sentinel_password=settings.redis_sentinel_password or None,
-                redis_class=ArqRedis, db=rs.database, username=rs.username, password=rs.password, ssl=rs.ssl,
-                # reads on the master without a timeout, as arq's pools have them: the wake-up channel
-                # (workers/wake.py) waits on its subscription for as long as no job comes
-                socket_connect_timeout=rs.conn_timeout, socket_timeout=None)
+            pool = new_pool()
             pool.job_serializer = options.get("job_serializer")
             pool.job_deserializer = options.get("job_deserializer")
             pool.default_queue_name = options.get("queue_name", keys.ARQ_QUEUE)
             try:
-                await verify_sentinel_credentials(pool)
+                await verify_credentials(pool)
                 await pool.ping()
                 return pool
             except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
-                await pool.aclose(close_connection_pool=True)
+                await close_client(pool)
                 if attempt >= rs.conn_retries:
                     raise
                 attempt += 1
-                log.warning("Redis through the sentinels %s: %s: %s; %d retries left", settings.redis_sentinels,
-                            type(exc).__name__, exc, rs.conn_retries - attempt + 1)
+                log.warning("Redis at %s: %s: %s; %d retries left", where, type(exc).__name__, exc,
+                            rs.conn_retries - attempt + 1)
                 await asyncio.sleep(rs.conn_retry_delay)
             except BaseException:
-                await pool.aclose(close_connection_pool=True)
+                await close_client(pool)
                 raise
 
     return make_pool

@@ -60,11 +60,9 @@ def test_the_sentinels_get_their_own_credentials_and_the_master_those_of_the_url
     assert plain.connection_pool.sentinel_manager.sentinels[0].connection_pool.connection_kwargs["password"] is None
 
 
-def test_worker_pool_factory_only_with_sentinels_and_arqs_own_worker_refuses_sentinel_credentials():
+def test_arqs_own_worker_refuses_sentinel_credentials():
     import workers.settings as ws
 
-    assert ws.sentinel_pool_factory(Settings(redis_url="redis://h:1/0")) is None
-    assert callable(ws.sentinel_pool_factory(Settings(redis_sentinels="a:1")))
     import os
     from unittest import mock
 
@@ -88,7 +86,7 @@ def test_refused_credentials_are_not_a_lost_redis():
         refused = exc
     assert isinstance(refused.__context__, AuthenticationError)  # what made the worker retry for ever
     assert _lost_redis(refused) is False
-    assert _lost_redis(AuthenticationError("x")) is True  # redis-py's own: still a lost connection (arq's retries)
+    assert _lost_redis(AuthenticationError("x")) is True  # redis-py's own mid-run: a lost connection; the next pool checks
 
 
 def test_a_rediss_url_means_tls_to_the_master_found_through_the_sentinels():
