@@ -203,3 +203,55 @@ async def test_newsflow_up_and_api_use_the_authenticated_sentinel(tmp_path):
         assert "Traceback" not in api.stderr
     finally:
         procs.close()
+
+
+async def test_the_sentinel_connections_are_closed_when_the_api_and_a_worker_stop(tmp_path):
+    """Not left to garbage collection: while the app (and its client) are still referenced, the
+    sentinel sees our connections go; a worker stopped in-process leaves no unclosed connection to
+    the sentinel behind (redis-py warns ``unclosed Connection`` when the collector has to close one)."""
+    import gc
+    import warnings
+
+    from services.app import create_app
+    from shared import keys
+    from shared.config import Settings
+    from workers.run import serve_worker
+
+    procs = Procs(tmp_path)
+    try:
+        m_port, s_port, m = await _authenticated_set(procs)
+        s = aioredis.Redis(port=s_port, password=S_PW)
+        alone = (await s.info("clients"))["connected_clients"]  # the probe's own connection
+
+        async def back_to_alone() -> bool:
+            return (await s.info("clients"))["connected_clients"] == alone
+
+        settings = Settings(data_dir=tmp_path / "var", port=0, redis_url=f"redis://:{M_PW}@{NOWHERE}:6379/0",
+                            redis_sentinels=f"127.0.0.1:{s_port}", redis_sentinel_password=S_PW, stages=STAGES,
+                            worker_concurrency=1, health_check_interval=1)
+        app = create_app(settings)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        assert (await s.info("clients"))["connected_clients"] > alone  # the API asked the sentinel
+        await runner.cleanup()
+        await until(back_to_alone, 10, "the API's sentinel connections closed at shutdown")
+        assert app is not None  # still referenced: the collector closed nothing
+
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always", ResourceWarning)
+            await m.delete(keys.ARQ_HEALTH_CHECK)
+            stop = asyncio.Event()
+            worker = asyncio.create_task(serve_worker(settings, settings.redis_url, stop))
+            await until(lambda: m.exists(keys.ARQ_HEALTH_CHECK), 60, "the worker polling")
+            assert (await s.info("clients"))["connected_clients"] > alone
+            stop.set()
+            await worker
+            del worker
+            gc.collect()
+        unclosed = [str(w.message) for w in seen if "unclosed Connection" in str(w.message)]
+        assert not [u for u in unclosed if f"port={s_port}" in u], unclosed
+        await until(back_to_alone, 10, "the worker's sentinel connections closed")
+        await s.aclose()
+        await m.aclose()
+    finally:
+        procs.close()

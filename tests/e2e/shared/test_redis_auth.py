@@ -1,0 +1,111 @@
+"""A plain ``REDIS_URL`` (no Sentinel) to a ``redis-server`` with ``requirepass`` and ACL users, started
+here: a wrong password, an unknown user or a user without the needed commands (NOPERM) stop the API's,
+a real ``newsflow worker``'s and ``newsflow keys``'s start-up with one line naming REDIS_URL, never the
+password, exit code 2 (the worker used to retry for ever); the right password carries articles; an
+unreachable server is not a refusal (the API starts and answers 503 until Redis is back)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import redis.asyncio as aioredis
+
+from shared.redis_client import RedisAuthError
+from shared.redis_server import free_port
+from shared.supervise import start_worker_process
+
+from test_sentinel_auth import _start_api
+from test_sentinel_failover import STAGES, Procs, _all_done, _submit, until
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[3]
+PW, WEAK_PW = "plain-master-pw-3e8a51", "weak-user-pw-c27f90"
+
+
+async def _protected_server(procs: Procs) -> tuple[int, aioredis.Redis]:
+    """``redis-server --requirepass`` with a user ``weak`` that may run nothing (not even PING)."""
+    port = free_port()
+    procs.redis("plain", port, "--requirepass", PW, "--user", "weak", "on", f">{WEAK_PW}", "~*", "-@all")
+    client = aioredis.Redis(port=port, password=PW)
+    await until(client.ping, 10, "redis-server with requirepass")
+    return port, client
+
+
+async def _worker_exit(url: str, log: Path) -> tuple[int, str]:
+    proc = start_worker_process(url, log, {"NEWSFLOW_STAGES": STAGES, "NEWSFLOW_WORKER_CONCURRENCY": "1"})
+    try:
+        code = await asyncio.to_thread(proc.wait, 60)  # exits by itself: no retry loop on refused credentials
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        pytest.fail(f"the worker did not stop on refused credentials:\n{log.read_text()[-3000:]}")
+    return code, log.read_text()
+
+
+@pytest.mark.parametrize("user, password, expected", [
+    ("", "wrong-pw-7d", "refused the credentials of REDIS_URL (password set, user default): "),
+    ("ghost", PW, "refused the credentials of REDIS_URL (password set, user ghost): "),
+    ("weak", WEAK_PW, "refused the credentials of REDIS_URL (password set, user weak): "),  # NOPERM
+], ids=["wrong-password", "unknown-user", "noperm"])
+async def test_refused_credentials_stop_the_api_and_the_worker_at_start(tmp_path, user, password, expected):
+    procs = Procs(tmp_path)
+    try:
+        port, m = await _protected_server(procs)
+        await m.aclose()
+        url = f"redis://{user}:{password}@127.0.0.1:{port}/0"
+        said = f"the Redis server 127.0.0.1:{port} {expected}"
+        with pytest.raises(RedisAuthError) as refused:
+            await _start_api(tmp_path, redis_url=url)
+        assert said in str(refused.value)
+        assert password not in str(refused.value)
+
+        code, out = await _worker_exit(url, tmp_path / "worker.log")
+        assert code == 2, out
+        last = [line for line in out.splitlines() if line.startswith("newsflow worker: ")]
+        assert last and said in last[-1], out  # the reason, on stderr, as the last word
+        assert password not in out and "Traceback" not in out
+        assert "retries left" not in out  # not retried like an outage
+    finally:
+        procs.close()
+
+
+async def test_the_right_password_works_and_the_cli_refuses_a_wrong_one(make_client, tmp_path):
+    sys.path.insert(0, str(ROOT / "tests"))
+    from worker_proc import Workers
+
+    procs = Procs(tmp_path)
+    url = None
+    try:
+        port, m = await _protected_server(procs)
+        url = f"redis://:{PW}@127.0.0.1:{port}/0"
+        workers = Workers(url, tmp_path)
+        try:
+            client = await make_client(redis_url=url, stages=STAGES)
+            proc = await workers.start(m, NEWSFLOW_STAGES=STAGES)
+            ids = [await _submit(client, f"behind requirepass {i}") for i in range(3)]
+            await until(lambda: _all_done(client, ids), 60, "articles analysed by the worker")
+            assert await m.zcard("nf:idx:status:done") == 3  # in the password-protected server
+            assert PW not in workers.log(proc)
+        finally:
+            await asyncio.to_thread(workers.close)
+
+        env = {**os.environ, "REDIS_URL": f"redis://:wrong-pw-7d@127.0.0.1:{port}/0",
+               "NEWSFLOW_DATA_DIR": str(tmp_path / "var")}
+        env.pop("REDIS_SENTINELS", None)
+        keys = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "cli", "keys", "list"],
+                                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert keys.returncode == 2, keys.stdout + keys.stderr
+        assert f"newsflow keys: the Redis server 127.0.0.1:{port} refused the credentials of REDIS_URL" in keys.stderr
+        assert "wrong-pw" not in keys.stdout + keys.stderr and "Traceback" not in keys.stderr
+        await m.aclose()
+    finally:
+        procs.close()
+
+    # unreachable (the server is gone): not a refusal; the API starts and answers 503 until Redis is back
+    await _start_api(tmp_path, redis_url=url)
