@@ -23,6 +23,7 @@ import functools
 import logging
 import os
 from typing import Any, Awaitable, Callable
+from urllib.parse import unquote
 
 from arq import func
 from arq.connections import ArqRedis, RedisSettings
@@ -59,8 +60,11 @@ def max_jobs(settings: Settings) -> int:
 
 def redis_settings(url: str | None, settings: Settings | None = None) -> RedisSettings:
     """arq's connection settings: ``url``, or the sentinels of ``settings`` (``REDIS_SENTINELS``), with
-    password and db from ``url`` when both are given."""
+    password and db from ``url`` when both are given. A percent-encoded user or password is decoded, as
+    redis-py's ``from_url`` (the API's client) decodes it; arq's ``from_dsn`` keeps it encoded."""
     rs = RedisSettings.from_dsn(url) if url else RedisSettings()
+    rs.username = unquote(rs.username) if rs.username else rs.username
+    rs.password = unquote(rs.password) if rs.password else rs.password
     if settings is not None and settings.sentinels:
         rs.host, rs.sentinel, rs.sentinel_master = settings.sentinels, True, settings.redis_sentinel_master
     rs.conn_timeout = 5

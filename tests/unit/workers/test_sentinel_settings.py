@@ -26,6 +26,16 @@ def test_worker_connects_through_the_sentinels_with_password_and_db_from_the_url
         worker_options(Settings(stages="normalize"))
 
 
+def test_a_percent_encoded_user_and_password_are_decoded_as_the_api_decodes_them():
+    import redis.asyncio as aioredis
+
+    url = "redis://us%3Ar:p%40ss%2Fw%3Ard@h:6379/2"
+    rs = redis_settings(url)
+    api = aioredis.Redis.from_url(url).connection_pool.connection_kwargs
+    assert (rs.username, rs.password, rs.database) == (api["username"], api["password"], 2) == ("us:r", "p@ss/w:rd", 2)
+    assert (redis_settings("redis://h:1/0").username, redis_settings("redis://h:1/0").password) == (None, None)
+
+
 def test_sentinel_credentials_from_the_environment_and_never_in_the_repr():
     s = Settings.from_env({"REDIS_SENTINELS": "a:1", "REDIS_SENTINEL_USERNAME": "sentry",
                            "REDIS_SENTINEL_PASSWORD": "s3cret-sentinel", "REDIS_URL": "redis://nf:s3cret-master@h:6379/2",
