@@ -70,7 +70,7 @@ async def test_refused_credentials_stop_the_api_and_the_worker_at_start(tmp_path
         last = [line for line in out.splitlines() if line.startswith("newsflow worker: ")]
         assert last and said in last[-1], out  # the reason, on stderr, as the last word
         assert password not in out and "Traceback" not in out
-        assert "retries left" not in out  # not retried like an outage
+        assert "retries left" not in out and "retries remaining" not in out  # not retried like an outage (ours, arq's)
     finally:
         procs.close()
 
