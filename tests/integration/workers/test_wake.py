@@ -47,7 +47,11 @@ async def test_a_submitted_article_wakes_the_idle_worker(redis_server, store, re
     worker = make_worker(redis_server.url, started)
     task = asyncio.get_running_loop().create_task(worker.async_run())
     try:
-        while not await redis.exists(K.ARQ_HEALTH_CHECK):  # its first poll is done: now it waits POLL s
+        # its first poll is done (now it waits POLL s) and it listens on the wake channel (on a loaded
+        # machine the subscription can come after the first poll: a wake-up before it is lost by design)
+        deadline = time.monotonic() + POLL
+        while not (await redis.exists(K.ARQ_HEALTH_CHECK) and dict(await redis.pubsub_numsub(K.WAKE)).get(
+                K.WAKE.encode(), 0)) and time.monotonic() < deadline:
             await asyncio.sleep(0.01)
         await asyncio.sleep(0.3)
         t0 = time.monotonic()
