@@ -143,3 +143,12 @@ def test_code_keys_and_section_labels_are_no_speakers(pipeline):
             '"Reason": "an afternoon snack on the way home",\n\nEDIT: Thanks to everyone who wrote in with their own examples.\n\n'
             "Report: Crowds gathered along the river all afternoon to watch the boats come in.")
     assert attributed(pipeline, text) == [], attributed(pipeline, text)
+
+
+# the writer's own "we"
+
+def test_the_writers_we_is_not_resolved_to_a_thing_nearby(pipeline):
+    text = ("The new graphics cards from Nvidia sold out within minutes of going on sale. "
+            "As we said in our review last week, the cards are both powerful and surprisingly well priced.")
+    got = [c for c in attributed(pipeline, text) if (c["speaker"] or {}).get("text", "").lower() == "we"]
+    assert got and all(c["speaker"]["name"].lower() == "we" for c in got), got
