@@ -107,6 +107,7 @@ def test_what_is_held_true_stays(pipeline, text, cue):
 @pytest.mark.parametrize("text, cue", [
     ("Street Fighter 6 is adding Akuma and Ed as playable characters in the next update.", "add"),
     ("The new phones repeated the pattern of last year's launch and sold out within an hour.", "repeat"),
+    ("The phones repeated the pattern of the 3000 series and sold out within minutes.", "repeat"),
     ("The results were mostly explained by the age of the patients.", "explain"),
     ("The application is still being considered by the planning committee.", "consider"),
 ])
