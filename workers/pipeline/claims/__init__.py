@@ -50,6 +50,7 @@ from .furniture import cut, furniture_spans, repeat_key, touches
 from .nested import inner_quotes
 from .options import ClaimOptions
 from .quantities import Quantity, quantities_in
+from .refusals import without_publication_turns
 from .records import Claim, Reporter, Span, Speaker
 from .spans import word_count
 from .sentences import Covered, entity_ids, sentence_spans, sentences_over
@@ -98,6 +99,8 @@ class ClaimStage:
         atts = [a for a in atts if keep(a, text, quotes, qstarts, opts.filter_keep_above)]
         # what counts (definition.py): each kept attribution gets its cue class, the rest go
         atts = definition.apply(atts, text, refuse=opts.definition == "newsflow")
+        if opts.definition == "newsflow":   # an interview's questions by the publication itself (refusals.py)
+            atts = without_publication_turns(atts, text, (doc.article or {}).get("url"))
         # page furniture is never a claim: tweet signatures, embed metadata, captions are cut out
         furn = furniture_spans(text)
         if furn:

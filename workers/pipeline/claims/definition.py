@@ -31,6 +31,7 @@ import re
 from dataclasses import replace
 
 from .records import Attribution
+from .refusals import refused
 from .sources import document_source, implausible_source, statement_object
 
 CLASSES = ("speech", "belief", "request", "evaluative", "denial", "admission", "stance", "other")
@@ -166,6 +167,8 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
         return None
     if how in _SOURCELESS:
         return None
+    if text is not None and refused(a, text):
+        return None   # questions, no one in particular, topics, acts, names (refusals.py)
     if how in ("colon", "dash", "dash_line", "citation") or how == "according":
         return "speech"
     if how == "perspective":

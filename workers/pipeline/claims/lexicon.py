@@ -140,7 +140,8 @@ NOUN_CUES: dict[str, tuple[str, set[str]]] = {
 # Line-initial labels that are not speakers in "<label>: <text>".
 COLON_NON_SPEAKERS = frozenset("""update updated note related watch read editor editors video photo photos latest
     breaking exclusive correction source sources disclosure listen see also more advertisement warning
-    q a question answer caption credit image images follow subscribe share published posted modified""".split())
+    q a question answer caption credit image images follow subscribe share published posted modified
+    edit report""".split())
 
 # What a request asks for when it is one abstract noun: "called for calm", "urged restraint".
 REQUEST_NOUNS = frozenset("""calm patience restraint caution unity dialogue vigilance compliance moderation

@@ -85,8 +85,13 @@ class Resolver(GroupDescriptions):
         self._genders = GenderVotes(text, self.index, self.sents, self._sent_index)
         # he/she by salience (coref.py): sentence distance and the candidate's role
         self._salience = Salience(text, chunks, self._sent_index, self.tokens, contents or (), self.sents)
+        self._contents = sorted(contents or ())
         self._people = PersonDescriptions(text, self.index, self.tokens, bool(chunks), self.sents, self._sent_index,
                                           self._salience.is_subject)
+
+    def _in_content(self, pos: int) -> bool:
+        i = bisect.bisect_right(self._contents, (pos, len(self.text) + 1)) - 1
+        return any(a <= pos < b for a, b in self._contents[max(0, i - 8):i + 1])
 
     def _sent_index(self, pos: int) -> int | None:
         if self._sents_sorted:
@@ -130,6 +135,10 @@ class Resolver(GroupDescriptions):
                  own: list[tuple[int, int]] | tuple[()] = ()) -> Speaker:
         low = surface.lower().strip()
         # pronouns first: a pronoun never "overlaps" a useful mention
+        if low == "we" and not self._in_content(s):
+            # the writer's or the publication's own "we" ("as we said in our review"): no third party
+            # it could refer to (inside a quotation it is the quoted speaker's side, resolved below)
+            return Speaker(surface, s, e, surface, "pronoun")
         if low in PERSON_PRONOUNS:
             kind = PERSON_PRONOUNS[low]
             if kind in ("m", "f"):

@@ -176,8 +176,8 @@ def colon_lines(text: str, tokens: ChunkTokens, taken: list[tuple[int, int]]) ->
         # a column/section label, by its first or its head (last) word: "Update:", "The Latest:",
         # "Editor's Note:", "Delegate Update:"
         ends = {re.sub(r"['’]s$", "", w.lower().strip(".'’")) for w in (words[0], words[-1])}
-        if len(words) > 6 or ends & COLON_NON_SPEAKERS:
-            continue
+        if len(words) > 6 or ends & COLON_NON_SPEAKERS or re.search(r"[\"“”]", label):
+            continue   # a quoted label is a key of code or data ('"Value": "…"')
         if not all(w[:1].isupper() or w.lower() in _LABEL_PARTICLES for w in words):
             continue
         if len(re.findall(r"\w+", body)) < 3 or re.search(r"\d", label) or (body.rstrip().endswith("?") and not transcript):

@@ -1,0 +1,155 @@
+"""What a precision audit on unseen real pages found the claim stage emitting that is no
+attribution (issue 17, "What counts"; ``claims/refusals.py``): open questions, the publication's
+own interview turns, no one in particular as the source, topics of a thought or a feeling, acts on a
+plain noun phrase, a term the writer coins, code and section labels set off with a colon — on
+sentences written here, through ``build_pipeline()``; and next to each, the attribution that stays."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def attributed(pipeline, text: str) -> list[dict]:
+    doc = pipeline.run({"url": f"https://example.test/{abs(hash(text))}", "text": text})
+    return [c for c in doc["claims"] if c["kind"] != "unattributed"]
+
+
+def cues(pipeline, text: str) -> list[str]:
+    return [c["cue"]["lemma"] for c in attributed(pipeline, text)]
+
+
+def contents(pipeline, text: str) -> list[str]:
+    return [c["text"] for c in attributed(pipeline, text)]
+
+
+# questions
+
+def test_the_publications_own_interview_turns_are_no_claims_the_answers_are(pipeline):
+    text = ("The Gazette: Why did you decide to move the bakery out of the city centre?\n\n"
+            "Marta Lindqvist: The rent doubled in two years and our customers had already moved to the suburbs.\n\n"
+            "The Gazette: Will you keep the old recipes now that the ovens are new?\n\n"
+            "Marta Lindqvist: Every single one of them, because the regulars would never forgive us otherwise.\n\n"
+            "The Gazette: What do you tell the customers who ask why the bread costs more this year?\n\n"
+            "Marta Lindqvist: The flour costs twice as much as it did, and we refuse to use cheaper flour.")
+    doc = pipeline.run({"url": "https://www.gazette.example/business/bakery-interview", "text": text})
+    got = [c["text"] for c in doc["claims"] if c["kind"] != "unattributed"]
+    assert not any("?" in c or "bread costs more" in c for c in got), got
+    assert any("rent doubled" in c for c in got) and any("regulars" in c for c in got), got
+
+
+def test_a_quoted_question_stays_the_sources_words(pipeline):
+    got = cues(pipeline, 'The senator turned to the minister and said: "Do you really think families can pay this?"')
+    assert "say" in got
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The fishermen wondered whether the harbour would reopen before the winter storms.", "wonder"),
+    ("The mayor is still not sure whether the new stadium will be ready for the season.", "sure"),
+    ("The coach was not certain how long the injured striker would be out.", "certain"),
+])
+def test_an_open_question_is_no_belief(pipeline, text, cue):
+    assert cue not in cues(pipeline, text)
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The mayor is sure that the new stadium will be ready for the season.", "sure"),
+    ("The fishermen believe the harbour will reopen before the winter storms.", "believe"),
+])
+def test_a_held_belief_stays(pipeline, text, cue):
+    assert cue in cues(pipeline, text)
+
+
+# no one in particular
+
+@pytest.mark.parametrize("text", [
+    "Everyone knows that the old bridge cannot carry the weight of modern lorries.",
+    "Anyone who thinks the reform of the pension system will be painless has not read it.",
+    "Whoever said that cooking for twelve people is relaxing has never hosted a wedding.",
+    "It is hard to say whether the new timetable has made the trains any more punctual.",
+    "It is fair to say the orchestra has never sounded better than under its new conductor.",
+])
+def test_no_one_in_particular_is_no_source(pipeline, text):
+    assert attributed(pipeline, text) == [], attributed(pipeline, text)
+
+
+def test_a_named_or_described_source_stays(pipeline):
+    assert "know" in cues(pipeline, "Engineers know that the old bridge cannot carry the weight of modern lorries.")
+    assert "say" in cues(pipeline, "The union said the reform of the pension system would hurt the young.")
+
+
+# topics of a thought or a feeling
+
+@pytest.mark.parametrize("text, cue", [
+    ("The committee thought about the future of the museum for most of the afternoon.", "think"),
+    ("Many commuters worry about missing the last train home after the late shift.", "worry"),
+    ("Most parents fear for the safety of their children on the busy road.", "fear"),
+    ("The critics were less enthusiastic about the second season of the show.", "enthusiastic"),
+    ("The chef was happy with a generous plate of roasted vegetables from the market.", "happy"),
+])
+def test_what_a_thought_or_a_feeling_is_about_is_a_topic(pipeline, text, cue):
+    assert cue not in cues(pipeline, text)
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The neighbours complained that the noise from the building site kept them awake.", "complain"),
+    ("Many commuters worry that the last train home will be cancelled.", "worry"),
+    ("The neighbours complained about the noise from the building site across the road.", "complain"),
+    ("The farmers are skeptical about the use of drones on their land.", "skeptical"),
+])
+def test_what_is_held_true_stays(pipeline, text, cue):
+    assert cue in cues(pipeline, text)
+
+
+# acts on a plain noun phrase
+
+@pytest.mark.parametrize("text, cue", [
+    ("Street Fighter 6 is adding Akuma and Ed as playable characters in the next update.", "add"),
+    ("The new phones repeated the pattern of last year's launch and sold out within an hour.", "repeat"),
+    ("The phones repeated the pattern of the 3000 series and sold out within minutes.", "repeat"),
+    ("The results were mostly explained by the age of the patients.", "explain"),
+    ("The application is still being considered by the planning committee.", "consider"),
+])
+def test_a_speech_verb_acting_on_a_plain_noun_phrase_is_an_act(pipeline, text, cue):
+    assert cue not in cues(pipeline, text)
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The spokesman added that two new characters would follow next month.", "add"),
+    ("The minister repeated that the border would stay open to lorries.", "repeat"),
+    ("The volunteer wrote that the donations had doubled since the flood.", "write"),
+    ("The minister explained that the results would be published in May.", "explain"),
+])
+def test_the_same_verbs_stating_something_stay(pipeline, text, cue):
+    assert cue in cues(pipeline, text)
+
+
+# a term the writer coins
+
+def test_coining_a_term_is_no_statement(pipeline):
+    assert "call" not in cues(pipeline, "We are now in what we might call the age of cheap sensors.")
+
+
+def test_calling_something_a_name_as_a_verdict_stays(pipeline):
+    assert "call" in cues(pipeline, "The senator called the new budget “a betrayal of working families”.")
+    got = contents(pipeline, "The minister condemned what he called a “reckless and dangerous” provocation by the rebels.")
+    assert any("reckless and dangerous" in c for c in got), got
+
+
+# labels set off with a colon
+
+def test_code_keys_and_section_labels_are_no_speakers(pipeline):
+    text = ('The app stores your routine in a file like this:\n\n"Place": "between the office and the usual bus stop",\n\n'
+            '"Reason": "an afternoon snack on the way home",\n\nEDIT: Thanks to everyone who wrote in with their own examples.\n\n'
+            "Report: Crowds gathered along the river all afternoon to watch the boats come in.")
+    assert attributed(pipeline, text) == [], attributed(pipeline, text)
+
+
+# the writer's own "we"
+
+def test_the_writers_we_is_not_resolved_to_a_thing_nearby(pipeline):
+    text = ("The new graphics cards from Nvidia sold out within minutes of going on sale. "
+            "As we said in our review last week, the cards are both powerful and surprisingly well priced.")
+    got = [c for c in attributed(pipeline, text) if (c["speaker"] or {}).get("text", "").lower() == "we"]
+    assert got and all(c["speaker"]["name"].lower() == "we" for c in got), got

@@ -1,0 +1,150 @@
+"""More candidates the definition refuses (issue 17, "What counts"), found by a precision audit on
+real pages no gold had seen (``eval/claims_audit.py``): each is a rule a reader applies without
+knowing the page.
+
+- **Open questions are no belief**: "wondered whether …", "wonder what he thinks …" and "is not
+  sure whether …" hold nothing true. (A reported cue inside a question — "Did she say Melas?",
+  "has he called for changing …?" — asserts nothing either, but PolNeAR annotates it and the
+  audit met it twice, in fiction and a writer's aside: not refused.)
+- **The publication's own turns**: in an interview set out as "<Label>: <turn>" lines, the turns
+  of the publication itself ("The Economist: What do you mean by …?", "L.A. WEEKLY: …") are the
+  article's own voice, not a source's (:func:`publication_turn`, by the page's domain).
+- **No one in particular is no source**: "Everyone knows …", "Whoever said …", "anyone who thinks
+  …" (a universal pronoun as the speaker: the writer's own generalisation); "it is hard to say …",
+  "it is fair to say …" (an expletive subject: the writer's own hedge). ("No one expected …"
+  stays: PolNeAR annotates it.)
+- **Topics, not statements**: a mind verb with a prepositional object ("thought about digital
+  communications", "worry about getting in trouble") and a stance adjective with one ("happy with
+  the dish", "less enthusiastic about the taco") name what a thought or a feeling is about, not
+  what is held true (kept when the object holds a clause or a statement noun; "complained about",
+  "critical of" stay: evaluative speech acts on a topic, like "criticised").
+- **Acts on a plain noun phrase**: "is adding the Terminator as a playable character", "the firm
+  added 500 jobs", "repeated the pattern" (kept when the object is something said: "repeated the
+  claim", "added a note of caution"); in the passive, "the result was explained by the measure", "the case is being
+  considered by the court". ("wrote a memoir", "granted an extension", "the film explains the
+  history" are topics too, but PolNeAR annotates them: not refused.)
+- **Coining a term**: "what we might call the technocratic ideology" (a name the writer offers, no
+  one's statement; "what he called a brazen breach" stays).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .records import Attribution
+from .sources import _STATEMENT_NOUNS, document_source
+
+_NEG = re.compile(r"(?:\bnot|n['’]t|\bnever|\bno\s+longer)\b", re.I)
+_WH_START = re.compile(r"\W*(?:how|whether|if|what|when|where|why|who|which)\b", re.I)
+_WH_END = re.compile(r"\b(?:how|whether|if|what|when|where|why|who|which)\W*$", re.I)
+_UNIVERSAL = frozenset("everyone everybody anyone anybody whoever whomever whosoever".split())
+_EXPLETIVE_ADJ = re.compile(r"\b(?:hard|difficult|easy|fair|safe|impossible|tough|accurate|reasonable|premature|"
+                            r"early|possible|unfair|wrong|right)\s+to\s*$", re.I)
+# mind and complaint verbs whose prepositional object is what the thought or the feeling is about
+_PREP_TOPIC = frozenset("think worry care fear feel".split())
+_ADJ_PREP = re.compile(r"\W*(?:\w+\W+)?(?:about|with|of|over|at|for|on|toward|towards)\W*$", re.I)
+# speech verbs whose plain noun-phrase object is an act or a thing made, not a statement
+_OBJ_ACT_VERBS = frozenset("add repeat".split())
+_OBJ_CLAUSE = re.compile(r"\b(?:that|whether)\b|[“”\"]", re.I)
+_OBJ_STATEMENT = re.compile(r"\b(?:notes?|caution|caveats?|reminders?|qualifiers?|words?)\b", re.I)
+# and those whose subject in the passive is a topic whatever it is ("the results were explained by
+# …", "the case is being considered by …")
+_PASSIVE_TOPIC_VERBS = frozenset("explain consider".split())
+_CLAUSE_START = re.compile(r"\W*(?:that|whether|if|how|what|why|when|who)\b", re.I)
+_OBJ_HOWS = frozenset({"dobj", "obj", "obj1", "objprep"})
+_NAMING_WH = re.compile(r"\W*(?:what|which|whatever)\W*$", re.I)
+_MODAL = re.compile(r"\b(?:might|could|may|would|can)\s+$", re.I)
+
+
+def refused(a: Attribution, text: str) -> bool:
+    """True when the candidate is no attribution by one of the rules above."""
+    lem, how = a.cue.lemma.lower(), a.how
+    if _open_question(a, text, lem):
+        return True
+    if a.speaker is not None and _no_source(a, text):
+        return True
+    if a.direct or not a.content:
+        return False
+    if how in ("prep", "objprep") and lem in _PREP_TOPIC:
+        return True
+    if how == "adj" and _adj_class(lem) == "stance" and a.content[0][0] > a.cue.end \
+            and _ADJ_PREP.fullmatch(text, a.cue.end, a.content[0][0]) and not _CLAUSE_START.match(text, a.content[0][0]) \
+            and not _STATEMENT_NOUNS.search(_content(a, text)):
+        return True
+    if lem in _OBJ_ACT_VERBS and how in _OBJ_HOWS and not document_source(a) and not _said_object(_content(a, text)):
+        return True
+    if lem in _PASSIVE_TOPIC_VERBS and how == "passive":
+        return True
+    if lem == "call" and how == "oprd" and _NAMING_WH.fullmatch(text, *a.content[0]) \
+            and _MODAL.search(text, max(0, a.cue.start - 12), a.cue.start):
+        return True
+    return False
+
+
+def _said_object(content: str) -> bool:
+    """An added or repeated object that is something said: a statement noun, a clause, a quotation
+    ("added a note of caution", "repeated the claim that …"); a figure is no statement here
+    ("the firm added 500 jobs", "the cards repeated the pattern of the 3000 series")."""
+    return bool(_STATEMENT_NOUNS.search(content) or _OBJ_STATEMENT.search(content) or _OBJ_CLAUSE.search(content))
+
+
+def _adj_class(lem: str) -> str | None:
+    from .definition import ADJ_CLASSES   # definition.py imports this module
+    return ADJ_CLASSES.get(lem)
+
+
+def _content(a: Attribution, text: str) -> str:
+    return " ".join(text[s:e] for s, e in a.content)
+
+
+def _open_question(a: Attribution, text: str, lem: str) -> bool:
+    """"wondered whether …", "is not sure what …": a wh-complement of wondering or of a negated
+    certainty is a question, no belief."""
+    if not a.content or a.direct:
+        return False
+    c0 = a.content[0][0]
+    wh = bool(_WH_START.match(text, c0)) or c0 > a.cue.end and bool(_WH_END.search(text[a.cue.end:c0]))
+    if not wh:
+        return False
+    if lem == "wonder":
+        return True
+    return a.how == "adj" and bool(_NEG.search(text, max(0, a.cue.start - 12), a.cue.end))
+
+
+def _no_source(a: Attribution, text: str) -> bool:
+    s0, s1 = a.speaker
+    spk = re.sub(r"\s+", " ", text[s0:s1].strip().lower())
+    if spk in _UNIVERSAL:
+        return True   # "Everyone knows …", "Whoever said …": nobody in particular
+    if spk == "it" and _EXPLETIVE_ADJ.search(text, max(0, a.cue.start - 40), a.cue.start):
+        return True   # "it is hard to say …": the writer's hedge
+    return False
+
+
+def _site_words(url: str | None) -> set[str]:
+    """The names a page's domain gives its publication: "www.laweekly.com" → {"laweekly"}."""
+    host = re.sub(r"^[a-z]+://", "", (url or "").lower()).split("/", 1)[0].split(":", 1)[0]
+    parts = [p for p in host.split(".") if p not in ("www", "m", "amp", "edition", "news")]
+    return {parts[-2]} if len(parts) >= 2 else set()
+
+
+def publication_turn(a: Attribution, text: str, url: str | None) -> bool:
+    """A "<Label>: <turn>" line whose label is the publication of the page ("The Economist:" on
+    economist.com, "L.A. WEEKLY:" on laweekly.com): the interviewer's turn, the article's own voice."""
+    if a.how != "colon" or a.speaker is None:
+        return False
+    label = re.sub(r"[^a-z0-9]", "", re.sub(r"^\W*the\s+", "", text[a.speaker[0]:a.speaker[1]].lower()))
+    return bool(label) and label in _site_words(url)
+
+
+def without_publication_turns(atts: list[Attribution], text: str, url: str | None) -> list[Attribution]:
+    """``atts`` less the publication's own turns and what is cued inside them ("L.A. WEEKLY: What
+    do you say to people who ask …?")."""
+    turns = [(a.content[0][0], a.content[-1][1]) for a in atts if a.content and publication_turn(a, text, url)]
+    if not turns:
+        return atts
+    return [a for a in atts if not any(s <= a.cue.start < e or a.cue.end <= s and a.content and a.content[0][0] == s
+                                       for s, e in turns)]
+
+
+__all__ = ["publication_turn", "refused", "without_publication_turns"]
