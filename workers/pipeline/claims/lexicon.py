@@ -30,7 +30,7 @@ _add("report", """report learn reveal disclose show find document record cite qu
 _add("deny", """deny dismiss reject refute dispute rebut contradict disavow repudiate rule_out deride
     scoff challenge question""")
 _add("accuse", """accuse blame charge criticize criticise condemn denounce attack slam fault blast
-    castigate chastise rebuke decry accuse assail lambaste berate mock ridicule""")
+    castigate chastise rebuke decry accuse assail lambaste lambast berate mock ridicule""")
 _add("predict", """predict expect forecast warn estimate project anticipate foresee calculate
     caution threaten vow""")
 _add("other", """ask urge demand call appeal request plead order instruct encourage implore beg
