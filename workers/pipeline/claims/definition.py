@@ -115,7 +115,7 @@ _ANONYMITY = re.compile(r"\W*(?:not\s+to\s+be\s+(?:named|identified|quoted)|anon
 # "claimed victory", "the hospital reported the incident" (kept when the object is a statement
 # noun, a clause or a figure, or a document speaks: "figures revealed a surge of cases",
 # "reported 25 new cases")
-_OBJ_ACTS = frozenset("reveal unveil tout declare claim report".split())
+_OBJ_ACTS = frozenset("reveal unveil tout declare claim report email".split())   # "emailed supporters": an addressee
 
 NOUN_CLASSES: dict[str, str] = {}
 for _cls, _words in (
@@ -198,6 +198,9 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
     if lem in _OBJ_ACTS and how in _OBJ_HOWS and not a.direct and text is not None and not document_source(a) \
             and not statement_object(" ".join(text[s:e] for s, e in a.content)):
         return None   # "revealed an algorithm", "declared a state of emergency": an act or a topic
+    if lem in ("apologize", "apologise") and text is not None and a.content \
+            and re.fullmatch(r"\W*(?:\w+\W+)?to\W*", text[a.cue.end:a.content[0][0]]):
+        return None   # "apologized to his supporters": to whom, not for what
     if lem == "tweet" and how in ("prep", "objprep") and not a.direct and not (text is not None and _quotes_words(a, text)):
         return None   # "who tweeted about the deal": a topic ("tweeted a photo" publishes it)
     if how in _TOPIC_HOWS and lem in _TOPIC_VERBS and not a.direct and not (text is not None and _quotes_words(a, text)):

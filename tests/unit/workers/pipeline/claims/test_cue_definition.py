@@ -209,3 +209,20 @@ def test_a_call_with_a_quoted_name_is_speech_a_plain_object_a_phone_call():
                          how="dobj")
     assert definition.classify(named, text) == "speech"
     assert definition.classify(office, text) is None
+
+
+@pytest.mark.parametrize("text, lemma, ok", [
+    ("He apologized to his supporters on Monday.", "apologize", False),     # to whom
+    ("He apologized for the remarks on Monday.", "apologize", True),        # for what
+])
+def test_an_apology_to_someone_is_no_statement(text, lemma, ok):
+    c0 = text.index(" his" if "to" in text else " the") + 1
+    a = Attribution(Cue(3, 13, "apologized", lemma, "other"), (0, 2), [(c0, text.index(" on"))], how="prep")
+    assert (definition.classify(a, text) is not None) == ok
+
+
+@pytest.mark.parametrize("obj, ok", [("supporters", False), ("a statement denying the report", True)])
+def test_an_email_to_people_is_no_statement(obj, ok):
+    text = f"The campaign emailed {obj}."
+    a = Attribution(Cue(13, 20, "emailed", "email", "other"), (0, 12), [(21, 21 + len(obj))], how="obj")
+    assert (definition.classify(a, text) is not None) == ok
