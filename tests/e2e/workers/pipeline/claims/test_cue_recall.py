@@ -336,3 +336,15 @@ def test_questions_and_that_clauses_after_an_addressee(pipeline, text, lemma, co
 def test_a_conditional_after_a_request_is_no_question(pipeline):
     got = attributed(pipeline, "He will ask for a refund if the train is late.")
     assert not any("train is late" in c["text"] for c in got)
+
+
+def test_a_second_act_the_parse_hung_on_the_content_is_the_speakers_own(pipeline):
+    text = "The mayor said the budget was balanced and accused the council of hiding its debts."
+    got = {c["cue"]["lemma"]: c for c in attributed(pipeline, text)}
+    assert got["say"]["text"] == "the budget was balanced"
+    assert got["accuse"]["speaker"]["text"] == "The mayor" and "hiding its debts" in got["accuse"]["text"]
+
+
+def test_coordinated_clauses_of_one_statement_stay_together(pipeline):
+    got = attributed(pipeline, "She said prices rose and wages fell.")
+    assert [c["text"] for c in got] == ["prices rose and wages fell"]
