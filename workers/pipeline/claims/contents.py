@@ -179,7 +179,10 @@ def _from_prep(v: Any, lemma: str, learned: bool) -> Content:
             if c.dep_ in ("prep", "prt") and c.lower_ in preps and c.i > v.i:
                 obj = [g for g in c.children if g.dep_ in ("pobj", "pcomp") and g.ent_type_ not in ("DATE", "TIME")]
                 if obj:
-                    return list(obj[0].subtree), "prep"
+                    # "referred to Rubio as “a bright leader”": the name given is part of it
+                    as_ = [x for p in v.children if p.dep_ == "prep" and p.lower_ == "as" and p.i > c.i
+                           for x in p.subtree] if lemma == "refer" else []
+                    return list(obj[0].subtree) + as_, "prep"
     return None
 
 

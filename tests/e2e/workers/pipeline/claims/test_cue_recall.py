@@ -348,3 +348,11 @@ def test_a_second_act_the_parse_hung_on_the_content_is_the_speakers_own(pipeline
 def test_coordinated_clauses_of_one_statement_stay_together(pipeline):
     got = attributed(pipeline, "She said prices rose and wages fell.")
     assert [c["text"] for c in got] == ["prices rose and wages fell"]
+
+
+def test_a_reference_naming_in_quotation_is_speech_a_plain_reference_a_topic(pipeline):
+    named = [c for c in attributed(pipeline, "He referred to Rubio as “a bright, charismatic leader” on Monday.")
+             if c["cue"]["lemma"] == "refer"]
+    assert len(named) == 1 and "charismatic leader" in named[0]["text"] and named[0]["cue"]["class"] == "speech"
+    plain = attributed(pipeline, "He was referring to the party’s July convention.")
+    assert [c for c in plain if c["cue"]["lemma"] == "refer"] == []
