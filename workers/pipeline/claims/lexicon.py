@@ -61,7 +61,7 @@ ADDRESSEE_VERBS = frozenset("""tell ask urge inform assure brief warn remind adv
     instruct implore beg call thank congratulate caution persuade convince push press""".split())
 
 # Verbs whose object and its predicate are the content: "called X “unhinged”", "described X as Y".
-OPRD_VERBS = frozenset("call label dub term brand describe characterize characterise name deem consider".split())
+OPRD_VERBS = frozenset("call label dub term brand describe characterize characterise name deem consider portray".split())
 
 # Verbs whose xcomp ("vowed to …", "urged X to …") is the content.
 XCOMP_VERBS = frozenset("""tell warn remind advise encourage promise pledge vow swear threaten plan intend seek refuse decline offer agree

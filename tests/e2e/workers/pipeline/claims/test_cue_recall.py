@@ -356,3 +356,10 @@ def test_a_reference_naming_in_quotation_is_speech_a_plain_reference_a_topic(pip
     assert len(named) == 1 and "charismatic leader" in named[0]["text"] and named[0]["cue"]["class"] == "speech"
     plain = attributed(pipeline, "He was referring to the party’s July convention.")
     assert [c for c in plain if c["cue"]["lemma"] == "refer"] == []
+
+
+def test_a_portrayal_is_an_evaluation_of_its_object_as_something(pipeline):
+    got = [c for c in attributed(pipeline, "For months she has portrayed her rival as a relic of the past.")
+           if c["cue"]["lemma"] == "portray"]
+    assert len(got) == 1 and got[0]["text"] == "her rival as a relic of the past"
+    assert got[0]["cue"]["class"] == "evaluative"
