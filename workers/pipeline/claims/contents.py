@@ -79,7 +79,48 @@ def _from_oprd(v: Any, lemma: str, learned: bool) -> Content:
         pred = [c for c in v.children if c.dep_ == "oprd" and c.tag_ != "VBG" or (c.dep_ == "prep" and c.lower_ == "as")]
         if obj and pred:
             return list(obj[0].subtree) + [x for p in pred for x in p.subtree], "oprd"
+        # "called both Trump and Clinton “crazy”", "called the frontrunner “ISIS’ best recruiter”":
+        # the parse hung the object on the predicate (nmod), leaving no dobj
+        if not obj and len(pred) == 1 and pred[0].dep_ == "oprd" and pred[0].i > v.i \
+                and any(x.dep_ in ("nmod", "nsubj") and x.i < pred[0].i for x in pred[0].subtree):
+            return list(pred[0].subtree), "oprd"
+        if lemma in _NAMING_VERBS:
+            return _named_quote(v)
     return None
+
+
+# verbs that give something a name or label: "called the senator “the next George Washington”"
+_NAMING_VERBS = frozenset("call label dub term brand".split())
+_OPEN_QUOTES = frozenset("“\"‘")
+_CLOSE_QUOTES = frozenset("”\"’")
+
+
+def _named_quote(v: Any) -> Content:
+    """"called her “third-rate”", "calling Trump’s charge “pathetic” and “dangerous”": a naming verb,
+    a short noun phrase (no verb, no punctuation) and a quotation right after it, however the parse
+    hung them: the noun phrase and the quotation (and a second one joined by "and"/"or"); "oprd"."""
+    doc, j, end = v.doc, v.i + 1, min(v.sent.end, v.i + 14)
+    if j < end and doc[j].pos_ in ("ADP", "ADV", "PART"):
+        return None   # "called for “…”", "called on", "called back"
+    while j < end and doc[j].text not in _OPEN_QUOTES:
+        w = doc[j]
+        if w.pos_ in ("VERB", "AUX") or w.is_punct and w.text != "-" or w.lower_ == "that":
+            return None
+        j += 1
+    if j == v.i + 1 or j >= end:
+        return None
+    k = j + 1
+    while k < v.sent.end and doc[k].text not in _CLOSE_QUOTES:
+        k += 1
+    if k >= v.sent.end or k == j + 1:
+        return None
+    if k + 2 < v.sent.end and doc[k + 1].lower_ in ("and", "or") and doc[k + 2].text in _OPEN_QUOTES:
+        k2 = k + 3
+        while k2 < v.sent.end and doc[k2].text not in _CLOSE_QUOTES:
+            k2 += 1
+        if k2 < v.sent.end:
+            k = k2
+    return [doc[x] for x in range(v.i + 1, k + 1)], "oprd"
 
 
 _OBJECT_XCOMP = frozenset({"push", "press"})   # a request only with its addressee: "pushed X to Y"
@@ -138,7 +179,10 @@ def _from_prep(v: Any, lemma: str, learned: bool) -> Content:
             if c.dep_ in ("prep", "prt") and c.lower_ in preps and c.i > v.i:
                 obj = [g for g in c.children if g.dep_ in ("pobj", "pcomp") and g.ent_type_ not in ("DATE", "TIME")]
                 if obj:
-                    return list(obj[0].subtree), "prep"
+                    # "referred to Rubio as “a bright leader”": the name given is part of it
+                    as_ = [x for p in v.children if p.dep_ == "prep" and p.lower_ == "as" and p.i > c.i
+                           for x in p.subtree] if lemma == "refer" else []
+                    return list(obj[0].subtree) + as_, "prep"
     return None
 
 
@@ -186,8 +230,20 @@ def _from_bare_that(v: Any, lemma: str, learned: bool) -> Content:
     on the time clause)."""
     sent_end = v.sent.end
     skipped: int | bool = False   # "said in a statement after the recording became public that …"
+    # "said earlier on Friday during a news conference that …": adverbials of the cue only (its
+    # prepositional phrases and adverbs) may stretch the gap, and then only to a complementizer
+    gap_deps = ("prep", "advmod", "npadvmod", "dobj") if lemma in ADDRESSEE_VERBS else ("prep", "advmod", "npadvmod")
+    adverbial = {x.i for c in v.children if c.i > v.i and c.dep_ in gap_deps for x in c.subtree}
     for j in range(v.i + 1, min(sent_end - 2, v.i + 14)):
         w = v.doc[j]
+        if j >= v.i + 6 and skipped is False:
+            if w.lower_ == "that" and w.dep_ == "mark" and w.head.i in adverbial and w.head.dep_ in ("relcl", "acl") \
+                    and any(c.dep_ in _SUBJ and c.i > w.i for c in w.head.children) \
+                    and all(k in adverbial for k in range(v.i + 1, j)):
+                return [x for x in w.head.subtree if x.i > w.i], "that"
+            if j not in adverbial or w.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJ for c in w.children):
+                break   # a verb with a subject of its own in the gap ("told Bharara, who would recognize that …")
+            continue
         if w.lower_ == "that" and w.dep_ in ("mark", "nsubj", "det", "dobj", "advmod"):
             if skipped is not False and w.dep_ == "mark":
                 return [x for x in w.head.subtree if x.i > w.i], "that"
@@ -199,17 +255,50 @@ def _from_bare_that(v: Any, lemma: str, learned: bool) -> Content:
             continue
         if w.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJ for c in w.children) and w.i != skipped:
             break
-        if j >= v.i + 6 and skipped is False:
-            break
     return None
 
 
 _TIME_MARKS = frozenset("after before when once since until while as".split())
 
 
+# verbs that take a clause, never an infinitive or gerund of their own
+_CLAUSE_VERBS = frozenset("say add argue insist note explain state contend maintain write tell believe think".split())
+
+
+def _from_gerund_subject(v: Any, lemma: str, learned: bool) -> Content:
+    """"He said legalizing it could put thousands to work": a clause whose subject is a gerund, the
+    parse made the gerund an xcomp of the cue (and the clause's verb its ccomp): the gerund's
+    subtree, when it holds a finite verb; "ccomp"."""
+    if lemma not in _CLAUSE_VERBS:
+        return None
+    g = next((c for c in v.children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i > v.i), None)
+    if g is None or any(c.dep_ == "dobj" and v.i < c.i < g.i for c in v.children):
+        return None
+    toks = list(g.subtree)
+    if not any(x.tag_ in ("MD", "VBZ", "VBD", "VBP") and x.i > g.i for x in toks):
+        return None
+    return toks, "ccomp"
+
+
+_ASKING = frozenset("ask wonder question inquire enquire".split())
+
+
+def _from_if_question(v: Any, lemma: str, learned: bool) -> Content:
+    """"asked workers if they planned to attend": an indirect yes/no question the parse took for a
+    conditional (an "if"/"whether" advcl right after the cue or its addressee); "ccomp"."""
+    if lemma not in _ASKING:
+        return None
+    for c in v.children:
+        if c.dep_ == "advcl" and c.i > v.i and any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children):
+            first = min(x.i for x in c.subtree)
+            if all(x.dep_ == "dobj" or x.head.dep_ == "dobj" or x.i == v.i for x in v.doc[v.i:first]) or first == v.i + 1:
+                return list(c.subtree), "ccomp"
+    return None
+
+
 # the cascade, in order: the first step that finds a content wins
-CONTENT_STEPS = (_from_ccomp, _from_oprd, _from_xcomp, _from_prep, _from_object, _from_addressee, _from_agent,
-                 _from_bare_that)
+CONTENT_STEPS = (_from_ccomp, _from_if_question, _from_gerund_subject, _from_oprd, _from_xcomp, _from_prep,
+                 _from_object, _from_addressee, _from_agent, _from_bare_that)
 
 
 def _as_clause_content(v: Any) -> tuple[list[Any], str] | None:

@@ -172,6 +172,9 @@ class ChunkContext:
     found: list[Attribution] = field(default_factory=list)   # this chunk's attributions so far
     done_cues: set[int] = field(default_factory=set)         # cue tokens that made an attribution
     chained: set[int] = field(default_factory=set)           # cue tokens heading a chain's content
+    # a cue the parse hung on another cue's content clause ("said X, and accused Y"): token i -> the
+    # outer cue's speaker token, whose second act it is
+    second_acts: dict[int, Any] = field(default_factory=dict)
 
     @property
     def text(self) -> str:

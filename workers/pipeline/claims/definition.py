@@ -67,6 +67,12 @@ _add("speech", """say tell add explain note state claim argue insist write decla
     disclose inform brief detail publish leak cite quote continue go begin start warn threaten
     weigh predict express echo remind""")
 _VERBS["hop"] = "belief"   # spaCy's lemma of "hoping"
+# outside the cue lexicon, taken when the learned cue detector picks them (PolNeAR train review):
+# voiced speech, a speech act's evaluation or comparison, an apology, advocacy
+_add("speech", "shout yell chant articulate profess preach trumpet email lie refer reference invoke")
+_add("evaluative", "bemoan rail liken compare insult lambast downplay swipe vouch portray")
+_add("admission", "apologize apologise")
+_add("request", "advocate")
 
 # lemmas that are never cues whatever the rules or the learned detector say: actions, wishes,
 # perception, topic-only verbs
@@ -78,7 +84,7 @@ REFUSED = frozenset("""seek offer name appoint nominate send buy sell give plan 
 # deal", "commented on the plan", "mentioned the meeting", "testified about the call"
 _TOPIC_VERBS = frozenset("comment mention describe testify recall recount detail brief respond reply answer "
                          "highlight underscore stress note quote publish point weigh echo learn "
-                         "post blog".split())
+                         "post blog refer reference invoke".split())
 _TOPIC_HOWS = frozenset({"dobj", "obj", "obj1", "objprep", "prep"})
 # an xcomp ("agreed to pay", "hoped to win") is an intention or a wish, not a belief
 _NO_XCOMP = frozenset("agree hope hop feel know find learn wonder understand realize realise figure".split())
@@ -110,7 +116,7 @@ _ANONYMITY = re.compile(r"\W*(?:not\s+to\s+be\s+(?:named|identified|quoted)|anon
 # "claimed victory", "the hospital reported the incident" (kept when the object is a statement
 # noun, a clause or a figure, or a document speaks: "figures revealed a surge of cases",
 # "reported 25 new cases")
-_OBJ_ACTS = frozenset("reveal unveil tout declare claim report".split())
+_OBJ_ACTS = frozenset("reveal unveil tout declare claim report email".split())   # "emailed supporters": an addressee
 
 NOUN_CLASSES: dict[str, str] = {}
 for _cls, _words in (
@@ -195,6 +201,9 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
     if lem in _OBJ_ACTS and how in _OBJ_HOWS and not a.direct and text is not None and not document_source(a) \
             and not statement_object(" ".join(text[s:e] for s, e in a.content)):
         return None   # "revealed an algorithm", "declared a state of emergency": an act or a topic
+    if lem in ("apologize", "apologise") and text is not None and a.content \
+            and re.fullmatch(r"\W*(?:\w+\W+)?to\W*", text[a.cue.end:a.content[0][0]]):
+        return None   # "apologized to his supporters": to whom, not for what
     if lem == "tweet" and how in ("prep", "objprep") and not a.direct and not (text is not None and _quotes_words(a, text)):
         return None   # "who tweeted about the deal": a topic ("tweeted a photo" publishes it)
     if how in _TOPIC_HOWS and lem in _TOPIC_VERBS and not a.direct and not (text is not None and _quotes_words(a, text)):
@@ -212,7 +221,8 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
     if lem == "call" and how == "oprd":   # "called the plan “a disaster”"
         return "speech"
     if lem == "call" and how in ("dobj", "obj", "obj1", "objprep"):   # "called the sheriff's office": a phone call
-        return None
+        # … unless the object is named in quotation: "called his executive actions “a crucial step”"
+        return "speech" if how in _OBJ_HOWS and text is not None and _quotes_words(a, text) else None
     return cls
 
 

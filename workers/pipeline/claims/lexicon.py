@@ -30,7 +30,7 @@ _add("report", """report learn reveal disclose show find document record cite qu
 _add("deny", """deny dismiss reject refute dispute rebut contradict disavow repudiate rule_out deride
     scoff challenge question""")
 _add("accuse", """accuse blame charge criticize criticise condemn denounce attack slam fault blast
-    castigate chastise rebuke decry accuse assail lambaste berate mock ridicule""")
+    castigate chastise rebuke decry accuse assail lambaste lambast berate mock ridicule""")
 _add("predict", """predict expect forecast warn estimate project anticipate foresee calculate
     caution threaten vow""")
 _add("other", """ask urge demand call appeal request plead order instruct encourage implore beg
@@ -61,7 +61,7 @@ ADDRESSEE_VERBS = frozenset("""tell ask urge inform assure brief warn remind adv
     instruct implore beg call thank congratulate caution persuade convince push press""".split())
 
 # Verbs whose object and its predicate are the content: "called X “unhinged”", "described X as Y".
-OPRD_VERBS = frozenset("call label dub term brand describe characterize characterise name deem consider".split())
+OPRD_VERBS = frozenset("call label dub term brand describe characterize characterise name deem consider portray".split())
 
 # Verbs whose xcomp ("vowed to …", "urged X to …") is the content.
 XCOMP_VERBS = frozenset("""tell warn remind advise encourage promise pledge vow swear threaten plan intend seek refuse decline offer agree

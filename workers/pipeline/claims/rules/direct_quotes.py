@@ -42,7 +42,7 @@ def rule(c: ChunkContext) -> list[Attribution]:
         for n in qs:
             spans.extend(d.quote_chain(n))
         # continuation: following quotes with no cue of their own
-        last_end = max(clause_end(d, t, off, spans), spans[-1][1])
+        last_end = max(clause_end(d, t, off, spans, _own_after(t)), spans[-1][1])
         k = max(qs) + 1
         while k < len(d.quotes):
             k2 = k
@@ -75,11 +75,19 @@ def rule(c: ChunkContext) -> list[Attribution]:
     return out
 
 
-def clause_end(d: DocContext, t: Any, off: int, spans: list[Span]) -> int:
-    """End of the attribution clause of cue ``t``: its subtree tokens outside any quote."""
+def _own_after(t: Any) -> set[int]:
+    """The tokens of the content the parse gave cue ``t`` after it (a clause the quote before the
+    cue took the place of: "“…,” Kiedis said, mentioning …")."""
+    own = _content_tokens(t)
+    return {x.i for x in own[0] if x.i > t.i} if own is not None else set()
+
+
+def clause_end(d: DocContext, t: Any, off: int, spans: list[Span], skip: set[int] = frozenset()) -> int:
+    """End of the attribution clause of cue ``t``: its subtree tokens outside any quote (and
+    outside ``skip``)."""
     end = off + t.idx + len(t)
     for x in t.subtree:
-        if not d.inside_quote(x, off) and x.text not in "“”\"":
+        if x.i not in skip and not d.inside_quote(x, off) and x.text not in "“”\"":
             end = max(end, off + x.idx + len(x))
     return end
 
@@ -111,7 +119,8 @@ def cue_for_quote(d: DocContext, n: int, q: Quote, off: int, sdoc: Any, cue_toke
             # not take the quote before it
             own = _content_tokens(t)
             if own is not None and any(x.i > t.i and not d.inside_quote(x, off) and not x.is_punct
-                                       for x in own[0]):
+                                       for x in own[0]) and not (_closes_sentence_part(text, q.start, q_end, spk, off)
+                                                                 and _detached(t, own[0])):
                 continue
             between = []
             k = t.i - 1
@@ -141,6 +150,24 @@ def cue_for_quote(d: DocContext, n: int, q: Quote, off: int, sdoc: Any, cue_toke
             if (g == "" or g in (":", ",", "that", ", that", "that,") or (g.endswith(":") and not re.search(r"\b(is|are|was|were)\b", g))) and spk is not None:
                 best = t
     return best
+
+
+def _detached(t: Any, own: list[Any]) -> bool:
+    """The content the parse gave the cue does not follow it directly ("said, mentioning …", "said
+    in February of …"; "said Clinton’s judgment is …" or "said that …" does)."""
+    first = min((x.i for x in own if x.i > t.i), default=t.i)
+    return first > t.i + 1 and not (first == t.i + 2 and t.doc[t.i + 1].lower_ == "that")
+
+
+def _closes_sentence_part(text: str, q_start: int, q_end: int, spk: Any, off: int) -> bool:
+    """"“We lost,” Kiedis said, mentioning …": a quotation opening its sentence, closed by a comma,
+    "?" or "!" inside its marks and followed by its speaker is the cue's content, whatever the parse
+    hung after the cue ("“We lost.” She says they will go on" is not, nor a show's name: "On Fox's
+    “Hannity,” Gingrich said …")."""
+    before = text[max(0, q_start - 3):q_start].rstrip(" \t")
+    return (spk is not None and off + spk.idx >= q_end
+            and (before == "" or before[-1] in ".!?\n”\"")
+            and bool(re.search(r"[,?!]\s*[”\"’']\s*$", text[max(0, q_end - 4):q_end])))
 
 
 _JOIN = re.compile(r"[ \t]*,?[ \t]*(?:but|and)?[ \t]*[:,]?[ \t]*")

@@ -56,7 +56,7 @@ def reported(c: ChunkContext, t: Any, stance: str) -> Found:
         return passive(d, t, stance, off, ci)
     if _coordinated_passive(t):
         return None   # "she had been hired … and told to read out notes": told by no one named
-    spk = _subject(t) or _stranded_subject(t)
+    spk = c.second_acts.get(t.i) or _subject(t) or _stranded_subject(t)
     res = _content_tokens(t, learned=(ci, t.i) in d.learned)
     inner_cue = None
     if res is None:
@@ -97,6 +97,13 @@ def reported(c: ChunkContext, t: Any, stance: str) -> Found:
         if x.i in cue_ids and x.dep_ in ("advcl", "conj", "parataxis") and x.head in toks \
                 and any(y.dep_ == "nsubj" for y in x.children):
             cut.update(x.subtree)
+        elif x.i in cue_ids and x.dep_ == "conj" and x.head in toks and x.head.dep_ == "ccomp" and x.tag_ == t.tag_ \
+                and x.tag_ in ("VBD", "VBZ") and not any(y.dep_ in ("nsubj", "nsubjpass") for y in x.children) \
+                and any(y.lower_ in ("and", "but") for y in x.head.children if y.dep_ == "cc" and y.i < x.i):
+            # "said the warning was X, and accused Y of Z": the speaker's second act, which the parse
+            # hung on the content clause (same tense as the cue, no subject of its own)
+            cut.update(y for y in x.subtree if y.i >= min(z.i for z in x.head.children if z.dep_ == "cc" and z.i < x.i))
+            c.second_acts[x.i] = spk
     if cut:
         toks = [x for x in toks if x not in cut]
     spans = runs(toks, off, text)

@@ -274,3 +274,92 @@ def test_admitted_to_a_gerund(pipeline):
     c = one(pipeline, "The plumber admitted to forgetting to fit the screws on the boiler.", "forgetting to fit")
     assert c["cue"]["class"] == "admission" and c["speaker"]["text"] == "The plumber"
     assert [c for c in attributed(pipeline, "He was admitted to hospital on Monday night.") if c["cue"]["lemma"] == "admit"] == []
+
+
+@pytest.mark.parametrize("text, speaker, words", [
+    # a name given in quotation, however the parse hung the object on it
+    ("The critic called the new opera house “a glass shoebox” in her column.", "The critic", "a glass shoebox"),
+    ("Critics called both the mayor and his deputy “out of touch” after the vote.", "Critics", "out of touch"),
+])
+def test_a_name_given_in_quotation_is_speech(pipeline, text, speaker, words):
+    c = one(pipeline, text, words)
+    assert c["cue"]["lemma"] == "call" and c["cue"]["class"] == "speech" and c["speaker"]["text"] == speaker
+
+
+def test_a_phone_call_is_no_name_given(pipeline):
+    assert [c for c in attributed(pipeline, "She called the office twice on Monday about the leak.")
+            if c["cue"]["lemma"] == "call"] == []
+
+
+@pytest.mark.parametrize("text, speaker, words", [
+    # a quotation closed by a comma before its speaker is the cue's, whatever the parse hung after the cue
+    ("“We will rebuild the bridge by spring,” the governor said, promising crews would work around the clock.",
+     "the governor", "We will rebuild the bridge by spring"),
+    ("“The vote was rigged,” the candidate said, adding the count would be challenged in court.",
+     "the candidate", "The vote was rigged"),
+])
+def test_a_quotation_before_its_speaker_and_cue(pipeline, text, speaker, words):
+    c = one(pipeline, text, words)
+    assert c["kind"] == "direct" and c["speaker"]["text"] == speaker and c["cue"]["lemma"] == "say"
+
+
+@pytest.mark.parametrize("text, speaker, content", [
+    # a "that" clause after a long run of the cue's adverbials (the parse made it a relative clause)
+    ("The minister said late on Tuesday during a visit to the port that exports would rise next year.",
+     "The minister", "exports would rise next year"),
+    # a clause with a gerund subject (the parse made the gerund an xcomp of the cue)
+    ("He said taxing it could raise millions for the schools where budgets are tight.", "He",
+     "taxing it could raise millions for the schools where budgets are tight"),
+])
+def test_reported_clauses_the_parse_hung_elsewhere(pipeline, text, speaker, content):
+    c = one(pipeline, text, content)
+    assert c["text"] == content and c["speaker"]["text"] == speaker and c["cue"]["class"] == "speech"
+
+
+def test_a_relative_clause_after_the_cues_adverbials_is_no_content(pipeline):
+    text = "The senator spoke on Friday at a rally in the capital of the state that she would visit again."
+    assert [c for c in attributed(pipeline, text) if "visit again" in c["text"]] == []
+
+
+@pytest.mark.parametrize("text, lemma, content", [
+    # an indirect yes/no question the parse took for a conditional
+    ("She asked the clerk if the office was open.", "ask", "the office was open"),
+    # an addressee and adverbials between the cue and its "that" clause
+    ("The club has praised the new stadium plan, telling fans during a meeting in the town hall on Friday "
+     "that tickets would stay cheap.", "tell", "tickets would stay cheap"),
+])
+def test_questions_and_that_clauses_after_an_addressee(pipeline, text, lemma, content):
+    got = [c for c in attributed(pipeline, text) if c["cue"]["lemma"] == lemma]
+    assert len(got) == 1 and got[0]["text"] == content, attributed(pipeline, text)
+
+
+def test_a_conditional_after_a_request_is_no_question(pipeline):
+    got = attributed(pipeline, "He will ask for a refund if the train is late.")
+    assert not any("train is late" in c["text"] for c in got)
+
+
+def test_a_second_act_the_parse_hung_on_the_content_is_the_speakers_own(pipeline):
+    text = "The mayor said the budget was balanced and accused the council of hiding its debts."
+    got = {c["cue"]["lemma"]: c for c in attributed(pipeline, text)}
+    assert got["say"]["text"] == "the budget was balanced"
+    assert got["accuse"]["speaker"]["text"] == "The mayor" and "hiding its debts" in got["accuse"]["text"]
+
+
+def test_coordinated_clauses_of_one_statement_stay_together(pipeline):
+    got = attributed(pipeline, "She said prices rose and wages fell.")
+    assert [c["text"] for c in got] == ["prices rose and wages fell"]
+
+
+def test_a_reference_naming_in_quotation_is_speech_a_plain_reference_a_topic(pipeline):
+    named = [c for c in attributed(pipeline, "He referred to Rubio as “a bright, charismatic leader” on Monday.")
+             if c["cue"]["lemma"] == "refer"]
+    assert len(named) == 1 and "charismatic leader" in named[0]["text"] and named[0]["cue"]["class"] == "speech"
+    plain = attributed(pipeline, "He was referring to the party’s July convention.")
+    assert [c for c in plain if c["cue"]["lemma"] == "refer"] == []
+
+
+def test_a_portrayal_is_an_evaluation_of_its_object_as_something(pipeline):
+    got = [c for c in attributed(pipeline, "For months she has portrayed her rival as a relic of the past.")
+           if c["cue"]["lemma"] == "portray"]
+    assert len(got) == 1 and got[0]["text"] == "her rival as a relic of the past"
+    assert got[0]["cue"]["class"] == "evaluative"

@@ -176,3 +176,53 @@ def test_a_participle_the_parse_made_the_speakers_head_keeps_a_named_speaker():
     text = "Speaking from a stage, Chief Executive Satya Nadella explained that the plan failed."
     a = spoken("explain", "ccomp", "Speaking from a stage, Chief Executive Satya Nadella", "VERB", "speak", text)
     assert definition.classify(a, text) == "speech"
+
+
+@pytest.mark.parametrize("lemma, how, cls", [
+    ("shout", "ccomp", "speech"), ("yell", "ccomp", "speech"), ("lie", "prep", "speech"),
+    ("bemoan", "dobj", "evaluative"), ("rail", "prep", "evaluative"), ("liken", "prep", "evaluative"),
+    ("compare", "prep", "evaluative"), ("lambast", "dobj", "evaluative"), ("apologize", "prep", "admission"),
+    ("advocate", "prep", "request"),
+])
+def test_speech_acts_outside_the_cue_lexicon_are_in_the_definition(lemma, how, cls):
+    assert definition.classify(att(lemma, how)) == cls
+
+
+@pytest.mark.parametrize("lemma", ["make", "put", "rule", "impose", "plan"])
+def test_actions_outside_the_lists_stay_out(lemma):
+    assert definition.classify(att(lemma, "dobj")) is None
+
+
+@pytest.mark.parametrize("lemma", ["refer", "reference", "invoke"])
+def test_a_reference_to_a_topic_is_no_statement_a_quoted_one_is(lemma):
+    text = "He at once made the “most generous offer in history” plain to all."
+    a = Attribution(Cue(0, 2, lemma, lemma, "other"), (0, 2), [(3, 10)], how="prep")
+    assert definition.classify(a, text) is None
+    q = Attribution(Cue(0, 2, lemma, lemma, "other"), (0, 2), [(text.index("the"), text.index(" plain"))], how="prep")
+    assert definition.classify(q, text) == "speech"
+
+
+def test_a_call_with_a_quoted_name_is_speech_a_plain_object_a_phone_call():
+    text = "She called his plan “a crucial step forward” and then called the office."
+    named = Attribution(Cue(4, 10, "called", "call", "other"), (0, 3), [(11, text.index(" and"))], how="dobj")
+    office = Attribution(Cue(0, 3, "called", "call", "other"), (0, 3), [(text.index("the office"), len(text) - 1)],
+                         how="dobj")
+    assert definition.classify(named, text) == "speech"
+    assert definition.classify(office, text) is None
+
+
+@pytest.mark.parametrize("text, lemma, ok", [
+    ("He apologized to his supporters on Monday.", "apologize", False),     # to whom
+    ("He apologized for the remarks on Monday.", "apologize", True),        # for what
+])
+def test_an_apology_to_someone_is_no_statement(text, lemma, ok):
+    c0 = text.index(" his" if "to" in text else " the") + 1
+    a = Attribution(Cue(3, 13, "apologized", lemma, "other"), (0, 2), [(c0, text.index(" on"))], how="prep")
+    assert (definition.classify(a, text) is not None) == ok
+
+
+@pytest.mark.parametrize("obj, ok", [("supporters", False), ("a statement denying the report", True)])
+def test_an_email_to_people_is_no_statement(obj, ok):
+    text = f"The campaign emailed {obj}."
+    a = Attribution(Cue(13, 20, "emailed", "email", "other"), (0, 12), [(21, 21 + len(obj))], how="obj")
+    assert (definition.classify(a, text) is not None) == ok
