@@ -21,9 +21,11 @@ Within that, a job queued less than :attr:`WakeableWorker.fresh_s` ago (four pol
 0.2 s: an idle worker takes a job at once on the wake-up, or at its next poll if it missed that) is
 taken only as far as the executor can start it in a process now (``executor.jobs_startable``): a
 worker whose processes are busy leaves it to an idle worker of the queue, and takes it only once it
-has waited that long (no worker was free), to wait for a process with the others in one batch. Without this, every woken worker
-competed for each new job and whichever polled first took up to two batches per process (one
-waiting behind each busy process), while other workers of the queue, or one that joined, stayed idle.
+has waited that long (no worker was free), to wait for a process with the others in one batch. A
+worker alone on the wake-up channel (``PUBSUB NUMSUB``: nobody to leave them to) takes fresh jobs as
+it takes the others. Without this, every woken worker competed for each new job and whichever polled
+first took up to two batches per process (one waiting behind each busy process), while other
+workers of the queue, or one that joined, stayed idle.
 A job stays in arq's queue while it runs, so each poll reads this worker's own running jobs again;
 arq would check each of them in Redis (a WATCHed pipeline, about four round trips) before skipping
 it: :meth:`start_jobs` skips them here, which matters once a worker holds dozens of jobs.
@@ -85,7 +87,12 @@ class WakeableWorker(Worker):
             await super().start_jobs([j for j in job_ids if j.decode() not in mine])
             return
         # ids come oldest first (arq reads the queue by score: the time the job was queued or became due)
-        waited = await self.pool.zcount(self.queue_name, float("-inf"), timestamp_ms() - int(self.fresh_s * 1000))
+        async with self.pool.pipeline(transaction=False) as pipe:
+            pipe.zcount(self.queue_name, float("-inf"), timestamp_ms() - int(self.fresh_s * 1000))
+            pipe.pubsub_numsub(K.WAKE)
+            waited, listening = await pipe.execute()
+        if int(dict(listening).get(K.WAKE.encode(), 0)) <= 1:  # no other worker listens: none is idle
+            waited = len(job_ids) + self._queue_read_offset
         waited = max(0, waited - self._queue_read_offset)
         aged = [j for j in job_ids[:waited] if j.decode() not in mine]
         fresh = [j for j in job_ids[waited:] if j.decode() not in mine]

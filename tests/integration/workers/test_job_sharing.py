@@ -3,7 +3,8 @@ real arq workers in this process, real pool processes with stub stages, real Red
 
 A worker whose process is busy leaves a freshly queued job to an idle worker of the queue (it used to take
 up to a whole batch per process, so a burst ended in one worker's memory while the others idled); jobs
-that have waited in the queue still gather behind the busy process and go through it as one batch."""
+that have waited in the queue (every worker was busy) still gather behind a busy process and go through
+it as one batch, and a worker alone on the queue takes fresh jobs at once, as before."""
 
 from __future__ import annotations
 
@@ -84,9 +85,30 @@ async def test_a_busy_worker_leaves_fresh_jobs_to_an_idle_one(redis_server, stor
         [(d["text"], d["batch"]) for d in docs]  # all four went to the idle worker's process
 
 
-async def test_jobs_that_waited_behind_a_busy_process_still_go_through_it_as_one_batch(redis_server, store,
-                                                                                        redis) -> None:
-    only = Running(redis_server.url)  # fresh for 0.2 s (the default): the only worker takes them then
+async def test_jobs_that_waited_while_every_worker_was_busy_go_through_one_process_as_one_batch(
+        redis_server, store, redis) -> None:
+    first = Running(redis_server.url)  # fresh for 0.2 s (the default): it takes them once they waited
+    other: Running | None = None
+    try:
+        await listening(redis, 1)
+        [long1] = [r.id for r in await store.submit_many([{"text": "slow 3 holds the first worker"}])]
+        await until(lambda: _processing(store, long1), what="the long article in the first worker")
+        other = Running(redis_server.url, fresh_s=60)  # busy too; never takes them (fresh to it for 60 s)
+        await listening(redis, 2)
+        [long2] = [r.id for r in await store.submit_many([{"text": "slow 3 holds the second worker"}])]
+        await until(lambda: _processing(store, long2), what="the long article in the second worker")
+        ids = [r.id for r in await store.submit_many([{"text": f"waiting article {i}"} for i in range(5)])]
+        docs = await finished(store, ids)
+        long_doc = (await finished(store, [long1]))[0]
+    finally:
+        await asyncio.gather(*(w.stop() for w in (first, other) if w is not None))
+    assert long_doc["batch"]["size"] == 1
+    assert [d["batch"]["size"] for d in docs] == [5] * 5  # one pool call for the five
+    assert {d["batch"]["pid"] for d in docs} == {long_doc["batch"]["pid"]}
+
+
+async def test_a_worker_alone_takes_fresh_jobs_at_once_to_batch_them(redis_server, store, redis) -> None:
+    only = Running(redis_server.url, fresh_s=60)  # no other worker listens: fresh jobs are its to take
     try:
         await listening(redis, 1)
         [long] = [r.id for r in await store.submit_many([{"text": "slow 3 holds the only worker"}])]
@@ -97,7 +119,7 @@ async def test_jobs_that_waited_behind_a_busy_process_still_go_through_it_as_one
     finally:
         await only.stop()
     assert long_doc["batch"]["size"] == 1
-    assert [d["batch"]["size"] for d in docs] == [5] * 5  # one pool call for the five
+    assert [d["batch"]["size"] for d in docs] == [5] * 5
     assert {d["batch"]["pid"] for d in docs} == {long_doc["batch"]["pid"]}
 
 
