@@ -24,20 +24,34 @@ class Workers:
         self.procs: list[subprocess.Popen[bytes]] = []
 
     async def start(self, redis: Any, **env: Any) -> subprocess.Popen[bytes]:
-        """Start a worker and wait until it is polling (its arq health-check key appears)."""
+        """Start a worker and wait until it is polling: its pipeline is loaded (its log says "worker
+        ready"; its first poll follows at once), an arq health check was recorded, and every running worker
+        started here listens on the wake-up channel. arq's health-check key is one per queue, rewritten
+        every second by any worker: alone it says nothing of a second worker (which may still be loading
+        its pipeline when the test goes on)."""
         await redis.delete(K.ARQ_HEALTH_CHECK)
         environment = {"NEWSFLOW_WORKER_CONCURRENCY": "1", "NEWSFLOW_HEALTH_CHECK_INTERVAL": "1"}
         environment.update({k: str(v) for k, v in env.items()})
         proc = start_worker_process(self.redis_url, self.log_dir / f"worker-{len(self.procs)}.log", environment)
         self.procs.append(proc)
         deadline = asyncio.get_running_loop().time() + 120
-        while not await redis.exists(K.ARQ_HEALTH_CHECK):
+        while not (await redis.exists(K.ARQ_HEALTH_CHECK) and self._logged_ready(proc)
+                   and await self._listening(redis) >= sum(p.poll() is None for p in self.procs)):
             if proc.poll() is not None:
                 pytest.fail(f"worker exited with {proc.returncode}:\n{self.log(proc)}")
             if asyncio.get_running_loop().time() > deadline:
                 pytest.fail(f"worker not ready:\n{self.log(proc)}")
             await asyncio.sleep(0.05)
         return proc
+
+    def _logged_ready(self, proc: subprocess.Popen[bytes]) -> bool:
+        path = self.log_dir / f"worker-{self.procs.index(proc)}.log"
+        return path.exists() and b"worker ready" in path.read_bytes()
+
+    @staticmethod
+    async def _listening(redis: Any) -> int:
+        """Connections subscribed to the wake-up channel (one per polling ``newsflow worker``)."""
+        return int(dict(await redis.pubsub_numsub(K.WAKE)).get(K.WAKE.encode(), 0))
 
     def log(self, proc: subprocess.Popen[bytes]) -> str:
         i = self.procs.index(proc)

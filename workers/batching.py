@@ -22,8 +22,10 @@ Each job still waits no longer than its own deadline: a job whose deadline passe
 from the queue, and a batch it was part of runs on for its batch-mates.
 
 The worker holds more jobs than it has processes: what is in the pool and one batch waiting per
-process (:meth:`Batcher.jobs_wanted`; ``max_jobs`` caps it at two batches per process). A burst of
-jobs is thus shared with other workers batch by batch, and a held job's time runs. So that a long call (one slow document alone: up to the hard timeout) does
+process (:meth:`Batcher.jobs_wanted`; ``max_jobs`` caps it at two batches per process), but of the
+jobs just queued only as many as it can start now (:meth:`Batcher.jobs_startable`; the rest once they
+have waited in the queue, ``workers/wake.py``). A burst of jobs is thus shared with the other workers
+of the queue, idle ones first, and a held job's time runs. So that a long call (one slow document alone: up to the hard timeout) does
 not use up the time of the jobs queued behind it, or keep them from other workers: with
 ``hand_back`` a document that has waited :attr:`Batcher.hand_back_after` seconds (the batch
 budget) without reaching a process raises :class:`~workers.executor.Busy` (the task gives the job
@@ -88,6 +90,13 @@ class Batcher:
         long_calls = sum(1 for started, _ in self._calls.values() if now - started > self.hand_back_after)
         in_pool = sum(n for _, n in self._calls.values())
         return in_pool + self.size * max(0, self.executor.processes - long_calls)
+
+    def jobs_startable(self, held: int) -> int:
+        """How many more jobs the worker could start in a pool process now: the processes with no call,
+        less the worker's ``held`` jobs that are in none (waiting here, or not here yet: a job just taken
+        reads its article first; or finishing: its Redis writes)."""
+        in_pool = sum(n for _, n in self._calls.values())
+        return max(0, self.executor.processes - self._busy - max(0, held - in_pool))
 
     async def analyse(self, article: dict[str, Any], doc_id: str, deadline: float | None, alone: bool,
                       hand_back: bool = False) -> dict[str, Any]:

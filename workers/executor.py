@@ -101,6 +101,11 @@ class PipelineExecutor(PipelinePool):
         """How many jobs the worker should hold now (micro-batching, :meth:`Batcher.jobs_wanted`); None: no advice."""
         return None if self._batcher is None else self._batcher.jobs_wanted()
 
+    def jobs_startable(self, held: int) -> int | None:
+        """How many more jobs a worker holding ``held`` could start in a process now (micro-batching,
+        :meth:`Batcher.jobs_startable`); None: no advice."""
+        return None if self._batcher is None else self._batcher.jobs_startable(held)
+
     async def _started(self, timeout: float | None) -> None:
         """:meth:`start`, with its failures as :class:`TransientError`."""
         try:

@@ -53,7 +53,8 @@ def max_jobs(settings: Settings) -> int:
     > 1) at most two batches per process: one running, the next one waiting, so every batch is full when
     its process frees. Below that cap the worker takes only what its executor wants now
     (``jobs_wanted``: what is in the pool and one batch waiting per free process, ``workers/wake.py``),
-    so a burst is shared with the other workers of the queue batch by batch."""
+    and of the jobs just queued only what it can start now (``jobs_startable``), so a burst is shared
+    with the other workers of the queue, idle ones first."""
     processes = pipeline_processes(settings)
     return processes if settings.worker_batch <= 1 else 2 * processes * settings.worker_batch
 

@@ -17,6 +17,15 @@ The arq loop itself is unchanged: its own sleep is set to zero and the wait happ
 With micro-batching the executor says how many jobs to hold (``executor.jobs_wanted()``): before
 each poll, ``max_jobs`` is lowered to it (never raised above the configured value), so a worker whose
 processes are all taken by long documents takes no more jobs, and leaves them to other workers.
+Within that, a job queued less than :attr:`WakeableWorker.fresh_s` ago (four poll delays, at least
+0.2 s: an idle worker takes a job at once on the wake-up, or at its next poll if it missed that) is
+taken only as far as the executor can start it in a process now (``executor.jobs_startable``): a
+worker whose processes are busy leaves it to an idle worker of the queue, and takes it only once it
+has waited that long (no worker was free), to wait for a process with the others in one batch. A
+worker alone on the wake-up channel (``PUBSUB NUMSUB``: nobody to leave them to) takes fresh jobs as
+it takes the others. Without this, every woken worker competed for each new job and whichever polled
+first took up to two batches per process (one waiting behind each busy process), while other
+workers of the queue, or one that joined, stayed idle.
 A job stays in arq's queue while it runs, so each poll reads this worker's own running jobs again;
 arq would check each of them in Redis (a WATCHed pipeline, about four round trips) before skipping
 it: :meth:`start_jobs` skips them here, which matters once a worker holds dozens of jobs.
@@ -29,6 +38,7 @@ import contextlib
 import logging
 from typing import Any
 
+from arq.utils import timestamp_ms
 from arq.worker import Worker
 
 from shared import keys as K
@@ -44,6 +54,9 @@ class WakeableWorker(Worker):
         self._wake = asyncio.Event()
         self._listener: asyncio.Task[None] | None = None
         self._watched: set[str] = set()
+        # a queued job is fresh while an idle worker may not have taken it yet: at once on the wake-up,
+        # at its next poll if it missed that; a busy worker leaves fresh jobs alone (see the module)
+        self.fresh_s = max(0.2, 4 * self.wait_s)
 
     async def _poll_iteration(self) -> None:
         if self._listener is None and self._pool is not None:
@@ -64,8 +77,35 @@ class WakeableWorker(Worker):
                 await self._wake.wait()
 
     async def start_jobs(self, job_ids: list[bytes]) -> None:
+        """arq's job start, without the worker's own running jobs, and with micro-batching in two steps:
+        the jobs that have waited :attr:`fresh_s` in the queue (up to ``max_jobs``: batches form from
+        them), then fresh ones only as many as the executor can start in a process now."""
         mine = {job_id for job_id, task in self.tasks.items() if not task.done()}
-        await super().start_jobs([j for j in job_ids if j.decode() not in mine])
+        executor = self.ctx.get("executor") if isinstance(self.ctx, dict) else None
+        startable = getattr(executor, "jobs_startable", None)
+        if startable is None or startable(self.job_counter) is None or not job_ids:
+            await super().start_jobs([j for j in job_ids if j.decode() not in mine])
+            return
+        # ids come oldest first (arq reads the queue by score: the time the job was queued or became due)
+        async with self.pool.pipeline(transaction=False) as pipe:
+            pipe.zcount(self.queue_name, float("-inf"), timestamp_ms() - int(self.fresh_s * 1000))
+            pipe.pubsub_numsub(K.WAKE)
+            waited, listening = await pipe.execute()
+        if int(dict(listening).get(K.WAKE.encode(), 0)) <= 1:  # no other worker listens: none is idle
+            waited = len(job_ids) + self._queue_read_offset
+        waited = max(0, waited - self._queue_read_offset)
+        aged = [j for j in job_ids[:waited] if j.decode() not in mine]
+        fresh = [j for j in job_ids[waited:] if j.decode() not in mine]
+        if aged:
+            await super().start_jobs(aged)
+        cap = self.max_jobs
+        limit = min(cap, self.job_counter + startable(self.job_counter))
+        if fresh and self.job_counter < limit:  # (arq's loop would wait on its semaphore at its cap)
+            self.max_jobs = limit
+            try:
+                await super().start_jobs(fresh)
+            finally:
+                self.max_jobs = cap
 
     async def _listen(self) -> None:
         """Set the wake event on every message of the wake channel; on any error, fall back to polling."""
