@@ -132,6 +132,18 @@ SOURCE_NOUNS = (PERSON_NOUNS | set(ROLE_HINTS) | set(MORE_ROLE_HINTS) | GROUP_NO
 # refused as a thing; "business" also ends no person noun)
 SOURCE_NOUNS -= {"watchdog", "mp", "business", "corporation"}
 
+# texts that state or require (a source for a thing-as-speaker check, not for a soft verb: "the plan
+# rejects …", "federal law requires them to disclose …"; "the bill adds $3bn" stays an act)
+TEXT_NOUNS = frozenset("""plan proposal bill law policy measure legislation platform agreement deal treaty
+    constitution rule regulation budget contract manifesto resolution amendment act charter language
+    wording text clause provision order decree ordinance code prompt popup pop-up dialog dialogue banner
+    notification""".split())
+# heads of a quantity of something ("a wide array of artists", "a host of experts"): the source is
+# what follows "of"
+PARTITIVE_NOUNS = frozenset("""array number host lot lots couple range handful dozen dozens bunch variety
+    multitude slew string series set score mix crowd plenty majority minority fraction portion share
+    percentage proportion""".split())
+
 # person nouns by their suffix ("photographer", "moderator", "actress", "economist", "trustee",
 # "billionaire", "councilmember", "businessman"), less the common things and events that end so
 PERSON_SUFFIX = re.compile(r"(?:er|or|ess|ist|ian|eer|ee|aire|member|man|woman|person|official)$")
@@ -151,4 +163,5 @@ def source_noun(lemma: str) -> bool:
 
 
 __all__ = ["DOCUMENT_NOUNS", "GROUP_HINTS", "GROUP_NOUNS", "MEDIA_NOUNS", "MORE_ROLE_HINTS", "ORG_NOUNS",
-           "PERSON_NOUNS", "QUANTITY_SOURCES", "ROLE_HINTS", "SOURCE_NOUNS", "WRITTEN_NOUNS", "source_noun"]
+           "PARTITIVE_NOUNS", "PERSON_NOUNS", "QUANTITY_SOURCES", "ROLE_HINTS", "SOURCE_NOUNS", "TEXT_NOUNS",
+           "WRITTEN_NOUNS", "source_noun"]

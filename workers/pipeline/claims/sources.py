@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 
-from .records import Attribution
-from .source_nouns import DOCUMENT_NOUNS as _DOCUMENT_NOUNS, source_noun
+from .records import Attribution, Speaker
+from .source_nouns import DOCUMENT_NOUNS as _DOCUMENT_NOUNS, PARTITIVE_NOUNS, TEXT_NOUNS, source_noun
 
 # cue verbs whose subject is often a thing or an event: the source check applies to them
 SOFT_VERBS = frozenset("""show demonstrate prove indicate suggest signal reveal confirm highlight underscore
@@ -26,10 +26,35 @@ SOFT_VERBS = frozenset("""show demonstrate prove indicate suggest signal reveal 
     warn note mark""".split())
 
 # a gerund clause with no name in it ("frisking them"; a parse that hung "Speaking from a stage,
-# Chief Executive Satya Nadella" on the participle names a person)
-_GERUND = re.compile(r"[A-Za-z]\w*ing\b(?:\W+[a-z0-9]\w*)*\W*")
+# Chief Executive Satya Nadella" on the participle names a person); an adverb may open it ("just
+# putting smart people together doesn't guarantee …")
+_GERUND = re.compile(r"(?:(?:(?i:just|simply|merely|only|even)|[A-Za-z]\w*ly)\s+)?[A-Za-z]\w*ing\b(?:\W+[a-z0-9]\w*)*\W*")
+# cue classes whose act needs a mind: believing, rejecting, asking (definition.py)
+MINDED_CLASSES = frozenset({"belief", "denial", "request"})
+_PRONOUN_WORDS = frozenset("i you he she it we they me him her us them who which that this these those".split())
 # verbs of a mind: a person or a group believes or expects; a document or data does not
 MIND_VERBS = frozenset("expect anticipate believe think hope hop feel fear worry doubt suspect".split())
+# a cue in a non-finite form takes its speaker from the noun it modifies or from a controlling
+# clause, not from a subject of its own ("a docstring explaining …", "have each module use __all__
+# to specify …", "Games seek to …, by saying …"): that noun must be a source whatever the verb
+_TO_BEFORE = re.compile(r"\bto\s+(?:\w+ly\s+)?$", re.I)
+_ADVERBIAL_BEFORE = re.compile(r"\b(?:by|while|when|after|before|in)\s+(?:\w+ly\s+)?$", re.I)
+_BE_TO = re.compile(r"\b(?:am|is|are|was|were|be|been|['’]s)\s+(?:\w+ly\s+|not\s+)?to\s+(?:\w+ly\s+)?$", re.I)
+_DETERMINER = re.compile(r"\W*(?:the|a|an|this|that|these|those|its|their|his|her|our|my|your|each|every|some|any|no)\b", re.I)
+_AUX_BEFORE = re.compile(r"\b(?:am|is|are|was|were|be|been|being|['’]s|['’]re|['’]m)\s+(?:\w+ly\s+|not\s+|n['’]t\s+)?$", re.I)
+
+
+def _non_finite(a: Attribution, text: str) -> bool:
+    """The cue is a participle right after its noun ("a docstring explaining") or after "by",
+    "while", "when" ("by saying"), or a to-infinitive ("… to specify"; not a predicative one: "his
+    best response may be to say", whose subject is anyone)."""
+    before = text[max(0, a.cue.start - 24):a.cue.start]
+    if a.cue.tag == "VBG":
+        adjacent = a.speaker is not None and a.speaker[1] <= a.cue.start and not text[a.speaker[1]:a.cue.start].strip(" ,")
+        return (adjacent or bool(_ADVERBIAL_BEFORE.search(before))) and not _AUX_BEFORE.search(before)
+    return a.cue.tag == "VB" and bool(_TO_BEFORE.search(before)) and not _BE_TO.search(before)
+
+
 # entity labels that are things, places, times, events, amounts: no source for a soft verb
 _THING_LABELS = frozenset("EVENT DATE TIME PRODUCT FAC LOC LAW MONEY QUANTITY ORDINAL LANGUAGE".split())
 # demonstratives as a soft verb's subject: the writer's own inference ("This suggests …")
@@ -39,15 +64,18 @@ _THING_PRONOUNS = frozenset("this that these those what which whatever something
 def implausible_source(a: Attribution, text: str | None = None) -> bool:
     """The speaker cannot be a source: a gerund clause for any cue ("frisking them explains why …"),
     and for a soft-verb cue (``SOFT_VERBS``) a common noun that is no source noun, a thing / place /
-    time / event entity, a demonstrative (the nouns: ``source_nouns``). No speaker: not judged."""
+    time / event entity, a demonstrative (the nouns: ``source_nouns``); for a non-finite cue of any
+    verb ("a docstring explaining …") a common noun that is no source noun. No speaker: not judged."""
     if a.speaker is None:
         return False
     if a.spk_kind == "VERB" and text is not None and _GERUND.fullmatch(text[a.speaker[0]:a.speaker[1]]):
         return True
     cue = a.cue.lemma.lower()
+    kind, lem = a.spk_kind, a.spk_lemma
+    if text is not None and _non_finite(a, text) and thing_speaker(a, text):
+        return True   # "a docstring explaining what the package does"
     if cue not in SOFT_VERBS and cue not in MIND_VERBS:
         return False
-    kind, lem = a.spk_kind, a.spk_lemma
     if kind in _THING_LABELS:
         return True
     if kind in _THING_PRONOUNS and a.speaker_ref is None:
@@ -59,6 +87,50 @@ def implausible_source(a: Attribution, text: str | None = None) -> bool:
     if cue not in SOFT_VERBS:
         return False   # "believe", "think", … : only a document is judged (a typo'd name stays)
     return not source_noun(lem)
+
+
+def subject_of_cue(a: Attribution, text: str) -> bool:
+    """Is the speaker the cue's own subject: a finite cue, or a participle or infinitive that takes
+    it by modification or control (``_non_finite``)? (Not "left Europe feeling …", "avoids
+    condemning …": a parse may hand those a subject that is not theirs.)"""
+    if a.cue.tag in ("VBD", "VBZ", "VBP"):
+        return True
+    if a.cue.tag == "VB" and not _TO_BEFORE.search(text, max(0, a.cue.start - 24), a.cue.start):
+        return True
+    return _non_finite(a, text)
+
+
+def thing_speaker(a: Attribution, text: str) -> bool:
+    """The speaker is a common noun that names no source ("neoliberalism", "the drip", "a docstring"),
+    nor a text that states ("the plan", "federal law"), nor a quantity of something ("a wide array
+    of artists"); a capitalised head with no article may be a name the tagger missed ("Wines
+    believes") and is not judged."""
+    if a.speaker is None or a.spk_kind != "NOUN" or not a.spk_lemma:
+        return False
+    lem = a.spk_lemma
+    if source_noun(lem) or lem in TEXT_NOUNS or lem in PARTITIVE_NOUNS:
+        return False
+    spk = text[a.speaker[0]:a.speaker[1]]
+    if _DETERMINER.match(spk):
+        return True
+    return any(w[:1].islower() for w in re.findall(r"[^\W\d_][\w'’-]*", spk))
+
+
+def thing_antecedent(a: Attribution, speaker: Speaker | None) -> bool:
+    """A pronoun for a minded cue ("They know …") resolved to a common noun phrase that names no
+    source ("proprietary facial recognition algorithms"): a thing knows, rejects or asks nothing.
+    A name, a person or an entity is never judged."""
+    if speaker is None or speaker.resolution != "pronoun" or speaker.person or speaker.entity_id or speaker.entity_ids:
+        return False
+    if a.cue.cls not in MINDED_CLASSES:
+        return False
+    words = re.findall(r"[^\W\d_][\w'’-]*", speaker.name)
+    if not words or words[-1][:1].isupper() or words[-1].lower() in _PRONOUN_WORDS:
+        return False
+    head = words[-1].lower()
+    forms = {head, head[:-1] if head.endswith("s") else head, head[:-2] if head.endswith("es") else head,
+             head[:-3] + "y" if head.endswith("ies") else head}
+    return not any(source_noun(f) or f in TEXT_NOUNS or f in PARTITIVE_NOUNS for f in forms)
 
 
 def document_source(a: Attribution) -> bool:
@@ -88,4 +160,5 @@ def statement_object(content: str) -> bool:
     return bool(_STATEMENT_NOUNS.search(content) or _CLAUSE.search(content) or _FIGURE.search(content))
 
 
-__all__ = ["MIND_VERBS", "SOFT_VERBS", "document_source", "implausible_source", "statement_object"]
+__all__ = ["MINDED_CLASSES", "MIND_VERBS", "SOFT_VERBS", "document_source", "implausible_source", "statement_object", "subject_of_cue",
+           "thing_antecedent", "thing_speaker"]
