@@ -23,6 +23,22 @@ knowing the page.
   claim", "added a note of caution"); in the passive, "the result was explained by the measure", "the case is being
   considered by the court". ("wrote a memoir", "granted an extension", "the film explains the
   history" are topics too, but PolNeAR annotates them: not refused.)
+- **A view that is asked about**: "I wonder what he thinks about …", "asked whether she believes
+  …": a cue inside the wh-complement of wondering or asking reports no view, it asks for one.
+- **Writing a quantity of texts**: "wrote a series of tweets giving advice on …", "wrote dozens of
+  letters to the council": an act of writing, no statement ("wrote a memoir" stays: PolNeAR
+  annotates a single text written).
+- **Requests and wishes to the reader**: a cue under an imperative "let" ("lemme know what's up",
+  "let me know", "let's hope he can answer") and a cue that is itself an imperative, opening its
+  sentence or its clause after "so", "then" or "please" ("… so ask them to come with you"): the
+  writer addresses the reader; no one is reported (a subject the parse lends it from the clause
+  before is none).
+- **Recommending a named thing**: "would recommend Dezuka Suisan to anyone", "was recommended to us
+  by the Ezuras": a place, a product or a person recommended is an endorsement, no proposition (a
+  recommendation with a clause or a common noun stays: "recommended that …", "recommended a ban").
+- **A content cut at its gap**: "if he was what he said he was": the content of a cue inside a free
+  relative ends where the extracted word was, on a stranded copula: what was said is not in the
+  text. ("what Trump says his plan would do" stays: PolNeAR annotates it.)
 - **Coining a term**: "what we might call the technocratic ideology" (a name the writer offers, no
   one's statement; "what he called a brazen breach" stays).
 """
@@ -54,6 +70,23 @@ _CLAUSE_START = re.compile(r"\W*(?:that|whether|if|how|what|why|when|who)\b", re
 _OBJ_HOWS = frozenset({"dobj", "obj", "obj1", "objprep"})
 _NAMING_WH = re.compile(r"\W*(?:what|which|whatever)\W*$", re.I)
 _MODAL = re.compile(r"\b(?:might|could|may|would|can)\s+$", re.I)
+# "let me know", "lemme know", "let's hope", "let us say" right before the cue
+_LET = re.compile(r"(?:\blet(?:\s*['’]s|\s+me|\s+us)|\blemme)\s+(?:\w+ly\s+|just\s+)?$", re.I)
+# what opens an imperative clause: the sentence start, a colon or semicolon, "so", "then", "please"
+_IMPERATIVE_OPEN = re.compile(r"(?:^|[.!?;:(\n“\"]|\b(?:so|then|please|just|simply)\b)[\s,]*"
+                              r"(?:\b(?:please|just|simply|also|always|never|now|then)\s+)?$", re.I)
+# "I wonder what | he thinks …", "asked whether | she believes …" right before the speaker
+_ASKED_ABOUT = re.compile(r"\b(?:wonder(?:s|ed|ing)?|ask(?:s|ed|ing)?|curious(?:\s+(?:about|as\s+to))?|"
+                          r"question(?:s|ed|ing)?)\s+(?:what|whether|if|how|why)\s+$", re.I)
+# "a series of tweets", "dozens of letters": a quantity of texts
+_TEXTS = re.compile(r"\W*(?:(?:a|an|the|several|many|two|three|four|five|\d+)\s+)?(?:\w+\s+)?(?:series|number|couple|lot|"
+                    r"lots|dozens?|hundreds|thousands|thread|string|flurry|barrage|stream|handful|raft|slew|bunch)\s+of\b",
+                    re.I)
+_RECOMMEND = frozenset("recommend".split())
+_NAME = re.compile(r"\W*(?:the\s+)?(?:[A-Z][\w'’.&-]*\s*){1,6}\W*")
+_FREE_RELATIVE = re.compile(r"\bwhat(?:ever)?\s+$", re.I)
+# a content that ends on a copula whose complement was extracted ("what he said he was")
+_STRANDED = re.compile(r"\b(?:am|is|are|was|were|be|been|being)\W*$", re.I)
 
 
 def refused(a: Attribution, text: str) -> bool:
@@ -65,6 +98,16 @@ def refused(a: Attribution, text: str) -> bool:
         return True
     if a.direct or not a.content:
         return False
+    if a.speaker is not None and _ASKED_ABOUT.search(text, max(0, a.speaker[0] - 40), a.speaker[0]):
+        return True
+    if lem == "write" and how in _OBJ_HOWS and _TEXTS.match(text, a.content[0][0], a.content[-1][1]):
+        return True
+    if _to_the_reader(a, text):
+        return True
+    if lem in _RECOMMEND and _named_thing(a, text):
+        return True
+    if _cut_at_gap(a, text):
+        return True
     if how in ("prep", "objprep") and lem in _PREP_TOPIC:
         return True
     if how == "adj" and _adj_class(lem) == "stance" and a.content[0][0] > a.cue.end \
@@ -79,6 +122,31 @@ def refused(a: Attribution, text: str) -> bool:
             and _MODAL.search(text, max(0, a.cue.start - 12), a.cue.start):
         return True
     return False
+
+
+def _to_the_reader(a: Attribution, text: str) -> bool:
+    """"lemme know …", "let's hope …", "… so ask them to come with you": a request or a wish the
+    writer addresses to the reader (an imperative cue, or one under an imperative "let")."""
+    before = text[max(0, a.cue.start - 40):a.cue.start]
+    if _LET.search(before) and a.cue.lemma.lower() != "say":
+        return True   # ("let's say you think …" sets up a supposition: PolNeAR annotates it)
+    if a.cue.tag != "VB" or a.speaker is not None and a.speaker[0] > a.cue.start:
+        return False
+    line0 = max(text.rfind("\n", 0, a.cue.start) + 1, a.cue.start - 40)
+    return bool(_IMPERATIVE_OPEN.search(text, line0, a.cue.start)) if line0 < a.cue.start else True
+
+
+def _named_thing(a: Attribution, text: str) -> bool:
+    """The content is a bare name ("Harbour Noodle House")."""
+    return bool(_NAME.fullmatch(_content(a, text)))
+
+
+def _cut_at_gap(a: Attribution, text: str) -> bool:
+    """"what he said he was": the speaker opens a free relative and the content ends on the gap."""
+    if a.speaker is None or a.content[-1][0] < a.cue.end \
+            or not _FREE_RELATIVE.search(text, max(0, a.speaker[0] - 12), a.speaker[0]):
+        return False
+    return bool(_STRANDED.search(text, a.content[-1][0], a.content[-1][1]))
 
 
 def _said_object(content: str) -> bool:
