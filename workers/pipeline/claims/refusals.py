@@ -23,6 +23,10 @@ knowing the page.
   claim", "added a note of caution"); in the passive, "the result was explained by the measure", "the case is being
   considered by the court". ("wrote a memoir", "granted an extension", "the film explains the
   history" are topics too, but PolNeAR annotates them: not refused.)
+- **A content cut to a fragment**: "the groups that they claim to support" (a relative pronoun and
+  an infinitive: what is claimed is the gap), "experts foreseeing AI being used to …" (the subject
+  of a clause cut from its verb), "configure it to get the most out of it, according to …" (an
+  infinitive of purpose cut from its clause): no statement is left.
 - **A view that is asked about**: "I wonder what he thinks about …", "asked whether she believes
   …": a cue inside the wh-complement of wondering or asking reports no view, it asks for one.
 - **Writing a quantity of texts**: "wrote a series of tweets giving advice on …", "wrote dozens of
@@ -75,6 +79,10 @@ _LET = re.compile(r"(?:\blet(?:\s*['’]s|\s+me|\s+us)|\blemme)\s+(?:\w+ly\s+|ju
 # what opens an imperative clause: the sentence start, a colon or semicolon, "so", "then", "please"
 _IMPERATIVE_OPEN = re.compile(r"(?:^|[.!?;:(\n“\"]|\b(?:so|then|please|just|simply)\b)[\s,]*"
                               r"(?:\b(?:please|just|simply|also|always|never|now|then)\s+)?$", re.I)
+# contents that are fragments: a relative gap ("that to support"), an infinitive of purpose alone
+_REL_GAP = re.compile(r"\W*(?:that|which|whom?)\s+to\s+\w+(?:\s+\w+)?\W*", re.I)
+_TO_ALONE = re.compile(r"\W*to\s+[a-z]\w*\b")
+_CUT_SMALL_CLAUSE = re.compile(r"\s+(?:being|having|getting)\b")
 # "I wonder what | he thinks …", "asked whether | she believes …" right before the speaker
 _ASKED_ABOUT = re.compile(r"\b(?:wonder(?:s|ed|ing)?|ask(?:s|ed|ing)?|curious(?:\s+(?:about|as\s+to))?|"
                           r"question(?:s|ed|ing)?)\s+(?:what|whether|if|how|why)\s+$", re.I)
@@ -98,6 +106,8 @@ def refused(a: Attribution, text: str) -> bool:
         return True
     if a.direct or not a.content:
         return False
+    if _fragment(a, text):
+        return True
     if a.speaker is not None and _ASKED_ABOUT.search(text, max(0, a.speaker[0] - 40), a.speaker[0]):
         return True
     if lem == "write" and how in _OBJ_HOWS and _TEXTS.match(text, a.content[0][0], a.content[-1][1]):
@@ -122,6 +132,16 @@ def refused(a: Attribution, text: str) -> bool:
             and _MODAL.search(text, max(0, a.cue.start - 12), a.cue.start):
         return True
     return False
+
+
+def _fragment(a: Attribution, text: str) -> bool:
+    """"that to support", "AI" (of "AI being used to …"), "to get the most out of it" (according to …)."""
+    c0, c1 = a.content[0][0], a.content[-1][1]
+    if _REL_GAP.fullmatch(_content(a, text)):
+        return True
+    if a.how == "according" and _TO_ALONE.match(text, c0, c1):
+        return True
+    return len(re.findall(r"\w+", text[c0:c1])) <= 2 and bool(_CUT_SMALL_CLAUSE.match(text, c1))
 
 
 def _to_the_reader(a: Attribution, text: str) -> bool:

@@ -251,3 +251,20 @@ def test_a_pronoun_for_things_knows_nothing_a_pronoun_for_people_does(pipeline):
 def test_a_text_on_a_screen_asks(pipeline):
     assert "ask" in cues(pipeline, "The first screen I see at the self-checkout machine is a prompt asking me to "
                                    "identify myself with a loyalty card.")
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("Machine learning's uses in clinics are already numerous, with experts foreseeing AI being used to assist "
+     "nurses in triage.", "foresee"),
+    ("The result is to leave in place structures that harm the very groups that liberal reformers claim to support.",
+     "claim"),
+    ("The card performs well, though you might still have to tune your settings to get the most out of it according "
+     "to new benchmarking with the latest racing game.", "according to"),
+])
+def test_a_content_cut_to_a_fragment_is_no_claim(pipeline, text, cue):
+    assert cue not in cues(pipeline, text)
+
+
+def test_a_clause_with_an_infinitive_subject_stays(pipeline):
+    assert contents(pipeline, "He said that to support the bill would be a mistake.") == [
+        "to support the bill would be a mistake"]
