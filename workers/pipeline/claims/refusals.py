@@ -43,6 +43,10 @@ knowing the page.
 - **A content cut at its gap**: "if he was what he said he was": the content of a cue inside a free
   relative ends where the extracted word was, on a stranded copula: what was said is not in the
   text. ("what Trump says his plan would do" stays: PolNeAR annotates it.)
+- **Announcing one's own act, feeling a need**: "announced his presidential bid", "announced her
+  resignation" (the announcement is the act itself; "announced the arrest of a man", "announced its
+  plans to cut jobs" stay: news, statements); "felt the need to obtain …", "felt the pressure" (a
+  sensation; "felt that …" stays a belief).
 - **Coining a term**: "what we might call the technocratic ideology" (a name the writer offers, no
   one's statement; "what he called a brazen breach" stays).
 """
@@ -90,6 +94,10 @@ _ASKED_ABOUT = re.compile(r"\b(?:wonder(?:s|ed|ing)?|ask(?:s|ed|ing)?|curious(?:
 _TEXTS = re.compile(r"\W*(?:(?:a|an|the|several|many|two|three|four|five|\d+)\s+)?(?:\w+\s+)?(?:series|number|couple|lot|"
                     r"lots|dozens?|hundreds|thousands|thread|string|flurry|barrage|stream|handful|raft|slew|bunch)\s+of\b",
                     re.I)
+_OWN_ACT = re.compile(r"\W*(?:his|her|their|its|our|my|your)\s+(?:(?!that\b|whether\b)[\w’'-]+\s+){0,3}?"
+                      r"(?:bid|candidacy|campaign|run|resignation|retirement|departure|engagement|marriage|divorce|"
+                      r"intention|decision|return|comeback|withdrawal|endorsement|nomination|pick|choice|"
+                      r"appointment|selection)\b", re.I)
 _RECOMMEND = frozenset("recommend".split())
 _NAME = re.compile(r"\W*(?:the\s+)?(?:[A-Z][\w'’.&-]*\s*){1,6}\W*")
 _FREE_RELATIVE = re.compile(r"\bwhat(?:ever)?\s+$", re.I)
@@ -125,6 +133,11 @@ def refused(a: Attribution, text: str) -> bool:
             and not _STATEMENT_NOUNS.search(_content(a, text)):
         return True
     if lem in _OBJ_ACT_VERBS and how in _OBJ_HOWS and not document_source(a) and not _said_object(_content(a, text)):
+        return True
+    if lem == "announce" and how in _OBJ_HOWS and _OWN_ACT.match(text, a.content[0][0]) \
+            and not _OBJ_CLAUSE.search(_content(a, text)):
+        return True
+    if lem == "feel" and how in _OBJ_HOWS and not _OBJ_CLAUSE.search(_content(a, text)):
         return True
     if lem in _PASSIVE_TOPIC_VERBS and how == "passive":
         return True
