@@ -47,6 +47,9 @@ knowing the page.
   resignation" (the announcement is the act itself; "announced the arrest of a man", "announced its
   plans to cut jobs" stay: news, statements); "felt the need to obtain …", "felt the pressure" (a
   sensation; "felt that …" stays a belief).
+- **A quality shown, a deal agreed**: a person who "showed flashes of compassion" or "showed his
+  dexterity" displays a quality (a study or data that "shows a rise" states a finding and stays);
+  "agreed a 10-month moratorium" is an act ("agreed that …" stays a statement).
 - **Coining a term**: "what we might call the technocratic ideology" (a name the writer offers, no
   one's statement; "what he called a brazen breach" stays).
 """
@@ -98,6 +101,8 @@ _OWN_ACT = re.compile(r"\W*(?:his|her|their|its|our|my|your)\s+(?:(?!that\b|whet
                       r"(?:bid|candidacy|campaign|run|resignation|retirement|departure|engagement|marriage|divorce|"
                       r"intention|decision|return|comeback|withdrawal|endorsement|nomination|pick|choice|"
                       r"appointment|selection)\b", re.I)
+# a speaker that is a person: a personal pronoun or a PERSON entity
+_PERSON_KINDS = frozenset("PERSON he she i we they you".split())
 _RECOMMEND = frozenset("recommend".split())
 _NAME = re.compile(r"\W*(?:the\s+)?(?:[A-Z][\w'’.&-]*\s*){1,6}\W*")
 _FREE_RELATIVE = re.compile(r"\bwhat(?:ever)?\s+$", re.I)
@@ -136,6 +141,11 @@ def refused(a: Attribution, text: str) -> bool:
         return True
     if lem == "announce" and how in _OBJ_HOWS and _OWN_ACT.match(text, a.content[0][0]) \
             and not _OBJ_CLAUSE.search(_content(a, text)):
+        return True
+    if lem in ("show", "display") and how in _OBJ_HOWS and a.spk_kind in _PERSON_KINDS \
+            and not _OBJ_CLAUSE.search(_content(a, text)):
+        return True
+    if lem == "agree" and how in _OBJ_HOWS and not _OBJ_CLAUSE.search(_content(a, text)):
         return True
     if lem == "feel" and how in _OBJ_HOWS and not _OBJ_CLAUSE.search(_content(a, text)):
         return True

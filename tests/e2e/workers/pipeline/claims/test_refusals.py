@@ -268,3 +268,23 @@ def test_a_content_cut_to_a_fragment_is_no_claim(pipeline, text, cue):
 def test_a_clause_with_an_infinitive_subject_stays(pipeline):
     assert contents(pipeline, "He said that to support the bill would be a mistake.") == [
         "to support the bill would be a mistake"]
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The governor announced his presidential bid at a rally in the state capital.", "announce"),
+    ("The ministry felt the need to obtain internal documents from the foundation as part of its investigation.", "feel"),
+    ("At the town hall meeting, he showed flashes of compassion for the laid-off workers.", "show"),
+    ("The prime minister agreed a ten-month moratorium on new building in the disputed district.", "agree"),
+])
+def test_an_own_act_a_need_felt_a_quality_shown_a_deal_agreed_are_no_claims(pipeline, text, cue):
+    assert cue not in cues(pipeline, text)
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The police announced the arrest of a man in the shooting outside the stadium.", "announce"),
+    ("The ministers felt that the deal was fair to both sides.", "feel"),
+    ("The figures showed a sharp rise in food prices over the winter.", "show"),
+    ("The prime minister agreed that the moratorium had failed to slow the building.", "agree"),
+])
+def test_news_announced_a_belief_a_finding_an_agreement_stay(pipeline, text, cue):
+    assert cue in cues(pipeline, text)
