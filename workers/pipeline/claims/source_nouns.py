@@ -137,7 +137,7 @@ SOURCE_NOUNS -= {"watchdog", "mp", "business", "corporation"}
 TEXT_NOUNS = frozenset("""plan proposal bill law policy measure legislation platform agreement deal treaty
     constitution rule regulation budget contract manifesto resolution amendment act charter language
     wording text clause provision order decree ordinance code prompt popup pop-up dialog dialogue banner
-    notification""".split())
+    notification plank speech remarks address testimony interview disclosure""".split())
 # heads of a quantity of something ("a wide array of artists", "a host of experts"): the source is
 # what follows "of"
 PARTITIVE_NOUNS = frozenset("""array number host lot lots couple range handful dozen dozens bunch variety
@@ -156,6 +156,20 @@ NOT_PERSONS = frozenset("""water weather number disaster matter power order bord
     human german""".split())
 
 
+# for refusing a thing as a source, a noun is given the benefit of the doubt when it may name people
+# or a body by its ending ("operative", "consultant", "dignitary", "bureaucrat", "rival", "skeptic",
+# "leadership", "chancellery") or is one of these
+_MAYBE_PERSON = re.compile(r"(?:ive|ant|ent|ary|crat|al|ic|ie|ite|ship|ery)$")
+MAYBE_SOURCES = frozenset("ally elite crowd mob gang squad crew cabinet regime junta establishment".split())
+
+
+def maybe_source(lemma: str) -> bool:
+    """Could a common noun with this lemma name a source, leniently (for refusing a thing as the
+    source of a cue that is no soft verb: only what surely names none is refused)?"""
+    return (source_noun(lemma) or lemma in TEXT_NOUNS or lemma in PARTITIVE_NOUNS or lemma in MAYBE_SOURCES
+            or _MAYBE_PERSON.search(lemma) is not None)
+
+
 def source_noun(lemma: str) -> bool:
     """Can a common noun with this lemma (lower case) be a source: a listed source noun, or a person
     noun by its suffix that is no listed thing?"""
@@ -164,4 +178,4 @@ def source_noun(lemma: str) -> bool:
 
 __all__ = ["DOCUMENT_NOUNS", "GROUP_HINTS", "GROUP_NOUNS", "MEDIA_NOUNS", "MORE_ROLE_HINTS", "ORG_NOUNS",
            "PARTITIVE_NOUNS", "PERSON_NOUNS", "QUANTITY_SOURCES", "ROLE_HINTS", "SOURCE_NOUNS", "TEXT_NOUNS",
-           "WRITTEN_NOUNS", "source_noun"]
+           "WRITTEN_NOUNS", "maybe_source", "source_noun"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from .records import Attribution, Speaker
-from .source_nouns import DOCUMENT_NOUNS as _DOCUMENT_NOUNS, PARTITIVE_NOUNS, TEXT_NOUNS, source_noun
+from .source_nouns import DOCUMENT_NOUNS as _DOCUMENT_NOUNS, maybe_source, source_noun
 
 # cue verbs whose subject is often a thing or an event: the source check applies to them
 SOFT_VERBS = frozenset("""show demonstrate prove indicate suggest signal reveal confirm highlight underscore
@@ -103,17 +103,21 @@ def subject_of_cue(a: Attribution, text: str) -> bool:
 def thing_speaker(a: Attribution, text: str) -> bool:
     """The speaker is a common noun that names no source ("neoliberalism", "the drip", "a docstring"),
     nor a text that states ("the plan", "federal law"), nor a quantity of something ("a wide array
-    of artists"); a capitalised head with no article may be a name the tagger missed ("Wines
-    believes") and is not judged."""
+    of artists"), nor a noun that may name people by its ending (``source_nouns.maybe_source``); a
+    capitalised head with no article may be a name the tagger missed ("Wines believes") and a span
+    with a name after its first word may hold the source ("the spectacle of Mr. Netanyahu"): not
+    judged."""
     if a.speaker is None or a.spk_kind != "NOUN" or not a.spk_lemma:
         return False
-    lem = a.spk_lemma
-    if source_noun(lem) or lem in TEXT_NOUNS or lem in PARTITIVE_NOUNS:
+    if maybe_source(a.spk_lemma):
         return False
     spk = text[a.speaker[0]:a.speaker[1]]
+    words = re.findall(r"[^\W\d_][\w'’.-]*", spk)
+    if any(w[:1].isupper() for w in words[1:]):
+        return False   # "the spectacle of Mr. Netanyahu", "Mr. Obama's challenge": a name in it may be the source
     if _DETERMINER.match(spk):
         return True
-    return any(w[:1].islower() for w in re.findall(r"[^\W\d_][\w'’-]*", spk))
+    return any(w[:1].islower() for w in words)
 
 
 def thing_antecedent(a: Attribution, speaker: Speaker | None) -> bool:
@@ -130,7 +134,7 @@ def thing_antecedent(a: Attribution, speaker: Speaker | None) -> bool:
     head = words[-1].lower()
     forms = {head, head[:-1] if head.endswith("s") else head, head[:-2] if head.endswith("es") else head,
              head[:-3] + "y" if head.endswith("ies") else head}
-    return not any(source_noun(f) or f in TEXT_NOUNS or f in PARTITIVE_NOUNS for f in forms)
+    return not any(maybe_source(f) for f in forms)
 
 
 def document_source(a: Attribution) -> bool:
