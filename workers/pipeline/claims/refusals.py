@@ -37,6 +37,9 @@ knowing the page.
   sentence or its clause after "so", "then" or "please" ("… so ask them to come with you"): the
   writer addresses the reader; no one is reported (a subject the parse lends it from the clause
   before is none).
+- **An interviewer's prompt**: a "<Label>: <turn>" line whose turn is an imperative addressed to the
+  guest ("Tell us about the new album.", "Talk me through the first week.", "Describe the moment
+  …") asks, like a question without its question mark; it states nothing.
 - **Recommending a named thing**: "would recommend Dezuka Suisan to anyone", "was recommended to us
   by the Ezuras": a place, a product or a person recommended is an endorsement, no proposition (a
   recommendation with a clause or a common noun stays: "recommended that …", "recommended a ban").
@@ -103,6 +106,9 @@ _OWN_ACT = re.compile(r"\W*(?:his|her|their|its|our|my|your)\s+(?:(?!that\b|whet
                       r"appointment|selection)\b", re.I)
 # a speaker that is a person: a personal pronoun or a PERSON entity
 _PERSON_KINDS = frozenset("PERSON he she i we they you".split())
+# an interviewer's imperative prompt opening a colon turn
+_PROMPT = re.compile(r"\W*(?:please\s+)?(?:tell|talk|walk|take|describe|explain|give|share|run)\s+"
+                     r"(?:us|me|our\s+readers|the\s+readers|about|through|what|how|why|a\s+bit|a\s+little)\b", re.I)
 _RECOMMEND = frozenset("recommend".split())
 _NAME = re.compile(r"\W*(?:the\s+)?(?:[A-Z][\w'’.&-]*\s*){1,6}\W*")
 _FREE_RELATIVE = re.compile(r"\bwhat(?:ever)?\s+$", re.I)
@@ -116,6 +122,8 @@ def refused(a: Attribution, text: str) -> bool:
     if _open_question(a, text, lem):
         return True
     if a.speaker is not None and _no_source(a, text):
+        return True
+    if how == "colon" and a.content and _PROMPT.match(text, a.content[0][0], a.content[-1][1]):
         return True
     if a.direct or not a.content:
         return False

@@ -288,3 +288,14 @@ def test_an_own_act_a_need_felt_a_quality_shown_a_deal_agreed_are_no_claims(pipe
 ])
 def test_news_announced_a_belief_a_finding_an_agreement_stay(pipeline, text, cue):
     assert cue in cues(pipeline, text)
+
+
+def test_an_interviewers_imperative_prompt_is_no_claim_the_answers_are(pipeline):
+    text = ("Anna Berg: The album took three years, and most of it was written on the ferry.\n\n"
+            "The Courier: Tell us about the songs you wrote on the ferry.\n\n"
+            "Anna Berg: They are slower than anything we recorded before, because the engine sets the tempo.\n\n"
+            "The Courier: Talk me through the first week in the studio.\n\n"
+            "Anna Berg: We threw away every take from the first week because the piano was out of tune.")
+    got = contents(pipeline, text)
+    assert not any(c.startswith(("Tell us", "Talk me")) for c in got), got
+    assert sum(1 for c in got if "ferry" in c or "tempo" in c or "piano" in c) == 3, got
