@@ -6,7 +6,12 @@ medium, or a pronoun for one of those. Verbs that are not speech-only ("show", "
 valley", "COVID-19 added a new level of …", "the regrowth demonstrates …"): for those verbs
 :func:`implausible_source` refuses a common-noun speaker whose head is no source noun (a list, and
 person suffixes) and a speaker whose entity label is a thing, a place, a time or an event. Speech
-verbs ("said", "told", "wrote") keep any speaker ("signs state that …").
+verbs ("said", "told", "wrote") keep any speaker ("signs state that …"), except in a participle or
+an infinitive that takes its speaker from the noun it modifies or from a controlling clause ("a
+docstring explaining …"). A cue that needs a mind (believing, rejecting, asking) refuses a thing
+as its subject ("neoliberalism rejects …") or as its pronoun's antecedent ("They know …" said of
+cameras): :func:`thing_speaker`, :func:`thing_antecedent`, leniently (``source_nouns.maybe_source``).
+The nouns are ``source_nouns``' (one lexicon for the claims stage).
 
 :func:`statement_object` tells a speech verb's bare noun-phrase object that is a statement itself
 ("announced estimates that …", "confirmed the report") from one that is a topic or an act
