@@ -51,6 +51,7 @@ from .nested import inner_quotes
 from .options import ClaimOptions
 from .quantities import Quantity, quantities_in
 from .refusals import without_publication_turns
+from .sources import thing_antecedent
 from .records import Claim, Reporter, Span, Speaker
 from .spans import word_count
 from .sentences import Covered, entity_ids, sentence_spans, sentences_over
@@ -115,6 +116,13 @@ class ClaimStage:
             atts = sorted(atts + inner_quotes(text, ChunkTokens(chunks), index, atts), key=lambda a: a.content[0][0])
         contents = [sp for a in atts for sp in a.content]
         speakers, reporters = _resolve(atts, Resolver(text, mentions, chunks, index, contents))
+        if opts.definition == "newsflow":   # "They know …" said of algorithms: a thing is no source (sources.py)
+            things = {i for i, a in enumerate(atts) if thing_antecedent(a, speakers[i])}
+            if things:
+                kept = [i for i in range(len(atts)) if i not in things]
+                atts = [atts[i] for i in kept]
+                speakers = {k: speakers[i] for k, i in enumerate(kept)}
+                reporters = {k: reporters[i] for k, i in enumerate(kept)}
         titled = display_names(mentions, text)
         for s in [*speakers.values(), *(r.speaker for rs in reporters.values() for r in rs)]:
             if s and s.entity_id in titled and not s.entity_ids:

@@ -32,7 +32,7 @@ from dataclasses import replace
 
 from .records import Attribution
 from .refusals import refused
-from .sources import document_source, implausible_source, statement_object
+from .sources import MINDED_CLASSES, document_source, implausible_source, statement_object, subject_of_cue, thing_speaker
 
 CLASSES = ("speech", "belief", "request", "evaluative", "denial", "admission", "stance", "other")
 SPEECH_LIKE = frozenset(CLASSES) - {"stance", "other"}
@@ -223,6 +223,9 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
     if lem == "call" and how in ("dobj", "obj", "obj1", "objprep"):   # "called the sheriff's office": a phone call
         # … unless the object is named in quotation: "called his executive actions “a crucial step”"
         return "speech" if how in _OBJ_HOWS and text is not None and _quotes_words(a, text) else None
+    if cls in MINDED_CLASSES and not a.direct and how not in _QUOTE_HOWS and text is not None and thing_speaker(a, text) \
+            and subject_of_cue(a, text):
+        return None   # "neoliberalism rejects …", "the drip … urges me on": a thing holds, rejects or asks nothing
     return cls
 
 

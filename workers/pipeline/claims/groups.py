@@ -1,6 +1,6 @@
 """Organisation descriptions for :class:`speakers.Resolver` (a mixin over its mentions and
 resolved speakers): "the agency" → the nearest earlier organisation whose text has a hint of that
-noun (``lexicon.GROUP_HINTS``), "the company" → the one organisation named just before, "South
+noun (``source_nouns.GROUP_HINTS``), "the company" → the one organisation named just before, "South
 Korea's top spy agency" → the organisation whose name holds the possessor and the role."""
 
 from __future__ import annotations
@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .coordination import DET as _DET
-from .lexicon import GROUP_HINTS
+from .source_nouns import GROUP_HINTS, ORG_NOUNS as _ORG_NOUNS
 from .mentions import PERSON_LABELS as _PERSON_LABELS, Mention
 from .records import Speaker
 
-# definite descriptions that may name any organisation ("the company", "the firm")
-_ORG_NOUNS = frozenset("company firm group organisation organization corporation business".split())
 # "South Korea's top spy agency": a possessor, up to three modifiers, a group role noun
 _POSSESSED = re.compile(r"^(.+?)['’]s\s+(?:[\w-]+\s+){0,3}[\w-]+$")
 

@@ -158,52 +158,9 @@ CLAIM_NOUNS = frozenset("""claim claims allegation allegations report reports ac
 PERSPECTIVE_NOUNS = frozenset("""experience view opinion estimate estimation assessment analysis
     judgment judgement words telling account reckoning calculation mind eyes understanding""".split())
 
-# Role nouns that make a bare description a speaker: "the lawmaker said", "a defector said".
-# Each maps to word stems whose presence near a PERSON mention says that person is meant.
-ROLE_HINTS: dict[str, tuple[str, ...]] = {
-    "lawmaker": ("lawmaker", "legislat", "parliament", "assembly", "congress", "senat", "mp ", "member of"),
-    "legislator": ("lawmaker", "legislat", "parliament", "assembly", "congress", "senat"),
-    "senator": ("senat",), "congressman": ("congress",), "congresswoman": ("congress",),
-    "defector": ("defect",), "diplomat": ("diplomat", "ambassador", "envoy", "embassy"),
-    "ambassador": ("ambassador",), "envoy": ("envoy", "ambassador"), "minister": ("minister",),
-    "president": ("president",), "official": ("official", "minist", "secretary", "spokes"),
-    "spokesman": ("spokes",), "spokeswoman": ("spokes",), "spokesperson": ("spokes",),
-    "analyst": ("analyst", "research", "expert"), "expert": ("expert", "analyst", "research"),
-    "researcher": ("research",), "economist": ("economist",), "professor": ("professor", "universit"),
-    "candidate": ("candidate", "campaign", "nominee"), "nominee": ("nominee", "candidate"),
-    "governor": ("governor",), "mayor": ("mayor",), "chairman": ("chair",), "chairwoman": ("chair",),
-    "director": ("director",), "author": ("author", "book", "wrote"), "activist": ("activist", "campaign"),
-    "investigator": ("investigat",), "general": ("general", "army", "military"),
-    "leader": ("leader",), "lawyer": ("lawyer", "attorney"), "attorney": ("attorney", "lawyer"),
-    "advocate": ("advocate",), "executive": ("executive", "ceo", "chief"), "judge": ("judge",),
-    "prosecutor": ("prosecut",), "politician": ("politic", "parliament", "lawmaker", "senat"),
-    "strategist": ("strateg",), "pollster": ("poll",), "aide": ("aide", "adviser", "advisor"),
-    "adviser": ("advis",), "advisor": ("advis",), "commander": ("command",), "founder": ("found",),
-    "ceo": ("ceo", "chief executive"), "scientist": ("scien", "research"), "specialist": ("special",),
-    "source": (), "woman": (), "man": (),
-}
-
 PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f",
                    "i": "1", "me": "1", "we": "p", "they": "p", "them": "p", "their": "p",
                    "it": "n", "its": "n", "you": "2"}
-
-# Organisation nouns that make a definite description a speaker ("the agency said"): each maps to
-# stems whose presence in an earlier organisation mention or speaker says that one is meant
-# ("the agency" → "the National Intelligence Service").
-GROUP_HINTS: dict[str, tuple[str, ...]] = {
-    "agency": ("agency", "service", "bureau", "intelligence", "administration", "authority"),
-    "service": ("service", "agency"), "bureau": ("bureau", "agency"),
-    "ministry": ("ministry", "department"), "department": ("department", "ministry"),
-    "company": ("company", "corp", "inc", "ltd", "plc", "group", "firm"), "firm": ("firm", "company", "corp", "inc", "ltd", "plc"),
-    "newspaper": ("newspaper", "times", "post", "journal", "daily", "herald", "gazette", "tribune"),
-    "paper": ("newspaper", "times", "post", "journal", "daily", "herald", "gazette", "tribune"),
-    "broadcaster": ("broadcast", "tv", "television", "radio", "news"), "network": ("network", "tv", "news", "broadcast"),
-    "court": ("court", "tribunal"), "commission": ("commission",), "committee": ("committee",), "council": ("council",),
-    "party": ("party",), "bank": ("bank",), "union": ("union",), "organisation": ("organi",), "organization": ("organi",),
-    "institute": ("institut",), "university": ("universit", "college"), "board": ("board",), "panel": ("panel",),
-    "regulator": ("regulat", "authority", "commission"), "watchdog": ("watchdog", "regulat", "authority", "commission"),
-    "military": ("military", "army", "forces", "defence", "defense"), "army": ("army", "military"), "police": ("police",),
-}
 
 
 for _w in PREP_CONTENT:  # "voted for X", "talked about X", "reflected on X"

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..entities.spans import HONORIFIC_BEFORE
 from .chunks import ChunkTokens
-from .lexicon import ROLE_HINTS
+from .source_nouns import MORE_ROLE_HINTS, ROLE_HINTS
 
 PERSON_LABELS = {"PERSON", "PER"}
 GROUP_LABELS = {"ORG", "GPE", "NORP", "LOC", "FAC"}
@@ -106,18 +106,11 @@ def surface_gender(text: str, tail: bool = False) -> str | None:
     return "m" if m.group(1) else "f"
 
 
-# person-role nouns that ``lexicon.ROLE_HINTS`` lacks, with the hints that name the role in a person's context
-EXTRA_ROLES: dict[str, tuple[str, ...]] = {
-    "mp": (" mp", "mps", "parliament", "lawmaker", "member of"), "owner": ("owner", "founder", "runs "),
-    "spokesperson": ("spokes",), "representative": ("representative", "congress"), "secretary": ("secretary",),
-}
-
-
 def role_hints(word: str) -> tuple[str, ...] | None:
     """The context hints of a person-role noun ("lawmaker", "MP"), None for other words; a generic
     person noun ("man", "source") has none: a person, but no role to look for."""
     word = word.lower()
-    return ROLE_HINTS[word] if word in ROLE_HINTS else EXTRA_ROLES.get(word)
+    return ROLE_HINTS[word] if word in ROLE_HINTS else MORE_ROLE_HINTS.get(word)
 
 
 def span_root(tokens: ChunkTokens, s: int, e: int) -> Any | None:

@@ -23,6 +23,36 @@ knowing the page.
   claim", "added a note of caution"); in the passive, "the result was explained by the measure", "the case is being
   considered by the court". ("wrote a memoir", "granted an extension", "the film explains the
   history" are topics too, but PolNeAR annotates them: not refused.)
+- **A content cut to a fragment**: "the groups that they claim to support" (a relative pronoun and
+  an infinitive: what is claimed is the gap), "experts foreseeing AI being used to …" (the subject
+  of a clause cut from its verb), "configure it to get the most out of it, according to …" (an
+  infinitive of purpose cut from its clause): no statement is left.
+- **A view that is asked about**: "I wonder what he thinks about …", "asked whether she believes
+  …": a cue inside the wh-complement of wondering or asking reports no view, it asks for one.
+- **Writing a quantity of texts**: "wrote a series of tweets giving advice on …", "wrote dozens of
+  letters to the council": an act of writing, no statement ("wrote a memoir" stays: PolNeAR
+  annotates a single text written).
+- **Requests and wishes to the reader**: a cue under an imperative "let" ("lemme know what's up",
+  "let me know", "let's hope he can answer") and a cue that is itself an imperative, opening its
+  sentence or its clause after "so", "then" or "please" ("… so ask them to come with you"): the
+  writer addresses the reader; no one is reported (a subject the parse lends it from the clause
+  before is none).
+- **An interviewer's prompt**: a "<Label>: <turn>" line whose turn is an imperative addressed to the
+  guest ("Tell us about the new album.", "Talk me through the first week.", "Describe the moment
+  …") asks, like a question without its question mark; it states nothing.
+- **Recommending a named thing**: "would recommend Dezuka Suisan to anyone", "was recommended to us
+  by the Ezuras": a place, a product or a person recommended is an endorsement, no proposition (a
+  recommendation with a clause or a common noun stays: "recommended that …", "recommended a ban").
+- **A content cut at its gap**: "if he was what he said he was": the content of a cue inside a free
+  relative ends where the extracted word was, on a stranded copula: what was said is not in the
+  text. ("what Trump says his plan would do" stays: PolNeAR annotates it.)
+- **Announcing one's own act, feeling a need**: "announced his presidential bid", "announced her
+  resignation" (the announcement is the act itself; "announced the arrest of a man", "announced its
+  plans to cut jobs" stay: news, statements); "felt the need to obtain …", "felt the pressure" (a
+  sensation; "felt that …" stays a belief).
+- **A quality shown, a deal agreed**: a person who "showed flashes of compassion" or "showed his
+  dexterity" displays a quality (a study or data that "shows a rise" states a finding and stays);
+  "agreed a 10-month moratorium" is an act ("agreed that …" stays a statement).
 - **Coining a term**: "what we might call the technocratic ideology" (a name the writer offers, no
   one's statement; "what he called a brazen breach" stays).
 """
@@ -54,6 +84,36 @@ _CLAUSE_START = re.compile(r"\W*(?:that|whether|if|how|what|why|when|who)\b", re
 _OBJ_HOWS = frozenset({"dobj", "obj", "obj1", "objprep"})
 _NAMING_WH = re.compile(r"\W*(?:what|which|whatever)\W*$", re.I)
 _MODAL = re.compile(r"\b(?:might|could|may|would|can)\s+$", re.I)
+# "let me know", "lemme know", "let's hope", "let us say" right before the cue
+_LET = re.compile(r"(?:\blet(?:\s*['’]s|\s+me|\s+us)|\blemme)\s+(?:\w+ly\s+|just\s+)?$", re.I)
+# what opens an imperative clause: the sentence start, a colon or semicolon, "so", "then", "please"
+_IMPERATIVE_OPEN = re.compile(r"(?:^|[.!?;:(\n“\"]|\b(?:so|then|please|just|simply)\b)[\s,]*"
+                              r"(?:\b(?:please|just|simply|also|always|never|now|then)\s+)?$", re.I)
+# contents that are fragments: a relative gap ("that to support"), an infinitive of purpose alone
+_REL_GAP = re.compile(r"\W*(?:that|which|whom?)\s+to\s+\w+(?:\s+\w+)?\W*", re.I)
+_TO_ALONE = re.compile(r"\W*to\s+[a-z]\w*\b")
+_CUT_SMALL_CLAUSE = re.compile(r"\s+(?:being|having|getting)\b")
+# "I wonder what | he thinks …", "asked whether | she believes …" right before the speaker
+_ASKED_ABOUT = re.compile(r"\b(?:wonder(?:s|ed|ing)?|ask(?:s|ed|ing)?|curious(?:\s+(?:about|as\s+to))?|"
+                          r"question(?:s|ed|ing)?)\s+(?:what|whether|if|how|why)\s+$", re.I)
+# "a series of tweets", "dozens of letters": a quantity of texts
+_TEXTS = re.compile(r"\W*(?:(?:a|an|the|several|many|two|three|four|five|\d+)\s+)?(?:\w+\s+)?(?:series|number|couple|lot|"
+                    r"lots|dozens?|hundreds|thousands|thread|string|flurry|barrage|stream|handful|raft|slew|bunch)\s+of\b",
+                    re.I)
+_OWN_ACT = re.compile(r"\W*(?:his|her|their|its|our|my|your)\s+(?:(?!that\b|whether\b)[\w’'-]+\s+){0,3}?"
+                      r"(?:bid|candidacy|campaign|run|resignation|retirement|departure|engagement|marriage|divorce|"
+                      r"intention|decision|return|comeback|withdrawal|endorsement|nomination|pick|choice|"
+                      r"appointment|selection)\b", re.I)
+# a speaker that is a person: a personal pronoun or a PERSON entity
+_PERSON_KINDS = frozenset("PERSON he she i we they you".split())
+# an interviewer's imperative prompt opening a colon turn
+_PROMPT = re.compile(r"\W*(?:please\s+)?(?:tell|talk|walk|take|describe|explain|give|share|run)\s+"
+                     r"(?:us|me|our\s+readers|the\s+readers|about|through|what|how|why|a\s+bit|a\s+little)\b", re.I)
+_RECOMMEND = frozenset("recommend".split())
+_NAME = re.compile(r"\W*(?:the\s+)?(?:[A-Z][\w'’.&-]*\s*){1,6}\W*")
+_FREE_RELATIVE = re.compile(r"\bwhat(?:ever)?\s+$", re.I)
+# a content that ends on a copula whose complement was extracted ("what he said he was")
+_STRANDED = re.compile(r"\b(?:am|is|are|was|were|be|been|being)\W*$", re.I)
 
 
 def refused(a: Attribution, text: str) -> bool:
@@ -63,8 +123,22 @@ def refused(a: Attribution, text: str) -> bool:
         return True
     if a.speaker is not None and _no_source(a, text):
         return True
+    if how == "colon" and a.content and _PROMPT.match(text, a.content[0][0], a.content[-1][1]):
+        return True
     if a.direct or not a.content:
         return False
+    if _fragment(a, text):
+        return True
+    if a.speaker is not None and _ASKED_ABOUT.search(text, max(0, a.speaker[0] - 40), a.speaker[0]):
+        return True
+    if lem == "write" and how in _OBJ_HOWS and _TEXTS.match(text, a.content[0][0], a.content[-1][1]):
+        return True
+    if _to_the_reader(a, text):
+        return True
+    if lem in _RECOMMEND and _named_thing(a, text):
+        return True
+    if _cut_at_gap(a, text):
+        return True
     if how in ("prep", "objprep") and lem in _PREP_TOPIC:
         return True
     if how == "adj" and _adj_class(lem) == "stance" and a.content[0][0] > a.cue.end \
@@ -73,12 +147,57 @@ def refused(a: Attribution, text: str) -> bool:
         return True
     if lem in _OBJ_ACT_VERBS and how in _OBJ_HOWS and not document_source(a) and not _said_object(_content(a, text)):
         return True
+    if lem == "announce" and how in _OBJ_HOWS and _OWN_ACT.match(text, a.content[0][0]) \
+            and not _OBJ_CLAUSE.search(_content(a, text)):
+        return True
+    if lem in ("show", "display") and how in _OBJ_HOWS and a.spk_kind in _PERSON_KINDS \
+            and not _OBJ_CLAUSE.search(_content(a, text)):
+        return True
+    if lem == "agree" and how in _OBJ_HOWS and not _OBJ_CLAUSE.search(_content(a, text)):
+        return True
+    if lem == "feel" and how in _OBJ_HOWS and not _OBJ_CLAUSE.search(_content(a, text)):
+        return True
     if lem in _PASSIVE_TOPIC_VERBS and how == "passive":
         return True
     if lem == "call" and how == "oprd" and _NAMING_WH.fullmatch(text, *a.content[0]) \
             and _MODAL.search(text, max(0, a.cue.start - 12), a.cue.start):
         return True
     return False
+
+
+def _fragment(a: Attribution, text: str) -> bool:
+    """"that to support", "AI" (of "AI being used to …"), "to get the most out of it" (according to …)."""
+    c0, c1 = a.content[0][0], a.content[-1][1]
+    if _REL_GAP.fullmatch(_content(a, text)):
+        return True
+    if a.how == "according" and _TO_ALONE.match(text, c0, c1):
+        return True
+    return len(re.findall(r"\w+", text[c0:c1])) <= 2 and bool(_CUT_SMALL_CLAUSE.match(text, c1))
+
+
+def _to_the_reader(a: Attribution, text: str) -> bool:
+    """"lemme know …", "let's hope …", "… so ask them to come with you": a request or a wish the
+    writer addresses to the reader (an imperative cue, or one under an imperative "let")."""
+    before = text[max(0, a.cue.start - 40):a.cue.start]
+    if _LET.search(before) and a.cue.lemma.lower() != "say":
+        return True   # ("let's say you think …" sets up a supposition: PolNeAR annotates it)
+    if a.cue.tag != "VB" or a.speaker is not None and a.speaker[0] > a.cue.start:
+        return False
+    line0 = max(text.rfind("\n", 0, a.cue.start) + 1, a.cue.start - 40)
+    return bool(_IMPERATIVE_OPEN.search(text, line0, a.cue.start)) if line0 < a.cue.start else True
+
+
+def _named_thing(a: Attribution, text: str) -> bool:
+    """The content is a bare name ("Harbour Noodle House")."""
+    return bool(_NAME.fullmatch(_content(a, text)))
+
+
+def _cut_at_gap(a: Attribution, text: str) -> bool:
+    """"what he said he was": the speaker opens a free relative and the content ends on the gap."""
+    if a.speaker is None or a.content[-1][0] < a.cue.end \
+            or not _FREE_RELATIVE.search(text, max(0, a.speaker[0] - 12), a.speaker[0]):
+        return False
+    return bool(_STRANDED.search(text, a.content[-1][0], a.content[-1][1]))
 
 
 def _said_object(content: str) -> bool:

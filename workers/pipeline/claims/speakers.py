@@ -39,7 +39,8 @@ from .coref import MAX_SENTENCES, Salience, continuation_cue
 from .descriptions import PersonDescriptions, has_word, norm
 from .gender import GenderVotes
 from .groups import Antecedent, GroupDescriptions
-from .lexicon import GROUP_HINTS, PERSON_PRONOUNS, ROLE_HINTS
+from .lexicon import PERSON_PRONOUNS
+from .source_nouns import GROUP_HINTS, ROLE_HINTS
 from .mentions import (
     PERSON_LABELS as _PERSON_LABELS, Mention, MentionIndex, display_names, entity_mentions, head_mention as _head_mention,
     overlap as _overlap, plural_noun as _plural_noun, role_hints, root_person, span_root,

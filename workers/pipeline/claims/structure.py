@@ -20,7 +20,8 @@ import re
 from typing import NamedTuple
 
 from .chunks import ChunkTokens
-from .lexicon import COLON_NON_SPEAKERS, GROUP_HINTS, ROLE_HINTS
+from .lexicon import COLON_NON_SPEAKERS
+from .source_nouns import GROUP_HINTS, ROLE_HINTS
 from .quotes import Quote
 
 # "―" (U+2015), em and en dashes, "--" and a lone hyphen (only before a space or a capital)

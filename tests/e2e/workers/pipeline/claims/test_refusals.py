@@ -153,3 +153,149 @@ def test_the_writers_we_is_not_resolved_to_a_thing_nearby(pipeline):
             "As we said in our review last week, the cards are both powerful and surprisingly well priced.")
     got = [c for c in attributed(pipeline, text) if (c["speaker"] or {}).get("text", "").lower() == "we"]
     assert got and all(c["speaker"]["name"].lower() == "we" for c in got), got
+
+
+# things as sources, requests to the reader, named recommendations, contents cut at their gap
+
+@pytest.mark.parametrize("text, cue", [
+    ("Every library you publish should at least include a docstring explaining what the package does.", "explain"),
+    ("And then have each plugin use a manifest to specify which names make up its public interface.", "specify"),
+    ("Strategy games often try to soften the horror, by saying little more than that the enemy must fall.", "say"),
+])
+def test_a_thing_is_no_source_of_a_participle_or_an_infinitive(pipeline, text, cue):
+    assert cue not in cues(pipeline, text)
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The utility issued a statement saying that the outage would last until Friday.", "say"),
+    ("The ministry is saying that the mountain roads will stay closed all week.", "say"),
+    ("The council hired a consultant to explain why the bridge repairs were delayed.", "explain"),
+])
+def test_a_source_of_a_participle_or_an_infinitive_stays(pipeline, text, cue):
+    assert cue in cues(pipeline, text)
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("But populism rejects both the old party machines and the idea of a shared civic identity.", "reject"),
+    ("The steady drip of bad news through the morning papers urges me on to do whatever I can.", "urge"),
+])
+def test_a_thing_neither_rejects_nor_asks(pipeline, text, cue):
+    assert cue not in cues(pipeline, text)
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The nurses' union rejects the latest offer from the hospital board.", "reject"),
+    ("The regulator urges lenders to stop charging hidden fees.", "urge"),
+])
+def test_a_source_rejects_and_asks(pipeline, text, cue):
+    assert cue in cues(pipeline, text)
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The patch notes are out. Also, developers, if you read this, lemme know what happened to the old maps.", "know"),
+    ("I still have so many questions about the island, but let's hope the ferryman can answer some of them.", "hope"),
+    ("A claim cannot be opened without the owner, so ask them to come to the station with you.", "ask"),
+])
+def test_a_request_or_a_wish_to_the_reader_is_no_claim(pipeline, text, cue):
+    assert cue not in cues(pipeline, text)
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The prosecutor will ask the judge on Monday to delay the hearing.", "ask"),
+    ("Residents asked the council to reopen the library on Sundays.", "ask"),
+])
+def test_a_reported_request_stays(pipeline, text, cue):
+    assert cue in cues(pipeline, text)
+
+
+@pytest.mark.parametrize("text", [
+    "I would absolutely recommend Harbour Noodle House to anyone visiting the island.",
+    "Harbour Noodle House was recommended to us a day before our visit, by the Lindqvist family.",
+])
+def test_recommending_a_named_place_is_no_claim(pipeline, text):
+    assert "recommend" not in cues(pipeline, text)
+
+
+@pytest.mark.parametrize("text", [
+    "The panel recommended that the city ban the pesticide in public parks.",
+    "The panel recommended a ban on the pesticide in public parks.",
+])
+def test_a_recommendation_stays(pipeline, text):
+    assert "recommend" in cues(pipeline, text)
+
+
+def test_a_content_cut_at_its_gap_is_no_claim(pipeline):
+    got = attributed(pipeline, "If the old man was what he said he was, the village would have known him.")
+    assert not any(c["cue"]["lemma"] == "say" for c in got), got
+    assert "say" in cues(pipeline, "The old man said he was a fisherman from the northern coast.")
+
+
+def test_a_view_asked_about_is_no_claim(pipeline):
+    got = cues(pipeline, "About the senator's objection. I wonder what she thinks about the way Norway or Chile "
+                         "handles fisheries where the state is responsible for the quotas and the boats for reporting their catch.")
+    assert "think" not in got
+
+
+def test_writing_a_series_of_texts_is_an_act_a_text_written_stays(pipeline):
+    assert "write" not in cues(pipeline, "Drawing on her own experience, the nurse wrote a series of posts giving "
+                                         "advice on how to report abuse safely.")
+    assert "write" in cues(pipeline, "She wrote a memoir about her years in the Senate.")
+
+
+def test_a_pronoun_for_things_knows_nothing_a_pronoun_for_people_does(pipeline):
+    assert "know" not in cues(pipeline, "The cameras above the tills note everything. They know I just picked the "
+                                        "rye bread instead of my usual loaf.")
+    assert "believe" in cues(pipeline, "Officials met on Monday. They believe the dam will hold.")
+
+
+def test_a_text_on_a_screen_asks(pipeline):
+    assert "ask" in cues(pipeline, "The first screen I see at the self-checkout machine is a prompt asking me to "
+                                   "identify myself with a loyalty card.")
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("Machine learning's uses in clinics are already numerous, with experts foreseeing AI being used to assist "
+     "nurses in triage.", "foresee"),
+    ("The result is to leave in place structures that harm the very groups that liberal reformers claim to support.",
+     "claim"),
+    ("The card performs well, though you might still have to tune your settings to get the most out of it according "
+     "to new benchmarking with the latest racing game.", "according to"),
+])
+def test_a_content_cut_to_a_fragment_is_no_claim(pipeline, text, cue):
+    assert cue not in cues(pipeline, text)
+
+
+def test_a_clause_with_an_infinitive_subject_stays(pipeline):
+    assert contents(pipeline, "He said that to support the bill would be a mistake.") == [
+        "to support the bill would be a mistake"]
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The governor announced his presidential bid at a rally in the state capital.", "announce"),
+    ("The ministry felt the need to obtain internal documents from the foundation as part of its investigation.", "feel"),
+    ("At the town hall meeting, he showed flashes of compassion for the laid-off workers.", "show"),
+    ("The prime minister agreed a ten-month moratorium on new building in the disputed district.", "agree"),
+])
+def test_an_own_act_a_need_felt_a_quality_shown_a_deal_agreed_are_no_claims(pipeline, text, cue):
+    assert cue not in cues(pipeline, text)
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The police announced the arrest of a man in the shooting outside the stadium.", "announce"),
+    ("The ministers felt that the deal was fair to both sides.", "feel"),
+    ("The figures showed a sharp rise in food prices over the winter.", "show"),
+    ("The prime minister agreed that the moratorium had failed to slow the building.", "agree"),
+])
+def test_news_announced_a_belief_a_finding_an_agreement_stay(pipeline, text, cue):
+    assert cue in cues(pipeline, text)
+
+
+def test_an_interviewers_imperative_prompt_is_no_claim_the_answers_are(pipeline):
+    text = ("Anna Berg: The album took three years, and most of it was written on the ferry.\n\n"
+            "The Courier: Tell us about the songs you wrote on the ferry.\n\n"
+            "Anna Berg: They are slower than anything we recorded before, because the engine sets the tempo.\n\n"
+            "The Courier: Talk me through the first week in the studio.\n\n"
+            "Anna Berg: We threw away every take from the first week because the piano was out of tune.")
+    got = contents(pipeline, text)
+    assert not any(c.startswith(("Tell us", "Talk me")) for c in got), got
+    assert sum(1 for c in got if "ferry" in c or "tempo" in c or "piano" in c) == 3, got
