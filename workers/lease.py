@@ -70,9 +70,14 @@ class Presence:
         await redis.set(K.lease(job_id), self.name, px=self.lease_ms)
 
     async def release(self, redis: Any, job_id: str) -> None:
+        """The task is over: the lease is no longer renewed but stays for one more lease, not deleted.
+        arq removes the job's in-progress key a moment after the task returns (its finish step); a
+        deleted lease let a reaper free a finished job in that gap, which another worker then ran again
+        (a no-op on a ``done`` article, but a false "re-queued" warning and one more arq try). A worker
+        that dies in the gap has its job freed when this lease expires, as if it died mid-run."""
         self.running.discard(job_id)
         with contextlib.suppress(Exception):  # expires by itself if Redis is gone
-            await redis.delete(K.lease(job_id))
+            await redis.set(K.lease(job_id), self.name, px=self.lease_ms)
 
     async def beat(self, redis: Any) -> None:
         """Heartbeat key and leases of the running jobs, in one round trip."""
