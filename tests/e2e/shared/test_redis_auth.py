@@ -17,9 +17,8 @@ import redis.asyncio as aioredis
 
 from shared.redis_client import RedisAuthError
 from shared.redis_server import free_port
-from shared.supervise import start_worker_process
 
-from test_sentinel_auth import _start_api
+from test_sentinel_auth import _start_api, worker_exit
 from test_sentinel_failover import STAGES, Procs, _all_done, _submit, until
 
 pytestmark = pytest.mark.e2e
@@ -37,15 +36,6 @@ async def _protected_server(procs: Procs) -> tuple[int, aioredis.Redis]:
     return port, client
 
 
-async def _worker_exit(url: str, log: Path) -> tuple[int, str]:
-    proc = start_worker_process(url, log, {"NEWSFLOW_STAGES": STAGES, "NEWSFLOW_WORKER_CONCURRENCY": "1"})
-    try:
-        code = await asyncio.to_thread(proc.wait, 60)  # exits by itself: no retry loop on refused credentials
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-        pytest.fail(f"the worker did not stop on refused credentials:\n{log.read_text()[-3000:]}")
-    return code, log.read_text()
 
 
 @pytest.mark.parametrize("user, password, expected", [
@@ -65,7 +55,7 @@ async def test_refused_credentials_stop_the_api_and_the_worker_at_start(tmp_path
         assert said in str(refused.value)
         assert password not in str(refused.value)
 
-        code, out = await _worker_exit(url, tmp_path / "worker.log")
+        code, out = await worker_exit(url, tmp_path / "worker.log", {"NEWSFLOW_STAGES": STAGES, "NEWSFLOW_WORKER_CONCURRENCY": "1"})
         assert code == 2, out
         last = [line for line in out.splitlines() if line.startswith("newsflow worker: ")]
         assert last and said in last[-1], out  # the reason, on stderr, as the last word

@@ -32,6 +32,18 @@ M_PW, S_PW = "master-pw-4f7c1e", "sentinel-pw-9b2d6a"
 NOWHERE = "sentinel-managed.invalid"  # REDIS_URL's host: never resolved when the sentinels are used
 
 
+async def worker_exit(url: str, log: Path, env: dict[str, str]) -> tuple[int, str]:
+    """Start a real ``newsflow worker`` that must stop by itself (refused credentials); its exit code and log."""
+    proc = start_worker_process(url, log, env)
+    try:
+        code = await asyncio.to_thread(proc.wait, 60)  # exits by itself: no retry loop on refused credentials
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        pytest.fail(f"the worker did not stop on refused credentials:\n{log.read_text()[-3000:]}")
+    return code, log.read_text()
+
+
 async def _authenticated_set(procs: Procs, *, acl: bool = False) -> tuple[int, int, aioredis.Redis]:
     """A master and a sentinel, both behind passwords (``acl``: behind ACL users instead of the
     default user's password). Returns the ports and a direct client of the master."""
@@ -125,15 +137,7 @@ async def test_refused_credentials_stop_the_api_and_the_worker_at_start(tmp_path
 
         env = {"REDIS_SENTINELS": sentinels, "NEWSFLOW_STAGES": STAGES, "NEWSFLOW_WORKER_CONCURRENCY": "1",
                "REDIS_SENTINEL_PASSWORD": sentinel_pw or ""}
-        log = tmp_path / "worker.log"
-        proc = start_worker_process(url, log, env)
-        try:
-            code = await asyncio.to_thread(proc.wait, 60)  # exits by itself: no retry loop on refused credentials
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            pytest.fail(f"the worker did not stop on refused credentials:\n{log.read_text()[-3000:]}")
-        out = log.read_text()
+        code, out = await worker_exit(url, tmp_path / "worker.log", env)
         assert code == 2, out
         said = [line for line in out.splitlines() if line.startswith("newsflow worker: ")]
         assert said and expected in said[-1], out  # the reason, on stderr, as the last word
