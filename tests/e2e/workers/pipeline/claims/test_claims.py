@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from workers.pipeline import build_pipeline
 from workers.pipeline.claims import ClaimOptions, ClaimStage
 from workers.pipeline.document import AnalysisDoc
 

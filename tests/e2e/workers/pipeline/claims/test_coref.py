@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from workers.pipeline import build_pipeline
 from workers.pipeline.claims.coref import split_shared_surnames
 from workers.pipeline.claims.mentions import Mention
+from claim_texts import attributed
 
 
 def speaker_of(pipeline, text: str, words: str) -> dict:
@@ -156,8 +156,7 @@ def test_description_follows_the_right_one_of_two_namesakes(pipeline):
 # -- nested quotes -----------------------------------------------------------------------------
 
 def _claims(pipeline, text: str) -> list[dict]:
-    doc = pipeline.run({"url": f"https://example.test/{abs(hash(text))}", "title": "t", "text": text})
-    return [c for c in doc["claims"] if c["kind"] != "unattributed"]
+    return attributed(pipeline, text, title="t")
 
 
 def test_quote_inside_a_quote_belongs_to_the_outer_speaker(pipeline):

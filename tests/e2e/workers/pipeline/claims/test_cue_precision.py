@@ -7,19 +7,9 @@ next to them that stay."""
 from __future__ import annotations
 
 import pytest
-
-from workers.pipeline import build_pipeline
+from claim_texts import attributed, cues
 
 pytestmark = pytest.mark.e2e
-
-
-def attributed(pipeline, text: str) -> list[dict]:
-    doc = pipeline.run({"url": f"https://example.test/{abs(hash(text))}", "text": text})
-    return [c for c in doc["claims"] if c["kind"] != "unattributed"]
-
-
-def cues(pipeline, text: str) -> list[str]:
-    return [c["cue"]["lemma"] for c in attributed(pipeline, text)]
 
 
 @pytest.mark.parametrize("text, cue", [

@@ -5,15 +5,9 @@ and the findings that are no proposition — on sentences written here, through 
 from __future__ import annotations
 
 import pytest
-
-from workers.pipeline import build_pipeline
+from claim_texts import attributed
 
 pytestmark = pytest.mark.e2e
-
-
-def attributed(pipeline, text: str) -> list[dict]:
-    doc = pipeline.run({"url": f"https://example.test/{abs(hash(text))}", "text": text})
-    return [c for c in doc["claims"] if c["kind"] != "unattributed"]
 
 
 def one(pipeline, text: str, words: str) -> dict:

@@ -7,17 +7,9 @@ sentences written here, through ``build_pipeline()``; and next to each, the attr
 from __future__ import annotations
 
 import pytest
+from claim_texts import attributed, cues
 
 pytestmark = pytest.mark.e2e
-
-
-def attributed(pipeline, text: str) -> list[dict]:
-    doc = pipeline.run({"url": f"https://example.test/{abs(hash(text))}", "text": text})
-    return [c for c in doc["claims"] if c["kind"] != "unattributed"]
-
-
-def cues(pipeline, text: str) -> list[str]:
-    return [c["cue"]["lemma"] for c in attributed(pipeline, text)]
 
 
 def contents(pipeline, text: str) -> list[str]:
