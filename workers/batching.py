@@ -83,20 +83,23 @@ class Batcher:
         long a call may run before its process counts as taken by one long document."""
         return self.executor.batch_soft
 
+    @property
+    def _in_pool(self) -> int:
+        """The documents of the calls now in the pool."""
+        return sum(n for _, n in self._calls.values())
+
     def jobs_wanted(self) -> int:
         """How many jobs the worker should hold now: the documents in the pool, and one batch waiting for
         each process that is not taken by a long call (one that has run past :attr:`hand_back_after`)."""
         now = asyncio.get_running_loop().time()
         long_calls = sum(1 for started, _ in self._calls.values() if now - started > self.hand_back_after)
-        in_pool = sum(n for _, n in self._calls.values())
-        return in_pool + self.size * max(0, self.executor.processes - long_calls)
+        return self._in_pool + self.size * max(0, self.executor.processes - long_calls)
 
     def jobs_startable(self, held: int) -> int:
         """How many more jobs the worker could start in a pool process now: the processes with no call,
         less the worker's ``held`` jobs that are in none (waiting here, or not here yet: a job just taken
         reads its article first; or finishing: its Redis writes)."""
-        in_pool = sum(n for _, n in self._calls.values())
-        return max(0, self.executor.processes - self._busy - max(0, held - in_pool))
+        return max(0, self.executor.processes - self._busy - max(0, held - self._in_pool))
 
     async def analyse(self, article: dict[str, Any], doc_id: str, deadline: float | None, alone: bool,
                       hand_back: bool = False) -> dict[str, Any]:

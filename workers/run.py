@@ -24,8 +24,6 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 from arq.worker import Worker
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared.config import Settings
 from shared.extractor import require_extractor
@@ -33,6 +31,7 @@ from shared.redis_client import RedisAuthError, close_client
 
 from .lease import Presence
 from .settings import pool_factory, worker_options
+from .tasks import REDIS_TRANSIENT
 from .wake import WakeableWorker
 
 log = logging.getLogger("newsflow.worker")
@@ -106,7 +105,7 @@ def _lost_redis(exc: BaseException | None) -> bool:
     while exc is not None and seen < 10:
         if isinstance(exc, RedisAuthError):  # refused credentials: a configuration error, the worker stops
             return False
-        if isinstance(exc, (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)):
+        if isinstance(exc, REDIS_TRANSIENT):
             return True
         exc, seen = exc.__cause__ or exc.__context__, seen + 1
     return False

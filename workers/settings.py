@@ -27,8 +27,6 @@ from urllib.parse import unquote
 
 from arq import func
 from arq.connections import ArqRedis, RedisSettings
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared import keys
 from shared.config import Settings
@@ -38,7 +36,7 @@ from workers.pipeline.registry import build_pipeline, enabled_specs
 
 from .executor import PipelineExecutor, pipeline_timeouts
 from . import webhooks
-from .tasks import process_article
+from .tasks import REDIS_TRANSIENT, process_article
 
 log = logging.getLogger("newsflow.worker")
 
@@ -122,7 +120,7 @@ def pool_factory(settings: Settings, redis_url: str | None = None,
                 await verify_credentials(pool)
                 await pool.ping()
                 return pool
-            except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+            except REDIS_TRANSIENT as exc:
                 await close_client(pool)
                 if attempt >= rs.conn_retries:
                     raise

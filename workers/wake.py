@@ -58,11 +58,16 @@ class WakeableWorker(Worker):
         # at its next poll if it missed that; a busy worker leaves fresh jobs alone (see the module)
         self.fresh_s = max(0.2, 4 * self.wait_s)
 
+    @property
+    def _executor(self) -> Any:
+        """The pipeline executor of the worker's context (None under a bare arq worker or a test's)."""
+        return self.ctx.get("executor") if isinstance(self.ctx, dict) else None
+
     async def _poll_iteration(self) -> None:
         if self._listener is None and self._pool is not None:
             self._listener = asyncio.get_running_loop().create_task(self._listen())
         self._wake.clear()  # before the poll: a job queued while it runs wakes the next wait
-        executor = self.ctx.get("executor") if isinstance(self.ctx, dict) else None
+        executor = self._executor
         wanted = executor.jobs_wanted() if executor is not None else None
         self.max_jobs = self._max_jobs if wanted is None else max(1, min(self._max_jobs, wanted))
         await super()._poll_iteration()
@@ -81,7 +86,7 @@ class WakeableWorker(Worker):
         the jobs that have waited :attr:`fresh_s` in the queue (up to ``max_jobs``: batches form from
         them), then fresh ones only as many as the executor can start in a process now."""
         mine = {job_id for job_id, task in self.tasks.items() if not task.done()}
-        executor = self.ctx.get("executor") if isinstance(self.ctx, dict) else None
+        executor = self._executor
         startable = getattr(executor, "jobs_startable", None)
         if startable is None or startable(self.job_counter) is None or not job_ids:
             await super().start_jobs([j for j in job_ids if j.decode() not in mine])
@@ -92,8 +97,9 @@ class WakeableWorker(Worker):
             pipe.pubsub_numsub(K.WAKE)
             waited, listening = await pipe.execute()
         if int(dict(listening).get(K.WAKE.encode(), 0)) <= 1:  # no other worker listens: none is idle
-            waited = len(job_ids) + self._queue_read_offset
-        waited = max(0, waited - self._queue_read_offset)
+            waited = len(job_ids)
+        else:
+            waited = max(0, waited - self._queue_read_offset)
         aged = [j for j in job_ids[:waited] if j.decode() not in mine]
         fresh = [j for j in job_ids[waited:] if j.decode() not in mine]
         if aged:
