@@ -31,7 +31,7 @@ import re
 from dataclasses import replace
 
 from .records import Attribution
-from .refusals import refused
+from .refusals import content_text, refused
 from .sources import MINDED_CLASSES, document_source, implausible_source, statement_object, subject_of_cue, thing_speaker
 
 CLASSES = ("speech", "belief", "request", "evaluative", "denial", "admission", "stance", "other")
@@ -199,7 +199,7 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
     if not a.direct and how not in _QUOTE_HOWS and implausible_source(a, text):
         return None   # "smoke threatens …", "the regrowth demonstrates …": a thing is no source
     if lem in _OBJ_ACTS and how in _OBJ_HOWS and not a.direct and text is not None and not document_source(a) \
-            and not statement_object(" ".join(text[s:e] for s, e in a.content)):
+            and not statement_object(content_text(a, text)):
         return None   # "revealed an algorithm", "declared a state of emergency": an act or a topic
     if lem in ("apologize", "apologise") and text is not None and a.content \
             and re.fullmatch(r"\W*(?:\w+\W+)?to\W*", text[a.cue.end:a.content[0][0]]):

@@ -143,19 +143,17 @@ def refused(a: Attribution, text: str) -> bool:
         return True
     if how == "adj" and _adj_class(lem) == "stance" and a.content[0][0] > a.cue.end \
             and _ADJ_PREP.fullmatch(text, a.cue.end, a.content[0][0]) and not _CLAUSE_START.match(text, a.content[0][0]) \
-            and not _STATEMENT_NOUNS.search(_content(a, text)):
+            and not _STATEMENT_NOUNS.search(content_text(a, text)):
         return True
-    if lem in _OBJ_ACT_VERBS and how in _OBJ_HOWS and not document_source(a) and not _said_object(_content(a, text)):
+    if lem in _OBJ_ACT_VERBS and how in _OBJ_HOWS and not document_source(a) and not _said_object(content_text(a, text)):
         return True
     if lem == "announce" and how in _OBJ_HOWS and _OWN_ACT.match(text, a.content[0][0]) \
-            and not _OBJ_CLAUSE.search(_content(a, text)):
+            and not _OBJ_CLAUSE.search(content_text(a, text)):
         return True
     if lem in ("show", "display") and how in _OBJ_HOWS and a.spk_kind in _PERSON_KINDS \
-            and not _OBJ_CLAUSE.search(_content(a, text)):
+            and not _OBJ_CLAUSE.search(content_text(a, text)):
         return True
-    if lem == "agree" and how in _OBJ_HOWS and not _OBJ_CLAUSE.search(_content(a, text)):
-        return True
-    if lem == "feel" and how in _OBJ_HOWS and not _OBJ_CLAUSE.search(_content(a, text)):
+    if lem in ("agree", "feel") and how in _OBJ_HOWS and not _OBJ_CLAUSE.search(content_text(a, text)):
         return True
     if lem in _PASSIVE_TOPIC_VERBS and how == "passive":
         return True
@@ -168,7 +166,7 @@ def refused(a: Attribution, text: str) -> bool:
 def _fragment(a: Attribution, text: str) -> bool:
     """"that to support", "AI" (of "AI being used to …"), "to get the most out of it" (according to …)."""
     c0, c1 = a.content[0][0], a.content[-1][1]
-    if _REL_GAP.fullmatch(_content(a, text)):
+    if _REL_GAP.fullmatch(content_text(a, text)):
         return True
     if a.how == "according" and _TO_ALONE.match(text, c0, c1):
         return True
@@ -189,7 +187,7 @@ def _to_the_reader(a: Attribution, text: str) -> bool:
 
 def _named_thing(a: Attribution, text: str) -> bool:
     """The content is a bare name ("Harbour Noodle House")."""
-    return bool(_NAME.fullmatch(_content(a, text)))
+    return bool(_NAME.fullmatch(content_text(a, text)))
 
 
 def _cut_at_gap(a: Attribution, text: str) -> bool:
@@ -212,7 +210,8 @@ def _adj_class(lem: str) -> str | None:
     return ADJ_CLASSES.get(lem)
 
 
-def _content(a: Attribution, text: str) -> str:
+def content_text(a: Attribution, text: str) -> str:
+    """The text of ``a``'s content spans, joined."""
     return " ".join(text[s:e] for s, e in a.content)
 
 
