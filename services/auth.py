@@ -26,7 +26,6 @@ from .state import REDIS, SETTINGS
 
 OPEN_ROUTES = frozenset({"/", "/healthz", "/readyz", "/metrics", "/docs", "/openapi.json"})
 SUBMIT_ROUTES = frozenset({"/v1/articles", "/v1/articles/batch"})
-AUTH_REQUIRED = web.AppKey("auth_required", bool)
 API_KEY = web.RequestKey("api_key", ApiKey)  # request[API_KEY]: the key of an authenticated request
 
 
@@ -60,8 +59,6 @@ def _unauthorized(message: str) -> ApiError:
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
                           ) -> web.StreamResponse:
-    if not request.app[AUTH_REQUIRED]:
-        return await handler(request)
     info = request.match_info
     resource = getattr(getattr(info, "route", None), "resource", None)
     if resource is None or getattr(info, "http_exception", None) is not None:
@@ -127,7 +124,6 @@ async def revoke_key(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app[AUTH_REQUIRED] = app[SETTINGS].auth_required
     app.router.add_get("/v1/keys", list_keys)
     app.router.add_post("/v1/keys", create_key)
     app.router.add_delete("/v1/keys/{key_id}", revoke_key)
