@@ -50,7 +50,6 @@ from typing import Any, Callable, Sequence
 
 from .gender import _PRONOUN_GENDER, GenderVotes
 from .mentions import PERSON_LABELS, Mention, MentionIndex, surface_gender
-from .salience import MAX_SENTENCES, Salience, continuation_cue   # step 2, re-exported
 
 # office / courtesy titles right before a mention (the entity stage strips them off the span);
 # equivalent spellings share a key
@@ -281,5 +280,5 @@ def _pick(text: str, m: Mention, cands: list[_Person], convention: _Person | Non
     return max(ok, key=rank), False
 
 
-__all__ = ["MAX_SENTENCES", "Salience", "continuation_cue", "gender_of_title", "local_gender", "sent_finder",
+__all__ = ["gender_of_title", "local_gender", "sent_finder",
            "sentence_ranges", "split_shared_surnames", "title_before"]

@@ -35,11 +35,11 @@ from typing import Any
 
 from .chunks import ChunkTokens
 from .coordination import DET as _DET, TITLES as _TITLES, coordinated
-from .coref import MAX_SENTENCES, Salience, continuation_cue
 from .descriptions import PersonDescriptions, has_word, norm
 from .gender import GenderVotes
 from .groups import Antecedent, GroupDescriptions
 from .lexicon import PERSON_PRONOUNS
+from .salience import MAX_SENTENCES, Salience, continuation_cue
 from .source_nouns import GROUP_HINTS, ROLE_HINTS
 from .mentions import (
     PERSON_LABELS as _PERSON_LABELS, Mention, MentionIndex, display_names, entity_mentions, head_mention as _head_mention,
