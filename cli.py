@@ -341,7 +341,7 @@ async def cmd_keys(args: argparse.Namespace) -> int:
     from shared.store.apikeys import ApiKeyStore, InvalidScope
 
     settings = _settings()
-    url, server = ("", None) if settings.sentinels else await asyncio.to_thread(resolve_running_redis_url, settings)
+    url, server = await asyncio.to_thread(resolve_running_redis_url, settings)
     client = await _store_client(settings, url)
     try:
         keys = ApiKeyStore(client)

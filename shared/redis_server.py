@@ -255,12 +255,14 @@ class RedisServer:
 
 
 def resolve_redis_url(settings: "Settings") -> tuple[str, RedisServer | None]:
-    """The Redis URL to use: ``settings.redis_url``, or a freshly started embedded server.
+    """The Redis URL to use: ``settings.redis_url``, or a freshly started embedded server; with
+    sentinels none is started (the clients ask the sentinels; ``REDIS_URL``, if any, gives the master's
+    password and db).
 
     The caller owns the returned server (``None`` when an external one is used) and must ``stop()`` it.
     """
-    if settings.redis_url:
-        return settings.redis_url, None
+    if settings.redis_url or settings.sentinels:
+        return settings.redis_url or "", None
     server = RedisServer(settings.redis_dir).start()
     return server.url, server
 
@@ -269,8 +271,8 @@ async def resolve_redis_url_async(settings: "Settings") -> tuple[str, RedisServe
     """:func:`resolve_redis_url` without blocking the event loop while the server starts."""
     import asyncio  # noqa: PLC0415
 
-    if settings.redis_url:
-        return settings.redis_url, None
+    if settings.redis_url or settings.sentinels:
+        return settings.redis_url or "", None
     return await asyncio.to_thread(resolve_redis_url, settings)
 
 
@@ -298,9 +300,10 @@ def running_embedded_url(data_dir: str | os.PathLike[str]) -> str | None:
 
 def resolve_running_redis_url(settings: "Settings") -> tuple[str, RedisServer | None]:
     """For tools that talk to the store (``newsflow keys``): ``REDIS_URL``, else the embedded server
-    already running on the data directory, else one started just for them (the caller stops it)."""
-    if settings.redis_url:
-        return settings.redis_url, None
+    already running on the data directory, else one started just for them (the caller stops it); with
+    sentinels none (the clients ask the sentinels)."""
+    if settings.redis_url or settings.sentinels:
+        return settings.redis_url or "", None
     url = running_embedded_url(settings.redis_dir)
     if url is not None:
         return url, None

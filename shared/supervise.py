@@ -41,9 +41,7 @@ async def serve(settings: Settings, app_factory: Callable[[Settings], Any], *, e
     """Redis (embedded unless ``settings.redis_url``), the API (``app_factory(settings)``, see
     :func:`start_api`) and, given ``worker_log``, one worker subprocess logging there; on exit the
     worker, the API and the embedded Redis are stopped, in that order."""
-    # with sentinels no embedded Redis: the API and the worker ask the sentinels (REDIS_URL, if any,
-    # gives the master's password and db)
-    url, server = (settings.redis_url or "", None) if settings.sentinels else await resolve_redis_url_async(settings)
+    url, server = await resolve_redis_url_async(settings)  # with sentinels: no embedded Redis
     runner = worker = None
     try:
         settings = settings.with_(redis_url=url)
