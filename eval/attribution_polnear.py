@@ -82,6 +82,12 @@ def load_gold(ann: Path) -> list[dict[str, Any]]:
     return gold
 
 
+def prf(tp: int, npred: int, ngold: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 of ``tp`` matches among ``npred`` claims and ``ngold`` gold items."""
+    P, R = tp / max(1, npred), tp / max(1, ngold)
+    return P, R, 2 * P * R / (P + R) if P + R else 0.0
+
+
 def words(text: str, spans: list[tuple[int, int]]) -> set[int]:
     out = set()
     for a, b in spans:
@@ -340,9 +346,7 @@ def main() -> None:
                     spk_ok += any(overlaps(sp, g["source"]) for sp in p["sources"])
         print(f"  … {min(k + args.batch, len(stems))}/{len(stems)} articles", file=sys.stderr)
     elapsed = time.perf_counter() - t0
-    P = tp / n_pred if n_pred else 0.0
-    R = tp / n_gold if n_gold else 0.0
-    F = 2 * P * R / (P + R) if P + R else 0.0
+    P, R, F = prf(tp, n_pred, n_gold)
     print(f"\nPolNeAR attribution — {root} — {len(stems)} articles, {n_gold} gold attributions, {n_pred} claims")
     print("| metric | value |\n|---|---|")
     print(f"| found precision | {P:.3f} |\n| found recall | {R:.3f} |\n| found F1 | {F:.3f} |")
@@ -366,9 +370,7 @@ def main() -> None:
         g_in = sum(n for cat, (_, n) in by_def.items() if cat in IN_DEFINITION)
         tp_in = sum(ok for cat, (ok, _) in by_def.items() if cat in IN_DEFINITION)
         scored = n_pred - outside_pred_hits   # a claim matched to a gold item outside the definition: not scored
-        p_in = tp_in / scored if scored else 0.0
-        r_in = tp_in / g_in if g_in else 0.0
-        f_in = 2 * p_in * r_in / (p_in + r_in) if p_in + r_in else 0.0
+        p_in, r_in, f_in = prf(tp_in, scored, g_in)
         print(f"\nagainst the {g_in} gold attributions inside the definition ({outside_pred_hits} claims matched to "
               f"gold outside it are not scored): P {p_in:.3f} R {r_in:.3f} F1 {f_in:.3f}")
     if args.lemmas:

@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from attribution_polnear import articles, load_gold, match, words  # noqa: E402
+from attribution_polnear import articles, load_gold, match, prf, words  # noqa: E402
 from train_claim_filter import fit, parse_all, restore  # noqa: E402
 from train_cues import fit_weights, gold_cues, token_examples  # noqa: E402
 from workers.pipeline.claims import cues as cue_model  # noqa: E402
@@ -48,11 +48,6 @@ from workers.pipeline.claims.options import ClaimOptions  # noqa: E402
 CUE_DROP = (0.05, 0.1, 0.15, 0.25)
 CUE_ADD = (0.35, 0.5)
 FILTER = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
-
-
-def prf(tp: int, npred: int, ngold: int) -> tuple[float, float, float]:
-    P, R = tp / max(1, npred), tp / max(1, ngold)
-    return P, R, 2 * P * R / (P + R) if P + R else 0.0
 
 
 def main() -> None:
