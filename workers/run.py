@@ -134,6 +134,12 @@ async def _close(worker: Worker, run: asyncio.Task[None]) -> None:
         await worker.close()
     except Exception as exc:  # noqa: BLE001 - Redis may be gone; nothing more to clean up then
         log.debug("closing the worker: %s", exc)
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise  # this worker is being cancelled itself
+        # a job task's cancellation surfacing in close(): the worker goes on (restarts or stops as asked)
+        log.warning("closing the worker: a job's cancellation reached close(); going on")
     if pool is not None:
         with contextlib.suppress(Exception):
             await close_client(pool)

@@ -36,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 from typing import Any
 
 from arq.utils import timestamp_ms
@@ -130,9 +131,23 @@ class WakeableWorker(Worker):
                 await pubsub.aclose()
 
     async def close(self) -> None:
+        """arq's ``close()``, except that the job tasks it cancels are awaited with ``return_exceptions``.
+        arq gathers them without it, so a job task that ends cancelled (one cancelled before its own
+        ``try``, e.g. in ``run_job``'s first pipeline while Redis is down) re-raised its
+        ``CancelledError`` in the caller as if the caller were cancelled: ``newsflow worker`` closing
+        after a lost Redis then exited, and its jobs stayed ``processing`` with no worker left."""
         if self._listener is not None:
             self._listener.cancel()
             with contextlib.suppress(BaseException):
                 await self._listener
             self._listener = None
-        await super().close()
+        if not self._pool:
+            return
+        if not self._handle_signals:
+            self.handle_sig(signal.SIGUSR1)  # cancels the job tasks and the main task
+        await asyncio.gather(*self.tasks.values(), return_exceptions=True)
+        await self.pool.delete(self.health_check_key)
+        if self.on_shutdown:
+            await self.on_shutdown(self.ctx)
+        await self.pool.aclose(close_connection_pool=True)
+        self._pool = None

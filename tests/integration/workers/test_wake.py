@@ -146,3 +146,22 @@ async def test_the_worker_takes_no_more_jobs_than_its_executor_wants(redis_serve
         await worker.close()
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_close_ends_normally_when_a_job_task_ends_cancelled(redis_server, redis):
+    """A job task cancelled before its own ``try`` (arq's ``run_job`` waiting on its first pipeline while
+    Redis is down) ends cancelled: closing the worker must still finish (health key gone, pool closed),
+    not re-raise that cancellation in the caller, which made ``newsflow worker`` exit after a lost Redis."""
+    worker = make_worker(redis_server.url, [])
+    task = asyncio.get_running_loop().create_task(worker.async_run())
+    deadline = time.monotonic() + POLL
+    while not await redis.exists(K.ARQ_HEALTH_CHECK) and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    assert await redis.exists(K.ARQ_HEALTH_CHECK)
+    stuck = asyncio.get_running_loop().create_task(asyncio.sleep(60))  # cancelled by close(), ends cancelled
+    worker.tasks["stuck-job"] = stuck
+    await worker.close()
+    assert stuck.cancelled()
+    assert worker._pool is None and not await redis.exists(K.ARQ_HEALTH_CHECK)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
