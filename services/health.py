@@ -95,6 +95,7 @@ async def metrics(request: web.Request) -> web.Response:
     lines: list[str] = []
     try:
         depth = await store.queue_depth()
+        webhook_depth = await store.webhook_queue_depth()
         counts = await store.counts_by_status()
         hist = await store.processing_histogram()
         heartbeat = int(await store.worker_heartbeat() is not None)
@@ -103,6 +104,7 @@ async def metrics(request: web.Request) -> web.Response:
         up = 1
     except Exception:  # noqa: BLE001 - still expose the HTTP metrics
         depth, counts, hist, heartbeat, up, workers, failures = None, {}, None, None, 0, None, {}
+        webhook_depth = None
     lines += ["# HELP newsflow_html_extractor_available Whether the HTML extractor (trafilatura) imports.",
               "# TYPE newsflow_html_extractor_available gauge",
               f"newsflow_html_extractor_available {int(extractor_status().available)}"]
@@ -127,8 +129,11 @@ async def metrics(request: web.Request) -> web.Response:
                   "# TYPE newsflow_failures_total counter"]
         lines += [f'newsflow_failures_total{{code="{_esc(c)}"}} {n}' for c, n in sorted(failures.items())]
     if depth is not None:
-        lines += ["# HELP newsflow_queue_depth Jobs waiting in the arq queue.", "# TYPE newsflow_queue_depth gauge",
-                  f"newsflow_queue_depth {depth}"]
+        lines += ["# HELP newsflow_queue_depth Article jobs in the arq queue (running ones included).",
+                  "# TYPE newsflow_queue_depth gauge", f"newsflow_queue_depth {depth}"]
+    if webhook_depth is not None:
+        lines += ["# HELP newsflow_webhook_queue_depth Webhook deliveries in their arq queue (retries included).",
+                  "# TYPE newsflow_webhook_queue_depth gauge", f"newsflow_webhook_queue_depth {webhook_depth}"]
     if counts:
         lines += ["# HELP newsflow_documents Articles by processing status.", "# TYPE newsflow_documents gauge"]
         lines += [f'newsflow_documents{{status="{s}"}} {n}' for s, n in counts.items()]

@@ -45,6 +45,9 @@ Layout
 ``nf:webhooks``                hash: webhook id → subscription (orjson: url, events, secret, created_at)
 ``nf:webhook:log:<id>``        list (newest first, capped): delivery attempts of one webhook (``callbacks``:
                                the per-article callback_url deliveries)
+``arq:webhooks``               arq's queue of webhook deliveries (``deliver_webhook`` jobs, ids ``wh:<target>:<event
+                               id>``), apart from the articles' ``arq:queue`` so that a delivery never waits behind
+                               the analysis backlog; served by the delivery worker of every ``newsflow worker``
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ ARQ_RESULT_PREFIX = "arq:result:"
 ARQ_RETRY_PREFIX = "arq:retry:"
 ARQ_HEALTH_CHECK = ARQ_QUEUE + ":health-check"
 ARQ_TASK = "process_article"  # the worker's task name
+ARQ_WEBHOOK_QUEUE = "arq:webhooks"  # webhook deliveries: their own queue (workers/webhooks.py)
+WEBHOOK_JOB_PREFIX = "wh:"  # job ids of the deliveries: wh:<webhook id or "callbacks">:<event id>
 WAKE = PREFIX + "wake"  # pub/sub channel (nothing stored): the scripts that queue a job publish on it (workers/wake.py)
 
 

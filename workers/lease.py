@@ -13,6 +13,8 @@ picked up by the next poll of any worker, and arq's try counter (``arq:retry:<id
 run as an attempt. A worker SIGKILLed mid-job therefore has its job running again after at most
 ``lease_seconds`` (lease expiry) + ``lease_seconds / 3`` (reaper period): 20 s by default.
 An in-progress key younger than the lease is left alone (its task may not have set the lease yet).
+Webhook deliveries (``wh:`` ids) are never reaped: they take no lease, and their in-progress key
+lives only the delivery's timeout + 15 s, after which arq runs a dead worker's delivery again.
 """
 
 from __future__ import annotations
@@ -96,7 +98,8 @@ class Presence:
         async for key in redis.scan_iter(match=K.ARQ_IN_PROGRESS_PREFIX + "*", count=500):
             key = key.decode() if isinstance(key, bytes) else key
             job_id = key[len(K.ARQ_IN_PROGRESS_PREFIX):]
-            if job_id in self.running:
+            if job_id in self.running or job_id.startswith(K.WEBHOOK_JOB_PREFIX):
+                # deliveries take no lease: their in-progress key is short (the delivery timeout + 15 s)
                 continue
             if await redis.eval(REAP, 2, key, K.lease(job_id), limit):
                 reaped.append(job_id)

@@ -14,6 +14,12 @@ Timeouts (all from ``NEWSFLOW_JOB_TIMEOUT_SECONDS`` = arq's ``job_timeout``):
   frees the job for another run long before that.
 
 arq's own ``max_tries`` is set far above ``max_attempts`` so that our counting governs.
+
+Webhook deliveries have their own queue and their own arq worker in the same process
+(``delivery_options``: up to :data:`DELIVERY_MAX_JOBS` at once, no pipeline pool, the event dispatcher
+beside it; ``workers/webhooks.py``), so they neither wait behind the articles nor take the analysis
+worker's job slots. For arq's own CLI: ``arq workers.settings.WorkerSettings`` (articles) and
+``arq workers.settings.DeliveryWorkerSettings`` (deliveries) are two processes.
 """
 
 from __future__ import annotations
@@ -39,6 +45,9 @@ from . import webhooks
 from .tasks import REDIS_TRANSIENT, process_article
 
 log = logging.getLogger("newsflow.worker")
+
+
+DELIVERY_MAX_JOBS = 20  # webhook deliveries one worker makes at once (HTTP waits: no CPU to share)
 
 
 def pipeline_processes(settings: Settings) -> int:
@@ -135,10 +144,32 @@ def pool_factory(settings: Settings, redis_url: str | None = None,
     return make_pool
 
 
-def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str, Any]:
+def _redis_url(settings: Settings, redis_url: str | None) -> str | None:
     url = redis_url or settings.redis_url
     if not url and not settings.sentinels:
         raise ValueError("the worker needs a Redis: set REDIS_URL or REDIS_SENTINELS (or use `newsflow up`)")
+    return url
+
+
+def _common_options(settings: Settings, url: str | None) -> dict[str, Any]:
+    """The options both arq workers of ``newsflow worker`` share."""
+    return {
+        "redis_settings": redis_settings(url, settings),
+        "keep_result": 60,                 # results live in our document store, not in arq
+        "health_check_interval": settings.health_check_interval,
+        "retry_jobs": True,
+        # JSON job records, never pickles (shared/store/queue.py): Redis write access is not code execution
+        "job_serializer": queue.job_serializer,
+        "job_deserializer": queue.job_deserializer,
+    }
+
+
+def _delivery_function(settings: Settings) -> Any:
+    return func(webhooks.deliver_webhook, timeout=settings.webhook_timeout_seconds + 5)
+
+
+def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str, Any]:
+    url = _redis_url(settings, redis_url)
     processes = pipeline_processes(settings)
     enabled_specs(settings)  # a bad NEWSFLOW_STAGES stops the worker here, not in every pool process
 
@@ -157,12 +188,48 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
                                                max_rss_mb=settings.pool_max_rss_mb, start=settings.pool_start,
                                                batch=settings.worker_batch)
         await ctx["executor"].start()
+        log.info("worker ready: %d pipeline process(es), batches of up to %d, job timeout %gs, max attempts %d",
+                 processes, settings.worker_batch, settings.job_timeout_seconds, settings.max_attempts)
+
+    async def on_shutdown(ctx: dict[str, Any]) -> None:
+        await webhooks.close(ctx)  # the HTTP session of a delivery queued here by an older newsflow
+        if not ctx.get("keep_executor"):
+            executor = ctx.pop("executor", None)
+            if executor is not None:
+                executor.close()
+
+    return {
+        # deliver_webhook too: deliveries an older newsflow queued here are still made (shared/store/queue.py
+        # move_deliveries moves those waiting at start-up to their own queue)
+        "functions": [process_article, _delivery_function(settings)],
+        "queue_name": keys.ARQ_QUEUE,
+        "on_startup": on_startup,
+        "on_shutdown": on_shutdown,
+        "max_jobs": max_jobs(settings),    # per process: one job, or two batches (micro-batching)
+        "job_timeout": settings.job_timeout_seconds,
+        "poll_delay": 0.05,
+        "max_tries": 10_000,               # our own attempt counting (settings.max_attempts) governs
+        **_common_options(settings, url),
+    }
+
+
+def delivery_options(settings: Settings, redis_url: str | None = None) -> dict[str, Any]:
+    """The arq options of the delivery worker (``workers/webhooks.py``): queue ``arq:webhooks``, up to
+    :data:`DELIVERY_MAX_JOBS` deliveries at once, the event dispatcher beside it. Retries are
+    ``deliver_webhook``'s own (``Retry`` with backoff until the event is ``webhook_max_age_seconds``
+    old), so arq's try counter is set out of their way."""
+    url = _redis_url(settings, redis_url)
+
+    async def on_startup(ctx: dict[str, Any]) -> None:
+        ctx["settings"] = settings
+        moved = await queue.move_deliveries(ctx["redis"])
+        if moved:
+            log.warning("moved %d webhook deliveries queued by an older version to %s", moved,
+                        keys.ARQ_WEBHOOK_QUEUE)
         old = ctx.pop("webhook_dispatch", None)
         if old is not None:  # an arq loop restarted without its shutdown
             old.cancel()
         ctx["webhook_dispatch"] = asyncio.create_task(webhooks.dispatch_loop(ctx))
-        log.info("worker ready: %d pipeline process(es), batches of up to %d, job timeout %gs, max attempts %d",
-                 processes, settings.worker_batch, settings.job_timeout_seconds, settings.max_attempts)
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
         dispatcher = ctx.pop("webhook_dispatch", None)
@@ -170,37 +237,29 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
             dispatcher.cancel()
             await asyncio.gather(dispatcher, return_exceptions=True)
         await webhooks.close(ctx)
-        if not ctx.get("keep_executor"):
-            executor = ctx.pop("executor", None)
-            if executor is not None:
-                executor.close()
 
     return {
-        "functions": [process_article, func(webhooks.deliver_webhook, timeout=settings.webhook_timeout_seconds + 5)],
-        "queue_name": keys.ARQ_QUEUE,
-        "redis_settings": redis_settings(url, settings),
+        "functions": [_delivery_function(settings)],
+        "queue_name": keys.ARQ_WEBHOOK_QUEUE,
         "on_startup": on_startup,
         "on_shutdown": on_shutdown,
-        "max_jobs": max_jobs(settings),    # per process: one job, or two batches (micro-batching)
-        "job_timeout": settings.job_timeout_seconds,
-        "poll_delay": 0.05,
-        "max_tries": 10_000,               # our own attempt counting (settings.max_attempts) governs
-        "keep_result": 60,                 # results live in our document store, not in arq
-        "health_check_interval": settings.health_check_interval,
-        "retry_jobs": True,
-        # JSON job records, never pickles (shared/store/queue.py): Redis write access is not code execution
-        "job_serializer": queue.job_serializer,
-        "job_deserializer": queue.job_deserializer,
+        "max_jobs": DELIVERY_MAX_JOBS,
+        "job_timeout": settings.webhook_timeout_seconds + 5,
+        "poll_delay": 0.1,
+        "max_tries": 10_000,               # deliver_webhook gives up by the event's age, not by a count
+        **_common_options(settings, url),
     }
 
 
 def __getattr__(name: str) -> Any:
-    """``WorkerSettings`` for ``arq workers.settings.WorkerSettings``, built from the environment on
-    first use (``newsflow worker`` is the supported way; it adds the restart-on-Redis-loss loop)."""
-    if name == "WorkerSettings":
-        settings = Settings.from_env()
-        if settings.sentinels and (settings.redis_sentinel_password or settings.redis_sentinel_username):
-            raise ValueError("REDIS_SENTINEL_PASSWORD/REDIS_SENTINEL_USERNAME need `newsflow worker`: arq's own "
-                             "worker (arq workers.settings.WorkerSettings) asks the sentinels without credentials")
-        return type("WorkerSettings", (), worker_options(settings, settings.redis_url or "redis://localhost:6379/0"))
-    raise AttributeError(name)
+    """``WorkerSettings`` (articles) and ``DeliveryWorkerSettings`` (webhook deliveries) for
+    ``arq workers.settings.<name>``, built from the environment on first use (``newsflow worker`` is the
+    supported way: it runs both in one process and adds the restart-on-Redis-loss loop)."""
+    options = {"WorkerSettings": worker_options, "DeliveryWorkerSettings": delivery_options}.get(name)
+    if options is None:
+        raise AttributeError(name)
+    settings = Settings.from_env()
+    if settings.sentinels and (settings.redis_sentinel_password or settings.redis_sentinel_username):
+        raise ValueError("REDIS_SENTINEL_PASSWORD/REDIS_SENTINEL_USERNAME need `newsflow worker`: arq's own "
+                         f"worker (arq workers.settings.{name}) asks the sentinels without credentials")
+    return type(name, (), options(settings, settings.redis_url or "redis://localhost:6379/0"))

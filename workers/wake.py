@@ -28,7 +28,10 @@ first took up to two batches per process (one waiting behind each busy process),
 workers of the queue, or one that joined, stayed idle.
 A job stays in arq's queue while it runs, so each poll reads this worker's own running jobs again;
 arq would check each of them in Redis (a WATCHed pipeline, about four round trips) before skipping
-it: :meth:`start_jobs` skips them here, which matters once a worker holds dozens of jobs.
+it: :meth:`ArqWorker.start_jobs` skips them here, which matters once a worker holds dozens of jobs.
+:class:`ArqWorker` (that skip and a safe ``close``) is also the class of ``newsflow worker``'s second
+worker, the webhook deliveries' (``workers/webhooks.py``), which polls and never subscribes to the
+wake-up channel: its subscribers are counted as analysis workers that may be idle.
 """
 
 from __future__ import annotations
@@ -47,7 +50,35 @@ from shared import keys as K
 log = logging.getLogger("newsflow.worker")
 
 
-class WakeableWorker(Worker):
+class ArqWorker(Worker):
+    """arq's ``Worker`` with two fixes both workers of ``newsflow worker`` need (the delivery worker is
+    one of these; :class:`WakeableWorker` adds the wake-ups): :meth:`start_jobs` skips the worker's own
+    running jobs, and :meth:`close` survives a job task that ends cancelled."""
+
+    async def start_jobs(self, job_ids: list[bytes]) -> None:
+        """arq's job start, without the worker's own running jobs (arq would check each again in Redis)."""
+        mine = {job_id for job_id, task in self.tasks.items() if not task.done()}
+        await super().start_jobs([j for j in job_ids if j.decode() not in mine] if mine else job_ids)
+
+    async def close(self) -> None:
+        """arq's ``close()``, except that the job tasks it cancels are awaited with ``return_exceptions``.
+        arq gathers them without it, so a job task that ends cancelled (one cancelled before its own
+        ``try``, e.g. in ``run_job``'s first pipeline while Redis is down) re-raised its
+        ``CancelledError`` in the caller as if the caller were cancelled: ``newsflow worker`` closing
+        after a lost Redis then exited, and its jobs stayed ``processing`` with no worker left."""
+        if not self._pool:
+            return
+        if not self._handle_signals:
+            self.handle_sig(signal.SIGUSR1)  # cancels the job tasks and the main task
+        await asyncio.gather(*self.tasks.values(), return_exceptions=True)
+        await self.pool.delete(self.health_check_key)
+        if self.on_shutdown:
+            await self.on_shutdown(self.ctx)
+        await self.pool.aclose(close_connection_pool=True)
+        self._pool = None
+
+
+class WakeableWorker(ArqWorker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.wait_s, self.poll_delay_s = self.poll_delay_s, 0.0  # arq's loop: sleep(0); we wait below
@@ -86,12 +117,12 @@ class WakeableWorker(Worker):
         """arq's job start, without the worker's own running jobs, and with micro-batching in two steps:
         the jobs that have waited :attr:`fresh_s` in the queue (up to ``max_jobs``: batches form from
         them), then fresh ones only as many as the executor can start in a process now."""
-        mine = {job_id for job_id, task in self.tasks.items() if not task.done()}
         executor = self._executor
         startable = getattr(executor, "jobs_startable", None)
         if startable is None or startable(self.job_counter) is None or not job_ids:
-            await super().start_jobs([j for j in job_ids if j.decode() not in mine])
+            await super().start_jobs(job_ids)  # without this worker's own running jobs (ArqWorker)
             return
+        mine = {job_id for job_id, task in self.tasks.items() if not task.done()}
         # ids come oldest first (arq reads the queue by score: the time the job was queued or became due)
         async with self.pool.pipeline(transaction=False) as pipe:
             pipe.zcount(self.queue_name, float("-inf"), timestamp_ms() - int(self.fresh_s * 1000))
@@ -131,23 +162,10 @@ class WakeableWorker(Worker):
                 await pubsub.aclose()
 
     async def close(self) -> None:
-        """arq's ``close()``, except that the job tasks it cancels are awaited with ``return_exceptions``.
-        arq gathers them without it, so a job task that ends cancelled (one cancelled before its own
-        ``try``, e.g. in ``run_job``'s first pipeline while Redis is down) re-raised its
-        ``CancelledError`` in the caller as if the caller were cancelled: ``newsflow worker`` closing
-        after a lost Redis then exited, and its jobs stayed ``processing`` with no worker left."""
+        """:meth:`ArqWorker.close`, after the wake-up listener."""
         if self._listener is not None:
             self._listener.cancel()
             with contextlib.suppress(BaseException):
                 await self._listener
             self._listener = None
-        if not self._pool:
-            return
-        if not self._handle_signals:
-            self.handle_sig(signal.SIGUSR1)  # cancels the job tasks and the main task
-        await asyncio.gather(*self.tasks.values(), return_exceptions=True)
-        await self.pool.delete(self.health_check_key)
-        if self.on_shutdown:
-            await self.on_shutdown(self.ctx)
-        await self.pool.aclose(close_connection_pool=True)
-        self._pool = None
+        await super().close()

@@ -1,14 +1,22 @@
 """Webhook delivery, by the workers (never by the API).
 
-* ``dispatch_loop``: runs beside the arq loop in every worker. It reads ``nf:events`` through the
-  consumer group ``webhooks`` (each event goes to one worker), enqueues one ``deliver_webhook`` arq
-  job per matching subscription and per article ``callback_url``, then acknowledges the entry.
+Deliveries have their own arq queue, ``arq:webhooks`` (:data:`shared.keys.ARQ_WEBHOOK_QUEUE`), served in
+every ``newsflow worker`` by a second, light arq worker beside the analysis one (``workers/run.py``;
+options: ``workers/settings.py`` ``delivery_options``): arq reads a queue oldest first, and on the
+articles' queue a completed article's delivery waited until every older queued article had started.
+
+* ``dispatch_loop``: runs beside the delivery worker's arq loop in every worker. It reads ``nf:events``
+  through the consumer group ``webhooks`` (each event goes to one worker), enqueues one ``deliver_webhook``
+  job on ``arq:webhooks`` per matching subscription and per article ``callback_url``, then acknowledges
+  the entry.
   Job ids are derived from (target, event id), so an entry handled twice (a worker died before its
   XACK; entries idle for ``CLAIM_IDLE_MS`` are claimed by another worker) enqueues nothing new.
 * ``deliver_webhook``: one POST, signed ``Newsflow-Signature: t=…,v1=…`` (HMAC-SHA256 of
   ``"<t>.<body>"``), with the event id in ``Newsflow-Event-Id``. Anything but a 2xx answer is
   retried with exponential backoff (capped at an hour, jittered) until the event is
-  ``webhook_max_age_seconds`` old (24 h). A worker killed mid-delivery: arq runs the job again.
+  ``webhook_max_age_seconds`` old (24 h). A worker killed mid-delivery: arq runs the job again once its
+  in-progress key expires (``webhook_timeout_seconds`` + 15 s; the lease reaper of ``workers/lease.py``
+  frees article jobs only).
   Every attempt is logged (``GET /v1/webhooks/{id}/deliveries``).
 """
 
@@ -74,7 +82,8 @@ async def dispatch(ctx: dict[str, Any], entries: list[tuple[Any, dict]]) -> int:
 
 
 async def _enqueue(redis: Any, target: str, eid: str, url: str | None = None) -> int:
-    job = await redis.enqueue_job(TASK, target, eid, url, _job_id=f"wh:{target}:{eid}")
+    job = await redis.enqueue_job(TASK, target, eid, url, _job_id=f"{K.WEBHOOK_JOB_PREFIX}{target}:{eid}",
+                                  _queue_name=K.ARQ_WEBHOOK_QUEUE)
     return 1 if job is not None else 0
 
 

@@ -14,7 +14,12 @@ from .scripts import as_str as _s
 
 class MetricsMixin(StoreBase):
     async def queue_depth(self) -> int:
+        """Article jobs in arq's queue (``arq:queue``; webhook deliveries have their own)."""
         return int(await self.redis.zcard(K.ARQ_QUEUE))
+
+    async def webhook_queue_depth(self) -> int:
+        """Webhook deliveries in their queue (``arq:webhooks``), retries waiting for their time included."""
+        return int(await self.redis.zcard(K.ARQ_WEBHOOK_QUEUE))
 
     async def counts_by_status(self) -> dict[str, int]:
         pipe = self.redis.pipeline(transaction=False)

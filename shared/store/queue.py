@@ -94,3 +94,44 @@ async def reencode_foreign_jobs(redis: Any) -> list[str]:
         score = await redis.zscore(K.ARQ_QUEUE, doc_id)
         await redis.set(K.arq_job(doc_id), encode_job(doc_id, int(score or 0)))
     return fixed
+
+
+# KEYS: the articles' queue, the deliveries' queue, then the in-progress key of each id of ARGV.
+# A delivery moves with its score (its place in time) unless a worker is running it now.
+_MOVE_DELIVERIES = """
+local moved = 0
+for i, id in ipairs(ARGV) do
+  local score = redis.call('ZSCORE', KEYS[1], id)
+  if score and redis.call('EXISTS', KEYS[2 + i]) == 0 then
+    redis.call('ZADD', KEYS[2], score, id)
+    redis.call('ZREM', KEYS[1], id)
+    moved = moved + 1
+  end
+end
+return moved
+"""
+
+
+async def move_deliveries(redis: Any, batch: int = 200) -> int:
+    """Move the webhook deliveries (``wh:`` job ids) that an older newsflow queued on the articles'
+    queue (``arq:queue``) to their own queue (``arq:webhooks``), keeping their scores, so they are not
+    delivered behind the analysis backlog; the job records (``arq:job:<id>``) stay as they are.
+    Deliveries a worker is running now stay (an older analysis worker finishes them; newsflow's
+    analysis worker still knows ``deliver_webhook``, so deliveries an older worker queues there during
+    a rolling upgrade are still made). The delivery worker runs this at start-up
+    (``workers/settings.py``); ``ZSCAN … MATCH wh:*`` filters on the server. Returns how many moved."""
+    moved = 0
+    ids: list[Any] = []
+    async for member, _score in redis.zscan_iter(K.ARQ_QUEUE, match=K.WEBHOOK_JOB_PREFIX + "*", count=1000):
+        ids.append(member.decode() if isinstance(member, bytes) else str(member))
+        if len(ids) >= batch:
+            moved += await _move(redis, ids)
+            ids = []
+    if ids:
+        moved += await _move(redis, ids)
+    return moved
+
+
+async def _move(redis: Any, ids: list[str]) -> int:
+    keys = [K.ARQ_QUEUE, K.ARQ_WEBHOOK_QUEUE, *(K.arq_in_progress(i) for i in ids)]
+    return int(await redis.eval(_MOVE_DELIVERIES, len(keys), *keys, *ids))

@@ -13,7 +13,7 @@ from arq.connections import create_pool
 from shared import keys as K
 from shared.config import Settings
 from shared.store import queue
-from workers.settings import pipeline_timeouts, redis_settings, worker_options
+from workers.settings import delivery_options, pipeline_timeouts, redis_settings, worker_options
 from workers.tasks import backoff, job_deadline
 
 ARTICLE = {
@@ -53,6 +53,9 @@ def test_worker_options(settings) -> None:
     assert opts["max_jobs"] == 2 * 16  # micro-batching (default 16): a batch running, the next one waiting
     assert worker_options(settings.with_(worker_concurrency=1, worker_batch=1))["max_jobs"] == 1
     assert opts["queue_name"] == K.ARQ_QUEUE and opts["functions"][0].__name__ == K.ARQ_TASK
+    deliveries = delivery_options(settings)  # webhook deliveries: their own queue, their own job slots
+    assert deliveries["queue_name"] == K.ARQ_WEBHOOK_QUEUE != opts["queue_name"]
+    assert [f.name for f in deliveries["functions"]] == ["deliver_webhook"] and deliveries["max_jobs"] == 20
     rs = redis_settings("redis://127.0.0.1:7777/3")
     assert (rs.host, rs.port, rs.database) == ("127.0.0.1", 7777, 3)
 

@@ -79,6 +79,7 @@ async def test_metrics_exposition(client, store):
     for line in text.splitlines():  # every sample line is well formed
         assert line.startswith("#") or re.match(r"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? -?[0-9.e+Inf]+$", line), line
     assert _metric(text, "newsflow_queue_depth") == 2  # no worker ran: both jobs still queued
+    assert _metric(text, "newsflow_webhook_queue_depth") == 0  # deliveries: their own queue, none here
     assert _metric(text, "newsflow_documents", status="done") == 1
     assert _metric(text, "newsflow_documents", status="queued") == 1
     assert _metric(text, "newsflow_processing_seconds_count") == 1

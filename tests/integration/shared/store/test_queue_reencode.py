@@ -1,5 +1,6 @@
 """``queue.reencode_foreign_jobs``: non-JSON job records of our queued articles become JSON jobs,
-without being read; records for ids that are not our articles are left alone."""
+without being read; records for ids that are not our articles are left alone. ``queue.move_deliveries``:
+webhook deliveries an older version queued with the articles move to their own queue."""
 
 from __future__ import annotations
 
@@ -28,3 +29,18 @@ async def test_pickled_jobs_of_our_articles_are_rewritten_unread(redis, settings
     assert await redis.get(K.arq_job(fine.id)) == fine_before
     assert (await redis.get(K.arq_job("stranger"))).startswith(b"\x80")  # untouched: the worker refuses it
     assert await queue.reencode_foreign_jobs(redis) == []
+
+
+async def test_deliveries_queued_with_the_articles_move_to_their_own_queue(redis, settings):
+    store = DocumentStore(redis, settings)
+    doc = await store.submit({"text": "The port reopened, the ministry said.", "source": "t"})
+    deliveries = {f"{K.WEBHOOK_JOB_PREFIX}hook{i}:17-{i}": 1000 + i for i in range(5)}
+    await redis.zadd(K.ARQ_QUEUE, deliveries)
+    running = f"{K.WEBHOOK_JOB_PREFIX}hook9:17-9"  # an older worker is delivering it now: it stays
+    await redis.zadd(K.ARQ_QUEUE, {running: 999})
+    await redis.set(K.arq_in_progress(running), b"1")
+    assert await queue.move_deliveries(redis, batch=2) == 5
+    assert dict(await redis.zrange(K.ARQ_WEBHOOK_QUEUE, 0, -1, withscores=True)) == {
+        k.encode(): float(v) for k, v in deliveries.items()}  # their place in time kept
+    assert {m.decode() for m in await redis.zrange(K.ARQ_QUEUE, 0, -1)} == {doc.id, running}
+    assert await queue.move_deliveries(redis) == 0
