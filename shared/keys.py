@@ -74,6 +74,9 @@ ARQ_HEALTH_CHECK = ARQ_QUEUE + ":health-check"
 ARQ_TASK = "process_article"  # the worker's task name
 ARQ_WEBHOOK_QUEUE = "arq:webhooks"  # webhook deliveries: their own queue (workers/webhooks.py)
 WEBHOOK_JOB_PREFIX = "wh:"  # job ids of the deliveries: wh:<webhook id or "callbacks">:<event id>
+# one key name in each namespace newsflow uses, never written: the start-up permission check runs no-op
+# commands on them (shared/redis_client.py verify_credentials)
+ACL_PROBE_KEYS = (PREFIX + "acl-probe", "arq:acl-probe")
 WAKE = PREFIX + "wake"  # pub/sub channel (nothing stored): the scripts that queue a job publish on it (workers/wake.py)
 
 

@@ -17,15 +17,19 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 import asyncio
+import hashlib
+import re
 import select
 
 import hiredis
 from redis._parsers.hiredis import NOT_ENOUGH_DATA, _AsyncHiredisParser
 from redis.asyncio.connection import Connection
-from redis.exceptions import AuthenticationError, AuthorizationError, NoPermissionError
+from redis.exceptions import AuthenticationError, AuthorizationError, NoPermissionError, ResponseError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.asyncio.sentinel import Sentinel
+
+from shared import keys as K
 
 
 _PLAIN = frozenset({str, bytes, int})  # exactly these types (no subclass): hiredis packs them as redis-py does
@@ -130,7 +134,9 @@ async def verify_credentials(client: Any) -> None:
     """Check the credentials of a client once, before it is used: a :func:`sentinel_master` client
     asks every sentinel for the master, then pings the master; a plain client (``REDIS_URL``) pings
     its server. A refusal (wrong or missing password, unknown ACL user, a user without the needed
-    commands) raises :class:`RedisAuthError` naming the server and the setting to fix. Unreachable
+    commands) raises :class:`RedisAuthError` naming the server and the setting to fix. Once the PING
+    passed, the permissions newsflow needs beyond it are checked (scripts, key commands, the wake-up
+    channel: :func:`_denied_permission`); a missing one is refused the same way, naming it. Unreachable
     servers are not an answer here: the caller's retries deal with those."""
     pool = client.connection_pool
     manager = getattr(pool, "sentinel_manager", None)
@@ -144,14 +150,98 @@ async def verify_credentials(client: Any) -> None:
                 f"{exc}") from None
         except (RedisConnectionError, RedisTimeoutError, OSError):
             continue
+    server = f"master {pool.service_name!r}" if manager is not None else f"server {_address(pool)}"
     try:
         await client.ping()
     except _REFUSED as exc:
-        server = f"master {pool.service_name!r}" if manager is not None else f"server {_address(pool)}"
         raise RedisAuthError(f"the Redis {server} refused the credentials of REDIS_URL "
                              f"({_which('REDIS_URL', client)}): {exc}") from None
     except (RedisConnectionError, RedisTimeoutError, OSError):
-        pass
+        return
+    denied = await _denied_permission(client)
+    if denied:
+        raise RedisAuthError(f"the Redis {server} denies the user of REDIS_URL ({_which('REDIS_URL', client)}) "
+                             f"a permission newsflow needs: {denied}")
+
+
+# The permission probe. KEYS[1]: a key name in one namespace newsflow uses (nf:…, arq:…) that does not
+# exist; ARGV[1]: the wake-up channel. Every call is a no-op on a missing key: one command of each family
+# the service runs (strings, hashes, sorted sets, sets, lists, streams, expiry, deletion) and a PUBLISH on
+# the channel (the intake script's: a wake-up with no job, a worker polls once). Returns the refused calls,
+# as "COMMAND: error" (pcall: a refused call does not end the script).
+_PROBE = """
+local refused = {}
+local function try(...)
+  local reply = redis.pcall(...)
+  if type(reply) == 'table' and reply.err then
+    refused[#refused + 1] = select(1, ...) .. ': ' .. reply.err
+  end
+end
+local k = KEYS[1]
+try('GET', k)
+try('SET', k, '', 'XX')
+try('HGET', k, 'f')
+try('HDEL', k, 'f')
+try('ZSCORE', k, 'm')
+try('ZADD', k, 'XX', 0, 'm')
+try('ZREM', k, 'm')
+try('SISMEMBER', k, 'm')
+try('SREM', k, 'm')
+try('LRANGE', k, 0, 0)
+try('LREM', k, 0, 'm')
+try('XADD', k, 'NOMKSTREAM', '*', 'f', 'v')
+try('XRANGE', k, '-', '+', 'COUNT', 1)
+try('PEXPIRE', k, 1)
+try('DEL', k)
+try('PUBLISH', ARGV[1], '')
+return refused
+"""
+_PROBE_SHA = hashlib.sha1(_PROBE.encode()).hexdigest()
+
+# what Redis says when an ACL denies a command, a key or a channel (inside a script, Redis 7.0 answers
+# "ERR The user executing the script can't run this command…"; later versions "NOPERM …")
+_PERMISSION_DENIED = re.compile(r"NOPERM|no permissions|can't (run|publish|access)", re.IGNORECASE)
+
+
+async def _denied_permission(client: Any) -> str | None:
+    """What the user of ``client`` may not do of what newsflow does, or None: load a script (SCRIPT LOAD),
+    run it by hash (EVALSHA, the store's every write) and by text (EVAL: the worker's lease reaper, a
+    script the server forgot), then the commands of :data:`_PROBE` (a no-op of each
+    command family, on a key of each namespace in :data:`shared.keys.ACL_PROBE_KEYS`, and a PUBLISH
+    on the wake-up channel). A PING alone let a user without them start, and every submit failed."""
+    steps: list[tuple[str, Any]] = [("SCRIPT LOAD", lambda: client.script_load(_PROBE)),
+                                    ("EVAL", lambda: client.eval("return 0", 0))]
+    steps += [(f"EVALSHA on {key.split(':')[0]}:* keys", lambda key=key: client.evalsha(_PROBE_SHA, 1, key, K.WAKE))
+              for key in K.ACL_PROBE_KEYS]
+    refused: dict[str, list[str]] = {}  # command refused in the probe script → where (key namespaces, channel)
+    error = ""
+    try:
+        for what, call in steps:
+            try:
+                reply = await call()
+            except _REFUSED as exc:
+                return f"{what}: {exc}"
+            except ResponseError as exc:
+                if _PERMISSION_DENIED.search(str(exc)):
+                    return f"{what}: {exc}"
+                continue  # not an ACL answer (a script cache flushed meanwhile…): not for this check to judge
+            if what.startswith("EVALSHA"):
+                for line in (r.decode() if isinstance(r, bytes) else str(r) for r in reply):
+                    command, _, text = line.partition(": ")
+                    if _PERMISSION_DENIED.search(text):
+                        where = f"to {K.WAKE}" if command == "PUBLISH" else what.split()[2]
+                        refused.setdefault(command, []).append(where)
+                        error = error or text
+    except (RedisConnectionError, RedisTimeoutError, OSError):
+        return None  # unreachable now: the caller's retries deal with that
+    if not refused:
+        return None
+    groups: dict[tuple[str, ...], list[str]] = {}  # the same places → one phrase: "SET, DEL on nf:*, arq:*"
+    for command, places in refused.items():
+        groups.setdefault(tuple(dict.fromkeys(places)), []).append(command)
+    phrases = [f"{', '.join(commands)} {places[0] if places[0].startswith('to ') else 'on ' + ', '.join(places)}"
+               for places, commands in groups.items()]
+    return f"{'; '.join(phrases)}: {error}"
 
 
 async def close_client(client: Any) -> None:

@@ -2,7 +2,8 @@
 here: a wrong password, an unknown user or a user without the needed commands (NOPERM) stop the API's,
 a real ``newsflow worker``'s and ``newsflow keys``'s start-up with one line naming REDIS_URL, never the
 password, exit code 2 (the worker used to retry for ever); the right password carries articles; an
-unreachable server is not a refusal (the API starts and answers 503 until Redis is back)."""
+unreachable server is not a refusal (the API starts and answers 503 until Redis is back). A user that
+may PING but lacks script or key permissions is refused the same way, naming what it lacks."""
 
 from __future__ import annotations
 
@@ -30,7 +31,10 @@ PW, WEAK_PW = "plain-master-pw-3e8a51", "weak-user-pw-c27f90"
 async def _protected_server(procs: Procs) -> tuple[int, aioredis.Redis]:
     """``redis-server --requirepass`` with a user ``weak`` that may run nothing (not even PING)."""
     port = free_port()
-    procs.redis("plain", port, "--requirepass", PW, "--user", "weak", "on", f">{WEAK_PW}", "~*", "-@all")
+    procs.redis("plain", port, "--requirepass", PW, "--user", "weak", "on", f">{WEAK_PW}", "~*", "-@all",
+                # may PING, but not what the service needs beyond it
+                "--user", "noscripts", "on", f">{WEAK_PW}", "~*", "&*", "+@all", "-@scripting",
+                "--user", "reader", "on", f">{WEAK_PW}", "~*", "&*", "+@read", "+@scripting", "+ping")
     client = aioredis.Redis(port=port, password=PW)
     await until(client.ping, 10, "redis-server with requirepass")
     return port, client
@@ -61,6 +65,41 @@ async def test_refused_credentials_stop_the_api_and_the_worker_at_start(tmp_path
         assert last and said in last[-1], out  # the reason, on stderr, as the last word
         assert password not in out and "Traceback" not in out
         assert "retries left" not in out and "retries remaining" not in out  # not retried like an outage (ours, arq's)
+    finally:
+        procs.close()
+
+
+@pytest.mark.parametrize("user, missing", [
+    ("noscripts", "SCRIPT LOAD: this user has no permissions to run the 'script|load' command"),
+    ("reader", "SET, HDEL, ZADD, ZREM, SREM, LREM, XADD, PEXPIRE, DEL on nf:*, arq:*; PUBLISH to nf:wake: "),
+])
+async def test_a_user_that_can_ping_but_lacks_permissions_stops_api_worker_and_cli_at_start(tmp_path, user, missing):
+    """It used to pass the start-up check (PING) and then get a 503 on every submit."""
+    procs = Procs(tmp_path)
+    try:
+        port, m = await _protected_server(procs)
+        await m.aclose()
+        url = f"redis://{user}:{WEAK_PW}@127.0.0.1:{port}/0"
+        said = (f"the Redis server 127.0.0.1:{port} denies the user of REDIS_URL (password set, user {user}) "
+                f"a permission newsflow needs: {missing}")
+        with pytest.raises(RedisAuthError) as refused:
+            await _start_api(tmp_path, redis_url=url)
+        assert said in str(refused.value) and WEAK_PW not in str(refused.value)
+
+        code, out = await worker_exit(url, tmp_path / "worker.log", {"NEWSFLOW_STAGES": STAGES,
+                                                                     "NEWSFLOW_WORKER_CONCURRENCY": "1"})
+        assert code == 2, out
+        last = [line for line in out.splitlines() if line.startswith("newsflow worker: ")]
+        assert last and said in last[-1], out
+        assert WEAK_PW not in out and "Traceback" not in out
+
+        env = {**os.environ, "REDIS_URL": url, "NEWSFLOW_DATA_DIR": str(tmp_path / "var")}
+        env.pop("REDIS_SENTINELS", None)
+        keys = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "cli", "keys", "list"],
+                                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert keys.returncode == 2, keys.stdout + keys.stderr
+        assert f"newsflow keys: {said}" in keys.stderr and keys.stderr.count("\n") == 1, keys.stderr
+        assert WEAK_PW not in keys.stdout + keys.stderr and "Traceback" not in keys.stderr
     finally:
         procs.close()
 
