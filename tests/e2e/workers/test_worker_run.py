@@ -8,6 +8,8 @@ import random
 from typing import Any
 
 import pytest_asyncio
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from arq.connections import create_pool
 
 from shared import keys as K
@@ -146,7 +148,29 @@ async def test_worker_survives_a_redis_restart_and_keeps_processing(store, worke
                 assert asyncio.get_running_loop().time() < deadline
                 await asyncio.sleep(0.1)
 
-    second = await submit_when_back()
-    assert (await wait_status(store, second.id))["status"] == "done"
+    received: list[bytes] = []
+
+    async def receive(request: web.Request) -> web.Response:
+        received.append(await request.read())
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/callback", receive)
+    receiver = TestServer(app)
+    await receiver.start_server()
+    try:
+        second = await submit_when_back()
+        assert (await wait_status(store, second.id))["status"] == "done"
+        third = await store.submit({"text": "Later, the port said ships were back.", "source": "t",
+                                    "callback_url": str(receiver.make_url("/callback"))})
+        assert (await wait_status(store, third.id))["status"] == "done"
+        # the delivery worker and its event dispatcher came back too: the callback arrives
+        deadline = asyncio.get_running_loop().time() + 30
+        while not received:
+            assert asyncio.get_running_loop().time() < deadline, "no callback after the restart"
+            await asyncio.sleep(0.05)
+    finally:
+        await receiver.close()
+    assert third.id.encode() in received[0]
     # AOF kept the first document across the restart
     assert (await store.get_status(first.id))["status"] == "done"
