@@ -127,7 +127,8 @@ def refused(a: Attribution, text: str) -> bool:
         return True
     if a.direct or not a.content:
         return False
-    if _fragment(a, text):
+    content = content_text(a, text)
+    if _fragment(a, text, content):
         return True
     if a.speaker is not None and _ASKED_ABOUT.search(text, max(0, a.speaker[0] - 40), a.speaker[0]):
         return True
@@ -135,7 +136,7 @@ def refused(a: Attribution, text: str) -> bool:
         return True
     if _to_the_reader(a, text):
         return True
-    if lem in _RECOMMEND and _named_thing(a, text):
+    if lem in _RECOMMEND and _named_thing(content):
         return True
     if _cut_at_gap(a, text):
         return True
@@ -143,17 +144,17 @@ def refused(a: Attribution, text: str) -> bool:
         return True
     if how == "adj" and _adj_class(lem) == "stance" and a.content[0][0] > a.cue.end \
             and _ADJ_PREP.fullmatch(text, a.cue.end, a.content[0][0]) and not _CLAUSE_START.match(text, a.content[0][0]) \
-            and not _STATEMENT_NOUNS.search(content_text(a, text)):
+            and not _STATEMENT_NOUNS.search(content):
         return True
-    if lem in _OBJ_ACT_VERBS and how in _OBJ_HOWS and not document_source(a) and not _said_object(content_text(a, text)):
+    if lem in _OBJ_ACT_VERBS and how in _OBJ_HOWS and not document_source(a) and not _said_object(content):
         return True
     if lem == "announce" and how in _OBJ_HOWS and _OWN_ACT.match(text, a.content[0][0]) \
-            and not _OBJ_CLAUSE.search(content_text(a, text)):
+            and not _OBJ_CLAUSE.search(content):
         return True
     if lem in ("show", "display") and how in _OBJ_HOWS and a.spk_kind in _PERSON_KINDS \
-            and not _OBJ_CLAUSE.search(content_text(a, text)):
+            and not _OBJ_CLAUSE.search(content):
         return True
-    if lem in ("agree", "feel") and how in _OBJ_HOWS and not _OBJ_CLAUSE.search(content_text(a, text)):
+    if lem in ("agree", "feel") and how in _OBJ_HOWS and not _OBJ_CLAUSE.search(content):
         return True
     if lem in _PASSIVE_TOPIC_VERBS and how == "passive":
         return True
@@ -163,10 +164,11 @@ def refused(a: Attribution, text: str) -> bool:
     return False
 
 
-def _fragment(a: Attribution, text: str) -> bool:
-    """"that to support", "AI" (of "AI being used to …"), "to get the most out of it" (according to …)."""
+def _fragment(a: Attribution, text: str, content: str) -> bool:
+    """"that to support", "AI" (of "AI being used to …"), "to get the most out of it" (according to …).
+    ``content``: :func:`content_text` of ``a``."""
     c0, c1 = a.content[0][0], a.content[-1][1]
-    if _REL_GAP.fullmatch(content_text(a, text)):
+    if _REL_GAP.fullmatch(content):
         return True
     if a.how == "according" and _TO_ALONE.match(text, c0, c1):
         return True
@@ -185,9 +187,9 @@ def _to_the_reader(a: Attribution, text: str) -> bool:
     return bool(_IMPERATIVE_OPEN.search(text, line0, a.cue.start)) if line0 < a.cue.start else True
 
 
-def _named_thing(a: Attribution, text: str) -> bool:
+def _named_thing(content: str) -> bool:
     """The content is a bare name ("Harbour Noodle House")."""
-    return bool(_NAME.fullmatch(content_text(a, text)))
+    return bool(_NAME.fullmatch(content))
 
 
 def _cut_at_gap(a: Attribution, text: str) -> bool:
