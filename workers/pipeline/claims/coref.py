@@ -113,10 +113,11 @@ def sent_finder(sents: list[tuple[int, int]]) -> Callable[[int], int | None]:
 
 
 def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[tuple[int, Any]] = (),
-                          guessed: set[int] | None = None) -> list[Mention]:
+                          guessed: set[int] | None = None, sents: list[tuple[int, int]] | None = None) -> list[Mention]:
     """Mentions with every one-word person mention of a shared surname re-linked (see the module
     docstring); the others are returned as they are (the list stays sorted by start). ``guessed``
-    collects the starts of the re-linked mentions that had no evidence of their own."""
+    collects the starts of the re-linked mentions that had no evidence of their own; ``sents``: the
+    :func:`sentence_ranges` of ``chunks``, when the caller has them."""
     persons: dict[str, _Person] = {}
     for m in mentions:
         words = m.name.split()
@@ -140,7 +141,8 @@ def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[t
               and gender_of_title(title_before(text, m.start))]
     if not shared and not titled:
         return mentions
-    sents = sentence_ranges(chunks)
+    if sents is None:
+        sents = sentence_ranges(chunks)
     _person_genders(text, mentions, sents, [p for p in persons.values() if p.full])
     person_starts = [m.start for m in mentions if m.label in PERSON_LABELS]
     find = sent_finder(sents)
