@@ -26,6 +26,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from functools import cached_property
 from typing import Any, Callable
 
 from .chunks import ChunkTokens
@@ -183,18 +184,26 @@ class PersonDescriptions:
                     return True
         return False
 
-    def main_person(self, s: int, e: int, hints: tuple[str, ...], need: list[str], vice: bool = False) -> Mention | None:
-        """The person the document is about (three mentions or more, twice as many as anyone else)
-        when one sentence that names them also holds the role and the ``need`` words ("… that
-        Bloomberg championed during his tenure as mayor" → "the former mayor") — for a plain role
-        noun, outside a noun phrase with an article of its own ("Bloomberg attacked the governor");
-        not the description's own sentence."""
+    @cached_property
+    def _main_name(self) -> str | None:
+        """The name of the person the document is about: three mentions or more, twice as many as
+        anyone else (found once per document)."""
         counts = sorted(((len(ms), n) for n, ms in self.index.by_name.items()
                          if ms and ms[0].label in PERSON_LABELS), reverse=True)
         if not counts or counts[0][0] < 3 or (len(counts) > 1 and counts[0][0] < 2 * counts[1][0]):
             return None
+        return counts[0][1]
+
+    def main_person(self, s: int, e: int, hints: tuple[str, ...], need: list[str], vice: bool = False) -> Mention | None:
+        """The person the document is about (:attr:`_main_name`) when one sentence that names them
+        also holds the role and the ``need`` words ("… that Bloomberg championed during his tenure as
+        mayor" → "the former mayor") — for a plain role noun, outside a noun phrase with an article of
+        its own ("Bloomberg attacked the governor"); not the description's own sentence."""
+        name = self._main_name
+        if name is None:
+            return None
         own = self.sent_index(s)
-        for m in self.index.by_name[counts[0][1]]:
+        for m in self.index.by_name[name]:
             i = self.sent_index(m.start)
             if i is None or i == own:
                 continue
