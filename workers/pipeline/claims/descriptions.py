@@ -30,7 +30,7 @@ from functools import cached_property
 from typing import Any, Callable
 
 from .chunks import ChunkTokens
-from .mentions import PERSON_LABELS, Mention, MentionIndex
+from .mentions import PERSON_LABELS, Mention, MentionIndex, span_root
 
 # abbreviated titles → the words the role hints look for
 _ABBREV = {"gov": "governor", "sen": "senator", "rep": "representative congressman", "pres": "president",
@@ -97,11 +97,9 @@ class PersonDescriptions:
         self._evidence: dict[int, str] = {}
 
     def _head(self, m: Mention) -> tuple[Any, set[int]] | None:
-        toks = self.tokens.tokens(m.start, m.end) if self.has_parse else []
-        if not toks:
-            return None
-        ids = {t.i for t in toks}
-        return next((t for t in toks if t.head.i not in ids or t.head.i == t.i), toks[-1]), ids
+        """The syntactic head of mention ``m`` and the indexes of its tokens; None without a parse."""
+        h = span_root(self.tokens, m.start, m.end) if self.has_parse else None
+        return None if h is None else (h, {t.i for t in self.tokens.tokens(m.start, m.end)})
 
     def _other_person(self, t: Any, name: str) -> bool:
         p = self.tokens.start_of(t)
