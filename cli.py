@@ -241,10 +241,11 @@ async def cmd_up(args: argparse.Namespace) -> int:
     async with serve(settings, create_app, explicit_port=args.port is not None,
                      worker_log=Path(settings.data_dir) / "worker.log") as stack:
         base, worker = stack.api_url, stack.worker
-        where = f"embedded, data in {settings.redis_dir}" if stack.redis_server else "REDIS_URL"
-        shown = _shown_url(stack)
         if settings.sentinels:
             shown, where = f"master {settings.redis_sentinel_master!r}", f"REDIS_SENTINELS {settings.redis_sentinels}"
+        else:
+            shown = _shown_url(stack)
+            where = f"embedded, data in {settings.redis_dir}" if stack.redis_server else "REDIS_URL"
         print(f"  redis   {shown} ({where})\n  api     {base}\n  worker  pid {worker.pid}, "
               f"log {stack.worker_log}", flush=True)
         with announced_url(settings.data_dir, base):  # `newsflow submit` elsewhere finds this API

@@ -27,7 +27,6 @@ as unjudged, never counted.
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import os
@@ -38,11 +37,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ROOT.parent / "shared" / "data" / "html" / "pages"
 JUDGED = Path(__file__).resolve().with_name("claims_audit.json")
 EVALDATA = ROOT.parent / "shared" / "data" / "html" / "evaldata.json"
 if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from attribution_realnews import PAGES, load_inputs  # noqa: E402
 
 _WORD = re.compile(r"\w+")
 
@@ -84,11 +85,8 @@ def main() -> None:
     from workers.pipeline import build_pipeline
 
     pipe = build_pipeline(Settings.from_env())
-    inputs = []
-    for f in files:
-        html = gzip.decompress((args.pages / (f + ".gz" if not f.endswith(".gz") else f)).read_bytes())
-        inputs.append({"html": html.decode("utf-8", "replace"), "url": urls.get(f, f"https://example.org/{f}")})
-    docs = pipe.run_many(inputs)
+    items = [{"file": f if f.endswith(".gz") else f + ".gz", "url": urls.get(f, f"https://example.org/{f}")} for f in files]
+    docs = pipe.run_many(load_inputs(items, "realnews", args.pages))
     tot: Counter[str] = Counter()
     cats: Counter[str] = Counter()
     print("| page | claims | judged | attributions | right speaker | false | neutral |\n|---|---|---|---|---|---|---|")

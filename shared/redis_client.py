@@ -130,14 +130,15 @@ def sentinel_master(sentinels: list[tuple[str, int]], master: str, url: str | No
 _REFUSED = (AuthenticationError, AuthorizationError, NoPermissionError)
 
 
-async def verify_credentials(client: Any) -> None:
+async def verify_credentials(client: Any, reachable: bool = False) -> None:
     """Check the credentials of a client once, before it is used: a :func:`sentinel_master` client
     asks every sentinel for the master, then pings the master; a plain client (``REDIS_URL``) pings
     its server. A refusal (wrong or missing password, unknown ACL user, a user without the needed
     commands) raises :class:`RedisAuthError` naming the server and the setting to fix. Once the PING
     passed, the permissions newsflow needs beyond it are checked (scripts, key commands, the wake-up
     channel: :func:`_denied_permission`); a missing one is refused the same way, naming it. Unreachable
-    servers are not an answer here: the caller's retries deal with those."""
+    servers are not an answer here: the caller's retries deal with those; with ``reachable`` the
+    ping of the master (or server) is also the check that it answers: its connection error is raised."""
     pool = client.connection_pool
     manager = getattr(pool, "sentinel_manager", None)
     for node in manager.sentinels if manager is not None else ():
@@ -157,6 +158,8 @@ async def verify_credentials(client: Any) -> None:
         raise RedisAuthError(f"the Redis {server} refused the credentials of REDIS_URL "
                              f"({_which('REDIS_URL', client)}): {exc}") from None
     except (RedisConnectionError, RedisTimeoutError, OSError):
+        if reachable:
+            raise
         return
     denied = await _denied_permission(client)
     if denied:

@@ -168,11 +168,18 @@ class Batcher:
     async def _run(self, items: list[_Item]) -> None:
         from .executor import TransientError
 
+        now = asyncio.get_running_loop().time()
         try:
-            if len(items) == 1:
-                await self._single(items[0])
-            else:
-                await self._batch(items)
+            for item in items:   # a deadline that passed while it waited: no call for it
+                if item.deadline is not None and item.deadline <= now:
+                    _settle(item, exc=TransientError("the job's time ran out before the pipeline could start", "timeout"))
+            live = [i for i in items if not i.future.done()]
+            if len(live) >= 2:
+                await self._batch(live)
+            elif len(items) >= 2:   # a batch left with one document (or none): alone, first in line
+                self._requeue_alone(live)
+            elif live:
+                await self._single(live[0])
         except asyncio.CancelledError:  # the executor is closing
             for item in items:
                 _settle(item, exc=TransientError("the pipeline is shutting down", "worker_stopped"))
@@ -182,30 +189,15 @@ class Batcher:
             self._dispatch()
 
     async def _single(self, item: _Item) -> None:
-        from .executor import TransientError
-
-        loop = asyncio.get_running_loop()
-        if item.deadline is not None and item.deadline <= loop.time():
-            _settle(item, exc=TransientError("the job's time ran out before the pipeline could start", "timeout"))
-            return
         try:
             _settle(item, await self.executor._run_one(item.article, item.doc_id, item.deadline))
         except Exception as exc:  # noqa: BLE001 - PermanentError / TransientError: the job's answer
             _settle(item, exc=exc)
 
     async def _batch(self, items: list[_Item]) -> None:
-        from .executor import TransientError
-
         ex = self.executor
         loop = asyncio.get_running_loop()
         now = loop.time()
-        for item in items:
-            if item.deadline is not None and item.deadline <= now:
-                _settle(item, exc=TransientError("the job's time ran out before the pipeline could start", "timeout"))
-        items = [i for i in items if not i.future.done()]
-        if len(items) < 2:
-            self._requeue_alone(items)
-            return
         self.batches += 1
         outcomes: list[dict[str, Any]] | None = None
         pool = None

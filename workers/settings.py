@@ -126,8 +126,7 @@ def pool_factory(settings: Settings, redis_url: str | None = None,
             pool.job_deserializer = options.get("job_deserializer")
             pool.default_queue_name = options.get("queue_name", keys.ARQ_QUEUE)
             try:
-                await verify_credentials(pool)
-                await pool.ping()
+                await verify_credentials(pool, reachable=True)   # one ping: credentials and an answer
                 return pool
             except REDIS_TRANSIENT as exc:
                 await close_client(pool)

@@ -116,13 +116,8 @@ class ClaimStage:
             atts = sorted(atts + inner_quotes(text, ChunkTokens(chunks), index, atts), key=lambda a: a.content[0][0])
         contents = [sp for a in atts for sp in a.content]
         speakers, reporters = _resolve(atts, Resolver(text, mentions, chunks, index, contents))
-        if opts.definition == "newsflow":   # "They know …" said of algorithms: a thing is no source (sources.py)
-            things = {i for i, a in enumerate(atts) if thing_antecedent(a, speakers[i])}
-            if things:
-                kept = [i for i in range(len(atts)) if i not in things]
-                atts = [atts[i] for i in kept]
-                speakers = {k: speakers[i] for k, i in enumerate(kept)}
-                reporters = {k: reporters[i] for k, i in enumerate(kept)}
+        # "They know …" said of algorithms: a thing is no source (sources.py); skipped below
+        things = {i for i, a in enumerate(atts) if thing_antecedent(a, speakers[i])} if opts.definition == "newsflow" else set()
         titled = display_names(mentions, text)
         for s in [*speakers.values(), *(r.speaker for rs in reporters.values() for r in rs)]:
             if s and s.entity_id in titled and not s.entity_ids:
@@ -130,6 +125,8 @@ class ClaimStage:
         claims: list[Claim] = []
         covered: list[Span] = []
         for i, a in enumerate(atts):
+            if i in things:
+                continue
             spans = a.content
             covered.extend(spans)
             covered.append((a.cue.start, a.cue.end))

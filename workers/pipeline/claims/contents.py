@@ -109,18 +109,21 @@ def _named_quote(v: Any) -> Content:
         j += 1
     if j == v.i + 1 or j >= end:
         return None
-    k = j + 1
-    while k < v.sent.end and doc[k].text not in _CLOSE_QUOTES:
-        k += 1
+    k = _closing_quote(doc, j + 1, v.sent.end)
     if k >= v.sent.end or k == j + 1:
         return None
     if k + 2 < v.sent.end and doc[k + 1].lower_ in ("and", "or") and doc[k + 2].text in _OPEN_QUOTES:
-        k2 = k + 3
-        while k2 < v.sent.end and doc[k2].text not in _CLOSE_QUOTES:
-            k2 += 1
+        k2 = _closing_quote(doc, k + 3, v.sent.end)
         if k2 < v.sent.end:
             k = k2
     return [doc[x] for x in range(v.i + 1, k + 1)], "oprd"
+
+
+def _closing_quote(doc: Any, k: int, end: int) -> int:
+    """The index of the first closing quotation mark from token ``k`` on, ``end`` when none is before it."""
+    while k < end and doc[k].text not in _CLOSE_QUOTES:
+        k += 1
+    return k
 
 
 _OBJECT_XCOMP = frozenset({"push", "press"})   # a request only with its addressee: "pushed X to Y"

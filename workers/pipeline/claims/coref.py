@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Sequence
 
 from .gender import _PRONOUN_GENDER, GenderVotes
@@ -91,9 +91,8 @@ class _Person:
     """A full name of the document: its full mentions, titles, gender and how it is referred to."""
     name: str
     entity_id: str | None
-    full: list[int]
+    full: list[tuple[int, int]]        # (start, end) of each full mention
     titles: set[str]
-    ends: list[int] = field(default_factory=list)
     gender: str | None = None
     relative: bool = False             # introduced through another person: "his wife, Debbie Meadows"
     last: int = -1                     # most recent position assigned to it while scanning
@@ -113,10 +112,11 @@ def sent_finder(sents: list[tuple[int, int]]) -> Callable[[int], int | None]:
 
 
 def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[tuple[int, Any]] = (),
-                          guessed: set[int] | None = None) -> list[Mention]:
+                          guessed: set[int] | None = None, sents: list[tuple[int, int]] | None = None) -> list[Mention]:
     """Mentions with every one-word person mention of a shared surname re-linked (see the module
     docstring); the others are returned as they are (the list stays sorted by start). ``guessed``
-    collects the starts of the re-linked mentions that had no evidence of their own."""
+    collects the starts of the re-linked mentions that had no evidence of their own; ``sents``: the
+    :func:`sentence_ranges` of ``chunks``, when the caller has them."""
     persons: dict[str, _Person] = {}
     for m in mentions:
         words = m.name.split()
@@ -126,8 +126,7 @@ def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[t
         if p is None:
             p = persons[m.name] = _Person(m.name, m.entity_id, [], set())
         if len(m.text.split()) >= 2:
-            p.full.append(m.start)
-            p.ends.append(m.end)
+            p.full.append((m.start, m.end))
             t = title_before(text, m.start)
             if t:
                 p.titles.add(t)
@@ -140,7 +139,8 @@ def split_shared_surnames(text: str, mentions: list[Mention], chunks: Sequence[t
               and gender_of_title(title_before(text, m.start))]
     if not shared and not titled:
         return mentions
-    sents = sentence_ranges(chunks)
+    if sents is None:
+        sents = sentence_ranges(chunks)
     _person_genders(text, mentions, sents, [p for p in persons.values() if p.full])
     person_starts = [m.start for m in mentions if m.label in PERSON_LABELS]
     find = sent_finder(sents)
@@ -230,7 +230,7 @@ def _person_genders(text: str, mentions: list[Mention], sents: list[tuple[int, i
     votes = GenderVotes(text, MentionIndex(full), sents, sent_finder(sents)) if sents else None
     for p in people:
         score = 0
-        for pos, end in zip(p.full, p.ends):
+        for pos, end in p.full:
             p.relative = p.relative or _KIN_AFTER.match(text, end) is not None
             g = gender_of_title(title_before(text, pos))
             r = _ROLE_BEFORE.search(text, max(0, pos - 30), pos)
@@ -274,8 +274,8 @@ def _pick(text: str, m: Mention, cands: list[_Person], convention: _Person | Non
     ok = plain
 
     def rank(p: _Person) -> tuple[Any, ...]:
-        before = p.last if p.last >= 0 else max((x for x in p.full if x < m.start), default=-1)
-        after = min((x for x in p.full if x > m.start), default=len(text) + 1)
+        before = p.last if p.last >= 0 else max((x for x, _ in p.full if x < m.start), default=-1)
+        after = min((x for x, _ in p.full if x > m.start), default=len(text) + 1)
         return (before, -after)
     return max(ok, key=rank), False
 

@@ -31,7 +31,7 @@ import re
 from dataclasses import replace
 
 from .records import Attribution
-from .refusals import content_text, refused
+from .refusals import content_text, preposition_gap, refused
 from .sources import MINDED_CLASSES, document_source, implausible_source, statement_object, subject_of_cue, thing_speaker
 
 CLASSES = ("speech", "belief", "request", "evaluative", "denial", "admission", "stance", "other")
@@ -182,8 +182,7 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
     if how in ("noun", "nounlight", "viewof"):
         return NOUN_CLASSES.get(lem)
     if how == "adj":
-        if lem in ("aware", "unaware") and text is not None and a.content \
-                and re.fullmatch(r"\W*(?:\w+\W+)?of\W*", text[a.cue.end:a.content[0][0]]):
+        if lem in ("aware", "unaware") and text is not None and preposition_gap(a, text, "of"):
             return None   # "is keenly aware of the risks": a topic, no proposition
         return ADJ_CLASSES.get(lem)
     if lem == "make" and how == "ccomp":   # "made clear that …"
@@ -201,8 +200,7 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
     if lem in _OBJ_ACTS and how in _OBJ_HOWS and not a.direct and text is not None and not document_source(a) \
             and not statement_object(content_text(a, text)):
         return None   # "revealed an algorithm", "declared a state of emergency": an act or a topic
-    if lem in ("apologize", "apologise") and text is not None and a.content \
-            and re.fullmatch(r"\W*(?:\w+\W+)?to\W*", text[a.cue.end:a.content[0][0]]):
+    if lem in ("apologize", "apologise") and text is not None and preposition_gap(a, text, "to"):
         return None   # "apologized to his supporters": to whom, not for what
     if lem == "tweet" and how in ("prep", "objprep") and not a.direct and not (text is not None and _quotes_words(a, text)):
         return None   # "who tweeted about the deal": a topic ("tweeted a photo" publishes it)

@@ -26,10 +26,11 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from functools import cached_property
 from typing import Any, Callable
 
 from .chunks import ChunkTokens
-from .mentions import PERSON_LABELS, Mention, MentionIndex
+from .mentions import PERSON_LABELS, Mention, MentionIndex, span_root
 
 # abbreviated titles → the words the role hints look for
 _ABBREV = {"gov": "governor", "sen": "senator", "rep": "representative congressman", "pres": "president",
@@ -96,11 +97,9 @@ class PersonDescriptions:
         self._evidence: dict[int, str] = {}
 
     def _head(self, m: Mention) -> tuple[Any, set[int]] | None:
-        toks = self.tokens.tokens(m.start, m.end) if self.has_parse else []
-        if not toks:
-            return None
-        ids = {t.i for t in toks}
-        return next((t for t in toks if t.head.i not in ids or t.head.i == t.i), toks[-1]), ids
+        """The syntactic head of mention ``m`` and the indexes of its tokens; None without a parse."""
+        h = span_root(self.tokens, m.start, m.end) if self.has_parse else None
+        return None if h is None else (h, {t.i for t in self.tokens.tokens(m.start, m.end)})
 
     def _other_person(self, t: Any, name: str) -> bool:
         p = self.tokens.start_of(t)
@@ -183,18 +182,26 @@ class PersonDescriptions:
                     return True
         return False
 
-    def main_person(self, s: int, e: int, hints: tuple[str, ...], need: list[str], vice: bool = False) -> Mention | None:
-        """The person the document is about (three mentions or more, twice as many as anyone else)
-        when one sentence that names them also holds the role and the ``need`` words ("… that
-        Bloomberg championed during his tenure as mayor" → "the former mayor") — for a plain role
-        noun, outside a noun phrase with an article of its own ("Bloomberg attacked the governor");
-        not the description's own sentence."""
+    @cached_property
+    def _main_name(self) -> str | None:
+        """The name of the person the document is about: three mentions or more, twice as many as
+        anyone else (found once per document)."""
         counts = sorted(((len(ms), n) for n, ms in self.index.by_name.items()
                          if ms and ms[0].label in PERSON_LABELS), reverse=True)
         if not counts or counts[0][0] < 3 or (len(counts) > 1 and counts[0][0] < 2 * counts[1][0]):
             return None
+        return counts[0][1]
+
+    def main_person(self, s: int, e: int, hints: tuple[str, ...], need: list[str], vice: bool = False) -> Mention | None:
+        """The person the document is about (:attr:`_main_name`) when one sentence that names them
+        also holds the role and the ``need`` words ("… that Bloomberg championed during his tenure as
+        mayor" → "the former mayor") — for a plain role noun, outside a noun phrase with an article of
+        its own ("Bloomberg attacked the governor"); not the description's own sentence."""
+        name = self._main_name
+        if name is None:
+            return None
         own = self.sent_index(s)
-        for m in self.index.by_name[counts[0][1]]:
+        for m in self.index.by_name[name]:
             i = self.sent_index(m.start)
             if i is None or i == own:
                 continue

@@ -60,6 +60,7 @@ knowing the page.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .records import Attribution
 from .sources import _STATEMENT_NOUNS, document_source
@@ -72,7 +73,7 @@ _EXPLETIVE_ADJ = re.compile(r"\b(?:hard|difficult|easy|fair|safe|impossible|toug
                             r"early|possible|unfair|wrong|right)\s+to\s*$", re.I)
 # mind and complaint verbs whose prepositional object is what the thought or the feeling is about
 _PREP_TOPIC = frozenset("think worry care fear feel".split())
-_ADJ_PREP = re.compile(r"\W*(?:\w+\W+)?(?:about|with|of|over|at|for|on|toward|towards)\W*$", re.I)
+_ADJ_PREPS = "about|with|of|over|at|for|on|toward|towards"
 # speech verbs whose plain noun-phrase object is an act or a thing made, not a statement
 _OBJ_ACT_VERBS = frozenset("add repeat".split())
 _OBJ_CLAUSE = re.compile(r"\b(?:that|whether)\b|[“”\"]", re.I)
@@ -127,7 +128,8 @@ def refused(a: Attribution, text: str) -> bool:
         return True
     if a.direct or not a.content:
         return False
-    if _fragment(a, text):
+    content = content_text(a, text)
+    if _fragment(a, text, content):
         return True
     if a.speaker is not None and _ASKED_ABOUT.search(text, max(0, a.speaker[0] - 40), a.speaker[0]):
         return True
@@ -135,25 +137,25 @@ def refused(a: Attribution, text: str) -> bool:
         return True
     if _to_the_reader(a, text):
         return True
-    if lem in _RECOMMEND and _named_thing(a, text):
+    if lem in _RECOMMEND and _named_thing(content):
         return True
     if _cut_at_gap(a, text):
         return True
     if how in ("prep", "objprep") and lem in _PREP_TOPIC:
         return True
-    if how == "adj" and _adj_class(lem) == "stance" and a.content[0][0] > a.cue.end \
-            and _ADJ_PREP.fullmatch(text, a.cue.end, a.content[0][0]) and not _CLAUSE_START.match(text, a.content[0][0]) \
-            and not _STATEMENT_NOUNS.search(content_text(a, text)):
+    if how == "adj" and _adj_class(lem) == "stance" and preposition_gap(a, text, _ADJ_PREPS, re.I) \
+            and not _CLAUSE_START.match(text, a.content[0][0]) \
+            and not _STATEMENT_NOUNS.search(content):
         return True
-    if lem in _OBJ_ACT_VERBS and how in _OBJ_HOWS and not document_source(a) and not _said_object(content_text(a, text)):
+    if lem in _OBJ_ACT_VERBS and how in _OBJ_HOWS and not document_source(a) and not _said_object(content):
         return True
     if lem == "announce" and how in _OBJ_HOWS and _OWN_ACT.match(text, a.content[0][0]) \
-            and not _OBJ_CLAUSE.search(content_text(a, text)):
+            and not _OBJ_CLAUSE.search(content):
         return True
     if lem in ("show", "display") and how in _OBJ_HOWS and a.spk_kind in _PERSON_KINDS \
-            and not _OBJ_CLAUSE.search(content_text(a, text)):
+            and not _OBJ_CLAUSE.search(content):
         return True
-    if lem in ("agree", "feel") and how in _OBJ_HOWS and not _OBJ_CLAUSE.search(content_text(a, text)):
+    if lem in ("agree", "feel") and how in _OBJ_HOWS and not _OBJ_CLAUSE.search(content):
         return True
     if lem in _PASSIVE_TOPIC_VERBS and how == "passive":
         return True
@@ -163,10 +165,11 @@ def refused(a: Attribution, text: str) -> bool:
     return False
 
 
-def _fragment(a: Attribution, text: str) -> bool:
-    """"that to support", "AI" (of "AI being used to …"), "to get the most out of it" (according to …)."""
+def _fragment(a: Attribution, text: str, content: str) -> bool:
+    """"that to support", "AI" (of "AI being used to …"), "to get the most out of it" (according to …).
+    ``content``: :func:`content_text` of ``a``."""
     c0, c1 = a.content[0][0], a.content[-1][1]
-    if _REL_GAP.fullmatch(content_text(a, text)):
+    if _REL_GAP.fullmatch(content):
         return True
     if a.how == "according" and _TO_ALONE.match(text, c0, c1):
         return True
@@ -185,9 +188,9 @@ def _to_the_reader(a: Attribution, text: str) -> bool:
     return bool(_IMPERATIVE_OPEN.search(text, line0, a.cue.start)) if line0 < a.cue.start else True
 
 
-def _named_thing(a: Attribution, text: str) -> bool:
+def _named_thing(content: str) -> bool:
     """The content is a bare name ("Harbour Noodle House")."""
-    return bool(_NAME.fullmatch(content_text(a, text)))
+    return bool(_NAME.fullmatch(content))
 
 
 def _cut_at_gap(a: Attribution, text: str) -> bool:
@@ -213,6 +216,19 @@ def _adj_class(lem: str) -> str | None:
 def content_text(a: Attribution, text: str) -> str:
     """The text of ``a``'s content spans, joined."""
     return " ".join(text[s:e] for s, e in a.content)
+
+
+@lru_cache(maxsize=None)
+def _gap(preps: str, flags: int) -> re.Pattern[str]:
+    return re.compile(rf"\W*(?:\w+\W+)?(?:{preps})\W*", flags)
+
+
+def preposition_gap(a: Attribution, text: str, preps: str, flags: int = 0) -> bool:
+    """Between the cue and the content after it stand at most one word and then one of ``preps`` (a
+    regex alternation, "of|about"): "is keenly aware of the risks", "apologized to his supporters",
+    "less enthusiastic about the taco"."""
+    c0 = a.content[0][0] if a.content else -1
+    return c0 > a.cue.end and bool(_gap(preps, flags).fullmatch(text, a.cue.end, c0))
 
 
 def _open_question(a: Attribution, text: str, lem: str) -> bool:

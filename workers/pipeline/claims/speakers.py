@@ -47,6 +47,7 @@ from .mentions import (
     surface_gender as _surface_gender,
 )
 from .records import Speaker
+from .sentences import Covered
 
 _HE_SHE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 # an organisation's title word(s) between a cut speaker span and a name: " (PAHO) Director "
@@ -86,13 +87,12 @@ class Resolver(GroupDescriptions):
         self._genders = GenderVotes(text, self.index, self.sents, self._sent_index)
         # he/she by salience (coref.py): sentence distance and the candidate's role
         self._salience = Salience(text, chunks, self._sent_index, self.tokens, contents or (), self.sents)
-        self._contents = sorted(contents or ())
+        self._contents = Covered(list(contents or ()))
         self._people = PersonDescriptions(text, self.index, self.tokens, bool(chunks), self.sents, self._sent_index,
                                           self._salience.is_subject)
 
     def _in_content(self, pos: int) -> bool:
-        i = bisect.bisect_right(self._contents, (pos, len(self.text) + 1)) - 1
-        return any(a <= pos < b for a, b in self._contents[max(0, i - 8):i + 1])
+        return self._contents.overlaps(pos, pos + 1)
 
     def _sent_index(self, pos: int) -> int | None:
         if self._sents_sorted:

@@ -41,7 +41,7 @@ def shared_surname_moves(text: str, people: list[tuple[str, str, list[tuple[int,
     Returns ``{span of a one-word mention: key of the group it belongs to instead}`` (a key not
     among the groups is a new person named by the surname alone)."""
     # the claims stage's helpers, imported here: the claims package imports this one (``entities.spans``)
-    from ..claims.coref import gender_of_title, split_shared_surnames, title_before
+    from ..claims.coref import gender_of_title, sentence_ranges, split_shared_surnames, title_before
     from ..claims.mentions import Mention
 
     surnames: dict[str, int] = {}
@@ -56,7 +56,8 @@ def shared_surname_moves(text: str, people: list[tuple[str, str, list[tuple[int,
     mentions = sorted((Mention(s, e, text[s:e], name, key, "PERSON") for key, name, spans in people for s, e in spans),
                       key=lambda m: (m.start, m.end))
     guessed: set[int] = set()
-    out = split_shared_surnames(text, mentions, chunks, guessed)
+    sents = sentence_ranges(chunks)
+    out = split_shared_surnames(text, mentions, chunks, guessed, sents)
     # a "Mrs. Clinton" the merger kept apart, whose gender no full name confirms, is not guessed into
     # one of them (the most recent may be "President Bill Clinton"): it stays apart
     moves = {(m.start, m.end): o.entity_id for m, o in zip(mentions, out)
@@ -70,18 +71,18 @@ def shared_surname_moves(text: str, people: list[tuple[str, str, list[tuple[int,
         if o.entity_id is None and m.entity_id is not None and len(m.text.split()) == 1 and len(m.name.split()) >= 2:
             detached.setdefault((m.entity_id, slug(m.text)), []).append(m)
     if detached:
-        _bare_with_detached(text, mentions, detached, moves, chunks)
+        _bare_with_detached(text, mentions, detached, moves, sents)
     return moves
 
 
 def _bare_with_detached(text: str, mentions: list[Any], detached: dict[tuple[str, str], list[Any]],
-                        moves: dict[tuple[int, int], str], chunks: Sequence[tuple[int, Any]]) -> None:
+                        moves: dict[tuple[int, int], str], sents: list[tuple[int, int]]) -> None:
     """The detached titled mentions go to a new person ``slug(surname)``; a bare untitled surname of
     the same full name follows them when a he/she in its sentence shows their gender, or, with no
-    such evidence, when they outnumber the full name's own full mentions."""
-    from ..claims.coref import gender_of_title, local_gender, sent_finder, sentence_ranges, title_before
+    such evidence, when they outnumber the full name's own full mentions (``sents``: the document's
+    sentence ranges)."""
+    from ..claims.coref import gender_of_title, local_gender, sent_finder, title_before
 
-    sents = sentence_ranges(chunks)
     find = sent_finder(sents)
     person_starts = [m.start for m in mentions]
     for (group, surname), gone in detached.items():

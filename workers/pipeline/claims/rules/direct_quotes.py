@@ -10,7 +10,7 @@ import bisect
 import re
 from typing import Any
 
-from ..contents import _content_tokens
+from ..contents import Content, _content_tokens
 from ..context import MIN_QUOTE_WORDS, ChunkContext, DocContext
 from ..quotes import Quote
 from ..records import Attribution, Span
@@ -24,13 +24,14 @@ def rule(c: ChunkContext) -> list[Attribution]:
     d, off, text = c.doc, c.off, c.text
     chunk_len = c.chunk_len
     attached: dict[int, list[int]] = {}
+    contents: dict[int, Content] = {}   # cue token index -> the content the parse gave it
     q_lo = bisect.bisect_left(d.qstarts, off) if d.qsorted else 0
     q_hi = bisect.bisect_left(d.qstarts, off + chunk_len) if d.qsorted else len(d.quotes)
     for n in range(q_lo, q_hi):   # the quotes starting inside this chunk
         q = d.quotes[n]
         if q.continues is not None or not (off <= q.start < off + chunk_len) or not d.speechlike(n):
             continue
-        best = cue_for_quote(d, n, q, off, c.sdoc, c.cue_tokens)
+        best = cue_for_quote(d, n, q, off, c.sdoc, c.cue_tokens, contents)
         if best is not None:
             attached.setdefault(best.i, []).append(n)
     out: list[Attribution] = []
@@ -42,7 +43,7 @@ def rule(c: ChunkContext) -> list[Attribution]:
         for n in qs:
             spans.extend(d.quote_chain(n))
         # continuation: following quotes with no cue of their own
-        last_end = max(clause_end(d, t, off, spans, _own_after(t)), spans[-1][1])
+        last_end = max(clause_end(d, t, off, spans, _own_after(t, contents)), spans[-1][1])
         k = max(qs) + 1
         while k < len(d.quotes):
             k2 = k
@@ -75,10 +76,17 @@ def rule(c: ChunkContext) -> list[Attribution]:
     return out
 
 
-def _own_after(t: Any) -> set[int]:
+def _content_of(t: Any, contents: dict[int, Content]) -> Content:
+    """``_content_tokens(t)``, found once per cue token of a chunk (``contents``: what was found)."""
+    if t.i not in contents:
+        contents[t.i] = _content_tokens(t)
+    return contents[t.i]
+
+
+def _own_after(t: Any, contents: dict[int, Content]) -> set[int]:
     """The tokens of the content the parse gave cue ``t`` after it (a clause the quote before the
     cue took the place of: "“…,” Kiedis said, mentioning …")."""
-    own = _content_tokens(t)
+    own = _content_of(t, contents)
     return {x.i for x in own[0] if x.i > t.i} if own is not None else set()
 
 
@@ -92,9 +100,11 @@ def clause_end(d: DocContext, t: Any, off: int, spans: list[Span], skip: set[int
     return end
 
 
-def cue_for_quote(d: DocContext, n: int, q: Quote, off: int, sdoc: Any, cue_tokens: list[tuple[Any, str]]) -> Any | None:
+def cue_for_quote(d: DocContext, n: int, q: Quote, off: int, sdoc: Any, cue_tokens: list[tuple[Any, str]],
+                  contents: dict[int, Content]) -> Any | None:
     """The cue token a speech-like quote attaches to: right after it (only punctuation and the
-    speaker's own words between) or right before it ("X said: “…”"); None."""
+    speaker's own words between) or right before it ("X said: “…”"); None. ``contents``: the
+    chunk's cue contents found so far (see :func:`_content_of`), shared with the caller."""
     text = d.text
     # last piece of a multi-paragraph quote
     last = n
@@ -117,7 +127,7 @@ def cue_for_quote(d: DocContext, n: int, q: Quote, off: int, sdoc: Any, cue_toke
                 allowed.update(_frame(t, spk))
             # a cue with its own content after it ("“…” She says they will go on") does
             # not take the quote before it
-            own = _content_tokens(t)
+            own = _content_of(t, contents)
             if own is not None and any(x.i > t.i and not d.inside_quote(x, off) and not x.is_punct
                                        for x in own[0]) and not (_closes_sentence_part(text, q.start, q_end, spk, off)
                                                                  and _detached(t, own[0])):
