@@ -28,6 +28,7 @@ RULES: tuple[ChunkRule, ...] = (
 
 DOC_RULES: tuple[DocRule, ...] = (
     lines.colon_rule,       # "Speaker: statement" lines
+    lines.headline_rule,    # "Speaker on Topic: statement" headlines
     lines.dash_rule,        # quotation paragraphs signed "— Name"
     lines.block_rule,       # "X added:" + a block quotation paragraph
     lines.citation_rule,    # "… (Otto, Imperial College London)."

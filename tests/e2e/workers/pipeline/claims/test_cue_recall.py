@@ -357,3 +357,27 @@ def test_a_portrayal_is_an_evaluation_of_its_object_as_something(pipeline):
            if c["cue"]["lemma"] == "portray"]
     assert len(got) == 1 and got[0]["text"] == "her rival as a relic of the past"
     assert got[0]["cue"]["class"] == "evaluative"
+
+
+@pytest.mark.parametrize("text, speaker, words, kind", [
+    # "<Speaker> on|to|at <…>: <statement>": a headline's speaker with a topic, an audience or a place
+    ("Warren on the Senate Budget Deal: ‘It Is a Giveaway to the Banks.’\n\nSen. Elizabeth Warren spoke in Boston.",
+     "Warren", "Giveaway to the Banks", "direct"),
+    ("Mayor Lena Ortiz to City Workers: Pay raises will come in the spring.\n\nThe mayor met the unions.",
+     "Lena Ortiz", "Pay raises will come", "indirect"),
+    ("Former Judge Amos Reed at Yale: The court has lost its way.\n\nReed gave a lecture on Monday.",
+     "Amos Reed", "court has lost its way", "indirect"),
+])
+def test_headline_speaker_with_a_topic(pipeline, text, speaker, words, kind):
+    c = one(pipeline, text, words)
+    assert c["cue"]["text"] == ":" and speaker in c["speaker"]["text"] and c["kind"] == kind
+
+
+@pytest.mark.parametrize("text", [
+    "Update on the Iowa Caucuses: Turnout was high across the state.\n\nVoters came out on Monday night.",
+    "Guide to the Primaries: What happens next in the race for delegates.\n\nThe race goes on.",
+    "Senate Vote on the Budget Deal: The bill passed by a wide margin.\n\nThe vote was held late.",
+    "Warren on the Budget: Will she vote for the deal in the end?\n\nWarren has not said.",
+])
+def test_a_section_label_with_a_topic_is_no_speaker(pipeline, text):
+    assert [c for c in attributed(pipeline, text) if c["cue"]["text"] == ":"] == []
