@@ -34,6 +34,7 @@ DOC_RULES: tuple[DocRule, ...] = (
     lines.citation_rule,    # "… (Otto, Imperial College London)."
     direct_quotes.continued_rule,   # X's quote, then “…” with no cue: X's too
     nouns.view_of_rule,     # "… . That is the view of X"
+    according.points_back_rule,   # "… . That's according to X"
 )
 
 __all__ = ["ChunkRule", "DocRule", "DOC_RULES", "RULES"]

@@ -117,6 +117,22 @@ _VIEW_NOUNS = frozenset("view opinion verdict assessment conclusion belief warni
 _DEMONSTRATIVES = frozenset("that this such those these".split())
 
 
+def previous_sentence(text: str, sents: list[tuple[int, Any]], k: int) -> tuple[int, int] | None:
+    """The span of sentence ``k - 1`` of ``sents`` ((chunk offset, sentence) pairs), the one a
+    sentence pointing back at it names ("That is the view of X", "That's according to X"): None
+    when it has fewer than four words or a section break lies between."""
+    if k == 0:
+        return None
+    poff, prev = sents[k - 1]
+    off, s = sents[k]
+    a, b = poff + prev.start_char, poff + prev.end_char
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if word_count(text, [(a, b)]) < 4 or "\n\n\n" in text[b:off + s.start_char]:
+        return None
+    return a, b
+
+
 def view_of_rule(d: DocContext, found: list[Attribution]) -> list[Attribution]:
     """"It will be a hard task. That is the view of coach Ann Lee …": a sentence whose subject is
     "that"/"this" and whose predicate is "the view of X" (``_VIEW_NOUNS``, "of" or "from") makes
@@ -138,12 +154,10 @@ def view_of_rule(d: DocContext, found: list[Attribution]) -> list[Attribution]:
             continue
         # "the view of former coach | Ana Lopez": the name in apposition is who
         spk = next((x for x in spk.children if x.dep_ == "appos" and x.pos_ == "PROPN"), spk)
-        poff, prev = sents[k - 1]
-        a, b = poff + prev.start_char, poff + prev.end_char
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if word_count(text, [(a, b)]) < 4 or "\n\n\n" in text[b:off + s.start_char]:
+        prev = previous_sentence(text, sents, k)
+        if prev is None:
             continue
+        a, b = prev
         c0, c1 = off + first.idx, off + attr.idx + len(attr)
         cue = Cue(c0, c1, text[c0:c1], attr.lemma_.lower(), NOUN_CUES.get(attr.lemma_.lower(), ("belief",))[0])
         out.append(Attribution(cue, d.spk(spk, off), [(a, b)], d.all_quoted([(a, b)]), sent_start=a,

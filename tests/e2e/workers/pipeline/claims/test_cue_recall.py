@@ -381,3 +381,21 @@ def test_headline_speaker_with_a_topic(pipeline, text, speaker, words, kind):
 ])
 def test_a_section_label_with_a_topic_is_no_speaker(pipeline, text):
     assert [c for c in attributed(pipeline, text) if c["cue"]["text"] == ":"] == []
+
+
+@pytest.mark.parametrize("text, speaker, words", [
+    ("The campaign raised $5.6 million in January, bringing its total to $95 million.\n\n"
+     "That’s according to fundraising reports the campaign filed on Saturday.", "fundraising reports", "raised $5.6 million"),
+    ("Turnout in the state reached a record high on Tuesday. That is according to the secretary of state's office.",
+     "the secretary of state's office", "Turnout in the state"),
+])
+def test_thats_according_to_points_back_at_the_sentence_before(pipeline, text, speaker, words):
+    c = one(pipeline, text, words)
+    assert c["cue"]["text"].lower() == "according to" and c["speaker"]["text"] == speaker
+    assert not c["text"].startswith("That")
+
+
+def test_a_demonstrative_inside_the_clause_is_no_pointer(pipeline):
+    text = "According to the mayor, the bridge will reopen in May. That is not true, according to engineers."
+    got = [c for c in attributed(pipeline, text) if c["speaker"]["text"] == "engineers"]
+    assert got and all("reopen" not in c["text"] for c in got)
