@@ -72,7 +72,7 @@ def reported(c: ChunkContext, t: Any, stance: str) -> Found:
     if res is None:
         res = _split_parenthetical(t) or _final_cue_clause(t)
     if res is None:
-        res = _as_clause_content(t) or _request_object(t) or _object_content(t)
+        res = _as_clause_content(t) or _request_object(t) or _answer(t) or _object_content(t)
     if res is None:
         return None
     toks, how = res
@@ -113,7 +113,7 @@ def reported(c: ChunkContext, t: Any, stance: str) -> Found:
     # pointer to text elsewhere ("reported the following:")
     words = word_count(text, spans)
     pointer = len(spans) == 1 and _POINTER.fullmatch(text[spans[0][0]:spans[0][1]].strip(" :."))
-    if words < (1 if how == "obj1" or _one_word_request(t, toks) else 2) or pointer:
+    if words < (1 if how in ("obj1", "answer") or _one_word_request(t, toks) else 2) or pointer:
         return None
     sp = d.spk(spk, off)
     whole = d.quote_covering(spans)
@@ -161,6 +161,23 @@ def _request_object(t: Any) -> tuple[list[Any], str] | None:
     if obj is None or obj.lemma_.lower() not in REQUEST_NOUNS or any(c.dep_ == "xcomp" for c in t.children):
         return None
     return list(obj.subtree), "dobj"
+
+
+_ANSWER_VERBS = frozenset("say answer reply respond".split())
+_ANSWERS = frozenset("yes no yeah nope".split())
+
+
+def _answer(t: Any) -> tuple[list[Any], str] | None:
+    """"75 percent said yes", "the senator said no": a one-word answer right after a verb of
+    saying, with nothing after it ("said no to the offer" turns an offer down: no answer)."""
+    if t.lemma_.lower() not in _ANSWER_VERBS or t.i + 1 >= len(t.doc):
+        return None
+    w = t.doc[t.i + 1]
+    if w.head.i != t.i or w.lower_ not in _ANSWERS or w.dep_ not in ("intj", "dobj", "advmod", "ccomp"):
+        return None
+    if any(not x.is_punct for x in w.children) or w.i + 1 < len(t.doc) and t.doc[w.i + 1].pos_ == "ADP":
+        return None
+    return [w], "answer"
 
 
 def _one_word_request(t: Any, toks: list[Any]) -> bool:

@@ -399,3 +399,21 @@ def test_a_demonstrative_inside_the_clause_is_no_pointer(pipeline):
     text = "According to the mayor, the bridge will reopen in May. That is not true, according to engineers."
     got = [c for c in attributed(pipeline, text) if c["speaker"]["text"] == "engineers"]
     assert got and all("reopen" not in c["text"] for c in got)
+
+
+@pytest.mark.parametrize("text, speaker, answer", [
+    ("Asked whether they would vote for the mayor again, 75 percent of residents said yes.", "75 percent of residents", "yes"),
+    ("Asked if he would run for a third term, the senator said no.", "the senator", "no"),
+])
+def test_a_one_word_answer_is_what_was_said(pipeline, text, speaker, answer):
+    got = [c for c in attributed(pipeline, text) if c["cue"]["text"] == "said"]
+    assert len(got) == 1 and got[0]["text"] == answer and got[0]["speaker"]["text"] == speaker
+    assert got[0]["cue"]["class"] == "speech"
+
+
+@pytest.mark.parametrize("text", [
+    "She said no to the offer of a second term on the board.",      # an offer turned down
+    "The coach said no one would notice the change in the lineup.",  # "no" opens the clause
+])
+def test_no_that_is_no_answer(pipeline, text):
+    assert all(c["text"] not in ("no", "yes") for c in attributed(pipeline, text))
