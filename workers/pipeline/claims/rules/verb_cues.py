@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..contents import (_as_clause_content, _content_tokens, _is_inverted, _is_parenthetical, _object_content,
+from ..contents import (_as_clause_content, _content_tokens, answer, _is_inverted, _is_parenthetical, _object_content,
                         _final_cue_clause, _split_parenthetical)
 from ..context import ChunkContext, DocContext
 from ..lexicon import ADDRESSEE_VERBS, QUOTE_ONLY_VERBS, REQUEST_NOUNS, REQUEST_VERBS, verb_stance
@@ -57,7 +57,8 @@ def reported(c: ChunkContext, t: Any, stance: str) -> Found:
     if _coordinated_passive(t):
         return None   # "she had been hired … and told to read out notes": told by no one named
     spk = c.second_acts.get(t.i) or _subject(t) or _stranded_subject(t)
-    res = _content_tokens(t, learned=(ci, t.i) in d.learned)
+    # "Asked whether …, 75 percent said yes": the answer, not the question before it
+    res = answer(t) or _content_tokens(t, learned=(ci, t.i) in d.learned)
     inner_cue = None
     if res is None:
         inverted = _is_inverted(t)
@@ -72,7 +73,7 @@ def reported(c: ChunkContext, t: Any, stance: str) -> Found:
     if res is None:
         res = _split_parenthetical(t) or _final_cue_clause(t)
     if res is None:
-        res = _as_clause_content(t) or _request_object(t) or _answer(t) or _object_content(t)
+        res = _as_clause_content(t) or _request_object(t) or _object_content(t)
     if res is None:
         return None
     toks, how = res
@@ -161,23 +162,6 @@ def _request_object(t: Any) -> tuple[list[Any], str] | None:
     if obj is None or obj.lemma_.lower() not in REQUEST_NOUNS or any(c.dep_ == "xcomp" for c in t.children):
         return None
     return list(obj.subtree), "dobj"
-
-
-_ANSWER_VERBS = frozenset("say answer reply respond".split())
-_ANSWERS = frozenset("yes no yeah nope".split())
-
-
-def _answer(t: Any) -> tuple[list[Any], str] | None:
-    """"75 percent said yes", "the senator said no": a one-word answer right after a verb of
-    saying, with nothing after it ("said no to the offer" turns an offer down: no answer)."""
-    if t.lemma_.lower() not in _ANSWER_VERBS or t.i + 1 >= len(t.doc):
-        return None
-    w = t.doc[t.i + 1]
-    if w.head.i != t.i or w.lower_ not in _ANSWERS or w.dep_ not in ("intj", "dobj", "advmod", "ccomp"):
-        return None
-    if any(not x.is_punct for x in w.children) or w.i + 1 < len(t.doc) and t.doc[w.i + 1].pos_ == "ADP":
-        return None
-    return [w], "answer"
 
 
 def _one_word_request(t: Any, toks: list[Any]) -> bool:

@@ -404,6 +404,8 @@ def test_a_demonstrative_inside_the_clause_is_no_pointer(pipeline):
 @pytest.mark.parametrize("text, speaker, answer", [
     ("Asked whether they would vote for the mayor again, 75 percent of residents said yes.", "75 percent of residents", "yes"),
     ("Asked if he would run for a third term, the senator said no.", "the senator", "no"),
+    # the question quoted before the answer is not what they said
+    ("Asked whether the mayor “has the integrity to serve,” 72 percent of residents said yes.", "72 percent of residents", "yes"),
 ])
 def test_a_one_word_answer_is_what_was_said(pipeline, text, speaker, answer):
     got = [c for c in attributed(pipeline, text) if c["cue"]["text"] == "said"]
