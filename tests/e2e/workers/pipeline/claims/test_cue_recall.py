@@ -419,3 +419,16 @@ def test_a_one_word_answer_is_what_was_said(pipeline, text, speaker, answer):
 ])
 def test_no_that_is_no_answer(pipeline, text):
     assert all(c["text"] not in ("no", "yes") for c in attributed(pipeline, text))
+
+
+@pytest.mark.parametrize("text, speaker, words", [
+    ("Several council members joined Ortiz’s call for an independent audit.", "Ortiz", "independent audit"),
+    ("The governor's calls for stricter building codes have gone nowhere in the legislature.", "governor", "stricter building codes"),
+])
+def test_an_owned_lexicon_noun_is_not_left_to_the_filter(pipeline, text, speaker, words):
+    c = one(pipeline, text, words)
+    assert c["cue"]["class"] == "request" and speaker in c["speaker"]["text"]
+
+
+def test_an_owned_noun_outside_the_lexicon_is_no_cue(pipeline):
+    assert attributed(pipeline, "His disdain for the local press is well known in the county.") == []
