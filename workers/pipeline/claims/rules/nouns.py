@@ -59,6 +59,41 @@ def _open_doubt(verb: Any | None, spk: Any, toks: list[Any]) -> bool:
     return verb is not None and (_agentive(spk) or spk.tag_ == "NNS") and first.lower_ in _WH
 
 
+_OWNER_ENTS = frozenset({"PERSON", "ORG", "GPE"})
+
+
+def named_owner(t: Any) -> Any | None:
+    """The source of a lexicon cue noun named without a possessive: a name compounded before it
+    ("the DOJ demand that …", "the Pentagon statement that …") or the object of "by" after it
+    ("a demand, by House leader Nancy Pelosi, that …"); None."""
+    doc = t.doc
+    for x in t.children:
+        if x.dep_ == "compound" and x.i < t.i and (x.ent_type_ in _OWNER_ENTS or x.pos_ == "PROPN"):
+            return x
+    # "by" on the noun, or set off by commas right after it (the parse may hang it on the verb)
+    by = next((x for x in t.children if x.dep_ == "prep" and x.lower_ == "by" and x.i > t.i), None)
+    if by is None and t.i + 2 < t.sent.end and doc[t.i + 1].text == "," and doc[t.i + 2].lower_ == "by":
+        by = doc[t.i + 2]
+    obj = next((g for g in by.children if g.dep_ == "pobj"), None) if by is not None else None
+    if obj is not None and (obj.ent_type_ in ("PERSON", "ORG") or _agentive(obj)):
+        return obj
+    return None
+
+
+def that_clause_after(t: Any) -> list[Any] | None:
+    """The "that" clause right after cue noun ``t`` — at most a short phrase between ("his
+    statement on Wednesday that …") — when the parse hung it on another word: its tokens from
+    "that" on, or None."""
+    doc = t.doc
+    for k in range(t.i + 1, min(t.i + 9, t.sent.end)):
+        w = doc[k]
+        if w.lower_ == "that" and w.dep_ == "mark" and w.head.i > k and w.head.pos_ in ("VERB", "AUX"):
+            return [x for x in w.head.subtree if x.i >= k]
+        if w.is_punct and w.text not in (",",) or w.pos_ in ("VERB", "AUX"):
+            return None
+    return None
+
+
 def rule(c: ChunkContext) -> list[Attribution]:
     d, off, text = c.doc, c.off, c.text
     out: list[Attribution] = []
@@ -75,6 +110,8 @@ def rule(c: ChunkContext) -> list[Attribution]:
         verb = None
         if poss is None and spec is NOUN_CUES.get(t.lemma_.lower()):
             poss, verb = light_verb_speaker(t)
+            if poss is None:
+                poss = named_owner(t)   # "the DOJ demand that …", "a demand, by Nancy Pelosi, that …"
         if poss is None or _bad_speaker(poss) or poss.lower_ in ("its",):
             continue
         toks = None
@@ -97,6 +134,8 @@ def rule(c: ChunkContext) -> list[Attribution]:
                     toks += [y for g in t.children if g.dep_ == "acl" and g.i > x.i for y in g.subtree]
             if toks:
                 break
+        if not toks and "that" in spec[1] and verb is None:
+            toks = that_clause_after(t)   # "his statement on Wednesday that …" hung elsewhere by the parse
         if not toks:
             continue
         if t.lemma_.lower() == "question" and not _open_doubt(verb, poss, toks):

@@ -432,3 +432,24 @@ def test_an_owned_lexicon_noun_is_not_left_to_the_filter(pipeline, text, speaker
 
 def test_an_owned_noun_outside_the_lexicon_is_no_cue(pipeline):
     assert attributed(pipeline, "His disdain for the local press is well known in the county.") == []
+
+
+@pytest.mark.parametrize("text, speaker, words", [
+    # a name compounded before the noun, or "by" after it, owns it
+    ("The clinic refused to comply with the FDA demand that the trial be halted at once.", "FDA", "trial be halted"),
+    ("The main obstacle is a demand, by Senator Ruth Adler, that the bill include paid leave.", "Ruth Adler", "bill include paid leave"),
+    # the "that" clause a few words after the noun, hung elsewhere by the parse
+    ("She was questioned over her statement on Friday that the budget was balanced, but stayed calm.", "her", "budget was balanced"),
+])
+def test_a_cue_noun_owned_without_a_possessive(pipeline, text, speaker, words):
+    c = one(pipeline, text, words)
+    assert speaker in c["speaker"]["text"] and c["cue"]["class"] in ("speech", "request")
+
+
+@pytest.mark.parametrize("text", [
+    "The claim that the bridge was unsafe has been debunked by engineers.",     # no owner
+    "The Ohio plan for new schools will cost two million dollars a year.",       # no cue noun
+])
+def test_an_unowned_cue_noun_is_no_attribution(pipeline, text):
+    assert attributed(pipeline, text) == []
+
