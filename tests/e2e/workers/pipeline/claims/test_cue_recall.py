@@ -453,3 +453,17 @@ def test_a_cue_noun_owned_without_a_possessive(pipeline, text, speaker, words):
 def test_an_unowned_cue_noun_is_no_attribution(pipeline, text):
     assert attributed(pipeline, text) == []
 
+
+@pytest.mark.parametrize("text, speaker, words", [
+    ("Campaign staff toured the county on Sunday, confident that turnout would be high.", "Campaign staff", "turnout would be high"),
+    ("Confident that the vote would pass, the mayor left the chamber early.", "the mayor", "vote would pass"),
+])
+def test_a_belief_adjective_clause_on_the_main_verb(pipeline, text, speaker, words):
+    c = one(pipeline, text, words)
+    assert c["cue"]["class"] == "belief" and c["speaker"]["text"] == speaker
+
+
+def test_an_adjective_clause_without_a_that_clause_is_no_cue(pipeline):
+    text = "The mayor left the chamber early, confident of victory in the vote."
+    assert [c for c in attributed(pipeline, text) if c["cue"]["lemma"] == "confident"] == []
+
