@@ -467,3 +467,9 @@ def test_an_adjective_clause_without_a_that_clause_is_no_cue(pipeline):
     text = "The mayor left the chamber early, confident of victory in the vote."
     assert [c for c in attributed(pipeline, text) if c["cue"]["lemma"] == "confident"] == []
 
+
+def test_a_one_word_answer_survives_page_furniture(pipeline):
+    text = ("We will win! pic.twitter.com/abc123 — Lena Ortiz (@lenaortiz) March 21, 2020\n\n"
+            "Asked whether she would run for a second term, the mayor said yes.")
+    got = [c for c in attributed(pipeline, text) if c["cue"]["text"] == "said"]
+    assert [c["text"] for c in got] == ["yes"]
