@@ -64,14 +64,15 @@ _OWNER_ENTS = frozenset({"PERSON", "ORG", "GPE"})
 
 def named_owner(t: Any) -> Any | None:
     """The source of a lexicon cue noun named without a possessive: a name compounded before it
-    ("the DOJ demand that …", "the Pentagon statement that …") or the object of "by" after it
-    ("a demand, by House leader Nancy Pelosi, that …"); None."""
+    ("the DOJ demand that …", "the Pentagon statement that …") or the object of "by" or "from"
+    after it ("a demand, by House leader Nancy Pelosi, that …", "calls from her rivals to break up
+    the banks"); None."""
     doc = t.doc
     for x in t.children:
         if x.dep_ == "compound" and x.i < t.i and (x.ent_type_ in _OWNER_ENTS or x.pos_ == "PROPN"):
             return x
     # "by" on the noun, or set off by commas right after it (the parse may hang it on the verb)
-    by = next((x for x in t.children if x.dep_ == "prep" and x.lower_ == "by" and x.i > t.i), None)
+    by = next((x for x in t.children if x.dep_ == "prep" and x.lower_ in ("by", "from") and x.i > t.i), None)
     if by is None and t.i + 2 < t.sent.end and doc[t.i + 1].text == "," and doc[t.i + 2].lower_ == "by":
         by = doc[t.i + 2]
     obj = next((g for g in by.children if g.dep_ == "pobj"), None) if by is not None else None
