@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..context import ChunkContext, DocContext
+from ..definition import NOUN_CLASSES, SPEECH_LIKE
 from ..lexicon import NOUN_CUES
 from ..records import Attribution, Cue
 from ..spans import runs, word_count
@@ -62,6 +63,18 @@ def _open_doubt(verb: Any | None, spk: Any, toks: list[Any]) -> bool:
 _OWNER_ENTS = frozenset({"PERSON", "ORG", "GPE"})
 
 
+def colon_statement(t: Any) -> list[Any] | None:
+    """"Carrier's message: Moving jobs south is …", "Their argument: Only a Democratic Senate can
+    …": a statement noun of the definition (speech, belief, request, …) owned by a possessive and
+    set before a colon; the rest of the sentence (three words or more) is what was said; None."""
+    doc = t.doc
+    if t.i + 4 >= t.sent.end or doc[t.i + 1].text != ":" or not any(x.dep_ == "poss" for x in t.children) \
+            or NOUN_CLASSES.get(t.lemma_.lower()) not in SPEECH_LIKE:
+        return None
+    toks = [doc[k] for k in range(t.i + 2, t.sent.end)]
+    return toks if sum(1 for x in toks if not x.is_punct) >= 3 else None
+
+
 def named_owner(t: Any) -> Any | None:
     """The source of a lexicon cue noun named without a possessive: a name compounded before it
     ("the DOJ demand that …", "the Pentagon statement that …") or the object of "by" or "from"
@@ -100,6 +113,8 @@ def rule(c: ChunkContext) -> list[Attribution]:
     out: list[Attribution] = []
     for t in c.sdoc:
         spec = NOUN_CUES.get(t.lemma_.lower()) if t.pos_ == "NOUN" else None
+        if spec is None and t.pos_ == "NOUN" and colon_statement(t):
+            spec = ("assert", {":"})   # "Carrier's message: …", "Their argument: …"
         if spec is None and t.pos_ == "NOUN" and any(x.dep_ == "poss" for x in t.children):
             p = d.cue_probability(t, off)
             if p is not None and p >= d.options.cue_add_other:
@@ -135,6 +150,8 @@ def rule(c: ChunkContext) -> list[Attribution]:
                     toks += [y for g in t.children if g.dep_ == "acl" and g.i > x.i for y in g.subtree]
             if toks:
                 break
+        if not toks and verb is None:
+            toks = colon_statement(t)
         if not toks and "that" in spec[1] and verb is None:
             toks = that_clause_after(t)   # "his statement on Wednesday that …" hung elsewhere by the parse
         if not toks:

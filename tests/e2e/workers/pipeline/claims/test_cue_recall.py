@@ -474,3 +474,20 @@ def test_a_one_word_answer_survives_page_furniture(pipeline):
             "Asked whether she would run for a second term, the mayor said yes.")
     got = [c for c in attributed(pipeline, text) if c["cue"]["text"] == "said"]
     assert [c["text"] for c in got] == ["yes"]
+
+
+@pytest.mark.parametrize("text, speaker, words", [
+    ("Unions are shifting to campaign mode. Their argument: Only a new contract can stop the strikes.", "Their", "new contract can stop"),
+    ("Acme's message: Moving the plant abroad is part of the company's plan to cut costs.", "Acme", "Moving the plant abroad"),
+])
+def test_an_owned_statement_noun_before_a_colon(pipeline, text, speaker, words):
+    c = one(pipeline, text, words)
+    assert speaker in c["speaker"]["text"] and c["cue"]["class"] == "speech"
+
+
+@pytest.mark.parametrize("text", [
+    "His plan: build a new stadium and make the city pay for it.",     # a plan is no statement
+    "Her schedule: Iowa on Monday, New Hampshire on Tuesday, Ohio next.",
+])
+def test_an_owned_noun_before_a_colon_that_is_no_statement(pipeline, text):
+    assert attributed(pipeline, text) == []
