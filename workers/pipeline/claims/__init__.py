@@ -107,7 +107,7 @@ class ClaimStage:
         if furn:
             for a in atts:
                 a.content = cut(text, a.content, furn)
-            atts = [a for a in atts if word_count(text, a.content) >= 2]
+            atts = [a for a in atts if word_count(text, a.content) >= (1 if a.how == "answer" else 2)]   # "said yes"
         if opts.drop_nested:
             atts = drop_nested(atts)
         mentions = split_shared_surnames(text, entity_mentions(plain(doc.entities), chunks, text), chunks)

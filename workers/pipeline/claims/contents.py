@@ -429,3 +429,20 @@ def _final_cue_clause(v: Any) -> tuple[list[Any], str] | None:
 
 
 _FINAL_CUES = frozenset("say add tell write explain note state insist argue warn claim".split())
+
+
+_ANSWER_VERBS = frozenset("say answer reply respond".split())
+_ANSWERS = frozenset("yes no yeah nope".split())
+
+
+def answer(t: Any) -> tuple[list[Any], str] | None:
+    """"75 percent said yes", "the senator said no": a one-word answer right after a verb of
+    saying, with nothing after it ("said no to the offer" turns an offer down: no answer)."""
+    if t.lemma_.lower() not in _ANSWER_VERBS or t.i + 1 >= len(t.doc):
+        return None
+    w = t.doc[t.i + 1]
+    if w.head.i != t.i or w.lower_ not in _ANSWERS or w.dep_ not in ("intj", "dobj", "advmod", "ccomp"):
+        return None
+    if any(not x.is_punct for x in w.children) or w.i + 1 < len(t.doc) and t.doc[w.i + 1].pos_ == "ADP":
+        return None
+    return [w], "answer"

@@ -175,7 +175,7 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
         return None
     if text is not None and refused(a, text):
         return None   # questions, no one in particular, topics, acts, names (refusals.py)
-    if how in ("colon", "dash", "dash_line", "citation") or how == "according":
+    if how in ("colon", "dash", "dash_line", "citation", "pointback", "answer") or how == "according":
         return "speech"
     if how == "perspective":
         return "belief"

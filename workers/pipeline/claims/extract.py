@@ -89,8 +89,8 @@ def _trim(d: DocContext, found: list[Attribution]) -> list[Attribution]:
             a.spk_kind = d.spk_kinds.get(a.speaker, "other")
             a.spk_lemma = d.spk_lemmas.get(a.speaker, "")
             a.speaker = clip(text, a.speaker, lo, hi)
-        if not a.direct and a.how not in ("block", "viewof"):   # a block quotation is the next paragraph,
-            # "That is the view of X" points at the one before
+        if not a.direct and a.how not in ("block", "viewof", "pointback"):   # a block quotation is the next
+            # paragraph, "That is the view of X" and "That's according to X" point at the one before
             a.content = [c for c in (clip(text, sp, lo, hi) for sp in a.content) if c]
         a.reported_by = [(r, c) for r, c in ((clip(text, r, lo, hi), c) for r, c in a.reported_by) if r]
         if a.content:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 
 from .claim_filter import keep_probability
+from .lexicon import NOUN_CUES
 from .quotes import Quote
 from .records import Attribution, Span
 
@@ -19,8 +20,16 @@ _HEDGE_SPEAKERS = {"i", "we", "you"}
 
 # rules the filter was not trained on, narrow by construction (measured on PolNeAR dev and the
 # real-news dev gold instead): light-verb noun cues, parenthetical citations, continued quotes,
-# "That is the view of X"
-UNFILTERED = frozenset({"nounlight", "citation", "continued", "viewof"})
+# "That is the view of X", "That's according to X", "said yes"
+UNFILTERED = frozenset({"nounlight", "citation", "continued", "viewof", "pointback", "answer"})
+
+
+def owned_lexicon_noun(a: Attribution) -> bool:
+    """"Pence's call for a special prosecutor", "Obama's calls for tighter gun control": a noun of
+    the cue lexicon owned by its speaker with its content hung on it is an attribution by
+    construction; the filter, which weighs the learned detector's noun picks alike, dropped such
+    ones as often as it kept them (PolNeAR train 0–300: +5 gold, no spurious claim when exempt)."""
+    return a.how == "noun" and a.cue.lemma in NOUN_CUES
 
 
 def drop_nested(atts: list[Attribution]) -> list[Attribution]:
@@ -92,7 +101,7 @@ def keep(a: Attribution, text: str, quotes: list[Quote], qstarts: list[int] | No
     no model ships. First-person hedges ("I think", "we guess") are never kept."""
     if hedge(a, text):
         return False
-    if a.how in UNFILTERED:
+    if a.how in UNFILTERED or owned_lexicon_noun(a):
         return True
     p = keep_probability(a, text, cue_in_quote(a, quotes, qstarts))
     return p is None or p >= keep_above

@@ -246,3 +246,45 @@ def citation(text: str, a: int, b: int) -> tuple[tuple[int, int], tuple[int, int
     if len(re.findall(r"\w+", text[c0:c1])) < 4:
         return None
     return (i0 - 1, i1 + 1), spk, (c0, c1)
+
+
+# "<Speaker> on|to|at <topic or audience>: <statement>", a headline's speaker with what or whom
+# the words are about or for ("Gillibrand on Hillary's Transcripts: ‘I Think She Will.’",
+# "Clinton to Planned Parenthood: Trump will reverse Roe v. Wade", "Mukasey at RNC: …")
+_PREP_COLON_LINE = re.compile(r"(?m)^[ \t]*([A-Z][^:\n]{1,50}?)[ \t]+(?:on|to|at)[ \t]+[^:\n]{1,90}?(:)[ \t]+(\S[^\n]*)$")
+_OPENS_QUOTE = re.compile(r"[‘'“\"]\w")
+
+
+def prep_colon_lines(text: str, tokens: ChunkTokens, taken: list[tuple[int, int]]) -> list[ColonLine]:
+    """Headline lines "<Speaker> on|to|at <…>: <statement>" (``_PREP_COLON_LINE``). Only when the
+    words are speech: the statement is quoted, or the speaker is a person (a name tagged so here
+    or elsewhere in the text); the speaker a short capitalised name-like phrase with no verb
+    (labels such as "Update on Iowa:" or "Guide to the caucuses:" are page furniture: no person,
+    no quotation). The statement has at least three words, is no question and is not inside
+    ``taken`` (an attribution found already)."""
+    out: list[ColonLine] = []
+    persons: set[str] | None = None
+    for m in _PREP_COLON_LINE.finditer(text):
+        head, body = m.group(1).strip(), m.group(3)
+        words = head.split()
+        if len(words) > 6 or not all(w[:1].isupper() or w.lower() in _LABEL_PARTICLES for w in words) \
+                or {re.sub(r"['’]s$", "", w.lower().strip(".'’")) for w in (words[0], words[-1])} & COLON_NON_SPEAKERS:
+            continue
+        if len(re.findall(r"\w+", body)) < 3 or body.rstrip().endswith("?") or re.search(r"\d", head):
+            continue
+        htoks = tokens.tokens(m.start(1), m.start(1) + len(head))
+        if not htoks or any(t.pos_ in ("VERB", "AUX") for t in htoks):
+            continue
+        if persons is None:
+            persons = {t.lower_ for _, sdoc in tokens.chunks for t in sdoc
+                       if t.ent_type_ == "PERSON" and t.text[:1].isupper() and len(t.text) > 2}
+        person = any(t.ent_type_ == "PERSON" or t.lower_ in persons for t in htoks)
+        if not (person or _OPENS_QUOTE.match(body) and _speaker_label(htoks, set())):
+            continue
+        b0, b1 = m.start(3), m.end(3)
+        while b1 > b0 and text[b1 - 1] in " \t.":
+            b1 -= 1
+        if any(s < b1 and b0 < e for s, e in taken):
+            continue
+        out.append(ColonLine((m.start(2), m.end(2)), (m.start(1), m.start(1) + len(head)), [(b0, b1)], m.start()))
+    return out

@@ -28,11 +28,13 @@ RULES: tuple[ChunkRule, ...] = (
 
 DOC_RULES: tuple[DocRule, ...] = (
     lines.colon_rule,       # "Speaker: statement" lines
+    lines.headline_rule,    # "Speaker on Topic: statement" headlines
     lines.dash_rule,        # quotation paragraphs signed "— Name"
     lines.block_rule,       # "X added:" + a block quotation paragraph
     lines.citation_rule,    # "… (Otto, Imperial College London)."
     direct_quotes.continued_rule,   # X's quote, then “…” with no cue: X's too
     nouns.view_of_rule,     # "… . That is the view of X"
+    according.points_back_rule,   # "… . That's according to X"
 )
 
 __all__ = ["ChunkRule", "DocRule", "DOC_RULES", "RULES"]

@@ -3,11 +3,21 @@ the learned cue detector picks ("willing to …", "eager for …")."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..context import ChunkContext
 from ..lexicon import ADJ_PREP_CUES, adj_stance
 from ..records import Attribution, Cue
 from ..spans import runs
 from ..subjects import _bad_speaker
+
+
+def advcl_that(t: Any) -> bool:
+    """"Aides toured the state, confident that voters would turn out", "Confident that the vote
+    would pass, the mayor left early": an adjective clause on the main verb, its subject the
+    holder; only with a "that" clause (a state of mind about a proposition)."""
+    return t.dep_ == "advcl" and t.pos_ == "ADJ" and any(
+        x.dep_ == "ccomp" and any(y.lower_ == "that" and y.dep_ == "mark" for y in x.children) for x in t.children)
 
 
 def rule(c: ChunkContext) -> list[Attribution]:
@@ -20,9 +30,9 @@ def rule(c: ChunkContext) -> list[Attribution]:
             p = d.cue_probability(t, off)
             if p is not None and p >= d.options.cue_add_other:
                 st, learned_adj = "other", True
-        if not st or t.dep_ not in ("acomp", "ROOT", "amod"):
+        if not st or t.dep_ not in ("acomp", "ROOT", "amod") and not advcl_that(t):
             continue
-        head = t.head if t.dep_ == "acomp" else t
+        head = t.head if t.dep_ in ("acomp", "advcl") else t
         spk = next((x for x in head.children if x.dep_ == "nsubj"), None)
         if _bad_speaker(spk):
             continue
@@ -54,8 +64,8 @@ def rule(c: ChunkContext) -> list[Attribution]:
         if not spans:
             continue
         cue_text_end = off + t.idx + len(t)
-        cue = Cue(off + head.idx if head.i < t.i else off + t.idx, cue_text_end,
-                  text[off + (head.idx if head.i < t.i else t.idx):cue_text_end], t.lemma_.lower(), st)
+        c0 = head.idx if head.i < t.i and t.dep_ != "advcl" else t.idx   # "is optimistic"; "…, confident"
+        cue = Cue(off + c0, cue_text_end, text[off + c0:cue_text_end], t.lemma_.lower(), st)
         out.append(Attribution(cue, d.spk(spk, off), spans,
                                sent_start=off + t.sent.start_char, anchor=t.i, chunk=c.ci, how="adj"))
     return out

@@ -10,7 +10,7 @@ import bisect
 import re
 from typing import Any
 
-from ..contents import Content, _content_tokens
+from ..contents import Content, _content_tokens, answer
 from ..context import MIN_QUOTE_WORDS, ChunkContext, DocContext
 from ..quotes import Quote
 from ..records import Attribution, Span
@@ -116,6 +116,8 @@ def cue_for_quote(d: DocContext, n: int, q: Quote, off: int, sdoc: Any, cue_toke
         if d.inside_quote(t, off):
             continue
         ts = off + t.idx
+        if ts >= q_end and answer(t) is not None:
+            continue   # "Asked if X is “…,” 72 percent said yes": the quote is the question, the answer theirs
         if ts >= q_end:
             # after the quote: only punctuation and the speaker's own words in between
             if ts - q_end > 200 or "\n" in text[q_end:ts]:

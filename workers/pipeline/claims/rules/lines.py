@@ -10,7 +10,7 @@ import re
 from ..context import DocContext
 from ..lexicon import verb_stance
 from ..records import Attribution, Cue
-from ..structure import citation, colon_lines, dash_sources
+from ..structure import ColonLine, citation, colon_lines, dash_sources, prep_colon_lines
 from ..subjects import _bad_speaker, _subject
 
 # a line ending in "<… cue verb> [up to three words]:" and the next paragraph, not a quotation
@@ -22,8 +22,18 @@ _BLOCK_VERBS = frozenset("say add write continue explain state note argue declar
 def colon_rule(d: DocContext, found: list[Attribution]) -> list[Attribution]:
     """"<Speaker>: <statement>" lines (``structure.colon_lines``): headlines and transcript turns."""
     taken = [(a.content[0][0], a.content[-1][1]) for a in found if a.content]
+    return _colon_attributions(d, colon_lines(d.text, d.tokens, taken))
+
+
+def headline_rule(d: DocContext, found: list[Attribution]) -> list[Attribution]:
+    """"<Speaker> on|to|at <…>: <statement>" headlines (``structure.prep_colon_lines``)."""
+    taken = [(a.content[0][0], a.content[-1][1]) for a in found if a.content]
+    return _colon_attributions(d, prep_colon_lines(d.text, d.tokens, taken))
+
+
+def _colon_attributions(d: DocContext, lines: list[ColonLine]) -> list[Attribution]:
     out: list[Attribution] = []
-    for ln in colon_lines(d.text, d.tokens, taken):
+    for ln in lines:
         (l0, l1), (b0, b1) = ln.speaker, ln.content[0]
         body = d.text[b0:b1]
         direct = d.all_quoted([(b0, b1)]) or bool(re.fullmatch(r"[‘'“\"][^‘“\"]*[’'”\"]", body))

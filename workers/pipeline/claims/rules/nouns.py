@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..context import ChunkContext, DocContext
+from ..definition import NOUN_CLASSES, SPEECH_LIKE
 from ..lexicon import NOUN_CUES
 from ..records import Attribution, Cue
 from ..spans import runs, word_count
@@ -59,11 +60,61 @@ def _open_doubt(verb: Any | None, spk: Any, toks: list[Any]) -> bool:
     return verb is not None and (_agentive(spk) or spk.tag_ == "NNS") and first.lower_ in _WH
 
 
+_OWNER_ENTS = frozenset({"PERSON", "ORG", "GPE"})
+
+
+def colon_statement(t: Any) -> list[Any] | None:
+    """"Carrier's message: Moving jobs south is …", "Their argument: Only a Democratic Senate can
+    …": a statement noun of the definition (speech, belief, request, …) owned by a possessive and
+    set before a colon; the rest of the sentence (three words or more) is what was said; None."""
+    doc = t.doc
+    if t.i + 4 >= t.sent.end or doc[t.i + 1].text != ":" or not any(x.dep_ == "poss" for x in t.children) \
+            or NOUN_CLASSES.get(t.lemma_.lower()) not in SPEECH_LIKE:
+        return None
+    toks = [doc[k] for k in range(t.i + 2, t.sent.end)]
+    return toks if sum(1 for x in toks if not x.is_punct) >= 3 else None
+
+
+def named_owner(t: Any) -> Any | None:
+    """The source of a lexicon cue noun named without a possessive: a name compounded before it
+    ("the DOJ demand that …", "the Pentagon statement that …") or the object of "by" or "from"
+    after it ("a demand, by House leader Nancy Pelosi, that …", "calls from her rivals to break up
+    the banks"); None."""
+    doc = t.doc
+    for x in t.children:
+        if x.dep_ == "compound" and x.i < t.i and (x.ent_type_ in _OWNER_ENTS or x.pos_ == "PROPN"):
+            return x
+    # "by" on the noun, or set off by commas right after it (the parse may hang it on the verb)
+    by = next((x for x in t.children if x.dep_ == "prep" and x.lower_ in ("by", "from") and x.i > t.i), None)
+    if by is None and t.i + 2 < t.sent.end and doc[t.i + 1].text == "," and doc[t.i + 2].lower_ == "by":
+        by = doc[t.i + 2]
+    obj = next((g for g in by.children if g.dep_ == "pobj"), None) if by is not None else None
+    if obj is not None and (obj.ent_type_ in ("PERSON", "ORG") or _agentive(obj)):
+        return obj
+    return None
+
+
+def that_clause_after(t: Any) -> list[Any] | None:
+    """The "that" clause right after cue noun ``t`` — at most a short phrase between ("his
+    statement on Wednesday that …") — when the parse hung it on another word: its tokens from
+    "that" on, or None."""
+    doc = t.doc
+    for k in range(t.i + 1, min(t.i + 9, t.sent.end)):
+        w = doc[k]
+        if w.lower_ == "that" and w.dep_ == "mark" and w.head.i > k and w.head.pos_ in ("VERB", "AUX"):
+            return [x for x in w.head.subtree if x.i >= k]
+        if w.is_punct and w.text not in (",",) or w.pos_ in ("VERB", "AUX"):
+            return None
+    return None
+
+
 def rule(c: ChunkContext) -> list[Attribution]:
     d, off, text = c.doc, c.off, c.text
     out: list[Attribution] = []
     for t in c.sdoc:
         spec = NOUN_CUES.get(t.lemma_.lower()) if t.pos_ == "NOUN" else None
+        if spec is None and t.pos_ == "NOUN" and colon_statement(t):
+            spec = ("assert", {":"})   # "Carrier's message: …", "Their argument: …"
         if spec is None and t.pos_ == "NOUN" and any(x.dep_ == "poss" for x in t.children):
             p = d.cue_probability(t, off)
             if p is not None and p >= d.options.cue_add_other:
@@ -75,6 +126,8 @@ def rule(c: ChunkContext) -> list[Attribution]:
         verb = None
         if poss is None and spec is NOUN_CUES.get(t.lemma_.lower()):
             poss, verb = light_verb_speaker(t)
+            if poss is None:
+                poss = named_owner(t)   # "the DOJ demand that …", "a demand, by Nancy Pelosi, that …"
         if poss is None or _bad_speaker(poss) or poss.lower_ in ("its",):
             continue
         toks = None
@@ -97,6 +150,10 @@ def rule(c: ChunkContext) -> list[Attribution]:
                     toks += [y for g in t.children if g.dep_ == "acl" and g.i > x.i for y in g.subtree]
             if toks:
                 break
+        if not toks and verb is None:
+            toks = colon_statement(t)
+        if not toks and "that" in spec[1] and verb is None:
+            toks = that_clause_after(t)   # "his statement on Wednesday that …" hung elsewhere by the parse
         if not toks:
             continue
         if t.lemma_.lower() == "question" and not _open_doubt(verb, poss, toks):
@@ -115,6 +172,22 @@ def rule(c: ChunkContext) -> list[Attribution]:
 _VIEW_NOUNS = frozenset("view opinion verdict assessment conclusion belief warning message argument position "
                         "claim contention advice word".split())
 _DEMONSTRATIVES = frozenset("that this such those these".split())
+
+
+def previous_sentence(text: str, sents: list[tuple[int, Any]], k: int) -> tuple[int, int] | None:
+    """The span of sentence ``k - 1`` of ``sents`` ((chunk offset, sentence) pairs), the one a
+    sentence pointing back at it names ("That is the view of X", "That's according to X"): None
+    when it has fewer than four words or a section break lies between."""
+    if k == 0:
+        return None
+    poff, prev = sents[k - 1]
+    off, s = sents[k]
+    a, b = poff + prev.start_char, poff + prev.end_char
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if word_count(text, [(a, b)]) < 4 or "\n\n\n" in text[b:off + s.start_char]:
+        return None
+    return a, b
 
 
 def view_of_rule(d: DocContext, found: list[Attribution]) -> list[Attribution]:
@@ -138,12 +211,10 @@ def view_of_rule(d: DocContext, found: list[Attribution]) -> list[Attribution]:
             continue
         # "the view of former coach | Ana Lopez": the name in apposition is who
         spk = next((x for x in spk.children if x.dep_ == "appos" and x.pos_ == "PROPN"), spk)
-        poff, prev = sents[k - 1]
-        a, b = poff + prev.start_char, poff + prev.end_char
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if word_count(text, [(a, b)]) < 4 or "\n\n\n" in text[b:off + s.start_char]:
+        prev = previous_sentence(text, sents, k)
+        if prev is None:
             continue
+        a, b = prev
         c0, c1 = off + first.idx, off + attr.idx + len(attr)
         cue = Cue(c0, c1, text[c0:c1], attr.lemma_.lower(), NOUN_CUES.get(attr.lemma_.lower(), ("belief",))[0])
         out.append(Attribution(cue, d.spk(spk, off), [(a, b)], d.all_quoted([(a, b)]), sent_start=a,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..contents import (_as_clause_content, _content_tokens, _is_inverted, _is_parenthetical, _object_content,
+from ..contents import (_as_clause_content, _content_tokens, answer, _is_inverted, _is_parenthetical, _object_content,
                         _final_cue_clause, _split_parenthetical)
 from ..context import ChunkContext, DocContext
 from ..lexicon import ADDRESSEE_VERBS, QUOTE_ONLY_VERBS, REQUEST_NOUNS, REQUEST_VERBS, verb_stance
@@ -57,7 +57,8 @@ def reported(c: ChunkContext, t: Any, stance: str) -> Found:
     if _coordinated_passive(t):
         return None   # "she had been hired … and told to read out notes": told by no one named
     spk = c.second_acts.get(t.i) or _subject(t) or _stranded_subject(t)
-    res = _content_tokens(t, learned=(ci, t.i) in d.learned)
+    # "Asked whether …, 75 percent said yes": the answer, not the question before it
+    res = answer(t) or _content_tokens(t, learned=(ci, t.i) in d.learned)
     inner_cue = None
     if res is None:
         inverted = _is_inverted(t)
@@ -113,7 +114,7 @@ def reported(c: ChunkContext, t: Any, stance: str) -> Found:
     # pointer to text elsewhere ("reported the following:")
     words = word_count(text, spans)
     pointer = len(spans) == 1 and _POINTER.fullmatch(text[spans[0][0]:spans[0][1]].strip(" :."))
-    if words < (1 if how == "obj1" or _one_word_request(t, toks) else 2) or pointer:
+    if words < (1 if how in ("obj1", "answer") or _one_word_request(t, toks) else 2) or pointer:
         return None
     sp = d.spk(spk, off)
     whole = d.quote_covering(spans)

@@ -39,8 +39,8 @@ def words(text: str, span) -> str:
 
 def test_the_table_runs_every_family_in_order():
     assert RULES == (direct_quotes.rule, verb_cues.rule, adjectives.rule, nouns.rule, according.rule, perspective.rule)
-    assert DOC_RULES == (lines.colon_rule, lines.dash_rule, lines.block_rule, lines.citation_rule,
-                         direct_quotes.continued_rule, nouns.view_of_rule)
+    assert DOC_RULES == (lines.colon_rule, lines.headline_rule, lines.dash_rule, lines.block_rule, lines.citation_rule,
+                         direct_quotes.continued_rule, nouns.view_of_rule, according.points_back_rule)
 
 
 @pytest.mark.parametrize("text", [

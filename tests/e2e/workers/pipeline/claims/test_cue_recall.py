@@ -357,3 +357,137 @@ def test_a_portrayal_is_an_evaluation_of_its_object_as_something(pipeline):
            if c["cue"]["lemma"] == "portray"]
     assert len(got) == 1 and got[0]["text"] == "her rival as a relic of the past"
     assert got[0]["cue"]["class"] == "evaluative"
+
+
+@pytest.mark.parametrize("text, speaker, words, kind", [
+    # "<Speaker> on|to|at <…>: <statement>": a headline's speaker with a topic, an audience or a place
+    ("Warren on the Senate Budget Deal: ‘It Is a Giveaway to the Banks.’\n\nSen. Elizabeth Warren spoke in Boston.",
+     "Warren", "Giveaway to the Banks", "direct"),
+    ("Mayor Lena Ortiz to City Workers: Pay raises will come in the spring.\n\nThe mayor met the unions.",
+     "Lena Ortiz", "Pay raises will come", "indirect"),
+    ("Former Judge Amos Reed at Yale: The court has lost its way.\n\nReed gave a lecture on Monday.",
+     "Amos Reed", "court has lost its way", "indirect"),
+])
+def test_headline_speaker_with_a_topic(pipeline, text, speaker, words, kind):
+    c = one(pipeline, text, words)
+    assert c["cue"]["text"] == ":" and speaker in c["speaker"]["text"] and c["kind"] == kind
+
+
+@pytest.mark.parametrize("text", [
+    "Update on the Iowa Caucuses: Turnout was high across the state.\n\nVoters came out on Monday night.",
+    "Guide to the Primaries: What happens next in the race for delegates.\n\nThe race goes on.",
+    "Senate Vote on the Budget Deal: The bill passed by a wide margin.\n\nThe vote was held late.",
+    "Warren on the Budget: Will she vote for the deal in the end?\n\nWarren has not said.",
+])
+def test_a_section_label_with_a_topic_is_no_speaker(pipeline, text):
+    assert [c for c in attributed(pipeline, text) if c["cue"]["text"] == ":"] == []
+
+
+@pytest.mark.parametrize("text, speaker, words", [
+    ("The campaign raised $5.6 million in January, bringing its total to $95 million.\n\n"
+     "That’s according to fundraising reports the campaign filed on Saturday.", "fundraising reports", "raised $5.6 million"),
+    ("Turnout in the state reached a record high on Tuesday. That is according to the secretary of state's office.",
+     "the secretary of state's office", "Turnout in the state"),
+])
+def test_thats_according_to_points_back_at_the_sentence_before(pipeline, text, speaker, words):
+    c = one(pipeline, text, words)
+    assert c["cue"]["text"].lower() == "according to" and c["speaker"]["text"] == speaker
+    assert not c["text"].startswith("That")
+
+
+def test_a_demonstrative_inside_the_clause_is_no_pointer(pipeline):
+    text = "According to the mayor, the bridge will reopen in May. That is not true, according to engineers."
+    got = [c for c in attributed(pipeline, text) if c["speaker"]["text"] == "engineers"]
+    assert got and all("reopen" not in c["text"] for c in got)
+
+
+@pytest.mark.parametrize("text, speaker, answer", [
+    ("Asked whether they would vote for the mayor again, 75 percent of residents said yes.", "75 percent of residents", "yes"),
+    ("Asked if he would run for a third term, the senator said no.", "the senator", "no"),
+    # the question quoted before the answer is not what they said
+    ("Asked whether the mayor “has the integrity to serve,” 72 percent of residents said yes.", "72 percent of residents", "yes"),
+])
+def test_a_one_word_answer_is_what_was_said(pipeline, text, speaker, answer):
+    got = [c for c in attributed(pipeline, text) if c["cue"]["text"] == "said"]
+    assert len(got) == 1 and got[0]["text"] == answer and got[0]["speaker"]["text"] == speaker
+    assert got[0]["cue"]["class"] == "speech"
+
+
+@pytest.mark.parametrize("text", [
+    "She said no to the offer of a second term on the board.",      # an offer turned down
+    "The coach said no one would notice the change in the lineup.",  # "no" opens the clause
+])
+def test_no_that_is_no_answer(pipeline, text):
+    assert all(c["text"] not in ("no", "yes") for c in attributed(pipeline, text))
+
+
+@pytest.mark.parametrize("text, speaker, words", [
+    ("Several council members joined Ortiz’s call for an independent audit.", "Ortiz", "independent audit"),
+    ("The governor's calls for stricter building codes have gone nowhere in the legislature.", "governor", "stricter building codes"),
+])
+def test_an_owned_lexicon_noun_is_not_left_to_the_filter(pipeline, text, speaker, words):
+    c = one(pipeline, text, words)
+    assert c["cue"]["class"] == "request" and speaker in c["speaker"]["text"]
+
+
+def test_an_owned_noun_outside_the_lexicon_is_no_cue(pipeline):
+    assert attributed(pipeline, "His disdain for the local press is well known in the county.") == []
+
+
+@pytest.mark.parametrize("text, speaker, words", [
+    # a name compounded before the noun, or "by" after it, owns it
+    ("The clinic refused to comply with the FDA demand that the trial be halted at once.", "FDA", "trial be halted"),
+    ("The main obstacle is a demand, by Senator Ruth Adler, that the bill include paid leave.", "Ruth Adler", "bill include paid leave"),
+    ("There were calls from Senator Ruth Adler for an independent inquiry into the crash.", "Ruth Adler", "independent inquiry"),
+    # the "that" clause a few words after the noun, hung elsewhere by the parse
+    ("She was questioned over her statement on Friday that the budget was balanced, but stayed calm.", "her", "budget was balanced"),
+])
+def test_a_cue_noun_owned_without_a_possessive(pipeline, text, speaker, words):
+    c = one(pipeline, text, words)
+    assert speaker in c["speaker"]["text"] and c["cue"]["class"] in ("speech", "request", "evaluative")
+
+
+@pytest.mark.parametrize("text", [
+    "The claim that the bridge was unsafe has been debunked by engineers.",     # no owner
+    "The Ohio plan for new schools will cost two million dollars a year.",       # no cue noun
+])
+def test_an_unowned_cue_noun_is_no_attribution(pipeline, text):
+    assert attributed(pipeline, text) == []
+
+
+@pytest.mark.parametrize("text, speaker, words", [
+    ("Campaign staff toured the county on Sunday, confident that turnout would be high.", "Campaign staff", "turnout would be high"),
+    ("Confident that the vote would pass, the mayor left the chamber early.", "the mayor", "vote would pass"),
+])
+def test_a_belief_adjective_clause_on_the_main_verb(pipeline, text, speaker, words):
+    c = one(pipeline, text, words)
+    assert c["cue"]["class"] == "belief" and c["speaker"]["text"] == speaker
+
+
+def test_an_adjective_clause_without_a_that_clause_is_no_cue(pipeline):
+    text = "The mayor left the chamber early, confident of victory in the vote."
+    assert [c for c in attributed(pipeline, text) if c["cue"]["lemma"] == "confident"] == []
+
+
+def test_a_one_word_answer_survives_page_furniture(pipeline):
+    text = ("We will win! pic.twitter.com/abc123 — Lena Ortiz (@lenaortiz) March 21, 2020\n\n"
+            "Asked whether she would run for a second term, the mayor said yes.")
+    got = [c for c in attributed(pipeline, text) if c["cue"]["text"] == "said"]
+    assert [c["text"] for c in got] == ["yes"]
+
+
+@pytest.mark.parametrize("text, speaker, words", [
+    ("Unions are shifting to campaign mode. Their argument: Only a new contract can stop the strikes.", "Their", "new contract can stop"),
+    ("Acme's message: Moving the plant abroad is part of the company's plan to cut costs.", "Acme", "Moving the plant abroad"),
+])
+def test_an_owned_statement_noun_before_a_colon(pipeline, text, speaker, words):
+    c = one(pipeline, text, words)
+    assert speaker in c["speaker"]["text"] and c["cue"]["class"] == "speech"
+
+
+@pytest.mark.parametrize("text", [
+    "His plan: build a new stadium and make the city pay for it.",     # a plan is no statement
+    "Her schedule: Iowa on Monday, New Hampshire on Tuesday, Ohio next.",
+])
+def test_an_owned_noun_before_a_colon_that_is_no_statement(pipeline, text):
+    assert attributed(pipeline, text) == []
