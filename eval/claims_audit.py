@@ -24,7 +24,7 @@ claim's cue lemma and content words (no page text is stored):
 ``--conll FILE`` audits fresh wire news instead: the Reuters articles of a CoNLL-2003 file (its dev
 split, eng.testa: never the test split), each rebuilt as plain text from its tokens by
 :func:`wire_text` and run as ``{"text", "url"}``; a document is named ``wire-NNN`` by its place in
-the file, and the default judgement file is ``claims_audit_wire.json``. The text is an
+the file (default: the documents of the judgement file), and the default judgement file is ``claims_audit_wire.json``. The text is an
 approximation of the wire copy: the tokens are re-joined by a few rules, and paragraphs are lost
 (one line per sentence, a multi-sentence quotation kept on one line), so a quote that a real page
 breaks over paragraphs reads differently here.
@@ -134,8 +134,8 @@ def _urls(files: list[str]) -> dict[str, str]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("files", nargs="*", help="page files, or wire-NNN documents with --conll "
-                    "(default: the pages of the judgement file, or every document of the CoNLL file)")
+    ap.add_argument("files", nargs="*", help="page files, or wire-NNN documents with --conll (default: those of "
+                    "the judgement file; with --conll and no judgement file, every document of the CoNLL file)")
     ap.add_argument("--pages", type=Path, default=PAGES)
     ap.add_argument("--conll", type=Path, help="audit the news articles of this CoNLL-2003 file (dev only) instead")
     ap.add_argument("--judged", type=Path, help="judgement file (default claims_audit.json, or "
@@ -152,7 +152,7 @@ def main() -> None:
     from workers.pipeline import build_pipeline
 
     if args.conll:
-        files, inputs = conll_inputs(args.conll, args.files)
+        files, inputs = conll_inputs(args.conll, args.files or sorted(judged))
     else:
         files = args.files or sorted(judged)
         urls = _urls(files)
