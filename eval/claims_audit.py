@@ -24,7 +24,8 @@ claim's cue lemma and content words (no page text is stored):
 ``--conll FILE`` audits fresh wire news instead: the Reuters articles of a CoNLL-2003 file (its dev
 split, eng.testa: never the test split), each rebuilt as plain text from its tokens by
 :func:`wire_text` and run as ``{"text", "url"}``; a document is named ``wire-NNN`` by its place in
-the file (default: the documents of the judgement file), and the default judgement file is ``claims_audit_wire.json``. The text is an
+the file (default: the documents of the judgement file), and the default judgement file is
+``claims_audit_wire.json``. The text is an
 approximation of the wire copy: the tokens are re-joined by a few rules, and paragraphs are lost
 (one line per sentence, a multi-sentence quotation kept on one line), so a quote that a real page
 breaks over paragraphs reads differently here.
