@@ -32,7 +32,10 @@ breaks over paragraphs reads differently here.
 
 It prints precision = attributions / judged claims (and with the right speaker), and the false claims
 by category; claims not yet judged (new after a change) are listed with ``--show new`` and reported
-as unjudged, never counted.
+as unjudged, never counted. A judgement file may also keep, per page, the speaker each ``ok`` or
+``speaker`` verdict was given for (``speakers``: a hash of the speaker's name, :func:`speaker_key`,
+written by ``--record-speakers`` right after judging): a claim whose words are unchanged but whose
+speaker is not is listed and reported as not judged, to be judged again.
 """
 
 from __future__ import annotations
@@ -64,6 +67,12 @@ def claim_key(claim: dict[str, Any]) -> str:
     cue = (claim.get("cue") or {}).get("lemma") or ""
     words = " ".join(w.lower() for w in _WORD.findall(claim.get("text") or ""))
     return hashlib.sha1(f"{cue.lower()}|{words}".encode()).hexdigest()[:12]
+
+
+def speaker_key(claim: dict[str, Any]) -> str:
+    """A key of a claim's speaker that stores no text: a hash of its resolved name (else its text)."""
+    spk = claim.get("speaker") or {}
+    return hashlib.sha1(" ".join(_WORD.findall((spk.get("name") or spk.get("text") or "").lower())).encode()).hexdigest()[:8]
 
 
 def _sentence(text: str, a: int, b: int) -> str:
@@ -143,11 +152,15 @@ def main() -> None:
                     "claims_audit_wire.json with --conll)")
     ap.add_argument("--show", choices=("new", "false", "all", "none"), default="new",
                     help="which claims to print for reading (default: those not judged yet)")
+    ap.add_argument("--record-speakers", action="store_true",
+                    help="write the speaker of every claim judged ok/speaker into the judgement file (after judging)")
     args = ap.parse_args()
     judged_path = args.judged or (WIRE_JUDGED if args.conll else JUDGED)
-    judged: dict[str, dict[str, str]] = {}
+    data: dict[str, Any] = {"pages": {}}
     if judged_path.exists():
-        judged = json.loads(judged_path.read_text(encoding="utf-8"))["pages"]
+        data = json.loads(judged_path.read_text(encoding="utf-8"))
+    judged: dict[str, dict[str, str]] = data["pages"]
+    spk_judged: dict[str, dict[str, str]] = data.setdefault("speakers", {})
 
     from shared.config import Settings
     from workers.pipeline import build_pipeline
@@ -180,6 +193,13 @@ def main() -> None:
             seen[k] += 1
             k = k if seen[k] == 1 else f"{k}#{seen[k]}"   # the same words twice on a page
             v = verdicts.get(k)
+            was = ""
+            if v in ("ok", "speaker"):
+                sk = speaker_key(c)
+                if args.record_speakers:
+                    spk_judged.setdefault(f, {})[k] = sk
+                elif spk_judged.get(f, {}).get(k, sk) != sk:
+                    v, was = None, f" (speaker changed since judged {spk_judged[f][k]}: was {verdicts[k]})"
             n["claims"] += 1
             if v is None:
                 n["new"] += 1
@@ -195,7 +215,7 @@ def main() -> None:
             if args.show == "all" or args.show == "new" and v is None or args.show == "false" and v and v != "ok":
                 spk = c.get("speaker") or {}
                 cue = c.get("cue") or {}
-                rows.append(f"\n[{f}] {k} verdict={v}\n  speaker: {spk.get('text')!r} -> {spk.get('name')!r} "
+                rows.append(f"\n[{f}] {k} verdict={v}{was}\n  speaker: {spk.get('text')!r} -> {spk.get('name')!r} "
                             f"({spk.get('resolution')})  cue: {cue.get('text')!r}/{cue.get('lemma')}/{cue.get('class')}"
                             f"  kind: {c.get('kind')}\n  content: {c.get('text')!r}\n  line: "
                             f"{_sentence(text, min(c['spans'][0]['start'], cue.get('start', 10**9)), c['spans'][-1]['end'])!r}")
@@ -210,6 +230,9 @@ def main() -> None:
         print("false claims by category: " + ", ".join(f"{k} {v}" for k, v in cats.most_common()))
     for r in rows:
         print(r)
+    if args.record_speakers:
+        judged_path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"\nspeakers of {sum(len(v) for v in spk_judged.values())} judged claims recorded in {judged_path}")
 
 
 if __name__ == "__main__":
