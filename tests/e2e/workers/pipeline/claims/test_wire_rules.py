@@ -6,6 +6,10 @@ from __future__ import annotations
 import pytest
 from claim_texts import attributed
 
+from workers.pipeline.claims.context import DocContext
+from workers.pipeline.claims.rules import lines
+from workers.pipeline.nlp import model
+
 pytestmark = pytest.mark.e2e
 
 
@@ -37,3 +41,32 @@ def test_a_passive_quoted_speaker_stays_and_a_quoted_text_is_no_speaker(pipeline
     assert "mayor" in c["speaker"]["name"] and c["reported_by"] == []
     got = attributed(pipeline, "The lawyer told the court that the contract had been signed under duress.")
     assert [x["speaker"]["name"] for x in got] == ["lawyer"]
+
+
+# a colon line with no verb, mostly figures or only a name: a table's row or a label's value
+
+def colon_claims(text: str) -> list[str]:
+    """The speakers of the "<Speaker>: <statement>" lines the colon rule finds in ``text``."""
+    d = DocContext(text, [(0, model("en")(text))])
+    return [text[a.speaker[0]:a.speaker[1]] for a in lines.colon_rule(d, [])]
+
+
+@pytest.mark.parametrize("text", [
+    "CRICKET RESULTS\nLeicester: Rutland 259 and 207 (J. Bell 69, K. Moss 71; P. Hart 4-43), Derby 114 and 81-3.\n"
+    "Bristol: Somerford 312 (T. Lane 104), Avonmore 98-2.",
+    "Northshire innings\nBowling: Carter 7-0-29-0, de Vries 4-0-25-1, Okafor 9.5-0-44-2\n"
+    "Southshire innings\nBowling: Mendes 10-1-38-3, Olsen 8-0-41-0, Park 6.2-0-30-2",
+    "The home side won by six wickets.\nMan of the Match: Tomas van der Berg",
+])
+def test_a_table_row_or_a_labels_value_is_no_statement(text):
+    assert colon_claims(text) == []
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Harbour Master Keller: The ferry will stop running in June.", "Harbour Master Keller"),
+    ("Coach Marta Ruiz: Three new players, 12 million euros, one goal: the title.", "Coach Marta Ruiz"),
+    ("Harbour Master Keller: 40 ferries, 12 of them unsafe, will stop running in 2025.", "Harbour Master Keller"),
+    ("New Poll: Hill 41%, Moreno 38%, undecided 21%", "New Poll"),   # a poll's finding
+])
+def test_a_colon_line_that_says_something_stays(text, speaker):
+    assert colon_claims(text) == [speaker]
