@@ -170,6 +170,16 @@ def maybe_source(lemma: str) -> bool:
             or _MAYBE_PERSON.search(lemma) is not None)
 
 
+def person_noun(lemma: str) -> bool:
+    """Does a common noun with this lemma (lower case) name a person or people ("dealer", "official",
+    "representative"), not a body, a medium or a document?"""
+    if lemma in GROUP_HINTS or lemma in ORG_NOUNS or lemma in GROUP_NOUNS or lemma in MEDIA_NOUNS \
+            or lemma in DOCUMENT_NOUNS or lemma in WRITTEN_NOUNS:
+        return False
+    return (lemma in ROLE_HINTS or lemma in MORE_ROLE_HINTS or lemma in PERSON_NOUNS
+            or (lemma not in NOT_PERSONS and PERSON_SUFFIX.search(lemma) is not None))
+
+
 def source_noun(lemma: str) -> bool:
     """Can a common noun with this lemma (lower case) be a source: a listed source noun, or a person
     noun by its suffix that is no listed thing?"""
@@ -178,4 +188,4 @@ def source_noun(lemma: str) -> bool:
 
 __all__ = ["DOCUMENT_NOUNS", "GROUP_HINTS", "GROUP_NOUNS", "MEDIA_NOUNS", "MORE_ROLE_HINTS", "ORG_NOUNS",
            "PARTITIVE_NOUNS", "PERSON_NOUNS", "QUANTITY_SOURCES", "ROLE_HINTS", "SOURCE_NOUNS", "TEXT_NOUNS",
-           "WRITTEN_NOUNS", "maybe_source", "source_noun"]
+           "WRITTEN_NOUNS", "maybe_source", "person_noun", "source_noun"]

@@ -70,3 +70,25 @@ def test_a_table_row_or_a_labels_value_is_no_statement(text):
 ])
 def test_a_colon_line_that_says_something_stays(text, speaker):
     assert colon_claims(text) == [speaker]
+
+
+# a speaker's name is its head, not a place or a body that only says which people
+
+@pytest.mark.parametrize("text, name", [
+    ("Deutsche Bank traders said the bond sale would go ahead in May.", "Deutsche Bank traders"),
+    ("Siemens engineers said the turbine would be repaired by June.", "Siemens engineers"),
+    ("Representatives of Nordbank, Baltic Trust and Hansa Credit said the banks do not comment on rumours.",
+     "Representatives of Nordbank, Baltic Trust and Hansa Credit"),
+    ("The Corriere della Citta said the mayor would resign before the summer.", "Corriere della Citta"),
+])
+def test_the_speakers_name_is_its_head(pipeline, text, name):
+    assert only(pipeline, text)["speaker"]["name"] == name
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Nordbank said the merger would close in May.", "Nordbank"),
+    ("Hamburg's port authority said the strike would go on until Monday.", "port authority"),
+    ("Spokeswoman Ilse Mertens of the Hamburg port authority said the strike would go on.", "Ilse Mertens"),
+])
+def test_a_named_speaker_keeps_its_name(pipeline, text, name):
+    assert name in only(pipeline, text)["speaker"]["name"]
