@@ -92,3 +92,13 @@ def test_the_speakers_name_is_its_head(pipeline, text, name):
 ])
 def test_a_named_speaker_keeps_its_name(pipeline, text, name):
     assert name in only(pipeline, text)["speaker"]["name"]
+
+
+# a date owns no statement
+
+def test_a_dates_announcement_names_no_source(pipeline):
+    c = only(pipeline, "Shares of Varga Foods rose on Friday after Thursday's announcement that the bakery chain "
+                       "had agreed to be bought by a Dutch rival.")
+    assert c["cue"]["lemma"] == "announcement" and c["speaker"] is None
+    c = only(pipeline, "The minister's announcement that the border would reopen in March surprised the hauliers.")
+    assert c["speaker"]["name"] == "minister's"
