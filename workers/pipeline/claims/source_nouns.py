@@ -85,6 +85,7 @@ PERSON_NOUNS = frozenset("""
     trader operator provider maker manufacturer developer producer publisher writer journalist reporter
     correspondent editor columnist commentator forecaster meteorologist teacher student farmer dealer
     buyer seller landlord tenant driver pilot captain soldier veteran admiral king queen prince princess
+    corporal sergeant lieutenant colonel marshal
     pope bishop priest pastor rabbi imam cardinal host guest speaker caller counsel clerk auditor
     accountant engineer designer architect sheriff deputy trooper firefighter paramedic ranger warden
     guard delegate star mogul actress actor celebrity front-runner frontrunner runner-up winner

@@ -214,7 +214,9 @@ class Resolver(GroupDescriptions):
             found = self._possessed_group(s, e, surface, head, hits)
             if found is not None:
                 return Speaker(surface, s, e, found.name, "description", entity_id=found.entity_id, person=False)
-        is_person = bool(_TITLES.match(surface)) or role is not None   # "a spokesperson for X": he/she
+        # "a spokesperson for X", "a police officer", "the unnamed corporal": he/she
+        is_person = bool(_TITLES.match(surface)) or role is not None or (
+            root is not None and root.pos_ == "NOUN" and not _plural_noun(root.lower_) and person_noun(root.lemma_.lower()))
         # "human rights groups", "media reports and analysts": plural antecedents for "they"
         plural = bool(re.search(r"\s(?:and|&)\s", surface)) or (
             not is_person and _plural_noun(head) and not surface.split()[-1][:1].isupper())

@@ -102,3 +102,21 @@ def test_a_dates_announcement_names_no_source(pipeline):
     assert c["cue"]["lemma"] == "announcement" and c["speaker"] is None
     c = only(pipeline, "The minister's announcement that the border would reopen in March surprised the hauliers.")
     assert c["speaker"]["name"] == "minister's"
+
+
+# a person described by a common noun is a he or a she for the next sentence
+
+@pytest.mark.parametrize("text, name", [
+    ("A police officer said the patrol had come under fire near the border. He said two men were hurt.",
+     "police officer"),
+    ("The unnamed sergeant told the radio station the convoy was late. He admitted that the map had been wrong.",
+     "unnamed sergeant"),
+])
+def test_a_described_person_is_the_next_pronouns_antecedent(pipeline, text, name):
+    got = attributed(pipeline, text)
+    assert [c["speaker"]["name"] for c in got] == [name, name]
+
+
+def test_people_in_the_plural_are_no_he(pipeline):
+    got = attributed(pipeline, "Two police officers said the road was closed. He said the bridge was unsafe.")
+    assert got[0]["speaker"]["name"] == "Two police officers" and got[-1]["speaker"]["name"] == "He"
