@@ -158,13 +158,14 @@ def _table_row(btoks: list, names: bool = True) -> bool:
     a results table's row or a label's value ("Man of the Match: …", "Venue: …") or a list of
     names ("Iowa: Tim Albrecht, Brad Anderson, …"), no speech. ``names=False`` (a transcript's turn,
     whose label repeats): figures only."""
-    if not btoks or any(t.pos_ in ("VERB", "AUX") for t in btoks):
-        return False
+    verbs = [t for t in btoks if t.pos_ in ("VERB", "AUX")]
+    if not btoks or any(not t.text[:1].isupper() for t in verbs):
+        return False   # (a capitalised "verb" among figures is a name the tagger missed: "Derbyshire 471")
     words = [t for t in btoks if re.search(r"\w", t.text)]
     figures = sum(bool(re.search(r"\d", t.text)) for t in words)
     if words and figures * 4 >= len(words):
         return True
-    if not names or any(t.text in "\"“”‘’'" for t in btoks) or not words:
+    if verbs or not names or any(t.text in "\"“”‘’'" for t in btoks) or not words:
         return False   # a quoted headline ("WSJ editorial: 'Deport Nikki Haley.'") speaks
     # a name, or a list of names; a longer Title Case line is a headline the parse found no verb in
     # ("Poll: Wealthy Voters Abandon Republican Party for Hillary Clinton")
