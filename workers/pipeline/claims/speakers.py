@@ -155,6 +155,14 @@ class Resolver(GroupDescriptions):
                                person=kind in ("m", "f"), gender=kind if kind in ("m", "f") else None,
                                plural=kind == "p")
             return Speaker(surface, s, e, surface, "pronoun", person=kind in ("m", "f"))
+        if low == "one" and not self._in_content(s):
+            # "Dealers said … . “…,” one said": one of the plural source just named
+            ante = self._pronoun_antecedent(s, "p")
+            name = str(ante.name) if ante is not None else ""
+            if name and _plural_noun(name.split()[-1].lower()):
+                if " " not in name and not ante.entity_id:
+                    name = name[:1].lower() + name[1:]   # "Dealers said" opening its sentence
+                return Speaker(surface, s, e, f"one of the {name}", "description", person=True)
         hits = [m for m in self.index.near(s, e) if _overlap((s, e), (m.start, m.end)) > 0]
         if not hits:   # a span cut before the name its role words introduce ("director | Bong Joon Ho")
             hits = [m for m in self.index.near(e, e + 2) if m.label in _PERSON_LABELS

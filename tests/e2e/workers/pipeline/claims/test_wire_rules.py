@@ -123,3 +123,13 @@ def test_a_described_person_is_the_next_pronouns_antecedent(pipeline, text, name
 def test_people_in_the_plural_are_no_he(pipeline):
     got = attributed(pipeline, "Two police officers said the road was closed. He said the bridge was unsafe.")
     assert got[0]["speaker"]["name"] == "Two police officers" and got[-1]["speaker"]["name"] == "He"
+
+
+# "one said" after a plural source: one of them
+
+def test_one_of_the_plural_source_just_named(pipeline):
+    got = attributed(pipeline, "Grain traders said wheat eased on Friday.\n"
+                               "“I still think we will see higher prices by October,” one said.")
+    assert [c["speaker"]["name"] for c in got] == ["Grain traders", "one of the Grain traders"]
+    got = attributed(pipeline, "The minister said wheat eased. “We will see higher prices by October,” one said.")
+    assert got[-1]["speaker"]["name"] == "one"   # no plural source: left as it is
