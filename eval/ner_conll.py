@@ -29,8 +29,9 @@ LABEL_MAP = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "
 LABELS = ("PER", "ORG", "LOC", "MISC")
 
 
-def read_conll(path: str, sentence_sep: str = "\n") -> list[tuple[str, set[tuple[int, int, str]]]]:
-    """``[(text, {(start, end, label)})]`` per document; sentences joined by ``sentence_sep``."""
+def conll_documents(path: str) -> list[list[list[tuple[str, str]]]]:
+    """The documents of a CoNLL-2003 file (split at ``-DOCSTART-``), each a list of sentences of
+    ``(token, NER tag)``."""
     docs: list[list[list[tuple[str, str]]]] = [[]]
     sentence: list[tuple[str, str]] = []
     for line in Path(path).read_text(encoding="utf-8").splitlines():
@@ -49,10 +50,14 @@ def read_conll(path: str, sentence_sep: str = "\n") -> list[tuple[str, set[tuple
         sentence.append((parts[0], parts[-1]))
     if sentence:
         docs[-1].append(sentence)
+    return [d for d in docs if d]
+
+
+def read_conll(path: str, sentence_sep: str = "\n") -> list[tuple[str, set[tuple[int, int, str]]]]:
+    """``[(text, {(start, end, label)})]`` per document; sentences joined by ``sentence_sep``."""
+    docs = conll_documents(path)
     out = []
     for sentences in docs:
-        if not sentences:
-            continue
         text_parts: list[str] = []
         gold: set[tuple[int, int, str]] = set()
         pos = 0

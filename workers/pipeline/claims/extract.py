@@ -75,6 +75,52 @@ def according_phrases(d: DocContext, off: int, sdoc: Any) -> dict[int, tuple[tup
     return out
 
 
+_QUOTING = frozenset("say tell add write state explain".split())
+
+
+def _quoting_frame(t: Any) -> tuple[Any, Any] | None:
+    """"Interfax quoted Lebed as saying …", "the agency quoted officials saying …": the quoting verb
+    and the speech verb of the frame cue ``t`` is either of, or None."""
+    if t.lemma_.lower() == "quote":
+        for c in t.children:
+            v = next((g for g in c.children if g.dep_ in ("pcomp", "pobj")), None) if c.dep_ == "prep" \
+                and c.lower_ == "as" else c if c.dep_ in ("advcl", "xcomp") else None
+            if v is not None and v.tag_ == "VBG" and v.lemma_.lower() in _QUOTING:
+                return t, v
+        return None
+    if t.tag_ == "VBG" and t.lemma_.lower() in _QUOTING:
+        q = t.head.head if t.dep_ in ("pcomp", "pobj") and t.head.lower_ == "as" else t.head if t.dep_ in ("advcl", "xcomp") else None
+        if q is not None and q.lemma_.lower() == "quote" and q.i != t.i:
+            return q, t
+    return None
+
+
+def _quoted_speakers(d: DocContext, found: list[Attribution]) -> None:
+    """"X quoted Y as saying …": Y speaks and X reports it. The rules give the frame's subject as
+    the speaker (of "quoted", or of "saying" climbed to it); the quoted object becomes the speaker,
+    "saying" its cue, and the subject with "quoted" the first ``reported_by`` (a passive "Y was
+    quoted as saying" already has Y)."""
+    for a in found:
+        if a.chunk < 0 or a.anchor < 0 or a.speaker is None:
+            continue
+        off, sdoc = d.chunks[a.chunk]
+        if a.anchor >= len(sdoc) or off + sdoc[a.anchor].idx != a.cue.start:
+            continue
+        frame = _quoting_frame(sdoc[a.anchor])
+        if frame is None:
+            continue
+        q, v = frame
+        obj = next((c for c in q.children if c.dep_ == "dobj"), None)
+        if obj is None or obj.i > v.i:
+            continue
+        sp = d.spk(obj, off)
+        if sp is None or any(c0 < sp[1] and sp[0] < c1 for c0, c1 in a.content):
+            continue   # the content is the quoted one ("quoted Lebed"), no statement: left as it is
+        a.reported_by.insert(0, (a.speaker, d.cue(q, off, "report")))
+        a.speaker, a.cue = sp, d.cue(v, off, a.cue.stance)
+        a.anchor = v.i
+
+
 def _trim(d: DocContext, found: list[Attribution]) -> list[Attribution]:
     """Speaker, content and reporter spans clipped to the cue's line and trimmed; attributions
     left without content dropped; the rest in order of their content."""
@@ -113,6 +159,7 @@ def extract(text: str, chunks: list[tuple[int, Any]],
             found.extend(new)
     for doc_rule in DOC_RULES:
         found.extend(doc_rule(d, found))
+    _quoted_speakers(d, found)
     return _trim(d, found), d.quotes
 
 

@@ -85,6 +85,7 @@ PERSON_NOUNS = frozenset("""
     trader operator provider maker manufacturer developer producer publisher writer journalist reporter
     correspondent editor columnist commentator forecaster meteorologist teacher student farmer dealer
     buyer seller landlord tenant driver pilot captain soldier veteran admiral king queen prince princess
+    corporal sergeant lieutenant colonel marshal
     pope bishop priest pastor rabbi imam cardinal host guest speaker caller counsel clerk auditor
     accountant engineer designer architect sheriff deputy trooper firefighter paramedic ranger warden
     guard delegate star mogul actress actor celebrity front-runner frontrunner runner-up winner
@@ -170,6 +171,16 @@ def maybe_source(lemma: str) -> bool:
             or _MAYBE_PERSON.search(lemma) is not None)
 
 
+def person_noun(lemma: str) -> bool:
+    """Does a common noun with this lemma (lower case) name a person or people ("dealer", "official",
+    "representative"), not a body, a medium or a document?"""
+    if lemma in GROUP_HINTS or lemma in ORG_NOUNS or lemma in GROUP_NOUNS or lemma in MEDIA_NOUNS \
+            or lemma in DOCUMENT_NOUNS or lemma in WRITTEN_NOUNS:
+        return False
+    return (lemma in ROLE_HINTS or lemma in MORE_ROLE_HINTS or lemma in PERSON_NOUNS
+            or (lemma not in NOT_PERSONS and PERSON_SUFFIX.search(lemma) is not None))
+
+
 def source_noun(lemma: str) -> bool:
     """Can a common noun with this lemma (lower case) be a source: a listed source noun, or a person
     noun by its suffix that is no listed thing?"""
@@ -178,4 +189,4 @@ def source_noun(lemma: str) -> bool:
 
 __all__ = ["DOCUMENT_NOUNS", "GROUP_HINTS", "GROUP_NOUNS", "MEDIA_NOUNS", "MORE_ROLE_HINTS", "ORG_NOUNS",
            "PARTITIVE_NOUNS", "PERSON_NOUNS", "QUANTITY_SOURCES", "ROLE_HINTS", "SOURCE_NOUNS", "TEXT_NOUNS",
-           "WRITTEN_NOUNS", "maybe_source", "source_noun"]
+           "WRITTEN_NOUNS", "maybe_source", "person_noun", "source_noun"]

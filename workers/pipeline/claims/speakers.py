@@ -40,7 +40,7 @@ from .gender import GenderVotes
 from .groups import Antecedent, GroupDescriptions
 from .lexicon import PERSON_PRONOUNS
 from .salience import MAX_SENTENCES, Salience, continuation_cue
-from .source_nouns import GROUP_HINTS, ROLE_HINTS
+from .source_nouns import GROUP_HINTS, ROLE_HINTS, person_noun
 from .mentions import (
     PERSON_LABELS as _PERSON_LABELS, Mention, MentionIndex, display_names, entity_mentions, head_mention as _head_mention,
     overlap as _overlap, plural_noun as _plural_noun, role_hints, root_person, span_root,
@@ -51,6 +51,8 @@ from .sentences import Covered
 
 _HE_SHE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 # an organisation's title word(s) between a cut speaker span and a name: " (PAHO) Director "
+# lower-case words a name may hold between its capitalised ones ("Gazzetta dello Sport")
+_NAME_PARTICLES = frozenset("of the and for & de di da del della dello dei degli des du la le van von der den y e al".split())
 _TITLE_GAP = re.compile(r"\s?(?:\([A-Z][\w.]{1,12}\)\s)?((?:[A-Z][\w.’'-]*\s){1,3})")
 
 
@@ -153,6 +155,14 @@ class Resolver(GroupDescriptions):
                                person=kind in ("m", "f"), gender=kind if kind in ("m", "f") else None,
                                plural=kind == "p")
             return Speaker(surface, s, e, surface, "pronoun", person=kind in ("m", "f"))
+        if low == "one" and not self._in_content(s):
+            # "Dealers said … . “…,” one said": one of the plural source just named
+            ante = self._pronoun_antecedent(s, "p")
+            name = str(ante.name) if ante is not None else ""
+            if name and _plural_noun(name.split()[-1].lower()):
+                if " " not in name and not ante.entity_id:
+                    name = name[:1].lower() + name[1:]   # "Dealers said" opening its sentence
+                return Speaker(surface, s, e, f"one of the {name}", "description", person=True)
         hits = [m for m in self.index.near(s, e) if _overlap((s, e), (m.start, m.end)) > 0]
         if not hits:   # a span cut before the name its role words introduce ("director | Bong Joon Ho")
             hits = [m for m in self.index.near(e, e + 2) if m.label in _PERSON_LABELS
@@ -174,11 +184,17 @@ class Resolver(GroupDescriptions):
         rpos = self.tokens.start_of(root) if root is not None else -1
         role = root.lower_ if root is not None and role_hints(root.lower_) is not None and not any(
             h.start <= rpos < h.end for h in hits) else None
+        if hit is not None and hit.label not in _PERSON_LABELS and self._modifies_people(root, hits):
+            hit = None   # "Singapore dealers", "California growers": the place or body is no speaker
         if hit is not None and not (role and _DET.match(surface) and hit.label not in _PERSON_LABELS):
             res = _mention_result(surface, s, e, hit)
             rest = self.text[hit.end:e].split()
-            if hit.label not in _PERSON_LABELS and rest and all(w[:1].isupper() for w in rest):
-                res.name = _DET.sub("", surface).strip()   # "OBSERVER ONLINE" (the mention: "OBSERVER")
+            lead = _DET.sub("", self.text[s:hit.start]).split()
+            if hit.label not in _PERSON_LABELS and (rest and all(w[:1].isupper() for w in rest) or lead and any(
+                    w[:1].isupper() for w in lead) and all(w[:1].isupper() and not w.endswith(("'s", "’s", "'", "’"))
+                                                          or w.lower() in _NAME_PARTICLES for w in lead)):
+                # "OBSERVER ONLINE" (the mention: "OBSERVER"), "The Gazzetta dello Sport" (the mention: "Sport")
+                res.name = _DET.sub("", surface).strip()
             return res
         if role and definite and role_hints(role):
             # its other capitalised words must fit too: "the *Indiana* governor", "the *FBI* director";
@@ -206,11 +222,21 @@ class Resolver(GroupDescriptions):
             found = self._possessed_group(s, e, surface, head, hits)
             if found is not None:
                 return Speaker(surface, s, e, found.name, "description", entity_id=found.entity_id, person=False)
-        is_person = bool(_TITLES.match(surface)) or role is not None   # "a spokesperson for X": he/she
+        # "a spokesperson for X", "a police officer", "the unnamed corporal": he/she
+        is_person = bool(_TITLES.match(surface)) or role is not None or (
+            root is not None and root.pos_ == "NOUN" and not _plural_noun(root.lower_) and person_noun(root.lemma_.lower()))
         # "human rights groups", "media reports and analysts": plural antecedents for "they"
         plural = bool(re.search(r"\s(?:and|&)\s", surface)) or (
             not is_person and _plural_noun(head) and not surface.split()[-1][:1].isupper())
         return Speaker(surface, s, e, _DET.sub("", surface), "explicit", person=is_person, plural=plural)
+
+    def _modifies_people(self, root: Any | None, hits: list[Mention]) -> bool:
+        """The span's head is a common noun of people that no mention covers ("Singapore *dealers*",
+        "Representatives of First Bank and Norwest"): a mention in it only says which people."""
+        if root is None or root.pos_ != "NOUN" or not person_noun(root.lemma_.lower()):
+            return False
+        p = self.tokens.start_of(root)
+        return not any(h.start <= p < h.end for h in hits)
 
     def _titled_person_after(self, e: int) -> list[Mention]:
         """"warns Pan American Health Organization | (PAHO) Director Carissa F. Etienne": a span cut

@@ -149,13 +149,39 @@ def _named_words(tokens: ChunkTokens) -> set[str]:
             if t.ent_type_ in _SPEAKER_ENTS and t.text[:1].isupper() and len(t.text) > 2}
 
 
+_NAME_PARTICLES = frozenset(_LABEL_PARTICLES + ("da", "di", "del", "der", "den", "du", "dos", "das", "la", "le", "ter", "bin", "ibn", "al"))
+
+
+def _table_row(btoks: list, names: bool = True) -> bool:
+    """A colon line's body that states nothing: no verb, and either mostly figures ("Glamorgan 259
+    and 207 (A. Dale 69)", "Vass 7-0-29-0, de Silva 4-0-25-0") or only a name ("Aravinda de Silva"):
+    a results table's row or a label's value ("Man of the Match: …", "Venue: …") or a list of
+    names ("Iowa: Tim Albrecht, Brad Anderson, …"), no speech. ``names=False`` (a transcript's turn,
+    whose label repeats): figures only."""
+    verbs = [t for t in btoks if t.pos_ in ("VERB", "AUX")]
+    if not btoks or any(not t.text[:1].isupper() for t in verbs):
+        return False   # (a capitalised "verb" among figures is a name the tagger missed: "Derbyshire 471")
+    words = [t for t in btoks if re.search(r"\w", t.text)]
+    figures = sum(bool(re.search(r"\d", t.text)) for t in words)
+    if words and figures * 4 >= len(words):
+        return True
+    if verbs or not names or any(t.text in "\"“”‘’'" for t in btoks) or not words:
+        return False   # a quoted headline ("WSJ editorial: 'Deport Nikki Haley.'") speaks
+    # a name, or a list of names; a longer Title Case line is a headline the parse found no verb in
+    # ("Poll: Wealthy Voters Abandon Republican Party for Hillary Clinton")
+    return (len(words) <= 5 or sum(t.text == "," for t in btoks) >= 3) \
+        and all(t.text[:1].isupper() or t.lower_ in _NAME_PARTICLES for t in words)
+
+
 def colon_lines(text: str, tokens: ChunkTokens, taken: list[tuple[int, int]]) -> list[ColonLine]:
     """"<Speaker>: <statement>" lines, also inside an opening quote mark when a transcript is
     quoted paragraph by paragraph. The label must be a short name-like phrase (capitalised, no
     verb in the parse), the statement at least three words and not inside ``taken`` (the content
-    of an attribution already found). A transcript turn (an all-caps label, or one that labels
-    several lines) may be a question and keeps its whole line even when a verb inside it carries
-    its own attribution (that one is then nested)."""
+    of an attribution already found); a body with no verb that is mostly figures, or (outside a
+    transcript) only a name, is a table's row or a label's value (:func:`_table_row`), unless a
+    poll, a survey or a study is the label ("Poll: Hill 41%, Moreno 38%"). A transcript turn (an
+    all-caps label, or one that labels several lines) may be a question and keeps its whole line
+    even when a verb inside it carries its own attribution (that one is then nested)."""
     # overlap test against ``taken`` by bisect: sorted starts, prefix max of the ends
     tk = sorted((s, e) for s, e in taken if e > s)
     tk_starts = [s for s, _ in tk]
@@ -196,6 +222,9 @@ def colon_lines(text: str, tokens: ChunkTokens, taken: list[tuple[int, int]]) ->
         b0, b1 = m.start(3), m.end(3)
         while b1 > b0 and text[b1 - 1] in " \t.":
             b1 -= 1
+        if _table_row(tokens.tokens(b0, b1), names=not transcript) \
+                and not any(t.lemma_.lower() in _SOURCE_HEADS for t in ltoks):
+            continue
         k = bisect.bisect_left(tk_starts, b1) - 1
         if b1 > b0 and k >= 0 and tk_max[k] > b0 and not transcript:
             continue

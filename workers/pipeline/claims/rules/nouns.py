@@ -162,7 +162,9 @@ def rule(c: ChunkContext) -> list[Attribution]:
         if not spans or word_count(text, spans) < 2:
             continue
         cue = Cue(off + t.idx, off + t.idx + len(t), t.text, t.lemma_.lower(), spec[0])
-        out.append(Attribution(cue, d.spk(poss, off), spans, d.all_quoted(spans),
+        # "Thursday's announcement that …": a date owns no statement, its source is not named
+        owner = None if poss.ent_type_ in ("DATE", "TIME") else d.spk(poss, off)
+        out.append(Attribution(cue, owner, spans, d.all_quoted(spans),
                                sent_start=off + t.sent.start_char, anchor=t.i, chunk=c.ci,
                                how="noun" if verb is None else "nounlight"))
     return out
