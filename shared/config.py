@@ -75,6 +75,8 @@ class Settings:
     webhook_max_age_seconds: float = 86_400.0
     callback_secret: str = ""
     webhook_timeout_seconds: float = 10.0
+    # Webhook deliveries one worker makes at once (its delivery worker's arq max_jobs; HTTP waits, no CPU)
+    webhook_concurrency: int = 20
     # Security (README "Security"). auth: "required" | "off" | "loopback" (open only while the API
     # listens on a loopback address). Rate limit per API key: a token bucket of ``burst`` tokens
     # refilled at ``per_second`` (0 = no limit).
@@ -145,6 +147,7 @@ class Settings:
         "webhook_max_age_seconds": "NEWSFLOW_WEBHOOK_MAX_AGE_SECONDS",
         "callback_secret": "NEWSFLOW_CALLBACK_SECRET",
         "webhook_timeout_seconds": "NEWSFLOW_WEBHOOK_TIMEOUT_SECONDS",
+        "webhook_concurrency": "NEWSFLOW_WEBHOOK_CONCURRENCY",
         "auth": "NEWSFLOW_AUTH",
         "rate_limit_per_second": "NEWSFLOW_RATE_LIMIT_PER_SECOND",
         "rate_limit_burst": "NEWSFLOW_RATE_LIMIT_BURST",
@@ -188,6 +191,10 @@ class Settings:
         if "data_dir" in values:
             values["data_dir"] = Path(values["data_dir"])
         return cls(**values)
+
+    def __post_init__(self) -> None:
+        if self.webhook_concurrency < 1:
+            raise ValueError(f"NEWSFLOW_WEBHOOK_CONCURRENCY must be at least 1, not {self.webhook_concurrency}")
 
     def __repr__(self) -> str:
         """The dataclass's repr with the secrets masked (REDIS_URL's password, the sentinels' password,

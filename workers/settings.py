@@ -16,7 +16,7 @@ Timeouts (all from ``NEWSFLOW_JOB_TIMEOUT_SECONDS`` = arq's ``job_timeout``):
 arq's own ``max_tries`` is set far above ``max_attempts`` so that our counting governs.
 
 Webhook deliveries have their own queue and their own arq worker in the same process
-(``delivery_options``: up to :data:`DELIVERY_MAX_JOBS` at once, no pipeline pool, the event dispatcher
+(``delivery_options``: up to ``NEWSFLOW_WEBHOOK_CONCURRENCY`` at once, no pipeline pool, the event dispatcher
 beside it; ``workers/webhooks.py``), so they neither wait behind the articles nor take the analysis
 worker's job slots. For arq's own CLI: ``arq workers.settings.WorkerSettings`` (articles) and
 ``arq workers.settings.DeliveryWorkerSettings`` (deliveries) are two processes.
@@ -45,9 +45,6 @@ from . import webhooks
 from .tasks import REDIS_TRANSIENT, process_article
 
 log = logging.getLogger("newsflow.worker")
-
-
-DELIVERY_MAX_JOBS = 20  # webhook deliveries one worker makes at once (HTTP waits: no CPU to share)
 
 
 def pipeline_processes(settings: Settings) -> int:
@@ -214,7 +211,7 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
 
 def delivery_options(settings: Settings, redis_url: str | None = None) -> dict[str, Any]:
     """The arq options of the delivery worker (``workers/webhooks.py``): queue ``arq:webhooks``, up to
-    :data:`DELIVERY_MAX_JOBS` deliveries at once, the event dispatcher beside it. Retries are
+    ``NEWSFLOW_WEBHOOK_CONCURRENCY`` deliveries at once, the event dispatcher beside it. Retries are
     ``deliver_webhook``'s own (``Retry`` with backoff until the event is ``webhook_max_age_seconds``
     old), so arq's try counter is set out of their way."""
     url = _redis_url(settings, redis_url)
@@ -242,7 +239,7 @@ def delivery_options(settings: Settings, redis_url: str | None = None) -> dict[s
         "queue_name": keys.ARQ_WEBHOOK_QUEUE,
         "on_startup": on_startup,
         "on_shutdown": on_shutdown,
-        "max_jobs": DELIVERY_MAX_JOBS,
+        "max_jobs": settings.webhook_concurrency,
         "job_timeout": settings.webhook_timeout_seconds + 5,
         "poll_delay": 0.1,
         "max_tries": 10_000,               # deliver_webhook gives up by the event's age, not by a count
