@@ -12,9 +12,10 @@ document:
   http        POST sent → 202 received (intake)
   pickup      received_at → started_at: arq's poll delay, the job's start (in-progress key, job record),
               the task's reads and ``mark_processing``
+  wait        wait_ms: started_at → the pipeline call's start (the executor, a busy process, a batch)
   hand-off    processing_ms − Σ timings_ms: the article to the pool process and the document back
   pipeline    Σ timings_ms (the stages, in the pool process)
-  save        started_at + processing_ms → finished_at: ``save_document`` (and the clock steps)
+  save        started_at + wait_ms + processing_ms → finished_at: ``save_document`` (and the clock steps)
   seen        finished_at → the event read by the client
   outside     total − pipeline: what the service adds to the analysis itself
 
@@ -40,7 +41,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PARTS = ("http", "pickup", "hand-off", "pipeline", "save", "seen")
+PARTS = ("http", "pickup", "wait", "hand-off", "pipeline", "save", "seen")
 
 
 def article(i: int, words: int = 800) -> dict[str, Any]:
@@ -103,13 +104,13 @@ async def measure(base: str, redis_url: str, n: int, gap: float, worker_pid: int
             if i < 0:
                 continue
             received, started, finished = _ts(st["received_at"]), _ts(st["started_at"]), _ts(st["finished_at"])
-            processing = float(st["processing_ms"])
+            processing, wait = float(st["processing_ms"]), float(st.get("wait_ms") or 0.0)
             pipeline = sum(doc.get("timings_ms", {}).values())
             for stage, ms in doc.get("timings_ms", {}).items():
                 stages.setdefault(stage, []).append(ms)
-            rows.append({"http": (t1 - t0) * 1000, "pickup": (started - received) * 1000,
+            rows.append({"http": (t1 - t0) * 1000, "pickup": (started - received) * 1000, "wait": wait,
                          "hand-off": processing - pipeline, "pipeline": pipeline,
-                         "save": (finished - started) * 1000 - processing, "seen": (seen - finished) * 1000,
+                         "save": (finished - started) * 1000 - wait - processing, "seen": (seen - finished) * 1000,
                          "total": (seen - t0) * 1000, "outside": (seen - t0) * 1000 - pipeline})
     # idle CPU: the worker (and its pool processes) and Redis while nothing is queued
     await asyncio.sleep(1.0)

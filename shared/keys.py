@@ -4,7 +4,7 @@ Layout
 ------
 ``nf:article:<id>``            the submitted article (orjson)
 ``nf:status:<id>``             hash: status, attempts, received_at, score, meta (title, url, source…), started_at, finished_at,
-                               processing_ms, error, last_error, retry_at
+                               processing_ms, wait_ms, error, last_error, retry_at
 ``nf:doc:<id>``                the analysed document (orjson), written by ``save_document``
 ``nf:dedupe:<kind>:<hash>``    → id, for kind in ext|url|content (``shared.ids.dedupe_keys``)
 ``nf:docidx:<id>``             set of ``<member>\\t<zset key>`` pairs the document is indexed under

@@ -140,6 +140,16 @@ class BatchResult(BaseModel):
     rejected: int
 
 
+PROCESSING_MS = ("the pipeline's own time for this document, in ms: the time of the pipeline call that analysed "
+                 "it (the article handed to a pipeline process and the document back); in a micro-batch, the "
+                 "batch call's time split among its documents in proportion to their stage times (timings_ms). "
+                 "Waiting is not in it (wait_ms)")
+WAIT_MS = ("ms from started_at (the job started) to the start of the pipeline call that analysed the document: "
+           "waiting for a free pipeline process, for its micro-batch, or a failed batch redone alone. "
+           "started_at + wait_ms + processing_ms <= finished_at (the rest is the save). Absent on documents "
+           "saved before this field existed")
+
+
 class StatusOut(BaseModel):
     id: str
     status: Status
@@ -148,7 +158,8 @@ class StatusOut(BaseModel):
     started_at: Optional[str] = None
     finished_at: Optional[str] = None
     retry_at: Optional[str] = None
-    processing_ms: Optional[float] = None
+    processing_ms: Optional[float] = Field(None, description=PROCESSING_MS)
+    wait_ms: Optional[float] = Field(None, description=WAIT_MS)
     error: Optional[dict[str, Any]] = None
     last_error: Optional[dict[str, Any]] = None
 
@@ -270,6 +281,8 @@ class Document(BaseModel):
     received_at: Optional[str] = None
     started_at: Optional[str] = None
     finished_at: Optional[str] = None
+    processing_ms: Optional[float] = Field(None, description=PROCESSING_MS)
+    wait_ms: Optional[float] = Field(None, description=WAIT_MS)
     error: Optional[dict[str, Any]] = None
     external_id: Optional[str] = None
     url: Optional[str] = None

@@ -17,6 +17,9 @@ one call at a time:
   line, to run **alone** with its own full timeouts: only the culprit gets the error.
 * a job on a retry (``alone=True``) is never batched: it failed before, perhaps because of itself.
 
+A job's :class:`~workers.executor.Timing` (its ``wait_ms`` and ``processing_ms``) is filled by the call
+that analyses it: a batch's time is split among its documents in proportion to their stage times.
+
 Each job still waits no longer than its own deadline: a job whose deadline passes while it waits
 (in the queue or in a batch) gets a ``timeout`` :class:`TransientError`; its article is dropped
 from the queue, and a batch it was part of runs on for its batch-mates.
@@ -45,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from .pool_process import analyse_batch
 
 if TYPE_CHECKING:
-    from .executor import PipelineExecutor
+    from .executor import PipelineExecutor, Timing
 
 log = logging.getLogger("newsflow.worker")
 
@@ -57,6 +60,7 @@ class _Item:
     deadline: float | None
     alone: bool
     queued_at: float = 0.0
+    timing: "Timing | None" = None
     future: asyncio.Future[dict[str, Any]] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
     @property
@@ -102,11 +106,11 @@ class Batcher:
         return max(0, self.executor.processes - self._busy - max(0, held - self._in_pool))
 
     async def analyse(self, article: dict[str, Any], doc_id: str, deadline: float | None, alone: bool,
-                      hand_back: bool = False) -> dict[str, Any]:
+                      hand_back: bool = False, timing: "Timing | None" = None) -> dict[str, Any]:
         from .executor import Busy, TransientError
 
         loop = asyncio.get_running_loop()
-        item = _Item(article, doc_id, deadline, alone, loop.time())
+        item = _Item(article, doc_id, deadline, alone, loop.time(), timing)
         self._queue.append(item)
         self._dispatch()
         try:
@@ -190,7 +194,7 @@ class Batcher:
 
     async def _single(self, item: _Item) -> None:
         try:
-            _settle(item, await self.executor._run_one(item.article, item.doc_id, item.deadline))
+            _settle(item, await self.executor._run_one(item.article, item.doc_id, item.deadline, item.timing))
         except Exception as exc:  # noqa: BLE001 - PermanentError / TransientError: the job's answer
             _settle(item, exc=exc)
 
@@ -206,10 +210,12 @@ class Batcher:
         if None not in deadlines:
             limit = min(limit, max(0.0, max(deadlines) - loop.time()))  # type: ignore[type-var]
         why = ""
+        started = now
         try:
             await ex.start(limit)
             pool = ex._pool
             assert pool is not None
+            started = loop.time()
             fut = loop.run_in_executor(pool, analyse_batch, [i.article for i in items], [i.doc_id for i in items],
                                        ex.batch_soft)
             outcomes = await asyncio.wait_for(fut, limit)
@@ -225,9 +231,13 @@ class Batcher:
         except Exception as exc:  # noqa: BLE001 - an article or result that cannot be pickled: found alone
             why = f"{type(exc).__name__}: {exc}"
         if outcomes is not None:
+            call_ms = (loop.time() - started) * 1000
             log.debug("batch of %d documents (%d chars) done in %.0f ms", len(items), sum(i.chars for i in items),
-                      (loop.time() - now) * 1000)
-            for item, outcome in zip(items, outcomes):
+                      call_ms)
+            shares = _shares(call_ms, [o["document"] for o in outcomes])
+            for item, outcome, share in zip(items, outcomes, shares):
+                if item.timing is not None and not item.future.done():
+                    item.timing.started, item.timing.pipeline_ms = started, share
                 _settle(item, outcome["document"])
             return
         log.info("a batch of %d documents failed (%s); redoing them one at a time", len(items), why[:200])
@@ -250,6 +260,17 @@ class Batcher:
             _settle(self._queue.popleft(), exc=TransientError("the pipeline is shutting down", "worker_stopped"))
         for task in list(self._tasks):
             task.cancel()
+
+
+def _shares(call_ms: float, documents: list[dict[str, Any]]) -> list[float]:
+    """A batch call's ``call_ms`` split among its ``documents`` in proportion to their stage times
+    (``timings_ms``: a stage that batches gives each document an equal part of its time, one that does
+    not gives each its own), in equal parts when those are all zero."""
+    stage_ms = [sum((d.get("timings_ms") or {}).values()) for d in documents]
+    total = sum(stage_ms)
+    if total <= 0:
+        return [call_ms / len(documents)] * len(documents)
+    return [call_ms * ms / total for ms in stage_ms]
 
 
 def _settle(item: _Item, document: dict[str, Any] | None = None, exc: BaseException | None = None) -> None:

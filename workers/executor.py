@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from . import pool_process
@@ -51,6 +52,21 @@ class PermanentError(PipelineError):
 class Busy(TransientError):
     """No pipeline process was free for this document in time (micro-batching, ``hand_back=True``):
     it never reached the pipeline; the job goes back to the queue without using an attempt."""
+
+
+@dataclass
+class Timing:
+    """How :meth:`PipelineExecutor.analyse` spent its time on one document (filled in when it returns one):
+
+    ``started``: ``loop.time()`` at which the pipeline call that analysed it began (the article handed to
+    a pool process); what came before (waiting for a process, for its batch, a failed batch redone
+    alone, the pool's start-up) is waiting, not analysis.
+    ``pipeline_ms``: the document's share of that call's time (hand-off to the process and back
+    included): the whole call alone; in a micro-batch, the batch call's time split among its documents
+    in proportion to their stage times (``timings_ms``; in equal parts when those are all zero)."""
+
+    started: float | None = None
+    pipeline_ms: float | None = None
 
 
 BATCH_CHARS = 100_000  # characters per micro-batch of the worker (a longer article runs alone)
@@ -82,20 +98,21 @@ class PipelineExecutor(PipelinePool):
         self._batcher = Batcher(self, batch, batch_chars) if batch > 1 else None
 
     async def analyse(self, article: dict[str, Any], doc_id: str, deadline: float | None = None,
-                      alone: bool = False, hand_back: bool = False) -> dict[str, Any]:
+                      alone: bool = False, hand_back: bool = False, timing: Timing | None = None) -> dict[str, Any]:
         """The document for ``article``; raises :class:`PermanentError` or :class:`TransientError`.
 
         ``deadline`` (``loop.time()``) bounds the whole call, waiting for the pool included, so the
         caller always gets an answer before arq's own job timeout would cancel it. With ``batch`` > 1
         the article may share a pool call with others waiting at the same time (:mod:`workers.batching`);
         ``alone``: never (a retry). ``hand_back``: raise :class:`Busy` rather than wait long for a
-        process (see :mod:`workers.batching`).
+        process (see :mod:`workers.batching`). ``timing``: filled in with when the pipeline started on
+        the document and its share of the pipeline's time (:class:`Timing`).
         """
         if self._batcher is None:
-            return await self._run_one(article, doc_id, deadline)
+            return await self._run_one(article, doc_id, deadline, timing)
         loop = asyncio.get_running_loop()
         await self._started(None if deadline is None else max(0.0, deadline - loop.time()))
-        return await self._batcher.analyse(article, doc_id, deadline, alone, hand_back)
+        return await self._batcher.analyse(article, doc_id, deadline, alone, hand_back, timing)
 
     def jobs_wanted(self) -> int | None:
         """How many jobs the worker should hold now (micro-batching, :meth:`Batcher.jobs_wanted`); None: no advice."""
@@ -116,7 +133,8 @@ class PipelineExecutor(PipelinePool):
             self.reset(self._pool, "broken pool at start-up")
             raise TransientError(f"pipeline process died while loading: {exc}", "worker_process_died") from None
 
-    async def _run_one(self, article: dict[str, Any], doc_id: str, deadline: float | None) -> dict[str, Any]:
+    async def _run_one(self, article: dict[str, Any], doc_id: str, deadline: float | None,
+                       timing: Timing | None = None) -> dict[str, Any]:
         """One document in one pool call (soft timeout in the process, hard timeout here)."""
         loop = asyncio.get_running_loop()
 
@@ -129,6 +147,7 @@ class PipelineExecutor(PipelinePool):
         await self._started(remaining())
         pool = self._pool
         assert pool is not None
+        started = loop.time()
         try:
             fut = loop.run_in_executor(pool, pool_process.analyse, article, doc_id, self.soft_timeout)
             limit = remaining(self.hard_timeout)
@@ -152,6 +171,8 @@ class PipelineExecutor(PipelinePool):
             raise PermanentError(f"cannot run the pipeline on this article: {type(exc).__name__}: {exc}",
                                  "unprocessable") from exc
         if outcome["ok"]:
+            if timing is not None:
+                timing.started, timing.pipeline_ms = started, (loop.time() - started) * 1000
             return outcome["document"]
         cls = TransientError if outcome["transient"] else PermanentError
         raise cls(outcome["error"], outcome["code"], outcome.get("stage"))

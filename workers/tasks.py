@@ -3,6 +3,11 @@
 load the article (and its revision) → ``mark_processing`` → run the pipeline in the process pool → ``save_document``
 (atomic and idempotent, keyed by id: a re-run after a crash overwrites, never duplicates).
 
+The status's ``started_at`` is set by ``mark_processing``; ``wait_ms`` is the time from then to the start of the
+pipeline call that analysed the document (waiting for a pool process, for a micro-batch, a failed batch redone
+alone), ``processing_ms`` the document's share of that call (:class:`workers.executor.Timing`), so
+``started_at + wait_ms + processing_ms`` ≤ ``finished_at`` (the rest is the save).
+
 Attempts are counted by arq's per-job try counter (``ctx["job_try"]``), which also counts runs
 that were cut short by a killed worker, so a document that keeps crashing workers still ends.
 
@@ -20,7 +25,6 @@ import asyncio
 import contextlib
 import logging
 import random
-import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -30,7 +34,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared import keys as K
 
-from .executor import Busy, PermanentError, TransientError
+from .executor import Busy, PermanentError, Timing, TransientError
 
 log = logging.getLogger("newsflow.worker")
 
@@ -116,15 +120,18 @@ async def _process(ctx: dict[str, Any], doc_id: str) -> str:
         if current == "processing":
             log.warning("article %s: previous attempt did not finish (worker lost); running attempt %d",
                         doc_id, attempt)
+        job_start = asyncio.get_running_loop().time()  # started_at
         await store.mark_processing(doc_id, attempt)
     except REDIS_TRANSIENT as exc:
         return await _retry(ctx, doc_id, attempt, error_info(
             "redis_unavailable", f"{type(exc).__name__}: {exc}", attempt, transient=True))
 
-    t0 = time.perf_counter()
+    t0 = asyncio.get_running_loop().time()
+    timing = Timing()
     try:
         # a retry runs alone: it failed before, maybe because of itself (never at its batch-mates' cost again)
-        document = await executor.analyse(article, doc_id, deadline, alone=attempt > 1, hand_back=True)
+        document = await executor.analyse(article, doc_id, deadline, alone=attempt > 1, hand_back=True,
+                                          timing=timing)
     except asyncio.CancelledError:
         await _cancelled(ctx, doc_id, attempt, deadline)
         raise
@@ -139,15 +146,18 @@ async def _process(ctx: dict[str, Any], doc_id: str) -> str:
             return await _fail(ctx, doc_id, {**error, "transient": False,
                                              "message": f"{error['message']} (second time; not retried)"})
         return await _retry(ctx, doc_id, attempt, error)
-    processing_ms = (time.perf_counter() - t0) * 1000
+    started, processing_ms = timing.started, timing.pipeline_ms
+    if started is None or processing_ms is None:  # an executor that does not say: all of it
+        started, processing_ms = t0, (asyncio.get_running_loop().time() - t0) * 1000
+    wait_ms = max(0.0, (started - job_start) * 1000)
     document["revision"] = revision
 
     try:
-        await store.save_document(document, processing_ms)
+        await store.save_document(document, processing_ms, wait_ms)
     except REDIS_TRANSIENT as exc:
         return await _retry(ctx, doc_id, attempt, error_info(
             "redis_unavailable", f"while saving: {type(exc).__name__}: {exc}", attempt, transient=True))
-    log.info("article %s done in %.0f ms (attempt %d)", doc_id, processing_ms, attempt)
+    log.info("article %s done in %.0f ms after waiting %.0f ms (attempt %d)", doc_id, processing_ms, wait_ms, attempt)
     return "done"
 
 

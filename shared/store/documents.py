@@ -19,7 +19,8 @@ from .base import StoreBase, now_iso
 from .scripts import DELETE, SAVE_DOCUMENT, as_str
 
 # status fields a caller may have merged into the document: kept in the status hash, not stored twice
-STATUS_FIELDS = ("status", "attempts", "received_at", "error", "last_error", "started_at", "finished_at")
+STATUS_FIELDS = ("status", "attempts", "received_at", "error", "last_error", "started_at", "finished_at",
+                 "processing_ms", "wait_ms")
 
 
 def language_codes(language: Any) -> list[str]:
@@ -156,14 +157,17 @@ def text_sha(doc: dict[str, Any]) -> str:
 
 
 def save_args(doc: dict[str, Any], processing_ms: float, now: float, finished_at: str,
-              fallback_received_at: str, keep: int = 3, threshold: float = 0.8) -> dict[str, Any]:
-    """Arguments of the save script (``now`` in epoch seconds: the fallback score)."""
+              fallback_received_at: str, keep: int = 3, threshold: float = 0.8,
+              wait_ms: float | None = None) -> dict[str, Any]:
+    """Arguments of the save script (``now`` in epoch seconds: the fallback score; ``wait_ms`` None:
+    not known, the status keeps none)."""
     stored = {k: v for k, v in doc.items() if k not in STATUS_FIELDS}
     nd = near_dup_args(doc, threshold)
     return {"revision": str(int(doc.get("revision") or 1)), "text_sha": text_sha(doc), "keep": str(max(1, keep)),
             **({"nd": nd} if nd else {}),
             "id": doc["id"], "document": orjson.dumps(stored, default=str).decode(), "finished_at": finished_at,
-            "processing_ms": f"{processing_ms:.3f}", "status_prefix": K.STATUS_INDEX_PREFIX,
+            "processing_ms": f"{processing_ms:.3f}", "wait_ms": "" if wait_ms is None else f"{wait_ms:.3f}",
+            "status_prefix": K.STATUS_INDEX_PREFIX,
             "entity_prefix": K.entity(""), "entity_index_prefix": K.ENTITY_INDEX_PREFIX,
             "alias_prefix": K.ALIAS_PREFIX, "aliases_of_prefix": K.ALIASES_OF_PREFIX,
             "fallback_score": str(int(now * 1e6)), "fallback_received_at": fallback_received_at,
@@ -171,8 +175,11 @@ def save_args(doc: dict[str, Any], processing_ms: float, now: float, finished_at
 
 
 class DocumentsMixin(StoreBase):
-    async def save_document(self, doc: dict[str, Any], processing_ms: float) -> str:
+    async def save_document(self, doc: dict[str, Any], processing_ms: float, wait_ms: float | None = None) -> str:
         """Store the analysed document, mark it done and (re)build its indexes in one script.
+
+        ``processing_ms``: the pipeline's time for this document; ``wait_ms``: how long its job waited,
+        from ``started_at``, before the pipeline started on it (``workers/tasks.py``; None: not known).
 
         Idempotent: saving the same id again replaces the document and its index entries. ``doc["revision"]``
         (default 1) is the revision analysed: see ``lua/save_document.lua`` for stale and unchanged ones.
@@ -181,7 +188,7 @@ class DocumentsMixin(StoreBase):
         """
         doc_id = doc["id"]
         args = save_args(doc, processing_ms, time.time(), now_iso(), now_iso(), self.settings.keep_revisions,
-                         self.settings.near_dup_threshold)
+                         self.settings.near_dup_threshold, wait_ms)
         args["event"] = events.event_arg("article.done", events.done_article(doc, primary_language(doc.get("language"))),
                                          self.settings.events_max_len)
         prev = await SAVE_DOCUMENT(

@@ -67,8 +67,9 @@ class ReadsMixin(StoreBase):
                 out[name] = h[name]
         if h.get("revision"):
             out["revision"] = int(h["revision"])
-        if h.get("processing_ms"):
-            out["processing_ms"] = float(h["processing_ms"])
+        for name in ("processing_ms", "wait_ms"):  # wait_ms: absent from documents saved before it existed
+            if h.get(name):
+                out[name] = float(h[name])
         for name in ("error", "last_error"):
             if h.get(name):
                 out[name] = orjson.loads(h[name])

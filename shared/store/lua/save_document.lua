@@ -3,7 +3,7 @@
 -- and the processing histogram counts each document once (the 'counted' flag in its status hash).
 -- KEYS: 1 document, 2 status hash, 3 docidx set, 4 claims hash, 5 failed set, 6 metrics hash,
 --       7 time index, 8 entity document-count zset
--- ARGV[1]: JSON {id, document (json text), finished_at, processing_ms, status_prefix,
+-- ARGV[1]: JSON {id, document (json text), finished_at, processing_ms, wait_ms ('' = not known), status_prefix,
 --                entity_prefix (registry hashes), entity_index_prefix, alias_prefix, aliases_of_prefix,
 --                fallback_score (µs), fallback_received_at (both for an article never submitted),
 --                plan: {z: [[key, member]...], entities: [[key, name, label]...],
@@ -42,6 +42,11 @@ local function finish()
   redis.call('ZREM', KEYS[5], id)
   redis.call('HDEL', KEYS[2], 'error', 'retry_at')
   redis.call('HSET', KEYS[2], 'status', 'done', 'finished_at', args.finished_at, 'processing_ms', args.processing_ms)
+  if args.wait_ms and args.wait_ms ~= '' then
+    redis.call('HSET', KEYS[2], 'wait_ms', args.wait_ms)
+  else
+    redis.call('HDEL', KEYS[2], 'wait_ms')
+  end
   -- the article.done event (args.event, optional): only for the revision that made the article done
   if args.event and args.event ~= cjson.null then
     redis.call('XADD', args.event.key, 'MAXLEN', '~', args.event.max_len, '*', unpack(args.event.fields))
