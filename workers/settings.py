@@ -19,7 +19,9 @@ Webhook deliveries have their own queue and their own arq worker in the same pro
 (``delivery_options``: up to ``NEWSFLOW_WEBHOOK_CONCURRENCY`` at once, no pipeline pool, the event dispatcher
 beside it; ``workers/webhooks.py``), so they neither wait behind the articles nor take the analysis
 worker's job slots. For arq's own CLI: ``arq workers.settings.WorkerSettings`` (articles) and
-``arq workers.settings.DeliveryWorkerSettings`` (deliveries) are two processes.
+``arq workers.settings.DeliveryWorkerSettings`` (deliveries) are two processes; their credentials are
+checked while arq imports them (:func:`refuse_bad_credentials`): a refusal stops them with one line
+naming REDIS_URL and exit code 2, as ``newsflow worker``, instead of arq's retries.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import asyncio
 import functools
 import logging
 import os
+import sys
 from typing import Any, Awaitable, Callable
 from urllib.parse import unquote
 
@@ -36,7 +39,7 @@ from arq.connections import ArqRedis, RedisSettings
 
 from shared import keys
 from shared.config import Settings
-from shared.redis_client import close_client, sentinel_master, verify_credentials
+from shared.redis_client import RedisAuthError, close_client, sentinel_master, verify_credentials
 from shared.store import queue
 from workers.pipeline.registry import build_pipeline, enabled_specs
 
@@ -78,6 +81,27 @@ def redis_settings(url: str | None, settings: Settings | None = None) -> RedisSe
     return rs
 
 
+def _client(settings: Settings, rs: RedisSettings) -> ArqRedis:
+    """An ``ArqRedis`` client (no connection yet) for ``rs``: what arq's ``create_pool`` makes of these
+    settings, or a master through the sentinels of ``settings`` (``pool_factory``)."""
+    if not settings.sentinels:  # what arq's create_pool makes of these settings
+        return ArqRedis(
+            host=rs.host, port=rs.port, unix_socket_path=rs.unix_socket_path, socket_connect_timeout=rs.conn_timeout,
+            ssl=rs.ssl, ssl_keyfile=rs.ssl_keyfile, ssl_certfile=rs.ssl_certfile, ssl_cert_reqs=rs.ssl_cert_reqs,
+            ssl_ca_certs=rs.ssl_ca_certs, ssl_ca_data=rs.ssl_ca_data, ssl_check_hostname=rs.ssl_check_hostname,
+            retry=rs.retry, retry_on_timeout=rs.retry_on_timeout, retry_on_error=rs.retry_on_error,
+            max_connections=rs.max_connections, db=rs.database, username=rs.username, password=rs.password,
+            encoding="utf8")
+    return sentinel_master(
+        settings.sentinels, settings.redis_sentinel_master,
+        sentinel_username=settings.redis_sentinel_username or None,
+        sentinel_password=settings.redis_sentinel_password or None,
+        redis_class=ArqRedis, db=rs.database, username=rs.username, password=rs.password, ssl=rs.ssl,
+        # reads on the master without a timeout, as arq's pools have them: the wake-up channel
+        # (workers/wake.py) waits on its subscription for as long as no job comes
+        socket_connect_timeout=rs.conn_timeout, socket_timeout=None)
+
+
 def pool_factory(settings: Settings, redis_url: str | None = None,
                  **options: Any) -> Callable[[], Awaitable[ArqRedis]]:
     """What makes the worker's Redis pool, in place of arq's ``create_pool`` (``newsflow worker`` hands
@@ -97,28 +121,10 @@ def pool_factory(settings: Settings, redis_url: str | None = None,
     where = f"the sentinels {settings.redis_sentinels}" if settings.sentinels else \
         (rs.unix_socket_path or f"{rs.host}:{rs.port}")
 
-    def new_pool() -> ArqRedis:
-        if not settings.sentinels:  # what arq's create_pool makes of these settings
-            return ArqRedis(
-                host=rs.host, port=rs.port, unix_socket_path=rs.unix_socket_path, socket_connect_timeout=rs.conn_timeout,
-                ssl=rs.ssl, ssl_keyfile=rs.ssl_keyfile, ssl_certfile=rs.ssl_certfile, ssl_cert_reqs=rs.ssl_cert_reqs,
-                ssl_ca_certs=rs.ssl_ca_certs, ssl_ca_data=rs.ssl_ca_data, ssl_check_hostname=rs.ssl_check_hostname,
-                retry=rs.retry, retry_on_timeout=rs.retry_on_timeout, retry_on_error=rs.retry_on_error,
-                max_connections=rs.max_connections, db=rs.database, username=rs.username, password=rs.password,
-                encoding="utf8")
-        return sentinel_master(
-            settings.sentinels, settings.redis_sentinel_master,
-            sentinel_username=settings.redis_sentinel_username or None,
-            sentinel_password=settings.redis_sentinel_password or None,
-            redis_class=ArqRedis, db=rs.database, username=rs.username, password=rs.password, ssl=rs.ssl,
-            # reads on the master without a timeout, as arq's pools have them: the wake-up channel
-            # (workers/wake.py) waits on its subscription for as long as no job comes
-            socket_connect_timeout=rs.conn_timeout, socket_timeout=None)
-
     async def make_pool() -> ArqRedis:
         attempt = 0
         while True:
-            pool = new_pool()
+            pool = _client(settings, rs)
             pool.job_serializer = options.get("job_serializer")
             pool.job_deserializer = options.get("job_deserializer")
             pool.default_queue_name = options.get("queue_name", keys.ARQ_QUEUE)
@@ -258,4 +264,36 @@ def __getattr__(name: str) -> Any:
     if settings.sentinels and (settings.redis_sentinel_password or settings.redis_sentinel_username):
         raise ValueError("REDIS_SENTINEL_PASSWORD/REDIS_SENTINEL_USERNAME need `newsflow worker`: arq's own "
                          f"worker (arq workers.settings.{name}) asks the sentinels without credentials")
-    return type(name, (), options(settings, settings.redis_url or "redis://localhost:6379/0"))
+    url = settings.redis_url or "redis://localhost:6379/0"
+    built = options(settings, url)
+    refuse_bad_credentials(settings, url, f"arq workers.settings.{name}")
+    return type(name, (), built)
+
+
+def refuse_bad_credentials(settings: Settings, url: str, who: str) -> None:
+    """For arq's own launcher (``arq workers.settings.WorkerSettings``): check the credentials once, as
+    ``newsflow worker`` does, while arq imports the settings; a refusal (wrong password, unknown user, a
+    user without the permissions newsflow needs: :func:`shared.redis_client.verify_credentials`) ends the
+    process with one line on stderr naming REDIS_URL, never the password, and exit code 2. arq 0.28's
+    ``create_pool`` (run by its ``Worker.main`` before any hook of ours: ``on_startup`` comes after it)
+    retries a refusal like an outage: ``conn_retries`` warnings, then a traceback, exit 1, and under a
+    supervisor's restart policy that for ever. An unreachable server is not a refusal: it is left to
+    arq's retries (a server that comes up later with other credentials still gets arq's behaviour).
+    Run on a private event loop, closed before arq makes its own."""
+    rs = redis_settings(url, settings)
+
+    async def check() -> None:
+        client = _client(settings, rs)
+        try:
+            await verify_credentials(client)
+        finally:
+            await close_client(client)
+
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(check())
+    except RedisAuthError as exc:
+        print(f"{who}: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    finally:
+        loop.close()

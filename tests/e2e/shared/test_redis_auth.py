@@ -138,3 +138,40 @@ async def test_the_right_password_works_and_the_cli_refuses_a_wrong_one(make_cli
 
     # unreachable (the server is gone): not a refusal; the API starts and answers 503 until Redis is back
     await _start_api(tmp_path, redis_url=url)
+
+
+def _arq(settings_name: str, url: str, tmp_path: Path, timeout: float | None = 60) -> subprocess.Popen[str]:
+    env = {**os.environ, "REDIS_URL": url, "NEWSFLOW_DATA_DIR": str(tmp_path / "var"), "NEWSFLOW_STAGES": STAGES,
+           "NEWSFLOW_WORKER_CONCURRENCY": "1", "PYTHONPATH": str(ROOT)}
+    env.pop("REDIS_SENTINELS", None)
+    return subprocess.Popen([sys.executable, "-m", "arq", f"workers.settings.{settings_name}"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+@pytest.mark.parametrize("settings_name", ["WorkerSettings", "DeliveryWorkerSettings"])
+async def test_arqs_own_launcher_stops_on_refused_credentials(tmp_path, settings_name):
+    """``arq workers.settings.WorkerSettings`` used to retry a wrong password like an outage (arq's
+    create_pool: ten "retries remaining" warnings, then a traceback, exit 1; under a restart policy, for
+    ever); now it stops at once as ``newsflow worker`` does; the right password still starts it."""
+    procs = Procs(tmp_path)
+    try:
+        port, m = await _protected_server(procs)
+        await m.aclose()
+        proc = _arq(settings_name, f"redis://:wrong-pw-7d@127.0.0.1:{port}/0", tmp_path)
+        out, _ = await asyncio.to_thread(proc.communicate, timeout=60)
+        assert proc.returncode == 2, out
+        assert out.strip() == (f"arq workers.settings.{settings_name}: the Redis server 127.0.0.1:{port} refused "
+                               "the credentials of REDIS_URL (password set, user default): invalid username-password "
+                               "pair or user is disabled."), out  # one line, the last word
+        assert "wrong-pw" not in out and "Traceback" not in out and "retries remaining" not in out
+
+        proc = _arq(settings_name, f"redis://:{PW}@127.0.0.1:{port}/0", tmp_path)
+        try:
+            line = await asyncio.wait_for(asyncio.to_thread(proc.stdout.readline), 60)  # type: ignore[union-attr]
+            assert "Starting worker" in line, line
+        finally:
+            proc.send_signal(2)  # SIGINT: arq's clean stop
+            out, _ = await asyncio.to_thread(proc.communicate, timeout=30)
+        assert PW not in line + out and "Traceback" not in out, out
+    finally:
+        procs.close()
