@@ -248,6 +248,9 @@ def main() -> None:
     ap.add_argument("--spurious", type=int, default=0, metavar="N",
                     help="print N claims that share no word with ANY gold attribution (inside the definition or "
                          "not): claim text, cue, speaker and the sentence around the cue")
+    ap.add_argument("--dump", default="", metavar="FILE",
+                    help="write every scored claim as a JSON line (article, cue lemma, speaker, text, matched to a "
+                         "gold item, sharing a word with any): diff two runs to see what a rule removed")
     ap.add_argument("--only", default="", help="with --errors: spurious examples of this cue lemma only")
     ap.add_argument("--lemmas", action="store_true", help="print precision by cue lemma")
     ap.add_argument("--by-definition", nargs="?", type=int, const=12, default=0, metavar="TOP",
@@ -281,6 +284,7 @@ def main() -> None:
     by_def: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     def_lemmas: dict[str, Counter] = defaultdict(Counter)
     outside_pred_hits = 0   # claims matched to a gold item the definition leaves out
+    dump = open(args.dump, "w", encoding="utf-8") if args.dump else None
     nlp = None
     if args.by_definition:
         from workers.pipeline.nlp import model
@@ -343,6 +347,14 @@ def main() -> None:
                 if i not in matched_p and len(spurious) < args.errors * 20:
                     spurious.append((stem, (c["speaker"] or {}).get("text"), (c["cue"] or {}).get("text"), c["text"][:160]))
             any_gold = set().union(*gw) if gw else set()
+            if dump is not None:
+                import json
+                for i, p in enumerate(preds):
+                    c = p["claim"]
+                    dump.write(json.dumps({"article": stem, "cue": (c["cue"] or {}).get("lemma"),
+                                           "speaker": (c["speaker"] or {}).get("text"), "text": c["text"],
+                                           "matched": i in matched_p, "any_gold": bool(pw[i] & any_gold)},
+                                          ensure_ascii=False) + "\n")
             for i, p in enumerate(preds):
                 if pw[i] & any_gold:
                     continue
@@ -369,6 +381,8 @@ def main() -> None:
                     spk_ok += any(overlaps(sp, g["source"]) for sp in p["sources"])
         print(f"  … {min(k + args.batch, len(stems))}/{len(stems)} articles", file=sys.stderr)
     elapsed = time.perf_counter() - t0
+    if dump is not None:
+        dump.close()
     P, R, F = prf(tp, n_pred, n_gold)
     print(f"\nPolNeAR attribution — {root} — {len(stems)} articles, {n_gold} gold attributions, {n_pred} claims, {tp} matched")
     print("| metric | value |\n|---|---|")
