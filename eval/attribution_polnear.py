@@ -192,6 +192,15 @@ def match(pred_words: list[set[int]], gold_words: list[set[int]]) -> list[tuple[
     return out
 
 
+def sentence_around(text: str, spans: list[tuple[int, int]], width: int = 400) -> str:
+    """The text from the sentence start before ``spans`` to the sentence end after them (a line
+    break or ". ", "? ", "! " bounds a sentence), at most ``width`` characters each side."""
+    a, b = min(s for s, _ in spans), max(e for _, e in spans)
+    lo = max(max(0, a - width), *(text.rfind(p, max(0, a - width), a) + len(p) for p in ("\n", ". ", "? ", "! ")))
+    hi = [i + 1 for i in (text.find(p, b, b + width) for p in ("\n", ". ", "? ", "! ")) if i >= 0]
+    return " ".join(text[lo:min(hi) if hi else b + width].split())
+
+
 def overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(min(a[1], e) > max(a[0], s) for s, e in spans)
 
@@ -236,6 +245,12 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--errors", type=int, default=0, help="print N missed and N spurious examples")
     ap.add_argument("--offset", type=int, default=0, help="skip the first N articles")
+    ap.add_argument("--spurious", type=int, default=0, metavar="N",
+                    help="print N claims that share no word with ANY gold attribution (inside the definition or "
+                         "not): claim text, cue, speaker and the sentence around the cue")
+    ap.add_argument("--dump", default="", metavar="FILE",
+                    help="write every scored claim as a JSON line (article, cue lemma, speaker, text, matched to a "
+                         "gold item, sharing a word with any): diff two runs to see what a rule removed")
     ap.add_argument("--only", default="", help="with --errors: spurious examples of this cue lemma only")
     ap.add_argument("--lemmas", action="store_true", help="print precision by cue lemma")
     ap.add_argument("--by-definition", nargs="?", type=int, const=12, default=0, metavar="TOP",
@@ -263,10 +278,13 @@ def main() -> None:
     classes: Counter = Counter()
     timings: dict[str, float] = defaultdict(float)
     missed, spurious, kind_errors = [], [], []
+    unmatched: list[tuple[str, str, str, str, str]] = []   # --spurious: claims sharing no word with any gold item
+    n_unmatched = 0
     lemma_stats: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_def: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     def_lemmas: dict[str, Counter] = defaultdict(Counter)
     outside_pred_hits = 0   # claims matched to a gold item the definition leaves out
+    dump = open(args.dump, "w", encoding="utf-8") if args.dump else None
     nlp = None
     if args.by_definition:
         from workers.pipeline.nlp import model
@@ -328,6 +346,23 @@ def main() -> None:
                     continue
                 if i not in matched_p and len(spurious) < args.errors * 20:
                     spurious.append((stem, (c["speaker"] or {}).get("text"), (c["cue"] or {}).get("text"), c["text"][:160]))
+            any_gold = set().union(*gw) if gw else set()
+            if dump is not None:
+                import json
+                for i, p in enumerate(preds):
+                    c = p["claim"]
+                    dump.write(json.dumps({"article": stem, "cue": (c["cue"] or {}).get("lemma"),
+                                           "speaker": (c["speaker"] or {}).get("text"), "text": c["text"],
+                                           "matched": i in matched_p, "any_gold": bool(pw[i] & any_gold)},
+                                          ensure_ascii=False) + "\n")
+            for i, p in enumerate(preds):
+                if pw[i] & any_gold:
+                    continue
+                n_unmatched += 1
+                if len(unmatched) < args.spurious:
+                    c = p["claim"]
+                    unmatched.append((stem, (c["speaker"] or {}).get("text") or "-", (c["cue"] or {}).get("text") or "-",
+                                      c["text"][:200], sentence_around(raw, p["spans"])))
             for i, p in enumerate(preds):
                 c = p["claim"]
                 key = ((c["cue"] or {}).get("lemma") or "-") + (" [I/you/we]" if (c["speaker"] or {}).get("text", "").lower() in ("i", "you", "we") else "")
@@ -346,8 +381,10 @@ def main() -> None:
                     spk_ok += any(overlaps(sp, g["source"]) for sp in p["sources"])
         print(f"  … {min(k + args.batch, len(stems))}/{len(stems)} articles", file=sys.stderr)
     elapsed = time.perf_counter() - t0
+    if dump is not None:
+        dump.close()
     P, R, F = prf(tp, n_pred, n_gold)
-    print(f"\nPolNeAR attribution — {root} — {len(stems)} articles, {n_gold} gold attributions, {n_pred} claims")
+    print(f"\nPolNeAR attribution — {root} — {len(stems)} articles, {n_gold} gold attributions, {n_pred} claims, {tp} matched")
     print("| metric | value |\n|---|---|")
     print(f"| found precision | {P:.3f} |\n| found recall | {R:.3f} |\n| found F1 | {F:.3f} |")
     print(f"| speaker match ({spk_n} matched with a gold source) | {spk_ok / spk_n if spk_n else 0:.3f} |")
@@ -377,6 +414,10 @@ def main() -> None:
         print("\n| cue lemma | claims | precision |\n|---|---|---|")
         for lem, (ok, n) in sorted(lemma_stats.items(), key=lambda x: -x[1][1]):
             print(f"| {lem} | {n} | {ok / n:.2f} |")
+    if args.spurious:
+        print(f"\n{n_unmatched} claims share no word with any gold attribution; the first {len(unmatched)}:")
+        for k, (stem, spk, cue, claim, sent) in enumerate(unmatched, 1):
+            print(f"[{k}] {stem} | speaker: {spk} | cue: {cue}\n    claim: {claim}\n    sentence: {sent}")
     if args.errors:
         print("\nMISSED (stem, cue, content):")
         for m in missed[: args.errors]:

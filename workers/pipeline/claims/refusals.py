@@ -53,6 +53,10 @@ knowing the page.
 - **A quality shown, a deal agreed**: a person who "showed flashes of compassion" or "showed his
   dexterity" displays a quality (a study or data that "shows a rise" states a finding and stays);
   "agreed a 10-month moratorium" is an act ("agreed that …" stays a statement).
+- **Saying with a setting for content**: "say" and "tell" whose prepositional object says where,
+  when or on what terms ("he said, on condition of anonymity", "as she said at the outset", "saying
+  at one point", "said during the debate"): what was said, if anything, is elsewhere ("told of her
+  escape", "said of the war" stay: PolNeAR annotates such topics).
 - **Coining a term**: "what we might call the technocratic ideology" (a name the writer offers, no
   one's statement; "what he called a brazen breach" stays).
 """
@@ -113,6 +117,9 @@ _PROMPT = re.compile(r"\W*(?:please\s+)?(?:tell|talk|walk|take|describe|explain|
 _RECOMMEND = frozenset("recommend".split())
 _NAME = re.compile(r"\W*(?:the\s+)?(?:[A-Z][\w'’.&-]*\s*){1,6}\W*")
 _FREE_RELATIVE = re.compile(r"\bwhat(?:ever)?\s+$", re.I)
+# "say" and "tell" with a prepositional object of a setting (place, time, terms): no statement
+_SAY_TELL = frozenset("say tell".split())
+_SETTING_PREPS = "at|on|in|during|after|before|since|until|amid|amidst|throughout|within|near|inside|outside|across|via|aboard"
 # a content that ends on a copula whose complement was extracted ("what he said he was")
 _STRANDED = re.compile(r"\b(?:am|is|are|was|were|be|been|being)\W*$", re.I)
 
@@ -142,6 +149,8 @@ def refused(a: Attribution, text: str) -> bool:
     if _cut_at_gap(a, text):
         return True
     if how in ("prep", "objprep") and lem in _PREP_TOPIC:
+        return True
+    if lem in _SAY_TELL and how in ("prep", "objprep") and preposition_gap(a, text, _SETTING_PREPS, re.I):
         return True
     if how == "adj" and _adj_class(lem) == "stance" and preposition_gap(a, text, _ADJ_PREPS, re.I) \
             and not _CLAUSE_START.match(text, a.content[0][0]) \

@@ -173,6 +173,18 @@ def _table_row(btoks: list, names: bool = True) -> bool:
         and all(t.text[:1].isupper() or t.lower_ in _NAME_PARTICLES for t in words)
 
 
+def _verbless_title(btoks: list) -> bool:
+    """A colon line's body with no verb and no quotation mark: a title's noun phrase ("Netanyahu and
+    Obama: A tortured relationship", "Monday's Morning Email: Putin's Potential Involvement In The
+    DNC Email Hack"), naming a subject, stating nothing (PolNeAR train spurious-claim review). A
+    negation or a figure makes one a statement: "Lynch: No outside influence on FBI probe", "Coach
+    Ruiz: Three new players, 12 million euros, one goal: the title"."""
+    words = [t for t in btoks if re.search(r"\w", t.text)]
+    if words and words[0].lower_ in ("no", "not", "never", "nothing", "none") or any(re.search(r"\d", t.text) for t in words):
+        return False
+    return bool(btoks) and not any(t.pos_ in ("VERB", "AUX") or t.text in "\"“”‘’'" for t in btoks)
+
+
 def colon_lines(text: str, tokens: ChunkTokens, taken: list[tuple[int, int]]) -> list[ColonLine]:
     """"<Speaker>: <statement>" lines, also inside an opening quote mark when a transcript is
     quoted paragraph by paragraph. The label must be a short name-like phrase (capitalised, no
@@ -222,7 +234,8 @@ def colon_lines(text: str, tokens: ChunkTokens, taken: list[tuple[int, int]]) ->
         b0, b1 = m.start(3), m.end(3)
         while b1 > b0 and text[b1 - 1] in " \t.":
             b1 -= 1
-        if _table_row(tokens.tokens(b0, b1), names=not transcript) \
+        btoks = tokens.tokens(b0, b1)
+        if (_table_row(btoks, names=not transcript) or not transcript and _verbless_title(btoks)) \
                 and not any(t.lemma_.lower() in _SOURCE_HEADS for t in ltoks):
             continue
         k = bisect.bisect_left(tk_starts, b1) - 1

@@ -147,3 +147,25 @@ def test_the_polnear_definition_keeps_what_the_newsflow_one_refuses(pipeline):
     # what both definitions count is the same claim either way
     said = "Officials said the talks would resume next week."
     assert [c["text"] for c in attributed(broad, said)] == [c["text"] for c in attributed(pipeline, said)]
+
+
+@pytest.mark.parametrize("head", [
+    "Merkel and Macron: A difficult friendship",
+    "Tuesday's Briefing: The Long Road To The Harbour Deal",
+    "Garcia: Now or never",
+])
+def test_a_verbless_title_after_a_colon_is_no_speech(pipeline, head):
+    text = head + "\n\nThe talks will resume in March, the foreign ministry said."
+    got = attributed(pipeline, text)
+    assert [c for c in got if c["cue"]["text"] == ":"] == [], [c["text"] for c in got]
+
+
+@pytest.mark.parametrize("head, words", [
+    ("Garcia: No deal without the fishermen", "No deal"),
+    ("Garcia: The harbour deal is dead", "harbour deal"),
+    ("Garcia: “A very bad week for the harbour”", "bad week"),
+])
+def test_a_colon_headline_that_states_stays(pipeline, head, words):
+    text = head + "\n\nMayor Ana Garcia spoke after the council meeting on Tuesday."
+    got = attributed(pipeline, text)
+    assert any(c["cue"]["text"] == ":" and words in c["text"] for c in got), [c["text"] for c in got]

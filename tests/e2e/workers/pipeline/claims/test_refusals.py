@@ -291,3 +291,25 @@ def test_an_interviewers_imperative_prompt_is_no_claim_the_answers_are(pipeline)
     got = contents(pipeline, text)
     assert not any(c.startswith(("Tell us", "Talk me")) for c in got), got
     assert sum(1 for c in got if "ferry" in c or "tempo" in c or "piano" in c) == 3, got
+
+
+# a setting taken for what was said (PolNeAR train spurious-claim review)
+
+@pytest.mark.parametrize("text", [
+    "The old mill will close in the spring, the owner said, on condition of anonymity.",
+    "The harbour master's family also grew up here, as she said at the outset.",
+    "The striker seemed to mock the referee, saying at one point, “Next time bring glasses.”",
+])
+def test_saying_with_a_setting_for_content_is_no_claim_of_the_setting(pipeline, text):
+    got = attributed(pipeline, text)
+    settings = ("condition", "the outset", "one point")
+    assert not any(c["text"].strip(" .,").startswith(settings) for c in got), [c["text"] for c in got]
+
+
+@pytest.mark.parametrize("text, part", [
+    ("The coach said at the press conference that the striker would miss the final.", "striker would miss"),
+    ("“The ice was thinner than ever,” the ferry captain said of the winter.", "thinner"),
+])
+def test_what_is_said_beside_a_setting_and_a_topic_told_stay(pipeline, text, part):
+    got = attributed(pipeline, text)
+    assert any(part in c["text"] for c in got), [c["text"] for c in got]
