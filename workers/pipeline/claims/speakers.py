@@ -186,6 +186,10 @@ class Resolver(GroupDescriptions):
             h.start <= rpos < h.end for h in hits) else None
         if hit is not None and hit.label not in _PERSON_LABELS and self._modifies_people(root, hits):
             hit = None   # "Singapore dealers", "California growers": the place or body is no speaker
+        if hit is not None and definite and len(words) == 2 and self._demonym(hit, s, e):
+            ante = self._nearby_person(s, self.text[hit.start:hit.end])
+            if ante is not None:
+                return Speaker(surface, s, e, ante.name, "description", entity_id=ante.entity_id or None, person=True)
         if hit is not None and not (role and _DET.match(surface) and hit.label not in _PERSON_LABELS):
             res = _mention_result(surface, s, e, hit)
             rest = self.text[hit.end:e].split()
@@ -229,6 +233,42 @@ class Resolver(GroupDescriptions):
         plural = bool(re.search(r"\s(?:and|&)\s", surface)) or (
             not is_person and _plural_noun(head) and not surface.split()[-1][:1].isupper())
         return Speaker(surface, s, e, _DET.sub("", surface), "explicit", person=is_person, plural=plural)
+
+    def _demonym(self, hit: Mention, s: int, e: int) -> bool:
+        """"The Briton", "the American": one singular capitalised word after the article, tagged as a
+        nationality or as a person no other name of the document holds (a person's name takes no article)."""
+        word = self.text[hit.start:hit.end]
+        if hit.start <= s or hit.end != e or " " in word or not word[:1].isupper() or _plural_noun(word.lower()):
+            return False
+        if hit.label == "NORP":
+            return True
+        low = word.lower()
+        return hit.label in _PERSON_LABELS and not any(
+            low in (w.lower() for w in m.name.split()) for m in self.index.by_kind[True][0] if m.name != hit.name)
+
+    def _nearby_person(self, s: int, word: str) -> Speaker | Antecedent | Mention | None:
+        """The person a nationality description ``word`` means: one named two sentences back whose
+        attached phrase holds the word ("American Oliver McCall"), else a named speaker or subject a sentence back
+        (``Salience.pick`` with ``near``), else the one person named in that stretch, else the person
+        the document is about."""
+        if self._salience.embedded(s):
+            return None
+        cands = self._ranked(s, True)
+        i = self._sent_index(s)
+        lo = self.sents[max(0, i - 2)][0] if i is not None else s
+        said = next((d for p, d, _, _ in cands if p >= lo and getattr(d, "entity_id", None)
+                     and self._people.person_fits(str(d.name), None, [word.lower()])), None)
+        if said is not None:      # "… beating American Oliver McCall. … the American said"
+            return said
+        near = self._salience.pick(s, None, cands, near=True)
+        if near is not None:
+            return near
+        lo = self.sents[max(0, i - 1)][0] if i is not None else s
+        named = {str(d.name): d for p, d, _, _ in cands if p >= lo and getattr(d, "entity_id", None)}
+        if len(named) == 1:
+            return next(iter(named.values()))
+        name = self._people.main_name
+        return next((m for m in self.index.by_name.get(name, []) if m.start < s), None) if name else None
 
     def _modifies_people(self, root: Any | None, hits: list[Mention]) -> bool:
         """The span's head is a common noun of people that no mention covers ("Singapore *dealers*",
