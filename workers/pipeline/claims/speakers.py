@@ -207,6 +207,14 @@ class Resolver(GroupDescriptions):
             places = [w for w in need if not any(h.label == "NORP" and w in h.text.lower() for h in hits)]
             nouns = self._modifiers(root, s, e)
             ante = self._person_description(s, e, role, True, need + nouns, places + nouns)
+            states = [w for w in places if any(h.label in ("GPE", "LOC") and w in h.text.lower() for h in hits)]
+            if ante is None and states:
+                # "the Vermont senator" when no phrase names the state: the senator named nearby (a
+                # party, nationality or organisation word still has to fit: "the Republican senator")
+                ante = self._people.describe(s, e, role_hints(role), True, [w for w in need if w not in states] + nouns,
+                                             "vice" in low)
+                if ante is not None and self._other_place(ante.name, states):
+                    ante = None      # "Gov. Rita Vance of Kentucky" is not "the Ohio governor"
             if ante is not None:
                 return Speaker(surface, s, e, ante.name, "description", entity_id=ante.entity_id or None,
                                person=True)
@@ -233,6 +241,11 @@ class Resolver(GroupDescriptions):
         plural = bool(re.search(r"\s(?:and|&)\s", surface)) or (
             not is_person and _plural_noun(head) and not surface.split()[-1][:1].isupper())
         return Speaker(surface, s, e, _DET.sub("", surface), "explicit", person=is_person, plural=plural)
+
+    def _other_place(self, name: str, states: list[str]) -> bool:
+        """Does a phrase attached to ``name`` hold a place the document names, other than ``states``?"""
+        places = {m.text.lower() for m in self.index.by_kind[False][0] if m.label in ("GPE", "LOC")} - set(states)
+        return any(has_word(self._people.evidence(x), p) for x in self.index.by_name.get(name, []) for p in places)
 
     def _demonym(self, hit: Mention, s: int, e: int) -> bool:
         """"The Briton", "the American": one singular capitalised word after the article, tagged as a
