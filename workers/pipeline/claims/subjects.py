@@ -90,15 +90,7 @@ def _prep_subject(v: Any) -> Any | None:
     return None
 
 
-# speech verbs whose fronted passive participle makes the main clause's subject the one spoken to:
-# "Asked whether …, 75 percent said yes", "Told that …, she left" (the asker is unnamed)
-_RECEIVED = frozenset("ask tell question warn inform advise urge order instruct remind assure press".split())
-
-
 def _subject_climb(v: Any) -> Any | None:
-    if (v.dep_ == "advcl" and (v.tag_ == "VBN" or v.tag_ == "VBD" and v.i == v.sent.start) and v.i < v.head.i and v.lemma_.lower() in _RECEIVED
-            and not any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass", "mark") for c in v.children)):
-        return None
     seen = 0
     while v is not None and seen < 4:
         seen += 1
