@@ -449,10 +449,3 @@ def test_state_modifier_of_a_role_goes_to_the_person_holding_the_role(pipeline):
     fbi = "CIA Director Nora Quint spoke on Tuesday. The FBI director said the bill would cut drug prices."
     assert "entity_id" not in speaker_of(pipeline, fbi, "drug prices")
 
-
-def test_fronted_passive_speech_participle_gives_the_subject_no_question(pipeline):
-    # "Asked whether …": the respondents were asked; they did not ask
-    got = attributed(pipeline, "Asked whether the government should resign, 75 percent said yes, the poll showed.")
-    assert not [c for c in got if c["cue"]["lemma"] == "ask"], got
-    got = attributed(pipeline, "Told that the plant would close, the workers said they would strike.")
-    assert [c["cue"]["lemma"] for c in got] == ["say"], got
