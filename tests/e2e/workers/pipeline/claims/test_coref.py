@@ -439,11 +439,13 @@ def test_plural_nationality_noun_is_no_person(pipeline):
     assert sp["name"] != "Donald Trump", sp
 
 
-def test_state_modifier_of_a_role_goes_to_the_person_holding_the_role(pipeline):
-    text = ("Sen. Nora Quint, a Democrat, introduced the bill on Tuesday. Republicans opposed it.\n"
-            "The Vermont senator said the bill would cut drug prices by a third.")
-    assert speaker_of(pipeline, text, "drug prices")["name"] == "Nora Quint"
-    # the role must be hers: a governor is not "the Vermont senator", nor a CIA director "the FBI director"
+def test_state_modifier_of_a_role_goes_to_the_person_named_just_before(pipeline):
+    text = ("Sen. Ada Mills of Ohio spoke first. Republicans opposed the bill.\n"
+            "Democratic candidate Nora Quint is not answering the attacks. "
+            "Instead, the Vermont senator said the bill would cut drug prices by a third.")
+    assert speaker_of(pipeline, text, "drug prices")["name"] == "Nora Quint"      # not the senator named before
+    # another office or organisation rules her out: a governor is not "the Vermont senator", nor a CIA
+    # director "the FBI director"
     other = "Gov. Nora Quint introduced the bill on Tuesday. The Vermont senator said the bill would cut drug prices."
     assert "entity_id" not in speaker_of(pipeline, other, "drug prices")
     fbi = "CIA Director Nora Quint spoke on Tuesday. The FBI director said the bill would cut drug prices."
