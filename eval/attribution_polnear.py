@@ -253,6 +253,9 @@ def main() -> None:
                          "gold item, sharing a word with any): diff two runs to see what a rule removed")
     ap.add_argument("--only", default="", help="with --errors: spurious examples of this cue lemma only")
     ap.add_argument("--lemmas", action="store_true", help="print precision by cue lemma")
+    ap.add_argument("--speaker-errors", type=int, default=0, metavar="N",
+                    help="print N matched claims whose speaker span misses the gold source (stem, claim speaker "
+                         "text → resolved name [resolution], gold source, cue, content)")
     ap.add_argument("--by-definition", nargs="?", type=int, const=12, default=0, metavar="TOP",
                     help="split gold recall by what the issue-17 definition says of each gold cue (in it, "
                          "refused, stance, unlisted) and print F1 against the gold inside the definition; TOP missed cue lemmas are listed for each (12)")
@@ -277,7 +280,7 @@ def main() -> None:
     kinds = Counter()
     classes: Counter = Counter()
     timings: dict[str, float] = defaultdict(float)
-    missed, spurious, kind_errors = [], [], []
+    missed, spurious, kind_errors, speaker_errors = [], [], [], []
     unmatched: list[tuple[str, str, str, str, str]] = []   # --spurious: claims sharing no word with any gold item
     n_unmatched = 0
     lemma_stats: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -378,7 +381,13 @@ def main() -> None:
                                         p["claim"]["text"][:120], " ".join(raw[a:b] for a, b in g["content"])[:120]))
                 if g["source"]:
                     spk_n += 1
-                    spk_ok += any(overlaps(sp, g["source"]) for sp in p["sources"])
+                    right = any(overlaps(sp, g["source"]) for sp in p["sources"])
+                    spk_ok += right
+                    if not right and len(speaker_errors) < args.speaker_errors:
+                        sp = p["claim"].get("speaker") or {}
+                        speaker_errors.append((stem, f"{sp.get('text')} → {sp.get('name')} [{sp.get('resolution')}]",
+                                               " ".join(raw[a:b] for a, b in g["source"]),
+                                               (p["claim"]["cue"] or {}).get("text"), p["claim"]["text"][:140]))
         print(f"  … {min(k + args.batch, len(stems))}/{len(stems)} articles", file=sys.stderr)
     elapsed = time.perf_counter() - t0
     if dump is not None:
@@ -418,6 +427,11 @@ def main() -> None:
         print(f"\n{n_unmatched} claims share no word with any gold attribution; the first {len(unmatched)}:")
         for k, (stem, spk, cue, claim, sent) in enumerate(unmatched, 1):
             print(f"[{k}] {stem} | speaker: {spk} | cue: {cue}\n    claim: {claim}\n    sentence: {sent}")
+    if args.speaker_errors:
+        print(f"\nSPEAKER ERRORS ({len(speaker_errors)} of {spk_n - spk_ok}: stem, claim speaker → name [resolution], "
+              "gold source, cue, claim text):")
+        for e in speaker_errors:
+            print("  ", e)
     if args.errors:
         print("\nMISSED (stem, cue, content):")
         for m in missed[: args.errors]:

@@ -13,7 +13,7 @@ Two steps, both inside one document and both before / during speaker resolution 
    - a he/she/his/her in the mention's own sentence with no other person named between ("Clinton
      told the audience that she …");
    - without such evidence: not a person the text introduces through the other ("his wife, Debbie
-     Meadows", "Ivanka Trump, the nominee's eldest daughter,"); then the entity stage's choice when it is still in the running; else the writer's
+     Meadows", "his wife Naina" by her first name, "Ivanka Trump, the nominee's eldest daughter,"); then the entity stage's choice when it is still in the running; else the writer's
      convention (whom the first bare surname without evidence meant); else the most recent (a full
      mention or an earlier re-linked surname), else the first one after it.
    The entity stage runs this same step on its groups (``entities/surnames.py``; there "the entity
@@ -234,14 +234,22 @@ def _person_genders(text: str, mentions: list[Mention], sents: list[tuple[int, i
             p.relative = p.relative or _KIN_AFTER.match(text, end) is not None
             g = gender_of_title(title_before(text, pos))
             r = _ROLE_BEFORE.search(text, max(0, pos - 30), pos)
-            if r and r.group(0)[:1].islower() and re.search(r"\b(?:his|her|their)\s+$",
-                                                           text[max(0, r.start() - 8):r.start()], re.I):
-                p.relative = p.relative or r.group(0).split()[0].lower().strip(",") in _KIN
+            p.relative = p.relative or _kin_before(text, r)
             for x in (g, ("f" if r.group(1) else "m") if r else None):
                 score += 3 if x == "m" else -3 if x == "f" else 0
+        first = p.name.split()[0].lower()      # "his wife Naina": introduced through him by her first name
+        p.relative = p.relative or any(
+            _kin_before(text, _ROLE_BEFORE.search(text, max(0, m.start - 30), m.start)) for m in mentions
+            if m.name == p.name and m.text.lower() == first)
         g = votes.gender(p.name) if votes is not None else None
         score += 3 if g == "m" else -3 if g == "f" else 0
         p.gender = "m" if score >= 2 else "f" if score <= -2 else None
+
+
+def _kin_before(text: str, r: re.Match[str] | None) -> bool:
+    """A kin noun after his/her/their right before a name (``_ROLE_BEFORE``'s match ``r``): "his wife, …"."""
+    return bool(r and r.group(0)[:1].islower() and r.group(0).split()[0].lower().strip(",") in _KIN
+                and re.search(r"\b(?:his|her|their)\s+$", text[max(0, r.start() - 8):r.start()], re.I))
 
 
 def _pick(text: str, m: Mention, cands: list[_Person], convention: _Person | None,

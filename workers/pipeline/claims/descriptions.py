@@ -183,7 +183,7 @@ class PersonDescriptions:
         return False
 
     @cached_property
-    def _main_name(self) -> str | None:
+    def main_name(self) -> str | None:
         """The name of the person the document is about: three mentions or more, twice as many as
         anyone else (found once per document)."""
         counts = sorted(((len(ms), n) for n, ms in self.index.by_name.items()
@@ -193,11 +193,11 @@ class PersonDescriptions:
         return counts[0][1]
 
     def main_person(self, s: int, e: int, hints: tuple[str, ...], need: list[str], vice: bool = False) -> Mention | None:
-        """The person the document is about (:attr:`_main_name`) when one sentence that names them
+        """The person the document is about (:attr:`main_name`) when one sentence that names them
         also holds the role and the ``need`` words ("… that Bloomberg championed during his tenure as
         mayor" → "the former mayor") — for a plain role noun, outside a noun phrase with an article of
         its own ("Bloomberg attacked the governor"); not the description's own sentence."""
-        name = self._main_name
+        name = self.main_name
         if name is None:
             return None
         own = self.sent_index(s)

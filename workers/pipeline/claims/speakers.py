@@ -53,6 +53,9 @@ _HE_SHE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 # an organisation's title word(s) between a cut speaker span and a name: " (PAHO) Director "
 # lower-case words a name may hold between its capitalised ones ("Gazzetta dello Sport")
 _NAME_PARTICLES = frozenset("of the and for & de di da del della dello dei degli des du la le van von der den y e al".split())
+# offices a phrase may give a person ("Gov.", "Mayor", "Rep."): one of them rules out another role
+_OFFICES = ("governor", "senator", "representative", "congressman", "congresswoman", "mayor", "president",
+            "secretary", "minister", "ambassador", "judge", "justice", "general", "attorney general")
 _TITLE_GAP = re.compile(r"\s?(?:\([A-Z][\w.]{1,12}\)\s)?((?:[A-Z][\w.’'-]*\s){1,3})")
 
 
@@ -186,6 +189,11 @@ class Resolver(GroupDescriptions):
             h.start <= rpos < h.end for h in hits) else None
         if hit is not None and hit.label not in _PERSON_LABELS and self._modifies_people(root, hits):
             hit = None   # "Singapore dealers", "California growers": the place or body is no speaker
+        if hit is not None and definite and len(words) == 2 and cue != "report" and self._demonym(hit, s, e):
+            # ("The Tennessean first reported": a paper named like its readers)
+            ante = self._nearby_person(s, self.text[hit.start:hit.end])
+            if ante is not None:
+                return Speaker(surface, s, e, ante.name, "description", entity_id=ante.entity_id or None, person=True)
         if hit is not None and not (role and _DET.match(surface) and hit.label not in _PERSON_LABELS):
             res = _mention_result(surface, s, e, hit)
             rest = self.text[hit.end:e].split()
@@ -203,6 +211,17 @@ class Resolver(GroupDescriptions):
             places = [w for w in need if not any(h.label == "NORP" and w in h.text.lower() for h in hits)]
             nouns = self._modifiers(root, s, e)
             ante = self._person_description(s, e, role, True, need + nouns, places + nouns)
+            states = [w for w in places if any(h.label in ("GPE", "LOC") and w in h.text.lower() for h in hits)]
+            if ante is None and states and len(states) == len(places) and not nouns and not self._salience.embedded(s):
+                # "Bernie Sanders is choosing …. Instead, the Vermont senator is sticking …": when no
+                # phrase names the state, the named speaker or subject a sentence back, unless their
+                # phrases give them another place or another office ("Gov. Rita Vance of Kentucky")
+                cands = self._ranked(s, True)
+                near = self._salience.pick(s, None, cands, near=True)
+                at = next((p for p, d, _, _ in cands if d is near), None)
+                if near is not None and self._main_subject(at) and not self._other_place(str(near.name), states) \
+                        and not self._other_office(str(near.name), role_hints(role)):
+                    ante = near
             if ante is not None:
                 return Speaker(surface, s, e, ante.name, "description", entity_id=ante.entity_id or None,
                                person=True)
@@ -229,6 +248,61 @@ class Resolver(GroupDescriptions):
         plural = bool(re.search(r"\s(?:and|&)\s", surface)) or (
             not is_person and _plural_noun(head) and not surface.split()[-1][:1].isupper())
         return Speaker(surface, s, e, _DET.sub("", surface), "explicit", person=is_person, plural=plural)
+
+    def _other_place(self, name: str, states: list[str]) -> bool:
+        """Does a phrase attached to ``name`` hold a place the document names, other than ``states``?"""
+        places = {m.text.lower() for m in self.index.by_kind[False][0] if m.label in ("GPE", "LOC")} - set(states)
+        return any(has_word(self._people.evidence(x), p) for x in self.index.by_name.get(name, []) for p in places)
+
+    def _main_subject(self, at: int | None) -> bool:
+        """Is the mention at ``at`` the subject of its sentence's main verb (not "hours after *Delmar* attacked …")?"""
+        toks = self.tokens.tokens(at, at + 1) if at is not None and self.chunks else []
+        t = toks[0] if toks else None
+        while t is not None and t.dep_ in ("compound", "flat", "appos") and t.head.i != t.i:
+            t = t.head
+        return t is not None and t.dep_ == "nsubj" and t.head.dep_ == "ROOT"
+
+    def _other_office(self, name: str, hints: tuple[str, ...]) -> bool:
+        """Does a phrase attached to ``name`` give them an office that is not the role (``hints``)?"""
+        ev = " ".join(self._people.evidence(x) for x in self.index.by_name.get(name, []))
+        return any(has_word(ev, o) for o in _OFFICES if not any(o.startswith(h) or h.startswith(o) for h in hints))
+
+    def _demonym(self, hit: Mention, s: int, e: int) -> bool:
+        """"The Briton", "the American": one singular capitalised word after the article, tagged as a
+        nationality or as a person no other name of the document holds (a person's name takes no article)."""
+        word = self.text[hit.start:hit.end]
+        if hit.start <= s or hit.end != e or " " in word or not word[:1].isupper() or _plural_noun(word.lower()) \
+                or word.endswith("s"):     # "the Saudis", "the Swiss": a people
+            return False
+        if hit.label == "NORP":
+            return True
+        low = word.lower()
+        return hit.label in _PERSON_LABELS and not any(
+            low in (w.lower() for w in m.name.split()) for m in self.index.by_kind[True][0] if m.name != hit.name)
+
+    def _nearby_person(self, s: int, word: str) -> Speaker | Antecedent | Mention | None:
+        """The person a nationality description ``word`` means: one named two sentences back whose
+        attached phrase holds the word ("American Oliver McCall"), else a named speaker or subject a sentence back
+        (``Salience.pick`` with ``near``), else the one person named in that stretch, else the person
+        the document is about."""
+        if self._salience.embedded(s):
+            return None
+        cands = self._ranked(s, True)
+        i = self._sent_index(s)
+        lo = self.sents[max(0, i - 2)][0] if i is not None else s
+        said = next((d for p, d, _, _ in cands if p >= lo and getattr(d, "entity_id", None)
+                     and self._people.person_fits(str(d.name), None, [word.lower()])), None)
+        if said is not None:      # "… beating American Oliver McCall. … the American said"
+            return said
+        near = self._salience.pick(s, None, cands, near=True)
+        if near is not None:
+            return near
+        lo = self.sents[max(0, i - 1)][0] if i is not None else s
+        named = {str(d.name): d for p, d, _, _ in cands if p >= lo and getattr(d, "entity_id", None)}
+        if len(named) == 1:
+            return next(iter(named.values()))
+        name = self._people.main_name
+        return next((m for m in self.index.by_name.get(name, []) if m.start < s), None) if name else None
 
     def _modifies_people(self, root: Any | None, hits: list[Mention]) -> bool:
         """The span's head is a common noun of people that no mention covers ("Singapore *dealers*",

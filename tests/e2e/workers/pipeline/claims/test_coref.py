@@ -407,3 +407,47 @@ def test_a_place_ending_the_sentence_before_is_no_part_of_the_next_title(pipelin
             "The Ohio governor said the roads would reopen by Friday.")
     sp = speaker_of(pipeline, text, "roads would reopen")
     assert sp["name"] == "Ohio governor" and "entity_id" not in sp, sp
+
+
+def test_wife_introduced_by_first_name_does_not_take_the_bare_surname(pipeline):
+    # she is named in full more often, but "his wife Marta" introduces her through him
+    text = ("President Anton Borisov visited his wife Marta in hospital on Friday, his spokesman Ivan Petrov said.\n"
+            "Marta Borisov had a kidney operation last week.\n"
+            "\"Marta Borisov looks well, she is active, she is getting better,\" Petrov quoted Borisov as saying.")
+    assert speaker_of(pipeline, text, "looks well")["name"] == "Anton Borisov"
+
+
+# -- nationality nouns and state modifiers (issue 17: "The Briton", "the Vermont senator") --------
+
+def test_nationality_noun_is_the_person_named_before(pipeline):
+    text = ("Former champion Frank Dillon has quit the ring on medical advice, a newspaper reported on Friday.\n"
+            "A doctor told the 35-year-old Dillon that he could lose an eye if he boxed again, the newspaper said.\n"
+            "The Briton, who lost his title in March, said: \"I was in shock as soon as he told me.\"")
+    assert speaker_of(pipeline, text, "in shock")["name"] == "Frank Dillon"
+
+
+def test_nationality_noun_follows_the_phrase_that_gives_it(pipeline):
+    # the subject is the German; the phrase "American President" says who the American is
+    text = ("Angela Merkel met American President Donald Trump in Berlin on Monday. "
+            "The American said the talks were good.")
+    assert speaker_of(pipeline, text, "talks were good")["name"] == "Donald Trump"
+
+
+def test_plural_nationality_noun_is_no_person(pipeline):
+    sp = speaker_of(pipeline, "Donald Trump met Angela Merkel on Monday. The Americans said the talks were good.",
+                    "talks were good")
+    assert sp["name"] != "Donald Trump", sp
+
+
+def test_state_modifier_of_a_role_goes_to_the_person_named_just_before(pipeline):
+    text = ("Sen. Ada Mills of Ohio spoke first. Republicans opposed the bill.\n"
+            "Democratic candidate Nora Quint is not answering the attacks. "
+            "Instead, the Vermont senator said the bill would cut drug prices by a third.")
+    assert speaker_of(pipeline, text, "drug prices")["name"] == "Nora Quint"      # not the senator named before
+    # another office or organisation rules her out: a governor is not "the Vermont senator", nor a CIA
+    # director "the FBI director"
+    other = "Gov. Nora Quint introduced the bill on Tuesday. The Vermont senator said the bill would cut drug prices."
+    assert "entity_id" not in speaker_of(pipeline, other, "drug prices")
+    fbi = "CIA Director Nora Quint spoke on Tuesday. The FBI director said the bill would cut drug prices."
+    assert "entity_id" not in speaker_of(pipeline, fbi, "drug prices")
+
