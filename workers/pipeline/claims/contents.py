@@ -23,6 +23,32 @@ def _subtree_minus(head: Any, exclude: Iterable[Any]) -> list[Any]:
     return [t for t in head.subtree if t not in ex]
 
 
+def relative_that(w: Any) -> bool:
+    """"said something that shocked everyone", "reports that track …": "that" is the relative
+    pronoun of a clause on the noun before it (the clause's subject or object, or its mark when
+    the clause has no subject of its own), not a complementizer: the clause is no content."""
+    if w.lower_ != "that" or w.head.dep_ not in ("relcl", "acl") or w.head.head.i >= w.i:
+        return False
+    if w.dep_ in ("nsubj", "nsubjpass", "dobj"):
+        # "his request that the United States extradite Gulen": a clause with a subject (or an
+        # object) of its own has no room for a relative "that" there, the parse went astray
+        same = _SUBJ if w.dep_ != "dobj" else {"dobj"}
+        return not any(c.dep_ in same and c.i != w.i for c in w.head.children)
+    return w.dep_ == "mark" and not any(c.dep_ in _SUBJ or c.dep_ == "expl" for c in w.head.children)
+
+
+# "on condition that his name not be printed", "on the understanding that …": a clause of a noun
+# of terms, the terms of an interview, never what was said
+_TERMS_NOUNS = frozenset("condition understanding proviso".split())
+
+
+def terms_clause(w: Any) -> bool:
+    """"that" opening the clause of a noun of terms ("on condition that …")."""
+    if w.lower_ != "that" or w.dep_ != "mark" or w.head.dep_ not in ("acl", "relcl", "ccomp"):
+        return False
+    return w.head.head.lemma_.lower() in _TERMS_NOUNS and w.head.head.i < w.i
+
+
 def _is_cue_verb(t: Any) -> str | None:
     if t.pos_ not in ("VERB", "AUX") and not (t.tag_.startswith("VB")):
         return None
@@ -237,8 +263,18 @@ def _from_bare_that(v: Any, lemma: str, learned: bool) -> Content:
     # prepositional phrases and adverbs) may stretch the gap, and then only to a complementizer
     gap_deps = ("prep", "advmod", "npadvmod", "dobj") if lemma in ADDRESSEE_VERBS else ("prep", "advmod", "npadvmod")
     adverbial = {x.i for c in v.children if c.i > v.i and c.dep_ in gap_deps for x in c.subtree}
+    after_terms, terms = -1, None   # an "on condition that …" clause passed over, and its end
     for j in range(v.i + 1, min(sent_end - 2, v.i + 14)):
         w = v.doc[j]
+        if j <= after_terms:
+            if w.lower_ == "that" and w.dep_ == "mark" and w.head.i != terms.i and w.head.i > w.i:
+                return [x for x in w.head.subtree if x.i > w.i], "that"   # the parse hung the content on the terms
+            continue
+        if relative_that(w):
+            break   # "said something that shocked everyone": a relative clause, no content
+        if terms_clause(w):
+            terms, after_terms = w.head, max(x.i for x in w.head.subtree)   # "said on condition that …, that X"
+            continue
         if j >= v.i + 6 and skipped is False:
             if w.lower_ == "that" and w.dep_ == "mark" and w.head.i in adverbial and w.head.dep_ in ("relcl", "acl") \
                     and any(c.dep_ in _SUBJ and c.i > w.i for c in w.head.children) \

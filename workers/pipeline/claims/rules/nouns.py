@@ -14,7 +14,7 @@ from ..definition import NOUN_CLASSES, SPEECH_LIKE
 from ..lexicon import NOUN_CUES
 from ..records import Attribution, Cue
 from ..spans import runs, word_count
-from ..contents import _agentive
+from ..contents import _agentive, relative_that
 from ..subjects import _bad_speaker, _subject
 
 _LEARNED_PREPS = {"that", "of", "for", "on", "about", "to", "against"}
@@ -138,7 +138,8 @@ def rule(c: ChunkContext) -> list[Attribution]:
         for x in kids:
             if x.i < t.i:
                 continue
-            if x.dep_ in ("acl", "ccomp", "relcl") and "that" in spec[1] and any(y.lower_ == "that" and y.dep_ == "mark" for y in x.children):
+            if x.dep_ in ("acl", "ccomp", "relcl") and "that" in spec[1] \
+                    and any(y.lower_ == "that" and y.dep_ == "mark" and not relative_that(y) for y in x.children):
                 toks = list(x.subtree)
             elif x.dep_ in ("acl", "advcl", "xcomp") and "to" in spec[1] \
                     and any(y.lower_ == "to" and y.dep_ == "aux" for y in x.children):

@@ -828,3 +828,22 @@ def test_cue_with_its_own_object_is_not_an_inverted_parenthetical():
     [a] = [a for a in atts if a.cue.lemma == "attack"]
     assert [text[s:e] for s, e in a.content] == ["the governor's budget plan"]
     assert text[a.speaker[0]:a.speaker[1]] == "the senator"
+
+
+def test_relative_clause_is_no_content(pipeline):
+    # "that" is the relative pronoun of a clause on "something": the clause is not what was said
+    for text in ("Jones said something that shocked everyone at the meeting.",
+                 "She told reporters something that nobody in the room expected."):
+        doc = analyse(pipeline, text)
+        check_offsets(doc)
+        assert not [c for c in doc["claims"] if c["kind"] != "unattributed"
+                    and c["text"].startswith(("shocked", "nobody"))], doc["claims"]
+
+
+def test_condition_of_an_interview_is_no_content(pipeline):
+    # the terms of an interview come between the cue and what was said
+    text = "The mayor said on condition that his name not be used that the budget would be cut."
+    doc = analyse(pipeline, text)
+    check_offsets(doc)
+    said = [c for c in doc["claims"] if c["kind"] != "unattributed"]
+    assert [c["text"] for c in said] == ["the budget would be cut"]
