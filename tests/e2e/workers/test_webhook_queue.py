@@ -11,14 +11,12 @@ import time
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestServer
-from arq.connections import create_pool
 
 from newsflow_client import verify_signature
 from shared import keys as K
-from shared.store import queue
 from workers import webhooks
-from workers.settings import redis_settings
+
+from hooks import arq_pool, hook_receiver
 
 pytestmark = pytest.mark.e2e
 
@@ -47,12 +45,8 @@ async def test_a_webhook_arrives_while_the_backlog_is_still_queued(make_client, 
                          "last_backlog_status": last.decode(), "queued": await redis.zcard(K.ARQ_QUEUE)})
         return web.Response(status=200)
 
-    app = web.Application()
-    app.router.add_post("/hook", receive)
-    receiver = TestServer(app)
-    await receiver.start_server()
-    arq = await create_pool(redis_settings(redis_server.url), job_serializer=queue.job_serializer,
-                            job_deserializer=queue.job_deserializer)
+    receiver = await hook_receiver(receive)
+    arq = await arq_pool(redis_server.url)
     try:
         resp = await client.post("/v1/webhooks", json={"url": str(receiver.make_url("/hook")),
                                                        "events": ["article.done"], "secret": "s3cret-s3cret"})

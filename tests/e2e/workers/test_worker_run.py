@@ -9,14 +9,13 @@ from typing import Any
 
 import pytest_asyncio
 from aiohttp import web
-from aiohttp.test_utils import TestServer
-from arq.connections import create_pool
 
 from shared import keys as K
 from shared.config import Settings
-from shared.store import queue
 from workers.settings import delivery_options, pipeline_timeouts, redis_settings, worker_options
 from workers.tasks import backoff, job_deadline
+
+from hooks import arq_pool, hook_receiver
 
 ARTICLE = {
     "title": "Ships leave port",
@@ -120,8 +119,7 @@ async def test_a_document_that_crashes_a_stage_fails_alone_without_retries(store
 
 
 async def test_unknown_job_id_is_dropped(store, worker, redis, settings) -> None:
-    arq = await create_pool(redis_settings(settings.redis_url), job_serializer=queue.job_serializer,
-                            job_deserializer=queue.job_deserializer)
+    arq = await arq_pool(settings.redis_url)
     try:
         await arq.enqueue_job(K.ARQ_TASK, "doesnotexist00", _job_id="doesnotexist00")
         deadline = asyncio.get_running_loop().time() + 60
@@ -154,10 +152,7 @@ async def test_worker_survives_a_redis_restart_and_keeps_processing(store, worke
         received.append(await request.read())
         return web.Response(status=204)
 
-    app = web.Application()
-    app.router.add_post("/callback", receive)
-    receiver = TestServer(app)
-    await receiver.start_server()
+    receiver = await hook_receiver(receive, "/callback")
     try:
         second = await submit_when_back()
         assert (await wait_status(store, second.id))["status"] == "done"

@@ -8,15 +8,14 @@ import asyncio
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestServer
 from arq import Retry
-from arq.connections import create_pool
 
 from newsflow_client import AsyncClient, verify_signature
 from shared import keys as K
 from shared.store import queue
 from workers import webhooks
-from workers.settings import redis_settings
+
+from hooks import arq_pool, hook_receiver
 
 pytestmark = pytest.mark.integration
 
@@ -125,13 +124,9 @@ async def test_deliveries_are_signed_retried_after_errors_and_logged(client, sto
         received.append((await request.read(), dict(request.headers)))
         return web.Response(status=answers[len(received) - 1])
 
-    app = web.Application()
-    app.router.add_post("/hook", receive)
-    receiver = TestServer(app)
-    await receiver.start_server()
+    receiver = await hook_receiver(receive)
     # the pool a worker gets (workers/settings.py): JSON job records, never pickles
-    arq_redis = await create_pool(redis_settings(redis_server.url), job_serializer=queue.job_serializer,
-                                  job_deserializer=queue.job_deserializer)
+    arq_redis = await arq_pool(redis_server.url)
     try:
         async with AsyncClient(base_url(client)) as api:
             hook = (await api.create_webhook(str(receiver.make_url("/hook")), events=["article.done"],
