@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import os
 import re
 import sys
@@ -196,7 +197,8 @@ def sentence_around(text: str, spans: list[tuple[int, int]], width: int = 400) -
     """The text from the sentence start before ``spans`` to the sentence end after them (a line
     break or ". ", "? ", "! " bounds a sentence), at most ``width`` characters each side."""
     a, b = min(s for s, _ in spans), max(e for _, e in spans)
-    lo = max(max(0, a - width), *(text.rfind(p, max(0, a - width), a) + len(p) for p in ("\n", ". ", "? ", "! ")))
+    found = ((text.rfind(p, max(0, a - width), a), p) for p in ("\n", ". ", "? ", "! "))
+    lo = max(max(0, a - width), *(i + len(p) for i, p in found if i >= 0))
     hi = [i + 1 for i in (text.find(p, b, b + width) for p in ("\n", ". ", "? ", "! ")) if i >= 0]
     return " ".join(text[lo:min(hi) if hi else b + width].split())
 
@@ -351,7 +353,6 @@ def main() -> None:
                     spurious.append((stem, (c["speaker"] or {}).get("text"), (c["cue"] or {}).get("text"), c["text"][:160]))
             any_gold = set().union(*gw) if gw else set()
             if dump is not None:
-                import json
                 for i, p in enumerate(preds):
                     c = p["claim"]
                     dump.write(json.dumps({"article": stem, "cue": (c["cue"] or {}).get("lemma"),

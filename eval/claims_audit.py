@@ -156,6 +156,8 @@ def main() -> None:
     ap.add_argument("--record-speakers", action="store_true",
                     help="write the speaker of every claim judged ok/speaker into the judgement file (after judging)")
     args = ap.parse_args()
+    if args.conll and re.search(r"testb|test\.", args.conll.name, re.IGNORECASE):
+        sys.exit(f"{args.conll}: a test split is held out; audit the dev split (eng.testa) only")
     judged_path = args.judged or (WIRE_JUDGED if args.conll else JUDGED)
     data: dict[str, Any] = {"pages": {}}
     if judged_path.exists():
@@ -196,7 +198,11 @@ def main() -> None:
             if v in ("ok", "speaker"):
                 sk = speaker_key(c)
                 if args.record_speakers:
-                    spk_judged.setdefault(f, {})[k] = sk
+                    before = spk_judged.setdefault(f, {}).get(k)
+                    if before is not None and before != sk:   # judged for another speaker: say so, never silently
+                        print(f"re-recorded the speaker of {f} {k} (judged {v} for speaker {before}, now {sk})",
+                              file=sys.stderr)
+                    spk_judged[f][k] = sk
                 elif spk_judged.get(f, {}).get(k, sk) != sk:
                     v, was = None, f" (speaker changed since judged {spk_judged[f][k]}: was {verdicts[k]})"
             n["claims"] += 1

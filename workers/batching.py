@@ -17,8 +17,10 @@ one call at a time:
   line, to run **alone** with its own full timeouts: only the culprit gets the error.
 * a job on a retry (``alone=True``) is never batched: it failed before, perhaps because of itself.
 
-A job's :class:`~workers.executor.Timing` (its ``wait_ms`` and ``processing_ms``) is filled by the call
-that analyses it: a batch's time is split among its documents in proportion to their stage times.
+A job's :class:`~workers.executor.Timing` (when its pipeline call started, ``started``, and its share of
+the call, ``pipeline_ms``) is filled by the call that analyses it: a batch's time is split among its
+documents in proportion to their stage times; ``workers/tasks.py`` turns it into ``wait_ms`` and
+``processing_ms``.
 
 Each job still waits no longer than its own deadline: a job whose deadline passes while it waits
 (in the queue or in a batch) gets a ``timeout`` :class:`TransientError`; its article is dropped

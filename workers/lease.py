@@ -14,7 +14,8 @@ run as an attempt. A worker SIGKILLed mid-job therefore has its job running agai
 ``lease_seconds`` (lease expiry) + ``lease_seconds / 3`` (reaper period): 20 s by default.
 An in-progress key younger than the lease is left alone (its task may not have set the lease yet).
 Webhook deliveries (``wh:`` ids) are never reaped: they take no lease, and their in-progress key
-lives only the delivery's timeout + 15 s, after which arq runs a dead worker's delivery again.
+lives only the delivery's timeout + 15 s on the delivery queue, after which arq runs a dead worker's
+delivery again (one an older version queued on the articles' queue: ``job_timeout`` + 10 s).
 """
 
 from __future__ import annotations

@@ -87,7 +87,7 @@ async def serve_worker(settings: Settings, redis_url: str, stop: asyncio.Event |
         dispatcher = delivery_ctx.pop("webhook_dispatch", None)
         for task in (relay, beat, leases, *loops, *([dispatcher] if dispatcher else [])):
             task.cancel()
-        await asyncio.gather(*loops, return_exceptions=True)
+        await asyncio.gather(*loops, *([dispatcher] if dispatcher else []), return_exceptions=True)
         with contextlib.suppress(Exception):
             await webhooks.close(delivery_ctx)  # its HTTP session, if the last close failed before on_shutdown
         executor = ctx.pop("executor", None)
@@ -184,7 +184,8 @@ async def _close(worker: Worker, run: asyncio.Task[None]) -> None:
         task = asyncio.current_task()
         if task is not None and task.cancelling():
             raise  # this worker is being cancelled itself
-        # a job task's cancellation surfacing in close(): the worker goes on (restarts or stops as asked)
+        # a second guard (ArqWorker.close() gathers its job tasks with return_exceptions, so a job task's
+        # cancellation should no longer reach here): the worker goes on (restarts or stops as asked)
         log.warning("closing the worker: a job's cancellation reached close(); going on")
     if pool is not None:
         with contextlib.suppress(Exception):

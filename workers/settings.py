@@ -180,6 +180,7 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
 
         ctx["settings"] = settings
         ctx["store"] = DocumentStore(ctx["redis"], settings)
+        webhooks.share_session(ctx)  # deliveries an older newsflow queued here
         rewritten = await queue.reencode_foreign_jobs(ctx["redis"])  # pickled jobs of an older version
         if rewritten:
             log.warning("rewrote %d queued job(s) that were not JSON (never unpickled): %s", len(rewritten),
@@ -224,6 +225,7 @@ def delivery_options(settings: Settings, redis_url: str | None = None) -> dict[s
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         ctx["settings"] = settings
+        webhooks.share_session(ctx)
         moved = await queue.move_deliveries(ctx["redis"])
         if moved:
             log.warning("moved %d webhook deliveries queued by an older version to %s", moved,
@@ -267,6 +269,10 @@ def __getattr__(name: str) -> Any:
     url = settings.redis_url or "redis://localhost:6379/0"
     built = options(settings, url)
     refuse_bad_credentials(settings, url, f"arq workers.settings.{name}")
+    if name == "WorkerSettings":  # the dispatcher and the deliveries moved to their own worker: say so
+        print("arq workers.settings.WorkerSettings runs article jobs only: webhook and callback_url deliveries "
+              "need `arq workers.settings.DeliveryWorkerSettings` running too (`newsflow worker` runs both)",
+              file=sys.stderr)
     return type(name, (), built)
 
 

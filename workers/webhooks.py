@@ -41,6 +41,7 @@ from shared.store import events as E
 log = logging.getLogger("newsflow.webhooks")
 
 CLAIM_IDLE_MS = 30_000
+_HOLDER, _SESSION = "webhook_sessions", "webhook_http"
 CALLBACKS = "callbacks"  # the delivery log of per-article callback_url deliveries
 TASK = "deliver_webhook"
 
@@ -144,10 +145,7 @@ async def deliver_webhook(ctx: dict[str, Any], target: str, event_id: str, url: 
                               "at": round(time.time(), 3)}
     t0 = time.perf_counter()
     try:
-        http = ctx.get("webhook_http")
-        if http is None or http.closed:
-            http = ctx["webhook_http"] = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=settings.webhook_timeout_seconds))
+        http = _session(ctx, settings.webhook_timeout_seconds)
         async with http.post(url, data=body, headers=headers) as resp:
             await resp.read()
             record["status_code"] = resp.status
@@ -173,7 +171,23 @@ async def deliver_webhook(ctx: dict[str, Any], target: str, event_id: str, url: 
     raise Retry(defer=record["retry_in"])
 
 
+def share_session(ctx: dict[str, Any]) -> None:
+    """At a worker's start-up: a holder for the worker's one HTTP session. arq hands each job a shallow
+    copy of the worker's context, so a session kept in the job's copy was made anew for every delivery
+    and never closed; the holder (the same dict in every copy) keeps one for all of them."""
+    ctx.setdefault(_HOLDER, {})
+
+
+def _session(ctx: dict[str, Any], timeout: float) -> aiohttp.ClientSession:
+    holder = ctx.get(_HOLDER, ctx)  # no holder (a direct call): the context itself
+    http = holder.get(_SESSION)
+    if http is None or http.closed:
+        http = holder[_SESSION] = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout))
+    return http
+
+
 async def close(ctx: dict[str, Any]) -> None:
-    http = ctx.pop("webhook_http", None)
+    """Close the worker's HTTP session (on shutdown)."""
+    http = ctx.get(_HOLDER, ctx).pop(_SESSION, None)
     if http is not None:
         await http.close()

@@ -103,6 +103,7 @@ local moved = 0
 for i, id in ipairs(ARGV) do
   local score = redis.call('ZSCORE', KEYS[1], id)
   if score and redis.call('EXISTS', KEYS[2 + i]) == 0 then
+    redis.call('SET', KEYS[2 + i], '1', 'PX', 1)  -- an arq start WATCHing it right now aborts its EXEC
     redis.call('ZADD', KEYS[2], score, id)
     redis.call('ZREM', KEYS[1], id)
     moved = moved + 1

@@ -118,10 +118,12 @@ async def test_webhook_crud_and_validation(client) -> None:
 
 async def test_deliveries_are_signed_retried_after_errors_and_logged(client, store, settings, redis_server) -> None:
     received: list[tuple[bytes, dict]] = []
+    peers: set[tuple] = set()  # the sending side of each connection
     answers = [500, 500, 200, 200]
 
     async def receive(request: web.Request) -> web.Response:
         received.append((await request.read(), dict(request.headers)))
+        peers.add(request.transport.get_extra_info("peername"))
         return web.Response(status=answers[len(received) - 1])
 
     receiver = await hook_receiver(receive)
@@ -137,6 +139,7 @@ async def test_deliveries_are_signed_retried_after_errors_and_logged(client, sto
             await store.mark_failed(other, {"code": "x", "message": "y"})  # not subscribed: no delivery
             await webhooks.ensure_group(arq_redis)
             ctx = {"redis": arq_redis, "settings": settings.with_(callback_secret="cb-secret")}
+            webhooks.share_session(ctx)  # as the workers' start-up does; each job gets a copy of ctx, as in arq
             entries = (await arq_redis.xreadgroup(K.EVENTS_GROUP, "t", {K.EVENTS: ">"}))[0][1]
             assert await webhooks.dispatch(ctx, entries) == 2  # the hook and the article's callback_url
             assert await webhooks.dispatch(ctx, entries) == 0  # handled again: same job ids, nothing new
@@ -156,6 +159,8 @@ async def test_deliveries_are_signed_retried_after_errors_and_logged(client, sto
         await receiver.close()
     assert [(d["attempt"], d["status_code"], d["ok"]) for d in log] == [(3, 200, True), (2, 500, False),
                                                                          (1, 500, False)]
+    # one HTTP session for every job of the worker (kept-alive connection), not a new one per delivery
+    assert len(peers) == 1, peers
     bodies = {body for body, _ in received[:3]}
     assert len(bodies) == 1  # the same event each time
     for body, headers in received[:3]:

@@ -2,7 +2,8 @@
 real micro-batching arq worker in this process, real pool processes with stub stages, real Redis:
 ``processing_ms`` is the pipeline's own time for the document (its share of a batch call, by stage
 times), ``wait_ms`` the time from ``started_at`` to the start of that call, and
-``started_at + wait_ms + processing_ms <= finished_at``. It used to count the wait for the batch (and
+``started_at + wait_ms + processing_ms <= finished_at`` (checked as relations between the figures,
+not wall-clock thresholds). It used to count the wait for the batch (and
 for the busy process) as processing time."""
 
 from __future__ import annotations
@@ -37,23 +38,24 @@ async def test_the_wait_for_a_batch_shows_in_wait_ms_not_in_processing_ms(redis_
     assert [d["status"] for d in docs] == ["done"] * 4
     assert [d["batch"]["size"] for d in docs] == [3, 3, 3, 1]  # the three waited for the process together
     slow_in_batch, short, other, alone = docs
+    # relations between the figures, never wall-clock thresholds (a loaded 2-core machine)
     for d in (short, other):  # waited behind the busy process (~1.3 s), analysed in a few ms
-        assert d["wait_ms"] >= 700, d
-        assert d["processing_ms"] < 300, d
-    # the batch's 0.6 s is the slow document's, not shared out equally
-    assert slow_in_batch["wait_ms"] >= 700 and 550 <= slow_in_batch["processing_ms"] < 1500, slow_in_batch
-    assert alone["processing_ms"] >= 1450 and alone["wait_ms"] < 700, alone
+        assert d["processing_ms"] < d["wait_ms"], d
+        assert d["processing_ms"] * 10 < slow_in_batch["processing_ms"], (d, slow_in_batch)
+        assert d["wait_ms"] > alone["wait_ms"], (d, alone)
+    # the batch's 0.6 s is the slow document's share, not shared out equally; 1.5 s alone is more
+    assert slow_in_batch["processing_ms"] > 10 * (short["processing_ms"] + other["processing_ms"]), docs
+    assert slow_in_batch["processing_ms"] < slow_in_batch["wait_ms"] < alone["processing_ms"], docs
     batch_call_ms = sum(d["processing_ms"] for d in docs[:3])  # the shares add up to the batch call's time
-    assert batch_call_ms >= 600
     for d in docs:
         st = await store.get_status(d["id"])
         assert (st["processing_ms"], st["wait_ms"]) == (d["processing_ms"], d["wait_ms"])
-        # the timestamps (ms resolution) hold the figures: started_at, the wait, the pipeline call (of which
-        # processing_ms is the document's share), the save
+        # the timestamps hold the figures: started_at, the wait, the pipeline call (of which processing_ms
+        # is the document's share), the save (ms resolution, another clock: a proportional slack)
         spent = (_ts(d["finished_at"]) - _ts(d["started_at"])) * 1000
         call_ms = d["processing_ms"] if d is alone else batch_call_ms
-        assert d["wait_ms"] + call_ms <= spent + 2, d
-        assert spent - (d["wait_ms"] + call_ms) < 500, d  # the save, not a hidden wait
+        assert d["wait_ms"] + call_ms <= spent * 1.05 + 5, d
+        assert spent - (d["wait_ms"] + call_ms) < d["wait_ms"] + call_ms, d  # the save, not a hidden wait
         assert StatusOut.model_validate(st).wait_ms == d["wait_ms"]
 
 

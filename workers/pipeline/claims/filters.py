@@ -29,7 +29,7 @@ def owned_lexicon_noun(a: Attribution) -> bool:
     the cue lexicon owned by its speaker with its content hung on it is an attribution by
     construction; the filter, which weighs the learned detector's noun picks alike, dropped such
     ones as often as it kept them (PolNeAR train 0–300: +5 gold, no spurious claim when exempt)."""
-    return a.how == "noun" and a.cue.lemma in NOUN_CUES
+    return a.how == "noun" and a.cue.lemma in NOUN_CUES and a.speaker is not None
 
 
 def drop_nested(atts: list[Attribution]) -> list[Attribution]:

@@ -837,7 +837,7 @@ def test_relative_clause_is_no_content(pipeline):
         doc = analyse(pipeline, text)
         check_offsets(doc)
         assert not [c for c in doc["claims"] if c["kind"] != "unattributed"
-                    and c["text"].startswith(("shocked", "nobody"))], doc["claims"]
+                    and ("shocked" in c["text"] or "nobody" in c["text"])], doc["claims"]
 
 
 def test_condition_of_an_interview_is_no_content(pipeline):

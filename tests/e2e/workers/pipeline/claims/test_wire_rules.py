@@ -33,6 +33,7 @@ def test_the_quoted_person_speaks_the_quoting_source_reports(pipeline, text, spe
     c = only(pipeline, text)
     assert speaker in c["speaker"]["name"], c["speaker"]
     assert [reporter in r["name"] for r in c["reported_by"]] == [True], c["reported_by"]
+    assert c["text"].split()[0] not in ("saying", "as"), c["text"]   # what was said, not the frame
     assert c["cue"]["lemma"] == "say"
 
 
