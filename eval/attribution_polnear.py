@@ -249,7 +249,7 @@ def main() -> None:
     ap.add_argument("--offset", type=int, default=0, help="skip the first N articles")
     ap.add_argument("--spurious", type=int, default=0, metavar="N",
                     help="print N claims that share no word with ANY gold attribution (inside the definition or "
-                         "not): claim text, cue, speaker and the sentence around the cue")
+                         "not): claim text, cue, speaker and the sentence around the claim's content")
     ap.add_argument("--dump", default="", metavar="FILE",
                     help="write every scored claim as a JSON line (article, cue lemma, speaker, text, matched to a "
                          "gold item, sharing a word with any): diff two runs to see what a rule removed")

@@ -191,7 +191,10 @@ def colon_lines(text: str, tokens: ChunkTokens, taken: list[tuple[int, int]]) ->
     verb in the parse), the statement at least three words and not inside ``taken`` (the content
     of an attribution already found); a body with no verb that is mostly figures, or (outside a
     transcript) only a name, is a table's row or a label's value (:func:`_table_row`), unless a
-    poll, a survey or a study is the label ("Poll: Hill 41%, Moreno 38%"). A transcript turn (an
+    poll, a survey or a study is the label ("Poll: Hill 41%, Moreno 38%"); a body with no verb, no
+    quotation mark, no figure and no opening negation is a title (:func:`_verbless_title`: "Netanyahu and
+    Obama: A tortured relationship"; this also drops a verbless claim such as "Putin: Sanctions a
+    mistake", while "Lynch: No outside influence on FBI probe" stays). A transcript turn (an
     all-caps label, or one that labels several lines) may be a question and keeps its whole line
     even when a verb inside it carries its own attribution (that one is then nested)."""
     # overlap test against ``taken`` by bisect: sorted starts, prefix max of the ends

@@ -113,7 +113,8 @@ def rule(c: ChunkContext) -> list[Attribution]:
     out: list[Attribution] = []
     for t in c.sdoc:
         spec = NOUN_CUES.get(t.lemma_.lower()) if t.pos_ == "NOUN" else None
-        if spec is None and t.pos_ == "NOUN" and colon_statement(t):
+        colon = colon_statement(t) if spec is None and t.pos_ == "NOUN" else None   # None: not asked yet
+        if colon:
             spec = ("assert", {":"})   # "Carrier's message: …", "Their argument: …"
         if spec is None and t.pos_ == "NOUN" and any(x.dep_ == "poss" for x in t.children):
             p = d.cue_probability(t, off)
@@ -152,7 +153,7 @@ def rule(c: ChunkContext) -> list[Attribution]:
             if toks:
                 break
         if not toks and verb is None:
-            toks = colon_statement(t)
+            toks = colon if colon is not None else colon_statement(t)
         if not toks and "that" in spec[1] and verb is None:
             toks = that_clause_after(t)   # "his statement on Wednesday that …" hung elsewhere by the parse
         if not toks:
