@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .chunks import ChunkTokens
@@ -42,6 +43,12 @@ class DocContext:
         self.spk_kinds: dict[Span, str] = {}
         self.spk_lemmas: dict[Span, str] = {}
         self.that_quotes: set[int] = set()   # quotes introduced by "said that “…”": mixed speech
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, Any]]:
+        """Every sentence of the document as (chunk offset, spaCy sentence), in order: built once for
+        the rules that look at the sentence before ("That is the view of X", "That's according to X")."""
+        return [(off, s) for off, sdoc in self.chunks for s in sdoc.sents]
 
     # speakers and cues ----------------------------------------------------
     def spk(self, tok: Any, off: int) -> Span | None:

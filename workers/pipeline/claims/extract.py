@@ -30,6 +30,7 @@ from .options import ClaimOptions
 from .quotes import Quote
 from .records import Attribution, Cue
 from .rules import DOC_RULES, RULES
+from .sentences import trim
 from .spans import clip
 
 
@@ -120,15 +121,8 @@ def _quoted_speakers(d: DocContext, found: list[Attribution]) -> None:
         a.speaker, a.cue = sp, d.cue(v, off, a.cue.stance)
         a.anchor = v.i
         # the content the parse gave "quoted" starts with "saying": what was said starts after it
-        v_end = a.cue.end
-        a.content = [(max(c0, _skip_space(d.text, v_end)) if c0 <= a.cue.start < c1 else c0, c1)
-                     for c0, c1 in a.content if not (a.cue.start <= c0 and c1 <= v_end)]
-
-
-def _skip_space(text: str, i: int) -> int:
-    while i < len(text) and text[i].isspace():
-        i += 1
-    return i
+        a.content = [trim(d.text, a.cue.end, c1) if c0 <= a.cue.start < c1 else (c0, c1)
+                     for c0, c1 in a.content if not (a.cue.start <= c0 and c1 <= a.cue.end)]
 
 
 def _trim(d: DocContext, found: list[Attribution]) -> list[Attribution]:

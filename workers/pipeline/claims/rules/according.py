@@ -89,7 +89,7 @@ def points_back_rule(d: DocContext, found: list[Attribution]) -> list[Attributio
     """"Sales fell by a third last year. That's according to the company's own figures.": the
     sentence before is the source's (the demonstrative is what it says), cue "according to"."""
     text = d.text
-    sents = [(off, s) for off, sdoc in d.chunks for s in sdoc.sents]
+    sents = d.sentences
     out: list[Attribution] = []
     for k, (off, s) in enumerate(sents):
         for t in s:

@@ -199,7 +199,7 @@ def view_of_rule(d: DocContext, found: list[Attribution]) -> list[Attribution]:
     "that"/"this" and whose predicate is "the view of X" (``_VIEW_NOUNS``, "of" or "from") makes
     the sentence before it X's (``how = "viewof"``)."""
     text = d.text
-    sents = [(off, s) for off, sdoc in d.chunks for s in sdoc.sents]
+    sents = d.sentences
     out: list[Attribution] = []
     for k, (off, s) in enumerate(sents):
         first = next((x for x in s if not x.is_space), None)
