@@ -93,10 +93,7 @@ async def test_a_user_that_can_ping_but_lacks_permissions_stops_api_worker_and_c
         assert last and said in last[-1], out
         assert WEAK_PW not in out and "Traceback" not in out
 
-        env = {**os.environ, "REDIS_URL": url, "NEWSFLOW_DATA_DIR": str(tmp_path / "var")}
-        env.pop("REDIS_SENTINELS", None)
-        keys = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "cli", "keys", "list"],
-                                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        keys = await _keys_list(url, tmp_path)
         assert keys.returncode == 2, keys.stdout + keys.stderr
         assert f"newsflow keys: {said}" in keys.stderr and keys.stderr.count("\n") == 1, keys.stderr
         assert WEAK_PW not in keys.stdout + keys.stderr and "Traceback" not in keys.stderr
@@ -124,11 +121,7 @@ async def test_the_right_password_works_and_the_cli_refuses_a_wrong_one(make_cli
         finally:
             await asyncio.to_thread(workers.close)
 
-        env = {**os.environ, "REDIS_URL": f"redis://:wrong-pw-7d@127.0.0.1:{port}/0",
-               "NEWSFLOW_DATA_DIR": str(tmp_path / "var")}
-        env.pop("REDIS_SENTINELS", None)
-        keys = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "cli", "keys", "list"],
-                                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        keys = await _keys_list(f"redis://:wrong-pw-7d@127.0.0.1:{port}/0", tmp_path)
         assert keys.returncode == 2, keys.stdout + keys.stderr
         assert f"newsflow keys: the Redis server 127.0.0.1:{port} refused the credentials of REDIS_URL" in keys.stderr
         assert "wrong-pw" not in keys.stdout + keys.stderr and "Traceback" not in keys.stderr
@@ -140,10 +133,21 @@ async def test_the_right_password_works_and_the_cli_refuses_a_wrong_one(make_cli
     await _start_api(tmp_path, redis_url=url)
 
 
-def _arq(settings_name: str, url: str, tmp_path: Path, timeout: float | None = 60) -> subprocess.Popen[str]:
-    env = {**os.environ, "REDIS_URL": url, "NEWSFLOW_DATA_DIR": str(tmp_path / "var"), "NEWSFLOW_STAGES": STAGES,
-           "NEWSFLOW_WORKER_CONCURRENCY": "1", "PYTHONPATH": str(ROOT)}
+def _env(url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of a newsflow process on ``url`` (never this machine's sentinels)."""
+    env = {**os.environ, "REDIS_URL": url, "NEWSFLOW_DATA_DIR": str(tmp_path / "var"), **extra}
     env.pop("REDIS_SENTINELS", None)
+    return env
+
+
+async def _keys_list(url: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``newsflow keys list`` on ``url``."""
+    return await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "cli", "keys", "list"], cwd=ROOT,
+                                   env=_env(url, tmp_path), capture_output=True, text=True, timeout=60)
+
+
+def _arq(settings_name: str, url: str, tmp_path: Path) -> subprocess.Popen[str]:
+    env = _env(url, tmp_path, NEWSFLOW_STAGES=STAGES, NEWSFLOW_WORKER_CONCURRENCY="1", PYTHONPATH=str(ROOT))
     return subprocess.Popen([sys.executable, "-m", "arq", f"workers.settings.{settings_name}"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
@@ -158,7 +162,12 @@ async def test_arqs_own_launcher_stops_on_refused_credentials(tmp_path, settings
         port, m = await _protected_server(procs)
         await m.aclose()
         proc = _arq(settings_name, f"redis://:wrong-pw-7d@127.0.0.1:{port}/0", tmp_path)
-        out, _ = await asyncio.to_thread(proc.communicate, timeout=60)
+        try:
+            out, _ = await asyncio.to_thread(proc.communicate, timeout=60)
+        finally:
+            if proc.poll() is None:  # it did not stop by itself: not left running after the test
+                proc.kill()
+                proc.wait()
         assert proc.returncode == 2, out
         assert out.strip() == (f"arq workers.settings.{settings_name}: the Redis server 127.0.0.1:{port} refused "
                                "the credentials of REDIS_URL (password set, user default): invalid username-password "
