@@ -1,6 +1,9 @@
 -- Atomically accept one article (or a new revision of it), or recognise it as a duplicate.
 -- KEYS: 1 article, 2 status hash, 3 arq queue, 4 time index, 5 identity key (the strongest dedupe key),
---       6 content key, 7 revisions list, 8 urls hash
+--       6 content key, 7 revisions list, 8 urls hash,
+--       9 (optional) the submitting API key's record (nf:apikey:<id>): the write is refused unless it is
+--         still there and not revoked, so a key revoked after the request's authentication (while its body
+--         was read) stores nothing
 -- ARGV: positional (the intake's hot path: nothing to decode; the order is SUBMIT's ``argv`` in
 --       shared/store/scripts.py):
 --   id, article (json text), job (the queued job record, json text), queue_score (ms), score (received, µs),
@@ -12,7 +15,7 @@
 -- same content: a duplicate. Same identity, new content: a new revision, queued. A new identity whose
 -- content is already known under another: a duplicate of that article, and the url joins its urls.
 -- Returns {code, id, status, revision}: 0 accepted, 1 duplicate (id = existing id), 2 queue full,
--- 3 the identity key names another id (the caller retries with that id).
+-- 3 the identity key names another id (the caller retries with that id), 4 the API key is revoked.
 local id, article, job, queue_score, score, max_depth, received_at, content, content_sha256, keep,
       url_key, url_digest, url_entry, meta = unpack(ARGV, 1, 14)
 
@@ -47,6 +50,8 @@ local function claim_keys(known)
     redis.call('SET', KEYS[5], id)
   end
 end
+
+if KEYS[9] and redis.call('HGET', KEYS[9], 'revoked') ~= '0' then return {4, id, 'unauthorized', 0} end
 
 local held = redis.call('MGET', KEYS[5], KEYS[6])  -- identity owner, content owner (read together)
 local owner = held[1]
