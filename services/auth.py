@@ -9,7 +9,8 @@ Missing or unknown/revoked key → 401, a key without the scope → 403, a key o
 with ``Retry-After``. The check runs before the handler reads the body, so a refused write stores
 nothing. A key revoked after that check (while the body was still arriving) is caught by the submit
 script itself (``lua/submit.lua`` refuses a write whose key is revoked, in the same atomic step): 401 too.
-Other admin writes (retry, DELETE, webhooks) are authorised at the check only. Whether keys are needed at all is ``Settings.auth_required`` (``NEWSFLOW_AUTH``).
+Other admin writes (retry, DELETE, webhooks) are authorised at the check only. Whether keys are needed
+at all is ``Settings.auth_required`` (``NEWSFLOW_AUTH``).
 """
 
 from __future__ import annotations

@@ -155,7 +155,8 @@ RUN = ("Of the current run only: absent while a new run (a retry, a new revision
        "never the previous run's figures")
 PROCESSING_MS += ". " + RUN
 WAIT_MS += ". " + RUN
-STARTED_AT = "when the current run's job started (status processing); absent while queued for a new revision or POST /retry"
+STARTED_AT = ("when the current run's job started (status processing); absent while queued for a new revision "
+              "or POST /retry")
 FINISHED_AT = "when the current run ended (done, or failed for good). " + RUN
 
 

@@ -72,7 +72,8 @@ if redis.call('EXISTS', KEYS[2]) == 1 then
   redis.call('ZADD', ip .. 'queued', first, id)
   redis.call('ZREM', failed_key, id)
   -- a new run: the previous run's times go with its error (RUN_FIELDS in shared/store/status.py)
-  redis.call('HDEL', KEYS[2], 'error', 'last_error', 'retry_at', 'started_at', 'finished_at', 'processing_ms', 'wait_ms')
+  redis.call('HDEL', KEYS[2], 'error', 'last_error', 'retry_at', 'started_at', 'finished_at',
+             'processing_ms', 'wait_ms')
   redis.call('HSET', KEYS[2], 'status', 'queued', 'attempts', '0', 'revision', tostring(rev),
              'content', content, 'revision_received_at', received_at)
   claim_keys(held[2])
