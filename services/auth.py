@@ -7,7 +7,10 @@ included), ``admin`` for DELETE, retry, ``/v1/keys`` and every ``/v1/webhooks`` 
 
 Missing or unknown/revoked key → 401, a key without the scope → 403, a key over its rate limit → 429
 with ``Retry-After``. The check runs before the handler reads the body, so a refused write stores
-nothing. Whether keys are needed at all is ``Settings.auth_required`` (``NEWSFLOW_AUTH``).
+nothing. A key revoked after that check (while the body was still arriving) is caught by the submit
+script itself (``lua/submit.lua`` refuses a write whose key is revoked, in the same atomic step): 401 too.
+Other admin writes (retry, DELETE, webhooks) are authorised at the check only. Whether keys are needed
+at all is ``Settings.auth_required`` (``NEWSFLOW_AUTH``).
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ def presented_key(request: web.Request) -> str | None:
     return key or None
 
 
-def _unauthorized(message: str) -> ApiError:
+def unauthorized(message: str) -> ApiError:
     return ApiError(401, "unauthorized", message, {"schemes": ["Bearer", "X-API-Key"]},
                     {"WWW-Authenticate": 'Bearer realm="newsflow"'})
 
@@ -68,12 +71,12 @@ async def auth_middleware(request: web.Request, handler: Callable[[web.Request],
         return await handler(request)
     key = presented_key(request)
     if key is None:
-        raise _unauthorized("an API key is required (Authorization: Bearer <key> or X-API-Key)")
+        raise unauthorized("an API key is required (Authorization: Bearer <key> or X-API-Key)")
     settings = request.app[SETTINGS]
     result = await ApiKeyStore(request.app[REDIS]).authenticate(key, settings.rate_limit_per_second,
                                                                 settings.rate_limit_burst)
     if result.key is None:
-        raise _unauthorized("the API key is not valid (unknown or revoked)")
+        raise unauthorized("the API key is not valid (unknown or revoked)")
     if scope not in result.key.scopes:
         raise ApiError(403, "forbidden", f"the API key lacks the {scope!r} scope",
                        {"required_scope": scope, "key_scopes": list(result.key.scopes), "key_id": result.key.id})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from typing import Any
 
 from aiohttp import web
 
@@ -61,6 +62,17 @@ class HttpMetrics:
         return out
 
 
+def _histogram(name: str, help_text: str, hist: dict[str, Any]) -> list[str]:
+    """A histogram of ``shared.store.metrics`` (milliseconds) in seconds, as Prometheus text."""
+    out = [f"# HELP {name} {help_text}", f"# TYPE {name} histogram"]
+    for le, n in hist["buckets"]:
+        bound = le if le == "+Inf" else repr(int(le) / 1000)
+        out.append(f'{name}_bucket{{le="{bound}"}} {n}')
+    out.append(f"{name}_sum {hist['sum_ms'] / 1000:.6f}")
+    out.append(f"{name}_count {hist['count']}")
+    return out
+
+
 def _esc(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
@@ -98,12 +110,13 @@ async def metrics(request: web.Request) -> web.Response:
         webhook_depth = await store.webhook_queue_depth()
         counts = await store.counts_by_status()
         hist = await store.processing_histogram()
+        wait = await store.wait_histogram()
         heartbeat = int(await store.worker_heartbeat() is not None)
         workers = await store.live_workers()
         failures = await store.failures_by_code()
         up = 1
     except Exception:  # noqa: BLE001 - still expose the HTTP metrics
-        depth, counts, hist, heartbeat, up, workers, failures = None, {}, None, None, 0, None, {}
+        depth, counts, hist, wait, heartbeat, up, workers, failures = None, {}, None, None, None, 0, None, {}
         webhook_depth = None
     lines += ["# HELP newsflow_html_extractor_available Whether the HTML extractor (trafilatura) imports.",
               "# TYPE newsflow_html_extractor_available gauge",
@@ -138,13 +151,10 @@ async def metrics(request: web.Request) -> web.Response:
         lines += ["# HELP newsflow_documents Articles by processing status.", "# TYPE newsflow_documents gauge"]
         lines += [f'newsflow_documents{{status="{s}"}} {n}' for s, n in counts.items()]
     if hist is not None:
-        lines += ["# HELP newsflow_processing_seconds Pipeline time per document (first successful run).",
-                  "# TYPE newsflow_processing_seconds histogram"]
-        for le, n in hist["buckets"]:
-            bound = le if le == "+Inf" else repr(int(le) / 1000)
-            lines.append(f'newsflow_processing_seconds_bucket{{le="{bound}"}} {n}')
-        lines.append(f"newsflow_processing_seconds_sum {hist['sum_ms'] / 1000:.6f}")
-        lines.append(f"newsflow_processing_seconds_count {hist['count']}")
+        lines += _histogram("newsflow_processing_seconds", "Pipeline time per document (first successful run).", hist)
+    if wait is not None:
+        lines += _histogram("newsflow_wait_seconds", "Time from a document's job start to its pipeline call "
+                            "(wait_ms; first successful run).", wait)
     http: HttpMetrics = request.app[HTTP_METRICS]  # type: ignore[assignment]
     lines += http.render()
     return web.Response(body=("\n".join(lines) + "\n").encode(),

@@ -22,6 +22,7 @@ from shared.jsonscan import ArticleScan, parse_exact
 from shared.schemas import PageQuery, validate_article
 from shared.store import DocumentStore, SubmitResult
 
+from .auth import API_KEY, unauthorized
 from .errors import ApiError, json_response
 from .http import read_deadline
 from .idempotency import BODY, idempotent
@@ -99,6 +100,15 @@ def links(doc_id: str) -> dict[str, str]:
     return {"status": f"/v1/articles/{doc_id}/status", "document": f"/v1/articles/{doc_id}"}
 
 
+def _key_id(request: web.Request) -> str | None:
+    """The id of the API key the request was authenticated with (None: keys not required)."""
+    key = request.get(API_KEY)
+    return key.id if key is not None else None
+
+
+REVOKED = "the API key was revoked while the request was being received"
+
+
 def _queue_full(request: web.Request) -> ApiError:
     settings = request.app[SETTINGS]
     return ApiError(429, "queue_full", "the processing queue is full, retry later",
@@ -149,7 +159,9 @@ async def post_article(request: web.Request) -> web.Response:
     if errors:
         raise ApiError(422, "validation_error", "the article does not match the schema", errors)
     store: DocumentStore = request.app[STORE]
-    result = await store.submit(article)
+    result = await store.submit(article, _key_id(request))
+    if result.key_revoked:
+        raise unauthorized(REVOKED)
     if result.queue_full:
         raise _queue_full(request)
     return json_response({"id": result.id, "status": result.status, "duplicate": result.duplicate,
@@ -226,11 +238,17 @@ async def post_batch(request: web.Request) -> web.Response:
         else:
             valid.append((i, article))
     # a batch may carry the same article twice: submit_many handles it (the second is a duplicate)
-    submitted: list[SubmitResult] = await request.app[STORE].submit_many([a for _, a in valid]) if valid else []
+    submitted: list[SubmitResult] = (await request.app[STORE].submit_many([a for _, a in valid], _key_id(request))
+                                     if valid else [])
+    if submitted and all(res.key_revoked for res in submitted):
+        raise unauthorized(REVOKED)  # nothing stored
     counts = {"accepted": 0, "duplicate": 0, "rejected": 0}
     queue_full = 0
     for (i, _), res in zip(valid, submitted):
-        if res.queue_full:
+        if res.key_revoked:  # revoked while the batch's scripts ran: the items before it are in
+            results[i] = {"index": i, "result": "rejected",
+                          "error": {"code": "unauthorized", "message": REVOKED, "details": {}}}
+        elif res.queue_full:
             queue_full += 1
             results[i] = {"index": i, "result": "rejected",
                           "error": {"code": "queue_full", "message": "the processing queue is full, retry later",

@@ -39,7 +39,8 @@ Layout
 ``nf:nd:links:<id>``           zset near-duplicate id → estimated Jaccard similarity (kept symmetric)
 ``nf:cluster:<cluster id>``    zset member id → received time; the cluster id is its earliest indexed member
 ``nf:failed``                  zset id → time of failure
-``nf:metrics:processing``      hash: histogram buckets ``le:<ms>``, ``count``, ``sum_ms``
+``nf:metrics:processing``      hash: histogram buckets ``le:<ms>``, ``count``, ``sum_ms`` (processing_ms)
+``nf:metrics:wait``            hash: the same for wait_ms (the documents whose save knew it)
 ``nf:events``                  stream (capped, XADD MAXLEN ~): article.done / article.failed events, written
                                in the same script as the status change; consumer group ``webhooks``
 ``nf:webhooks``                hash: webhook id → subscription (orjson: url, events, secret, created_at)
@@ -165,6 +166,7 @@ ENTITY_COUNTS = PREFIX + "entities:counts"
 ENTITY_INDEX_PREFIX = PREFIX + "idx:entity:"
 IDX_CLAIMS = PREFIX + "idx:claims"
 METRICS_PROCESSING = PREFIX + "metrics:processing"
+METRICS_WAIT = PREFIX + "metrics:wait"
 
 STATUS_INDEX_PREFIX = PREFIX + "idx:status:"
 
@@ -223,7 +225,7 @@ def idx_claims_kind(kind: str) -> str:
     return f"{PREFIX}idx:claims:kind:{kind}"
 
 
-# Processing-time histogram bucket upper bounds (milliseconds) for /metrics.
+# Processing-time (and wait-time) histogram bucket upper bounds (milliseconds) for /metrics.
 PROCESSING_BUCKETS_MS = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000)
 
 

@@ -148,6 +148,16 @@ WAIT_MS = ("ms from started_at (the job started) to the start of the pipeline ca
            "waiting for a free pipeline process, for its micro-batch, or a failed batch redone alone. "
            "started_at + wait_ms + processing_ms <= finished_at (the rest is the save). Absent on documents "
            "saved before this field existed")
+# started_at, finished_at, processing_ms and wait_ms are always of one run: a new run (a retry after a
+# transient error or a lost worker, POST /retry, a new revision) drops the previous run's when it is
+# queued or starts, and they come back when it ends (shared/store/status.py RUN_FIELDS)
+RUN = ("Of the current run only: absent while a new run (a retry, a new revision) is queued or processing, "
+       "never the previous run's figures")
+PROCESSING_MS += ". " + RUN
+WAIT_MS += ". " + RUN
+STARTED_AT = ("when the current run's job started (status processing); absent while queued for a new revision "
+              "or POST /retry")
+FINISHED_AT = "when the current run ended (done, or failed for good). " + RUN
 
 
 class StatusOut(BaseModel):
@@ -155,8 +165,8 @@ class StatusOut(BaseModel):
     status: Status
     attempts: int
     received_at: Optional[str] = None
-    started_at: Optional[str] = None
-    finished_at: Optional[str] = None
+    started_at: Optional[str] = Field(None, description=STARTED_AT)
+    finished_at: Optional[str] = Field(None, description=FINISHED_AT)
     retry_at: Optional[str] = None
     processing_ms: Optional[float] = Field(None, description=PROCESSING_MS)
     wait_ms: Optional[float] = Field(None, description=WAIT_MS)
@@ -279,8 +289,8 @@ class Document(BaseModel):
     status: Status
     attempts: int = 0
     received_at: Optional[str] = None
-    started_at: Optional[str] = None
-    finished_at: Optional[str] = None
+    started_at: Optional[str] = Field(None, description=STARTED_AT)
+    finished_at: Optional[str] = Field(None, description=FINISHED_AT)
     processing_ms: Optional[float] = Field(None, description=PROCESSING_MS)
     wait_ms: Optional[float] = Field(None, description=WAIT_MS)
     error: Optional[dict[str, Any]] = None

@@ -96,12 +96,17 @@ def _claims_plan(doc: dict[str, Any], z: list[list[str]]) -> list[list[Any]]:
     return claims
 
 
-def save_plan(doc: dict[str, Any], processing_ms: float) -> dict[str, Any]:
+def histogram_buckets(ms: float) -> list[str]:
+    """The histogram hash fields (``le:<ms>``, cumulative) a figure of ``ms`` adds one to."""
+    return [f"le:{b}" for b in K.PROCESSING_BUCKETS_MS if ms <= b] + ["le:+Inf"]
+
+
+def save_plan(doc: dict[str, Any], processing_ms: float, wait_ms: float | None = None) -> dict[str, Any]:
     """What saving ``doc`` writes besides the document (see ``lua/save_document.lua``):
     ``z`` index entries [zset key, member], ``entities`` registry entries [key, name, label],
     ``names`` entity-name index members, ``aliases`` alias registrations [canonical, short form],
-    ``claims`` [field, claim summary json], histogram ``buckets`` and the listing ``summary``
-    (status hash field/value pairs)."""
+    ``claims`` [field, claim summary json], histogram ``buckets`` (processing_ms) and ``wait_buckets``
+    (wait_ms; none when it is not known) and the listing ``summary`` (status hash field/value pairs)."""
     doc_id = doc["id"]
     z: list[list[str]] = []
     for code in language_codes(doc.get("language")):
@@ -126,7 +131,8 @@ def save_plan(doc: dict[str, Any], processing_ms: float) -> dict[str, Any]:
         names += [[K.ENTITY_NAMES, f"{a}\x00{key}"] for a in sorted(aliases) if a]
         links += entity_links.registrations(ent)
     claims = _claims_plan(doc, z)
-    buckets = [f"le:{b}" for b in K.PROCESSING_BUCKETS_MS if processing_ms <= b] + ["le:+Inf"]
+    buckets = histogram_buckets(processing_ms)
+    wait_buckets = [] if wait_ms is None else histogram_buckets(wait_ms)
     summary: list[str] = []
     primary = primary_language(doc.get("language"))
     if primary:
@@ -137,7 +143,7 @@ def save_plan(doc: dict[str, Any], processing_ms: float) -> dict[str, Any]:
         if doc.get(name):
             summary += [name, str(doc[name])]
     return {"z": z, "entities": entities, "names": names, "aliases": links, "claims": claims,
-            "buckets": buckets, "summary": summary}
+            "buckets": buckets, "wait_buckets": wait_buckets, "summary": summary}
 
 
 def near_dup_args(doc: dict[str, Any], threshold: float) -> dict[str, Any] | None:
@@ -171,7 +177,7 @@ def save_args(doc: dict[str, Any], processing_ms: float, now: float, finished_at
             "entity_prefix": K.entity(""), "entity_index_prefix": K.ENTITY_INDEX_PREFIX,
             "alias_prefix": K.ALIAS_PREFIX, "aliases_of_prefix": K.ALIASES_OF_PREFIX,
             "fallback_score": str(int(now * 1e6)), "fallback_received_at": fallback_received_at,
-            "plan": save_plan(doc, processing_ms)}
+            "plan": save_plan(doc, processing_ms, wait_ms)}
 
 
 class DocumentsMixin(StoreBase):
@@ -194,7 +200,8 @@ class DocumentsMixin(StoreBase):
         prev = await SAVE_DOCUMENT(
             self.redis,
             [K.document(doc_id), K.status(doc_id), K.doc_index_set(doc_id), K.claims(doc_id), K.FAILED,
-             K.METRICS_PROCESSING, K.IDX_TIME, K.ENTITY_COUNTS, K.revisions(doc_id), K.doc_revisions(doc_id)],
+             K.METRICS_PROCESSING, K.IDX_TIME, K.ENTITY_COUNTS, K.revisions(doc_id), K.doc_revisions(doc_id),
+             K.METRICS_WAIT],
             args,
         )
         return as_str(prev)

@@ -23,12 +23,17 @@ META_FIELDS = ("title", "url", "source", "external_id", "published_at")  # kept 
 class SubmitResult:
     id: str
     duplicate: bool
-    status: str  # queued | processing | done | failed | rejected (queue full)
+    status: str  # queued | processing | done | failed | rejected (queue full) | unauthorized (key revoked)
     revision: int = 1  # the article's latest revision (the new one when accepted)
 
     @property
     def queue_full(self) -> bool:
         return self.status == "rejected"
+
+    @property
+    def key_revoked(self) -> bool:
+        """The submitting API key was revoked (or deleted) before the submit script ran: nothing stored."""
+        return self.status == "unauthorized"
 
 
 class QueueFull(Exception):
@@ -46,10 +51,11 @@ _NO_URL = {"url_key": "", "url_digest": "", "url_entry": ""}
 
 
 def submit_call(article: dict[str, Any], now: float, max_depth: int, keep: int = 3,
-                doc_id: str | None = None) -> tuple[list[str], dict[str, Any]]:
+                doc_id: str | None = None, key_id: str | None = None) -> tuple[list[str], dict[str, Any]]:
     """Keys and arguments of the submit script for ``article`` received at ``now`` (epoch seconds).
     ``doc_id``: the id its identity key names when that is not the computed one (a url that joined
-    another article's urls)."""
+    another article's urls). ``key_id``: the API key the request was authenticated with; the script
+    checks, in the same atomic step as the write, that it is not revoked (None: no key, no check)."""
     sha = content_sha256(article.get("text") or article.get("html") or "")  # hashed once: it is the content key too
     identities = dedupe_keys(article, sha)  # the id is the strongest of them (= article_id)
     kind = next((k for k in K.DEDUPE_KINDS if k in identities), "content")
@@ -62,6 +68,8 @@ def submit_call(article: dict[str, Any], now: float, max_depth: int, keep: int =
     keys = [K.article(doc_id), K.status(doc_id), K.ARQ_QUEUE, K.IDX_TIME,
             K.dedupe(kind, identities.get(kind) or doc_id), K.dedupe("content", sha[:16]),
             K.revisions(doc_id), K.urls(doc_id)]
+    if key_id is not None:
+        keys.append(K.apikey(key_id))
     url_args = _NO_URL
     if "url" in identities:
         url_args = {"url_key": K.dedupe("url", identities["url"]), "url_digest": identities["url"],
@@ -83,27 +91,31 @@ def url_digest(url: str) -> str:
 
 
 class IntakeMixin(StoreBase):
-    async def submit(self, article: dict[str, Any]) -> SubmitResult:
+    async def submit(self, article: dict[str, Any], key_id: str | None = None) -> SubmitResult:
         """Accept one article (validated dict): store it and queue its job, or find its duplicate.
 
-        ``status == "rejected"`` (``.queue_full``) when the queue is deeper than the configured bound.
+        ``status == "rejected"`` (``.queue_full``) when the queue is deeper than the configured bound;
+        ``"unauthorized"`` (``.key_revoked``) when the API key ``key_id`` is revoked by then.
         """
         now, doc_id = time.time(), None
         for _ in range(4):
-            keys, args = submit_call(article, now, self.settings.queue_max_depth, self.settings.keep_revisions, doc_id)
+            keys, args = submit_call(article, now, self.settings.queue_max_depth, self.settings.keep_revisions, doc_id,
+                                     key_id)
             reply = await SUBMIT(self.redis, keys, args)
             if int(reply[0]) != 3:
                 return submit_result(reply)
             doc_id = as_str(reply[1])  # the identity key names another article (one of its urls)
         raise RuntimeError("identity key kept moving")
 
-    async def submit_many(self, articles: Sequence[dict[str, Any]]) -> list[SubmitResult]:
-        """Submit several articles in one pipelined round trip; results in input order."""
+    async def submit_many(self, articles: Sequence[dict[str, Any]], key_id: str | None = None) -> list[SubmitResult]:
+        """Submit several articles in one pipelined round trip; results in input order (``key_id``: as
+        :meth:`submit`, checked by each article's script: a revocation during the batch refuses the rest)."""
         if not articles:
             return []
         now = time.time()
         keep = self.settings.keep_revisions
-        calls = [submit_call(a, now + i * 1e-6, self.settings.queue_max_depth, keep) for i, a in enumerate(articles)]
+        calls = [submit_call(a, now + i * 1e-6, self.settings.queue_max_depth, keep, key_id=key_id)
+                 for i, a in enumerate(articles)]
         replies = await self._run_submits(calls, range(len(calls)), [None] * len(calls))
         if any(isinstance(r, NoScriptError) for r in replies):
             # Redis restarted or its script cache was flushed: a NOSCRIPT reply means that call did
@@ -117,7 +129,7 @@ class IntakeMixin(StoreBase):
         out = [submit_result(r) for r in replies]
         for i, r in enumerate(replies):
             if int(r[0]) == 3:  # the identity key names another article: submit that one alone (rare)
-                out[i] = await self.submit(articles[i])
+                out[i] = await self.submit(articles[i], key_id)
         return out
 
     async def _run_submits(self, calls: list[tuple[list[str], dict[str, Any]]], which: Iterable[int],

@@ -14,6 +14,10 @@ from . import events, queue
 from .base import StoreBase, now_iso
 from .scripts import REQUEUE, SET_STATUS, as_str, redis_str
 
+# what a run ends with: kept until the next run is queued (a new revision, POST /retry) or starts (a
+# retry after a transient error or a lost worker); lua/submit.lua and lua/requeue.lua delete the same
+RUN_FIELDS = ("finished_at", "processing_ms", "wait_ms")
+
 
 def status_args(doc_id: str, status: str, fields: dict[str, Any], delete: Iterable[str], require: str,
                 now: float) -> dict[str, Any]:
@@ -36,9 +40,12 @@ class StatusMixin(StoreBase):
         return int(reply[0]), as_str(reply[1])
 
     async def mark_processing(self, doc_id: str, attempt: int) -> bool:
-        """Status → processing (attempt number, started_at). False for an unknown id."""
+        """Status → processing (attempt number, started_at). False for an unknown id.
+
+        A new run: the previous run's ``finished_at``, ``processing_ms`` and ``wait_ms`` go (RUN_FIELDS), so
+        the status never shows an earlier run's figures next to this run's ``started_at``."""
         code, _ = await self._set_status(doc_id, "processing", {"attempts": attempt, "started_at": now_iso()},
-                                         delete=("retry_at", "finished_at"))
+                                         delete=("retry_at", *RUN_FIELDS))
         return code == 1
 
     async def unmark_processing(self, doc_id: str, attempts: int) -> bool:

@@ -19,7 +19,7 @@ redis.call('ZADD', args.status_prefix .. 'queued', score, args.id)
 redis.call('ZREM', KEYS[2], args.id)
 local err = redis.call('HGET', KEYS[1], 'error')
 if err then redis.call('HSET', KEYS[1], 'last_error', err) end
-redis.call('HDEL', KEYS[1], 'error', 'started_at', 'finished_at', 'retry_at')
+redis.call('HDEL', KEYS[1], 'error', 'started_at', 'finished_at', 'processing_ms', 'wait_ms', 'retry_at')  -- a new run
 redis.call('HSET', KEYS[1], 'status', 'queued', 'attempts', '0', 'prior_attempts', tostring(used))
 redis.call('DEL', KEYS[5], KEYS[6])
 redis.call('SET', KEYS[3], args.job)

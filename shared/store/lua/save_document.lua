@@ -1,14 +1,15 @@
 -- Write an analysed document, mark it done and rebuild all its indexes, atomically.
 -- Idempotent: the entries a previous save made (recorded in the docidx set) are removed first,
--- and the processing histogram counts each document once (the 'counted' flag in its status hash).
--- KEYS: 1 document, 2 status hash, 3 docidx set, 4 claims hash, 5 failed set, 6 metrics hash,
---       7 time index, 8 entity document-count zset
+-- and the processing and wait histograms count each document once (the 'counted' flag in its status hash).
+-- KEYS: 1 document, 2 status hash, 3 docidx set, 4 claims hash, 5 failed set, 6 metrics hash (processing_ms),
+--       7 time index, 8 entity document-count zset, 11 wait metrics hash (wait_ms)
 -- ARGV[1]: JSON {id, document (json text), finished_at, processing_ms, wait_ms ('' = not known), status_prefix,
 --                entity_prefix (registry hashes), entity_index_prefix, alias_prefix, aliases_of_prefix,
 --                fallback_score (µs), fallback_received_at (both for an article never submitted),
 --                plan: {z: [[key, member]...], entities: [[key, name, label]...],
 --                       names: [[names zset key, member]...], claims: [[field, json]...],
 --                       aliases: [[canonical key, short-form key]...], buckets: [...],
+--                       wait_buckets: [...] (empty when wait_ms is not known),
 --                       summary: [status hash field, value, ...]}}
 -- plan.aliases are registered in the alias store with document counts (recorded in the docidx set as
 -- '<canonical>\t<alias key>' so a re-save or delete takes back exactly its own)
@@ -148,6 +149,13 @@ if redis.call('HSETNX', KEYS[2], 'counted', '1') == 1 then
   end
   redis.call('HINCRBY', KEYS[6], 'count', 1)
   redis.call('HINCRBYFLOAT', KEYS[6], 'sum_ms', args.processing_ms)
+  if args.wait_ms and args.wait_ms ~= '' then  -- the same run's wait, when the save knows it
+    for _, b in ipairs(plan.wait_buckets) do
+      redis.call('HINCRBY', KEYS[11], b, 1)
+    end
+    redis.call('HINCRBY', KEYS[11], 'count', 1)
+    redis.call('HINCRBYFLOAT', KEYS[11], 'sum_ms', args.wait_ms)
+  end
 end
 -- near_dups: args.nd = {sig (hex), bands, rows, hex (digits per hash), threshold, sig_prefix, band_prefix,
 -- links_prefix, cluster_prefix, hash_prefix (status hashes)}. The document's previous bands and links

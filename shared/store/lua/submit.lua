@@ -1,6 +1,9 @@
 -- Atomically accept one article (or a new revision of it), or recognise it as a duplicate.
 -- KEYS: 1 article, 2 status hash, 3 arq queue, 4 time index, 5 identity key (the strongest dedupe key),
---       6 content key, 7 revisions list, 8 urls hash
+--       6 content key, 7 revisions list, 8 urls hash,
+--       9 (optional) the submitting API key's record (nf:apikey:<id>): the write is refused unless it is
+--         still there and not revoked, so a key revoked after the request's authentication (while its body
+--         was read) stores nothing
 -- ARGV: positional (the intake's hot path: nothing to decode; the order is SUBMIT's ``argv`` in
 --       shared/store/scripts.py):
 --   id, article (json text), job (the queued job record, json text), queue_score (ms), score (received, µs),
@@ -12,7 +15,7 @@
 -- same content: a duplicate. Same identity, new content: a new revision, queued. A new identity whose
 -- content is already known under another: a duplicate of that article, and the url joins its urls.
 -- Returns {code, id, status, revision}: 0 accepted, 1 duplicate (id = existing id), 2 queue full,
--- 3 the identity key names another id (the caller retries with that id).
+-- 3 the identity key names another id (the caller retries with that id), 4 the API key is revoked.
 local id, article, job, queue_score, score, max_depth, received_at, content, content_sha256, keep,
       url_key, url_digest, url_entry, meta = unpack(ARGV, 1, 14)
 
@@ -48,6 +51,8 @@ local function claim_keys(known)
   end
 end
 
+if KEYS[9] and redis.call('HGET', KEYS[9], 'revoked') ~= '0' then return {4, id, 'unauthorized', 0} end
+
 local held = redis.call('MGET', KEYS[5], KEYS[6])  -- identity owner, content owner (read together)
 local owner = held[1]
 if owner and owner ~= id then return {3, owner, '', 0} end
@@ -66,7 +71,9 @@ if redis.call('EXISTS', KEYS[2]) == 1 then
   local first = redis.call('HGET', KEYS[2], 'score') or score
   redis.call('ZADD', ip .. 'queued', first, id)
   redis.call('ZREM', failed_key, id)
-  redis.call('HDEL', KEYS[2], 'error', 'last_error', 'retry_at', 'started_at', 'finished_at')
+  -- a new run: the previous run's times go with its error (RUN_FIELDS in shared/store/status.py)
+  redis.call('HDEL', KEYS[2], 'error', 'last_error', 'retry_at', 'started_at', 'finished_at',
+             'processing_ms', 'wait_ms')
   redis.call('HSET', KEYS[2], 'status', 'queued', 'attempts', '0', 'revision', tostring(rev),
              'content', content, 'revision_received_at', received_at)
   claim_keys(held[2])

@@ -4,6 +4,7 @@ loopback default."""
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
@@ -196,3 +197,60 @@ async def test_refused_idempotent_request_is_retried_under_the_same_key(make_cli
     bad = await client.post("/v1/articles", json={"text": ""}, headers=idem)
     good = await client.post("/v1/articles", json=ARTICLE, headers=idem)
     assert (bad.status, good.status) == (422, 202)
+
+
+# ------------------------------------------------------------------ a key revoked mid-request
+
+async def _authenticated(redis, key_id: str) -> None:
+    """Until the middleware has checked the key (its check charges the key's rate-limit bucket)."""
+    for _ in range(1000):
+        if await redis.exists(f"nf:ratelimit:{key_id}"):
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the request was never authenticated")
+
+
+@pytest.mark.parametrize("path, body", [
+    ("/v1/articles", json.dumps(ARTICLE).encode()),
+    ("/v1/articles/batch", json.dumps([ARTICLE, OTHER]).encode()),
+])
+async def test_a_key_revoked_while_its_body_arrives_stores_nothing(make_client, redis, path, body):
+    """The key is checked before the body is read; revoked after that check, its submit is still refused
+    (by the submit script, atomically with the write), not stored."""
+    client = await make_client(auth="required", rate_limit_per_second=100.0, rate_limit_burst=100)
+    keys = ApiKeyStore(redis)
+    record, key = await keys.create("crawler", "submit")
+    revoked = asyncio.Event()
+
+    async def slow_body():
+        yield body[:10]
+        await revoked.wait()  # the rest arrives after the revocation
+        yield body[10:]
+
+    request = asyncio.ensure_future(client.post(path, data=slow_body(), headers={
+        **bearer(key), "Content-Type": "application/json"}))
+    await _authenticated(redis, record.id)
+    assert await keys.revoke(record.id)
+    revoked.set()
+    resp = await request
+    assert resp.status == 401, await resp.text()
+    err = (await resp.json())["error"]
+    assert err["code"] == "unauthorized" and "revoked" in err["message"]
+    assert await newsflow_keys(redis) == [] and await redis.zcard("arq:queue") == 0
+
+
+async def test_the_submit_script_refuses_a_revoked_key_and_takes_a_live_one(store, redis):
+    keys = ApiKeyStore(redis)
+    live, _ = await keys.create("live", "submit")
+    gone, _ = await keys.create("gone", "submit")
+    await keys.revoke(gone.id)
+    refused = await store.submit(ARTICLE, gone.id)
+    assert refused.key_revoked and not refused.duplicate
+    assert [r.key_revoked for r in await store.submit_many([ARTICLE, OTHER], gone.id)] == [True, True]
+    assert await store.submit(ARTICLE, "000000000000") == refused  # an unknown (deleted) key: refused too
+    assert await newsflow_keys(redis) == [] and await redis.zcard("arq:queue") == 0
+    accepted = await store.submit(ARTICLE, live.id)
+    assert not accepted.key_revoked and accepted.status == "queued"
+    assert [r.status for r in await store.submit_many([ARTICLE, OTHER], live.id)] == ["queued", "queued"]
+    assert [r.duplicate for r in await store.submit_many([ARTICLE, OTHER], live.id)] == [True, True]
+    assert (await store.submit(OTHER)).duplicate  # no key (API keys not required): no check

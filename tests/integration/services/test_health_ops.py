@@ -68,6 +68,27 @@ def _metric(text: str, name: str, **labels) -> float:
     raise AssertionError(f"{name}{labels} not found")
 
 
+async def test_wait_histogram_counts_each_document_once_with_its_processing_time(client, store):
+    a = {"text": SPY_TEXT, "external_id": "spy"}
+    b = {"text": "An article whose save did not know its wait, an older worker's.", "external_id": "old"}
+    for art in (a, b):
+        assert (await client.post("/v1/articles", json=art)).status == 202
+        await store.mark_processing(article_id(art), 1)
+    await store.save_document(spy_document(a), 180.0, 30.0)
+    await store.save_document(spy_document(a), 180.0, 3000.0)  # the same job saved again: counted once
+    await store.save_document({"id": article_id(b), "text": b["text"]}, 20.0)  # wait_ms unknown
+    text = await (await client.get("/metrics")).text()
+    assert "# TYPE newsflow_wait_seconds histogram" in text
+    assert _metric(text, "newsflow_processing_seconds_count") == 2
+    assert _metric(text, "newsflow_wait_seconds_count") == 1  # b's wait is not known: not counted as 0
+    assert _metric(text, "newsflow_wait_seconds_sum") == 0.03
+    assert _metric(text, "newsflow_wait_seconds_bucket", le="0.025") == 0
+    assert _metric(text, "newsflow_wait_seconds_bucket", le="0.05") == 1
+    assert _metric(text, "newsflow_wait_seconds_bucket", le="+Inf") == 1
+    bounds = [float(m) for m in re.findall(r'newsflow_wait_seconds_bucket\{le="([0-9.]+)"\}', text)]
+    assert bounds == [b / 1000 for b in K.PROCESSING_BUCKETS_MS]  # the processing histogram's buckets
+
+
 async def test_metrics_exposition(client, store):
     a = {"text": SPY_TEXT, "external_id": "spy"}
     await client.post("/v1/articles", json=a)

@@ -83,6 +83,10 @@ def test_histogram_buckets(ms, first):
     buckets = save_plan(doc(), ms)["buckets"]
     expected = [f"le:{b}" for b in K.PROCESSING_BUCKETS_MS if first is not None and b >= first] + ["le:+Inf"]
     assert buckets == expected
+    # the wait histogram: the same buckets for wait_ms, none when the wait is not known
+    plan = save_plan(doc(), 2e9, ms)  # a processing time apart from the wait: its buckets are its own
+    assert plan["wait_buckets"] == expected and plan["buckets"] == ["le:+Inf"]
+    assert save_plan(doc(), ms)["wait_buckets"] == []
 
 
 def test_listing_summary():
