@@ -80,11 +80,16 @@ Content = tuple[list[Any], str] | None
 def _from_ccomp(v: Any, lemma: str, learned: bool) -> Content:
     """The clausal complement. Two complements, one on each side ("A is seen as X - 60 percent
     said B would be …"): the one after the cue is its content, the one before a clause the parse
-    hung on it."""
+    hung on it. A clause before the cue is none when the cue has a complement of its own, an
+    infinitive after it or a "what" before it ("confession: … I've never learned to like the stuff",
+    "how they think about this, what they suggest"): the parse hung the sentence before on it."""
     ccomps = sorted((c for c in v.children if c.dep_ == "ccomp"), key=lambda c: (c.i < v.i, c.i))
     if not ccomps:
         return None
     c = ccomps[0]
+    if c.i < v.i and any(x.dep_ == "xcomp" and x.i > v.i or x.dep_ == "dobj" and x.i < v.i and x.tag_ in ("WP", "WDT")
+                         for x in v.children):
+        return None   # "…, I've never learned to like it", "…, what they suggest": the cue's complement is its own
     toks = _subtree_minus(c, [p for p in c.children if _speech_participle(p)])
     # "reported Beijing had returned …": the clause's subject parsed as the cue's object
     first = min(x.i for x in c.subtree)

@@ -109,6 +109,8 @@ _QUOTE_HOWS = frozenset({"quote", "colon", "dash", "dash_line", "block", "contin
 # "declined to disclose", "refused to comment", "would not confirm": a refusal, no statement
 _REFUSING = re.compile(r"\b(?:declin\w*|refus\w*|fail\w*|unwilling|reluctant|unable|(?:not|n['’]t)\s+(?:want\w*|willing))"
                        r"\s+to\s+$", re.I)
+# "could not confirm the call", "would not comment on …": a speech act withheld (not "can't say I'm …")
+_WITHHELD = re.compile(r"\b(?:could|would|will)(?:\s+not|n['’]t|not)\s+(?:\w+ly\s+)?$|\bwon['’]t\s+(?:\w+ly\s+)?$", re.I)
 # "asked not to be named", "requested anonymity": a condition of the interview, no statement
 _ANONYMITY = re.compile(r"\W*(?:not\s+to\s+be\s+(?:named|identified|quoted)|anonymity)\b", re.I)
 # speech verbs whose bare noun-phrase object is as often an act or a thing shown as a statement:
@@ -221,12 +223,19 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
     if lem == "call" and how in ("dobj", "obj", "obj1", "objprep"):   # "called the sheriff's office": a phone call
         # … unless the object is named in quotation: "called his executive actions “a crucial step”"
         return "speech" if how in _OBJ_HOWS and text is not None and _quotes_words(a, text) else None
-    if cls in MINDED_CLASSES and not a.direct and how not in _QUOTE_HOWS and text is not None and thing_speaker(a, text) \
+    if cls in _THING_REFUSED and not a.direct and how not in _QUOTE_HOWS and text is not None and thing_speaker(a, text) \
             and subject_of_cue(a, text):
-        return None   # "neoliberalism rejects …", "the drip … urges me on": a thing holds, rejects or asks nothing
+        return None   # "neoliberalism rejects …", "the drip … urges me on": a thing holds, rejects or asks nothing;
+        # "algorithms compare my face to …": it judges, admits or takes a side on nothing either
+    if lem == "compare" and a.cue.tag == "VBN" and how == "prep" and not a.direct and text is not None \
+            and _COMPARED.match(text, a.cue.end):
+        return None   # "Febuxostat compared with allopurinol": a comparison made, no one's evaluation
     return cls
 
 
+# cue classes a thing as the subject cannot hold (``sources.MINDED_CLASSES`` and the judging ones)
+_THING_REFUSED = MINDED_CLASSES | {"evaluative", "admission", "stance"}
+_COMPARED = re.compile(r"\s+(?:with|to)\b", re.I)
 _QUOTED = re.compile(r"[“\"][^”\"]*\w+\W+\w+[^”\"]*[”\"]")
 
 
@@ -234,6 +243,8 @@ def _refusal(a: Attribution, text: str) -> bool:
     """A refused speech act ("declined to comment on …") or an interview's condition ("asked not to
     be named")."""
     if _REFUSING.search(text, max(0, a.cue.start - 40), a.cue.start):
+        return True
+    if verb_class(a.cue.lemma) == "speech" and _WITHHELD.search(text, max(0, a.cue.start - 24), a.cue.start):
         return True
     return a.cue.lemma.lower() in ("ask", "request") and bool(a.content) \
         and bool(_ANONYMITY.match(text, a.content[0][0], a.content[0][1]))

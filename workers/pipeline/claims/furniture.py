@@ -10,7 +10,9 @@ text submitted as text keeps it. Here the claim stage finds, in the normalised t
   … (@handle) on <date>", "View this post on Instagram";
 - publication stamps ("PUBLISHED: November 8, 2023 at 4:56 p.m. | UPDATED: …");
 - captions and credits: a line carrying a photo credit ("(AP Photo/Evan Vucci)", "Photo: Getty
-  Images", "Image caption") is a caption as a whole.
+  Images", "Image caption") is a caption as a whole;
+- a paper's disclosure statement ("The authors declare no conflict of interest.", "Competing
+  interests: none."): the journal's form, no finding.
 
 :func:`furniture_spans` returns those ranges; the stage cuts them out of every claim's content
 (a claim left with fewer than two words is dropped) and never makes an unattributed claim of a
@@ -40,6 +42,12 @@ _CAPTION = re.compile(
     r"|^\s*(?:Caption|Credit):",
     re.I | re.M)
 _STAMP = re.compile(rf"^\W*(?:published|updated|posted|last updated|modified)\b:?\s*(?:on\s+)?(?:\w+,?\s+)?{_DATE}", re.I)
+# a paper's disclosure statement: "The authors declare no conflict of interest.", "Competing
+# interests: none declared." (the journal's form, filled in; no finding of the paper)
+_DISCLOSURE = re.compile(r"^\W*(?:(?:conflicts?\s+of\s+interests?|competing\s+interests?|declarations?\s+of\s+interests?|"
+                         r"disclosures?|funding)\s*:|(?:the\s+)?(?:authors?|researchers?)\s+(?:\w+\s+)?(?:declares?|reports?|"
+                         r"states?|ha(?:ve|s))\s+(?:that\s+(?:they|he|she)\s+ha(?:ve|s)\s+)?no\s+(?:\w+\s+)?"
+                         r"(?:conflicts?|competing|financial)\b)", re.I)
 _WORD = re.compile(r"\w+")
 
 
@@ -53,7 +61,7 @@ def furniture_spans(text: str) -> list[Span]:
         if not line.strip():
             continue
         inline = [(a + m.start(), a + m.end()) for m in _INLINE.finditer(line)]
-        if _CAPTION.search(line) or _STAMP.match(line) or not inline and is_furniture(line):
+        if _CAPTION.search(line) or _STAMP.match(line) or _DISCLOSURE.match(line) or not inline and is_furniture(line):
             found.append((a, b))
         else:   # a post's text before its signature stays ("We will win! — Name (@handle) date")
             found.extend(inline)

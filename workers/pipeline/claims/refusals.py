@@ -59,6 +59,15 @@ knowing the page.
   escape", "said of the war" stay: PolNeAR annotates such topics).
 - **Coining a term**: "what we might call the technocratic ideology" (a name the writer offers, no
   one's statement; "what he called a brazen breach" stays).
+- **A hypothetical**: a speaker or cue right after "as if" or "as though" ("almost as if she
+  believed that …"): a supposition, which no one is reported to hold (a plain "if" stays: as often
+  "whether", and PolNeAR annotates conditionals).
+- **The reader's experience**: "You might guess that from your own experience: …" (a perspective
+  phrase owned by "your"): the writer addresses the reader; no source.
+- **A feeling about a topic, as a noun**: "their fear of causing a fuss", "hopes for a quick
+  win": a feeling noun whose content hangs on a preposition with no clause names what the feeling
+  is about, as "fear for the safety of …" does for the verb ("the fear that …" stays; "his
+  assessment of X", "her view of X" stay: PolNeAR annotates them).
 """
 
 from __future__ import annotations
@@ -78,6 +87,9 @@ _EXPLETIVE_ADJ = re.compile(r"\b(?:hard|difficult|easy|fair|safe|impossible|toug
 # mind and complaint verbs whose prepositional object is what the thought or the feeling is about
 _PREP_TOPIC = frozenset("think worry care fear feel".split())
 _ADJ_PREPS = "about|with|of|over|at|for|on|toward|towards"
+# belief nouns that are feelings: "their fear of causing a fuss" is about a topic ("his assessment
+# of X", "her view of X" judge it: PolNeAR annotates them)
+_FEELING_NOUNS = frozenset("fear hope concern worry".split())
 # speech verbs whose plain noun-phrase object is an act or a thing made, not a statement
 _OBJ_ACT_VERBS = frozenset("add repeat".split())
 _OBJ_CLAUSE = re.compile(r"\b(?:that|whether)\b|[“”\"]", re.I)
@@ -121,6 +133,10 @@ _FREE_RELATIVE = re.compile(r"\bwhat(?:ever)?\s+$", re.I)
 _SAY_TELL = frozenset("say tell".split())
 _SETTING_PREPS = "at|on|in|during|after|before|since|until|amid|amidst|throughout|within|near|inside|outside|across|via|aboard"
 # a content that ends on a copula whose complement was extracted ("what he said he was")
+# "as if" / "as though" right before the speaker (or the cue): a supposition contrary to fact (a
+# plain "if" is as often "whether" — "no idea if I would have told her …" — and PolNeAR annotates
+# conditionals: "if Carson implied that …")
+_AS_IF = re.compile(r"\bas\s+(?:if|though)\s+(?:to\s+)?$", re.I)
 _STRANDED = re.compile(r"\b(?:am|is|are|was|were|be|been|being)\W*$", re.I)
 
 
@@ -128,6 +144,8 @@ def refused(a: Attribution, text: str) -> bool:
     """True when the candidate is no attribution by one of the rules above."""
     lem, how = a.cue.lemma.lower(), a.how
     if _open_question(a, text, lem):
+        return True
+    if _hypothetical(a, text):
         return True
     if a.speaker is not None and _no_source(a, text):
         return True
@@ -152,7 +170,8 @@ def refused(a: Attribution, text: str) -> bool:
         return True
     if lem in _SAY_TELL and how in ("prep", "objprep") and preposition_gap(a, text, _SETTING_PREPS, re.I):
         return True
-    if how == "adj" and _adj_class(lem) == "stance" and preposition_gap(a, text, _ADJ_PREPS, re.I) \
+    if (how == "adj" and _adj_class(lem) == "stance" or how == "noun" and lem in _FEELING_NOUNS) \
+            and preposition_gap(a, text, _ADJ_PREPS, re.I) \
             and not _CLAUSE_START.match(text, a.content[0][0]) \
             and not _STATEMENT_NOUNS.search(content):
         return True
@@ -172,6 +191,13 @@ def refused(a: Attribution, text: str) -> bool:
             and _MODAL.search(text, max(0, a.cue.start - 12), a.cue.start):
         return True
     return False
+
+
+def _hypothetical(a: Attribution, text: str) -> bool:
+    """"as if she believed that …", "as though he had said …", "shrugged as if to say …": a
+    comparison with what is not so; no one holds or says it."""
+    first = min(a.cue.start, a.speaker[0]) if a.speaker is not None else a.cue.start
+    return bool(_AS_IF.search(text, max(0, first - 24), first))
 
 
 def _fragment(a: Attribution, text: str, content: str) -> bool:
@@ -259,6 +285,8 @@ def _no_source(a: Attribution, text: str) -> bool:
     spk = re.sub(r"\s+", " ", text[s0:s1].strip().lower())
     if spk in _UNIVERSAL:
         return True   # "Everyone knows …", "Whoever said …": nobody in particular
+    if spk in ("you", "your") and a.how == "perspective":
+        return True   # "You might guess that from your own experience: …": the reader, no source
     if spk == "it" and _EXPLETIVE_ADJ.search(text, max(0, a.cue.start - 40), a.cue.start):
         return True   # "it is hard to say …": the writer's hedge
     return False

@@ -143,7 +143,8 @@ TEXT_NOUNS = frozenset("""plan proposal bill law policy measure legislation plat
 # what follows "of"
 PARTITIVE_NOUNS = frozenset("""array number host lot lots couple range handful dozen dozens bunch variety
     multitude slew string series set score mix crowd plenty majority minority fraction portion share
-    percentage proportion""".split())
+    percentage proportion
+    none some all many most few several each either neither one any both""".split())   # "none of his rivals attacked …"
 
 # person nouns by their suffix ("photographer", "moderator", "actress", "economist", "trustee",
 # "billionaire", "councilmember", "businessman"), less the common things and events that end so

@@ -149,8 +149,8 @@ def document_source(a: Attribution) -> bool:
 
 # nouns that are statements, findings or figures themselves: "announced estimates that …",
 # "confirmed the reports", "expressed concern"
-_STATEMENT_NOUNS = re.compile(
-    r"\b(?:claims?|statements?|assertions?|announcements?|comments?|remarks?|allegations?|accusations?|"
+_STATEMENT_NOUNS = re.compile(   # a whole word, not a piece of a hyphenated one ("six-point-six degrees")
+    r"(?<!-)\b(?:claims?|statements?|assertions?|announcements?|comments?|remarks?|allegations?|accusations?|"
     r"reports?|findings?|estimates?|figures?|data|results?|numbers?|statistics?|projections?|forecasts?|"
     r"predictions?|warnings?|concerns?|fears?|hopes?|doubts?|views?|opinions?|beliefs?|assessments?|"
     r"conclusions?|news|details?|plans? to|proposals?|demands?|requests?|calls?|appeals?|denials?|"
@@ -158,7 +158,7 @@ _STATEMENT_NOUNS = re.compile(
     r"confidence|frustration|disappointment|anger|optimism|skepticism|scepticism|death|deaths|"
     r"identity|diagnosis|cause|verdict|decision|rumou?rs?|suspicions?|theory|theories|commitments?|"
     r"positions?|stance|intentions?|messages?|points?|arguments?|need|importance|necessity|urgency|risks?|"
-    r"dangers?|threats?|benefits?)\b", re.I)
+    r"dangers?|threats?|benefits?)\b(?!-)", re.I)
 _CLAUSE = re.compile(r"\b(?:that|whether|which)\b|[“”\"]", re.I)
 # a figure is a statement ("reported 25.9 new cases per 100,000 people", "reported a loss of $3m")
 _FIGURE = re.compile(r"\d|\b(?:hundreds?|thousands?|millions?|billions?|dozens?|percent|no\s+\w+|zero)\b", re.I)

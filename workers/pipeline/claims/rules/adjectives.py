@@ -38,7 +38,8 @@ def rule(c: ChunkContext) -> list[Attribution]:
             continue
         toks = None
         for x in list(t.children) + list(head.children):
-            if x.dep_ == "ccomp":
+            if x.dep_ == "ccomp" and (x.i > t.i or st in ("belief", "assert")):   # "…, she was simply happy":
+                # a feeling, not a view of the clause before it ("…, he is confident" holds it)
                 toks = list(x.subtree)
                 break
         if toks is None and t.i + 2 < t.sent.end and sdoc[t.i + 1].lower_ == "that":

@@ -313,3 +313,95 @@ def test_saying_with_a_setting_for_content_is_no_claim_of_the_setting(pipeline, 
 def test_what_is_said_beside_a_setting_and_a_topic_told_stay(pipeline, text, part):
     got = attributed(pipeline, text)
     assert any(part in c["text"] for c in got), [c["text"] for c in got]
+
+
+# page audit, round 2 (issue 17): hypotheticals, the reader's experience, clauses the parse hung
+# on a cue that has its own complement, feelings and topics, things that judge, furniture of papers
+
+@pytest.mark.parametrize("text, cue", [
+    ("The girl closed her eyes, almost as if she believed that her father would always be there to protect her.", "believe"),
+    ("The old man nodded slowly, as though he had said that the war was finally over.", "say"),
+])
+def test_a_hypothetical_view_is_no_claim(pipeline, text, cue):
+    assert cue not in cues(pipeline, text)
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The puppy tilted its head, and the doctor believed that the biscuit had made it sick.", "believe"),
+    ("If the inspectors believe the bridge is unsafe, the council could close it for the winter.", "believe"),
+])
+def test_a_view_held_stays(pipeline, text, cue):
+    assert cue in cues(pipeline, text)
+
+
+def test_the_readers_own_experience_is_no_source(pipeline):
+    text = "You might guess that from your own experience: most of us have met plenty of teams of clever people who never finished anything."
+    assert "from experience" not in cues(pipeline, text)
+    assert "in experience" in cues(pipeline, "In her experience, most committees of clever people never finish anything they start.")
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("Honestly, I didn't order the tasting menu because (a) it would have blown the budget and (b) confession: "
+     "despite many trips to Lisbon and many tries, I’ve never learned to like the sardines.", "learn"),
+    ("I would love to hear from the gardeners, how they prune their roses, what they plant, what they suggest.", "suggest"),
+    ("The rain finally stopped and the girl laughed. She was not trying to impress anyone, she was simply happy.", "happy"),
+])
+def test_a_clause_before_a_cue_with_its_own_complement_is_not_its_content(pipeline, text, cue):
+    assert cue not in cues(pipeline, text), attributed(pipeline, text)
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The harbour will reopen before the storms, the mayor said on Monday.", "say"),
+    ("The harbour will reopen before the storms, the mayor is confident.", "confident"),
+])
+def test_a_statement_before_its_cue_stays(pipeline, text, cue):
+    assert cue in cues(pipeline, text), attributed(pipeline, text)
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The report described the workers' fear of losing their jobs to machines.", "fear"),
+])
+def test_a_feeling_about_a_topic_is_no_claim(pipeline, text, cue):
+    assert cue not in cues(pipeline, text), attributed(pipeline, text)
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("Many commuters voiced the fear that the last train home would be cancelled.", "fear"),
+    ("The coach gave his honest assessment of the young striker after the match.", "assessment"),
+])
+def test_a_feared_proposition_stays(pipeline, text, cue):
+    assert cue in cues(pipeline, text), attributed(pipeline, text)
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("At the gate, the proprietary optical sorting machines compare every apple to that of thousands of stored images.", "compare"),
+    ("Smith J et al. Aspirin compared with placebo in adults with chronic back pain. Pain Journal. 2011.", "compare"),
+])
+def test_a_comparison_made_by_a_machine_or_a_trial_is_no_evaluation(pipeline, text, cue):
+    assert cue not in cues(pipeline, text), attributed(pipeline, text)
+
+
+def test_a_person_comparing_stays(pipeline):
+    assert "compare" in cues(pipeline, "The senator compared the new tax to a robbery in broad daylight.")
+
+
+def test_a_withheld_confirmation_is_no_claim(pipeline):
+    assert "confirm" not in cues(pipeline, "The mayor's office could not confirm the meeting with the developers.")
+    assert "confirm" in cues(pipeline, "The mayor's office confirmed the meeting with the developers.")
+
+
+def test_a_papers_disclosure_statement_is_furniture(pipeline):
+    text = ("The trial found that the new dressing halved the healing time of burns.\n\n"
+            "The authors declare no conflict of interest.")
+    got = attributed(pipeline, text)
+    assert not any("conflict" in c["text"] for c in got), got
+    assert "declare" in cues(pipeline, "The minister declared no interest in the leadership of the party.")
+
+
+def test_a_hyphenated_word_is_no_statement_noun(pipeline):
+    text = "The mountain village claimed the coldest temperature in the region at minus six-point-two degrees."
+    assert "claim" not in cues(pipeline, text), attributed(pipeline, text)
+
+
+def test_none_of_a_group_is_a_source(pipeline):
+    assert "attack" in cues(pipeline, "Oddly, none of his rivals attacked the governor over the leaked budget at the debate.")
