@@ -62,12 +62,28 @@ def decode_job(raw: bytes) -> Job:
     return Job(d["f"], tuple(d["a"]), d["k"], d["t"], d["et"])
 
 
-def enqueue_args(doc_id: str, now: float) -> dict[str, str]:
+def queue_score(us: int) -> str:
+    """The score in arq's queue zset of a job queued at ``us`` (epoch microseconds): milliseconds, arq's
+    unit, with the microseconds as a fraction, one millisecond early (text: Lua never formats a number).
+
+    arq takes the due jobs (score <= its ``timestamp_ms()``) in score order, and jobs of the same score in
+    id order: with whole milliseconds, articles queued in the same millisecond (two quick submits, every
+    article of a batch) were taken in the order of their ids, not in the order they came. The fraction keeps
+    them in order. One millisecond early, because arq's ``timestamp_ms()`` is a rounded integer: a worker
+    woken at once polls within the same millisecond, and a score with a fraction above that integer would
+    not be due yet (the job would wait for the worker's next poll). A double holds such a score to about
+    0.0002 ms, so the microseconds stay distinct."""
+    return f"{us // 1000 - 1}.{us % 1000:03d}"
+
+
+def enqueue_args(doc_id: str, now: float, us: int | None = None) -> dict[str, str]:
     """Script arguments that enqueue ``doc_id`` at ``now`` (epoch seconds): the job record (``job``,
-    JSON text, stored as it is), its score in the queue zset (``queue_score``, ms) and the channel
-    that wakes idle workers (``wake``: the script publishes on it, see ``workers/wake.py``)."""
+    JSON text, stored as it is), its score in the queue zset (``queue_score``: :func:`queue_score` of
+    ``us``, the time in microseconds, by default ``now``'s) and the channel that wakes idle workers
+    (``wake``: the script publishes on it, see ``workers/wake.py``)."""
     enqueue_ms = int(now * 1000)
-    return {"job": encode_job(doc_id, enqueue_ms).decode(), "queue_score": str(enqueue_ms), "wake": K.WAKE}
+    return {"job": encode_job(doc_id, enqueue_ms).decode(),
+            "queue_score": queue_score(int(now * 1e6) if us is None else us), "wake": K.WAKE}
 
 
 async def reencode_foreign_jobs(redis: Any) -> list[str]:

@@ -72,9 +72,9 @@ async def test_a_webhook_arrives_while_the_backlog_is_still_queued(make_client, 
         assert job is not None and await redis.zcard(K.ARQ_QUEUE) == 8
 
         await workers.start(redis, **ONE_AT_A_TIME)
-        # wait for the two deliveries this test is about: the legacy one and the first article's. Articles
-        # submitted in the same millisecond share a queue score and arq takes them in id order, so a
-        # backlog article may be analysed (and delivered) before the first one: that is not what is tested
+        # wait for the two deliveries this test is about: the legacy one and the first article's, not any two
+        # (the intake queues articles in the order they came, to the microsecond: queue.queue_score; before,
+        # articles of the same millisecond were taken in id order and a backlog article could come first)
         deadline = time.monotonic() + 120
         while True:
             first_event = await event_of(redis, first)

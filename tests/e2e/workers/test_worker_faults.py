@@ -67,18 +67,20 @@ async def test_a_sigkilled_workers_job_runs_again_within_30_s(make_client, redis
     from worker_proc import sigkill
 
     log = tmp_path / "runs.tsv"
-    client = await make_client(stages=STAGES)
+    gate = tmp_path / "open"  # the job runs until the test opens the gate: starting the second worker on a
+    client = await make_client(stages=STAGES)  # loaded machine may take longer than any fixed job time
     first = await workers.start(redis, NF_STUB_LOG=log, **FAST)
-    [doc_id] = await submit(client, ["slow 3 the job of a worker about to die"])
+    [doc_id] = await submit(client, [f"gate {gate} the job of a worker about to die"])
     await wait_status(client, doc_id, ("processing",))
     second = await workers.start(redis, NF_STUB_LOG=log, **FAST)
-    assert await redis.exists(K.lease(doc_id))
+    assert str(first.pid) in (await redis.get(K.lease(doc_id)) or b"").decode()  # still the first's job
     sigkill(first)
     killed = time.monotonic()
     # the job's lease passes to the second worker once the first one's expired and the job was freed
-    while (owner := await redis.get(K.lease(doc_id))) is not None and str(second.pid) not in owner.decode():
+    while (owner := await redis.get(K.lease(doc_id))) is None or str(second.pid) not in owner.decode():
         assert time.monotonic() - killed < 30, f"the job was not picked up again within 30 s (lease {owner})"
         await asyncio.sleep(0.1)
+    gate.touch()
     st = await wait_status(client, doc_id, ("done", "failed"))
     assert st["status"] == "done" and st["attempts"] == 2, st
     assert [r[1] for r in runs(log)] and all(pid != first.pid for _, pid, _, _ in runs(log))
@@ -110,12 +112,14 @@ async def test_a_pool_child_killed_mid_job_is_retried(make_client, redis, worker
 
     client = await make_client(stages=STAGES)
     proc = await workers.start(redis, NF_STUB_LOG=tmp_path / "runs.tsv", NEWSFLOW_POOL_START=start, **FAST)
-    [doc_id] = await submit(client, ["slow 3 the pool child dies"])
+    gate = tmp_path / "open"  # the job runs until the pool is killed (not a guessed "slow N")
+    [doc_id] = await submit(client, [f"gate {gate} the pool child dies"])
     await wait_status(client, doc_id, ("processing",))
     children = [p for p in descendants_of(proc.pid) if alive(p)]  # shared: the fork server and its pool
     assert children
     for pid in children:
         os.kill(pid, signal.SIGKILL)
+    gate.touch()  # the second attempt runs through
     st = await wait_status(client, doc_id, ("done", "failed"))
     assert st["status"] == "done" and st["attempts"] == 2, st
     assert st["last_error"]["code"] == "worker_process_died"

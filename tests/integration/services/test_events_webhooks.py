@@ -88,11 +88,27 @@ async def test_only_the_save_that_makes_the_article_done_writes_an_event(store) 
     assert await store.redis.xlen(K.EVENTS) == 1
 
 
+async def xreading(redis) -> set[str]:
+    """The Redis clients whose last command is an XREAD (the API's event stream waiting for entries)."""
+    return {c["id"] for c in await redis.client_list() if c.get("cmd") == "xread"}
+
+
+async def reading_the_stream(redis, before: set[str], timeout: float = 30) -> None:
+    """Wait until a client not in ``before`` reads ``nf:events`` (XREAD): the stream handler has taken its
+    starting point ("from now on") and waits for entries."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not await xreading(redis) - before:
+        assert loop.time() < deadline, [(c["id"], c.get("cmd"), c.get("flags")) for c in await redis.client_list()]
+        await asyncio.sleep(0.01)
+
+
 async def test_a_live_stream_gets_events_written_after_it_connected(client, store) -> None:
     doc_id = (await store.submit(article(7))).id
+    before = await xreading(store.redis)
     async with AsyncClient(base_url(client)) as api:
         reader = asyncio.create_task(first_events(api, 1))
-        await asyncio.sleep(0.3)
+        await reading_the_stream(store.redis, before)  # not a fixed sleep: an event before it is not "live"
         await finish(store, doc_id)
         [ev] = await asyncio.wait_for(reader, 10)
     assert (ev.type, ev.article_id) == ("article.done", doc_id)

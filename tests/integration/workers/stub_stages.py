@@ -1,6 +1,8 @@
 """Stub pipeline stages for executor tests: no models, behaviour chosen by the article text.
 
-``sleep`` sleeps (the soft timeout interrupts it; ``swallow`` too, inside ``except Exception``), ``hang`` sleeps with SIGALRM blocked (only the
+``sleep`` sleeps (the soft timeout interrupts it; ``swallow`` too, inside ``except Exception``), ``gate PATH`` runs until
+the file PATH exists (the test opens the gate when it has seen what it waits for: no guess of how long a
+step of the test takes), ``hang`` sleeps with SIGALRM blocked (only the
 hard timeout ends it), ``crash`` kills its own process, ``boom`` raises, ``hog N`` holds N MB for a while, ``leak N`` keeps N MB; anything else gives
 ``{"echo": {"chars": len(text)}}``; ``warmed`` gives the pid of the process where the stage's ``warm()``
 ran (0 if it never ran: the fork server runs it, its pool processes inherit the result). Enabled with ``NEWSFLOW_STAGES=normalize,stub_stages:echo``
@@ -38,6 +40,18 @@ def _logged(text: str, seconds: float) -> None:
     (the fault tests check that no article was analysed twice at the same time)."""
     start = time.time()
     time.sleep(seconds)
+    _log(text, start)
+
+
+def _gated(text: str, gate: str, limit: float = 120.0) -> None:
+    """Run until the file ``gate`` exists (at most ``limit`` seconds); logged like :func:`_logged`."""
+    start = time.time()
+    while not os.path.exists(gate) and time.time() - start < limit:
+        time.sleep(0.01)
+    _log(text, start)
+
+
+def _log(text: str, start: float) -> None:
     path = os.environ.get("NF_STUB_LOG")
     if path:
         with open(path, "a") as f:
@@ -62,6 +76,8 @@ def _echo(doc) -> EchoOutput:
         raise ValueError("boom")
     elif text.startswith("slow"):  # "slow 2.5 …": takes 2.5 s; with NF_STUB_LOG set, the run is logged
         _logged(text, float(text.split()[1]))
+    elif text.startswith("gate"):  # "gate /tmp/x/open …": runs until /tmp/x/open exists; logged as "slow"
+        _gated(text, text.split()[1])
     elif text.startswith("hog"):  # "hog 400": 400 MB resident for a few seconds (the watchdog ends it)
         hog = b"x" * (int(text.split()[1]) << 20)
         time.sleep(5)

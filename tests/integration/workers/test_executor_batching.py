@@ -210,12 +210,14 @@ async def test_jobs_wanted_drops_to_what_is_in_the_pool_while_every_process_is_t
 
 async def test_the_worker_hands_back_jobs_stuck_behind_a_hanging_document_without_counting_an_attempt(
         redis_server, store, redis) -> None:
-    """A real worker (in this process, stub stages, 4 s job timeout): the hanging document holds the one
+    """A real worker (in this process, stub stages, 8 s job timeout): the hanging document holds the one
     pool process up to the hard timeout; the two articles behind it are handed back to the queue (not
-    timed out), then analysed on their first attempt; the hanging one fails on its own."""
+    timed out), then analysed on their first attempt; the hanging one fails on its own. (With a 4 s job
+    timeout, a loaded machine could take longer to start the pool process anew, after the hard timeout
+    killed it, than the 3.5 s left of a job: "the pipeline processes were not ready in time".)"""
     from workers.run import serve_worker
 
-    s = Settings(redis_url=redis_server.url, stages=BATCH_STAGES, worker_concurrency=1, job_timeout_seconds=4,
+    s = Settings(redis_url=redis_server.url, stages=BATCH_STAGES, worker_concurrency=1, job_timeout_seconds=8,
                  max_attempts=2, backoff_base_seconds=0.2, backoff_cap_seconds=0.5, html_fallback="allow",
                  lease_seconds=3)
     ids = [r.id for r in await store.submit_many([{"text": "hang until killed"}, {"text": "a fine one"},
@@ -224,7 +226,7 @@ async def test_the_worker_hands_back_jobs_stuck_behind_a_hanging_document_withou
     task = asyncio.create_task(serve_worker(s, s.redis_url, stop))
     try:
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + 60
+        deadline = loop.time() + 120
         while True:
             states = [await store.get_status(i) for i in ids]
             if all(st and st["status"] in ("done", "failed") for st in states):

@@ -8,13 +8,14 @@ for the busy process) as processing time."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 import pytest
 
 from shared.schemas import Document, StatusOut
 
-from test_job_sharing import Running, _processing, finished, listening, until  # noqa: E402 - same folder
+from test_job_sharing import Running, _processing, _waiting, finished, listening, until  # noqa: E402 - same folder
 
 pytestmark = pytest.mark.integration
 
@@ -23,23 +24,29 @@ def _ts(iso: str) -> float:
     return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
 
 
-async def test_the_wait_for_a_batch_shows_in_wait_ms_not_in_processing_ms(redis_server, store, redis) -> None:
+async def test_the_wait_for_a_batch_shows_in_wait_ms_not_in_processing_ms(redis_server, store, redis,
+                                                                         tmp_path) -> None:
     worker = Running(redis_server.url)  # alone on the queue: it takes every job at once, to batch them
+    gate = tmp_path / "open"  # the busy article runs until the three wait behind it (not a guessed "slow N")
     try:
         await listening(redis, 1)
-        [busy] = [r.id for r in await store.submit_many([{"text": "slow 1.5 holds the one process"}])]
+        [busy] = [r.id for r in await store.submit_many([{"text": f"gate {gate} holds the one process"}])]
         await until(lambda: _processing(store, busy), what="the slow article in the process")
         # behind it, in one batch: one that takes 0.6 s itself, two that take nothing
         ids = [(await store.submit({"text": t})).id
                for t in ("slow 0.6 in the batch", "a short article", "another short article")]
+        await until(lambda: _waiting(worker, 3), what="the three articles waiting in the worker's executor")
+        await asyncio.sleep(0.8)  # they wait at least this long (longer than the slow one's own 0.6 s)
+        gate.touch()
         docs = await finished(store, ids + [busy])
     finally:
+        gate.touch()
         await worker.stop()
     assert [d["status"] for d in docs] == ["done"] * 4
     assert [d["batch"]["size"] for d in docs] == [3, 3, 3, 1]  # the three waited for the process together
     slow_in_batch, short, other, alone = docs
     # relations between the figures, never wall-clock thresholds (a loaded 2-core machine)
-    for d in (short, other):  # waited behind the busy process (~1.3 s), analysed in a few ms
+    for d in (short, other):  # waited behind the busy process (0.8 s or more), analysed in a few ms
         assert d["processing_ms"] < d["wait_ms"], d
         assert d["processing_ms"] * 10 < slow_in_batch["processing_ms"], (d, slow_in_batch)
         assert d["wait_ms"] > alone["wait_ms"], (d, alone)

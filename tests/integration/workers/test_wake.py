@@ -70,7 +70,7 @@ async def test_a_finished_job_frees_its_slot_for_the_next_at_once(redis_server, 
     ids = [(await store.submit({"text": f"Article number {i} about ships."})).id for i in range(3)]
     started: list[tuple[str, float]] = []
     worker = make_worker(redis_server.url, started, seconds=0.2, max_jobs=1)  # one slot: jobs one after another
-    await _run(worker, lambda: len(started) == 3)
+    await _run(worker, lambda: len(started) == 3, timeout=30)
     assert sorted(d for d, _ in started) == sorted(ids)
     gaps = [b - a for (_, a), (_, b) in zip(started, started[1:])]
     assert all(g < POLL / 3 for g in gaps), gaps  # 0.2 s job + pickup, not + the poll delay
@@ -104,7 +104,9 @@ async def test_polls_do_not_check_the_workers_own_running_jobs_in_redis_again(re
     worker = make_worker(redis_server.url, started, seconds=1.5, max_jobs=8, poll=0.02)
     task = asyncio.get_running_loop().create_task(worker.async_run())
     try:
+        t0 = time.monotonic()
         while len(started) < 2:
+            assert time.monotonic() - t0 < 30, started
             await asyncio.sleep(0.01)
         await redis.config_resetstat()
         await asyncio.sleep(1.0)  # ~50 polls while both jobs run
@@ -133,13 +135,29 @@ async def test_the_worker_takes_no_more_jobs_than_its_executor_wants(redis_serve
     started: list[tuple[str, float]] = []
     wants = Wants(3)
     worker = make_worker(redis_server.url, started, seconds=30, max_jobs=10, poll=0.02, ctx={"executor": wants})
+    polls = 0
+    poll = worker._poll_iteration
+
+    async def counted() -> None:
+        nonlocal polls
+        polls += 1
+        await poll()
+
+    worker._poll_iteration = counted  # type: ignore[method-assign]
     task = asyncio.get_running_loop().create_task(worker.async_run())
     try:
-        await asyncio.sleep(0.6)  # ~30 polls
+        t0 = time.monotonic()
+        while len(started) < 3 and time.monotonic() - t0 < 30:
+            await asyncio.sleep(0.01)
+        # then ~30 more polls (counted, not timed: a loaded machine polls less often than every 20 ms)
+        seen = polls
+        while polls < seen + 30:
+            assert time.monotonic() - t0 < 60, f"the worker stopped polling ({polls - seen} polls)"
+            await asyncio.sleep(0.02)
         assert len(started) == 3 and worker.max_jobs == 3  # the rest stay in the queue for other workers
         wants.n = 50
         t0 = time.monotonic()
-        while len(started) < 8 and time.monotonic() - t0 < 3:
+        while len(started) < 8 and time.monotonic() - t0 < 30:
             await asyncio.sleep(0.01)
         assert sorted(d for d, _ in started) == sorted(ids) and worker.max_jobs == 10  # never above its own cap
     finally:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from arq.jobs import deserialize_job_raw, serialize_job
 
@@ -30,14 +32,29 @@ def test_decode_is_the_inverse_of_encode():
 
 
 @pytest.mark.parametrize("now", [1764650000.1234567, 4102444800.999, 1.0])
-def test_enqueue_args_carry_the_job_and_an_exact_millisecond_score(now):
+def test_enqueue_args_carry_the_job_and_a_microsecond_score_one_millisecond_early(now):
     args = queue.enqueue_args("doc3", now)
     assert set(args) == {"job", "queue_score", "wake"} and args["wake"] == K.WAKE
     assert all(isinstance(v, str) for v in args.values())  # text: Lua never formats a number
     job = queue.decode_job(args["job"].encode())
     assert job.args == ("doc3",)
     assert job.enqueue_ms == int(now * 1000)
-    assert args["queue_score"] == str(int(now * 1000))
+    us = int(now * 1e6)
+    assert args["queue_score"] == queue.queue_score(us) == f"{us // 1000 - 1}.{us % 1000:03d}"
+    assert queue.enqueue_args("doc3", now, us=us - 7)["queue_score"] == queue.queue_score(us - 7)
+
+
+def test_queue_scores_keep_microsecond_order_and_are_due_at_the_millisecond_of_queueing():
+    """Scores go to Redis as doubles: each microsecond must stay a distinct, ordered score (same-score jobs
+    are taken in id order), and a job must be due for a worker whose clock reads the millisecond it was
+    queued in (arq: due when score <= its rounded integer ``timestamp_ms()``)."""
+    rng = random.Random(7)
+    starts = [1764650000123000, 4102444800999000] + [rng.randrange(10**15, 5 * 10**15) for _ in range(100)]
+    for start in starts:
+        scores = [float(queue.queue_score(us)) for us in range(start, start + 1500)]
+        assert all(a < b for a, b in zip(scores, scores[1:])), start
+        for us, score in zip(range(start, start + 1500), scores):
+            assert score < us // 1000, (us, score)  # <= round(now) of any worker whose now >= the queueing
 
 
 def test_a_pickle_is_refused_not_loaded(tmp_path):
