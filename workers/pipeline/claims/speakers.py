@@ -42,9 +42,9 @@ from .lexicon import PERSON_PRONOUNS
 from .salience import MAX_SENTENCES, Salience, continuation_cue
 from .source_nouns import GROUP_HINTS, ROLE_HINTS, person_noun
 from .mentions import (
-    PERSON_LABELS as _PERSON_LABELS, Mention, MentionIndex, display_names, entity_mentions, head_mention as _head_mention,
-    overlap as _overlap, plural_noun as _plural_noun, role_hints, root_person, span_root,
-    surface_gender as _surface_gender,
+    MUTE_LABELS as _MUTE_LABELS, PERSON_LABELS as _PERSON_LABELS, Mention, MentionIndex, display_names,
+    entity_mentions, head_mention as _head_mention, overlap as _overlap, plural_noun as _plural_noun, role_hints,
+    root_person, span_root, surface_gender as _surface_gender,
 )
 from .records import Speaker
 from .sentences import Covered
@@ -56,6 +56,8 @@ _NAME_PARTICLES = frozenset("of the and for & de di da del della dello dei degli
 # offices a phrase may give a person ("Gov.", "Mayor", "Rep."): one of them rules out another role
 _OFFICES = ("governor", "senator", "representative", "congressman", "congresswoman", "mayor", "president",
             "secretary", "minister", "ambassador", "judge", "justice", "general", "attorney general")
+# how many sentences back a person brought in without a name is a he/she antecedent by itself
+_UNNAMED_SENTENCES = 2
 _TITLE_GAP = re.compile(r"\s?(?:\([A-Z][\w.]{1,12}\)\s)?((?:[A-Z][\w.’'-]*\s){1,3})")
 
 
@@ -399,7 +401,7 @@ class Resolver(GroupDescriptions):
             if self._chain[q] is not None:
                 out.append(self._chain[q])
         if self.chunks and i is not None:
-            for k in range(max(0, i - MAX_SENTENCES), i + 1):
+            for k in range(max(0, i - _UNNAMED_SENTENCES), i + 1):
                 out.extend(c for c in self._unnamed_people(k) if c[0] < pos)
             out.sort(key=lambda c: c[0])
         return out[-6:]
@@ -410,7 +412,8 @@ class Resolver(GroupDescriptions):
         was" ("there was *an officer* who …", "*A man* was arrested …"), outside quotations and
         contents and no mention's part. An indefinite noun phrase brings in someone new, so it never
         stands for a person named before; its name is the phrase without the article ("officer").
-        It ranks below a named person at the same distance (``Salience``'s "unnamed" role)."""
+        It ranks below a named person at the same distance (``Salience``'s "unnamed" role) and is
+        met at most ``_UNNAMED_SENTENCES`` back: further on, only a he/she chain through it carries it."""
         if k in self._unnamed:
             return self._unnamed[k]
         a, b = self.sents[k]
@@ -444,6 +447,9 @@ class Resolver(GroupDescriptions):
         k = bisect.bisect_left(starts, pos)
         for j in range(max(0, k - limit), k):
             m = ms[j]
+            if m.label in _MUTE_LABELS:
+                continue       # "the Iraq War", "May 2019": never what an it / they speaker means
+                # (PRODUCT is kept: the tagger gives it to companies too, "FoodCorp")
             a = Antecedent(m.name, m.entity_id)
             pl = m.label == "NORP" and _plural_noun(m.text.split()[-1].lower()) if m.text else False
             cands.append((m.start, 1, j, a, self._gender(m.name, pos) if person else None,
@@ -453,7 +459,8 @@ class Resolver(GroupDescriptions):
 
     def _pronoun_antecedent(self, pos: int, kind: str) -> Speaker | Antecedent | None:
         """it: the nearest singular group (not a NORP adjective); they: a plural among the nearest
-        few, else the nearest group; we: the nearest group (he/she: ``coref.Salience``)."""
+        few, else the nearest group; we: the nearest group (he/she: ``coref.Salience``). Mentions of
+        things that never speak (``MUTE_LABELS``: an event, a date, an amount) are no candidates."""
         cands = self._candidates(pos, False)
         if kind == "n":
             return next((d for d, _, pl in cands if pl is False), None)

@@ -479,3 +479,19 @@ def test_lower_case_role_noun_tagged_as_a_name_is_no_organisation(pipeline):
     text = "The Green Party’s chancellor of the Duchy said on Friday that the tax would rise."
     spk = speaker_of(pipeline, text, "tax would rise")
     assert spk["name"] == "Green Party’s chancellor of the Duchy" and "entity_id" not in spk
+
+
+def test_a_person_brought_in_without_a_name_is_no_antecedent_sentences_later(pipeline):
+    # the boy of the story told three sentences back is not the "he" who answers now
+    text = ("“Why did you take the bus?” I asked.\n"
+            "A boy had waved at me from the corner that morning. I crossed the street to meet him. "
+            "The wind was cold. The lights were red. The man behind the counter only shrugged.\n"
+            "“Buses are cheaper than taxis,” he said.")
+    assert speaker_of(pipeline, text, "cheaper than taxis")["name"] != "boy"
+
+
+def test_they_never_means_an_event(pipeline):
+    # "the Gulf War" is named last, but a war says nothing: "they" are the party
+    text = ("The Liberal Party backed the Gulf War in 1991. Better planning was all that was missing, "
+            "they said.")
+    assert speaker_of(pipeline, text, "Better planning")["name"] == "Liberal Party"
