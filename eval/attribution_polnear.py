@@ -251,8 +251,8 @@ def main() -> None:
                     help="print N claims that share no word with ANY gold attribution (inside the definition or "
                          "not): claim text, cue, speaker and the sentence around the claim's content")
     ap.add_argument("--dump", default="", metavar="FILE",
-                    help="write every scored claim as a JSON line (article, cue lemma, speaker, text, matched to a "
-                         "gold item, sharing a word with any): diff two runs to see what a rule removed")
+                    help="write every scored claim as a JSON line (article, cue lemma, speaker and its resolved "
+                         "name, text, matched to a gold item, sharing a word with any): diff two runs to see what a rule removed")
     ap.add_argument("--only", default="", help="with --errors: spurious examples of this cue lemma only")
     ap.add_argument("--lemmas", action="store_true", help="print precision by cue lemma")
     ap.add_argument("--speaker-errors", type=int, default=0, metavar="N",
@@ -356,7 +356,8 @@ def main() -> None:
                 for i, p in enumerate(preds):
                     c = p["claim"]
                     dump.write(json.dumps({"article": stem, "cue": (c["cue"] or {}).get("lemma"),
-                                           "speaker": (c["speaker"] or {}).get("text"), "text": c["text"],
+                                           "speaker": (c["speaker"] or {}).get("text"),
+                                           "speaker_name": (c["speaker"] or {}).get("name"), "text": c["text"],
                                            "matched": i in matched_p, "any_gold": bool(pw[i] & any_gold)},
                                           ensure_ascii=False) + "\n")
             for i, p in enumerate(preds):

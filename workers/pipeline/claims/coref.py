@@ -25,7 +25,8 @@ Two steps, both inside one document and both before / during speaker resolution 
    by the role the candidate plays there — the speaker of an earlier attribution (0), a grammatical
    subject (0.3), any other mention (0.8: "Meghan told *Oprah Winfrey* that …; she added …"), a
    mention inside a quotation or another attribution's content (1.6: "“… Diana …,” Meghan said.
-   “…,” she said"), a mention inside the pronoun's own content (4); the person a question was put
+   “…,” she said"), a mention inside the pronoun's own content (4), a person brought in without a
+   name ("there was *an officer* who …", 1.0: ``speakers.Resolver._unnamed_people``); the person a question was put
    to ("Winfrey asked *Meghan* whether …", −0.2: the answer is hers). A person of unknown gender
    costs 0.3 more than one whose gender agrees, 1.2 more when the little evidence there is (one
    he/his after a mention) leans the other way. A continuation cue ("…," he *added*; "she *went on*")

@@ -22,6 +22,16 @@ _PRONOUN_GENDER = re.compile(r"\b(?:(he|his|himself)|(she|hers|herself|her(?=\s+
                              r"that|than|about|into|after|before|over|up|out|off|back|again|down)\b)[\w’'-])))\b", re.I)
 
 
+_NOUN_GENDER = re.compile(r"(?:(\w*wom[ae]n|actress|mother|wife|daughter|sister|widow|queen|princess|duchess|girl|lady)|"
+                          r"(\w*m[ae]n|father|husband|son|brother|widower|king|prince|duke|boy))$")
+
+
+def noun_gender(lemma: str) -> str | None:
+    """The gender a person noun itself says ("spokeswoman", "a man", "his brother"), else None."""
+    m = _NOUN_GENDER.fullmatch(lemma.lower())
+    return None if m is None else "f" if m.group(1) else "m"
+
+
 class GenderVotes:
     def __init__(self, text: str, index: MentionIndex, sents: list[tuple[int, int]],
                  sent_index: Callable[[int], int | None]):

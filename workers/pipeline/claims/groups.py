@@ -26,6 +26,7 @@ class Antecedent:
     entity_id: str | None
     entity_ids: list[str] | None = None
     text: str = ""
+    unnamed: bool = False       # a person brought in without a name ("an officer"), not a mention
 
 
 def _has_hint(text: str, hints: tuple[str, ...]) -> bool:

@@ -21,6 +21,9 @@ from .source_nouns import MORE_ROLE_HINTS, ROLE_HINTS
 
 PERSON_LABELS = {"PERSON", "PER"}
 GROUP_LABELS = {"ORG", "GPE", "NORP", "LOC", "FAC"}
+# entity labels of things that never speak (a war, a date, an amount): no antecedent for
+# an "it" / "they" speaker ("… questioned the Iraq War. … better planning was needed, they said")
+MUTE_LABELS = frozenset("EVENT DATE TIME MONEY QUANTITY PERCENT ORDINAL CARDINAL LANGUAGE".split())
 _HONORIFIC = re.compile(r"\b(?:(Mr|Sir|Lord|Mister)|(Mrs|Ms|Miss|Madam|Dame|Lady))\.?\s+(?=[A-Z])")
 
 

@@ -11,7 +11,8 @@ from .quotes import find_quotes
 from .sentences import Covered
 
 _SUBJ = {"nsubj", "nsubjpass"}
-ROLE_COST = {"addressee": -0.2, "speaker": 0.0, "subject": 0.3, "other": 0.8, "embedded": 1.6, "own": 4.0}
+ROLE_COST = {"addressee": -0.2, "speaker": 0.0, "subject": 0.3, "other": 0.8, "unnamed": 1.0, "embedded": 1.6,
+             "own": 4.0}
 UNKNOWN_GENDER_COST = 0.3
 LEAN_AGAINST_COST = 1.2
 _ASK = frozenset("ask question quiz interview press".split())
@@ -116,6 +117,8 @@ class Salience:
                 role = "own"
             elif speaker:
                 role = "speaker"
+            elif getattr(ante, "unnamed", False):
+                role = "unnamed"                             # "there was an officer who …": weaker than a name
             elif self.embedded(at):
                 role = "embedded"
             elif self.addressee(at):

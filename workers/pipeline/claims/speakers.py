@@ -36,15 +36,15 @@ from typing import Any
 from .chunks import ChunkTokens
 from .coordination import DET as _DET, TITLES as _TITLES, coordinated
 from .descriptions import PersonDescriptions, has_word, norm
-from .gender import GenderVotes
+from .gender import GenderVotes, noun_gender
 from .groups import Antecedent, GroupDescriptions
 from .lexicon import PERSON_PRONOUNS
 from .salience import MAX_SENTENCES, Salience, continuation_cue
 from .source_nouns import GROUP_HINTS, ROLE_HINTS, person_noun
 from .mentions import (
-    PERSON_LABELS as _PERSON_LABELS, Mention, MentionIndex, display_names, entity_mentions, head_mention as _head_mention,
-    overlap as _overlap, plural_noun as _plural_noun, role_hints, root_person, span_root,
-    surface_gender as _surface_gender,
+    MUTE_LABELS as _MUTE_LABELS, PERSON_LABELS as _PERSON_LABELS, Mention, MentionIndex, display_names,
+    entity_mentions, head_mention as _head_mention, overlap as _overlap, plural_noun as _plural_noun, role_hints,
+    root_person, span_root, surface_gender as _surface_gender,
 )
 from .records import Speaker
 from .sentences import Covered
@@ -56,7 +56,15 @@ _NAME_PARTICLES = frozenset("of the and for & de di da del della dello dei degli
 # offices a phrase may give a person ("Gov.", "Mayor", "Rep."): one of them rules out another role
 _OFFICES = ("governor", "senator", "representative", "congressman", "congresswoman", "mayor", "president",
             "secretary", "minister", "ambassador", "judge", "justice", "general", "attorney general")
+# how many sentences back a person brought in without a name is a he/she antecedent by itself
+_UNNAMED_SENTENCES = 2
 _TITLE_GAP = re.compile(r"\s?(?:\([A-Z][\w.]{1,12}\)\s)?((?:[A-Z][\w.’'-]*\s){1,3})")
+
+
+def _common_noun(t: Any | None) -> bool:
+    """A common noun, or a lower-case word the tagger took for a proper noun ("the Party's
+    *chancellor* of the Exchequer": NNP among capitalised neighbours)."""
+    return t is not None and (t.pos_ == "NOUN" or t.pos_ == "PROPN" and t.is_lower and t.is_alpha)
 
 
 def _mention_result(surface: str, s: int, e: int, m: Mention) -> Speaker:
@@ -86,6 +94,7 @@ class Resolver(GroupDescriptions):
         self._ante_meta: list[tuple[str | None, bool]] = []   # (gender, plural) of each antecedent
         self._speaker_at: set[int] = set()
         self._chain: dict[int, tuple[int, Any, str | None, bool] | None] = {}
+        self._unnamed: dict[int, list[tuple[int, Any, str | None, bool]]] = {}
         self._fitting: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Mention]] = {}
         self.chunks = chunks
         self.tokens = ChunkTokens(chunks)
@@ -243,7 +252,7 @@ class Resolver(GroupDescriptions):
                 return Speaker(surface, s, e, found.name, "description", entity_id=found.entity_id, person=False)
         # "a spokesperson for X", "a police officer", "the unnamed corporal": he/she
         is_person = bool(_TITLES.match(surface)) or role is not None or (
-            root is not None and root.pos_ == "NOUN" and not _plural_noun(root.lower_) and person_noun(root.lemma_.lower()))
+            _common_noun(root) and not _plural_noun(root.lower_) and person_noun(root.lemma_.lower()))
         # "human rights groups", "media reports and analysts": plural antecedents for "they"
         plural = bool(re.search(r"\s(?:and|&)\s", surface)) or (
             not is_person and _plural_noun(head) and not surface.split()[-1][:1].isupper())
@@ -306,8 +315,9 @@ class Resolver(GroupDescriptions):
 
     def _modifies_people(self, root: Any | None, hits: list[Mention]) -> bool:
         """The span's head is a common noun of people that no mention covers ("Singapore *dealers*",
-        "Representatives of First Bank and Norwest"): a mention in it only says which people."""
-        if root is None or root.pos_ != "NOUN" or not person_noun(root.lemma_.lower()):
+        "Representatives of First Bank and Norwest", "the Labour Party's chancellor of the Exchequer"):
+        a mention in it only says which people."""
+        if not _common_noun(root) or not person_noun(root.lemma_.lower()):
             return False
         p = self.tokens.start_of(root)
         return not any(h.start <= p < h.end for h in hits)
@@ -390,7 +400,39 @@ class Resolver(GroupDescriptions):
                 self._chain[q] = (q, ante, g, False) if ante is not None else None
             if self._chain[q] is not None:
                 out.append(self._chain[q])
+        if self.chunks and i is not None:
+            for k in range(max(0, i - _UNNAMED_SENTENCES), i + 1):
+                out.extend(c for c in self._unnamed_people(k) if c[0] < pos)
+            out.sort(key=lambda c: c[0])
         return out[-6:]
+
+    def _unnamed_people(self, k: int) -> list[tuple[int, Any, str | None, bool]]:
+        """The people sentence ``k`` introduces without a name, as he/she antecedents like ``_links``':
+        a singular person noun with an indefinite article that is a subject or the pivot of "there
+        was" ("there was *an officer* who …", "*A man* was arrested …"), outside quotations and
+        contents and no mention's part. An indefinite noun phrase brings in someone new, so it never
+        stands for a person named before; its name is the phrase without the article ("officer").
+        It ranks below a named person at the same distance (``Salience``'s "unnamed" role) and is
+        met at most ``_UNNAMED_SENTENCES`` back: further on, only a he/she chain through it carries it."""
+        if k in self._unnamed:
+            return self._unnamed[k]
+        a, b = self.sents[k]
+        found = []
+        for t in self.tokens.tokens(a, b):
+            if t.tag_ != "NN" or not _common_noun(t) or not person_noun(t.lemma_.lower()):
+                continue
+            if not (t.dep_ in ("nsubj", "nsubjpass") or t.dep_ == "attr" and any(c.dep_ == "expl" for c in t.head.children)):
+                continue
+            if not any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in t.children):
+                continue
+            at = self.tokens.start_of(t)
+            left = self.tokens.start_of(t.left_edge)
+            if self._salience.embedded(at) or any(m.start <= at < m.end for m in self.index.near(at, at + 1)):
+                continue
+            name = _DET.sub("", self.text[left:at + len(t)])
+            found.append((left, Antecedent(name, None, text=name, unnamed=True), noun_gender(t.lemma_), False))
+        self._unnamed[k] = found
+        return found
 
     def _ranked_all(self, pos: int, person: bool, limit: int = 40
                     ) -> list[tuple[int, int, Speaker | Antecedent, str | None, bool | None]]:
@@ -405,6 +447,9 @@ class Resolver(GroupDescriptions):
         k = bisect.bisect_left(starts, pos)
         for j in range(max(0, k - limit), k):
             m = ms[j]
+            if m.label in _MUTE_LABELS:
+                continue       # "the Iraq War", "May 2019": never what an it / they speaker means
+                # (PRODUCT is kept: the tagger gives it to companies too, "FoodCorp")
             a = Antecedent(m.name, m.entity_id)
             pl = m.label == "NORP" and _plural_noun(m.text.split()[-1].lower()) if m.text else False
             cands.append((m.start, 1, j, a, self._gender(m.name, pos) if person else None,
@@ -414,7 +459,8 @@ class Resolver(GroupDescriptions):
 
     def _pronoun_antecedent(self, pos: int, kind: str) -> Speaker | Antecedent | None:
         """it: the nearest singular group (not a NORP adjective); they: a plural among the nearest
-        few, else the nearest group; we: the nearest group (he/she: ``coref.Salience``)."""
+        few, else the nearest group; we: the nearest group (he/she: ``coref.Salience``). Mentions of
+        things that never speak (``MUTE_LABELS``: an event, a date, an amount) are no candidates."""
         cands = self._candidates(pos, False)
         if kind == "n":
             return next((d for d, _, pl in cands if pl is False), None)

@@ -451,3 +451,47 @@ def test_state_modifier_of_a_role_goes_to_the_person_named_just_before(pipeline)
     fbi = "CIA Director Nora Quint spoke on Tuesday. The FBI director said the bill would cut drug prices."
     assert "entity_id" not in speaker_of(pipeline, fbi, "drug prices")
 
+
+
+def test_he_after_a_person_introduced_with_an_indefinite_article(pipeline):
+    # "an engineer" brings in someone new: the he that follows is him, not the person named before
+    text = ("Dana Ruiz has covered the city council for a decade and writes about housing.\n"
+            "The old mill on River Street burned down in 1990. That night an engineer was inspecting the "
+            "boilers, and he noticed smoke near the loading dock.\n"
+            "He concluded that the fire had started in the wiring.")
+    spk = speaker_of(pipeline, text, "started in the wiring")
+    assert spk["name"] == "engineer" and "entity_id" not in spk
+    # "there was a …" introduces one too; a named speaker after it is still the one a he means
+    text = ("Marco Bell runs the ferry to the island.\n"
+            "Years ago there was a fisherman who lived by the pier. He said the tides had changed.\n"
+            "Ana Voss met the fisherman's son in March. Voss said the ferry would stop in winter. "
+            "Mr. Bell said he disagreed with her.")
+    assert speaker_of(pipeline, text, "tides had changed")["name"] == "fisherman"
+    # an unnamed person ranks below a named one at the same distance
+    text = ("That night, I went on the radio show. I told Dana Pruitt that the city tried to close my shop, "
+            "but a federal judge refused to let them. “Only you, Sam,” she said, would "
+            "celebrate a fine.")
+    assert speaker_of(pipeline, text, "Only you")["name"] == "Dana Pruitt"
+
+
+def test_lower_case_role_noun_tagged_as_a_name_is_no_organisation(pipeline):
+    # "chancellor" among capitalised words is tagged a proper noun; the Duchy is only whose chancellor
+    text = "The Green Party’s chancellor of the Duchy said on Friday that the tax would rise."
+    spk = speaker_of(pipeline, text, "tax would rise")
+    assert spk["name"] == "Green Party’s chancellor of the Duchy" and "entity_id" not in spk
+
+
+def test_a_person_brought_in_without_a_name_is_no_antecedent_sentences_later(pipeline):
+    # the boy of the story told three sentences back is not the "he" who answers now
+    text = ("“Why did you take the bus?” I asked.\n"
+            "A boy had waved at me from the corner that morning. I crossed the street to meet him. "
+            "The wind was cold. The lights were red. The man behind the counter only shrugged.\n"
+            "“Buses are cheaper than taxis,” he said.")
+    assert speaker_of(pipeline, text, "cheaper than taxis")["name"] != "boy"
+
+
+def test_they_never_means_an_event(pipeline):
+    # "the Gulf War" is named last, but a war says nothing: "they" are the party
+    text = ("The Liberal Party backed the Gulf War in 1991. Better planning was all that was missing, "
+            "they said.")
+    assert speaker_of(pipeline, text, "Better planning")["name"] == "Liberal Party"
