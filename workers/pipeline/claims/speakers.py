@@ -40,7 +40,7 @@ from .gender import GenderVotes
 from .groups import Antecedent, GroupDescriptions
 from .lexicon import PERSON_PRONOUNS
 from .salience import MAX_SENTENCES, Salience, continuation_cue
-from .source_nouns import GROUP_HINTS, ROLE_HINTS, person_noun
+from .source_nouns import GROUP_HINTS, ROLE_HINTS, person_noun, source_noun
 from .mentions import (
     PERSON_LABELS as _PERSON_LABELS, Mention, MentionIndex, display_names, entity_mentions, head_mention as _head_mention,
     overlap as _overlap, plural_noun as _plural_noun, role_hints, root_person, span_root,
@@ -423,6 +423,13 @@ class Resolver(GroupDescriptions):
             if near is not None:
                 return near
             phrase = self._salience.plural_subject(pos)    # "The unions protested … They said"
+            if phrase is not None and not source_noun(phrase[2]):
+                # "City plans rely on …, according to officials. … , they said": a plural subject
+                # that cannot speak loses to the nearest earlier plural speaker
+                spoke = next((d for _, k, d, _, pl in self._ranked_all(pos, False) if k == 0 and pl), None)
+                if spoke is not None:
+                    return spoke
+                phrase = self._salience.plural_subject(pos, source_noun) or phrase   # "The dock workers walked out after the talks collapsed"
             if phrase is not None:
                 return Antecedent(phrase[1], None, text=phrase[1])
             if cands:
