@@ -396,6 +396,10 @@ def _is_inverted(v: Any) -> bool:
         return False
     if any(c.dep_ == "mark" and c.lower_ != "as" for c in v.children):
         return False
+    if v.dep_ == "advcl":
+        lo = min(x.i for x in v.subtree)
+        if lo > v.sent.start and not v.doc[lo - 1].is_punct and not v.doc[lo].is_punct:
+            return False   # "… were ready in case the president ordered …": joined with no comma, a subordinate clause
     if v.lemma_.lower() not in ADDRESSEE_VERBS and any(c.dep_ == "dobj" and c.i > v.i for c in v.children):
         return False   # "…, but she still says things such as …": the cue's own object is its content
     return v.dep_ in ("parataxis", "ccomp", "advcl", "conj") and v.head.i < v.i and v.head.pos_ in ("VERB", "AUX")

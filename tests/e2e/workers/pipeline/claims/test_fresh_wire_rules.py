@@ -33,3 +33,21 @@ def test_they_after_people_as_subject_stays_with_them(pipeline):
             "They said the port company had broken its promise on pay.")
     got = speakers(pipeline, text)
     assert got and "dock workers" in got[0][1], got
+
+
+# a cue in a subordinate clause joined with no comma reports nothing of the main clause
+
+@pytest.mark.parametrize("text", [
+    "More than 300 warplanes and 20 ships were ready on Saturday in case President Anna Berg ordered the use of "
+    "force against the rebels, defense officials said.",
+    "The two ferries will stay in port until the harbour master announces the end of the storm, the operator said.",
+])
+def test_a_subordinate_cue_is_no_speaker_of_the_main_clause(pipeline, text):
+    got = speakers(pipeline, text)
+    main = [n for c, n in got if c.startswith(("More than", "The two ferries"))]
+    assert main and all(n in ("defense officials", "operator") for n in main), got
+
+
+def test_a_cue_set_off_after_the_clause_still_reports_it(pipeline):
+    got = speakers(pipeline, "The ferries will stay in port until Sunday, the harbour master said.")
+    assert [n for c, n in got if c.startswith("The ferries")] == ["harbour master"], got
