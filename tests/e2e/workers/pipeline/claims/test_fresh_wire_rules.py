@@ -51,3 +51,20 @@ def test_a_subordinate_cue_is_no_speaker_of_the_main_clause(pipeline, text):
 def test_a_cue_set_off_after_the_clause_still_reports_it(pipeline):
     got = speakers(pipeline, "The ferries will stay in port until Sunday, the harbour master said.")
     assert [n for c, n in got if c.startswith("The ferries")] == ["harbour master"], got
+
+
+# "the ministry" after "the defence ministry said": that ministry, not another one named earlier
+
+def test_the_ministry_is_the_one_that_said_which(pipeline):
+    text = ("“We believe the plan is an obstacle to peace,” Norwegian Foreign Ministry spokesman Lars Dahl said.\n"
+            "Before the talks, Defence Minister Per Holm will visit Chile from May 2 to 4, the defence ministry said.\n"
+            "Holm planned to meet his Chilean counterpart in Santiago, the ministry said.")
+    got = speakers(pipeline, text)
+    assert [n for c, n in got if c.startswith("Holm planned")] == ["defence ministry"], got
+
+
+def test_the_ministry_with_no_other_description_is_the_one_named(pipeline):
+    text = ("“We believe the plan is an obstacle to peace,” Norwegian Foreign Ministry spokesman Lars Dahl said.\n"
+            "The ministry said the two ministers would meet in Oslo on May 9.")
+    got = speakers(pipeline, text)
+    assert [n for c, n in got if c.startswith("the two ministers")] == ["Foreign Ministry"], got
