@@ -68,3 +68,22 @@ def test_the_ministry_with_no_other_description_is_the_one_named(pipeline):
             "The ministry said the two ministers would meet in Oslo on May 9.")
     got = speakers(pipeline, text)
     assert [n for c, n in got if c.startswith("the two ministers")] == ["Foreign Ministry"], got
+
+
+# "X, dubbed Y": X is the one named, not a speaker
+
+@pytest.mark.parametrize("text", [
+    "Harriet Vane, dubbed the “Queen of Crime” for her many novels, lived in Oxford for thirty years.",
+    "The old ferry, nicknamed “the Bathtub” for its shape, sank in the harbour last winter.",
+])
+def test_the_one_named_by_a_participle_is_no_speaker(pipeline, text):
+    assert attributed(pipeline, text) == []
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Harriet Vane, dubbed the “Queen of Crime” by her fans, lived in Oxford for thirty years.", "fans"),
+    ("Her fans dubbed the writer the “Queen of Crime” after her third novel.", "fans"),
+])
+def test_whoever_dubs_stays_the_speaker(pipeline, text, speaker):
+    got = attributed(pipeline, text)
+    assert [c["cue"]["lemma"] for c in got] == ["dub"] and speaker in got[0]["speaker"]["text"], got
