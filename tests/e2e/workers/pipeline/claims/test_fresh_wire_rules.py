@@ -87,3 +87,17 @@ def test_the_one_named_by_a_participle_is_no_speaker(pipeline, text):
 def test_whoever_dubs_stays_the_speaker(pipeline, text, speaker):
     got = attributed(pipeline, text)
     assert [c["cue"]["lemma"] for c in got] == ["dub"] and speaker in got[0]["speaker"]["text"], got
+
+
+# "portrays X": a role played, unless "as …" says what X is made out to be
+
+def test_an_actor_portraying_a_role_says_nothing(pipeline):
+    assert attributed(pipeline, "The actor Tom Rudd portrays Henry Baxter, the ship's doctor, in the new film.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "The senator portrayed the tax plan as a gift to the rich.",
+    "The report portrays the mayor as a weak leader who ignored the warnings.",
+])
+def test_portraying_someone_as_something_stays(pipeline, text):
+    assert [c["cue"]["lemma"] for c in attributed(pipeline, text)] == ["portray"]
