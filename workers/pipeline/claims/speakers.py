@@ -65,6 +65,9 @@ def _mention_result(surface: str, s: int, e: int, m: Mention) -> Speaker:
                    plural=m.label == "NORP" and _plural_noun(m.text.split()[-1].lower()))
 
 
+_LOCATIVE = re.compile(r"\b(?:in|at|across|near|from|around|throughout|outside|inside)\s+(?:the\s+)?$", re.I)
+
+
 class Resolver(GroupDescriptions):
     def __init__(self, text: str, mentions: list[Mention], chunks: list[tuple[int, Any]],
                  index: MentionIndex | None = None, contents: list[tuple[int, int]] | None = None):
@@ -179,7 +182,7 @@ class Resolver(GroupDescriptions):
         if coord is not None:
             return coord
         root = span_root(self.tokens, s, e) if self.chunks else None
-        hit = root_person(self.tokens, root, hits) or _head_mention(hits, s, e)
+        hit = root_person(self.tokens, root, hits) or _head_mention([m for m in hits if not self._placed(m, s)], s, e)
         words = re.findall(r"[\w’'-]+", low)
         head = words[-1] if words else ""
         definite = low.startswith(("the ", "this ", "that "))
@@ -248,6 +251,11 @@ class Resolver(GroupDescriptions):
         plural = bool(re.search(r"\s(?:and|&)\s", surface)) or (
             not is_person and _plural_noun(head) and not surface.split()[-1][:1].isupper())
         return Speaker(surface, s, e, _DET.sub("", surface), "explicit", person=is_person, plural=plural)
+
+    def _placed(self, m: Mention, s: int) -> bool:
+        """A place named after a locative preposition inside the speaker span says where the speaker is,
+        not who ("Most of the nurses at hospitals in Ohio", "officials from Kent")."""
+        return m.label in ("GPE", "LOC", "FAC") and m.start > s and _LOCATIVE.search(self.text, max(s, m.start - 20), m.start) is not None
 
     def _other_place(self, name: str, states: list[str]) -> bool:
         """Does a phrase attached to ``name`` hold a place the document names, other than ``states``?"""

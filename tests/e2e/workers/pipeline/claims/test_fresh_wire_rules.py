@@ -101,3 +101,20 @@ def test_an_actor_portraying_a_role_says_nothing(pipeline):
 ])
 def test_portraying_someone_as_something_stays(pipeline, text):
     assert [c["cue"]["lemma"] for c in attributed(pipeline, text)] == ["portray"]
+
+
+# a place after "in"/"at"/"from" inside the speaker's phrase says where the speakers are, not who
+
+@pytest.mark.parametrize("text, place", [
+    ("Most of the nurses at hospitals in Ohio refuse to work the extra shifts, saying they fear burnout.", "Ohio"),
+    ("Many of the 20,000 fishermen in Norway and nearly 6,000 in Denmark refuse to sell their boats, saying they "
+     "fear the new quotas.", "Denmark"),
+])
+def test_a_place_inside_the_speakers_phrase_is_not_the_speaker(pipeline, text, place):
+    [c] = attributed(pipeline, text)
+    assert c["speaker"]["name"] != place and c["speaker"]["name"].startswith(("Most of", "Many of")), c["speaker"]
+
+
+def test_a_place_that_is_the_speaker_stays(pipeline):
+    [c] = attributed(pipeline, "Norway said on Monday that the new quotas would hold until 2030.")
+    assert c["speaker"]["name"] == "Norway", c["speaker"]
