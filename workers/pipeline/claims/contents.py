@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from .lexicon import (ADDRESSEE_VERBS, CLAIM_NOUNS, DOBJ_CONTENT_VERBS, GERUND_VERBS, OPRD_VERBS, PREP_CONTENT, XCOMP_VERBS,
+from .lexicon import (ADDRESSEE_VERBS, REQUEST_VERBS, CLAIM_NOUNS, DOBJ_CONTENT_VERBS, GERUND_VERBS, OPRD_VERBS, PREP_CONTENT, XCOMP_VERBS,
                       verb_stance)
 from .subjects import _SUBJ
 
@@ -211,8 +211,27 @@ def _from_prep(v: Any, lemma: str, learned: bool) -> Content:
                     # "referred to Rubio as “a bright leader”": the name given is part of it
                     as_ = [x for p in v.children if p.dep_ == "prep" and p.lower_ == "as" and p.i > c.i
                            for x in p.subtree] if lemma == "refer" else []
-                    return list(obj[0].subtree) + as_, "prep"
+                    return list(obj[0].subtree) + as_ + _request_scene(v, c, obj[0], lemma), "prep"
     return None
+
+
+# where or when a request holds: "called for calm in the camps during the census"
+_SCENE_PREPS = frozenset("in at across throughout within among between during".split())
+
+
+def _request_scene(v: Any, prep: Any, obj: Any, lemma: str) -> list[Any]:
+    """"called on Saturday for calm [in refugee camps] [during a census]": the phrases the parse hung
+    on a request verb right after what it asks for, where or when that is asked for (no dates)."""
+    if prep.lower_ != "for" or lemma not in REQUEST_VERBS:
+        return []
+    out: list[Any] = []
+    last = max(x.i for x in obj.subtree)
+    for p in sorted(v.children, key=lambda x: x.i):
+        if p.i == last + 1 and p.dep_ == "prep" and p.lower_ in _SCENE_PREPS \
+                and not any(g.ent_type_ in ("DATE", "TIME") for g in p.children):
+            out += list(p.subtree)
+            last = max(x.i for x in p.subtree)
+    return out
 
 
 def _from_object(v: Any, lemma: str, learned: bool) -> Content:

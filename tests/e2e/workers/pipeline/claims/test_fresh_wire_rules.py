@@ -118,3 +118,16 @@ def test_a_place_inside_the_speakers_phrase_is_not_the_speaker(pipeline, text, p
 def test_a_place_that_is_the_speaker_stays(pipeline):
     [c] = attributed(pipeline, "Norway said on Monday that the new quotas would hold until 2030.")
     assert c["speaker"]["name"] == "Norway", c["speaker"]
+
+
+# "called for calm in the camps": where a request holds is part of what is asked for
+
+def test_where_a_request_holds_is_part_of_it(pipeline):
+    [c] = attributed(pipeline, "A farmers' lobby group called on Saturday for calm in the villages of eastern Bavaria "
+                               "during the harvest festival.")
+    assert c["text"].startswith("calm") and "villages of eastern Bavaria" in c["text"], c["text"]
+
+
+def test_when_a_request_was_made_is_not(pipeline):
+    [c] = attributed(pipeline, "The dockers' union called for a strike in all ports on Monday.")
+    assert "strike in all ports" in c["text"] and "Monday" not in c["text"], c["text"]
