@@ -415,7 +415,7 @@ def _is_inverted(v: Any) -> bool:
         return False
     if any(c.dep_ == "mark" and c.lower_ != "as" for c in v.children):
         return False
-    if v.dep_ == "advcl":
+    if v.dep_ == "advcl" and not any(c.dep_ == "mark" for c in v.children):
         lo = min(x.i for x in v.subtree)
         if lo > v.sent.start and not v.doc[lo - 1].is_punct and not v.doc[lo].is_punct:
             return False   # "… were ready in case the president ordered …": joined with no comma, a subordinate clause

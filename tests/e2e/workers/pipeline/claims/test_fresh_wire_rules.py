@@ -48,6 +48,13 @@ def test_a_subordinate_cue_is_no_speaker_of_the_main_clause(pipeline, text):
     assert main and all(n in ("defense officials", "operator") for n in main), got
 
 
+def test_an_as_clause_is_no_subordinate_cue_of_that_kind(pipeline):
+    text = ("The ferries will not sail next week as many people expected, according to a letter from the harbour "
+            "master seen by the Gazette.")
+    got = [c["cue"]["lemma"] for c in attributed(pipeline, text)]
+    assert "according to" in got, got
+
+
 def test_a_cue_set_off_after_the_clause_still_reports_it(pipeline):
     got = speakers(pipeline, "The ferries will stay in port until Sunday, the harbour master said.")
     assert [n for c, n in got if c.startswith("The ferries")] == ["harbour master"], got
@@ -98,6 +105,7 @@ def test_an_actor_portraying_a_role_says_nothing(pipeline):
 @pytest.mark.parametrize("text", [
     "The senator portrayed the tax plan as a gift to the rich.",
     "The report portrays the mayor as a weak leader who ignored the warnings.",
+    "Ortiz spent the run-up to the Iowa caucuses portraying Brennan as focused only on the economy.",
 ])
 def test_portraying_someone_as_something_stays(pipeline, text):
     assert [c["cue"]["lemma"] for c in attributed(pipeline, text)] == ["portray"]
