@@ -1,6 +1,6 @@
 """Attribution evaluation on real news pages, run THROUGH the pipeline (issue 17, item 4).
 
-    python eval/attribution_realnews.py [--set realnews|seeds|all|check[,…]] [--errors] [--pages DIR]
+    python eval/attribution_realnews.py [--set realnews|seeds|all|check|fresh2[,…]] [--errors] [--pages DIR]
 
 Gold: ``realnews_gold.json`` next to this script (so another worktree can run
 ``python /work/wt-gold/eval/attribution_realnews.py`` with its own ``PYTHONPATH``). Set ``articles``:
@@ -8,7 +8,10 @@ English news pages of ``../shared/data/html/pages`` (the raw HTML is read at run
 set ``seeds``: the two articles in ``seeds/``; ``all`` = realnews + seeds. Set ``check`` (gold key ``check``,
 see ``check_note``): 12 more pages annotated the same way that nobody tunes on, an honest transfer estimate for
 the figures tuned on ``articles``: run it to report, never to choose a rule or a threshold (``--set
-realnews,check`` scores both in one run). Every gold attribution stores a short *key phrase*
+realnews,check`` scores both in one run). Set ``fresh2`` (gold key ``fresh2``, see ``fresh2_note``): 10
+Reuters wire articles of the CoNLL-2003 dev split (eng.testa) not judged by the wire audit, rebuilt as text
+by ``eval/claims_audit.py``'s ``wire_text`` and run as ``{"text", "url"}`` (the English news pages were used
+up); annotated blind, scored once untuned, then tuned on; not part of ``all``. Every gold attribution stores a short *key phrase*
 (verbatim from the extracted text, inside the content), the forms that count as its speaker and its
 kind (direct | indirect | mixed | stance); ``optional: true`` marks a borderline item. The definition
 of an attribution is issue 17's ("What counts"), summarised in the gold file.
@@ -74,7 +77,8 @@ _WORD = re.compile(r"\w+")
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame"}
 NEUTRAL_KINDS = {"stance"}
 # --set name -> key of the gold file ("check": the split nobody tunes on)
-_GOLD_KEY = {"realnews": "articles", "seeds": "seeds", "check": "check"}
+_GOLD_KEY = {"realnews": "articles", "seeds": "seeds", "check": "check", "fresh2": "fresh2"}
+CONLL_DEV = ROOT.parent / "shared" / "data" / "ner" / "conll2003_eng_dev.txt"   # the wire articles of fresh2
 
 
 def norm_with_map(s: str) -> tuple[str, list[int]]:
@@ -259,8 +263,15 @@ def _ratio(a: int, b: int) -> str:
 
 def load_inputs(items: list[dict[str, Any]], which: str, pages: Path) -> list[dict[str, Any]]:
     arts = []
+    wire = [it["file"] for it in items if it.get("source") == "conll2003_eng_dev"]
+    if wire:
+        from eval.claims_audit import conll_inputs
+
+        wire_inputs = dict(zip(*conll_inputs(CONLL_DEV, wire)))
     for it in items:
-        if which == "seeds":
+        if it.get("source") == "conll2003_eng_dev":
+            arts.append(wire_inputs[it["file"]])
+        elif which == "seeds":
             arts.append(json.loads((ROOT / it["file"]).read_text(encoding="utf-8")))
         else:
             html = gzip.decompress((pages / it["file"]).read_bytes()).decode("utf-8", "replace")
@@ -316,14 +327,14 @@ def parse_sets(arg: str) -> list[str]:
     """``--set`` as the list of sets to score: ``all`` is realnews + seeds (never ``check``)."""
     sets = [w for s in arg.split(",") for w in (["realnews", "seeds"] if s.strip() == "all" else [s.strip()])]
     if not sets or any(w not in _GOLD_KEY for w in sets):
-        raise ValueError(f"--set: choose from realnews, seeds, all, check (got {arg!r})")
+        raise ValueError(f"--set: choose from realnews, seeds, all, check, fresh2 (got {arg!r})")
     return list(dict.fromkeys(sets))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--set", default="all", help="realnews | seeds | all (= realnews,seeds) | check (the split "
-                    "never tuned on, only when named), or several joined by commas")
+                    "never tuned on, only when named) | fresh2 (wire articles, only when named), or several joined by commas")
     ap.add_argument("--errors", action="store_true", help="list misses, wrong speakers and false claims")
     ap.add_argument("--gold", type=Path, default=GOLD)
     ap.add_argument("--pages", type=Path, default=PAGES, help="folder of the gzipped pages")

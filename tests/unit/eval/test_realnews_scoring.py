@@ -98,6 +98,8 @@ def test_set_names_all_never_includes_the_check_split():
     assert rn.parse_sets("all") == ["realnews", "seeds"]
     assert rn.parse_sets("check") == ["check"]
     assert rn.parse_sets("realnews,check,realnews") == ["realnews", "check"]
+    assert rn.parse_sets("fresh2") == ["fresh2"]
+    assert rn.parse_sets("all,fresh2") == ["realnews", "seeds", "fresh2"]
     with pytest.raises(ValueError):
         rn.parse_sets("test")
 

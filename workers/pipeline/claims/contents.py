@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from .lexicon import (ADDRESSEE_VERBS, CLAIM_NOUNS, DOBJ_CONTENT_VERBS, GERUND_VERBS, OPRD_VERBS, PREP_CONTENT, XCOMP_VERBS,
+from .lexicon import (ADDRESSEE_VERBS, REQUEST_VERBS, CLAIM_NOUNS, DOBJ_CONTENT_VERBS, GERUND_VERBS, OPRD_VERBS, PREP_CONTENT, XCOMP_VERBS,
                       verb_stance)
 from .subjects import _SUBJ
 
@@ -216,8 +216,27 @@ def _from_prep(v: Any, lemma: str, learned: bool) -> Content:
                     # "referred to Rubio as “a bright leader”": the name given is part of it
                     as_ = [x for p in v.children if p.dep_ == "prep" and p.lower_ == "as" and p.i > c.i
                            for x in p.subtree] if lemma == "refer" else []
-                    return list(obj[0].subtree) + as_, "prep"
+                    return list(obj[0].subtree) + as_ + _request_scene(v, c, obj[0], lemma), "prep"
     return None
+
+
+# where or when a request holds: "called for calm in the camps during the census"
+_SCENE_PREPS = frozenset("in at across throughout within among between during".split())
+
+
+def _request_scene(v: Any, prep: Any, obj: Any, lemma: str) -> list[Any]:
+    """"called on Saturday for calm [in refugee camps] [during a census]": the phrases the parse hung
+    on a request verb right after what it asks for, where or when that is asked for (no dates)."""
+    if prep.lower_ != "for" or lemma not in REQUEST_VERBS:
+        return []
+    out: list[Any] = []
+    last = max(x.i for x in obj.subtree)
+    for p in sorted(v.children, key=lambda x: x.i):
+        if p.i == last + 1 and p.dep_ == "prep" and p.lower_ in _SCENE_PREPS \
+                and not any(g.ent_type_ in ("DATE", "TIME") for g in p.children):
+            out += list(p.subtree)
+            last = max(x.i for x in p.subtree)
+    return out
 
 
 def _from_object(v: Any, lemma: str, learned: bool) -> Content:
@@ -401,6 +420,10 @@ def _is_inverted(v: Any) -> bool:
         return False
     if any(c.dep_ == "mark" and c.lower_ != "as" for c in v.children):
         return False
+    if v.dep_ == "advcl" and not any(c.dep_ == "mark" for c in v.children):
+        lo = min(x.i for x in v.subtree)
+        if lo > v.sent.start and not v.doc[lo - 1].is_punct and not v.doc[lo].is_punct:
+            return False   # "… were ready in case the president ordered …": joined with no comma, a subordinate clause
     if v.lemma_.lower() not in ADDRESSEE_VERBS and any(c.dep_ == "dobj" and c.i > v.i for c in v.children):
         return False   # "…, but she still says things such as …": the cue's own object is its content
     return v.dep_ in ("parataxis", "ccomp", "advcl", "conj") and v.head.i < v.i and v.head.pos_ in ("VERB", "AUX")

@@ -120,6 +120,10 @@ _ANONYMITY = re.compile(r"\W*(?:not\s+to\s+be\s+(?:named|identified|quoted)|anon
 # "reported 25 new cases")
 _OBJ_ACTS = frozenset("reveal unveil tout declare claim report email".split())   # "emailed supporters": an addressee
 
+# verbs of depicting: with a bare object and no "as …" a role played or a picture made, no statement
+_PORTRAY = frozenset("portray depict".split())
+_AS_AFTER = re.compile(r"[^.;!?\n]*?\bas\b")   # "portrayed protestors as …": an "as" before the sentence ends
+
 NOUN_CLASSES: dict[str, str] = {}
 for _cls, _words in (
         ("speech", """claim statement assertion announcement comments remarks suggestion argument contention
@@ -202,6 +206,9 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
     if lem in _OBJ_ACTS and how in _OBJ_HOWS and not a.direct and text is not None and not document_source(a) \
             and not statement_object(content_text(a, text)):
         return None   # "revealed an algorithm", "declared a state of emergency": an act or a topic
+    if lem in _PORTRAY and how in _OBJ_HOWS and not a.direct and text is not None \
+            and not _AS_AFTER.match(text, a.cue.end):
+        return None   # "Quinn portrays Harry Boland": a role played ("portrays the mayor as weak" characterises)
     if lem in ("apologize", "apologise") and text is not None and preposition_gap(a, text, "to"):
         return None   # "apologized to his supporters": to whom, not for what
     if lem == "tweet" and how in ("prep", "objprep") and not a.direct and not (text is not None and _quotes_words(a, text)):

@@ -48,6 +48,9 @@ class GroupDescriptions:
         for d, _, _ in self._candidates(s, False):
             txt = f"{d.text} {d.name}".lower()
             if d.text and _DET.match(d.text) and not d.entity_id:
+                words = d.text.lower().split()
+                if words[0] == "the" and len(words) > 2 and _has_hint(words[-1], hints):
+                    return d   # "…, the defence ministry said. …, the ministry said": the nearest one that says which
                 continue   # another bare description
             if _has_hint(txt, hints):
                 return d

@@ -57,21 +57,22 @@ class Salience:
             self._subject[pos] = found
         return self._subject[pos]
 
-    def plural_subject(self, pos: int) -> tuple[int, str] | None:
+    def plural_subject(self, pos: int, keep: Callable[[str], bool] | None = None) -> tuple[int, str, str] | None:
         """"They" with no plural antecedent among the entities and speakers: the nearest plural
         common-noun subject ("The farmers' unions protested …") of this sentence (before ``pos``)
-        or the two before it, outside quotations: ``(start, text without the article)``."""
+        or the two before it, outside quotations: ``(start, text without the article, head lemma)``;
+        with ``keep``, only a subject whose head lemma it keeps."""
         here = self.sent_index(pos)
         if here is None or not self.chunks:
             return None
         best = None
         for t in self._tokens_back(pos, here):
-            if t.tag_ not in ("NNS", "NNPS") or t.dep_ not in _SUBJ:
+            if t.tag_ not in ("NNS", "NNPS") or t.dep_ not in _SUBJ or keep is not None and not keep(t.lemma_.lower()):
                 continue
             a = self.tokens.start_of(t.left_edge)
             b = self.tokens.start_of(t) + len(t)
             if b <= pos and not self.embedded(a) and (best is None or a > best[0]):
-                best = (a, re.sub(r"^(?:the|these|those|some|many)\s+", "", self.text[a:b], flags=re.I))
+                best = (a, re.sub(r"^(?:the|these|those|some|many)\s+", "", self.text[a:b], flags=re.I), t.lemma_.lower())
         return best
 
     def _tokens_back(self, pos: int, here: int) -> list[Any]:

@@ -40,7 +40,7 @@ from .gender import GenderVotes, noun_gender
 from .groups import Antecedent, GroupDescriptions
 from .lexicon import PERSON_PRONOUNS
 from .salience import MAX_SENTENCES, Salience, continuation_cue
-from .source_nouns import GROUP_HINTS, ROLE_HINTS, person_noun
+from .source_nouns import GROUP_HINTS, ROLE_HINTS, person_noun, source_noun
 from .mentions import (
     MUTE_LABELS as _MUTE_LABELS, PERSON_LABELS as _PERSON_LABELS, Mention, MentionIndex, display_names,
     entity_mentions, head_mention as _head_mention, overlap as _overlap, plural_noun as _plural_noun, role_hints,
@@ -71,6 +71,9 @@ def _mention_result(surface: str, s: int, e: int, m: Mention) -> Speaker:
     resolution = "explicit" if m.text.strip().lower() == m.name.strip().lower() else "alias"
     return Speaker(surface, s, e, m.name, resolution, entity_id=m.entity_id, person=m.label in _PERSON_LABELS,
                    plural=m.label == "NORP" and _plural_noun(m.text.split()[-1].lower()))
+
+
+_LOCATIVE = re.compile(r"\b(?:in|at|across|near|from|around|throughout|outside|inside)\s+(?:the\s+)?$", re.I)
 
 
 class Resolver(GroupDescriptions):
@@ -188,7 +191,7 @@ class Resolver(GroupDescriptions):
         if coord is not None:
             return coord
         root = span_root(self.tokens, s, e) if self.chunks else None
-        hit = root_person(self.tokens, root, hits) or _head_mention(hits, s, e)
+        hit = root_person(self.tokens, root, hits) or _head_mention([m for m in hits if not self._placed(m, s)], s, e)
         words = re.findall(r"[\w’'-]+", low)
         head = words[-1] if words else ""
         definite = low.startswith(("the ", "this ", "that "))
@@ -257,6 +260,11 @@ class Resolver(GroupDescriptions):
         plural = bool(re.search(r"\s(?:and|&)\s", surface)) or (
             not is_person and _plural_noun(head) and not surface.split()[-1][:1].isupper())
         return Speaker(surface, s, e, _DET.sub("", surface), "explicit", person=is_person, plural=plural)
+
+    def _placed(self, m: Mention, s: int) -> bool:
+        """A place named after a locative preposition inside the speaker span says where the speaker is,
+        not who ("Most of the nurses at hospitals in Ohio", "officials from Kent")."""
+        return m.label in ("GPE", "LOC", "FAC") and m.start > s and _LOCATIVE.search(self.text, max(s, m.start - 20), m.start) is not None
 
     def _other_place(self, name: str, states: list[str]) -> bool:
         """Does a phrase attached to ``name`` hold a place the document names, other than ``states``?"""
@@ -469,6 +477,13 @@ class Resolver(GroupDescriptions):
             if near is not None:
                 return near
             phrase = self._salience.plural_subject(pos)    # "The unions protested … They said"
+            if phrase is not None and not source_noun(phrase[2]):
+                # "City plans rely on …, according to officials. … , they said": a plural subject
+                # that cannot speak loses to the nearest earlier plural speaker
+                spoke = next((d for _, k, d, _, pl in self._ranked_all(pos, False) if k == 0 and pl), None)
+                if spoke is not None:
+                    return spoke
+                phrase = self._salience.plural_subject(pos, source_noun) or phrase   # "The dock workers walked out after the talks collapsed"
             if phrase is not None:
                 return Antecedent(phrase[1], None, text=phrase[1])
             if cands:

@@ -57,6 +57,11 @@ def reported(c: ChunkContext, t: Any, stance: str) -> Found:
     if _coordinated_passive(t):
         return None   # "she had been hired … and told to read out notes": told by no one named
     spk = c.second_acts.get(t.i) or _subject(t) or _stranded_subject(t)
+    if _named_participle(t):
+        # "Thatcher, dubbed the “Iron Lady”, …": the one named is no speaker; only an agent names
+        spk = next((p for a in t.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"), None)
+        if spk is None:
+            return None
     # "Asked whether …, 75 percent said yes": the answer, not the question before it
     res = answer(t) or _content_tokens(t, learned=(ci, t.i) in d.learned)
     inner_cue = None
@@ -192,6 +197,23 @@ def _chain(d: DocContext, t: Any, stance: str, off: int, ci: int, spk: Any, toks
     if outer_sp:
         att.reported_by.append((outer_sp, d.cue(t, off, stance)))
     return (att, r), r
+
+
+# verbs that name someone: "X, dubbed Y" is their participle, which the parse may take for a finite verb
+_NAMING = frozenset("dub nickname label term brand call name christen".split())
+
+
+def _named_participle(t: Any) -> bool:
+    """"Thatcher, dubbed the “Iron Lady” for …": a naming verb with a name (``oprd``) but no one
+    named (no direct object), right after "<noun>,": a reduced passive participle hanging on the
+    noun, which the parse read as a finite verb with that noun as its subject."""
+    if t.lemma_.lower() not in _NAMING or t.i < 2 or t.doc[t.i - 1].text != ",":
+        return False
+    kids = list(t.children)
+    if not any(c.dep_ == "oprd" for c in kids) or any(c.dep_ in ("dobj", "obj", "auxpass", "aux") for c in kids):
+        return False
+    subj = next((c for c in kids if c.dep_ == "nsubj"), None)
+    return subj is not None and max(x.i for x in subj.subtree) <= t.i - 1 and subj.pos_ in ("PROPN", "NOUN")
 
 
 def reduced(d: DocContext, t: Any, stance: str, off: int, ci: int) -> Found:
