@@ -51,7 +51,10 @@ local function claim_keys(known)
   end
 end
 
-if KEYS[9] and redis.call('HGET', KEYS[9], 'revoked') ~= '0' then return {4, id, 'unauthorized', 0} end
+if KEYS[9] then  -- the rule of authenticate.lua: a key with no record or no scopes, or revoked, is refused
+  local key = redis.call('HMGET', KEYS[9], 'scopes', 'revoked')
+  if not key[1] or key[2] == '1' then return {4, id, 'unauthorized', 0} end
+end
 
 local held = redis.call('MGET', KEYS[5], KEYS[6])  -- identity owner, content owner (read together)
 local owner = held[1]

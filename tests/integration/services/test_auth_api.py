@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from shared import keys as K
 from shared.config import Settings
 from shared.store.apikeys import ApiKeyStore
 
@@ -251,6 +252,10 @@ async def test_the_submit_script_refuses_a_revoked_key_and_takes_a_live_one(stor
     assert await newsflow_keys(redis) == [] and await redis.zcard("arq:queue") == 0
     accepted = await store.submit(ARTICLE, live.id)
     assert not accepted.key_revoked and accepted.status == "queued"
+    # the same rule as authentication (authenticate.lua): a record without a 'revoked' field (made by hand,
+    # restored, an older layout) is a live key, not a revoked one
+    await redis.hdel(K.apikey(live.id), "revoked")
+    assert not (await store.submit({"text": "a third article for the same live key"}, live.id)).key_revoked
     assert [r.status for r in await store.submit_many([ARTICLE, OTHER], live.id)] == ["queued", "queued"]
     assert [r.duplicate for r in await store.submit_many([ARTICLE, OTHER], live.id)] == [True, True]
     assert (await store.submit(OTHER)).duplicate  # no key (API keys not required): no check
