@@ -68,7 +68,8 @@ class StatusMixin(StoreBase):
         event = events.event_arg("article.failed", events.failed_article(doc_id, meta, error),
                                  self.settings.events_max_len)
         code, _ = await self._set_status(doc_id, "failed", {"error": error, "last_error": error,
-                                                           "finished_at": now_iso()}, delete=("retry_at",),
+                                                           "finished_at": now_iso()},
+                                         delete=("retry_at", "processing_ms", "wait_ms"),  # no earlier run's timings
                                          event=event)
         if code == 1:
             await self.redis.hincrby(K.METRICS_FAILED, str(error.get("code") or "unknown"), 1)

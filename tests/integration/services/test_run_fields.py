@@ -97,3 +97,8 @@ async def test_a_rerun_drops_timings_an_older_version_left(client, store, redis)
     assert await store.mark_processing(doc_id, 2)
     status = await store.get_status(doc_id)
     assert status["status"] == "processing" and status["attempts"] == 2 and _times(status) == {}
+    # a job past its attempts is failed without a new start (workers/tasks.py): its figures go too
+    await redis.hset(K.status(doc_id), mapping={"processing_ms": "42.000", "wait_ms": "7.000"})
+    assert await store.mark_failed(doc_id, {"code": "worker_lost", "message": "gave up"})
+    status = await store.get_status(doc_id)
+    assert status["status"] == "failed" and status["finished_at"] and _times(status).keys() == {"finished_at"}
