@@ -151,10 +151,11 @@ async def metrics(request: web.Request) -> web.Response:
         lines += ["# HELP newsflow_documents Articles by processing status.", "# TYPE newsflow_documents gauge"]
         lines += [f'newsflow_documents{{status="{s}"}} {n}' for s, n in counts.items()]
     if hist is not None:
-        lines += _histogram("newsflow_processing_seconds", "Pipeline time per document (first successful run).", hist)
+        lines += _histogram("newsflow_processing_seconds", "Pipeline time per document (its first saved analysis).",
+                            hist)
     if wait is not None:
         lines += _histogram("newsflow_wait_seconds", "Time from a document's job start to its pipeline call "
-                            "(wait_ms; first successful run).", wait)
+                            "(wait_ms; its first saved analysis).", wait)
     http: HttpMetrics = request.app[HTTP_METRICS]  # type: ignore[assignment]
     lines += http.render()
     return web.Response(body=("\n".join(lines) + "\n").encode(),

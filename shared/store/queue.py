@@ -72,7 +72,9 @@ def queue_score(us: int) -> str:
     them in order. One millisecond early, because arq's ``timestamp_ms()`` is a rounded integer: a worker
     woken at once polls within the same millisecond, and a score with a fraction above that integer would
     not be due yet (the job would wait for the worker's next poll). A double holds such a score to about
-    0.0002 ms, so the microseconds stay distinct."""
+    0.0002 ms, so the microseconds stay distinct. The order is the order of arrival within one request and
+    across requests more than a batch's length in µs apart: a batch's n articles take the n µs that end at
+    its arrival, so a single article that came a few µs before a concurrent batch may be queued among it."""
     return f"{us // 1000 - 1}.{us % 1000:03d}"
 
 
