@@ -16,6 +16,13 @@ Failures are sorted into the two kinds the task needs:
 * :class:`TransientError` — the pipeline ran out of time (soft timeout inside the process via
   ``SIGALRM``, hard timeout in the parent: the pool is killed and rebuilt), a pool process died
   (OOM killer, segfault: ``BrokenProcessPool``), or memory ran out. Worth another try later.
+* :class:`Busy` (a ``TransientError`` the task does not count): with ``hand_back``, the document never
+  reached the pipeline, because every process was taken by a long document, or
+  (:class:`PoolStarting`) because the pool was restarting after another document's hard timeout or
+  crash. The pool being slow to start is the worker's state, not the document's. A pool that cannot start
+  is bounded all the same: a start past ``start_timeout`` or one that raised is a failed start
+  (:attr:`~workers.pool.PipelinePool.start_failures`), and until a start succeeds again waits for the
+  pool count as attempts (``pool_start_timeout``).
 """
 
 from __future__ import annotations
