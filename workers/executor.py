@@ -17,12 +17,13 @@ Failures are sorted into the two kinds the task needs:
   ``SIGALRM``, hard timeout in the parent: the pool is killed and rebuilt), a pool process died
   (OOM killer, segfault: ``BrokenProcessPool``), or memory ran out. Worth another try later.
 * :class:`Busy` (a ``TransientError`` the task does not count): with ``hand_back``, the document never
-  reached the pipeline, because every process was taken by a long document, or
-  (:class:`PoolStarting`) because the pool was restarting after another document's hard timeout or
-  crash. The pool being slow to start is the worker's state, not the document's. A pool that cannot start
-  is bounded all the same: a start past ``start_timeout`` or one that raised is a failed start
-  (:attr:`~workers.pool.PipelinePool.start_failures`), and until a start succeeds again waits for the
-  pool count as attempts (``pool_start_timeout``).
+  reached the pipeline, because every process was taken by a long document or (:class:`PoolStarting`)
+  the pool was restarting after another document's hard timeout or crash; or it was running in
+  another process of the pool when another call's hard timeout killed the whole pool. A pool slow to
+  (re)start is the worker's state, not the document's. A pool that cannot start is bounded all the
+  same: a start past ``start_timeout`` or one that raised is a failed start
+  (:attr:`~workers.pool.PipelinePool.start_failures`), and until a start succeeds again the waits for
+  the pool count as attempts (``pool_start_timeout``).
 """
 
 from __future__ import annotations
@@ -195,6 +196,10 @@ class PipelineExecutor(PipelinePool):
             raise TransientError(f"pipeline did not finish within {limit:.3g}s",
                                  "timeout") from None
         except BrokenProcessPool as exc:
+            if hand_back and self.killed_for.get(pool, "").startswith("hard timeout"):
+                # another call's hard timeout killed the whole pool under this document: not its failure
+                raise Busy("the pipeline pool was restarted (another document's hard timeout) while this "
+                           "document ran; job handed back", "busy") from None
             self.reset(pool, "broken pool")
             over = self._over_limit(doc_id)
             if over is not None:

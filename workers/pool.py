@@ -27,6 +27,7 @@ import os
 import shutil
 import tempfile
 import time
+import weakref
 from typing import Any, Callable
 
 from . import shared_pool
@@ -71,6 +72,10 @@ class PipelinePool:
         # While it is 0, a pool that is (re)starting is the worker's state, not a waiting job's fault
         # (workers/executor.py hands such a job back uncounted); from the first failure on, waits count.
         self.start_failures = 0
+        # why each pool this object killed was killed (reset's ``why``): a call that finds its pool
+        # broken can tell whether another call's hard timeout killed it (workers/executor.py)
+        self.killed_for: weakref.WeakKeyDictionary[concurrent.futures.ProcessPoolExecutor, str] = \
+            weakref.WeakKeyDictionary()
 
     def _new_pool(self) -> concurrent.futures.ProcessPoolExecutor:
         # Pool processes never inherit the worker's event loop, sockets or threads: spawned, or forked
@@ -159,6 +164,7 @@ class PipelinePool:
         if broken is None or self._pool is not broken:
             return
         log.warning("restarting the pipeline process pool (%s)", why)
+        self.killed_for[broken] = why
         self._pool, self._ready = None, None
         _kill_pool(broken)
 

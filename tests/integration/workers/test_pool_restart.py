@@ -111,3 +111,38 @@ async def test_a_pool_that_cannot_start_fails_its_articles_after_max_attempts(
     assert fine_st["status"] == "failed" and fine_st["attempts"] == 2, fine_st
     assert fine_st["error"]["code"] == "pool_start_timeout", fine_st
     assert states[0]["status"] == "failed", states[0]
+
+
+async def test_a_document_running_in_another_process_when_a_hard_timeout_kills_the_pool_is_handed_back() -> None:
+    """Two pool processes: the first ``hang`` reaches the hard timeout, which kills the whole pool, while
+    a second ``hang`` (started later, so its own hard timeout is still ahead) runs in the other process:
+    that one is a bystander of the restart and is handed back uncounted (:class:`Busy`), not failed
+    with ``worker_process_died``; the culprit gets its ``timeout``. Without ``hand_back`` the bystander
+    still gets a TransientError, as before."""
+    import functools
+
+    from workers.executor import Busy, PipelineExecutor, TransientError
+    from workers.pipeline.registry import build_pipeline
+
+    for hand_back in (True, False):
+        ex = PipelineExecutor(2, soft_timeout=5.0, hard_timeout=6.0, start="spawn",
+                              factory=functools.partial(build_pipeline, Settings(stages=STAGES)))
+        try:
+            await ex.start()
+            culprit = asyncio.create_task(ex.analyse({"text": "hang, the culprit"}, "c", hand_back=hand_back))
+            await asyncio.sleep(3.0)  # the bystander's hard timeout is 3 s behind the culprit's
+            assert not culprit.done()
+            bystander = await asyncio.gather(ex.analyse({"text": "hang, a bystander"}, "b", hand_back=hand_back),
+                                             return_exceptions=True)
+            with pytest.raises(TransientError) as killed:
+                await culprit
+            assert killed.value.code == "timeout" and not isinstance(killed.value, Busy)
+            got = bystander[0]
+            assert isinstance(got, TransientError), got
+            if hand_back:
+                assert isinstance(got, Busy) and got.code == "busy", got
+            else:
+                assert not isinstance(got, Busy) and got.code == "worker_process_died", got
+            assert (await ex.analyse({"text": "after it"}, "a"))["echo"]["chars"] == 8  # a fresh pool
+        finally:
+            ex.close()
