@@ -59,6 +59,9 @@ class Settings:
     # they share those pages), "spawn" (each process loads its own models) or "auto" (shared from
     # two processes on, spawn for one). workers/shared_pool.py
     pool_start: str = "auto"
+    # A pipeline pool start (processes up, models loaded) that takes longer fails: its processes are
+    # killed, the jobs waiting for it count an attempt (pool_start_timeout), the next job starts it anew.
+    pool_start_timeout_seconds: float = 600.0
     # A running job's lease (s): renewed by its worker every lease/3; a job whose lease expired (its
     # worker died) is queued again by any live worker's reaper. Worker heartbeat keys live as long.
     lease_seconds: float = 15.0
@@ -141,6 +144,7 @@ class Settings:
         "health_check_interval": "NEWSFLOW_HEALTH_CHECK_INTERVAL",
         "pool_max_rss_mb": "NEWSFLOW_POOL_MAX_RSS_MB",
         "pool_start": "NEWSFLOW_POOL_START",
+        "pool_start_timeout_seconds": "NEWSFLOW_POOL_START_TIMEOUT_SECONDS",
         "lease_seconds": "NEWSFLOW_LEASE_SECONDS",
         "html_fallback": "NEWSFLOW_HTML_FALLBACK",
         "events_max_len": "NEWSFLOW_EVENTS_MAX_LEN",

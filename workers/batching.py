@@ -63,6 +63,7 @@ class _Item:
     alone: bool
     queued_at: float = 0.0
     timing: "Timing | None" = None
+    hand_back: bool = False
     future: asyncio.Future[dict[str, Any]] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
     @property
@@ -87,7 +88,7 @@ class Batcher:
     def hand_back_after(self) -> float:
         """Seconds a document may wait for a process before it is handed back (``hand_back``); also how
         long a call may run before its process counts as taken by one long document."""
-        return self.executor.batch_soft
+        return self.executor.hand_back_after
 
     @property
     def _in_pool(self) -> int:
@@ -112,7 +113,7 @@ class Batcher:
         from .executor import Busy, TransientError
 
         loop = asyncio.get_running_loop()
-        item = _Item(article, doc_id, deadline, alone, loop.time(), timing)
+        item = _Item(article, doc_id, deadline, alone, loop.time(), timing, hand_back)
         self._queue.append(item)
         self._dispatch()
         try:
@@ -196,7 +197,8 @@ class Batcher:
 
     async def _single(self, item: _Item) -> None:
         try:
-            _settle(item, await self.executor._run_one(item.article, item.doc_id, item.deadline, item.timing))
+            _settle(item, await self.executor._run_one(item.article, item.doc_id, item.deadline, item.timing,
+                                                       item.hand_back))
         except Exception as exc:  # noqa: BLE001 - PermanentError / TransientError: the job's answer
             _settle(item, exc=exc)
 
@@ -229,7 +231,7 @@ class Batcher:
             ex.reset(pool, "hard timeout of a batch")
         except (BrokenProcessPool, OSError) as exc:  # OSError: the fork server could not be reached
             why = f"{type(exc).__name__}: {exc}"
-            ex.reset(pool or ex._pool, "broken pool (a batch)")
+            ex.reset(pool, "broken pool (a batch)")  # pool None: the start failed and killed its own pool
         except Exception as exc:  # noqa: BLE001 - an article or result that cannot be pickled: found alone
             why = f"{type(exc).__name__}: {exc}"
         if outcomes is not None:

@@ -16,6 +16,14 @@ Failures are sorted into the two kinds the task needs:
 * :class:`TransientError` — the pipeline ran out of time (soft timeout inside the process via
   ``SIGALRM``, hard timeout in the parent: the pool is killed and rebuilt), a pool process died
   (OOM killer, segfault: ``BrokenProcessPool``), or memory ran out. Worth another try later.
+* :class:`Busy` (a ``TransientError`` the task does not count): with ``hand_back``, the document never
+  reached the pipeline, because every process was taken by a long document or (:class:`PoolStarting`)
+  the pool was restarting after another document's hard timeout or crash; or it was running in
+  another process of the pool when another call's hard timeout killed the whole pool. A pool slow to
+  (re)start is the worker's state, not the document's. A pool that cannot start is bounded all the
+  same: a start past ``start_timeout`` or one that raised is a failed start
+  (:attr:`~workers.pool.PipelinePool.start_failures`), and until a start succeeds again the waits for
+  the pool count as attempts (``pool_start_timeout``).
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ from typing import Any, Callable
 from . import pool_process
 from .batching import Batcher
 from .memory import rss_bytes  # noqa: F401 - part of this module's interface (tests, bench)
-from .pool import PipelinePool
+from .pool import PipelinePool, PoolStartTimeout
 
 
 class PipelineError(Exception):
@@ -51,7 +59,20 @@ class PermanentError(PipelineError):
 
 class Busy(TransientError):
     """No pipeline process was free for this document in time (micro-batching, ``hand_back=True``):
-    it never reached the pipeline; the job goes back to the queue without using an attempt."""
+    it never reached the pipeline; the job goes back to the queue without using an attempt, due again
+    ``defer`` seconds later."""
+
+    defer = 0.05
+
+
+class PoolStarting(Busy):
+    """The pool was (re)starting (after another document's hard timeout or crash) and not ready within
+    this job's patience (``hand_back=True``): the worker's state, not this document's; handed back like
+    :class:`Busy`, uncounted. Only while no start has failed (:attr:`PipelinePool.start_failures`): once
+    one has, a job waits its whole time for the pool and that wait counts, so a pipeline that cannot
+    start fails its articles after ``max_attempts``."""
+
+    defer = 0.5
 
 
 @dataclass
@@ -90,8 +111,8 @@ class PipelineExecutor(PipelinePool):
 
     def __init__(self, processes: int = 1, soft_timeout: float = 60.0, hard_timeout: float | None = None,
                  factory: Callable[[], Any] | None = None, max_rss_mb: int = 0, start: str = "auto",
-                 batch: int = 1, batch_chars: int = BATCH_CHARS) -> None:
-        super().__init__(processes, factory, max_rss_mb, start)
+                 batch: int = 1, batch_chars: int = BATCH_CHARS, start_timeout: float = 0.0) -> None:
+        super().__init__(processes, factory, max_rss_mb, start, start_timeout)
         self.soft_timeout = soft_timeout
         self.hard_timeout = hard_timeout if hard_timeout is not None else soft_timeout + 5.0
         self.batch_soft = soft_timeout / 4  # a batch's soft budget: it runs out well before any one job's time
@@ -105,13 +126,14 @@ class PipelineExecutor(PipelinePool):
         caller always gets an answer before arq's own job timeout would cancel it. With ``batch`` > 1
         the article may share a pool call with others waiting at the same time (:mod:`workers.batching`);
         ``alone``: never (a retry). ``hand_back``: raise :class:`Busy` rather than wait long for a
-        process (see :mod:`workers.batching`). ``timing``: filled in with when the pipeline started on
+        process (see :mod:`workers.batching`), :class:`PoolStarting` rather than wait long for a pool
+        that is restarting. ``timing``: filled in with when the pipeline started on
         the document and its share of the pipeline's time (:class:`Timing`).
         """
         if self._batcher is None:
-            return await self._run_one(article, doc_id, deadline, timing)
+            return await self._run_one(article, doc_id, deadline, timing, hand_back)
         loop = asyncio.get_running_loop()
-        await self._started(None if deadline is None else max(0.0, deadline - loop.time()))
+        await self._started(None if deadline is None else max(0.0, deadline - loop.time()), hand_back)
         return await self._batcher.analyse(article, doc_id, deadline, alone, hand_back, timing)
 
     def jobs_wanted(self) -> int | None:
@@ -123,18 +145,35 @@ class PipelineExecutor(PipelinePool):
         :meth:`Batcher.jobs_startable`); None: no advice."""
         return None if self._batcher is None else self._batcher.jobs_startable(held)
 
-    async def _started(self, timeout: float | None) -> None:
-        """:meth:`start`, with its failures as :class:`TransientError`."""
+    @property
+    def hand_back_after(self) -> float:
+        """Seconds a ``hand_back`` job waits for a process, or for a (re)starting pool, before it is handed back."""
+        return self.batch_soft
+
+    async def _started(self, timeout: float | None, hand_back: bool = False) -> None:
+        """:meth:`start` within ``timeout``, with its failures as :class:`TransientError`. ``hand_back``:
+        a pool that is (re)starting, with no failed start so far, is waited for :attr:`hand_back_after`
+        at most, then :class:`PoolStarting` (the job goes back to the queue uncounted)."""
+        patient = hand_back and not self.start_failures and not self.ready
+        if patient:
+            timeout = self.hand_back_after if timeout is None else min(timeout, self.hand_back_after)
         try:
             await self.start(timeout)
         except asyncio.TimeoutError:
-            raise TransientError("the pipeline processes were not ready in time", "timeout") from None
+            if patient and not self.start_failures:  # still the first try of this start
+                raise PoolStarting(f"the pipeline processes are (re)starting, not ready within "
+                                   f"{timeout:.3g}s; job handed back", "busy") from None
+            failed = f" ({self.start_failures} failed start(s) in a row)" if self.start_failures else ""
+            raise TransientError(f"the pipeline processes were not ready in time{failed}",
+                                 "pool_start_timeout" if self.start_failures else "timeout") from None
+        except PoolStartTimeout as exc:  # the start ran past start_timeout (killed; the next call starts anew)
+            raise TransientError(str(exc), "pool_start_timeout") from None
         except (BrokenProcessPool, OSError) as exc:  # OSError: the fork server could not be reached
-            self.reset(self._pool, "broken pool at start-up")
+            # (the failed start has killed its pool already: PipelinePool._warm)
             raise TransientError(f"pipeline process died while loading: {exc}", "worker_process_died") from None
 
     async def _run_one(self, article: dict[str, Any], doc_id: str, deadline: float | None,
-                       timing: Timing | None = None) -> dict[str, Any]:
+                       timing: Timing | None = None, hand_back: bool = False) -> dict[str, Any]:
         """One document in one pool call (soft timeout in the process, hard timeout here)."""
         loop = asyncio.get_running_loop()
 
@@ -144,7 +183,7 @@ class PipelineExecutor(PipelinePool):
             left = max(0.0, deadline - loop.time())
             return left if cap is None else min(cap, left)
 
-        await self._started(remaining())
+        await self._started(remaining(), hand_back)
         pool = self._pool
         assert pool is not None
         started = loop.time()
@@ -157,6 +196,10 @@ class PipelineExecutor(PipelinePool):
             raise TransientError(f"pipeline did not finish within {limit:.3g}s",
                                  "timeout") from None
         except BrokenProcessPool as exc:
+            if hand_back and self.killed_for.get(pool, "").startswith("hard timeout"):
+                # another call's hard timeout killed the whole pool under this document: not its failure
+                raise Busy("the pipeline pool was restarted (another document's hard timeout) while this "
+                           "document ran; job handed back", "busy") from None
             self.reset(pool, "broken pool")
             over = self._over_limit(doc_id)
             if over is not None:

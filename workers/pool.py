@@ -8,6 +8,12 @@ way a pool process runs :mod:`workers.pool_process`. This module starts the pool
 pipeline in every process (:meth:`PipelinePool.start` / :meth:`PipelinePool.start_sync`), kills a
 stuck or broken pool so the next call starts a fresh one (:meth:`PipelinePool.reset`), and keeps the
 folder where a process over the memory ceiling names its document (:mod:`workers.memory`).
+
+A start is bounded by ``start_timeout`` (``NEWSFLOW_POOL_START_TIMEOUT_SECONDS``): past it the start
+fails with :class:`PoolStartTimeout` and its processes are killed; a start that raised is killed the
+same way. Both are logged as errors and counted in :attr:`PipelinePool.start_failures` (starts in a
+row that failed, 0 again after one succeeds), which the executor reads to tell a pool that is merely
+(re)starting (jobs handed back uncounted) from one that cannot start (waits count).
 """
 
 from __future__ import annotations
@@ -21,12 +27,17 @@ import os
 import shutil
 import tempfile
 import time
+import weakref
 from typing import Any, Callable
 
 from . import shared_pool
 from .pool_process import init_process, warm_up
 
 log = logging.getLogger("newsflow.worker")
+
+
+class PoolStartTimeout(Exception):
+    """A start of the pool ran past :attr:`PipelinePool.start_timeout` (its processes were killed)."""
 
 
 class PipelinePool:
@@ -39,7 +50,7 @@ class PipelinePool:
     """
 
     def __init__(self, processes: int = 1, factory: Callable[[], Any] | None = None, max_rss_mb: int = 0,
-                 start: str = "auto") -> None:
+                 start: str = "auto", start_timeout: float = 0.0) -> None:
         if start not in ("auto", "shared", "spawn"):
             raise ValueError(f"pool start must be auto, shared or spawn, not {start!r}")
         self.processes = max(1, processes)
@@ -54,6 +65,17 @@ class PipelinePool:
         self.factory = factory
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._ready: asyncio.Task[None] | None = None
+        # A start (pool processes up, pipeline loaded) that takes longer than this fails (0 = no limit):
+        # its processes are killed, the jobs waiting for it get PoolStartTimeout, the next call starts anew.
+        self.start_timeout = max(0.0, start_timeout)
+        # Starts in a row that failed (raised, or ran past start_timeout); 0 again once one succeeds.
+        # While it is 0, a pool that is (re)starting is the worker's state, not a waiting job's fault
+        # (workers/executor.py hands such a job back uncounted); from the first failure on, waits count.
+        self.start_failures = 0
+        # why each pool this object killed was killed (reset's ``why``): a call that finds its pool
+        # broken can tell whether another call's hard timeout killed it (workers/executor.py)
+        self.killed_for: weakref.WeakKeyDictionary[concurrent.futures.ProcessPoolExecutor, str] = \
+            weakref.WeakKeyDictionary()
 
     def _new_pool(self) -> concurrent.futures.ProcessPoolExecutor:
         # Pool processes never inherit the worker's event loop, sockets or threads: spawned, or forked
@@ -75,7 +97,9 @@ class PipelinePool:
         return self._server.pid if self._server is not None else None
 
     async def start(self, timeout: float | None = None) -> None:
-        """Create the pool and load the models in every process (once; later calls wait for it)."""
+        """Create the pool and load the models in every process (once; later calls wait for it).
+        ``asyncio.TimeoutError``: not ready within ``timeout`` (the start goes on for the others);
+        :class:`PoolStartTimeout` or the start's own error: the start failed (its pool killed)."""
         if self._ready is None:
             self._pool = self._new_pool()
             self._ready = asyncio.get_running_loop().create_task(self._warm(self._pool))
@@ -85,9 +109,32 @@ class PipelinePool:
     async def _warm(self, pool: concurrent.futures.ProcessPoolExecutor) -> None:
         loop = asyncio.get_running_loop()
         t0 = time.perf_counter()
-        pids = await asyncio.gather(*(loop.run_in_executor(pool, warm_up) for _ in range(self.processes)))
+        try:
+            warming = asyncio.gather(*(loop.run_in_executor(pool, warm_up) for _ in range(self.processes)))
+            pids = await (asyncio.wait_for(warming, self.start_timeout) if self.start_timeout else warming)
+        except asyncio.TimeoutError:
+            self.start_failures += 1
+            log.error("the pipeline processes did not start within %gs (%d failed start(s) in a row); "
+                      "killing them, the next job starts them again", self.start_timeout, self.start_failures)
+            self.reset(pool, "start-up timed out")
+            raise PoolStartTimeout(f"the pipeline processes did not start within {self.start_timeout:g}s") from None
+        except Exception as exc:
+            if self._pool is not pool:  # killed by close() or a reset while it started: not a failed start
+                raise
+            self.start_failures += 1
+            log.error("the pipeline processes failed to start (%d failed start(s) in a row): %s: %s",
+                      self.start_failures, type(exc).__name__, exc)
+            self.reset(pool, "start-up failed")
+            raise
+        self.start_failures = 0
         log.info("pipeline loaded in %d process(es) %s in %.1fs", self.processes, sorted(set(pids)),
                  time.perf_counter() - t0)
+
+    @property
+    def ready(self) -> bool:
+        """The pool is up and its pipeline loaded (not starting, not restarting)."""
+        ready = self._ready
+        return ready is not None and ready.done() and not ready.cancelled() and ready.exception() is None
 
     def start_sync(self) -> None:
         """Create the pool and load the pipeline in every process, blocking (no event loop)."""
@@ -117,6 +164,7 @@ class PipelinePool:
         if broken is None or self._pool is not broken:
             return
         log.warning("restarting the pipeline process pool (%s)", why)
+        self.killed_for[broken] = why
         self._pool, self._ready = None, None
         _kill_pool(broken)
 

@@ -189,7 +189,8 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
             soft, hard = pipeline_timeouts(settings.job_timeout_seconds)
             ctx["executor"] = PipelineExecutor(processes, soft, hard, factory=functools.partial(build_pipeline, settings),
                                                max_rss_mb=settings.pool_max_rss_mb, start=settings.pool_start,
-                                               batch=settings.worker_batch)
+                                               batch=settings.worker_batch,
+                                               start_timeout=settings.pool_start_timeout_seconds)
         await ctx["executor"].start()
         log.info("worker ready: %d pipeline process(es), batches of up to %d, job timeout %gs, max attempts %d",
                  processes, settings.worker_batch, settings.job_timeout_seconds, settings.max_attempts)

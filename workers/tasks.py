@@ -14,6 +14,8 @@ that were cut short by a killed worker, so a document that keeps crashing worker
 * transient error (Redis unreachable, pipeline timeout, a pool process died) → ``mark_retry`` and
   ``arq.Retry`` after ``backoff(attempt)`` (exponential, full jitter, capped), until
   ``settings.max_attempts``; then ``mark_failed`` with the last error.
+* ``Busy`` (no pipeline process free in time) and ``PoolStarting`` (the pool was restarting after
+  another document's failure, and no start has failed yet) → the job is handed back uncounted.
 * permanent error (a stage raised on this document) → ``mark_failed`` at once; no retries.
 * unknown id (article missing) → logged and dropped; a job for a document already ``done`` or
   ``failed`` (a duplicate delivery) is a no-op.
@@ -162,16 +164,17 @@ async def _process(ctx: dict[str, Any], doc_id: str) -> str:
 
 
 async def _hand_back(ctx: dict[str, Any], doc_id: str, attempt: int, exc: Busy) -> str:
-    """The article never reached a pipeline process (every one was taken by a long document): the job
-    goes back to the queue, for this worker or another, and this run does not count as an attempt
-    (status queued again, arq's try counter taken back)."""
+    """The article never reached a pipeline process (every one was taken by a long document, or the pool
+    was restarting after another document's failure: ``PoolStarting``): the job goes back to the queue,
+    due again ``exc.defer`` seconds later, for this worker or another, and this run does not count as an
+    attempt (status queued again, arq's try counter taken back)."""
     log.info("article %s handed back to the queue: %s", doc_id, exc)
     try:
         await ctx["store"].unmark_processing(doc_id, attempt - 1)
         await ctx["redis"].decr(K.arq_retry(ctx.get("job_id") or doc_id))
     except REDIS_TRANSIENT:
         log.warning("could not hand %s back uncounted (redis unavailable); the attempt counts", doc_id)
-    raise Retry(defer=0.05)
+    raise Retry(defer=exc.defer)
 
 
 def _last_code(status: dict[str, Any]) -> str | None:

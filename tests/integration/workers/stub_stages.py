@@ -9,6 +9,9 @@ ran (0 if it never ran: the fork server runs it, its pool processes inherit the 
 (this folder is on ``sys.path`` in the tests and in the pool processes they spawn).
 ``batch`` (``BATCH_STAGES``) says how many documents went through the pipeline together:
 ``{"batch": {"size": n, "pid": …}}`` (1 for a document analysed alone).
+``NF_STUB_START_GATE=DIR``: once the file ``DIR/armed`` exists, building the ``echo`` stage (the start of
+a pool process, spawned) touches ``DIR/waiting`` and waits until ``DIR/open`` exists (at most 120 s): a
+pool (re)start that takes as long as the test wants.
 """
 
 from __future__ import annotations
@@ -89,8 +92,20 @@ def _echo(doc) -> EchoOutput:
     return EchoOutput(echo=Echo(chars=len(text)))
 
 
+def _start_gate() -> None:
+    gate = os.environ.get("NF_STUB_START_GATE")
+    if not gate or not os.path.exists(os.path.join(gate, "armed")):
+        return
+    with open(os.path.join(gate, "waiting"), "a") as f:
+        f.write(f"{os.getpid()}\n")
+    start = time.time()
+    while not os.path.exists(os.path.join(gate, "open")) and time.time() - start < 120:
+        time.sleep(0.01)
+
+
 @stage("echo", requires=["text"], assigns=["echo"], output=EchoOutput)
 def make_echo():
+    _start_gate()
     _echo.warm = lambda: _WARMED.append(os.getpid())
     return _echo
 

@@ -212,9 +212,10 @@ async def test_the_worker_hands_back_jobs_stuck_behind_a_hanging_document_withou
         redis_server, store, redis) -> None:
     """A real worker (in this process, stub stages, 8 s job timeout): the hanging document holds the one
     pool process up to the hard timeout; the two articles behind it are handed back to the queue (not
-    timed out), then analysed on their first attempt; the hanging one fails on its own. (With a 4 s job
-    timeout, a loaded machine could take longer to start the pool process anew, after the hard timeout
-    killed it, than the 3.5 s left of a job: "the pipeline processes were not ready in time".)"""
+    timed out), then analysed on their first attempt; the hanging one fails on its own. (A pool restart
+    slower than the rest of a job, after the hard timeout killed the process, used to cost them an
+    attempt: "the pipeline processes were not ready in time"; they are handed back for it too now,
+    test_pool_restart.py.)"""
     from workers.run import serve_worker
 
     s = Settings(redis_url=redis_server.url, stages=BATCH_STAGES, worker_concurrency=1, job_timeout_seconds=8,

@@ -1,0 +1,148 @@
+"""A pool restart is the worker's state, not an article's (workers/executor.py ``_started``,
+workers/pool.py ``start_timeout``): a real worker (in this process, stub stages, one spawned pool
+process) whose pool restart is held at a gate (``NF_STUB_START_GATE``, stub_stages.py) for as long as
+the test wants.
+
+* Articles waiting while the pool restarts after ANOTHER article's hard timeout are handed back to the
+  queue without using an attempt, however long the restart takes (it used to cost each of them an
+  attempt per job time: "the pipeline processes were not ready in time").
+* A pool that cannot start at all is bounded: a start past ``NEWSFLOW_POOL_START_TIMEOUT_SECONDS`` fails
+  (error logged, pool killed), and from then on every wait for a pool counts, so the articles end
+  ``failed`` with ``pool_start_timeout`` after ``max_attempts``, not handed back for ever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from shared.config import Settings
+
+from stub_stages import STAGES  # noqa: E402 - this folder is on sys.path (rootdir-relative imports)
+
+pytestmark = pytest.mark.integration
+
+
+def worker_settings(redis_server, **kw) -> Settings:
+    base = dict(redis_url=redis_server.url, stages=STAGES, worker_concurrency=1, pool_start="spawn",
+                job_timeout_seconds=4, max_attempts=2, backoff_base_seconds=0.2, backoff_cap_seconds=0.5,
+                html_fallback="allow", lease_seconds=3)
+    return Settings(**{**base, **kw})
+
+
+async def wait_ended(store, ids: list[str], timeout: float = 120) -> list[dict]:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        states = [await store.get_status(i) or {} for i in ids]
+        if all(st.get("status") in ("done", "failed") for st in states):
+            return states
+        assert loop.time() < deadline, states
+        await asyncio.sleep(0.05)
+
+
+async def wait_for_file(path: Path, timeout: float = 120) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not path.exists():
+        assert loop.time() < deadline, f"{path} never appeared"
+        await asyncio.sleep(0.05)
+
+
+async def test_articles_waiting_for_a_pool_restart_are_handed_back_without_using_attempts(
+        redis_server, store, redis, tmp_path, monkeypatch) -> None:
+    from workers.run import serve_worker
+
+    monkeypatch.setenv("NF_STUB_START_GATE", str(tmp_path))  # the pool processes inherit it
+    s = worker_settings(redis_server)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve_worker(s, s.redis_url, stop))
+    try:
+        [first] = [r.id for r in await store.submit_many([{"text": "a first article"}])]
+        assert (await wait_ended(store, [first]))[0]["status"] == "done"  # the pool has started
+        (tmp_path / "armed").touch()  # from now on a pool start waits at the gate
+        hang, fine, other = [r.id for r in await store.submit_many(
+            [{"text": "hang until killed"}, {"text": "a fine one"}, {"text": "another fine one"}])]
+        # the hanging article holds the process until the hard timeout kills the pool; its restart waits
+        await wait_for_file(tmp_path / "waiting")
+        # the gate stays shut for two whole job timeouts: every job waiting for the pool runs out of time
+        loop = asyncio.get_running_loop()
+        shut_until = loop.time() + 2 * s.job_timeout_seconds
+        while loop.time() < shut_until:
+            for doc_id in (fine, other):
+                st = await store.get_status(doc_id) or {}
+                assert not st.get("last_error") and int(st.get("attempts") or 0) <= 1, st
+            await asyncio.sleep(0.05)
+        (tmp_path / "open").touch()
+        states = await wait_ended(store, [hang, fine, other])
+    finally:
+        (tmp_path / "open").touch()
+        stop.set()
+        await asyncio.wait_for(task, 30)
+    hang_st, fine_st, other_st = states
+    assert hang_st["status"] == "failed" and hang_st["error"]["code"] == "timeout", hang_st
+    assert hang_st["attempts"] == 2, hang_st  # its own two runs, not the waits for the pool
+    for st in (fine_st, other_st):
+        assert st["status"] == "done" and st["attempts"] == 1 and not st.get("last_error"), st
+
+
+async def test_a_pool_that_cannot_start_fails_its_articles_after_max_attempts(
+        redis_server, store, redis, tmp_path, monkeypatch) -> None:
+    from workers.run import serve_worker
+
+    monkeypatch.setenv("NF_STUB_START_GATE", str(tmp_path))
+    s = worker_settings(redis_server, pool_start_timeout_seconds=10)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve_worker(s, s.redis_url, stop))
+    try:
+        [first] = [r.id for r in await store.submit_many([{"text": "a first article"}])]
+        assert (await wait_ended(store, [first]))[0]["status"] == "done"
+        (tmp_path / "armed").touch()  # the gate never opens: no pool start succeeds again
+        crash, fine = [r.id for r in await store.submit_many([{"text": "crash the process"},
+                                                              {"text": "a fine one"}])]
+        states = await wait_ended(store, [crash, fine])
+    finally:
+        (tmp_path / "open").touch()
+        stop.set()
+        await asyncio.wait_for(task, 30)
+    fine_st = states[1]
+    assert fine_st["status"] == "failed" and fine_st["attempts"] == 2, fine_st
+    assert fine_st["error"]["code"] == "pool_start_timeout", fine_st
+    assert states[0]["status"] == "failed", states[0]
+
+
+async def test_a_document_running_in_another_process_when_a_hard_timeout_kills_the_pool_is_handed_back() -> None:
+    """Two pool processes: the first ``hang`` reaches the hard timeout, which kills the whole pool, while
+    a second ``hang`` (started later, so its own hard timeout is still ahead) runs in the other process:
+    that one is a bystander of the restart and is handed back uncounted (:class:`Busy`), not failed
+    with ``worker_process_died``; the culprit gets its ``timeout``. Without ``hand_back`` the bystander
+    still gets a TransientError, as before."""
+    import functools
+
+    from workers.executor import Busy, PipelineExecutor, TransientError
+    from workers.pipeline.registry import build_pipeline
+
+    for hand_back in (True, False):
+        ex = PipelineExecutor(2, soft_timeout=5.0, hard_timeout=6.0, start="spawn",
+                              factory=functools.partial(build_pipeline, Settings(stages=STAGES)))
+        try:
+            await ex.start()
+            culprit = asyncio.create_task(ex.analyse({"text": "hang, the culprit"}, "c", hand_back=hand_back))
+            await asyncio.sleep(3.0)  # the bystander's hard timeout is 3 s behind the culprit's
+            assert not culprit.done()
+            bystander = await asyncio.gather(ex.analyse({"text": "hang, a bystander"}, "b", hand_back=hand_back),
+                                             return_exceptions=True)
+            with pytest.raises(TransientError) as killed:
+                await culprit
+            assert killed.value.code == "timeout" and not isinstance(killed.value, Busy)
+            got = bystander[0]
+            assert isinstance(got, TransientError), got
+            if hand_back:
+                assert isinstance(got, Busy) and got.code == "busy", got
+            else:
+                assert not isinstance(got, Busy) and got.code == "worker_process_died", got
+            assert (await ex.analyse({"text": "after it"}, "a"))["echo"]["chars"] == 8  # a fresh pool
+        finally:
+            ex.close()
