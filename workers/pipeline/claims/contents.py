@@ -99,6 +99,15 @@ def _from_ccomp(v: Any, lemma: str, learned: bool) -> Content:
                     and max(x.i for x in o.subtree) == first - 1), None)
         if obj is not None:
             toks = list(obj.subtree) + toks
+    if lemma in ADDRESSEE_VERBS and c.i > v.i and not any(x.dep_ in _SUBJ or x.dep_ == "expl" for x in c.children) \
+            and any(x.dep_ == "aux" for x in c.children) \
+            and any(o.dep_ == "dobj" and v.i < o.i < c.i and max(x.i for x in o.subtree) < first - 1
+                    and any(x.dep_ == "relcl" for x in o.subtree)
+                    and any(x.text == "," for x in v.doc[max(x.i for x in o.subtree) + 1:first]) for o in v.children):
+        return None   # "ordered the confiscation of coats which the vendor, 41, was trading …": the cue's
+        # object is its own (an addressee verb's), and the subjectless clause after the comma is the rest
+        # of the object's relative clause, not the cue's content ("said Rubio, 44, hasn't been tested …"
+        # is the clause's subject parsed as the object: not this)
     return toks, "ccomp"
 
 

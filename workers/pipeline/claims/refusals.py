@@ -57,6 +57,12 @@ knowing the page.
   when or on what terms ("he said, on condition of anonymity", "as she said at the outset", "saying
   at one point", "said during the debate"): what was said, if anything, is elsewhere ("told of her
   escape", "said of the war" stay: PolNeAR annotates such topics).
+- **A cue verb acting on a thing** (issue 17, acts): the object is no message but what the act
+  is done to: "will defend the title" (a title, a seat or a territory kept; "defended the
+  decision" stays), "announced the team" (a team named: naming is an act; "announced the closure
+  of …" stays news), "wrote a patch to the parser" (code is no message; "wrote a memoir", "wrote a
+  code of conduct" stay). ("denied his application", "rejected the request", "granted an
+  extension", "found it difficult to …" are acts too, but PolNeAR annotates them: not refused.)
 - **Coining a term**: "what we might call the technocratic ideology" (a name the writer offers, no
   one's statement; "what he called a brazen breach" stays).
 - **A hypothetical**: a speaker or cue right after "as if" or "as though" ("almost as if she
@@ -138,6 +144,17 @@ _SETTING_PREPS = "at|on|in|during|after|before|since|until|amid|amidst|throughou
 # conditionals: "if Carson implied that …")
 _AS_IF = re.compile(r"\bas\s+(?:if|though)\s+(?:to\s+)?$", re.I)
 _STRANDED = re.compile(r"\b(?:am|is|are|was|were|be|been|being)\W*$", re.I)
+# acts on a thing: the head of the object (up to four words before it, none a preposition or
+# "that") is a title or a territory defended, code written, a team named
+_HEAD = r"\W*(?:(?!(?:of|to|for|that|whether|on|about|in)\b)[\w'’.&-]+\s+){0,4}?"
+_ACT_OBJECTS = {
+    "defend": "titles?|crowns?|championships?|belts?|trophy|trophies|cups?|ashes|seats?|lead|borders?|frontiers?|"
+              "territory|territories|goal|net|homeland|capital",
+    "write": r"patch(?:es)?|code(?!\s+of\b)|programs?|scripts?|software|apps?|functions?|plugins?|plug-ins?|drivers?|"
+             r"modules?|commits?|compilers?|bots?",
+    "announce": r"(?:team|squad|side|line-?up|roster|cast|eleven|XI)(?=\W*$|\s+(?:to|for|against|in|at|on)\b)",
+}
+_ACT_OBJECT = {k: re.compile(_HEAD + rf"(?:{v})\b(?!-)", re.I) for k, v in _ACT_OBJECTS.items()}
 
 
 def refused(a: Attribution, text: str) -> bool:
@@ -187,6 +204,8 @@ def refused(a: Attribution, text: str) -> bool:
         return True
     if lem in _PASSIVE_TOPIC_VERBS and how == "passive":
         return True
+    if (how in _OBJ_HOWS or lem == "announce" and how in ("ccomp", "xcomp")) and _act_on_thing(lem, content):
+        return True
     if lem == "call" and how == "oprd" and _NAMING_WH.fullmatch(text, *a.content[0]) \
             and _MODAL.search(text, max(0, a.cue.start - 12), a.cue.start):
         return True
@@ -198,6 +217,14 @@ def _hypothetical(a: Attribution, text: str) -> bool:
     comparison with what is not so; no one holds or says it."""
     first = min(a.cue.start, a.speaker[0]) if a.speaker is not None else a.cue.start
     return bool(_AS_IF.search(text, max(0, first - 24), first))
+
+
+def _act_on_thing(lem: str, content: str) -> bool:
+    """"will defend the title", "announced the team", "wrote a patch that made it faster": the head
+    of the cue's object is what the act is done to, no message (a relative clause on it changes
+    nothing)."""
+    pat = _ACT_OBJECT.get(lem)
+    return pat is not None and bool(pat.match(content))
 
 
 def _fragment(a: Attribution, text: str, content: str) -> bool:

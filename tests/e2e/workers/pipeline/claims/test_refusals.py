@@ -405,3 +405,38 @@ def test_a_hyphenated_word_is_no_statement_noun(pipeline):
 
 def test_none_of_a_group_is_a_source(pipeline):
     assert "attack" in cues(pipeline, "Oddly, none of his rivals attacked the governor over the leaked budget at the debate.")
+
+
+# acts (issue 17): a cue verb whose object is what the act is done to, no message; a clause the parse
+# cut from the object's relative clause
+
+@pytest.mark.parametrize("text, cue", [
+    ("The Scots will defend the title in Cardiff next spring.", "defend"),
+    ("The coach on Friday announced the squad to face Norway in the qualifier.", "announce"),
+    ("Last spring one of the volunteers wrote a patch to the parser that made it twice as fast.", "write"),
+])
+def test_a_cue_verb_acting_on_a_thing_is_no_claim(pipeline, text, cue):
+    assert cue not in cues(pipeline, text), attributed(pipeline, text)
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The coach defended his decision to drop the captain.", "defend"),
+    ("The coach announced the squad would train in Dublin all week.", "announce"),
+    ("The club announced the closure of its youth academy.", "announce"),
+    ("The volunteers wrote a code of conduct for the new members.", "write"),
+    ("The senator wrote that the parser had made the agency twice as fast.", "write"),
+])
+def test_a_message_on_the_same_verbs_stays(pipeline, text, cue):
+    assert cue in cues(pipeline, text), attributed(pipeline, text)
+
+
+def test_an_objects_relative_clause_cut_at_a_comma_is_no_content(pipeline):
+    text = ("Reuters said Judge Anna Petrova, 33, on Friday ordered the seizure of several boats, nets and engines which "
+            "captain Ivan Markov, 52, was illegally renting on Volga beaches and fined him 4,000 roubles.")
+    assert not any(c["text"].startswith("was illegally") for c in attributed(pipeline, text)), attributed(pipeline, text)
+    assert any("seizure" in c["text"] for c in attributed(pipeline, text))   # what Reuters said stays
+
+
+def test_a_subject_parsed_as_the_object_keeps_its_clause(pipeline):
+    text = "Two rival senators said the mayor, a former banker who has never run a city, hasn't been tested in a crisis."
+    assert any("tested in a crisis" in c["text"] for c in attributed(pipeline, text)), attributed(pipeline, text)
