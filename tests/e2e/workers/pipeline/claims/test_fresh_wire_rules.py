@@ -139,3 +139,13 @@ def test_where_a_request_holds_is_part_of_it(pipeline):
 def test_when_a_request_was_made_is_not(pipeline):
     [c] = attributed(pipeline, "The dockers' union called for a strike in all ports on Monday.")
     assert "strike in all ports" in c["text"] and "Monday" not in c["text"], c["text"]
+
+
+@pytest.mark.parametrize("text, asked", [
+    ("The governor called for more patience during a visit to the flooded town of Ashby.", "more patience"),
+    ("The chancellor called for fresh elections in a televised speech.", "fresh elections"),
+    ("The coach called for better discipline in an interview with the local paper.", "better discipline"),
+])
+def test_where_or_when_a_request_was_made_is_not_part_of_it(pipeline, text, asked):
+    [c] = attributed(pipeline, text)
+    assert c["text"].rstrip(".") == asked, c["text"]
