@@ -77,6 +77,14 @@ def test_the_ministry_with_no_other_description_is_the_one_named(pipeline):
     assert [n for c, n in got if c.startswith("the two ministers")] == ["Foreign Ministry"], got
 
 
+def test_a_description_with_no_named_rival_of_its_head_leaves_the_one_named(pipeline):
+    text = ("Siemens will hire 500 engineers in Munich next year. "
+            "Later, the German industrial company said its orders had doubled. "
+            "The company said the new staff would work on rail signalling.")
+    got = speakers(pipeline, text)
+    assert [n for c, n in got if c.startswith("the new staff")] == ["Siemens"], got
+
+
 # "X, dubbed Y": X is the one named, not a speaker
 
 @pytest.mark.parametrize("text", [
