@@ -329,6 +329,9 @@ def test_a_hypothetical_view_is_no_claim(pipeline, text, cue):
 @pytest.mark.parametrize("text, cue", [
     ("The puppy tilted its head, and the doctor believed that the biscuit had made it sick.", "believe"),
     ("If the inspectors believe the bridge is unsafe, the council could close it for the winter.", "believe"),
+    # after a verb of seeming, "as if"/"as though" is "it appears that"
+    ("By Friday it looked as though the miners believed the mine would reopen.", "believe"),
+    ("Judging by the vote, it seems as if most members think the merger is a mistake.", "think"),
 ])
 def test_a_view_held_stays(pipeline, text, cue):
     assert cue in cues(pipeline, text)
