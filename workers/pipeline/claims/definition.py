@@ -109,8 +109,11 @@ _QUOTE_HOWS = frozenset({"quote", "colon", "dash", "dash_line", "block", "contin
 # "declined to disclose", "refused to comment", "would not confirm": a refusal, no statement
 _REFUSING = re.compile(r"\b(?:declin\w*|refus\w*|fail\w*|unwilling|reluctant|unable|(?:not|n['’]t)\s+(?:want\w*|willing))"
                        r"\s+to\s+$", re.I)
-# "could not confirm the call", "would not comment on …": a speech act withheld (not "can't say I'm …")
+# "could not confirm the call", "would not comment on …": a disclosure withheld (not "can't say I'm …",
+# nor "couldn't stress enough that …": only verbs of disclosure are withheld)
 _WITHHELD = re.compile(r"\b(?:could|would|will)(?:\s+not|n['’]t|not)\s+(?:\w+ly\s+)?$|\bwon['’]t\s+(?:\w+ly\s+)?$", re.I)
+_WITHHELD_VERBS = frozenset("""confirm comment say disclose discuss specify elaborate reveal identify detail name
+    explain""".split())
 # "asked not to be named", "requested anonymity": a condition of the interview, no statement
 _ANONYMITY = re.compile(r"\W*(?:not\s+to\s+be\s+(?:named|identified|quoted)|anonymity)\b", re.I)
 # speech verbs whose bare noun-phrase object is as often an act or a thing shown as a statement:
@@ -251,7 +254,7 @@ def _refusal(a: Attribution, text: str) -> bool:
     be named")."""
     if _REFUSING.search(text, max(0, a.cue.start - 40), a.cue.start):
         return True
-    if verb_class(a.cue.lemma) == "speech" and _WITHHELD.search(text, max(0, a.cue.start - 24), a.cue.start):
+    if a.cue.lemma.lower() in _WITHHELD_VERBS and _WITHHELD.search(text, max(0, a.cue.start - 24), a.cue.start):
         return True
     return a.cue.lemma.lower() in ("ask", "request") and bool(a.content) \
         and bool(_ANONYMITY.match(text, a.content[0][0], a.content[0][1]))

@@ -393,6 +393,14 @@ def test_a_withheld_confirmation_is_no_claim(pipeline):
     assert "confirm" in cues(pipeline, "The mayor's office confirmed the meeting with the developers.")
 
 
+@pytest.mark.parametrize("text, cue", [
+    ("In her speech the engineer could not stress enough that the old levees would fail in a flood.", "stress"),
+    ("The nurses could not repeat often enough that all drinking water had to be boiled.", "repeat"),
+])
+def test_a_could_not_before_a_verb_of_no_disclosure_withholds_nothing(pipeline, text, cue):
+    assert cue in cues(pipeline, text), attributed(pipeline, text)
+
+
 def test_a_papers_disclosure_statement_is_furniture(pipeline):
     text = ("The trial found that the new dressing halved the healing time of burns.\n\n"
             "The authors declare no conflict of interest.")
