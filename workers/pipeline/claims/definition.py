@@ -21,7 +21,13 @@ naming someone to a post, planning, voting, deflecting), wishes ("would like to 
 perception ("see his friend's face", "heard"), "declined to comment" and "did not say whether",
 topic-only mentions
 ("discussed the deal", "spoke about the war"), and passives with no source ("is believed",
-"This deal, thought to be worth …"). A verb outside these lists that introduces a direct
+"This deal, thought to be worth …"). Also refused: a disclosure withheld ("could not confirm the
+meeting", "would not comment on …": verbs of disclosure only, not "could not stress enough that …");
+a role played ("portrays Henry Baxter in the film": portray/depict with no "as" that goes with the
+verb and its object, "portrays him as weak" characterises); a thing that judges, admits or takes a
+side ("the algorithms compare my face to …": a thing as the subject of an evaluative, admission or
+stance cue, as of a belief, denial or request; a document, a publication or a film is no such thing);
+and a comparison made ("Drug A compared with placebo": a participle with "with"/"to"). A verb outside these lists that introduces a direct
 quotation ("“We lost,” he sighed") is speech; anywhere else it is refused.
 """
 
@@ -125,7 +131,10 @@ _OBJ_ACTS = frozenset("reveal unveil tout declare claim report email".split())  
 
 # verbs of depicting: with a bare object and no "as …" a role played or a picture made, no statement
 _PORTRAY = frozenset("portray depict".split())
-_AS_AFTER = re.compile(r"[^.;!?\n]*?\bas\b")   # "portrayed protestors as …": an "as" before the sentence ends
+# "portrayed protestors as …": an "as" before the sentence ends that belongs to the verb and its object,
+# not a conjunction ("portrays Lincoln in the film, just as he did on stage", "…, as they did")
+_AS_AFTER = re.compile(r"[^.;!?\n]*?(?<!\bjust )(?<!\beven )\bas\b(?!\s+(?:I|you|he|she|it|we|they|did|does|do|has|had|"
+                       r"was|were|is|are|if|though|well|long|soon|ever|usual|always|before|expected|such)\b)", re.I)
 
 NOUN_CLASSES: dict[str, str] = {}
 for _cls, _words in (

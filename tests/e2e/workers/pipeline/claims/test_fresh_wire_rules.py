@@ -110,6 +110,11 @@ def test_an_actor_portraying_a_role_says_nothing(pipeline):
     assert attributed(pipeline, "The actor Tom Rudd portrays Henry Baxter, the ship's doctor, in the new film.") == []
 
 
+def test_an_as_clause_after_a_role_played_says_nothing_either(pipeline):
+    text = "The veteran actor portrays the young Abraham Lincoln in the new film, just as he once did on Broadway."
+    assert attributed(pipeline, text) == []
+
+
 @pytest.mark.parametrize("text", [
     "The senator portrayed the tax plan as a gift to the rich.",
     "The report portrays the mayor as a weak leader who ignored the warnings.",
