@@ -184,6 +184,14 @@ def test_a_source_rejects_and_asks(pipeline, text, cue):
 
 
 @pytest.mark.parametrize("text, cue", [
+    ("Shot in the valleys of Wales, the new film criticizes the coal board for closing the pits.", "criticize"),
+    ("The film portrays the miners' strike as a betrayal of the workers.", "portray"),
+])
+def test_a_film_is_a_publication_that_judges(pipeline, text, cue):
+    assert cue in cues(pipeline, text), attributed(pipeline, text)
+
+
+@pytest.mark.parametrize("text, cue", [
     ("The patch notes are out. Also, developers, if you read this, lemme know what happened to the old maps.", "know"),
     ("I still have so many questions about the island, but let's hope the ferryman can answer some of them.", "hope"),
     ("A claim cannot be opened without the owner, so ask them to come to the station with you.", "ask"),
