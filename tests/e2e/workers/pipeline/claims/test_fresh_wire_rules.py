@@ -66,18 +66,18 @@ def test_a_cue_set_off_after_the_clause_still_reports_it(pipeline):
 # "the ministry" after "the defence ministry said": that ministry, not another one named earlier
 
 def test_the_ministry_is_the_one_that_said_which(pipeline):
-    text = ("“We believe the plan is an obstacle to peace,” Norwegian Foreign Ministry spokesman Lars Dahl said.\n"
-            "Before the talks, Defence Minister Per Holm will visit Chile from May 2 to 4, the defence ministry said.\n"
-            "Holm planned to meet his Chilean counterpart in Santiago, the ministry said.")
+    text = ("Spain's Interior Ministry spokeswoman Ana Ruiz said the border would stay open.\n"
+            "The health ministry said on Tuesday that 300 new cases had been found.\n"
+            "Most of the cases were in Madrid, the ministry added.")
     got = speakers(pipeline, text)
-    assert [n for c, n in got if c.startswith("Holm planned")] == ["defence ministry"], got
+    assert [n for c, n in got if c.startswith("Most of the cases")] == ["health ministry"], got
 
 
 def test_the_ministry_with_no_other_description_is_the_one_named(pipeline):
-    text = ("“We believe the plan is an obstacle to peace,” Norwegian Foreign Ministry spokesman Lars Dahl said.\n"
-            "The ministry said the two ministers would meet in Oslo on May 9.")
+    text = ("Spain's Interior Ministry spokeswoman Ana Ruiz said the border would stay open.\n"
+            "Later the ministry announced that extra guards would be sent to the coast.")
     got = speakers(pipeline, text)
-    assert [n for c, n in got if c.startswith("the two ministers")] == ["Foreign Ministry"], got
+    assert [n for c, n in got if c.startswith("extra guards")] == ["Interior Ministry"], got
 
 
 def test_a_description_with_no_named_rival_of_its_head_leaves_the_one_named(pipeline):
@@ -91,7 +91,7 @@ def test_a_description_with_no_named_rival_of_its_head_leaves_the_one_named(pipe
 # "X, dubbed Y": X is the one named, not a speaker
 
 @pytest.mark.parametrize("text", [
-    "Harriet Vane, dubbed the “Queen of Crime” for her many novels, lived in Oxford for thirty years.",
+    "The harbour seal Bertie, dubbed the “Mayor of the Marina” for his daily visits, died on Tuesday.",
     "The old ferry, nicknamed “the Bathtub” for its shape, sank in the harbour last winter.",
 ])
 def test_the_one_named_by_a_participle_is_no_speaker(pipeline, text):
@@ -110,7 +110,8 @@ def test_whoever_dubs_stays_the_speaker(pipeline, text, speaker):
 # "portrays X": a role played, unless "as …" says what X is made out to be
 
 def test_an_actor_portraying_a_role_says_nothing(pipeline):
-    assert attributed(pipeline, "The actor Tom Rudd portrays Henry Baxter, the ship's doctor, in the new film.") == []
+    text = "In the new series, the actress Lena Ortiz portrays the explorer Mary Kingsley, a doctor's daughter from London."
+    assert attributed(pipeline, text) == []
 
 
 def test_an_as_clause_after_a_role_played_says_nothing_either(pipeline):
@@ -130,13 +131,14 @@ def test_portraying_someone_as_something_stays(pipeline, text):
 # a place after "in"/"at"/"from" inside the speaker's phrase says where the speakers are, not who
 
 @pytest.mark.parametrize("text, place", [
-    ("Most of the nurses at hospitals in Ohio refuse to work the extra shifts, saying they fear burnout.", "Ohio"),
-    ("Many of the 20,000 fishermen in Norway and nearly 6,000 in Denmark refuse to sell their boats, saying they "
-     "fear the new quotas.", "Denmark"),
+    ("A third of the teachers at schools in Saxony have refused to grade the new exams, arguing they are unfair.",
+     "Saxony"),
+    ("Most of the 300 teachers in Leeds and about 200 in York walked out on Monday, saying the new timetable "
+     "was unworkable.", "York"),
 ])
 def test_a_place_inside_the_speakers_phrase_is_not_the_speaker(pipeline, text, place):
     [c] = attributed(pipeline, text)
-    assert c["speaker"]["name"] != place and c["speaker"]["name"].startswith(("Most of", "Many of")), c["speaker"]
+    assert c["speaker"]["name"] != place and c["speaker"]["name"].startswith(("third of", "A third of", "Most of")), c["speaker"]
 
 
 def test_a_place_that_is_the_speaker_stays(pipeline):
@@ -147,9 +149,8 @@ def test_a_place_that_is_the_speaker_stays(pipeline):
 # "called for calm in the camps": where a request holds is part of what is asked for
 
 def test_where_a_request_holds_is_part_of_it(pipeline):
-    [c] = attributed(pipeline, "A farmers' lobby group called on Saturday for calm in the villages of eastern Bavaria "
-                               "during the harvest festival.")
-    assert c["text"].startswith("calm") and "villages of eastern Bavaria" in c["text"], c["text"]
+    [c] = attributed(pipeline, "The bishops appealed on Friday for calm in the towns along the northern border.")
+    assert c["text"].startswith("calm") and "towns along the northern border" in c["text"], c["text"]
 
 
 def test_when_a_request_was_made_is_not(pipeline):
