@@ -386,7 +386,7 @@ def test_a_feared_proposition_stays(pipeline, text, cue):
 
 @pytest.mark.parametrize("text, cue", [
     ("At the gate, the proprietary optical sorting machines compare every apple to that of thousands of stored images.", "compare"),
-    ("Smith J et al. Aspirin compared with placebo in adults with chronic back pain. Pain Journal. 2011.", "compare"),
+    ("Tramadol compared with ibuprofen for acute dental pain: a randomised trial. J Oral Med. 2015.", "compare"),
 ])
 def test_a_comparison_made_by_a_machine_or_a_trial_is_no_evaluation(pipeline, text, cue):
     assert cue not in cues(pipeline, text), attributed(pipeline, text)
