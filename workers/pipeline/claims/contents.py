@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from .lexicon import (ADDRESSEE_VERBS, REQUEST_VERBS, CLAIM_NOUNS, DOBJ_CONTENT_VERBS, GERUND_VERBS, OPRD_VERBS, PREP_CONTENT, XCOMP_VERBS,
+from .lexicon import (ADDRESSEE_VERBS, NAMING_VERBS, REQUEST_VERBS, CLAIM_NOUNS, DOBJ_CONTENT_VERBS, GERUND_VERBS, OPRD_VERBS, PREP_CONTENT, XCOMP_VERBS,
                       verb_stance)
 from .subjects import _SUBJ
 
@@ -115,13 +115,11 @@ def _from_oprd(v: Any, lemma: str, learned: bool) -> Content:
         if not obj and len(pred) == 1 and pred[0].dep_ == "oprd" and pred[0].i > v.i \
                 and any(x.dep_ in ("nmod", "nsubj") and x.i < pred[0].i for x in pred[0].subtree):
             return list(pred[0].subtree), "oprd"
-        if lemma in _NAMING_VERBS:
+        if lemma in NAMING_VERBS:
             return _named_quote(v)
     return None
 
 
-# verbs that give something a name or label: "called the senator “the next George Washington”"
-_NAMING_VERBS = frozenset("call label dub term brand".split())
 _OPEN_QUOTES = frozenset("“\"‘")
 _CLOSE_QUOTES = frozenset("”\"’")
 
