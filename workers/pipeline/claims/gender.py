@@ -23,7 +23,9 @@ _PRONOUN_GENDER = re.compile(r"\b(?:(he|his|himself)|(she|hers|herself|her(?=\s+
 
 
 _NOUN_GENDER = re.compile(r"(?:(\w*wom[ae]n|actress|mother|wife|daughter|sister|widow|queen|princess|duchess|girl|lady)|"
-                          r"(\w*m[ae]n|father|husband|son|brother|widower|king|prince|duke|boy))$")
+                          r"((?!(?:hu|ger|ro|otto|talis|cai|sha|abdo|speci|o|a|regi|acu|ye|sta|se|hy|ra)m[ae]n$)"
+                          r"\w*m[ae]n|father|husband|son|brother|widower|king|prince|duke|boy))$")
+# (not "human", "German", "Roman", "specimen", "omen", …: words that only end like "man"/"men")
 
 
 def noun_gender(lemma: str) -> str | None:

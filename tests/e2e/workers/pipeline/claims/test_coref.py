@@ -498,3 +498,12 @@ def test_they_never_means_an_event(pipeline):
     text = ("The Liberal Party backed the Gulf War in 1991. Better planning was all that was missing, "
             "they said.")
     assert speaker_of(pipeline, text, "Better planning")["name"] == "Liberal Party"
+
+
+@pytest.mark.parametrize("lemma, gender", [
+    ("human", None), ("german", None), ("specimen", None), ("omen", None),
+    ("fisherman", "m"), ("cameraman", "m"), ("chairwoman", "f"),
+])
+def test_a_noun_that_only_ends_like_man_says_no_gender(lemma, gender):
+    from workers.pipeline.claims.gender import noun_gender
+    assert noun_gender(lemma) == gender
