@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from .lexicon import (ADDRESSEE_VERBS, REQUEST_VERBS, CLAIM_NOUNS, DOBJ_CONTENT_VERBS, GERUND_VERBS, OPRD_VERBS, PREP_CONTENT, XCOMP_VERBS,
+from .lexicon import (ADDRESSEE_VERBS, NAMING_VERBS, REQUEST_VERBS, CLAIM_NOUNS, DOBJ_CONTENT_VERBS, GERUND_VERBS, OPRD_VERBS, PREP_CONTENT, XCOMP_VERBS,
                       verb_stance)
 from .subjects import _SUBJ
 
@@ -124,13 +124,11 @@ def _from_oprd(v: Any, lemma: str, learned: bool) -> Content:
         if not obj and len(pred) == 1 and pred[0].dep_ == "oprd" and pred[0].i > v.i \
                 and any(x.dep_ in ("nmod", "nsubj") and x.i < pred[0].i for x in pred[0].subtree):
             return list(pred[0].subtree), "oprd"
-        if lemma in _NAMING_VERBS:
+        if lemma in NAMING_VERBS:
             return _named_quote(v)
     return None
 
 
-# verbs that give something a name or label: "called the senator “the next George Washington”"
-_NAMING_VERBS = frozenset("call label dub term brand".split())
 _OPEN_QUOTES = frozenset("“\"‘")
 _CLOSE_QUOTES = frozenset("”\"’")
 
@@ -229,22 +227,44 @@ def _from_prep(v: Any, lemma: str, learned: bool) -> Content:
     return None
 
 
-# where or when a request holds: "called for calm in the camps during the census"
-_SCENE_PREPS = frozenset("in at across throughout within among between during".split())
+# where a request holds: "called for calm in the camps of eastern Bavaria"
+_SCENE_PREPS = frozenset("in across throughout within".split())
+# a place named by a common noun ("in the camps", "across the border region")
+_PLACE_NOUNS = frozenset("""area border camp capital city community country county district east north south west
+    province region state street territory town village zone neighbourhood neighborhood school hospital prison port
+    island coast valley land world continent nation""".split())
+# where a request was made, not where it holds ("called for peace in his Christmas address")
+_SCENE_EVENT_NOUNS = frozenset("""statement address speech rally meeting conference summit interview letter remark
+    message sermon debate session hearing briefing broadcast post tweet article column video ceremony festival
+    event talk visit appearance parliament""".split())
 
 
 def _request_scene(v: Any, prep: Any, obj: Any, lemma: str) -> list[Any]:
-    """"called on Saturday for calm [in refugee camps] [during a census]": the phrases the parse hung
-    on a request verb right after what it asks for, where or when that is asked for (no dates)."""
+    """"called on Saturday for calm [in refugee camps]": the in/across/throughout/within phrase the parse
+    hung on a request verb right after what it asks for, when its object is or holds a place (a GPE/LOC/FAC
+    name or a place noun) and no speech or event ("in his Christmas address", "at a rally": where it was
+    asked, not where it holds); a "during"/"at" phrase or a date inside it ends it."""
     if prep.lower_ != "for" or lemma not in REQUEST_VERBS:
         return []
     out: list[Any] = []
     last = max(x.i for x in obj.subtree)
     for p in sorted(v.children, key=lambda x: x.i):
-        if p.i == last + 1 and p.dep_ == "prep" and p.lower_ in _SCENE_PREPS \
-                and not any(g.ent_type_ in ("DATE", "TIME") for g in p.children):
-            out += list(p.subtree)
-            last = max(x.i for x in p.subtree)
+        if p.i <= last:
+            continue
+        if not (p.i == last + 1 and p.dep_ == "prep" and p.lower_ in _SCENE_PREPS):
+            break
+        toks = list(p.subtree)
+        cut = [t.i for t in toks if t.i > p.i and ((t.dep_ == "prep" and t.lower_ in ("during", "at"))
+                                                   or t.ent_type_ in ("DATE", "TIME"))]
+        toks = [t for t in toks if not cut or t.i < min(cut)]
+        if len(toks) < 2 or not any(t.ent_type_ in ("GPE", "LOC", "FAC") or t.lemma_.lower() in _PLACE_NOUNS
+                                    for t in toks[1:]) \
+                or any(t.lemma_.lower() in _SCENE_EVENT_NOUNS for t in toks):
+            break
+        out += toks
+        if cut:
+            break
+        last = toks[-1].i
     return out
 
 

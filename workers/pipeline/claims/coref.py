@@ -49,7 +49,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Sequence
 
-from .gender import _PRONOUN_GENDER, GenderVotes
+from .gender import _PRONOUN_GENDER, FEMALE_NOUNS, MALE_NOUNS, GenderVotes
 from .mentions import PERSON_LABELS, Mention, MentionIndex, surface_gender
 
 # office / courtesy titles right before a mention (the entity stage strips them off the span);
@@ -66,9 +66,8 @@ _TITLE_BEFORE = re.compile(r"(?:^|(?<=[\s(\"“'‘—-]))([A-Za-z]+)(\.?)[ \t]+
 # a title written with a full stop is an abbreviation; "… met the governor.\nHarlan" ends a sentence
 _ABBREVIATED = frozenset("mr mrs ms dr prof rep sen gov pres gen sec".split())
 # a family or role noun right before a full name: "his wife, Debbie Meadows", "her husband Tom Lund"
-_ROLE_BEFORE = re.compile(r"\b(?:(wife|widow|mother|daughter|sister|queen|princess|duchess|actress|lady|"
-                          r"spokeswoman|chairwoman|congresswoman|businesswoman)|(husband|widower|father|son|"
-                          r"brother|king|prince|duke|spokesman|chairman|congressman|businessman))\s*,?\s*$", re.I)
+_ROLE_BEFORE = re.compile(rf"\b(?:({'|'.join(FEMALE_NOUNS)}|lady|spokeswoman|chairwoman|congresswoman|businesswoman)|"
+                          rf"({'|'.join(MALE_NOUNS)}|spokesman|chairman|congressman|businessman))\s*,?\s*$", re.I)
 _KIN = frozenset("wife widow mother daughter sister husband widower father son brother".split())
 # a kin noun in an appositive after a full name: "Ivanka Trump, the Republican nominee's eldest daughter,"
 _KIN_AFTER = re.compile(r"\s*,\s+(?:the\s+|a\s+)?[^,;.]{0,60}?(?:['’]s|\b(?:his|her|their))\s+(?:\w+\s+){0,2}?"

@@ -21,7 +21,13 @@ naming someone to a post, planning, voting, deflecting), wishes ("would like to 
 perception ("see his friend's face", "heard"), "declined to comment" and "did not say whether",
 topic-only mentions
 ("discussed the deal", "spoke about the war"), and passives with no source ("is believed",
-"This deal, thought to be worth …"). A verb outside these lists that introduces a direct
+"This deal, thought to be worth …"). Also refused: a disclosure withheld ("could not confirm the
+meeting", "would not comment on …": verbs of disclosure only, not "could not stress enough that …");
+a role played ("portrays Henry Baxter in the film": portray/depict with no "as" that goes with the
+verb and its object, "portrays him as weak" characterises); a thing that judges, admits or takes a
+side ("the algorithms compare my face to …": a thing as the subject of an evaluative, admission or
+stance cue, as of a belief, denial or request; a document, a publication or a film is no such thing);
+and a comparison made ("Drug A compared with placebo": a participle with "with"/"to"). A verb outside these lists that introduces a direct
 quotation ("“We lost,” he sighed") is speech; anywhere else it is refused.
 """
 
@@ -109,8 +115,11 @@ _QUOTE_HOWS = frozenset({"quote", "colon", "dash", "dash_line", "block", "contin
 # "declined to disclose", "refused to comment", "would not confirm": a refusal, no statement
 _REFUSING = re.compile(r"\b(?:declin\w*|refus\w*|fail\w*|unwilling|reluctant|unable|(?:not|n['’]t)\s+(?:want\w*|willing))"
                        r"\s+to\s+$", re.I)
-# "could not confirm the call", "would not comment on …": a speech act withheld (not "can't say I'm …")
+# "could not confirm the call", "would not comment on …": a disclosure withheld (not "can't say I'm …",
+# nor "couldn't stress enough that …": only verbs of disclosure are withheld)
 _WITHHELD = re.compile(r"\b(?:could|would|will)(?:\s+not|n['’]t|not)\s+(?:\w+ly\s+)?$|\bwon['’]t\s+(?:\w+ly\s+)?$", re.I)
+_WITHHELD_VERBS = frozenset("""confirm comment say disclose discuss specify elaborate reveal identify detail name
+    explain""".split())
 # "asked not to be named", "requested anonymity": a condition of the interview, no statement
 _ANONYMITY = re.compile(r"\W*(?:not\s+to\s+be\s+(?:named|identified|quoted)|anonymity)\b", re.I)
 # speech verbs whose bare noun-phrase object is as often an act or a thing shown as a statement:
@@ -122,7 +131,10 @@ _OBJ_ACTS = frozenset("reveal unveil tout declare claim report email".split())  
 
 # verbs of depicting: with a bare object and no "as …" a role played or a picture made, no statement
 _PORTRAY = frozenset("portray depict".split())
-_AS_AFTER = re.compile(r"[^.;!?\n]*?\bas\b")   # "portrayed protestors as …": an "as" before the sentence ends
+# "portrayed protestors as …": an "as" before the sentence ends that belongs to the verb and its object,
+# not a conjunction ("portrays Lincoln in the film, just as he did on stage", "…, as they did")
+_AS_AFTER = re.compile(r"[^.;!?\n]*?(?<!\bjust )(?<!\beven )\bas\b(?!\s+(?:I|you|he|she|it|we|they|did|does|do|has|had|"
+                       r"was|were|is|are|if|though|well|long|soon|ever|usual|always|before|expected|such)\b)", re.I)
 
 NOUN_CLASSES: dict[str, str] = {}
 for _cls, _words in (
@@ -251,7 +263,7 @@ def _refusal(a: Attribution, text: str) -> bool:
     be named")."""
     if _REFUSING.search(text, max(0, a.cue.start - 40), a.cue.start):
         return True
-    if verb_class(a.cue.lemma) == "speech" and _WITHHELD.search(text, max(0, a.cue.start - 24), a.cue.start):
+    if a.cue.lemma.lower() in _WITHHELD_VERBS and _WITHHELD.search(text, max(0, a.cue.start - 24), a.cue.start):
         return True
     return a.cue.lemma.lower() in ("ask", "request") and bool(a.content) \
         and bool(_ANONYMITY.match(text, a.content[0][0], a.content[0][1]))

@@ -11,19 +11,26 @@ from typing import Callable
 
 from .mentions import MentionIndex, surface_gender
 
+# the gendered family and role nouns, one list for the three rules that read them (this module's
+# appositive and noun rules, coref's role before a name): female, male
+FEMALE_NOUNS = ("actress", "mother", "wife", "daughter", "sister", "widow", "queen", "princess", "duchess")
+MALE_NOUNS = ("father", "husband", "son", "brother", "widower", "king", "prince", "duke")
+_F, _M = "|".join(FEMALE_NOUNS), "|".join(MALE_NOUNS)
+
 # gendered role nouns by their ending, in an appositive right after a name ("Jones, a spokeswoman")
 _ROLE_GENDER = re.compile(r"\s*,\s+(?:a|an|the)\s+(?:(?!(?:of|for|with|to|his|her|their|whose)\s)[\w’'.-]+\s+){0,4}?"
                           r"\w*?(?:(spokes|chair|congress|business|council|police|anchor|sales)(wo)?m[ae]n|"
-                          r"(actress|mother|wife|daughter|sister|widow|queen|princess|duchess)|"
-                          r"(father|husband|son|brother|widower|king|prince|duke))\b", re.I)
+                          rf"({_F})|({_M}))\b", re.I)
 # subject / possessive forms only: an object "him"/"her" after a name is mostly someone else
 # ("Lee invited him to visit her")
 _PRONOUN_GENDER = re.compile(r"\b(?:(he|his|himself)|(she|hers|herself|her(?=\s+(?!(?:to|in|at|on|for|with|from|by|and|or|as|"
                              r"that|than|about|into|after|before|over|up|out|off|back|again|down)\b)[\w’'-])))\b", re.I)
 
 
-_NOUN_GENDER = re.compile(r"(?:(\w*wom[ae]n|actress|mother|wife|daughter|sister|widow|queen|princess|duchess|girl|lady)|"
-                          r"(\w*m[ae]n|father|husband|son|brother|widower|king|prince|duke|boy))$")
+_NOUN_GENDER = re.compile(rf"(?:(\w*wom[ae]n|{_F}|girl|lady)|"
+                          r"((?!(?:hu|ger|ro|otto|talis|cai|sha|abdo|speci|o|a|regi|acu|ye|sta|se|hy|ra)m[ae]n$)"
+                          rf"\w*m[ae]n|{_M}|boy))$")
+# (not "human", "German", "Roman", "specimen", "omen", …: words that only end like "man"/"men")
 
 
 def noun_gender(lemma: str) -> str | None:

@@ -45,16 +45,32 @@ class GroupDescriptions:
     def _describe_group(self, s: int, role: str) -> Speaker | Antecedent | None:
         """ "the agency" → the nearest earlier organisation mention or speaker whose text has a hint."""
         hints = GROUP_HINTS.get(role) or (role,)
-        for d, _, _ in self._candidates(s, False):
+        cands = [d for d, _, _ in self._candidates(s, False)]
+        for d in cands:
             txt = f"{d.text} {d.name}".lower()
             if d.text and _DET.match(d.text) and not d.entity_id:
                 words = d.text.lower().split()
-                if words[0] == "the" and len(words) > 2 and _has_hint(words[-1], hints):
+                if words[0] == "the" and len(words) > 2 and _has_hint(words[-1], hints) \
+                        and self._named_other(cands, words):
                     return d   # "…, the defence ministry said. …, the ministry said": the nearest one that says which
                 continue   # another bare description
             if _has_hint(txt, hints):
                 return d
         return self._lone_organisation(s) if role in _ORG_NOUNS else None
+
+    @staticmethod
+    def _named_other(cands: list[Any], words: list[str]) -> bool:
+        """Is a named candidate of the same head noun there with another modifier ("German Foreign
+        Ministry" beside "the defence ministry")? Only then does the description say which one is
+        meant; otherwise ("Samsung …, the South Korean company said") the named one comes first."""
+        head, mods = words[-1], words[1:-1]
+        for d in cands:
+            if not d.entity_id:
+                continue
+            named = f"{d.text or d.name}".lower().split()
+            if named and named[-1] == head and [w for w in named[:-1] if w != "the"][-len(mods):] != mods:
+                return True
+        return False
 
     def _lone_organisation(self, s: int) -> Antecedent | None:
         """ "Shares of Brightwell Foods fell. The company said …": the one organisation named in this

@@ -62,6 +62,9 @@ ADDRESSEE_VERBS = frozenset("""tell ask urge inform assure brief warn remind adv
 
 # Verbs whose object and its predicate are the content: "called X “unhinged”", "described X as Y".
 OPRD_VERBS = frozenset("call label dub term brand describe characterize characterise name deem consider portray".split())
+# verbs that give someone or something a name or label: "called the senator “the next George
+# Washington”" (contents: the quoted name given), "X, dubbed Y" (verb_cues: a participle naming X)
+NAMING_VERBS = frozenset("dub nickname label term brand call name christen".split())
 
 # Verbs whose xcomp ("vowed to …", "urged X to …") is the content.
 XCOMP_VERBS = frozenset("""tell warn remind advise encourage promise pledge vow swear threaten plan intend seek refuse decline offer agree

@@ -143,6 +143,9 @@ _SETTING_PREPS = "at|on|in|during|after|before|since|until|amid|amidst|throughou
 # plain "if" is as often "whether" — "no idea if I would have told her …" — and PolNeAR annotates
 # conditionals: "if Carson implied that …")
 _AS_IF = re.compile(r"\bas\s+(?:if|though)\s+(?:to\s+)?$", re.I)
+# … unless a verb of seeming takes it: "it seems as though X believes …" is "it appears that …"
+_SEEMS_AS_IF = re.compile(r"\b(?:seem|look|appear|sound)(?:s|ed|ing)?\s+(?:\w+ly\s+|just\s+|almost\s+)?"
+                          r"as\s+(?:if|though)\s+$", re.I)
 _STRANDED = re.compile(r"\b(?:am|is|are|was|were|be|been|being)\W*$", re.I)
 # acts on a thing: the head of the object (up to four words before it, none a preposition or
 # "that") is a title or a territory defended, code written, a team named
@@ -214,9 +217,11 @@ def refused(a: Attribution, text: str) -> bool:
 
 def _hypothetical(a: Attribution, text: str) -> bool:
     """"as if she believed that …", "as though he had said …", "shrugged as if to say …": a
-    comparison with what is not so; no one holds or says it."""
+    comparison with what is not so; no one holds or says it. After seem/look/appear/sound ("it looks
+    as if the board believes …") it means "it appears that": kept."""
     first = min(a.cue.start, a.speaker[0]) if a.speaker is not None else a.cue.start
-    return bool(_AS_IF.search(text, max(0, first - 24), first))
+    return bool(_AS_IF.search(text, max(0, first - 24), first)) \
+        and not _SEEMS_AS_IF.search(text, max(0, first - 48), first)
 
 
 def _act_on_thing(lem: str, content: str) -> bool:

@@ -112,13 +112,15 @@ DOCUMENT_NOUNS = frozenset("""study report survey poll data datum analysis resea
     evidence test trial audit investigation inquiry probe assessment release average tally count census
     chart graph image footage video recording transcript scan sample measurement experiment dating""".split())
 
-# other things written, published, filed or ruled ("the lawsuit alleges", "a tweet said", "the ruling found")
+# other things written, published, filed or ruled ("the lawsuit alleges", "a tweet said", "the ruling found");
+# a film or a programme is a publication too ("the film portrays the war as a tragedy", "the documentary
+# criticizes …": both kept)
 WRITTEN_NOUNS = frozenset("""
     lawsuit suit indictment email message post tweet note sign label simulation calculation map minutes
     log diary book article story headline editorial op-ed column essay account version brief petition
     ruling verdict guidance guideline directive notice warning advisory bulletin alert announcement
     press_release ad advertisement commercial slide presentation spot clip submission motion result
-    polling timeline
+    polling timeline film movie documentary programme podcast broadcast novel memoir biography
 """.split())
 
 # pronoun-like heads of people ("many said", "most believe", "someone wrote")

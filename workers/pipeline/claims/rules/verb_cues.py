@@ -12,7 +12,7 @@ from typing import Any
 from ..contents import (_as_clause_content, _content_tokens, answer, _is_inverted, _is_parenthetical, _object_content,
                         _final_cue_clause, _split_parenthetical)
 from ..context import ChunkContext, DocContext
-from ..lexicon import ADDRESSEE_VERBS, QUOTE_ONLY_VERBS, REQUEST_NOUNS, REQUEST_VERBS, verb_stance
+from ..lexicon import ADDRESSEE_VERBS, NAMING_VERBS, QUOTE_ONLY_VERBS, REQUEST_NOUNS, REQUEST_VERBS, verb_stance
 from ..passives import is_agentless_passive, passive_content
 from ..records import Attribution
 from ..spans import runs, word_count
@@ -199,15 +199,13 @@ def _chain(d: DocContext, t: Any, stance: str, off: int, ci: int, spk: Any, toks
     return (att, r), r
 
 
-# verbs that name someone: "X, dubbed Y" is their participle, which the parse may take for a finite verb
-_NAMING = frozenset("dub nickname label term brand call name christen".split())
 
 
 def _named_participle(t: Any) -> bool:
     """"Thatcher, dubbed the “Iron Lady” for …": a naming verb with a name (``oprd``) but no one
     named (no direct object), right after "<noun>,": a reduced passive participle hanging on the
     noun, which the parse read as a finite verb with that noun as its subject."""
-    if t.lemma_.lower() not in _NAMING or t.i < 2 or t.doc[t.i - 1].text != ",":
+    if t.lemma_.lower() not in NAMING_VERBS or t.i < 2 or t.doc[t.i - 1].text != ",":
         return False
     kids = list(t.children)
     if not any(c.dep_ == "oprd" for c in kids) or any(c.dep_ in ("dobj", "obj", "auxpass", "aux") for c in kids):

@@ -487,7 +487,10 @@ def test_a_person_brought_in_without_a_name_is_no_antecedent_sentences_later(pip
             "A boy had waved at me from the corner that morning. I crossed the street to meet him. "
             "The wind was cold. The lights were red. The man behind the counter only shrugged.\n"
             "“Buses are cheaper than taxis,” he said.")
-    assert speaker_of(pipeline, text, "cheaper than taxis")["name"] != "boy"
+    # no one named or brought in within reach: "he" stays unresolved (the man behind the counter is a
+    # definite description, no unnamed-person antecedent)
+    spk = speaker_of(pipeline, text, "cheaper than taxis")
+    assert (spk["name"], spk["resolution"]) == ("he", "pronoun"), spk
 
 
 def test_they_never_means_an_event(pipeline):
@@ -495,3 +498,12 @@ def test_they_never_means_an_event(pipeline):
     text = ("The Liberal Party backed the Gulf War in 1991. Better planning was all that was missing, "
             "they said.")
     assert speaker_of(pipeline, text, "Better planning")["name"] == "Liberal Party"
+
+
+@pytest.mark.parametrize("lemma, gender", [
+    ("human", None), ("german", None), ("specimen", None), ("omen", None),
+    ("fisherman", "m"), ("cameraman", "m"), ("chairwoman", "f"),
+])
+def test_a_noun_that_only_ends_like_man_says_no_gender(lemma, gender):
+    from workers.pipeline.claims.gender import noun_gender
+    assert noun_gender(lemma) == gender

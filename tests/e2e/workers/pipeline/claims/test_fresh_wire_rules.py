@@ -37,15 +37,18 @@ def test_they_after_people_as_subject_stays_with_them(pipeline):
 
 # a cue in a subordinate clause joined with no comma reports nothing of the main clause
 
-@pytest.mark.parametrize("text", [
-    "More than 300 warplanes and 20 ships were ready on Saturday in case President Anna Berg ordered the use of "
-    "force against the rebels, defense officials said.",
-    "The two ferries will stay in port until the harbour master announces the end of the storm, the operator said.",
-])
-def test_a_subordinate_cue_is_no_speaker_of_the_main_clause(pipeline, text):
+def test_a_subordinate_cue_is_no_speaker_of_the_main_clause(pipeline):
+    text = "Medical teams waited at the border in case the health minister ordered the closure of the crossing, aid workers said."
     got = speakers(pipeline, text)
-    main = [n for c, n in got if c.startswith(("More than", "The two ferries"))]
-    assert main and all(n in ("defense officials", "operator") for n in main), got
+    main = [n for c, n in got if c.startswith("Medical teams")]
+    assert main == ["aid workers"], got
+
+
+def test_a_subordinate_clause_with_a_mark_keeps_the_real_speaker(pipeline):
+    # a guard for the older checks (a clause with a mark such as "until" was never inverted)
+    text = "The two ferries will stay in port until the harbour master announces the end of the storm, the operator said."
+    got = speakers(pipeline, text)
+    assert [n for c, n in got if c.startswith("The two ferries")] == ["operator"], got
 
 
 def test_an_as_clause_is_no_subordinate_cue_of_that_kind(pipeline):
@@ -63,24 +66,32 @@ def test_a_cue_set_off_after_the_clause_still_reports_it(pipeline):
 # "the ministry" after "the defence ministry said": that ministry, not another one named earlier
 
 def test_the_ministry_is_the_one_that_said_which(pipeline):
-    text = ("“We believe the plan is an obstacle to peace,” Norwegian Foreign Ministry spokesman Lars Dahl said.\n"
-            "Before the talks, Defence Minister Per Holm will visit Chile from May 2 to 4, the defence ministry said.\n"
-            "Holm planned to meet his Chilean counterpart in Santiago, the ministry said.")
+    text = ("Spain's Interior Ministry spokeswoman Ana Ruiz said the border would stay open.\n"
+            "The health ministry said on Tuesday that 300 new cases had been found.\n"
+            "Most of the cases were in Madrid, the ministry added.")
     got = speakers(pipeline, text)
-    assert [n for c, n in got if c.startswith("Holm planned")] == ["defence ministry"], got
+    assert [n for c, n in got if c.startswith("Most of the cases")] == ["health ministry"], got
 
 
 def test_the_ministry_with_no_other_description_is_the_one_named(pipeline):
-    text = ("“We believe the plan is an obstacle to peace,” Norwegian Foreign Ministry spokesman Lars Dahl said.\n"
-            "The ministry said the two ministers would meet in Oslo on May 9.")
+    text = ("Spain's Interior Ministry spokeswoman Ana Ruiz said the border would stay open.\n"
+            "Later the ministry announced that extra guards would be sent to the coast.")
     got = speakers(pipeline, text)
-    assert [n for c, n in got if c.startswith("the two ministers")] == ["Foreign Ministry"], got
+    assert [n for c, n in got if c.startswith("extra guards")] == ["Interior Ministry"], got
+
+
+def test_a_description_with_no_named_rival_of_its_head_leaves_the_one_named(pipeline):
+    text = ("Siemens will hire 500 engineers in Munich next year. "
+            "Later, the German industrial company said its orders had doubled. "
+            "The company said the new staff would work on rail signalling.")
+    got = speakers(pipeline, text)
+    assert [n for c, n in got if c.startswith("the new staff")] == ["Siemens"], got
 
 
 # "X, dubbed Y": X is the one named, not a speaker
 
 @pytest.mark.parametrize("text", [
-    "Harriet Vane, dubbed the “Queen of Crime” for her many novels, lived in Oxford for thirty years.",
+    "The harbour seal Bertie, dubbed the “Mayor of the Marina” for his daily visits, died on Tuesday.",
     "The old ferry, nicknamed “the Bathtub” for its shape, sank in the harbour last winter.",
 ])
 def test_the_one_named_by_a_participle_is_no_speaker(pipeline, text):
@@ -99,7 +110,13 @@ def test_whoever_dubs_stays_the_speaker(pipeline, text, speaker):
 # "portrays X": a role played, unless "as …" says what X is made out to be
 
 def test_an_actor_portraying_a_role_says_nothing(pipeline):
-    assert attributed(pipeline, "The actor Tom Rudd portrays Henry Baxter, the ship's doctor, in the new film.") == []
+    text = "In the new series, the actress Lena Ortiz portrays the explorer Mary Kingsley, a doctor's daughter from London."
+    assert attributed(pipeline, text) == []
+
+
+def test_an_as_clause_after_a_role_played_says_nothing_either(pipeline):
+    text = "The veteran actor portrays the young Abraham Lincoln in the new film, just as he once did on Broadway."
+    assert attributed(pipeline, text) == []
 
 
 @pytest.mark.parametrize("text", [
@@ -114,13 +131,14 @@ def test_portraying_someone_as_something_stays(pipeline, text):
 # a place after "in"/"at"/"from" inside the speaker's phrase says where the speakers are, not who
 
 @pytest.mark.parametrize("text, place", [
-    ("Most of the nurses at hospitals in Ohio refuse to work the extra shifts, saying they fear burnout.", "Ohio"),
-    ("Many of the 20,000 fishermen in Norway and nearly 6,000 in Denmark refuse to sell their boats, saying they "
-     "fear the new quotas.", "Denmark"),
+    ("A third of the teachers at schools in Saxony have refused to grade the new exams, arguing they are unfair.",
+     "Saxony"),
+    ("Most of the 300 teachers in Leeds and about 200 in York walked out on Monday, saying the new timetable "
+     "was unworkable.", "York"),
 ])
 def test_a_place_inside_the_speakers_phrase_is_not_the_speaker(pipeline, text, place):
     [c] = attributed(pipeline, text)
-    assert c["speaker"]["name"] != place and c["speaker"]["name"].startswith(("Most of", "Many of")), c["speaker"]
+    assert c["speaker"]["name"] != place and c["speaker"]["name"].startswith(("third of", "A third of", "Most of")), c["speaker"]
 
 
 def test_a_place_that_is_the_speaker_stays(pipeline):
@@ -131,11 +149,20 @@ def test_a_place_that_is_the_speaker_stays(pipeline):
 # "called for calm in the camps": where a request holds is part of what is asked for
 
 def test_where_a_request_holds_is_part_of_it(pipeline):
-    [c] = attributed(pipeline, "A farmers' lobby group called on Saturday for calm in the villages of eastern Bavaria "
-                               "during the harvest festival.")
-    assert c["text"].startswith("calm") and "villages of eastern Bavaria" in c["text"], c["text"]
+    [c] = attributed(pipeline, "The bishops appealed on Friday for calm in the towns along the northern border.")
+    assert c["text"].startswith("calm") and "towns along the northern border" in c["text"], c["text"]
 
 
 def test_when_a_request_was_made_is_not(pipeline):
     [c] = attributed(pipeline, "The dockers' union called for a strike in all ports on Monday.")
     assert "strike in all ports" in c["text"] and "Monday" not in c["text"], c["text"]
+
+
+@pytest.mark.parametrize("text, asked", [
+    ("The governor called for more patience during a visit to the flooded town of Ashby.", "more patience"),
+    ("The chancellor called for fresh elections in a televised speech.", "fresh elections"),
+    ("The coach called for better discipline in an interview with the local paper.", "better discipline"),
+])
+def test_where_or_when_a_request_was_made_is_not_part_of_it(pipeline, text, asked):
+    [c] = attributed(pipeline, text)
+    assert c["text"].rstrip(".") == asked, c["text"]

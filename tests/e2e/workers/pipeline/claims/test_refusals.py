@@ -184,6 +184,14 @@ def test_a_source_rejects_and_asks(pipeline, text, cue):
 
 
 @pytest.mark.parametrize("text, cue", [
+    ("Shot in the valleys of Wales, the new film criticizes the coal board for closing the pits.", "criticize"),
+    ("The film portrays the miners' strike as a betrayal of the workers.", "portray"),
+])
+def test_a_film_is_a_publication_that_judges(pipeline, text, cue):
+    assert cue in cues(pipeline, text), attributed(pipeline, text)
+
+
+@pytest.mark.parametrize("text, cue", [
     ("The patch notes are out. Also, developers, if you read this, lemme know what happened to the old maps.", "know"),
     ("I still have so many questions about the island, but let's hope the ferryman can answer some of them.", "hope"),
     ("A claim cannot be opened without the owner, so ask them to come to the station with you.", "ask"),
@@ -329,6 +337,9 @@ def test_a_hypothetical_view_is_no_claim(pipeline, text, cue):
 @pytest.mark.parametrize("text, cue", [
     ("The puppy tilted its head, and the doctor believed that the biscuit had made it sick.", "believe"),
     ("If the inspectors believe the bridge is unsafe, the council could close it for the winter.", "believe"),
+    # after a verb of seeming, "as if"/"as though" is "it appears that"
+    ("By Friday it looked as though the miners believed the mine would reopen.", "believe"),
+    ("Judging by the vote, it seems as if most members think the merger is a mistake.", "think"),
 ])
 def test_a_view_held_stays(pipeline, text, cue):
     assert cue in cues(pipeline, text)
@@ -375,7 +386,7 @@ def test_a_feared_proposition_stays(pipeline, text, cue):
 
 @pytest.mark.parametrize("text, cue", [
     ("At the gate, the proprietary optical sorting machines compare every apple to that of thousands of stored images.", "compare"),
-    ("Smith J et al. Aspirin compared with placebo in adults with chronic back pain. Pain Journal. 2011.", "compare"),
+    ("Tramadol compared with ibuprofen for acute dental pain: a randomised trial. J Oral Med. 2015.", "compare"),
 ])
 def test_a_comparison_made_by_a_machine_or_a_trial_is_no_evaluation(pipeline, text, cue):
     assert cue not in cues(pipeline, text), attributed(pipeline, text)
@@ -388,6 +399,14 @@ def test_a_person_comparing_stays(pipeline):
 def test_a_withheld_confirmation_is_no_claim(pipeline):
     assert "confirm" not in cues(pipeline, "The mayor's office could not confirm the meeting with the developers.")
     assert "confirm" in cues(pipeline, "The mayor's office confirmed the meeting with the developers.")
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("In her speech the engineer could not stress enough that the old levees would fail in a flood.", "stress"),
+    ("The nurses could not repeat often enough that all drinking water had to be boiled.", "repeat"),
+])
+def test_a_could_not_before_a_verb_of_no_disclosure_withholds_nothing(pipeline, text, cue):
+    assert cue in cues(pipeline, text), attributed(pipeline, text)
 
 
 def test_a_papers_disclosure_statement_is_furniture(pipeline):
@@ -403,8 +422,13 @@ def test_a_hyphenated_word_is_no_statement_noun(pipeline):
     assert "claim" not in cues(pipeline, text), attributed(pipeline, text)
 
 
-def test_none_of_a_group_is_a_source(pipeline):
-    assert "attack" in cues(pipeline, "Oddly, none of his rivals attacked the governor over the leaked budget at the debate.")
+@pytest.mark.parametrize("text, cue", [
+    ("Oddly, none of his rivals attacked the governor over the leaked budget at the debate.", "attack"),
+    ("None of the shareholders admitted that the merger had failed.", "admit"),
+])
+def test_none_of_a_group_is_a_source(pipeline, text, cue):
+    # fails without the pronoun-like partitives ("none", "each", …) in source_nouns.PARTITIVE_NOUNS
+    assert cue in cues(pipeline, text)
 
 
 # acts (issue 17): a cue verb whose object is what the act is done to, no message; a clause the parse
