@@ -248,11 +248,14 @@ class Batcher:
         self.redone += self._requeue_alone(items)
 
     def _requeue_alone(self, items: list[_Item]) -> int:
-        """Put ``items`` first in line, in their order, each to run alone; returns how many."""
+        """Put ``items`` first in line, in their order, each to run alone; returns how many. They are
+        never handed back now (``hand_back`` off): one of them may have killed the pool, and handed back
+        uncounted it would come back as a first attempt, share a batch and kill the pool again, for ever;
+        alone, it waits for the restart within its own job time and pays its attempt."""
         waiting = [i for i in items if not i.future.done()]
         now = asyncio.get_running_loop().time()
         for item in reversed(waiting):
-            item.alone, item.queued_at = True, now
+            item.alone, item.queued_at, item.hand_back = True, now, False
             self._queue.appendleft(item)
         return len(waiting)
 

@@ -146,3 +146,43 @@ async def test_a_document_running_in_another_process_when_a_hard_timeout_kills_t
             assert (await ex.analyse({"text": "after it"}, "a"))["echo"]["chars"] == 8  # a fresh pool
         finally:
             ex.close()
+
+
+
+async def test_an_article_that_kills_its_batch_pays_its_attempt_even_while_the_pool_restarts(
+        tmp_path, monkeypatch) -> None:
+    """A batch that killed the pool is redone one article at a time, and those are never handed back:
+    handed back uncounted (PoolStarting), the culprit came back as a first attempt, shared a batch and
+    killed the pool again, for as long as each restart outlasted the hand-back patience. Here the
+    restart is held past that patience: the culprit still ends with its own failure (counted)."""
+    import functools
+
+    from workers.executor import Busy, PipelineExecutor, PoolStarting, TransientError
+    from workers.pipeline.registry import build_pipeline
+
+    monkeypatch.setenv("NF_STUB_START_GATE", str(tmp_path))
+    ex = PipelineExecutor(1, soft_timeout=4.0, hard_timeout=5.0, start="spawn", batch=4,
+                          factory=functools.partial(build_pipeline, Settings(stages=STAGES)))
+    try:
+        await ex.start(120)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 120
+        busy = asyncio.create_task(ex.analyse({"text": "slow 0.8 holds the one process"}, "busy", deadline,
+                                              hand_back=True))
+        while not ex._batcher._calls:  # the busy call is in the process: the next two wait together
+            await asyncio.sleep(0.01)
+        (tmp_path / "armed").touch()  # the restart after the crash waits at the gate
+        crash = asyncio.create_task(ex.analyse({"text": "crash the process"}, "crash", deadline, hand_back=True))
+        fine = asyncio.create_task(ex.analyse({"text": "a fine one"}, "fine", deadline, hand_back=True))
+        await wait_for_file(tmp_path / "waiting")
+        await asyncio.sleep(2 * ex.hand_back_after)  # the restart outlasts the hand-back patience
+        (tmp_path / "open").touch()
+        results = await asyncio.gather(busy, crash, fine, return_exceptions=True)
+    finally:
+        (tmp_path / "open").touch()
+        ex.close()
+    assert ex._batcher.batches >= 1, results  # the crash and its batch-mate went to the pool together
+    assert isinstance(results[0], dict), results
+    assert type(results[1]) is TransientError and results[1].code == "worker_process_died", results
+    # the batch-mate: its document, or handed back uncounted (Busy) while the culprit held the process
+    assert isinstance(results[2], (dict, Busy)) and not isinstance(results[2], PoolStarting), results
