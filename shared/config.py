@@ -199,6 +199,9 @@ class Settings:
     def __post_init__(self) -> None:
         if self.webhook_concurrency < 1:
             raise ValueError(f"NEWSFLOW_WEBHOOK_CONCURRENCY must be at least 1, not {self.webhook_concurrency}")
+        if not self.pool_start_timeout_seconds > 0:  # no limit would let a hanging restart hand jobs back for ever
+            raise ValueError("NEWSFLOW_POOL_START_TIMEOUT_SECONDS must be more than 0, "
+                             f"not {self.pool_start_timeout_seconds}")
 
     def __repr__(self) -> str:
         """The dataclass's repr with the secrets masked (REDIS_URL's password, the sentinels' password,

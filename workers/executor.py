@@ -171,6 +171,9 @@ class PipelineExecutor(PipelinePool):
         except (BrokenProcessPool, OSError) as exc:  # OSError: the fork server could not be reached
             # (the failed start has killed its pool already: PipelinePool._warm)
             raise TransientError(f"pipeline process died while loading: {exc}", "worker_process_died") from None
+        except Exception as exc:  # noqa: BLE001 - a stage's warm-up raised: the start failed like a dying process
+            raise TransientError(f"pipeline failed to start: {type(exc).__name__}: {exc}",
+                                 "worker_process_died") from None
 
     async def _run_one(self, article: dict[str, Any], doc_id: str, deadline: float | None,
                        timing: Timing | None = None, hand_back: bool = False) -> dict[str, Any]:

@@ -27,3 +27,11 @@ def test_auth_from_env_and_bad_values():
 def test_lifetime_attempts_default_and_override():
     assert Settings(max_attempts=5).lifetime_attempts == 15
     assert Settings.from_env({"NEWSFLOW_MAX_LIFETIME_ATTEMPTS": "7"}).lifetime_attempts == 7
+
+
+@pytest.mark.parametrize("seconds", [0, -1])
+def test_a_pool_start_without_a_limit_is_refused(seconds):
+    # no limit would let a hanging pool restart hand every job back for ever, uncounted
+    with pytest.raises(ValueError, match="NEWSFLOW_POOL_START_TIMEOUT_SECONDS"):
+        Settings(pool_start_timeout_seconds=seconds)
+    assert Settings(pool_start_timeout_seconds=0.5).pool_start_timeout_seconds == 0.5
