@@ -107,11 +107,17 @@ def _key_id(request: web.Request) -> str | None:
 
 
 REVOKED = "the API key was revoked while the request was being received"
+QUEUE_FULL = "the processing queue is full, retry later"
+
+
+def _rejected(index: int, code: str, message: str, details: Any) -> dict[str, Any]:
+    """A batch item's ``rejected`` result, with its error as a single request's error body has it."""
+    return {"index": index, "result": "rejected", "error": {"code": code, "message": message, "details": details}}
 
 
 def _queue_full(request: web.Request) -> ApiError:
     settings = request.app[SETTINGS]
-    return ApiError(429, "queue_full", "the processing queue is full, retry later",
+    return ApiError(429, "queue_full", QUEUE_FULL,
                     {"max_depth": settings.queue_max_depth},
                     {"Retry-After": str(settings.retry_after_seconds)})
 
@@ -227,14 +233,11 @@ async def post_batch(request: web.Request) -> web.Response:
     valid: list[tuple[int, dict[str, Any]]] = []
     for i, (obj, scan, perr) in enumerate(items):
         if perr is not None:
-            results[i] = {"index": i, "result": "rejected",
-                          "error": {"code": perr.code, "message": perr.message, "details": perr.details}}
+            results[i] = _rejected(i, perr.code, perr.message, perr.details)
             continue
         article, errors = validate_article(obj, (i,), scan)
         if errors:
-            results[i] = {"index": i, "result": "rejected",
-                          "error": {"code": "validation_error", "message": "the article does not match the schema",
-                                    "details": errors}}
+            results[i] = _rejected(i, "validation_error", "the article does not match the schema", errors)
         else:
             valid.append((i, article))
     # a batch may carry the same article twice: submit_many handles it (the second is a duplicate)
@@ -246,13 +249,10 @@ async def post_batch(request: web.Request) -> web.Response:
     queue_full = 0
     for (i, _), res in zip(valid, submitted):
         if res.key_revoked:  # revoked while the batch's scripts ran: the items before it are in
-            results[i] = {"index": i, "result": "rejected",
-                          "error": {"code": "unauthorized", "message": REVOKED, "details": {}}}
+            results[i] = _rejected(i, "unauthorized", REVOKED, {})
         elif res.queue_full:
             queue_full += 1
-            results[i] = {"index": i, "result": "rejected",
-                          "error": {"code": "queue_full", "message": "the processing queue is full, retry later",
-                                    "details": {"max_depth": settings.queue_max_depth}}}
+            results[i] = _rejected(i, "queue_full", QUEUE_FULL, {"max_depth": settings.queue_max_depth})
         else:
             results[i] = {"index": i, "result": "duplicate" if res.duplicate else "accepted", "id": res.id,
                           "status": res.status, "revision": res.revision, "links": links(res.id)}
@@ -261,7 +261,7 @@ async def post_batch(request: web.Request) -> web.Response:
     payload = {"items": results, "accepted": counts["accepted"], "duplicates": counts["duplicate"],
                "rejected": counts["rejected"]}
     if queue_full and queue_full == len(items):
-        raise ApiError(429, "queue_full", "the processing queue is full, retry later", payload,
+        raise ApiError(429, "queue_full", QUEUE_FULL, payload,
                        {"Retry-After": str(settings.retry_after_seconds)})
     headers = {"Retry-After": str(settings.retry_after_seconds)} if queue_full else None
     return json_response(payload, 202 if counts["accepted"] else 200, headers)
