@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import enum
 import logging
 import multiprocessing
 import os
@@ -34,6 +35,16 @@ from . import shared_pool
 from .pool_process import init_process, warm_up
 
 log = logging.getLogger("newsflow.worker")
+
+
+class KillReason(enum.Enum):
+    """Why :meth:`PipelinePool.reset` killed a pool (its value: how the log says it)."""
+
+    HARD_TIMEOUT = "hard timeout"                  # a call (one document or a batch) ran past its hard limit
+    BROKEN = "broken pool"                         # a pool process died (crash, OOM killer, memory ceiling)
+    UNREACHABLE = "fork server unreachable"
+    START_TIMEOUT = "start-up timed out"
+    START_FAILED = "start-up failed"
 
 
 class PoolStartTimeout(Exception):
@@ -72,9 +83,9 @@ class PipelinePool:
         # While it is 0, a pool that is (re)starting is the worker's state, not a waiting job's fault
         # (workers/executor.py hands such a job back uncounted); from the first failure on, waits count.
         self.start_failures = 0
-        # why each pool this object killed was killed (reset's ``why``): a call that finds its pool
+        # why each pool this object killed was killed (reset's ``reason``): a call that finds its pool
         # broken can tell whether another call's hard timeout killed it (workers/executor.py)
-        self.killed_for: weakref.WeakKeyDictionary[concurrent.futures.ProcessPoolExecutor, str] = \
+        self.killed_for: weakref.WeakKeyDictionary[concurrent.futures.ProcessPoolExecutor, KillReason] = \
             weakref.WeakKeyDictionary()
 
     def _new_pool(self) -> concurrent.futures.ProcessPoolExecutor:
@@ -116,7 +127,7 @@ class PipelinePool:
             self.start_failures += 1
             log.error("the pipeline processes did not start within %gs (%d failed start(s) in a row); "
                       "killing them, the next job starts them again", self.start_timeout, self.start_failures)
-            self.reset(pool, "start-up timed out")
+            self.reset(pool, KillReason.START_TIMEOUT)
             raise PoolStartTimeout(f"the pipeline processes did not start within {self.start_timeout:g}s") from None
         except Exception as exc:
             if self._pool is not pool:  # killed by close() or a reset while it started: not a failed start
@@ -124,7 +135,7 @@ class PipelinePool:
             self.start_failures += 1
             log.error("the pipeline processes failed to start (%d failed start(s) in a row): %s: %s",
                       self.start_failures, type(exc).__name__, exc)
-            self.reset(pool, "start-up failed")
+            self.reset(pool, KillReason.START_FAILED)
             raise
         self.start_failures = 0
         log.info("pipeline loaded in %d process(es) %s in %.1fs", self.processes, sorted(set(pids)),
@@ -159,12 +170,14 @@ class PipelinePool:
             os.remove(path)
         return rss
 
-    def reset(self, broken: concurrent.futures.ProcessPoolExecutor | None, why: str) -> None:
-        """Kill a stuck or broken pool; the next call starts a fresh one (once, however many jobs saw it)."""
+    def reset(self, broken: concurrent.futures.ProcessPoolExecutor | None, reason: KillReason,
+              detail: str = "") -> None:
+        """Kill a stuck or broken pool; the next call starts a fresh one (once, however many jobs saw it).
+        ``reason`` is kept in :attr:`killed_for`; ``detail`` only goes to the log after it."""
         if broken is None or self._pool is not broken:
             return
-        log.warning("restarting the pipeline process pool (%s)", why)
-        self.killed_for[broken] = why
+        log.warning("restarting the pipeline process pool (%s%s)", reason.value, detail)
+        self.killed_for[broken] = reason
         self._pool, self._ready = None, None
         _kill_pool(broken)
 
