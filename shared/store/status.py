@@ -22,7 +22,8 @@ from .base import StoreBase, now_iso
 from .scripts import REQUEUE, SET_STATUS, as_str, redis_str
 
 # what a run ends with: kept until the next run is queued (a new revision, POST /retry) or starts (a
-# retry after a transient error or a lost worker); lua/submit.lua and lua/requeue.lua delete the same
+# retry after a transient error or a lost worker). The one list: lua/submit.lua (shared/store/intake.py)
+# and lua/requeue.lua get it as an argument
 RUN_FIELDS = ("finished_at", "processing_ms", "wait_ms")
 
 
@@ -89,7 +90,7 @@ class StatusMixin(StoreBase):
                                  self.settings.events_max_len)
         code, _ = await self._set_status(doc_id, "failed", {"error": error, "last_error": error,
                                                            "finished_at": now_iso()},
-                                         delete=("retry_at", "processing_ms", "wait_ms"),  # no earlier run's timings
+                                         delete=("retry_at", *RUN_FIELDS),  # no earlier run's figures (finished_at: set anew)
                                          event=event, require=require)
         if code == 1:
             await self.redis.hincrby(K.METRICS_FAILED, str(error.get("code") or "unknown"), 1)
@@ -104,6 +105,6 @@ class StatusMixin(StoreBase):
             [K.status(doc_id), K.FAILED, K.arq_job(doc_id), K.ARQ_QUEUE, K.arq_result(doc_id),
              K.arq_retry(doc_id), K.article(doc_id)],
             {"id": doc_id, "status_prefix": K.STATUS_INDEX_PREFIX, **queue.enqueue_args(doc_id, time.time()),
-             "max_lifetime_attempts": str(self.settings.lifetime_attempts)},
+             "max_lifetime_attempts": str(self.settings.lifetime_attempts), "run_fields": list(RUN_FIELDS)},
         )
         return int(reply[0]), as_str(reply[1])

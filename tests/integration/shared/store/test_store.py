@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
@@ -241,6 +242,36 @@ async def test_worker_transitions_only_from_the_status_they_require(store, redis
     assert not await store.mark_processing(doc_id, 3)
     assert not await store.mark_processing("f" * 16, 1, require="")  # unknown id
     await assert_indexes_consistent(redis)
+
+
+async def test_submit_and_requeue_drop_the_run_fields_python_names(store, redis, settings):
+    """The run fields a new revision or a POST /retry drops come from Python (RUN_FIELDS of
+    shared/store/status.py), not from a copy in the scripts: a field added to the list is dropped too."""
+    from shared.store import intake as intake_module
+    from shared.store.scripts import REQUEUE, SUBMIT
+    from shared.store.status import RUN_FIELDS
+
+    fields = (*RUN_FIELDS, "extra_ms")
+    doc_id = (await store.submit(art(1, external_id="runs"))).id
+    await redis.hset(K.status(doc_id), mapping={f: "1" for f in fields})
+    keys, args = intake_module.submit_call(art(1, external_id="runs", text="A new revision."), time.time(),
+                                          0, 3, doc_id)
+    assert int((await SUBMIT(redis, keys, {**args, "run_fields": fields}))[0]) == 0
+    st = await redis.hgetall(K.status(doc_id))
+    assert st[b"revision"] == b"2" and not {f.encode() for f in fields} & st.keys()
+
+    await store.mark_processing(doc_id, 1)
+    await store.mark_failed(doc_id, {"code": "x", "message": "y"})
+    await redis.hset(K.status(doc_id), mapping={f: "1" for f in fields})
+    await redis.delete(K.ARQ_QUEUE, K.arq_job(doc_id))
+    reply = await REQUEUE(redis, [K.status(doc_id), K.FAILED, K.arq_job(doc_id), K.ARQ_QUEUE, K.arq_result(doc_id),
+                                  K.arq_retry(doc_id), K.article(doc_id)],
+                          {"id": doc_id, "status_prefix": K.STATUS_INDEX_PREFIX,
+                           **queue.enqueue_args(doc_id, time.time()), "max_lifetime_attempts": "0",
+                           "run_fields": list(fields)})
+    assert int(reply[0]) == 1
+    st = await redis.hgetall(K.status(doc_id))
+    assert st[b"status"] == b"queued" and not {f.encode() for f in fields} & st.keys()
 
 
 async def test_save_document_is_idempotent_and_indexes_consistent(store, redis):
