@@ -142,7 +142,12 @@ class PipelineExecutor(PipelinePool):
 
     def jobs_startable(self, held: int) -> int | None:
         """How many more jobs a worker holding ``held`` could start in a process now (micro-batching,
-        :meth:`Batcher.jobs_startable`); None: no advice."""
+        :meth:`Batcher.jobs_startable`); None: no advice. 0 while the pool is (re)starting
+        (:attr:`~workers.pool.PipelinePool.starting`): no process can start a job until it is up, so a
+        fresh job is left to the other workers of the queue (workers/wake.py; one that has waited there,
+        or a worker alone on the queue, still takes it and waits for the pool)."""
+        if self.starting:
+            return 0
         return None if self._batcher is None else self._batcher.jobs_startable(held)
 
     @property

@@ -6,8 +6,10 @@ on): the pipeline is built once, in a fork server the pool processes are forked 
 the models' memory (:mod:`workers.shared_pool`); ``start="spawn"``: in every pool process. Either
 way a pool process runs :mod:`workers.pool_process`. This module starts the pool and loads the
 pipeline in every process (:meth:`PipelinePool.start` / :meth:`PipelinePool.start_sync`), kills a
-stuck or broken pool so the next call starts a fresh one (:meth:`PipelinePool.reset`), and keeps the
-folder where a process over the memory ceiling names its document (:mod:`workers.memory`).
+stuck or broken pool and starts a fresh one (:meth:`PipelinePool.reset`: at once on the worker's
+event loop, so that while it starts the worker can leave fresh jobs to other workers,
+:attr:`PipelinePool.starting`; without a running loop, ``newsflow analyze``, at the next call), and
+keeps the folder where a process over the memory ceiling names its document (:mod:`workers.memory`).
 
 A start is bounded by ``start_timeout`` (``NEWSFLOW_POOL_START_TIMEOUT_SECONDS``): past it the start
 fails with :class:`PoolStartTimeout` and its processes are killed; a start that raised is killed the
@@ -112,10 +114,16 @@ class PipelinePool:
         ``asyncio.TimeoutError``: not ready within ``timeout`` (the start goes on for the others);
         :class:`PoolStartTimeout` or the start's own error: the start failed (its pool killed)."""
         if self._ready is None:
-            self._pool = self._new_pool()
-            self._ready = asyncio.get_running_loop().create_task(self._warm(self._pool))
+            self._begin()
+        assert self._ready is not None
         # shield: a job that stops waiting (its own deadline) does not abort the warm-up for the others
         await asyncio.wait_for(asyncio.shield(self._ready), timeout)
+
+    def _begin(self) -> None:
+        """A new pool, and the task that loads the pipeline in its processes (``_ready``)."""
+        self._pool = self._new_pool()
+        self._ready = asyncio.get_running_loop().create_task(self._warm(self._pool))
+        self._ready.add_done_callback(_retrieve)  # a start nobody waited for logs its failure (_warm), once
 
     async def _warm(self, pool: concurrent.futures.ProcessPoolExecutor) -> None:
         loop = asyncio.get_running_loop()
@@ -140,6 +148,12 @@ class PipelinePool:
         self.start_failures = 0
         log.info("pipeline loaded in %d process(es) %s in %.1fs", self.processes, sorted(set(pids)),
                  time.perf_counter() - t0)
+
+    @property
+    def starting(self) -> bool:
+        """A start of the pool is under way (its processes loading the pipeline): not ready yet, not failed."""
+        ready = self._ready
+        return ready is not None and not ready.done()
 
     @property
     def ready(self) -> bool:
@@ -178,8 +192,13 @@ class PipelinePool:
             return
         log.warning("restarting the pipeline process pool (%s%s)", reason.value, detail)
         self.killed_for[broken] = reason
-        self._pool, self._ready = None, None
+        started_async, self._pool, self._ready = self._ready is not None, None, None
         _kill_pool(broken)
+        if not started_async or reason in (KillReason.START_TIMEOUT, KillReason.START_FAILED):
+            # start_sync's pool (newsflow analyze's batches: no event loop), or a failed start: the next
+            # call starts it (after a failed start, its wait counts: start_failures)
+            return
+        self._begin()  # the replacement starts now, not when the next job comes
 
     def close(self) -> None:
         pool, self._pool, self._ready = self._pool, None, None
@@ -190,6 +209,12 @@ class PipelinePool:
             server.stop()
         if self._marks:
             shutil.rmtree(self._marks, ignore_errors=True)
+
+
+def _retrieve(task: "asyncio.Task[None]") -> None:
+    """Mark a start's outcome as seen (it was logged by ``_warm``; callers that waited got it too)."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _kill_pool(pool: concurrent.futures.ProcessPoolExecutor) -> None:
