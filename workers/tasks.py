@@ -227,6 +227,7 @@ async def _fail(ctx: dict[str, Any], doc_id: str, error: dict[str, Any]) -> str:
             return _superseded(doc_id, f"fail it ({error['message']})")
     except REDIS_TRANSIENT as exc:
         # Cannot record it now: arq runs the job again later; it fails the same way and is recorded then.
+        log.error("article %s failed permanently (not recorded: redis unavailable): %s", doc_id, error["message"])
         raise Retry(defer=_delay(ctx, 1)) from exc
     log.error("article %s failed permanently: %s", doc_id, error["message"])
     return "failed"
@@ -250,6 +251,7 @@ async def _retry(ctx: dict[str, Any], doc_id: str, attempt: int, error: dict[str
             if not await store.mark_failed(doc_id, error, require=require):
                 return _superseded(doc_id, f"fail it ({error['message']})")
         except REDIS_TRANSIENT as exc:
+            log.error("article %s failed (not recorded: redis unavailable): %s", doc_id, error["message"])
             raise Retry(defer=_delay(ctx, attempt)) from exc  # recorded on the next run (attempt > max)
         log.error("article %s failed: %s", doc_id, error["message"])
         return "failed"
