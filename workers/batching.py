@@ -47,6 +47,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .pool import KillReason
 from .pool_process import analyse_batch
 
 if TYPE_CHECKING:
@@ -228,10 +229,10 @@ class Batcher:
                 outcomes = None
         except asyncio.TimeoutError:  # the pool did not get ready (pool None: nothing to kill), or the hard limit
             why = "hard timeout" if pool is not None else "pool not ready"
-            ex.reset(pool, "hard timeout of a batch")
+            ex.reset(pool, KillReason.HARD_TIMEOUT, " of a batch")
         except (BrokenProcessPool, OSError) as exc:  # OSError: the fork server could not be reached
             why = f"{type(exc).__name__}: {exc}"
-            ex.reset(pool, "broken pool (a batch)")  # pool None: the start failed and killed its own pool
+            ex.reset(pool, KillReason.BROKEN, " (a batch)")  # pool None: the start failed and killed its own pool
         except Exception as exc:  # noqa: BLE001 - an article or result that cannot be pickled: found alone
             why = f"{type(exc).__name__}: {exc}"
         if outcomes is not None:

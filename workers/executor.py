@@ -37,7 +37,7 @@ from typing import Any, Callable
 from . import pool_process
 from .batching import Batcher
 from .memory import rss_bytes  # noqa: F401 - part of this module's interface (tests, bench)
-from .pool import PipelinePool, PoolStartTimeout
+from .pool import KillReason, PipelinePool, PoolStartTimeout
 
 
 class PipelineError(Exception):
@@ -142,7 +142,12 @@ class PipelineExecutor(PipelinePool):
 
     def jobs_startable(self, held: int) -> int | None:
         """How many more jobs a worker holding ``held`` could start in a process now (micro-batching,
-        :meth:`Batcher.jobs_startable`); None: no advice."""
+        :meth:`Batcher.jobs_startable`); None: no advice. 0 while the pool is (re)starting
+        (:attr:`~workers.pool.PipelinePool.starting`): no process can start a job until it is up, so a
+        fresh job is left to the other workers of the queue (workers/wake.py; one that has waited there,
+        or a worker alone on the queue, still takes it and waits for the pool)."""
+        if self.starting:
+            return 0
         return None if self._batcher is None else self._batcher.jobs_startable(held)
 
     @property
@@ -195,15 +200,15 @@ class PipelineExecutor(PipelinePool):
             limit = remaining(self.hard_timeout)
             outcome = await asyncio.wait_for(fut, limit)
         except asyncio.TimeoutError:
-            self.reset(pool, "hard timeout")
+            self.reset(pool, KillReason.HARD_TIMEOUT)
             raise TransientError(f"pipeline did not finish within {limit:.3g}s",
                                  "timeout") from None
         except BrokenProcessPool as exc:
-            if hand_back and self.killed_for.get(pool, "").startswith("hard timeout"):
+            if hand_back and self.killed_for.get(pool) is KillReason.HARD_TIMEOUT:
                 # another call's hard timeout killed the whole pool under this document: not its failure
                 raise Busy("the pipeline pool was restarted (another document's hard timeout) while this "
                            "document ran; job handed back", "busy") from None
-            self.reset(pool, "broken pool")
+            self.reset(pool, KillReason.BROKEN)
             over = self._over_limit(doc_id)
             if over is not None:
                 raise TransientError(f"pipeline process went over the memory ceiling of {self.max_rss >> 20} MB "
@@ -211,7 +216,7 @@ class PipelineExecutor(PipelinePool):
                                      "resource_limit") from None
             raise TransientError(f"pipeline process died: {exc}", "worker_process_died") from None
         except OSError as exc:  # the fork server is gone: the pool, not this article, is at fault
-            self.reset(pool, "fork server unreachable")
+            self.reset(pool, KillReason.UNREACHABLE)
             raise TransientError(f"pipeline processes unreachable: {exc}", "worker_process_died") from None
         except Exception as exc:  # pickling of an odd article or result
             raise PermanentError(f"cannot run the pipeline on this article: {type(exc).__name__}: {exc}",
@@ -236,7 +241,7 @@ class PipelineExecutor(PipelinePool):
                 fut = pool.submit(pool_process.analyse_many, articles, ids, self.soft_timeout, as_json)
                 return Batch(articles, ids, as_json, pool, fut)
             except BrokenProcessPool:  # a process died on an earlier batch, not yet collected
-                self.reset(pool, "broken pool")
+                self.reset(pool, KillReason.BROKEN)
         raise BrokenProcessPool("the pipeline pool keeps breaking at submission")
 
     def resubmit(self, batch: "Batch") -> None:
@@ -271,11 +276,11 @@ class PipelineExecutor(PipelinePool):
             fut.result(timeout=limit)
             return None
         except concurrent.futures.TimeoutError:
-            self.reset(pool, "hard timeout")
+            self.reset(pool, KillReason.HARD_TIMEOUT)
             return {"ok": False, "transient": True, "code": "timeout",
                     "error": f"pipeline did not finish within {limit:.3g}s"}
         except BrokenProcessPool as exc:
-            self.reset(pool, "broken pool")
+            self.reset(pool, KillReason.BROKEN)
             return {"ok": False, "transient": True, "code": "worker_process_died",
                     "error": f"pipeline process died: {exc}"}
 

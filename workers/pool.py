@@ -6,8 +6,10 @@ on): the pipeline is built once, in a fork server the pool processes are forked 
 the models' memory (:mod:`workers.shared_pool`); ``start="spawn"``: in every pool process. Either
 way a pool process runs :mod:`workers.pool_process`. This module starts the pool and loads the
 pipeline in every process (:meth:`PipelinePool.start` / :meth:`PipelinePool.start_sync`), kills a
-stuck or broken pool so the next call starts a fresh one (:meth:`PipelinePool.reset`), and keeps the
-folder where a process over the memory ceiling names its document (:mod:`workers.memory`).
+stuck or broken pool and starts a fresh one (:meth:`PipelinePool.reset`: at once on the worker's
+event loop, so that while it starts the worker can leave fresh jobs to other workers,
+:attr:`PipelinePool.starting`; without a running loop, ``newsflow analyze``, at the next call), and
+keeps the folder where a process over the memory ceiling names its document (:mod:`workers.memory`).
 
 A start is bounded by ``start_timeout`` (``NEWSFLOW_POOL_START_TIMEOUT_SECONDS``): past it the start
 fails with :class:`PoolStartTimeout` and its processes are killed; a start that raised is killed the
@@ -21,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import enum
 import logging
 import multiprocessing
 import os
@@ -34,6 +37,16 @@ from . import shared_pool
 from .pool_process import init_process, warm_up
 
 log = logging.getLogger("newsflow.worker")
+
+
+class KillReason(enum.Enum):
+    """Why :meth:`PipelinePool.reset` killed a pool (its value: how the log says it)."""
+
+    HARD_TIMEOUT = "hard timeout"                  # a call (one document or a batch) ran past its hard limit
+    BROKEN = "broken pool"                         # a pool process died (crash, OOM killer, memory ceiling)
+    UNREACHABLE = "fork server unreachable"
+    START_TIMEOUT = "start-up timed out"
+    START_FAILED = "start-up failed"
 
 
 class PoolStartTimeout(Exception):
@@ -72,9 +85,9 @@ class PipelinePool:
         # While it is 0, a pool that is (re)starting is the worker's state, not a waiting job's fault
         # (workers/executor.py hands such a job back uncounted); from the first failure on, waits count.
         self.start_failures = 0
-        # why each pool this object killed was killed (reset's ``why``): a call that finds its pool
+        # why each pool this object killed was killed (reset's ``reason``): a call that finds its pool
         # broken can tell whether another call's hard timeout killed it (workers/executor.py)
-        self.killed_for: weakref.WeakKeyDictionary[concurrent.futures.ProcessPoolExecutor, str] = \
+        self.killed_for: weakref.WeakKeyDictionary[concurrent.futures.ProcessPoolExecutor, KillReason] = \
             weakref.WeakKeyDictionary()
 
     def _new_pool(self) -> concurrent.futures.ProcessPoolExecutor:
@@ -101,10 +114,16 @@ class PipelinePool:
         ``asyncio.TimeoutError``: not ready within ``timeout`` (the start goes on for the others);
         :class:`PoolStartTimeout` or the start's own error: the start failed (its pool killed)."""
         if self._ready is None:
-            self._pool = self._new_pool()
-            self._ready = asyncio.get_running_loop().create_task(self._warm(self._pool))
+            self._begin()
+        assert self._ready is not None
         # shield: a job that stops waiting (its own deadline) does not abort the warm-up for the others
         await asyncio.wait_for(asyncio.shield(self._ready), timeout)
+
+    def _begin(self) -> None:
+        """A new pool, and the task that loads the pipeline in its processes (``_ready``)."""
+        self._pool = self._new_pool()
+        self._ready = asyncio.get_running_loop().create_task(self._warm(self._pool))
+        self._ready.add_done_callback(_retrieve)  # a start nobody waited for logs its failure (_warm), once
 
     async def _warm(self, pool: concurrent.futures.ProcessPoolExecutor) -> None:
         loop = asyncio.get_running_loop()
@@ -116,7 +135,7 @@ class PipelinePool:
             self.start_failures += 1
             log.error("the pipeline processes did not start within %gs (%d failed start(s) in a row); "
                       "killing them, the next job starts them again", self.start_timeout, self.start_failures)
-            self.reset(pool, "start-up timed out")
+            self.reset(pool, KillReason.START_TIMEOUT)
             raise PoolStartTimeout(f"the pipeline processes did not start within {self.start_timeout:g}s") from None
         except Exception as exc:
             if self._pool is not pool:  # killed by close() or a reset while it started: not a failed start
@@ -124,11 +143,17 @@ class PipelinePool:
             self.start_failures += 1
             log.error("the pipeline processes failed to start (%d failed start(s) in a row): %s: %s",
                       self.start_failures, type(exc).__name__, exc)
-            self.reset(pool, "start-up failed")
+            self.reset(pool, KillReason.START_FAILED)
             raise
         self.start_failures = 0
         log.info("pipeline loaded in %d process(es) %s in %.1fs", self.processes, sorted(set(pids)),
                  time.perf_counter() - t0)
+
+    @property
+    def starting(self) -> bool:
+        """A start of the pool is under way (its processes loading the pipeline): not ready yet, not failed."""
+        ready = self._ready
+        return ready is not None and not ready.done()
 
     @property
     def ready(self) -> bool:
@@ -159,14 +184,21 @@ class PipelinePool:
             os.remove(path)
         return rss
 
-    def reset(self, broken: concurrent.futures.ProcessPoolExecutor | None, why: str) -> None:
-        """Kill a stuck or broken pool; the next call starts a fresh one (once, however many jobs saw it)."""
+    def reset(self, broken: concurrent.futures.ProcessPoolExecutor | None, reason: KillReason,
+              detail: str = "") -> None:
+        """Kill a stuck or broken pool; the next call starts a fresh one (once, however many jobs saw it).
+        ``reason`` is kept in :attr:`killed_for`; ``detail`` only goes to the log after it."""
         if broken is None or self._pool is not broken:
             return
-        log.warning("restarting the pipeline process pool (%s)", why)
-        self.killed_for[broken] = why
-        self._pool, self._ready = None, None
+        log.warning("restarting the pipeline process pool (%s%s)", reason.value, detail)
+        self.killed_for[broken] = reason
+        started_async, self._pool, self._ready = self._ready is not None, None, None
         _kill_pool(broken)
+        if not started_async or reason in (KillReason.START_TIMEOUT, KillReason.START_FAILED):
+            # start_sync's pool (newsflow analyze's batches: no event loop), or a failed start: the next
+            # call starts it (after a failed start, its wait counts: start_failures)
+            return
+        self._begin()  # the replacement starts now, not when the next job comes
 
     def close(self) -> None:
         pool, self._pool, self._ready = self._pool, None, None
@@ -177,6 +209,12 @@ class PipelinePool:
             server.stop()
         if self._marks:
             shutil.rmtree(self._marks, ignore_errors=True)
+
+
+def _retrieve(task: "asyncio.Task[None]") -> None:
+    """Mark a start's outcome as seen (it was logged by ``_warm``; callers that waited got it too)."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _kill_pool(pool: concurrent.futures.ProcessPoolExecutor) -> None:

@@ -19,6 +19,14 @@ that were cut short by a killed worker, so a document that keeps crashing worker
 * permanent error (a stage raised on this document) → ``mark_failed`` at once; no retries.
 * unknown id (article missing) → logged and dropped; a job for a document already ``done`` or
   ``failed`` (a duplicate delivery) is a no-op.
+
+Every status change of a run is conditional (``require``, checked inside the status script): the run
+starts (``mark_processing``) only if the article is still not ``done`` or ``failed`` (another worker
+may have finished it between this job's read and its start: then this is the duplicate delivery it
+is, logged, and no pipeline run); once started, it hands back, schedules its retry or fails the
+article only while the status is still ``processing``. When another run finished or failed the
+article meanwhile, or a new revision queued it again (with a job of its own), the job ends there and
+the status is left as it is: ``done`` never turns back into ``queued``, ``processing`` or ``failed``.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared import keys as K
+from shared.store.status import ACTIVE
 
 from .executor import Busy, PermanentError, Timing, TransientError
 
@@ -116,17 +125,23 @@ async def _process(ctx: dict[str, Any], doc_id: str) -> str:
             error = error_info(last.get("code", "worker_lost") if isinstance(last, dict) else "worker_lost",
                                f"gave up after {attempt - 1} attempts; last error: "
                                f"{message or 'the worker stopped during processing'}", attempt - 1)
-            await store.mark_failed(doc_id, error)
+            if not await store.mark_failed(doc_id, error, require=ACTIVE):
+                return _superseded(doc_id, "fail it after its last attempt")
             log.error("article %s failed: %s", doc_id, error["message"])
             return "failed"
         if current == "processing":
             log.warning("article %s: previous attempt did not finish (worker lost); running attempt %d",
                         doc_id, attempt)
         job_start = asyncio.get_running_loop().time()  # started_at
-        await store.mark_processing(doc_id, attempt)
+        # only from the status read (not done or failed): one with no status hash at all starts as before
+        if not await store.mark_processing(doc_id, attempt, require=ACTIVE if current else "") and current:
+            # finished (or failed) by another worker since the read above: a duplicate delivery
+            log.info("article %s was finished by another worker before this run started: duplicate delivery "
+                     "ignored", doc_id)
+            return "duplicate"
     except REDIS_TRANSIENT as exc:
         return await _retry(ctx, doc_id, attempt, error_info(
-            "redis_unavailable", f"{type(exc).__name__}: {exc}", attempt, transient=True))
+            "redis_unavailable", f"{type(exc).__name__}: {exc}", attempt, transient=True), started=False)
 
     t0 = asyncio.get_running_loop().time()
     timing = Timing()
@@ -168,13 +183,21 @@ async def _hand_back(ctx: dict[str, Any], doc_id: str, attempt: int, exc: Busy) 
     was restarting after another document's failure: ``PoolStarting``): the job goes back to the queue,
     due again ``exc.defer`` seconds later, for this worker or another, and this run does not count as an
     attempt (status queued again, arq's try counter taken back)."""
-    log.info("article %s handed back to the queue: %s", doc_id, exc)
     try:
-        await ctx["store"].unmark_processing(doc_id, attempt - 1)
+        if not await ctx["store"].unmark_processing(doc_id, attempt - 1):
+            return _superseded(doc_id, "hand it back")
         await ctx["redis"].decr(K.arq_retry(ctx.get("job_id") or doc_id))
     except REDIS_TRANSIENT:
         log.warning("could not hand %s back uncounted (redis unavailable); the attempt counts", doc_id)
+    log.info("article %s handed back to the queue: %s", doc_id, exc)
     raise Retry(defer=exc.defer)
+
+
+def _superseded(doc_id: str, what: str) -> str:
+    """The status was no longer this run's to change (see the module): the job ends, status untouched."""
+    log.info("article %s is no longer this run's (another worker finished or failed it, or a new revision "
+             "was queued): did not %s; job ends", doc_id, what)
+    return "duplicate"
 
 
 def _last_code(status: dict[str, Any]) -> str | None:
@@ -189,7 +212,7 @@ async def _cancelled(ctx: dict[str, Any], doc_id: str, attempt: int, deadline: f
     try:
         if asyncio.get_running_loop().time() >= deadline:
             await asyncio.shield(store.mark_failed(doc_id, error_info(
-                "timeout", "the job exceeded the arq job timeout", attempt)))
+                "timeout", "the job exceeded the arq job timeout", attempt), require="processing"))
         else:
             await asyncio.shield(store.mark_retry(doc_id, attempt, error_info(
                 "worker_stopped", "the worker stopped during processing; the job went back to the queue",
@@ -199,12 +222,14 @@ async def _cancelled(ctx: dict[str, Any], doc_id: str, attempt: int, deadline: f
 
 
 async def _fail(ctx: dict[str, Any], doc_id: str, error: dict[str, Any]) -> str:
-    log.error("article %s failed permanently: %s", doc_id, error["message"])
     try:
-        await ctx["store"].mark_failed(doc_id, error)
+        if not await ctx["store"].mark_failed(doc_id, error, require="processing"):
+            return _superseded(doc_id, f"fail it ({error['message']})")
     except REDIS_TRANSIENT as exc:
         # Cannot record it now: arq runs the job again later; it fails the same way and is recorded then.
+        log.error("article %s failed permanently (not recorded: redis unavailable): %s", doc_id, error["message"])
         raise Retry(defer=_delay(ctx, 1)) from exc
+    log.error("article %s failed permanently: %s", doc_id, error["message"])
     return "failed"
 
 
@@ -213,22 +238,29 @@ def _delay(ctx: dict[str, Any], attempt: int) -> float:
     return backoff(attempt, s.backoff_base_seconds, s.backoff_cap_seconds)
 
 
-async def _retry(ctx: dict[str, Any], doc_id: str, attempt: int, error: dict[str, Any]) -> str:
+async def _retry(ctx: dict[str, Any], doc_id: str, attempt: int, error: dict[str, Any],
+                 started: bool = True) -> str:
+    """Retry later, or fail after the last attempt. ``started``: this run marked the article processing
+    (its status must still be that); False: it failed before (Redis), from a status not done or failed."""
     settings = ctx["settings"]
     store = ctx["store"]
+    require = "processing" if started else ACTIVE
     if attempt >= settings.max_attempts:
         error = {**error, "transient": False, "message": f"{error['message']} (gave up after {attempt} attempts)"}
-        log.error("article %s failed: %s", doc_id, error["message"])
         try:
-            await store.mark_failed(doc_id, error)
-            return "failed"
+            if not await store.mark_failed(doc_id, error, require=require):
+                return _superseded(doc_id, f"fail it ({error['message']})")
         except REDIS_TRANSIENT as exc:
+            log.error("article %s failed (not recorded: redis unavailable): %s", doc_id, error["message"])
             raise Retry(defer=_delay(ctx, attempt)) from exc  # recorded on the next run (attempt > max)
+        log.error("article %s failed: %s", doc_id, error["message"])
+        return "failed"
     delay = _delay(ctx, attempt)
     retry_at = datetime.now(timezone.utc) + timedelta(seconds=delay)
-    log.warning("article %s attempt %d failed (%s); retrying in %.1fs", doc_id, attempt, error["message"], delay)
     try:
-        await store.mark_retry(doc_id, attempt, error, retry_at)
+        if not await store.mark_retry(doc_id, attempt, error, retry_at, require=require):
+            return _superseded(doc_id, f"retry it ({error['message']})")
     except REDIS_TRANSIENT:
         log.warning("could not record the retry of %s (redis unavailable)", doc_id)
+    log.warning("article %s attempt %d failed (%s); retrying in %.1fs", doc_id, attempt, error["message"], delay)
     raise Retry(defer=delay)

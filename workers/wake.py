@@ -25,7 +25,9 @@ has waited that long (no worker was free), to wait for a process with the others
 worker alone on the wake-up channel (``PUBSUB NUMSUB``: nobody to leave them to) takes fresh jobs as
 it takes the others. Without this, every woken worker competed for each new job and whichever polled
 first took up to two batches per process (one waiting behind each busy process), while other
-workers of the queue, or one that joined, stayed idle.
+workers of the queue, or one that joined, stayed idle. A worker whose pool is (re)starting can start
+none (``jobs_startable`` is 0 then, with or without micro-batching): it leaves fresh jobs to the
+others the same way, instead of holding them until the hand-back patience.
 A job stays in arq's queue while it runs, so each poll reads this worker's own running jobs again;
 arq would check each of them in Redis (a WATCHed pipeline, about four round trips) before skipping
 it: :meth:`ArqWorker.start_jobs` skips them here, which matters once a worker holds dozens of jobs.

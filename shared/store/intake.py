@@ -14,6 +14,7 @@ from .. import keys as K
 from ..ids import article_id, content_sha256, dedupe_keys
 from . import queue
 from .base import StoreBase, iso
+from .status import RUN_FIELDS
 from .scripts import SUBMIT, as_str
 
 META_FIELDS = ("title", "url", "source", "external_id", "published_at")  # kept in the status hash for listings
@@ -80,7 +81,8 @@ def submit_call(article: dict[str, Any], now: float, max_depth: int, keep: int =
                     "url_entry": orjson.dumps({"url": article["url"], "first_seen": received}).decode()}
     args = {"id": doc_id, "article": orjson.dumps(article, default=str), **queue.enqueue_args(doc_id, now, us),
             "score": score, "max_depth": max(0, max_depth), "received_at": received,
-            "content": sha[:16], "content_sha256": sha, "keep": max(1, keep), **url_args, "meta": meta_json}
+            "content": sha[:16], "content_sha256": sha, "keep": max(1, keep), **url_args, "meta": meta_json,
+            "run_fields": RUN_FIELDS}
     return keys, args
 
 

@@ -5,7 +5,8 @@ Lua); ``KEYS`` carry the keys known up front. The exception is the intake's ``su
 its arguments are positional (``Script.argv`` names them in order) and its constants (key prefixes)
 are part of its source, so Redis decodes no JSON (~15 µs a call with a 4 KB article inside), the
 article's JSON text is not escaped into another JSON document on the Python side (~1.5 µs), and a
-call has 14 arguments besides its keys. Values that end up stored in Redis are passed as strings,
+call has 14 named arguments besides its keys, and after them the status fields a new revision's run
+drops (``RUN_FIELDS`` of ``shared/store/status.py``, spread: ``Script.rest``). Values that end up stored in Redis are passed as strings,
 exactly as redis-py would have sent them (:func:`redis_str`), so Lua never turns a number into text
 (Lua would print a double with ``%.17g``) and nothing stored changes with the calling convention.
 The queued job record is JSON text (``shared/store/queue.py``) and travels as a string, stored as it
@@ -63,21 +64,26 @@ def lua_constants(constants: Mapping[str, str]) -> str:
 
 class Script:
     """A Lua script run by EVALSHA (falls back to EVAL once, which loads it). ``argv``: the script
-    takes its arguments positionally, these named ones in this order (instead of one JSON argument).
+    takes its arguments positionally, these named ones in this order (instead of one JSON argument);
+    ``rest``: the name of a sequence of strings spread over the ARGV after them.
     ``constants``: Lua locals put before the script's text (key prefixes: not sent with every call)."""
 
-    def __init__(self, name: str, argv: Sequence[str] = (), constants: Mapping[str, str] | None = None) -> None:
+    def __init__(self, name: str, argv: Sequence[str] = (), constants: Mapping[str, str] | None = None,
+                 rest: str | None = None) -> None:
         self.name = name
         self.text = (LUA_DIR / f"{name}.lua").read_text()
         self.source = (lua_constants(constants) if constants else "") + self.text
         self.sha = hashlib.sha1(self.source.encode()).hexdigest()
         self.argv = tuple(argv)
+        self.rest = rest
 
     def arguments(self, args: Mapping[str, Any]) -> list[Any]:
         """The ARGV of a call."""
         if not self.argv:
             return [encode_args(args)]
         out = [args[name] for name in self.argv]
+        if self.rest is not None:
+            out += list(args[self.rest])
         if None in out:
             raise ValueError(f"script argument is None: {sorted(k for k, v in args.items() if v is None)}")
         return out
@@ -97,6 +103,7 @@ class Script:
 # the order is the one the script's first line unpacks (lua/submit.lua)
 SUBMIT = Script("submit", argv=("id", "article", "job", "queue_score", "score", "max_depth", "received_at", "content",
                                 "content_sha256", "keep", "url_key", "url_digest", "url_entry", "meta"),
+                rest="run_fields",
                 constants={"job_prefix": K.ARQ_JOB_PREFIX, "sp": K.status(""), "ip": K.STATUS_INDEX_PREFIX,
                            "failed_key": K.FAILED, "urls_prefix": K.urls(""), "wake": K.WAKE})
 SET_STATUS = Script("set_status")

@@ -1,11 +1,18 @@
 """Status transitions of an article (the worker's and the retry endpoint's): status hash, status
-indexes and failed set in one script each (``lua/set_status.lua``, ``lua/requeue.lua``)."""
+indexes and failed set in one script each (``lua/set_status.lua``, ``lua/requeue.lua``).
+
+The worker's transitions are conditional on the status (``require``, checked in the script, so nothing
+is written when it does not hold): a run starts only on an article that is not ``done`` or ``failed``
+(:data:`ACTIVE`), and a run hands its article back, schedules a retry or fails it only while it is
+``processing``. So a duplicate delivery that lost the race to another worker (the article finished
+between its read and its start, or while it ran) never turns ``done`` back into ``processing``,
+``queued`` or ``failed``."""
 
 from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import orjson
 
@@ -15,23 +22,29 @@ from .base import StoreBase, now_iso
 from .scripts import REQUEUE, SET_STATUS, as_str, redis_str
 
 # what a run ends with: kept until the next run is queued (a new revision, POST /retry) or starts (a
-# retry after a transient error or a lost worker); lua/submit.lua and lua/requeue.lua delete the same
+# retry after a transient error or a lost worker). The one list: lua/submit.lua (shared/store/intake.py)
+# and lua/requeue.lua get it as an argument
 RUN_FIELDS = ("finished_at", "processing_ms", "wait_ms")
 
 
-def status_args(doc_id: str, status: str, fields: dict[str, Any], delete: Iterable[str], require: str,
-                now: float) -> dict[str, Any]:
-    """Arguments of the set-status script; field values that are not text or numbers are stored as JSON."""
+# the statuses a run may start from (not done, not failed): queued, or processing after a lost worker
+ACTIVE = ("queued", "processing")
+
+
+def status_args(doc_id: str, status: str, fields: dict[str, Any], delete: Iterable[str],
+                require: str | Sequence[str], now: float) -> dict[str, Any]:
+    """Arguments of the set-status script; field values that are not text or numbers are stored as JSON.
+    ``require``: the current status required, one of several (a sequence), or "" for any."""
     flat: list[str] = []
     for k, v in fields.items():
         flat += [k, redis_str(v if isinstance(v, (str, bytes, int, float)) else orjson.dumps(v))]
     return {"id": doc_id, "status": status, "status_prefix": K.STATUS_INDEX_PREFIX,
-            "now_score": str(int(now * 1e6)), "require": require, "delete": list(delete), "fields": flat}
+            "now_score": str(int(now * 1e6)), "require": require if isinstance(require, str) else list(require), "delete": list(delete), "fields": flat}
 
 
 class StatusMixin(StoreBase):
     async def _set_status(self, doc_id: str, status: str, fields: dict[str, Any],
-                          delete: Iterable[str] = (), require: str = "",
+                          delete: Iterable[str] = (), require: str | Sequence[str] = "",
                           event: dict[str, Any] | None = None) -> tuple[int, str]:
         args = status_args(doc_id, status, fields, delete, require, time.time())
         if event is not None:
@@ -39,38 +52,46 @@ class StatusMixin(StoreBase):
         reply = await SET_STATUS(self.redis, [K.status(doc_id), K.FAILED], args)
         return int(reply[0]), as_str(reply[1])
 
-    async def mark_processing(self, doc_id: str, attempt: int) -> bool:
-        """Status → processing (attempt number, started_at). False for an unknown id.
+    async def mark_processing(self, doc_id: str, attempt: int, require: str | Sequence[str] = ACTIVE) -> bool:
+        """Status → processing (attempt number, started_at). False for an unknown id, or when the status is
+        not one of ``require`` (by default not ``done`` or ``failed``: another worker finished the article
+        since this one read its status, a duplicate delivery); then nothing changes.
 
         A new run: the previous run's ``finished_at``, ``processing_ms`` and ``wait_ms`` go (RUN_FIELDS), so
         the status never shows an earlier run's figures next to this run's ``started_at``."""
         code, _ = await self._set_status(doc_id, "processing", {"attempts": attempt, "started_at": now_iso()},
-                                         delete=("retry_at", *RUN_FIELDS))
+                                         delete=("retry_at", *RUN_FIELDS), require=require)
         return code == 1
 
-    async def unmark_processing(self, doc_id: str, attempts: int) -> bool:
-        """Status back to queued, ``attempts`` as before the run (a run that never reached the pipeline)."""
-        code, _ = await self._set_status(doc_id, "queued", {"attempts": attempts}, delete=("started_at",))
+    async def unmark_processing(self, doc_id: str, attempts: int, require: str | Sequence[str] = "processing") -> bool:
+        """Status back to queued, ``attempts`` as before the run (a run that never reached the pipeline).
+        False (nothing changed) when the status is no longer ``require`` (another run finished or failed the
+        article meanwhile, or a new revision queued it again), or for an unknown id."""
+        code, _ = await self._set_status(doc_id, "queued", {"attempts": attempts}, delete=("started_at",),
+                                         require=require)
         return code == 1
 
     async def mark_retry(self, doc_id: str, attempt: int, error: dict[str, Any],
-                         retry_at: datetime | str | None = None) -> bool:
-        """Status back to queued after a transient failure; the error is kept as ``last_error``."""
+                         retry_at: datetime | str | None = None,
+                         require: str | Sequence[str] = "processing") -> bool:
+        """Status back to queued after a transient failure; the error is kept as ``last_error``. False
+        (nothing changed) when the status is no longer ``require`` (as :meth:`unmark_processing`)."""
         fields: dict[str, Any] = {"attempts": attempt, "last_error": error}
         if retry_at is not None:
             fields["retry_at"] = retry_at.isoformat() if isinstance(retry_at, datetime) else str(retry_at)
-        code, _ = await self._set_status(doc_id, "queued", fields, delete=("error",))
+        code, _ = await self._set_status(doc_id, "queued", fields, delete=("error",), require=require)
         return code == 1
 
-    async def mark_failed(self, doc_id: str, error: dict[str, Any]) -> bool:
-        """Status failed for good, with the error; the id joins the failed set."""
+    async def mark_failed(self, doc_id: str, error: dict[str, Any], require: str | Sequence[str] = "") -> bool:
+        """Status failed for good, with the error; the id joins the failed set. ``require``: only from that
+        status (or one of those; "" = any): False, nothing changed, event and failure count left out, if not."""
         meta = await self.redis.hget(K.status(doc_id), "meta")  # the article's source, url, title…
         event = events.event_arg("article.failed", events.failed_article(doc_id, meta, error),
                                  self.settings.events_max_len)
         code, _ = await self._set_status(doc_id, "failed", {"error": error, "last_error": error,
                                                            "finished_at": now_iso()},
-                                         delete=("retry_at", "processing_ms", "wait_ms"),  # no earlier run's timings
-                                         event=event)
+                                         delete=("retry_at", *RUN_FIELDS),  # no earlier run's figures (finished_at: set anew)
+                                         event=event, require=require)
         if code == 1:
             await self.redis.hincrby(K.METRICS_FAILED, str(error.get("code") or "unknown"), 1)
         return code == 1
@@ -84,6 +105,6 @@ class StatusMixin(StoreBase):
             [K.status(doc_id), K.FAILED, K.arq_job(doc_id), K.ARQ_QUEUE, K.arq_result(doc_id),
              K.arq_retry(doc_id), K.article(doc_id)],
             {"id": doc_id, "status_prefix": K.STATUS_INDEX_PREFIX, **queue.enqueue_args(doc_id, time.time()),
-             "max_lifetime_attempts": str(self.settings.lifetime_attempts)},
+             "max_lifetime_attempts": str(self.settings.lifetime_attempts), "run_fields": list(RUN_FIELDS)},
         )
         return int(reply[0]), as_str(reply[1])

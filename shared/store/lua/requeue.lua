@@ -1,7 +1,8 @@
 -- Put a failed article back on the queue (POST /v1/articles/{id}/retry).
 -- KEYS: 1 status hash, 2 failed set, 3 arq job, 4 arq queue, 5 arq result, 6 arq retry, 7 article
 -- ARGV[1]: JSON {id, status_prefix, job (the queued job record, json text), queue_score (ms), wake (channel),
---                max_lifetime_attempts (text; "0" = no cap)}
+--                max_lifetime_attempts (text; "0" = no cap), run_fields (the fields of a run's end, dropped:
+--                RUN_FIELDS of shared/store/status.py)}
 -- Returns {1, 'queued'}, {0, current status} when not failed, {-1, ''} for an unknown id,
 -- {-2, attempts used in all (text)} when the lifetime cap on attempts is reached.
 -- A retry starts a new round of attempts (attempts = 0); the rounds before add up in prior_attempts.
@@ -19,7 +20,7 @@ redis.call('ZADD', args.status_prefix .. 'queued', score, args.id)
 redis.call('ZREM', KEYS[2], args.id)
 local err = redis.call('HGET', KEYS[1], 'error')
 if err then redis.call('HSET', KEYS[1], 'last_error', err) end
-redis.call('HDEL', KEYS[1], 'error', 'started_at', 'finished_at', 'processing_ms', 'wait_ms', 'retry_at')  -- a new run
+redis.call('HDEL', KEYS[1], 'error', 'started_at', 'retry_at', unpack(args.run_fields))  -- a new run
 redis.call('HSET', KEYS[1], 'status', 'queued', 'attempts', '0', 'prior_attempts', tostring(used))
 redis.call('DEL', KEYS[5], KEYS[6])
 redis.call('SET', KEYS[3], args.job)

@@ -1,14 +1,22 @@
 -- Move an article to a new status: status hash, status indexes and failed set in one step.
 -- KEYS: 1 status hash, 2 failed set
 -- ARGV[1]: JSON {id, status (the new one), status_prefix, now_score (for the failed set),
---                require (required current status, '' = any), delete: [fields to delete],
+--                require (the current status required: a status, a list of statuses (any of them), or
+--                '' = any), delete: [fields to delete],
 --                fields: [field, value, ...] to set}
--- Returns {1, previous status} or {0, current status} when the required status did not match,
--- or {-1, ''} for an unknown id.
+-- Returns {1, previous status} or {0, current status} when the required status did not match (nothing
+-- written), or {-1, ''} for an unknown id.
 local args = cjson.decode(ARGV[1])
 local prev = redis.call('HGET', KEYS[1], 'status')
 if not prev then return {-1, ''} end
-if args.require ~= '' and args.require ~= prev then return {0, prev} end
+local req = args.require
+if type(req) == 'table' then
+  local ok = false
+  for _, s in ipairs(req) do if s == prev then ok = true end end
+  if not ok then return {0, prev} end
+elseif req ~= '' and req ~= prev then
+  return {0, prev}
+end
 local score = redis.call('HGET', KEYS[1], 'score') or '0'
 for _, s in ipairs({'queued', 'processing', 'done', 'failed'}) do
   redis.call('ZREM', args.status_prefix .. s, args.id)

@@ -8,7 +8,8 @@
 --       shared/store/scripts.py):
 --   id, article (json text), job (the queued job record, json text), queue_score (ms), score (received, µs),
 --   max_depth (0 = unbounded), received_at, content (16 hex), content_sha256, keep (revisions listed),
---   url_key ('' = none), url_digest, url_entry (json {url, first_seen}), meta (json {title, url, ...}, '' = none)
+--   url_key ('' = none), url_digest, url_entry (json {url, first_seen}), meta (json {title, url, ...}, '' = none),
+--   then the fields of a run's end a new revision drops (RUN_FIELDS of shared/store/status.py), one per ARGV
 -- The key prefixes and the wake channel are constants that shared/store/scripts.py puts before this
 -- text (``local job_prefix, sp, ip, failed_key, urls_prefix, wake = ...``, from shared/keys.py).
 -- Identity: KEYS[5] names the article (external_id, else url, else content). Same identity and the
@@ -18,6 +19,7 @@
 -- 3 the identity key names another id (the caller retries with that id), 4 the API key is revoked.
 local id, article, job, queue_score, score, max_depth, received_at, content, content_sha256, keep,
       url_key, url_digest, url_entry, meta = unpack(ARGV, 1, 14)
+local run_fields = {unpack(ARGV, 15)}
 
 local function provenance(target)
   if url_key ~= '' then
@@ -74,9 +76,8 @@ if redis.call('EXISTS', KEYS[2]) == 1 then
   local first = redis.call('HGET', KEYS[2], 'score') or score
   redis.call('ZADD', ip .. 'queued', first, id)
   redis.call('ZREM', failed_key, id)
-  -- a new run: the previous run's times go with its error (RUN_FIELDS in shared/store/status.py)
-  redis.call('HDEL', KEYS[2], 'error', 'last_error', 'retry_at', 'started_at', 'finished_at',
-             'processing_ms', 'wait_ms')
+  -- a new run: the previous run's times go with its error (run_fields: RUN_FIELDS in shared/store/status.py)
+  redis.call('HDEL', KEYS[2], 'error', 'last_error', 'retry_at', 'started_at', unpack(run_fields))
   redis.call('HSET', KEYS[2], 'status', 'queued', 'attempts', '0', 'revision', tostring(rev),
              'content', content, 'revision_received_at', received_at)
   claim_keys(held[2])

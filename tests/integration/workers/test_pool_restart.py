@@ -186,3 +186,65 @@ async def test_an_article_that_kills_its_batch_pays_its_attempt_even_while_the_p
     assert type(results[1]) is TransientError and results[1].code == "worker_process_died", results
     # the batch-mate: its document, or handed back uncounted (Busy) while the culprit held the process
     assert isinstance(results[2], (dict, Busy)) and not isinstance(results[2], PoolStarting), results
+
+
+async def test_a_worker_whose_pool_is_restarting_leaves_fresh_jobs_to_a_healthy_worker(
+        redis_server, store, redis, tmp_path, monkeypatch) -> None:
+    """Two real workers (in this process, one pool process each). The first one's pool is killed (an
+    article crashed it) and its restart is held at the gate: while it restarts, it takes no fresh job (its
+    pool could start none); the healthy worker takes them at once. It used to take them as if idle, and
+    each one taken waited there for the hand-back patience (a quarter of the soft timeout: 45 s here)
+    before it went back to the queue. A worker alone on the queue still takes them (test above)."""
+    from test_job_sharing import listening  # noqa: E402 - same folder
+    from workers.run import _close
+    from workers.settings import worker_options
+    from workers.wake import WakeableWorker
+
+    from stub_stages import BATCH_STAGES  # noqa: E402
+
+    def start_worker(fresh_s: float | None = None) -> tuple[WakeableWorker, asyncio.Task]:
+        s = Settings(redis_url=redis_server.url, stages=BATCH_STAGES, worker_concurrency=1, worker_batch=8,
+                     job_timeout_seconds=300, max_attempts=1, html_fallback="allow")
+        worker = WakeableWorker(**worker_options(s, s.redis_url), ctx={}, handle_signals=False)
+        if fresh_s is not None:
+            worker.fresh_s = fresh_s  # every job is fresh to it during the test: it may take none as "waited"
+        return worker, asyncio.get_running_loop().create_task(worker.async_run())
+
+    gate_a, gate_b = tmp_path / "a", tmp_path / "b"
+    gate_a.mkdir(), gate_b.mkdir()
+    monkeypatch.setenv("NF_STUB_START_GATE", str(gate_a))  # the pool processes spawned now inherit it
+    workers: list[tuple[WakeableWorker, asyncio.Task]] = []
+    try:
+        workers.append(start_worker(fresh_s=60))
+        restarting = workers[0][0]
+        await listening(redis, 1)  # started (its pool up), alone on the queue: it takes the crash
+        (gate_a / "armed").touch()  # from now on its pool's (re)start waits at the gate
+        [crash] = [r.id for r in await store.submit_many([{"text": "crash the process"}])]
+        assert (await wait_ended(store, [crash]))[0]["status"] == "failed"
+        # its replacement pool is starting (at once: it used to start only when the next job came), held at
+        # the gate (not waited for here: the old code would take the next job as if idle, and start then)
+        monkeypatch.setenv("NF_STUB_START_GATE", str(gate_b))  # never armed: the healthy worker starts freely
+        workers.append(start_worker())
+        await listening(redis, 2)
+        docs = []
+        for i in range(6):  # one at a time: the healthy worker is idle for each, the restarting one too
+            [doc_id] = [r.id for r in await store.submit_many([{"text": f"article number {i}"}])]
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + 60
+            while (await store.get_status(doc_id) or {}).get("status") != "done":
+                assert restarting.job_counter == 0, f"the restarting worker took article {i}"
+                assert loop.time() < deadline, await store.get_status(doc_id)
+                await asyncio.sleep(0.01)
+            docs.append(await store.get_document(doc_id))
+        await wait_for_file(gate_a / "waiting")
+        assert restarting.ctx["executor"].starting  # all of it while the restart was held
+    finally:
+        (gate_a / "open").touch()
+        for worker, task in workers:
+            await _close(worker, task)
+            executor = worker.ctx.pop("executor", None)
+            if executor is not None:
+                executor.close()
+    assert restarting.jobs_retried == 0  # none taken, none handed back
+    assert len({d["batch"]["pid"] for d in docs}) == 1, docs  # all in the healthy worker's one process
+    assert all(d["status"] == "done" for d in docs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
@@ -212,6 +213,67 @@ async def test_status_transitions_and_requeue(store, redis):
     await assert_indexes_consistent(redis)
 
 
+async def test_worker_transitions_only_from_the_status_they_require(store, redis):
+    """A run starts only on an article that is not done or failed, and hands back, retries or fails it only
+    while it is processing; a refused transition writes nothing (status hash and indexes as they were)."""
+    doc_id = (await store.submit(art(1, external_id="twice"))).id
+    assert await store.mark_processing(doc_id, 1)
+    await store.save_document({"id": doc_id, "text": art(1)["text"]}, 5.0, 1.0)  # another worker's run ends: done
+    done = await redis.hgetall(K.status(doc_id))
+    err = {"code": "timeout", "message": "slow"}
+    assert not await store.mark_processing(doc_id, 2)
+    assert not await store.unmark_processing(doc_id, 0)
+    assert not await store.mark_retry(doc_id, 1, err, datetime.now(timezone.utc))
+    assert not await store.mark_failed(doc_id, err, require="processing")
+    assert not await store.mark_failed(doc_id, err, require=("queued", "processing"))
+    assert await redis.hgetall(K.status(doc_id)) == done
+    assert await redis.zscore(K.FAILED, doc_id) is None and not await redis.hgetall(K.METRICS_FAILED)
+    await assert_indexes_consistent(redis)
+    # a new revision queued while an older run is in flight: that run's hand-back or retry leaves the
+    # new revision's queued status (attempts 0, no error) alone
+    assert (await store.submit(art(1, external_id="twice", text="Something else happened."))).revision == 2
+    queued = await redis.hgetall(K.status(doc_id))
+    assert not await store.unmark_processing(doc_id, 0)
+    assert not await store.mark_retry(doc_id, 1, err)
+    assert await redis.hgetall(K.status(doc_id)) == queued
+    assert await store.mark_processing(doc_id, 1)  # its own job's run starts
+    assert await store.mark_processing(doc_id, 2)  # processing after a lost worker: starts again
+    assert await store.mark_failed(doc_id, err, require=("queued", "processing"))
+    assert not await store.mark_processing(doc_id, 3)
+    assert not await store.mark_processing("f" * 16, 1, require="")  # unknown id
+    await assert_indexes_consistent(redis)
+
+
+async def test_submit_and_requeue_drop_the_run_fields_python_names(store, redis, settings):
+    """The run fields a new revision or a POST /retry drops come from Python (RUN_FIELDS of
+    shared/store/status.py), not from a copy in the scripts: a field added to the list is dropped too."""
+    from shared.store import intake as intake_module
+    from shared.store.scripts import REQUEUE, SUBMIT
+    from shared.store.status import RUN_FIELDS
+
+    fields = (*RUN_FIELDS, "extra_ms")
+    doc_id = (await store.submit(art(1, external_id="runs"))).id
+    await redis.hset(K.status(doc_id), mapping={f: "1" for f in fields})
+    keys, args = intake_module.submit_call(art(1, external_id="runs", text="A new revision."), time.time(),
+                                          0, 3, doc_id)
+    assert int((await SUBMIT(redis, keys, {**args, "run_fields": fields}))[0]) == 0
+    st = await redis.hgetall(K.status(doc_id))
+    assert st[b"revision"] == b"2" and not {f.encode() for f in fields} & st.keys()
+
+    await store.mark_processing(doc_id, 1)
+    await store.mark_failed(doc_id, {"code": "x", "message": "y"})
+    await redis.hset(K.status(doc_id), mapping={f: "1" for f in fields})
+    await redis.delete(K.ARQ_QUEUE, K.arq_job(doc_id))
+    reply = await REQUEUE(redis, [K.status(doc_id), K.FAILED, K.arq_job(doc_id), K.ARQ_QUEUE, K.arq_result(doc_id),
+                                  K.arq_retry(doc_id), K.article(doc_id)],
+                          {"id": doc_id, "status_prefix": K.STATUS_INDEX_PREFIX,
+                           **queue.enqueue_args(doc_id, time.time()), "max_lifetime_attempts": "0",
+                           "run_fields": list(fields)})
+    assert int(reply[0]) == 1
+    st = await redis.hgetall(K.status(doc_id))
+    assert st[b"status"] == b"queued" and not {f.encode() for f in fields} & st.keys()
+
+
 async def test_save_document_is_idempotent_and_indexes_consistent(store, redis):
     a = {"text": SPY_TEXT, "title": "Spy", "source": "Reuters", "external_id": "spy"}
     doc_id = (await store.submit(a)).id
@@ -225,9 +287,10 @@ async def test_save_document_is_idempotent_and_indexes_consistent(store, redis):
     hist = await store.processing_histogram()
     assert hist["count"] == 1
 
-    # at-least-once delivery: the same job saves again
-    await store.mark_processing(doc_id, 2)
-    assert await store.save_document(doc, 130.0) == "processing"
+    # at-least-once delivery: the same job saves again (a duplicate run that started before this one was
+    # done: a run cannot start on a done article, and its mark_processing is refused, see workers/tasks.py)
+    assert not await store.mark_processing(doc_id, 2)
+    assert await store.save_document(doc, 130.0) == "done"
     again = {}
     for pattern in ("nf:idx:*", "nf:entities:*"):
         async for key in redis.scan_iter(match=pattern):

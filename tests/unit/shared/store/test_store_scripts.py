@@ -15,8 +15,8 @@ from shared import keys as K
 from shared.ids import dedupe_keys
 from shared.store import ALL_SCRIPTS
 from shared.store.intake import submit_call
-from shared.store.scripts import LUA_DIR, SUBMIT, encode_args, lua_constants, redis_str
-from shared.store.status import status_args
+from shared.store.scripts import LUA_DIR, REQUEUE, SUBMIT, encode_args, lua_constants, redis_str
+from shared.store.status import RUN_FIELDS, status_args
 
 pytestmark = pytest.mark.unit
 
@@ -62,7 +62,18 @@ def test_submit_unpacks_its_positional_arguments_in_the_order_python_sends_them(
     unpacked = re.search(r"local ([\w,\s]+?) = unpack\(ARGV, 1, (\d+)\)", code)
     names = [n.strip() for n in unpacked.group(1).split(",")]
     assert int(unpacked.group(2)) == len(names) == len(SUBMIT.argv) and names == list(SUBMIT.argv)
-    assert re.findall(r"ARGV\b", code) == ["ARGV"]  # the unpack, nothing else
+    # the unpack, and the rest after the named ones (the run fields), nothing else
+    assert re.findall(r"ARGV\b.*", code) == ["ARGV, 1, 14)", f"ARGV, {len(SUBMIT.argv) + 1})}}"]
+
+
+def test_the_scripts_drop_the_run_fields_status_py_names_and_no_others():
+    """RUN_FIELDS (shared/store/status.py) is the one list: submit and requeue get it as arguments and name
+    none of those fields themselves (they used to write the list out again)."""
+    for script in (SUBMIT, REQUEUE):
+        for field in RUN_FIELDS:
+            assert f"'{field}'" not in _code(script), (script.name, field)
+    assert SUBMIT.rest == "run_fields" and submit_call({"text": "x"}, 1764650000.5, 3)[1]["run_fields"] == RUN_FIELDS
+    assert SUBMIT.arguments(submit_call({"text": "x"}, 1764650000.5, 3)[1])[len(SUBMIT.argv):] == list(RUN_FIELDS)
 
 
 def test_submit_constants_come_first_in_its_source():
@@ -77,7 +88,7 @@ def test_submit_constants_come_first_in_its_source():
 def test_submit_arguments_are_flat_and_refuse_null():
     keys, args = submit_call({"text": "x", "url": "https://a.example/b"}, 1764650000.5, 10)
     argv = SUBMIT.arguments(args)
-    assert argv == [args[n] for n in SUBMIT.argv]
+    assert argv == [args[n] for n in SUBMIT.argv] + list(args["run_fields"])
     assert all(isinstance(v, (str, bytes, int)) and not isinstance(v, bool) for v in argv)
     with pytest.raises(ValueError, match="url_key"):
         SUBMIT.arguments({**args, "url_key": None})
