@@ -21,8 +21,8 @@ knowing the page.
 - **Acts on a plain noun phrase**: "is adding the Terminator as a playable character", "the firm
   added 500 jobs", "repeated the pattern" (kept when the object is something said: "repeated the
   claim", "added a note of caution"); in the passive, "the result was explained by the measure", "the case is being
-  considered by the court". ("wrote a memoir", "granted an extension", "the film explains the
-  history" are topics too, but PolNeAR annotates them: not refused.)
+  considered by the court". ("wrote a memoir", "the film explains the history" are topics
+  too, but PolNeAR annotates them: not refused.)
 - **A content cut to a fragment**: "the groups that they claim to support" (a relative pronoun and
   an infinitive: what is claimed is the gap), "experts foreseeing AI being used to …" (the subject
   of a clause cut from its verb), "configure it to get the most out of it, according to …" (an
@@ -61,8 +61,12 @@ knowing the page.
   is done to: "will defend the title" (a title, a seat or a territory kept; "defended the
   decision" stays), "announced the team" (a team named: naming is an act; "announced the closure
   of …" stays news), "wrote a patch to the parser" (code is no message; "wrote a memoir", "wrote a
-  code of conduct" stay). ("denied his application", "rejected the request", "granted an
-  extension", "found it difficult to …" are acts too, but PolNeAR annotates them: not refused.)
+  code of conduct" stay). ("denied his application", "rejected the request", "found it
+  difficult to …" are acts too, but PolNeAR annotates them: not refused.)
+- **Granting a thing**: "the court granted the appeal urgent status", "has granted immunity to …":
+  "grant" with a plain object (one or two noun phrases, no clause) gives; it admits nothing
+  ("granted that the scheme cost more" concedes and stays). PolNeAR train's one such gold item
+  ("granting Judicial Watch a right to discovery") is not among the claims the stage made.
 - **Coining a term**: "what we might call the technocratic ideology" (a name the writer offers, no
   one's statement; "what he called a brazen breach" stays).
 - **A hypothetical**: a speaker or cue right after "as if" or "as though" ("almost as if she
@@ -212,6 +216,8 @@ def refused(a: Attribution, text: str) -> bool:
     if lem == "call" and how == "oprd" and _NAMING_WH.fullmatch(text, *a.content[0]) \
             and _MODAL.search(text, max(0, a.cue.start - 12), a.cue.start):
         return True
+    if lem == "grant" and how in _OBJ_HOWS and not _OBJ_CLAUSE.search(content):
+        return True   # "the court granted the appeal urgent status": a thing given ("granted that …" concedes)
     return False
 
 
