@@ -63,6 +63,10 @@ knowing the page.
   of …" stays news), "wrote a patch to the parser" (code is no message; "wrote a memoir", "wrote a
   code of conduct" stay). ("denied his application", "rejected the request", "found it
   difficult to …" are acts too, but PolNeAR annotates them: not refused.)
+- **Writing a creative work**: "had never written a short story", "wrote a song about her father",
+  "has written three novels": a story, a novel, a poem or a song written (the whole object, with
+  no clause, participle or quotation on it) is a work made; what it says, if anything, is not
+  there ("wrote a story saying …", "wrote a memoir", "wrote a code of conduct" stay).
 - **Granting a thing**: "the court granted the appeal urgent status", "has granted immunity to …":
   "grant" with a plain object (one or two noun phrases, no clause) gives; it admits nothing
   ("granted that the scheme cost more" concedes and stays). PolNeAR train's one such gold item
@@ -161,6 +165,12 @@ _ACT_OBJECTS = {
              r"modules?|commits?|compilers?|bots?",
     "announce": r"(?:team|squad|side|line-?up|roster|cast|eleven|XI)(?=\W*$|\s+(?:to|for|against|in|at|on)\b)",
 }
+# a creative work as the whole object of "write" (no clause, participle or quotation on it): "wrote a
+# short story", "has written three novels before", "wrote a song about her father"
+_WORK = re.compile(_HEAD + r"(?:stor(?:y|ies)|novels?|novellas?|poems?|poetry|songs?|lyrics|screenplays?|plays|"
+                   r"fiction|fan\s+fiction|fairy\s+tales?|short\s+stor(?:y|ies)|symphon(?:y|ies)|operas?|musicals?)\b"
+                   r"(?:\s+(?:before|since|in|for|about|at|during|with|after|of|on)\b(?:(?!\b(?:that|whether|which|who)\b)"
+                   r"[^\"“”,;:.])*)?\W*", re.I)
 _ACT_OBJECT = {k: re.compile(_HEAD + rf"(?:{v})\b(?!-)", re.I) for k, v in _ACT_OBJECTS.items()}
 
 
@@ -216,6 +226,8 @@ def refused(a: Attribution, text: str) -> bool:
     if lem == "call" and how == "oprd" and _NAMING_WH.fullmatch(text, *a.content[0]) \
             and _MODAL.search(text, max(0, a.cue.start - 12), a.cue.start):
         return True
+    if lem == "write" and how in _OBJ_HOWS and _WORK.fullmatch(content):
+        return True   # "had never written a short story": a work made, no statement (what it says is elsewhere)
     if lem == "grant" and how in _OBJ_HOWS and not _OBJ_CLAUSE.search(content):
         return True   # "the court granted the appeal urgent status": a thing given ("granted that …" concedes)
     return False

@@ -47,3 +47,26 @@ def test_granting_a_point_stays_an_admission():
     a = cand(text, "granted", "grant", "ccomp", "the scheme had cost more than planned", "The minister",
              spk_lemma="minister")
     assert definition.classify(a, text) == "admission"
+
+
+# writing a creative work is making it: what the story says is elsewhere, if anywhere
+
+@pytest.mark.parametrize("text, content", [
+    ("I had never written a short story before that winter.", "a short story"),
+    ("By then she had written three novels in a rented attic.", "three novels in a rented attic"),
+    ("He wrote a song about his grandfather's boat.", "a song about his grandfather's boat"),
+])
+def test_writing_a_creative_work_is_no_statement(text, content):
+    a = cand(text, "written" if "written" in text else "wrote", "write", "dobj", content, text.split()[0] if
+             text.split()[0] != "By" else "she", kind="PRON")
+    assert definition.classify(a, text) is None
+
+
+@pytest.mark.parametrize("text, content", [
+    ("The columnist wrote a story saying the harbour would close.", "a story saying the harbour would close"),
+    ("The senator wrote a memoir about the war years.", "a memoir about the war years"),
+    ("The volunteers wrote a code of conduct for the new members.", "a code of conduct for the new members"),
+])
+def test_a_text_that_states_stays_written_speech(text, content):
+    a = cand(text, "wrote", "write", "dobj", content, " ".join(text.split()[:2]), spk_lemma=text.split()[1])
+    assert definition.classify(a, text) == "speech"
