@@ -5,7 +5,10 @@ knowing the page.
 - **Open questions are no belief**: "wondered whether …", "wonder what he thinks …" and "is not
   sure whether …" hold nothing true. (A reported cue inside a question — "Did she say Melas?",
   "has he called for changing …?" — asserts nothing either, but PolNeAR annotates it and the
-  audit met it twice, in fiction and a writer's aside: not refused.)
+  audit met it twice, in fiction and a writer's aside: not refused. A rule refusing the cue of an
+  aux-first question's main clause outside quotation marks took four PolNeAR train gold items
+  inside the definition: "Does he know what that entails?", "Did the investigation find …?", "Why
+  had he asserted that …?", "is Trump lying about …?".)
 - **The publication's own turns**: in an interview set out as "<Label>: <turn>" lines, the turns
   of the publication itself ("The Economist: What do you mean by …?", "L.A. WEEKLY: …") are the
   article's own voice, not a source's (:func:`publication_turn`, by the page's domain).
