@@ -27,7 +27,9 @@ a role played ("portrays Henry Baxter in the film": portray/depict with no "as" 
 verb and its object, "portrays him as weak" characterises); a thing that judges, admits or takes a
 side ("the algorithms compare my face to …": a thing as the subject of an evaluative, admission or
 stance cue, as of a belief, denial or request; a document, a publication or a film is no such thing);
-and a comparison made ("Drug A compared with placebo": a participle with "with"/"to"). A verb outside these lists that introduces a direct
+and a comparison made ("Drug A compared with placebo": a participle with "with"/"to"); deliberation
+("considered how new technologies can combine", "is pondering whether to run": a wh-clause after
+"consider" or "ponder" is a question weighed, no view held; "considers him reckless" stays). A verb outside these lists that introduces a direct
 quotation ("“We lost,” he sighed") is speech; anywhere else it is refused.
 """
 
@@ -109,8 +111,11 @@ _EVIDENCE = re.compile(r"\W*(?:\w+\W+){0,3}?(?:evidence|links?|associations?|cor
 _PICTURE = re.compile(r"\b(?:video|videos|footage|photo|photos|photograph|photographs|image|images|picture|"
                       r"pictures|clip|clips|camera|cameras|recording|recordings|livestream)\W*$", re.I)
 # "determine whether …", "assess how …": a wh-complement of these is an open question, no belief
-# ("know what …", "consider what …" stay: PolNeAR annotates them)
+# ("know what …" stays: PolNeAR annotates it; "consider what …" is deliberation, below)
 _WH_OPEN = frozenset("determine establish decide assess investigate examine".split())
+# "consider how …", "ponder whether …" after the verb: weighing an open question, no view held ("considered
+# them reckless", "which lenders considered too risky" judge: kept)
+_DELIBERATE = frozenset("consider ponder".split())
 _QUOTE_HOWS = frozenset({"quote", "colon", "dash", "dash_line", "block", "continued"})
 # "declined to disclose", "refused to comment", "would not confirm": a refusal, no statement
 _REFUSING = re.compile(r"\b(?:declin\w*|refus\w*|fail\w*|unwilling|reluctant|unable|(?:not|n['’]t)\s+(?:want\w*|willing))"
@@ -231,6 +236,8 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
         return None
     if text is not None and lem in _WH_OPEN and _wh_content(a, text):
         return None
+    if text is not None and lem in _DELIBERATE and a.content and a.content[0][0] > a.cue.end and _wh_content(a, text):
+        return None   # "considered how new technologies can combine", "is considering whether to …": deliberation
     if text is not None and lem in ("show", "capture") and a.speaker and a.content and not a.direct \
             and _PICTURE.search(text, a.speaker[0], a.speaker[1]) \
             and not re.search(r"\bthat\W*$", text[a.cue.end:a.content[0][0]]):
