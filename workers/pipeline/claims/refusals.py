@@ -75,7 +75,9 @@ knowing the page.
   ("granted that the scheme cost more" concedes and stays). PolNeAR train's one such gold item
   ("granting Judicial Watch a right to discovery") is not among the claims the stage made.
 - **Coining a term**: "what we might call the technocratic ideology" (a name the writer offers, no
-  one's statement; "what he called a brazen breach" stays).
+  one's statement; "what he called a brazen breach" stays). A term of art named by people in
+  general ("what statisticians call the standard error") stays too: PolNeAR train annotates "what
+  economists call spending" and "in what officials called a hate crime".
 - **A hypothetical**: a speaker or cue right after "as if" or "as though" ("almost as if she
   believed that …"): a supposition, which no one is reported to hold (a plain "if" stays: as often
   "whether", and PolNeAR annotates conditionals).
