@@ -95,3 +95,52 @@ def test_a_view_considered_stays_a_belief(text, how, content):
     a = cand(text, "consider", "consider", how, content, "The council" if text.startswith("The council") else "the council",
              spk_lemma="council")
     assert definition.classify(a, text) == "belief"
+
+
+# a thing takes no side and admits nothing, as a relative pronoun's antecedent or as a passive's agent
+
+@pytest.mark.parametrize("text, lemma, content, ref", [
+    ("It is a compromise that quietly acknowledges the limits of the budget.", "acknowledge",
+     "the limits of the budget", "a compromise"),
+    ("They chose a layout which openly welcomes the new rules.", "welcome", "the new rules", "a layout"),
+])
+def test_a_thing_as_a_relative_pronouns_antecedent_judges_nothing(text, lemma, content, ref):
+    cue = text.split(" that ")[-1].split()[1] if " that " in text else text.split(" which ")[-1].split()[1]
+    rel = "that" if " that " in text else "which"
+    a = cand(text, cue, lemma, "dobj", content, f" {rel} ".strip(), tag="VBZ", kind=rel, spk_lemma=rel, ref=ref)
+    a.speaker = (text.index(f" {rel} ") + 1, text.index(f" {rel} ") + 1 + len(rel))
+    assert definition.classify(a, text) is None
+
+
+@pytest.mark.parametrize("text, lemma, content, ref", [
+    ("She joined a small charity that openly acknowledges its mistakes.", "acknowledge", "its mistakes",
+     "a small charity"),
+    ("They met the farmers who openly welcome the new rules.", "welcome", "the new rules", "the farmers"),
+    ("It was a victory for Greenpeace, which welcomed the ruling.", "welcome", "the ruling", "Greenpeace"),
+])
+def test_a_source_as_the_antecedent_stays(text, lemma, content, ref):
+    rel = next(w for w in ("that", "which", "who") if f" {w} " in text)
+    cue = text.split(f" {rel} ")[-1].split()[0 if rel == "which" else 1]
+    a = cand(text, cue, lemma, "dobj", content, None, tag="VBZ", kind=rel, spk_lemma=rel, ref=ref)
+    a.speaker = (text.index(f" {rel} ") + 1, text.index(f" {rel} ") + 1 + len(rel))
+    assert definition.classify(a, text) is not None
+
+
+@pytest.mark.parametrize("text, speaker, spk_lemma, ok", [
+    ("Its default string type is backed by Unicode code points.", "Unicode code points", "point", False),
+    ("The bill is backed by the farmers' union.", "the farmers' union", "union", True),
+    ("The bill is opposed by most residents of the valley.", "most residents of the valley", "resident", True),
+])
+def test_a_things_passive_agent_takes_no_side(text, speaker, spk_lemma, ok):
+    cue = "backed" if "backed" in text else "opposed"
+    a = cand(text, cue, "back" if cue == "backed" else "oppose", "passive", text.split(" is ")[0], speaker,
+             tag="VBN", spk_lemma=spk_lemma)
+    assert (definition.classify(a, text) is not None) == ok
+
+
+def test_an_outfit_is_a_body_that_takes_sides():
+    text = "Voters for Rail, a small campaign outfit that endorsed the mayor, hired two organisers."
+    a = cand(text, "endorsed", "endorse", "dobj", "the mayor", None, tag="VBD", kind="that", spk_lemma="that",
+             ref="a small campaign outfit")
+    a.speaker = (text.index(" that ") + 1, text.index(" that ") + 5)
+    assert definition.classify(a, text) == "stance"
