@@ -43,6 +43,10 @@ knowing the page.
 - **An interviewer's prompt**: a "<Label>: <turn>" line whose turn is an imperative addressed to the
   guest ("Tell us about the new album.", "Talk me through the first week.", "Describe the moment
   …") asks, like a question without its question mark; it states nothing.
+- **A box or a menu**: a "<Label>: <body>" line whose label heads a summary ("US systems at a
+  glance: …", "The season in numbers: …", "Related: …") or whose body is a list of three or more
+  short capitalised items set out with a separator ("iBuyPower | Alienware | Falcon Northwest") is
+  the page's furniture, no one's statement.
 - **Recommending a named thing**: "would recommend Dezuka Suisan to anyone", "was recommended to us
   by the Ezuras": a place, a product or a person recommended is an endorsement, no proposition (a
   recommendation with a clause or a common noun stays: "recommended that …", "recommended a ban").
@@ -190,6 +194,8 @@ def refused(a: Attribution, text: str) -> bool:
         return True
     if how == "colon" and a.content and _PROMPT.match(text, a.content[0][0], a.content[-1][1]):
         return True
+    if how == "colon" and a.content and _colon_furniture(a, text):
+        return True
     if a.direct or not a.content:
         return False
     content = content_text(a, text)
@@ -236,6 +242,24 @@ def refused(a: Attribution, text: str) -> bool:
     if lem == "grant" and how in _OBJ_HOWS and not _OBJ_CLAUSE.search(content):
         return True   # "the court granted the appeal urgent status": a thing given ("granted that …" concedes)
     return False
+
+
+# a colon label that heads a summary box, not a source: "… at a glance:", "The week in numbers:"
+_BOX_LABEL = re.compile(r"\b(?:at\s+a\s+glance|in\s+brief|in\s+numbers|by\s+the\s+numbers|in\s+short|(?:key|fast|quick)\s+"
+                        r"facts|see\s+also|related(?:\s+\w+)?|read\s+more|more\s+on\s+this)\W*$", re.I)
+# the items of a list set out with a separator: "Acme | Bolt | Cobalt", "Oslo • Bergen • Tromsø", "A I B I C"
+_LIST_SEP = re.compile(r"\s+(?:[|•·/]|I)\s+")
+_ITEM = re.compile(r"[A-Z0-9][\w'’.&-]*(?:\s+[\w'’.&-]+){0,3}\W*")
+
+
+def _colon_furniture(a: Attribution, text: str) -> bool:
+    """A colon line that is a page's box or menu, not a source's statement: its label heads a
+    summary ("US Systems at a glance: …"), or its body is a list of three or more short capitalised
+    items set out with a separator ("iBuyPower | Alienware | Falcon Northwest")."""
+    if a.speaker is not None and _BOX_LABEL.search(text, a.speaker[0], max(a.speaker[1], a.cue.start)):
+        return True
+    items = _LIST_SEP.split(content_text(a, text).strip())
+    return len(items) >= 3 and all(_ITEM.fullmatch(i) for i in items)
 
 
 def _hypothetical(a: Attribution, text: str) -> bool:

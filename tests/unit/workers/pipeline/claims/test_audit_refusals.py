@@ -144,3 +144,29 @@ def test_an_outfit_is_a_body_that_takes_sides():
              ref="a small campaign outfit")
     a.speaker = (text.index(" that ") + 1, text.index(" that ") + 5)
     assert definition.classify(a, text) == "stance"
+
+
+# a page's box or menu set out with a colon is furniture, no one's statement
+
+def colon_line(text: str, label_end: int | None = None) -> Attribution:
+    c = text.index(":")
+    return Attribution(Cue(c, c + 1, ":", ":", "assert"), (0, label_end or c), [(c + 2, len(text))], False,
+                       how="colon", spk_kind="NOUN")
+
+
+@pytest.mark.parametrize("text, label", [
+    ("Budget laptops at a glance: Acer Swift I Lenovo IdeaPad I Asus Vivobook I HP Pavilion", "Budget laptops"),
+    ("Ferry routes: Oslo | Bergen | Tromsø | Bodø", None),
+    ("The season in numbers: twelve wins from thirty games, the worst record since 1987", "The season"),
+])
+def test_a_box_or_a_menu_is_no_statement(text, label):
+    assert definition.classify(colon_line(text, len(label) if label else None), text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Marta Lindqvist: The rent doubled in two years and our customers moved to the suburbs.",
+    "Anna Berg: I know I said I would stay, but I cannot.",
+    "The mayor: Oslo, Bergen and Tromsø will all get new ferries next year.",
+])
+def test_a_colon_statement_stays(text):
+    assert definition.classify(colon_line(text), text) == "speech"
