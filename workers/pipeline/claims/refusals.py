@@ -20,7 +20,11 @@ knowing the page.
   communications", "worry about getting in trouble") and a stance adjective with one ("happy with
   the dish", "less enthusiastic about the taco") name what a thought or a feeling is about, not
   what is held true (kept when the object holds a clause or a statement noun; "complained about",
-  "critical of" stay: evaluative speech acts on a topic, like "criticised").
+  "critical of" stay: evaluative speech acts on a topic, like "criticised"). "hinted at the
+  possibilities", "complained about its absence", "is skeptical about X" stay too: refusing them
+  took 13 PolNeAR train gold items ("hinting at his playbook", "complained about the dour tone",
+  "are skeptical of free trade"). So does advocacy for people ("advocating for female fans"):
+  PolNeAR train annotates "a non-profit that advocates for families of Americans …".
 - **Acts on a plain noun phrase**: "is adding the Terminator as a playable character", "the firm
   added 500 jobs", "repeated the pattern" (kept when the object is something said: "repeated the
   claim", "added a note of caution"); in the passive, "the result was explained by the measure", "the case is being
