@@ -28,8 +28,8 @@ knowing the page.
 - **Acts on a plain noun phrase**: "is adding the Terminator as a playable character", "the firm
   added 500 jobs", "repeated the pattern" (kept when the object is something said: "repeated the
   claim", "added a note of caution"); in the passive, "the result was explained by the measure", "the case is being
-  considered by the court". ("wrote a memoir", "the film explains the history" are topics
-  too, but PolNeAR annotates them: not refused.)
+  considered by the court". ("wrote a memoir", "granted an extension", "the film explains the
+  history" are topics too, but PolNeAR annotates them: not refused.)
 - **A content cut to a fragment**: "the groups that they claim to support" (a relative pronoun and
   an infinitive: what is claimed is the gap), "experts foreseeing AI being used to …" (the subject
   of a clause cut from its verb), "configure it to get the most out of it, according to …" (an
@@ -72,16 +72,14 @@ knowing the page.
   is done to: "will defend the title" (a title, a seat or a territory kept; "defended the
   decision" stays), "announced the team" (a team named: naming is an act; "announced the closure
   of …" stays news), "wrote a patch to the parser" (code is no message; "wrote a memoir", "wrote a
-  code of conduct" stay). ("denied his application", "rejected the request", "found it
-  difficult to …" are acts too, but PolNeAR annotates them: not refused.)
+  code of conduct" stay). ("denied his application", "rejected the request", "granted an
+  extension", "found it difficult to …" are acts too, but PolNeAR annotates them: not refused; a
+  rule refusing "grant" with a plain object — "the Court granted our case priority status" — took
+  the PolNeAR dev gold item "granted Mr. Clarke an extension".)
 - **Writing a creative work**: "had never written a short story", "wrote a song about her father",
   "has written three novels": a story, a novel, a poem or a song written (the whole object, with
   no clause, participle or quotation on it) is a work made; what it says, if anything, is not
   there ("wrote a story saying …", "wrote a memoir", "wrote a code of conduct" stay).
-- **Granting a thing**: "the court granted the appeal urgent status", "has granted immunity to …":
-  "grant" with a plain object (one or two noun phrases, no clause) gives; it admits nothing
-  ("granted that the scheme cost more" concedes and stays). PolNeAR train's one such gold item
-  ("granting Judicial Watch a right to discovery") is not among the claims the stage made.
 - **Coining a term**: "what we might call the technocratic ideology" (a name the writer offers, no
   one's statement; "what he called a brazen breach" stays). A term of art named by people in
   general ("what statisticians call the standard error") stays too: PolNeAR train annotates "what
@@ -243,8 +241,6 @@ def refused(a: Attribution, text: str) -> bool:
         return True
     if lem == "write" and how in _OBJ_HOWS and _WORK.fullmatch(content):
         return True   # "had never written a short story": a work made, no statement (what it says is elsewhere)
-    if lem == "grant" and how in _OBJ_HOWS and not _OBJ_CLAUSE.search(content):
-        return True   # "the court granted the appeal urgent status": a thing given ("granted that …" concedes)
     return False
 
 

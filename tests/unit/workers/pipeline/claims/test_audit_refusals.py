@@ -30,25 +30,6 @@ def cand(text: str, cue: str, lemma: str, how: str, content: str, speaker: str |
                        how=how, spk_kind=kind, spk_lemma=spk_lemma, speaker_ref=sref)
 
 
-# granting is giving: "granted the appeal urgent status", "granted immunity"; "granted that …" concedes
-
-@pytest.mark.parametrize("text, content", [
-    ("In June the tribunal granted our appeal urgent status.", "our appeal urgent status"),
-    ("The ministry has granted the fishermen a second licence.", "the fishermen a second licence"),
-])
-def test_granting_a_thing_is_no_admission(text, content):
-    a = cand(text, "granted", "grant", "dobj", content, "The ministry" if "ministry" in text else "the tribunal",
-             spk_lemma="ministry")
-    assert definition.classify(a, text) is None
-
-
-def test_granting_a_point_stays_an_admission():
-    text = "The minister granted that the scheme had cost more than planned."
-    a = cand(text, "granted", "grant", "ccomp", "the scheme had cost more than planned", "The minister",
-             spk_lemma="minister")
-    assert definition.classify(a, text) == "admission"
-
-
 # writing a creative work is making it: what the story says is elsewhere, if anywhere
 
 @pytest.mark.parametrize("text, content", [
