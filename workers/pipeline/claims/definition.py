@@ -29,9 +29,7 @@ side ("the algorithms compare my face to …": a thing as the subject of an eval
 stance cue, as of a belief, denial or request; a document, a publication or a film is no such thing;
 an evaluative, admission or stance cue is judged so through a relative pronoun, by its antecedent: "a
 solution that acknowledges the realities", and through a passive's agent: "is backed by Unicode code points");
-and a comparison made ("Drug A compared with placebo": a participle with "with"/"to"); deliberation
-("considered how new technologies can combine", "is pondering whether to run": a wh-clause after
-"consider" or "ponder" is a question weighed, no view held; "considers him reckless" stays). A verb outside these lists that introduces a direct
+and a comparison made ("Drug A compared with placebo": a participle with "with"/"to"). A verb outside these lists that introduces a direct
 quotation ("“We lost,” he sighed") is speech; anywhere else it is refused.
 """
 
@@ -114,11 +112,9 @@ _EVIDENCE = re.compile(r"\W*(?:\w+\W+){0,3}?(?:evidence|links?|associations?|cor
 _PICTURE = re.compile(r"\b(?:video|videos|footage|photo|photos|photograph|photographs|image|images|picture|"
                       r"pictures|clip|clips|camera|cameras|recording|recordings|livestream)\W*$", re.I)
 # "determine whether …", "assess how …": a wh-complement of these is an open question, no belief
-# ("know what …" stays: PolNeAR annotates it; "consider what …" is deliberation, below)
+# ("know what …", "consider what …" stay: PolNeAR annotates them; a rule refusing "consider how/whether/what
+# …" after the verb took the PolNeAR dev gold item "might stop to consider what it could look like")
 _WH_OPEN = frozenset("determine establish decide assess investigate examine".split())
-# "consider how …", "ponder whether …" after the verb: weighing an open question, no view held ("considered
-# them reckless", "which lenders considered too risky" judge: kept)
-_DELIBERATE = frozenset("consider ponder".split())
 _QUOTE_HOWS = frozenset({"quote", "colon", "dash", "dash_line", "block", "continued"})
 # "declined to disclose", "refused to comment", "would not confirm": a refusal, no statement
 _REFUSING = re.compile(r"\b(?:declin\w*|refus\w*|fail\w*|unwilling|reluctant|unable|(?:not|n['’]t)\s+(?:want\w*|willing))"
@@ -239,8 +235,6 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
         return None
     if text is not None and lem in _WH_OPEN and _wh_content(a, text):
         return None
-    if text is not None and lem in _DELIBERATE and a.content and a.content[0][0] > a.cue.end and _wh_content(a, text):
-        return None   # "considered how new technologies can combine", "is considering whether to …": deliberation
     if text is not None and lem in ("show", "capture") and a.speaker and a.content and not a.direct \
             and _PICTURE.search(text, a.speaker[0], a.speaker[1]) \
             and not re.search(r"\bthat\W*$", text[a.cue.end:a.content[0][0]]):

@@ -1,5 +1,5 @@
 """A second pass of the page audit (issue 17, "What counts"; ``claims/refusals.py``,
-``claims/definition.py``): a creative work written, deliberation, a thing that admits or takes a
+``claims/definition.py``): a creative work written, a thing that admits or takes a
 side through a relative pronoun or as a passive's agent — on sentences written here, through
 ``build_pipeline()``; and next to each, the attribution that stays."""
 
@@ -14,7 +14,6 @@ pytestmark = pytest.mark.e2e
 @pytest.mark.parametrize("text, cue", [
     ("I have never written a real poem before this spring.", "write"),
     ("He had written a novel before he turned twenty.", "write"),
-    ("For years Mr Olsen has been considering how small towns and big firms can work together.", "consider"),
     ("It is a compromise that quietly acknowledges the limits of the budget.", "acknowledge"),
     ("Its default string type is backed by Unicode code points.", "back"),
 ])
@@ -24,7 +23,6 @@ def test_no_claim(pipeline, text, cue):
 
 @pytest.mark.parametrize("text, cue", [
     ("The senator wrote that the harbour would close before the winter.", "write"),
-    ("The council considers the new ferry far too expensive to run.", "consider"),
     ("She joined a small charity that openly acknowledges its mistakes.", "acknowledge"),
     ("The bill is backed by the farmers' union.", "back"),
 ])

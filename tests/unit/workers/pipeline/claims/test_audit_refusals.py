@@ -53,31 +53,6 @@ def test_a_text_that_states_stays_written_speech(text, content):
     assert definition.classify(a, text) == "speech"
 
 
-# weighing an open question is no belief held
-
-@pytest.mark.parametrize("text, content", [
-    ("For years Mr Olsen has considered how small towns and large firms can work together.",
-     "how small towns and large firms can work together"),
-    ("The council is considering whether the ferry should run in winter.", "the ferry should run in winter"),
-])
-def test_considering_a_wh_question_is_no_belief(text, content):
-    cue = "considered" if "considered" in text else "considering"
-    a = cand(text, cue, "consider", "ccomp", content, "Mr Olsen" if "Olsen" in text else "The council",
-             kind="PERSON" if "Olsen" in text else "NOUN", spk_lemma="council")
-    assert definition.classify(a, text) is None
-
-
-@pytest.mark.parametrize("text, how, content", [
-    ("The council considers the ferry too expensive to run in winter.", "oprd", "the ferry too expensive"),
-    ("The council considered that the ferry should run in winter.", "ccomp", "the ferry should run in winter"),
-    ("The ferry was a cost which the council considered too high.", "ccomp", "which the council considered too high"),
-])
-def test_a_view_considered_stays_a_belief(text, how, content):
-    a = cand(text, "consider", "consider", how, content, "The council" if text.startswith("The council") else "the council",
-             spk_lemma="council")
-    assert definition.classify(a, text) == "belief"
-
-
 # a thing takes no side and admits nothing, as a relative pronoun's antecedent or as a passive's agent
 
 @pytest.mark.parametrize("text, lemma, content, ref", [
