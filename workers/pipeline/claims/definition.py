@@ -28,7 +28,7 @@ verb and its object, "portrays him as weak" characterises); a thing that judges,
 side ("the algorithms compare my face to …": a thing as the subject of an evaluative, admission or
 stance cue, as of a belief, denial or request; a document, a publication or a film is no such thing;
 an evaluative, admission or stance cue is judged so through a relative pronoun, by its antecedent: "a
-solution that acknowledges the realities", and through a passive's agent: "is backed by Unicode code points");
+solution that acknowledges the realities", and through a passive's agent: "is backed by cheap cardboard");
 and a comparison made ("Drug A compared with placebo": a participle with "with"/"to"). A verb outside these lists that introduces a direct
 quotation ("“We lost,” he sighed") is speech; anywhere else it is refused.
 """
@@ -253,7 +253,7 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
     if cls in _JUDGING and not a.direct and how not in _QUOTE_HOWS and text is not None and thing_relative(a, text):
         return None   # "a solution that acknowledges the realities": judged by the relative pronoun's antecedent
     if cls in _JUDGING and how == "passive" and not a.direct and text is not None and thing_speaker(a, text):
-        return None   # "the string type is backed by Unicode code points": a thing as the agent takes no side
+        return None   # "the map is backed by cheap cardboard": a thing as the agent takes no side
     if lem == "compare" and a.cue.tag == "VBN" and how == "prep" and not a.direct and text is not None \
             and _COMPARED.match(text, a.cue.end):
         return None   # "Febuxostat compared with allopurinol": a comparison made, no one's evaluation

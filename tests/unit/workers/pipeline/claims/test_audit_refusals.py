@@ -32,14 +32,13 @@ def cand(text: str, cue: str, lemma: str, how: str, content: str, speaker: str |
 
 # writing a creative work is making it: what the story says is elsewhere, if anywhere
 
-@pytest.mark.parametrize("text, content", [
-    ("I had never written a short story before that winter.", "a short story"),
-    ("By then she had written three novels in a rented attic.", "three novels in a rented attic"),
-    ("He wrote a song about his grandfather's boat.", "a song about his grandfather's boat"),
+@pytest.mark.parametrize("text, speaker, content", [
+    ("At school I had written a ghost story for the class magazine.", "I", "a ghost story for the class magazine"),
+    ("By then she had written three novels in a rented attic.", "she", "three novels in a rented attic"),
+    ("He wrote a song about his grandfather's boat.", "He", "a song about his grandfather's boat"),
 ])
-def test_writing_a_creative_work_is_no_statement(text, content):
-    a = cand(text, "written" if "written" in text else "wrote", "write", "dobj", content, text.split()[0] if
-             text.split()[0] != "By" else "she", kind="PRON")
+def test_writing_a_creative_work_is_no_statement(text, speaker, content):
+    a = cand(text, "written" if "written" in text else "wrote", "write", "dobj", content, speaker, kind="PRON")
     assert definition.classify(a, text) is None
 
 
@@ -83,7 +82,7 @@ def test_a_source_as_the_antecedent_stays(text, lemma, content, ref):
 
 
 @pytest.mark.parametrize("text, speaker, spk_lemma, ok", [
-    ("Its default string type is backed by Unicode code points.", "Unicode code points", "point", False),
+    ("The new trail map is backed by cheap cardboard.", "cheap cardboard", "cardboard", False),
     ("The bill is backed by the farmers' union.", "the farmers' union", "union", True),
     ("The bill is opposed by most residents of the valley.", "most residents of the valley", "resident", True),
 ])
@@ -111,8 +110,9 @@ def colon_line(text: str, label_end: int | None = None) -> Attribution:
 
 
 @pytest.mark.parametrize("text, label", [
-    ("Budget laptops at a glance: Acer Swift I Lenovo IdeaPad I Asus Vivobook I HP Pavilion", "Budget laptops"),
+    ("Tonight's fixtures at a glance: Leeds v Hull, Derby v Stoke", "Tonight's fixtures"),
     ("Ferry routes: Oslo | Bergen | Tromsø | Bodø", None),
+    ("Sections: News I Sport I Weather I Travel", None),
     ("The season in numbers: twelve wins from thirty games, the worst record since 1987", "The season"),
 ])
 def test_a_box_or_a_menu_is_no_statement(text, label):

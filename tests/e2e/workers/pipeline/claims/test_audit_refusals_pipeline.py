@@ -12,10 +12,10 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.parametrize("text, cue", [
-    ("I have never written a real poem before this spring.", "write"),
-    ("He had written a novel before he turned twenty.", "write"),
+    ("As a teenager she wrote two short stories about the harbour.", "write"),
+    ("My grandfather wrote a song for every one of his grandchildren.", "write"),
     ("It is a compromise that quietly acknowledges the limits of the budget.", "acknowledge"),
-    ("Its default string type is backed by Unicode code points.", "back"),
+    ("The new trail map is backed by cheap cardboard.", "back"),
 ])
 def test_no_claim(pipeline, text, cue):
     assert cue not in cues(pipeline, text), attributed(pipeline, text)
