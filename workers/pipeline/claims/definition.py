@@ -26,7 +26,9 @@ meeting", "would not comment on …": verbs of disclosure only, not "could not s
 a role played ("portrays Henry Baxter in the film": portray/depict with no "as" that goes with the
 verb and its object, "portrays him as weak" characterises); a thing that judges, admits or takes a
 side ("the algorithms compare my face to …": a thing as the subject of an evaluative, admission or
-stance cue, as of a belief, denial or request; a document, a publication or a film is no such thing);
+stance cue, as of a belief, denial or request; a document, a publication or a film is no such thing;
+an evaluative, admission or stance cue is judged so through a relative pronoun, by its antecedent: "a
+solution that acknowledges the realities", and through a passive's agent: "is backed by cheap cardboard");
 and a comparison made ("Drug A compared with placebo": a participle with "with"/"to"). A verb outside these lists that introduces a direct
 quotation ("“We lost,” he sighed") is speech; anywhere else it is refused.
 """
@@ -38,7 +40,8 @@ from dataclasses import replace
 
 from .records import Attribution
 from .refusals import content_text, preposition_gap, refused
-from .sources import MINDED_CLASSES, document_source, implausible_source, statement_object, subject_of_cue, thing_speaker
+from .sources import MINDED_CLASSES, document_source, implausible_source, statement_object, subject_of_cue, thing_relative, \
+    thing_speaker
 
 CLASSES = ("speech", "belief", "request", "evaluative", "denial", "admission", "stance", "other")
 SPEECH_LIKE = frozenset(CLASSES) - {"stance", "other"}
@@ -109,7 +112,8 @@ _EVIDENCE = re.compile(r"\W*(?:\w+\W+){0,3}?(?:evidence|links?|associations?|cor
 _PICTURE = re.compile(r"\b(?:video|videos|footage|photo|photos|photograph|photographs|image|images|picture|"
                       r"pictures|clip|clips|camera|cameras|recording|recordings|livestream)\W*$", re.I)
 # "determine whether …", "assess how …": a wh-complement of these is an open question, no belief
-# ("know what …", "consider what …" stay: PolNeAR annotates them)
+# ("know what …", "consider what …" stay: PolNeAR annotates them; a rule refusing "consider how/whether/what
+# …" after the verb took the PolNeAR dev gold item "might stop to consider what it could look like")
 _WH_OPEN = frozenset("determine establish decide assess investigate examine".split())
 _QUOTE_HOWS = frozenset({"quote", "colon", "dash", "dash_line", "block", "continued"})
 # "declined to disclose", "refused to comment", "would not confirm": a refusal, no statement
@@ -246,6 +250,10 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
             and subject_of_cue(a, text):
         return None   # "neoliberalism rejects …", "the drip … urges me on": a thing holds, rejects or asks nothing;
         # "algorithms compare my face to …": it judges, admits or takes a side on nothing either
+    if cls in _JUDGING and not a.direct and how not in _QUOTE_HOWS and text is not None and thing_relative(a, text):
+        return None   # "a solution that acknowledges the realities": judged by the relative pronoun's antecedent
+    if cls in _JUDGING and how == "passive" and not a.direct and text is not None and thing_speaker(a, text):
+        return None   # "the map is backed by cheap cardboard": a thing as the agent takes no side
     if lem == "compare" and a.cue.tag == "VBN" and how == "prep" and not a.direct and text is not None \
             and _COMPARED.match(text, a.cue.end):
         return None   # "Febuxostat compared with allopurinol": a comparison made, no one's evaluation
@@ -254,6 +262,9 @@ def classify(a: Attribution, text: str | None = None) -> str | None:
 
 # cue classes a thing as the subject cannot hold (``sources.MINDED_CLASSES`` and the judging ones)
 _THING_REFUSED = MINDED_CLASSES | {"evaluative", "admission", "stance"}
+# … and those a thing cannot hold through a relative pronoun either ("a solution that acknowledges …"; PolNeAR
+# annotates a thing's belief or request so: "a picture that showed …", "a race that would call for …")
+_JUDGING = frozenset({"evaluative", "admission", "stance"})
 _COMPARED = re.compile(r"\s+(?:with|to)\b", re.I)
 _QUOTED = re.compile(r"[“\"][^”\"]*\w+\W+\w+[^”\"]*[”\"]")
 

@@ -161,6 +161,11 @@ CLAIM_NOUNS = frozenset("""claim claims allegation allegations report reports ac
 PERSPECTIVE_NOUNS = frozenset("""experience view opinion estimate estimation assessment analysis
     judgment judgement words telling account reckoning calculation mind eyes understanding""".split())
 
+# lower-case words a name may hold between its capitalised ones ("Gazzetta dello Sport", "Aravinda de Silva",
+# "Bank of England", "Osama bin Laden"): speaker labels (structure.py) and cut speaker spans (speakers.py)
+NAME_PARTICLES = frozenset("""of the and for & de di da del della dello dei degli des du dos das la le van von der den
+    ter y e al bin ibn""".split())
+
 PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f",
                    "i": "1", "me": "1", "we": "p", "they": "p", "them": "p", "their": "p",
                    "it": "n", "its": "n", "you": "2"}

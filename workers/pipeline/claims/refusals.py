@@ -5,7 +5,10 @@ knowing the page.
 - **Open questions are no belief**: "wondered whether …", "wonder what he thinks …" and "is not
   sure whether …" hold nothing true. (A reported cue inside a question — "Did she say Melas?",
   "has he called for changing …?" — asserts nothing either, but PolNeAR annotates it and the
-  audit met it twice, in fiction and a writer's aside: not refused.)
+  audit met it twice, in fiction and a writer's aside: not refused. A rule refusing the cue of an
+  aux-first question's main clause outside quotation marks took four PolNeAR train gold items
+  inside the definition: "Does he know what that entails?", "Did the investigation find …?", "Why
+  had he asserted that …?", "is Trump lying about …?".)
 - **The publication's own turns**: in an interview set out as "<Label>: <turn>" lines, the turns
   of the publication itself ("The Economist: What do you mean by …?", "L.A. WEEKLY: …") are the
   article's own voice, not a source's (:func:`publication_turn`, by the page's domain).
@@ -17,7 +20,11 @@ knowing the page.
   communications", "worry about getting in trouble") and a stance adjective with one ("happy with
   the dish", "less enthusiastic about the taco") name what a thought or a feeling is about, not
   what is held true (kept when the object holds a clause or a statement noun; "complained about",
-  "critical of" stay: evaluative speech acts on a topic, like "criticised").
+  "critical of" stay: evaluative speech acts on a topic, like "criticised"). "hinted at the
+  possibilities", "complained about its absence", "is skeptical about X" stay too: refusing them
+  took 13 PolNeAR train gold items ("hinting at his playbook", "complained about the dour tone",
+  "are skeptical of free trade"). So does advocacy for people ("advocating for female fans"):
+  PolNeAR train annotates "a non-profit that advocates for families of Americans …".
 - **Acts on a plain noun phrase**: "is adding the Terminator as a playable character", "the firm
   added 500 jobs", "repeated the pattern" (kept when the object is something said: "repeated the
   claim", "added a note of caution"); in the passive, "the result was explained by the measure", "the case is being
@@ -40,6 +47,10 @@ knowing the page.
 - **An interviewer's prompt**: a "<Label>: <turn>" line whose turn is an imperative addressed to the
   guest ("Tell us about the new album.", "Talk me through the first week.", "Describe the moment
   …") asks, like a question without its question mark; it states nothing.
+- **A box or a menu**: a "<Label>: <body>" line whose label heads a summary ("US systems at a
+  glance: …", "The season in numbers: …", "Related: …") or whose body is a list of three or more
+  short capitalised items set out with a separator ("iBuyPower | Alienware | Falcon Northwest") is
+  the page's furniture, no one's statement.
 - **Recommending a named thing**: "would recommend Dezuka Suisan to anyone", "was recommended to us
   by the Ezuras": a place, a product or a person recommended is an endorsement, no proposition (a
   recommendation with a clause or a common noun stays: "recommended that …", "recommended a ban").
@@ -62,9 +73,17 @@ knowing the page.
   decision" stays), "announced the team" (a team named: naming is an act; "announced the closure
   of …" stays news), "wrote a patch to the parser" (code is no message; "wrote a memoir", "wrote a
   code of conduct" stay). ("denied his application", "rejected the request", "granted an
-  extension", "found it difficult to …" are acts too, but PolNeAR annotates them: not refused.)
+  extension", "found it difficult to …" are acts too, but PolNeAR annotates them: not refused; a
+  rule refusing "grant" with a plain object — "the Court granted our case priority status" — took
+  the PolNeAR dev gold item "granted Mr. Clarke an extension".)
+- **Writing a creative work**: "had never written a short story", "wrote a song about her father",
+  "has written three novels": a story, a novel, a poem or a song written (the whole object, with
+  no clause, participle or quotation on it) is a work made; what it says, if anything, is not
+  there ("wrote a story saying …", "wrote a memoir", "wrote a code of conduct" stay).
 - **Coining a term**: "what we might call the technocratic ideology" (a name the writer offers, no
-  one's statement; "what he called a brazen breach" stays).
+  one's statement; "what he called a brazen breach" stays). A term of art named by people in
+  general ("what statisticians call the standard error") stays too: PolNeAR train annotates "what
+  economists call spending" and "in what officials called a hate crime".
 - **A hypothetical**: a speaker or cue right after "as if" or "as though" ("almost as if she
   believed that …"): a supposition, which no one is reported to hold (a plain "if" stays: as often
   "whether", and PolNeAR annotates conditionals).
@@ -157,6 +176,12 @@ _ACT_OBJECTS = {
              r"modules?|commits?|compilers?|bots?",
     "announce": r"(?:team|squad|side|line-?up|roster|cast|eleven|XI)(?=\W*$|\s+(?:to|for|against|in|at|on)\b)",
 }
+# a creative work as the whole object of "write" (no clause, participle or quotation on it): "wrote a
+# short story", "has written three novels before", "wrote a song about her father"
+_WORK = re.compile(_HEAD + r"(?:stor(?:y|ies)|novels?|novellas?|poems?|poetry|songs?|lyrics|screenplays?|plays|"
+                   r"fiction|fan\s+fiction|fairy\s+tales?|short\s+stor(?:y|ies)|symphon(?:y|ies)|operas?|musicals?)\b"
+                   r"(?:\s+(?:before|since|in|for|about|at|during|with|after|of|on)\b(?:(?!\b(?:that|whether|which|who)\b)"
+                   r"[^\"“”,;:.])*)?\W*", re.I)
 _ACT_OBJECT = {k: re.compile(_HEAD + rf"(?:{v})\b(?!-)", re.I) for k, v in _ACT_OBJECTS.items()}
 
 
@@ -170,6 +195,8 @@ def refused(a: Attribution, text: str) -> bool:
     if a.speaker is not None and _no_source(a, text):
         return True
     if how == "colon" and a.content and _PROMPT.match(text, a.content[0][0], a.content[-1][1]):
+        return True
+    if how == "colon" and a.content and _colon_furniture(a, text):
         return True
     if a.direct or not a.content:
         return False
@@ -212,7 +239,27 @@ def refused(a: Attribution, text: str) -> bool:
     if lem == "call" and how == "oprd" and _NAMING_WH.fullmatch(text, *a.content[0]) \
             and _MODAL.search(text, max(0, a.cue.start - 12), a.cue.start):
         return True
+    if lem == "write" and how in _OBJ_HOWS and _WORK.fullmatch(content):
+        return True   # "had never written a short story": a work made, no statement (what it says is elsewhere)
     return False
+
+
+# a colon label that heads a summary box, not a source: "… at a glance:", "The week in numbers:"
+_BOX_LABEL = re.compile(r"\b(?:at\s+a\s+glance|in\s+brief|in\s+numbers|by\s+the\s+numbers|in\s+short|(?:key|fast|quick)\s+"
+                        r"facts|see\s+also|related(?:\s+\w+)?|read\s+more|more\s+on\s+this)\W*$", re.I)
+# the items of a list set out with a separator: "Acme | Bolt | Cobalt", "Oslo • Bergen • Tromsø", "A I B I C"
+_LIST_SEP = re.compile(r"\s+(?:[|•·/]|I)\s+")
+_ITEM = re.compile(r"[A-Z0-9][\w'’.&-]*(?:\s+[\w'’.&-]+){0,3}\W*")
+
+
+def _colon_furniture(a: Attribution, text: str) -> bool:
+    """A colon line that is a page's box or menu, not a source's statement: its label heads a
+    summary ("US Systems at a glance: …"), or its body is a list of three or more short capitalised
+    items set out with a separator ("iBuyPower | Alienware | Falcon Northwest")."""
+    if a.speaker is not None and _BOX_LABEL.search(text, a.speaker[0], max(a.speaker[1], a.cue.start)):
+        return True
+    items = _LIST_SEP.split(content_text(a, text).strip())
+    return len(items) >= 3 and all(_ITEM.fullmatch(i) for i in items)
 
 
 def _hypothetical(a: Attribution, text: str) -> bool:

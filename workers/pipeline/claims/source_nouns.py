@@ -164,7 +164,7 @@ NOT_PERSONS = frozenset("""water weather number disaster matter power order bord
 # or a body by its ending ("operative", "consultant", "dignitary", "bureaucrat", "rival", "skeptic",
 # "leadership", "chancellery") or is one of these
 _MAYBE_PERSON = re.compile(r"(?:ive|ant|ent|ary|crat|al|ic|ie|ite|ship|ery)$")
-MAYBE_SOURCES = frozenset("ally elite crowd mob gang squad crew cabinet regime junta establishment".split())
+MAYBE_SOURCES = frozenset("ally elite crowd mob gang squad crew cabinet regime junta establishment outfit".split())
 
 
 def maybe_source(lemma: str) -> bool:

@@ -125,6 +125,23 @@ def thing_speaker(a: Attribution, text: str) -> bool:
     return any(w[:1].islower() for w in words)
 
 
+def thing_relative(a: Attribution, text: str) -> bool:
+    """A relative pronoun as the speaker ("a compromise that acknowledges …", "a tool which rejects
+    …") whose antecedent is a common noun phrase that names no source (judged as
+    :func:`thing_speaker` judges a speaker: a capitalised word in it, a noun that may name people,
+    a text that states are never refused)."""
+    if a.speaker is None or a.speaker_ref is None \
+            or text[a.speaker[0]:a.speaker[1]].strip().lower() not in ("that", "which"):
+        return False
+    words = re.findall(r"[^\W\d_][\w'’.-]*", text[a.speaker_ref[0]:a.speaker_ref[1]])
+    if not words or any(w[:1].isupper() for w in words) or words[-1].lower() in _PRONOUN_WORDS:
+        return False
+    head = words[-1].lower()
+    forms = {head, head[:-1] if head.endswith("s") else head, head[:-2] if head.endswith("es") else head,
+             head[:-3] + "y" if head.endswith("ies") else head}
+    return not any(maybe_source(f) for f in forms)
+
+
 def thing_antecedent(a: Attribution, speaker: Speaker | None) -> bool:
     """A pronoun for a minded cue ("They know …") resolved to a common noun phrase that names no
     source ("proprietary facial recognition algorithms"): a thing knows, rejects or asks nothing.
@@ -170,4 +187,4 @@ def statement_object(content: str) -> bool:
 
 
 __all__ = ["MINDED_CLASSES", "MIND_VERBS", "SOFT_VERBS", "document_source", "implausible_source", "statement_object", "subject_of_cue",
-           "thing_antecedent", "thing_speaker"]
+           "thing_antecedent", "thing_relative", "thing_speaker"]

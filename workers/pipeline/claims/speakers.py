@@ -38,7 +38,7 @@ from .coordination import DET as _DET, TITLES as _TITLES, coordinated
 from .descriptions import PersonDescriptions, has_word, norm
 from .gender import GenderVotes, noun_gender
 from .groups import Antecedent, GroupDescriptions
-from .lexicon import PERSON_PRONOUNS
+from .lexicon import NAME_PARTICLES as _NAME_PARTICLES, PERSON_PRONOUNS
 from .salience import MAX_SENTENCES, Salience, continuation_cue
 from .source_nouns import GROUP_HINTS, ROLE_HINTS, person_noun, source_noun
 from .mentions import (
@@ -51,8 +51,6 @@ from .sentences import Covered
 
 _HE_SHE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 # an organisation's title word(s) between a cut speaker span and a name: " (PAHO) Director "
-# lower-case words a name may hold between its capitalised ones ("Gazzetta dello Sport")
-_NAME_PARTICLES = frozenset("of the and for & de di da del della dello dei degli des du la le van von der den y e al".split())
 # offices a phrase may give a person ("Gov.", "Mayor", "Rep."): one of them rules out another role
 _OFFICES = ("governor", "senator", "representative", "congressman", "congresswoman", "mayor", "president",
             "secretary", "minister", "ambassador", "judge", "justice", "general", "attorney general")

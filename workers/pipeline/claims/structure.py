@@ -20,7 +20,7 @@ import re
 from typing import NamedTuple
 
 from .chunks import ChunkTokens
-from .lexicon import COLON_NON_SPEAKERS
+from .lexicon import COLON_NON_SPEAKERS, NAME_PARTICLES as _NAME_PARTICLES
 from .source_nouns import GROUP_HINTS, ROLE_HINTS
 from .quotes import Quote
 
@@ -147,9 +147,6 @@ def _named_words(tokens: ChunkTokens) -> set[str]:
     """Capitalised words of the text's person/organisation/group/place names."""
     return {t.lower_ for _, sdoc in tokens.chunks for t in sdoc
             if t.ent_type_ in _SPEAKER_ENTS and t.text[:1].isupper() and len(t.text) > 2}
-
-
-_NAME_PARTICLES = frozenset(_LABEL_PARTICLES + ("da", "di", "del", "der", "den", "du", "dos", "das", "la", "le", "ter", "bin", "ibn", "al"))
 
 
 def _table_row(btoks: list, names: bool = True) -> bool:
