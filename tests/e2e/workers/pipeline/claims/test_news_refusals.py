@@ -1,0 +1,26 @@
+"""What reading the claims on 2016 political news that matched no PolNeAR attribution found the claim
+stage emitting that is no attribution (issue 17, "What counts"; ``claims/news_refusals.py``, a section
+here for each of its rules) — on sentences written here, through ``build_pipeline()``; and next to
+each refusal, the attribution that stays."""
+
+from __future__ import annotations
+
+import pytest
+from claim_texts import cues
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("Speaking on Fox News on Monday, Alvarez refrained from attacking his rivals, particularly Govs. Lane and Moss.", "attack"),
+    ("The senator has been taking heat back home for not condemning the mayor's attacks on the judge.", "condemn"),
+    ("The senator made headlines by never condemning the mayor's attacks on the judge.", "condemn"),
+    ("The minister left the hearing without criticising the central bank.", "criticise"),
+])
+def test_a_speech_act_not_made_is_no_claim(pipeline, text, cue):
+    assert cue not in cues(pipeline, text)
+
+
+def test_a_speech_act_made_stays(pipeline):
+    assert "attack" in cues(pipeline, "Speaking on Fox News on Monday, Alvarez kept attacking his rivals, particularly Govs. Lane and Moss.")
+    assert "condemn" in cues(pipeline, "The senator made headlines by condemning the mayor's attacks on the judge.")

@@ -1,0 +1,44 @@
+"""Candidates the definition refuses, found by reading the claims on 2016 political news that matched
+no PolNeAR attribution at all (PolNeAR train; issue 17, "What counts"): each rule is one a reader of
+the definition applies without knowing the article. (Under ``NEWSFLOW_CLAIM_DEFINITION=polnear`` the
+candidates are kept with class ``other``, as all refusals are.)
+
+- **A speech act not made**: "refrained from attacking his rivals", "stopped short of blaming the
+  referee", "criticised for not condemning the attacks", "left without criticising the bank": a
+  gerund cue under a verb of holding back, negated after a preposition, or under "without" reports an
+  act that did not happen, like "declined to comment" ("avoided directly criticizing Comey" stays:
+  PolNeAR annotates it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .records import Attribution
+
+_OBJ_HOWS = frozenset({"dobj", "obj", "obj1", "objprep"})
+
+
+# "refrained from attacking", "stopped short of blaming", "shied away from endorsing", "steered clear
+# of naming"; "for not condemning", "by never saying"; "without criticising"
+_HELD_BACK = re.compile(r"\b(?:refrain\w*\s+from|stop(?:s|ped|ping)?\s+short\s+of|"
+                        r"sh(?:y|ies|ied|ying)\s+away\s+from|steer(?:s|ed|ing)?\s+clear\s+of|"
+                        r"(?:for|by|of|from|in|about)\s+(?:not|never)|without)\s+(?:\w+ly\s+)?$", re.I)
+
+
+def not_made(a: Attribution, text: str) -> bool:
+    """A gerund cue held back or negated: "refrained from attacking …", "for not condemning …"."""
+    return a.cue.tag == "VBG" and bool(_HELD_BACK.search(text, max(0, a.cue.start - 40), a.cue.start))
+
+
+# each rule: a candidate that is not a quotation and has a content
+_RULES: tuple[Callable[[Attribution, str], bool], ...] = (not_made,)
+
+
+def refused_in_news(a: Attribution, text: str) -> bool:
+    """True when one of the rules above refuses the candidate."""
+    return not a.direct and bool(a.content) and any(rule(a, text) for rule in _RULES)
+
+
+__all__ = ["not_made", "refused_in_news"]
