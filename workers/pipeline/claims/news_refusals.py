@@ -8,6 +8,9 @@ candidates are kept with class ``other``, as all refusals are.)
   gerund cue under a verb of holding back, negated after a preposition, or under "without" reports an
   act that did not happen, like "declined to comment" ("avoided directly criticizing Comey" stays:
   PolNeAR annotates it).
+- **Worrying someone**: "the about-face worries the Gulf capitals": with an object, "worry" makes
+  its subject the cause of a worry, not someone who holds a belief ("worries that …", "worried about
+  …" stay).
 """
 
 from __future__ import annotations
@@ -32,8 +35,13 @@ def not_made(a: Attribution, text: str) -> bool:
     return a.cue.tag == "VBG" and bool(_HELD_BACK.search(text, max(0, a.cue.start - 40), a.cue.start))
 
 
+def _worrying_someone(a: Attribution, text: str) -> bool:
+    """"the about-face worries the Gulf capitals"."""
+    return a.cue.lemma.lower() == "worry" and a.how in _OBJ_HOWS
+
+
 # each rule: a candidate that is not a quotation and has a content
-_RULES: tuple[Callable[[Attribution, str], bool], ...] = (not_made,)
+_RULES: tuple[Callable[[Attribution, str], bool], ...] = (not_made, _worrying_someone)
 
 
 def refused_in_news(a: Attribution, text: str) -> bool:

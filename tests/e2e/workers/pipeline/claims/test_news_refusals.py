@@ -24,3 +24,12 @@ def test_a_speech_act_not_made_is_no_claim(pipeline, text, cue):
 def test_a_speech_act_made_stays(pipeline):
     assert "attack" in cues(pipeline, "Speaking on Fox News on Monday, Alvarez kept attacking his rivals, particularly Govs. Lane and Moss.")
     assert "condemn" in cues(pipeline, "The senator made headlines by condemning the mayor's attacks on the judge.")
+
+
+def test_worrying_someone_is_no_belief(pipeline):
+    assert "worry" not in cues(pipeline, "Putin’s about-face on the regime in Tehran worries the Gulf capitals, and puts "
+                                         "previous accords into question.")
+
+
+def test_worrying_that_stays(pipeline):
+    assert "worry" in cues(pipeline, "The neighbouring farmers worry that the pipeline will poison their wells.")
