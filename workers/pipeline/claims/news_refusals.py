@@ -11,6 +11,10 @@ candidates are kept with class ``other``, as all refusals are.)
 - **Worrying someone**: "the about-face worries the Gulf capitals": with an object, "worry" makes
   its subject the cause of a worry, not someone who holds a belief ("worries that …", "worried about
   …" stay).
+- **In accordance with, not according to a source**: "according to their instinctive preference",
+  "finished on time, according to plan": a taste, an instinct, a custom or a bare plan or schedule is
+  what something accords with; no one says anything ("according to her plan, firms must …" and
+  "according to the initial schedule" stay: a plan someone drew up says it).
 """
 
 from __future__ import annotations
@@ -40,8 +44,21 @@ def _worrying_someone(a: Attribution, text: str) -> bool:
     return a.cue.lemma.lower() == "worry" and a.how in _OBJ_HOWS
 
 
+# what a thing is done in accordance with (the head noun of the "according to" object); a plan or a
+# schedule only bare ("according to her plan, firms must …" is what a plan someone drew up says)
+_ACCORDANCE = frozenset("""preference preferences taste tastes tradition custom habit instinct instincts whim
+    whims mood""".split())
+_ACCORDANCE_BARE = frozenset("plan plans schedule script design".split())
+
+
+def _in_accordance(a: Attribution, text: str) -> bool:
+    """"according to their instinctive preference", "according to plan"."""
+    return a.how == "according" and a.speaker is not None \
+        and (a.spk_lemma.lower() in _ACCORDANCE or text[a.speaker[0]:a.speaker[1]].strip().lower() in _ACCORDANCE_BARE)
+
+
 # each rule: a candidate that is not a quotation and has a content
-_RULES: tuple[Callable[[Attribution, str], bool], ...] = (not_made, _worrying_someone)
+_RULES: tuple[Callable[[Attribution, str], bool], ...] = (not_made, _worrying_someone, _in_accordance)
 
 
 def refused_in_news(a: Attribution, text: str) -> bool:

@@ -33,3 +33,16 @@ def test_worrying_someone_is_no_belief(pipeline):
 
 def test_worrying_that_stays(pipeline):
     assert "worry" in cues(pipeline, "The neighbouring farmers worry that the pipeline will poison their wells.")
+
+
+@pytest.mark.parametrize("text", [
+    "Most voters simply pull the lever for the party they know, according to their instinctive preference.",
+    "The bridge was finished two weeks early, according to plan.",
+])
+def test_according_to_a_plan_or_a_taste_is_no_source(pipeline, text):
+    assert "according to" not in cues(pipeline, text)
+
+
+def test_according_to_a_source_or_a_plan_drawn_up_stays(pipeline):
+    assert "according to" in cues(pipeline, "The bridge was finished two weeks early, according to the city engineer.")
+    assert "according to" in cues(pipeline, "Firms that move abroad must repay their grants, according to her plan.")
