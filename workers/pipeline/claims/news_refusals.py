@@ -15,6 +15,8 @@ candidates are kept with class ``other``, as all refusals are.)
   "finished on time, according to plan": a taste, an instinct, a custom or a bare plan or schedule is
   what something accords with; no one says anything ("according to her plan, firms must …" and
   "according to the initial schedule" stay: a plan someone drew up says it).
+- **Thanking someone**: "is thanking supporters at a rally": a thanks with no "for" is a greeting,
+  no evaluation ("thanked the volunteers for their work" stays).
 """
 
 from __future__ import annotations
@@ -57,8 +59,13 @@ def _in_accordance(a: Attribution, text: str) -> bool:
         and (a.spk_lemma.lower() in _ACCORDANCE or text[a.speaker[0]:a.speaker[1]].strip().lower() in _ACCORDANCE_BARE)
 
 
+def _thanks_for_nothing(a: Attribution, text: str) -> bool:
+    """"is thanking supporters at a rally": no "for" between the cue and the content's end."""
+    return a.cue.lemma.lower() == "thank" and not re.search(r"\bfor\b", text[a.cue.end:a.content[-1][1]], re.I)
+
+
 # each rule: a candidate that is not a quotation and has a content
-_RULES: tuple[Callable[[Attribution, str], bool], ...] = (not_made, _worrying_someone, _in_accordance)
+_RULES: tuple[Callable[[Attribution, str], bool], ...] = (not_made, _worrying_someone, _in_accordance, _thanks_for_nothing)
 
 
 def refused_in_news(a: Attribution, text: str) -> bool:

@@ -46,3 +46,11 @@ def test_according_to_a_plan_or_a_taste_is_no_source(pipeline, text):
 def test_according_to_a_source_or_a_plan_drawn_up_stays(pipeline):
     assert "according to" in cues(pipeline, "The bridge was finished two weeks early, according to the city engineer.")
     assert "according to" in cues(pipeline, "Firms that move abroad must repay their grants, according to her plan.")
+
+
+def test_a_thanks_with_no_for_is_a_greeting(pipeline):
+    assert "thank" not in cues(pipeline, "The governor is thanking supporters at a victory rally in her home town.")
+
+
+def test_a_thanks_for_something_stays(pipeline):
+    assert "thank" in cues(pipeline, "The governor thanked the volunteers for their work during the flood.")
