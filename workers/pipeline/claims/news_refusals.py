@@ -17,6 +17,9 @@ candidates are kept with class ``other``, as all refusals are.)
   "according to the initial schedule" stay: a plan someone drew up says it).
 - **Thanking someone**: "is thanking supporters at a rally": a thanks with no "for" is a greeting,
   no evaluation ("thanked the volunteers for their work" stays).
+- **Boasting a thing**: "she boasts a 45-point lead", "the governor boasts a long record of cutting
+  taxes": "boast" with a noun phrase right after it means "have" ("boasted about …", "boasted of
+  …", "boasted that …" stay).
 """
 
 from __future__ import annotations
@@ -64,8 +67,17 @@ def _thanks_for_nothing(a: Attribution, text: str) -> bool:
     return a.cue.lemma.lower() == "thank" and not re.search(r"\bfor\b", text[a.cue.end:a.content[-1][1]], re.I)
 
 
+# what makes "boast" a speech act: a preposition of topic, a clause or a quotation right after it
+_BOAST_SAID = re.compile(r"\W*(?:about|of|that|on|how|to)\b|\s*[:“\"‘']", re.I)
+
+
+def _boasting_a_thing(a: Attribution, text: str) -> bool:
+    """"she boasts a 45-point lead": "boast" with a noun phrase right after it."""
+    return a.cue.lemma.lower() == "boast" and a.how in _OBJ_HOWS | {"prep"} and not _BOAST_SAID.match(text, a.cue.end)
+
+
 # each rule: a candidate that is not a quotation and has a content
-_RULES: tuple[Callable[[Attribution, str], bool], ...] = (not_made, _worrying_someone, _in_accordance, _thanks_for_nothing)
+_RULES: tuple[Callable[[Attribution, str], bool], ...] = (not_made, _worrying_someone, _in_accordance, _thanks_for_nothing, _boasting_a_thing)
 
 
 def refused_in_news(a: Attribution, text: str) -> bool:

@@ -54,3 +54,15 @@ def test_a_thanks_with_no_for_is_a_greeting(pipeline):
 
 def test_a_thanks_for_something_stays(pipeline):
     assert "thank" in cues(pipeline, "The governor thanked the volunteers for their work during the flood.")
+
+
+@pytest.mark.parametrize("text", [
+    "The senator boasts a roughly 20-point lead in the polls, which her campaign calls a firewall.",
+    "The governor boasts a long record of cutting taxes in the state.",
+])
+def test_boasting_a_thing_is_having_it(pipeline, text):
+    assert "boast" not in cues(pipeline, text)
+
+
+def test_boasting_about_a_thing_stays(pipeline):
+    assert "boast" in cues(pipeline, "The governor boasted about his long record of cutting taxes in the state.")
