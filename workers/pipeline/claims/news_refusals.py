@@ -20,6 +20,10 @@ candidates are kept with class ``other``, as all refusals are.)
 - **Boasting a thing**: "she boasts a 45-point lead", "the governor boasts a long record of cutting
   taxes": "boast" with a noun phrase right after it means "have" ("boasted about …", "boasted of
   …", "boasted that …" stay).
+- **The article's own notes**: "This story has been updated to note that …", "An earlier version of
+  this story indicated …": the page itself as the source is the publication's update or correction
+  note, no one's statement ("the report said …", "this report found …" stay: a study the article is
+  about).
 """
 
 from __future__ import annotations
@@ -76,8 +80,17 @@ def _boasting_a_thing(a: Attribution, text: str) -> bool:
     return a.cue.lemma.lower() == "boast" and a.how in _OBJ_HOWS | {"prep"} and not _BOAST_SAID.match(text, a.cue.end)
 
 
+_OWN_PAGE = re.compile(r"(?:this|(?:an?|the)\s+(?:earlier|previous|prior|original)\s+version\s+of\s+this)\s+"
+                       r"(?:story|article|piece|column)", re.I)
+
+
+def _own_note(a: Attribution, text: str) -> bool:
+    """"This story has been updated to note …": the page itself as the speaker."""
+    return a.speaker is not None and bool(_OWN_PAGE.fullmatch(text[a.speaker[0]:a.speaker[1]].strip()))
+
+
 # each rule: a candidate that is not a quotation and has a content
-_RULES: tuple[Callable[[Attribution, str], bool], ...] = (not_made, _worrying_someone, _in_accordance, _thanks_for_nothing, _boasting_a_thing)
+_RULES: tuple[Callable[[Attribution, str], bool], ...] = (not_made, _worrying_someone, _in_accordance, _thanks_for_nothing, _boasting_a_thing, _own_note)
 
 
 def refused_in_news(a: Attribution, text: str) -> bool:

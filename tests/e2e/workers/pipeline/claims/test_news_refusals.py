@@ -6,9 +6,13 @@ each refusal, the attribution that stays."""
 from __future__ import annotations
 
 import pytest
-from claim_texts import cues
+from claim_texts import attributed, cues
 
 pytestmark = pytest.mark.e2e
+
+
+def attributed_texts(pipeline, text: str) -> list[str]:
+    return [c["text"] for c in attributed(pipeline, text)]
 
 
 @pytest.mark.parametrize("text, cue", [
@@ -66,3 +70,16 @@ def test_boasting_a_thing_is_having_it(pipeline, text):
 
 def test_boasting_about_a_thing_stays(pipeline):
     assert "boast" in cues(pipeline, "The governor boasted about his long record of cutting taxes in the state.")
+
+
+@pytest.mark.parametrize("text", [
+    "The council voted on Tuesday. This story has been updated to note that the mayor posted the plan on his website.",
+    "The council voted on Tuesday. An earlier version of this story indicated that the mayor had resigned.",
+])
+def test_the_articles_own_note_is_no_claim(pipeline, text):
+    assert attributed_texts(pipeline, text) == []
+
+
+def test_a_report_the_article_is_about_stays(pipeline):
+    assert "find" in cues(pipeline, "The auditors published their review on Monday. This report found that the mayor "
+                                    "had overspent by a third.")
