@@ -24,6 +24,8 @@ candidates are kept with class ``other``, as all refusals are.)
   this story indicated …": the page itself as the source is the publication's update or correction
   note, no one's statement ("the report said …", "this report found …" stay: a study the article is
   about).
+- **A handle for content**: "He tweets @pmorici1" (an author's bio line): where a writer can be
+  read, nothing said.
 """
 
 from __future__ import annotations
@@ -89,8 +91,18 @@ def _own_note(a: Attribution, text: str) -> bool:
     return a.speaker is not None and bool(_OWN_PAGE.fullmatch(text[a.speaker[0]:a.speaker[1]].strip()))
 
 
+_HANDLE = re.compile(r"\W*(?:at\s+|on\s+)?(?:@\w+|(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|co|io)(?:/\S*)?|"
+                     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\W*", re.I)
+
+
+def _handle_only(a: Attribution, text: str) -> bool:
+    """"He tweets @pmorici1": all there is from the cue to the content's end is a handle, a web or an
+    email address."""
+    return a.content[0][0] >= a.cue.end and bool(_HANDLE.fullmatch(text, a.cue.end, a.content[-1][1]))
+
+
 # each rule: a candidate that is not a quotation and has a content
-_RULES: tuple[Callable[[Attribution, str], bool], ...] = (not_made, _worrying_someone, _in_accordance, _thanks_for_nothing, _boasting_a_thing, _own_note)
+_RULES: tuple[Callable[[Attribution, str], bool], ...] = (not_made, _worrying_someone, _in_accordance, _thanks_for_nothing, _boasting_a_thing, _own_note, _handle_only)
 
 
 def refused_in_news(a: Attribution, text: str) -> bool:

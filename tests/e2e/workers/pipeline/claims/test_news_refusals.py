@@ -83,3 +83,11 @@ def test_the_articles_own_note_is_no_claim(pipeline, text):
 def test_a_report_the_article_is_about_stays(pipeline):
     assert "find" in cues(pipeline, "The auditors published their review on Monday. This report found that the mayor "
                                     "had overspent by a third.")
+
+
+@pytest.mark.parametrize("text", [
+    "Maria Lopez covers city hall for the paper. She tweets @marialopez_news.",
+    "Joe Park is the paper's transport reporter. He tweets @joepark_rides.",
+])
+def test_a_handle_is_no_content(pipeline, text):
+    assert attributed_texts(pipeline, text) == []
