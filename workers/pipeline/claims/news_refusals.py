@@ -64,8 +64,9 @@ _ACCORDANCE_BARE = frozenset("plan plans schedule script design".split())
 
 def _in_accordance(a: Attribution, text: str) -> bool:
     """"according to their instinctive preference", "according to plan"."""
-    return a.how == "according" and a.speaker is not None \
-        and (a.spk_lemma.lower() in _ACCORDANCE or text[a.speaker[0]:a.speaker[1]].strip().lower() in _ACCORDANCE_BARE)
+    if a.how != "according" or a.speaker is None:
+        return False
+    return a.spk_lemma.lower() in _ACCORDANCE or text[a.speaker[0]:a.speaker[1]].strip().lower() in _ACCORDANCE_BARE
 
 
 def _thanks_for_nothing(a: Attribution, text: str) -> bool:
@@ -102,7 +103,8 @@ def _handle_only(a: Attribution, text: str) -> bool:
 
 
 # each rule: a candidate that is not a quotation and has a content
-_RULES: tuple[Callable[[Attribution, str], bool], ...] = (not_made, _worrying_someone, _in_accordance, _thanks_for_nothing, _boasting_a_thing, _own_note, _handle_only)
+_RULES: tuple[Callable[[Attribution, str], bool], ...] = (
+    not_made, _worrying_someone, _in_accordance, _thanks_for_nothing, _boasting_a_thing, _own_note, _handle_only)
 
 
 def refused_in_news(a: Attribution, text: str) -> bool:
