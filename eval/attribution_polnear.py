@@ -198,7 +198,7 @@ def sentence_around(text: str, spans: list[tuple[int, int]], width: int = 400) -
     break or ". ", "? ", "! " bounds a sentence), at most ``width`` characters each side."""
     a, b = min(s for s, _ in spans), max(e for _, e in spans)
     found = ((text.rfind(p, max(0, a - width), a), p) for p in ("\n", ". ", "? ", "! "))
-    lo = max(max(0, a - width), *(i + len(p) for i, p in found if i >= 0))
+    lo = max([max(0, a - width)] + [i + len(p) for i, p in found if i >= 0])
     hi = [i + 1 for i in (text.find(p, b, b + width) for p in ("\n", ". ", "? ", "! ")) if i >= 0]
     return " ".join(text[lo:min(hi) if hi else b + width].split())
 

@@ -100,6 +100,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .news_refusals import refused_in_news
 from .records import Attribution
 from .sources import _STATEMENT_NOUNS, document_source
 
@@ -197,6 +198,8 @@ def refused(a: Attribution, text: str) -> bool:
     if how == "colon" and a.content and _PROMPT.match(text, a.content[0][0], a.content[-1][1]):
         return True
     if how == "colon" and a.content and _colon_furniture(a, text):
+        return True
+    if refused_in_news(a, text):
         return True
     if a.direct or not a.content:
         return False
