@@ -27,6 +27,10 @@ is, logged, and no pipeline run); once started, it hands back, schedules its ret
 article only while the status is still ``processing``. When another run finished or failed the
 article meanwhile, or a new revision queued it again (with a job of its own), the job ends there and
 the status is left as it is: ``done`` never turns back into ``queued``, ``processing`` or ``failed``.
+When the status is instead another run's of the same revision (a copy of this job that handed the
+article back or scheduled its retry, or that is running it), the job is not ended (arq would delete the
+job record under that copy's re-queue): ``Retry``, and the next run acts on the status it finds
+(:func:`_superseded`).
 """
 
 from __future__ import annotations
@@ -106,6 +110,7 @@ async def _process(ctx: dict[str, Any], doc_id: str) -> str:
     executor = ctx["executor"]
     attempt = int(ctx.get("job_try") or 1)
     deadline = job_deadline(ctx, settings.job_timeout_seconds)
+    ctx["revision"] = None  # the revision this run read (_superseded): not known until read
     try:
         # the article with its revision (read together: the revision analysed) and the status, at once
         (article, revision), status = await asyncio.gather(store.get_article_revision(doc_id),
@@ -113,6 +118,7 @@ async def _process(ctx: dict[str, Any], doc_id: str) -> str:
         if article is None:
             log.warning("job for unknown article %s dropped (no such article)", doc_id)
             return "missing"
+        ctx["revision"] = revision
         status = status or {}
         current = status.get("status")
         if current in ("done", "failed"):
@@ -126,7 +132,7 @@ async def _process(ctx: dict[str, Any], doc_id: str) -> str:
                                f"gave up after {attempt - 1} attempts; last error: "
                                f"{message or 'the worker stopped during processing'}", attempt - 1)
             if not await store.mark_failed(doc_id, error, require=ACTIVE):
-                return _superseded(doc_id, "fail it after its last attempt")
+                return await _superseded(ctx, doc_id, "fail it after its last attempt")
             log.error("article %s failed: %s", doc_id, error["message"])
             return "failed"
         if current == "processing":
@@ -185,7 +191,7 @@ async def _hand_back(ctx: dict[str, Any], doc_id: str, attempt: int, exc: Busy) 
     attempt (status queued again, arq's try counter taken back)."""
     try:
         if not await ctx["store"].unmark_processing(doc_id, attempt - 1):
-            return _superseded(doc_id, "hand it back")
+            return await _superseded(ctx, doc_id, "hand it back")
         await ctx["redis"].decr(K.arq_retry(ctx.get("job_id") or doc_id))
     except REDIS_TRANSIENT:
         log.warning("could not hand %s back uncounted (redis unavailable); the attempt counts", doc_id)
@@ -193,11 +199,36 @@ async def _hand_back(ctx: dict[str, Any], doc_id: str, attempt: int, exc: Busy) 
     raise Retry(defer=exc.defer)
 
 
-def _superseded(doc_id: str, what: str) -> str:
-    """The status was no longer this run's to change (see the module): the job ends, status untouched."""
-    log.info("article %s is no longer this run's (another worker finished or failed it, or a new revision "
-             "was queued): did not %s; job ends", doc_id, what)
-    return "duplicate"
+SUPERSEDED_DEFER = 0.5  # seconds: a run that found its article held by another run of its revision
+
+
+async def _superseded(ctx: dict[str, Any], doc_id: str, what: str) -> str:
+    """The status was no longer this run's to change (see the module); nothing was written. The job ends
+    (a return: arq deletes the job record and its queue entry) only when nothing is left for it to do: the
+    article is ``done`` or ``failed``, or a newer revision was queued since this run read its own (that
+    revision has a job of its own). Otherwise the status belongs to another run of the same revision, a
+    copy of this very job maybe (a run the lease reaper freed while it was only slow: two runs, one job
+    record): that copy may have handed the article back or scheduled its retry (queued, its ``Retry``
+    re-queued the job), and a return here would delete the job under it, leaving the article queued with
+    no job for ever. So the job stays: ``Retry``, and its next run reads the status and acts on it. It
+    costs an attempt (arq's try counter is not taken back), so this never loops past ``max_attempts``."""
+    try:
+        status = await ctx["store"].get_status(doc_id)
+    except REDIS_TRANSIENT:
+        status = {"status": "unknown"}  # keep the job: its next run decides
+    current = (status or {}).get("status")
+    latest, mine = (status or {}).get("revision"), ctx.get("revision")
+    if status is None or current in ("done", "failed") or (latest is not None and mine is not None
+                                                           and latest != mine):
+        log.info("article %s is no longer this run's (%s, revision %s; this run read revision %s): did not %s; "
+                 "job ends", doc_id, current or "gone", latest, mine, what)
+        return "duplicate"
+    # queued: whoever queued it (another copy's hand-back or retry) has set when the job is due: no defer
+    # added to that (arq adds a Retry's defer to the job's score)
+    defer = 0.0 if current == "queued" else SUPERSEDED_DEFER
+    log.info("article %s is %s by another run of revision %s: did not %s; the job stays queued (due again in "
+             "%gs)", doc_id, current, latest, what, defer)
+    raise Retry(defer=defer)
 
 
 def _last_code(status: dict[str, Any]) -> str | None:
@@ -224,7 +255,7 @@ async def _cancelled(ctx: dict[str, Any], doc_id: str, attempt: int, deadline: f
 async def _fail(ctx: dict[str, Any], doc_id: str, error: dict[str, Any]) -> str:
     try:
         if not await ctx["store"].mark_failed(doc_id, error, require="processing"):
-            return _superseded(doc_id, f"fail it ({error['message']})")
+            return await _superseded(ctx, doc_id, f"fail it ({error['message']})")
     except REDIS_TRANSIENT as exc:
         # Cannot record it now: arq runs the job again later; it fails the same way and is recorded then.
         log.error("article %s failed permanently (not recorded: redis unavailable): %s", doc_id, error["message"])
@@ -249,7 +280,7 @@ async def _retry(ctx: dict[str, Any], doc_id: str, attempt: int, error: dict[str
         error = {**error, "transient": False, "message": f"{error['message']} (gave up after {attempt} attempts)"}
         try:
             if not await store.mark_failed(doc_id, error, require=require):
-                return _superseded(doc_id, f"fail it ({error['message']})")
+                return await _superseded(ctx, doc_id, f"fail it ({error['message']})")
         except REDIS_TRANSIENT as exc:
             log.error("article %s failed (not recorded: redis unavailable): %s", doc_id, error["message"])
             raise Retry(defer=_delay(ctx, attempt)) from exc  # recorded on the next run (attempt > max)
@@ -259,7 +290,7 @@ async def _retry(ctx: dict[str, Any], doc_id: str, attempt: int, error: dict[str
     retry_at = datetime.now(timezone.utc) + timedelta(seconds=delay)
     try:
         if not await store.mark_retry(doc_id, attempt, error, retry_at, require=require):
-            return _superseded(doc_id, f"retry it ({error['message']})")
+            return await _superseded(ctx, doc_id, f"retry it ({error['message']})")
     except REDIS_TRANSIENT:
         log.warning("could not record the retry of %s (redis unavailable)", doc_id)
     log.warning("article %s attempt %d failed (%s); retrying in %.1fs", doc_id, attempt, error["message"], delay)

@@ -171,3 +171,58 @@ async def test_a_duplicate_that_fails_after_another_worker_finished_leaves_it_do
     assert result == "duplicate"
     await assert_done_by_the_other(store, redis, doc_id)
     assert not await redis.hgetall(K.METRICS_FAILED)
+
+
+async def test_a_copy_that_finds_its_job_handed_back_by_another_copy_keeps_the_job(
+        redis, redis_server, settings, store, runs_log, tmp_path) -> None:
+    """Two runs of ONE job (the lease reaper freed copy B while it was only slow; copy A ran the same job
+    record): A hands the article back (queued; its ``Retry`` keeps the job), then B, handed back too, finds the
+    status no longer its own. B used to return, and arq, for which a return is the end of the job, deleted the
+    job record and its queue entry under A's re-queue: the article stayed queued for ever with no job. Now B
+    raises ``Retry`` (its revision is still the article's, and it is neither done nor failed): the job lives on
+    and its next run analyses the article. B runs in a real arq worker (burst: it stops when the queue is
+    empty); each copy is handed back because the one pool process is held by another article."""
+    from workers.settings import worker_options
+    from workers.wake import ArqWorker
+
+    s = settings.with_(stages=STAGES, job_timeout_seconds=30, max_attempts=3)
+    text = "slow 0.01 an article run twice at once"
+    doc_id = (await store.submit({"text": text})).id
+    gate = tmp_path / "open"
+    ex = make_executor(batch=2)
+    worker = None
+    try:
+        await ex.start(120)
+        holder = asyncio.create_task(ex.analyse({"text": f"gate {gate} holds the process"}, "holder"))
+        while not ex._batcher._calls:
+            await asyncio.sleep(0.01)
+
+        async def copy_a() -> None:  # just before B hands the article back: A's whole run of the same job
+            with pytest.raises(Retry):  # A is handed back as well (the process is still held)
+                await process_article(ctx(store, s, ex, redis, doc_id, job_try=2), doc_id)
+            assert (await store.get_status(doc_id))["status"] == "queued"
+            gate.touch()  # from now on the process is free
+
+        racing = RacingStore(redis, s, {"unmark_processing": copy_a})
+        options = worker_options(s, redis_server.url)
+        startup = options["on_startup"]
+
+        async def on_startup(wctx: dict[str, Any]) -> None:
+            await startup(wctx)
+            wctx["store"] = racing  # B's store: A's move comes before B's hand-back
+
+        options.update(on_startup=on_startup, burst=True, poll_delay=0.02)
+        options.pop("on_shutdown")  # the executor is this test's
+        worker = ArqWorker(**options, ctx={"executor": ex}, handle_signals=False)
+        await asyncio.wait_for(worker.main(), 120)  # until the queue is empty
+        await holder
+    finally:
+        gate.touch()
+        if worker is not None:
+            await worker.close()
+        ex.close()
+    assert not racing.before  # A did run at that moment
+    st = await store.get_status(doc_id)
+    assert st["status"] == "done", st  # the old code: queued, and no job left to run it
+    assert runs(runs_log, text) == 1
+    assert not await redis.exists(K.arq_job(doc_id)) and not await redis.zcard(K.ARQ_QUEUE)
