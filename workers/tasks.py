@@ -23,8 +23,10 @@ that were cut short by a killed worker, so a document that keeps crashing worker
 Every status change of a run is conditional (``require``, checked inside the status script): the run
 starts (``mark_processing``) only if the article is still not ``done`` or ``failed`` (another worker
 may have finished it between this job's read and its start: then this is the duplicate delivery it
-is, logged, and no pipeline run); once started, it hands back, schedules its retry or fails the
-article only while the status is still ``processing``. When another run finished or failed the
+is, logged, and no pipeline run) and of the revision it read; once started, it hands back, schedules
+its retry or fails the article only while the status is still ``processing`` by this run (its token,
+written by ``mark_processing``: a job of an older revision, or another copy of this one, never changes
+the status of the run that took the article over). When another run finished or failed the
 article meanwhile, or a new revision queued it again (with a job of its own), the job ends there and
 the status is left as it is: ``done`` never turns back into ``queued``, ``processing`` or ``failed``.
 When the status is instead another run's of the same revision (a copy of this job that handed the
@@ -39,6 +41,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import secrets
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -47,7 +50,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared import keys as K
-from shared.store.status import ACTIVE
+from shared.store.status import ACTIVE, RUN
 
 from .executor import Busy, PermanentError, Timing, TransientError
 
@@ -110,7 +113,9 @@ async def _process(ctx: dict[str, Any], doc_id: str) -> str:
     executor = ctx["executor"]
     attempt = int(ctx.get("job_try") or 1)
     deadline = job_deadline(ctx, settings.job_timeout_seconds)
-    ctx["revision"] = None  # the revision this run read (_superseded): not known until read
+    # the revision this run read (_superseded; "read": the status field to require, when the hash has one)
+    # and this run's token (mark_processing): none until known
+    ctx["revision"] = ctx["read"] = ctx["run"] = None
     try:
         # the article with its revision (read together: the revision analysed) and the status, at once
         (article, revision), status = await asyncio.gather(store.get_article_revision(doc_id),
@@ -121,6 +126,8 @@ async def _process(ctx: dict[str, Any], doc_id: str) -> str:
         ctx["revision"] = revision
         status = status or {}
         current = status.get("status")
+        if "revision" in status:
+            ctx["read"] = {"revision": str(revision)}
         if current in ("done", "failed"):
             log.info("article %s is already %s: duplicate delivery ignored", doc_id, current)
             return current
@@ -131,7 +138,8 @@ async def _process(ctx: dict[str, Any], doc_id: str) -> str:
             error = error_info(last.get("code", "worker_lost") if isinstance(last, dict) else "worker_lost",
                                f"gave up after {attempt - 1} attempts; last error: "
                                f"{message or 'the worker stopped during processing'}", attempt - 1)
-            if not await store.mark_failed(doc_id, error, require=ACTIVE):
+            # only the revision it read: a newer one queued since (its own job) is not failed by this one
+            if not await store.mark_failed(doc_id, error, require=ACTIVE, require_fields=ctx["read"]):
                 return await _superseded(ctx, doc_id, "fail it after its last attempt")
             log.error("article %s failed: %s", doc_id, error["message"])
             return "failed"
@@ -139,12 +147,14 @@ async def _process(ctx: dict[str, Any], doc_id: str) -> str:
             log.warning("article %s: previous attempt did not finish (worker lost); running attempt %d",
                         doc_id, attempt)
         job_start = asyncio.get_running_loop().time()  # started_at
-        # only from the status read (not done or failed): one with no status hash at all starts as before
-        if not await store.mark_processing(doc_id, attempt, require=ACTIVE if current else "") and current:
-            # finished (or failed) by another worker since the read above: a duplicate delivery
-            log.info("article %s was finished by another worker before this run started: duplicate delivery "
-                     "ignored", doc_id)
-            return "duplicate"
+        # only from the status read (not done or failed, the revision read): one with no status hash at all
+        # starts as before. The run's token: its later changes require it (another run may take over)
+        ctx["run"] = f"{ctx.get('job_id') or doc_id}#{attempt}#{secrets.token_hex(4)}"
+        if not await store.mark_processing(doc_id, attempt, require=ACTIVE if current else "", run=ctx["run"],
+                                           require_fields=ctx["read"]) and current:
+            # finished (or failed) by another worker since the read above (a duplicate delivery), or a newer
+            # revision was queued
+            return await _superseded(ctx, doc_id, "start it")
     except REDIS_TRANSIENT as exc:
         return await _retry(ctx, doc_id, attempt, error_info(
             "redis_unavailable", f"{type(exc).__name__}: {exc}", attempt, transient=True), started=False)
@@ -190,7 +200,7 @@ async def _hand_back(ctx: dict[str, Any], doc_id: str, attempt: int, exc: Busy) 
     due again ``exc.defer`` seconds later, for this worker or another, and this run does not count as an
     attempt (status queued again, arq's try counter taken back)."""
     try:
-        if not await ctx["store"].unmark_processing(doc_id, attempt - 1):
+        if not await ctx["store"].unmark_processing(doc_id, attempt - 1, require_fields=_mine(ctx)):
             return await _superseded(ctx, doc_id, "hand it back")
         await ctx["redis"].decr(K.arq_retry(ctx.get("job_id") or doc_id))
     except REDIS_TRANSIENT:
@@ -231,6 +241,13 @@ async def _superseded(ctx: dict[str, Any], doc_id: str, what: str) -> str:
     raise Retry(defer=defer)
 
 
+def _mine(ctx: dict[str, Any]) -> dict[str, str] | None:
+    """What a change of this run's requires besides ``processing``: its token (``mark_processing``), so a run
+    whose article another run took over (a newer revision's job, another copy of its own) changes nothing."""
+    run = ctx.get("run")
+    return {RUN: run} if run else None
+
+
 def _last_code(status: dict[str, Any]) -> str | None:
     last = status.get("last_error")
     return last.get("code") if isinstance(last, dict) else None
@@ -243,18 +260,19 @@ async def _cancelled(ctx: dict[str, Any], doc_id: str, attempt: int, deadline: f
     try:
         if asyncio.get_running_loop().time() >= deadline:
             await asyncio.shield(store.mark_failed(doc_id, error_info(
-                "timeout", "the job exceeded the arq job timeout", attempt), require="processing"))
+                "timeout", "the job exceeded the arq job timeout", attempt), require="processing",
+                require_fields=_mine(ctx)))
         else:
             await asyncio.shield(store.mark_retry(doc_id, attempt, error_info(
                 "worker_stopped", "the worker stopped during processing; the job went back to the queue",
-                attempt, transient=True)))
+                attempt, transient=True), require_fields=_mine(ctx)))
     except Exception as exc:  # noqa: BLE001 - best effort while shutting down
         log.warning("could not record the cancellation of %s: %s", doc_id, exc)
 
 
 async def _fail(ctx: dict[str, Any], doc_id: str, error: dict[str, Any]) -> str:
     try:
-        if not await ctx["store"].mark_failed(doc_id, error, require="processing"):
+        if not await ctx["store"].mark_failed(doc_id, error, require="processing", require_fields=_mine(ctx)):
             return await _superseded(ctx, doc_id, f"fail it ({error['message']})")
     except REDIS_TRANSIENT as exc:
         # Cannot record it now: arq runs the job again later; it fails the same way and is recorded then.
@@ -275,11 +293,12 @@ async def _retry(ctx: dict[str, Any], doc_id: str, attempt: int, error: dict[str
     (its status must still be that); False: it failed before (Redis), from a status not done or failed."""
     settings = ctx["settings"]
     store = ctx["store"]
-    require = "processing" if started else ACTIVE
+    # started: still this run's (its token); else from a status not done or failed, of the revision it read
+    require, fields = ("processing", _mine(ctx)) if started else (ACTIVE, ctx.get("read"))
     if attempt >= settings.max_attempts:
         error = {**error, "transient": False, "message": f"{error['message']} (gave up after {attempt} attempts)"}
         try:
-            if not await store.mark_failed(doc_id, error, require=require):
+            if not await store.mark_failed(doc_id, error, require=require, require_fields=fields):
                 return await _superseded(ctx, doc_id, f"fail it ({error['message']})")
         except REDIS_TRANSIENT as exc:
             log.error("article %s failed (not recorded: redis unavailable): %s", doc_id, error["message"])
@@ -289,7 +308,7 @@ async def _retry(ctx: dict[str, Any], doc_id: str, attempt: int, error: dict[str
     delay = _delay(ctx, attempt)
     retry_at = datetime.now(timezone.utc) + timedelta(seconds=delay)
     try:
-        if not await store.mark_retry(doc_id, attempt, error, retry_at, require=require):
+        if not await store.mark_retry(doc_id, attempt, error, retry_at, require=require, require_fields=fields):
             return await _superseded(ctx, doc_id, f"retry it ({error['message']})")
     except REDIS_TRANSIENT:
         log.warning("could not record the retry of %s (redis unavailable)", doc_id)
