@@ -200,7 +200,8 @@ async def _hand_back(ctx: dict[str, Any], doc_id: str, attempt: int, exc: Busy) 
     due again ``exc.defer`` seconds later, for this worker or another, and this run does not count as an
     attempt (status queued again, arq's try counter taken back)."""
     try:
-        if not await ctx["store"].unmark_processing(doc_id, attempt - 1, require_fields=_mine(ctx)):
+        due = datetime.now(timezone.utc) + timedelta(seconds=exc.defer)
+        if not await ctx["store"].unmark_processing(doc_id, attempt - 1, require_fields=_mine(ctx), retry_at=due):
             return await _superseded(ctx, doc_id, "hand it back")
         await ctx["redis"].decr(K.arq_retry(ctx.get("job_id") or doc_id))
     except REDIS_TRANSIENT:

@@ -89,12 +89,18 @@ class StatusMixin(StoreBase):
         return code == 1
 
     async def unmark_processing(self, doc_id: str, attempts: int, require: str | Sequence[str] = "processing",
-                                require_fields: Mapping[str, str] | None = None) -> bool:
-        """Status back to queued, ``attempts`` as before the run (a run that never reached the pipeline).
-        False (nothing changed) when the status is no longer ``require`` (another run finished or failed the
-        article meanwhile, or a new revision queued it again) or a field of ``require_fields`` differs
-        (another run took it over: its token in :data:`RUN`), or for an unknown id."""
-        code, _ = await self._set_status(doc_id, "queued", {"attempts": attempts}, delete=("started_at", RUN),
+                                require_fields: Mapping[str, str] | None = None,
+                                retry_at: datetime | str | None = None) -> bool:
+        """Status back to queued, ``attempts`` as before the run (a run that never reached the pipeline),
+        due again at ``retry_at`` (when given: like a retry's, so a queued status with the ``last_error`` of
+        an earlier attempt always says when it runs again). False (nothing changed) when the status is no
+        longer ``require`` (another run finished or failed the article meanwhile, or a new revision queued
+        it again) or a field of ``require_fields`` differs (another run took it over: its token in
+        :data:`RUN`), or for an unknown id."""
+        fields: dict[str, Any] = {"attempts": attempts}
+        if retry_at is not None:
+            fields["retry_at"] = retry_at.isoformat() if isinstance(retry_at, datetime) else str(retry_at)
+        code, _ = await self._set_status(doc_id, "queued", fields, delete=("started_at", RUN),
                                          require=require, require_fields=require_fields)
         return code == 1
 

@@ -200,7 +200,8 @@ async def test_a_copy_that_finds_its_job_handed_back_by_another_copy_keeps_the_j
         async def copy_a() -> None:  # just before B hands the article back: A's whole run of the same job
             with pytest.raises(Retry):  # A is handed back as well (the process is still held)
                 await process_article(ctx(store, s, ex, redis, doc_id, job_try=2), doc_id)
-            assert (await store.get_status(doc_id))["status"] == "queued"
+            st = await store.get_status(doc_id)
+            assert st["status"] == "queued" and st["retry_at"], st  # due again (retry_at: the hand-back's too)
             gate.touch()  # from now on the process is free
 
         racing = RacingStore(redis, s, {"unmark_processing": copy_a})
