@@ -186,7 +186,11 @@ class PipelinePool:
 
     def reset(self, broken: concurrent.futures.ProcessPoolExecutor | None, reason: KillReason,
               detail: str = "") -> None:
-        """Kill a stuck or broken pool; the next call starts a fresh one (once, however many jobs saw it).
+        """Kill a stuck or broken pool (once, however many jobs saw it) and start a fresh one: at once on the
+        event loop (:meth:`_begin`; :attr:`starting` until it is up), except after a failed start or for
+        :meth:`start_sync`'s pool (no loop), where the next call starts it. A replacement that cannot even
+        be created (an ``OSError`` from the fork server or the memory marks folder) is logged and left to
+        the next call too: reset runs in the executor's error handlers, which must still answer their jobs.
         ``reason`` is kept in :attr:`killed_for`; ``detail`` only goes to the log after it."""
         if broken is None or self._pool is not broken:
             return
@@ -198,7 +202,12 @@ class PipelinePool:
             # start_sync's pool (newsflow analyze's batches: no event loop), or a failed start: the next
             # call starts it (after a failed start, its wait counts: start_failures)
             return
-        self._begin()  # the replacement starts now, not when the next job comes
+        try:
+            self._begin()  # the replacement starts now, not when the next job comes
+        except Exception as exc:  # noqa: BLE001 - the next call (start) tries again and reports it to its job
+            self._pool, self._ready = None, None
+            log.error("could not start the replacement pipeline pool (%s: %s); the next job starts it",
+                      type(exc).__name__, exc)
 
     def close(self) -> None:
         pool, self._pool, self._ready = self._pool, None, None

@@ -23,10 +23,16 @@ that were cut short by a killed worker, so a document that keeps crashing worker
 Every status change of a run is conditional (``require``, checked inside the status script): the run
 starts (``mark_processing``) only if the article is still not ``done`` or ``failed`` (another worker
 may have finished it between this job's read and its start: then this is the duplicate delivery it
-is, logged, and no pipeline run); once started, it hands back, schedules its retry or fails the
-article only while the status is still ``processing``. When another run finished or failed the
+is, logged, and no pipeline run) and of the revision it read; once started, it hands back, schedules
+its retry or fails the article only while the status is still ``processing`` by this run (its token,
+written by ``mark_processing``: a job of an older revision, or another copy of this one, never changes
+the status of the run that took the article over). When another run finished or failed the
 article meanwhile, or a new revision queued it again (with a job of its own), the job ends there and
 the status is left as it is: ``done`` never turns back into ``queued``, ``processing`` or ``failed``.
+When the status is instead another run's of the same revision (a copy of this job that handed the
+article back or scheduled its retry, or that is running it), the job is not ended (arq would delete the
+job record under that copy's re-queue): ``Retry``, and the next run acts on the status it finds
+(:func:`_superseded`).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import secrets
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -43,7 +50,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared import keys as K
-from shared.store.status import ACTIVE
+from shared.store.status import ACTIVE, RUN
 
 from .executor import Busy, PermanentError, Timing, TransientError
 
@@ -106,6 +113,9 @@ async def _process(ctx: dict[str, Any], doc_id: str) -> str:
     executor = ctx["executor"]
     attempt = int(ctx.get("job_try") or 1)
     deadline = job_deadline(ctx, settings.job_timeout_seconds)
+    # the revision this run read (_superseded; "read": the status field to require, when the hash has one)
+    # and this run's token (mark_processing): none until known
+    ctx["revision"] = ctx["read"] = ctx["run"] = None
     try:
         # the article with its revision (read together: the revision analysed) and the status, at once
         (article, revision), status = await asyncio.gather(store.get_article_revision(doc_id),
@@ -113,8 +123,11 @@ async def _process(ctx: dict[str, Any], doc_id: str) -> str:
         if article is None:
             log.warning("job for unknown article %s dropped (no such article)", doc_id)
             return "missing"
+        ctx["revision"] = revision
         status = status or {}
         current = status.get("status")
+        if "revision" in status:
+            ctx["read"] = {"revision": str(revision)}
         if current in ("done", "failed"):
             log.info("article %s is already %s: duplicate delivery ignored", doc_id, current)
             return current
@@ -125,20 +138,23 @@ async def _process(ctx: dict[str, Any], doc_id: str) -> str:
             error = error_info(last.get("code", "worker_lost") if isinstance(last, dict) else "worker_lost",
                                f"gave up after {attempt - 1} attempts; last error: "
                                f"{message or 'the worker stopped during processing'}", attempt - 1)
-            if not await store.mark_failed(doc_id, error, require=ACTIVE):
-                return _superseded(doc_id, "fail it after its last attempt")
+            # only the revision it read: a newer one queued since (its own job) is not failed by this one
+            if not await store.mark_failed(doc_id, error, require=ACTIVE, require_fields=ctx["read"]):
+                return await _superseded(ctx, doc_id, "fail it after its last attempt")
             log.error("article %s failed: %s", doc_id, error["message"])
             return "failed"
         if current == "processing":
             log.warning("article %s: previous attempt did not finish (worker lost); running attempt %d",
                         doc_id, attempt)
         job_start = asyncio.get_running_loop().time()  # started_at
-        # only from the status read (not done or failed): one with no status hash at all starts as before
-        if not await store.mark_processing(doc_id, attempt, require=ACTIVE if current else "") and current:
-            # finished (or failed) by another worker since the read above: a duplicate delivery
-            log.info("article %s was finished by another worker before this run started: duplicate delivery "
-                     "ignored", doc_id)
-            return "duplicate"
+        # only from the status read (not done or failed, the revision read): one with no status hash at all
+        # starts as before. The run's token: its later changes require it (another run may take over)
+        ctx["run"] = f"{ctx.get('job_id') or doc_id}#{attempt}#{secrets.token_hex(4)}"
+        if not await store.mark_processing(doc_id, attempt, require=ACTIVE if current else "", run=ctx["run"],
+                                           require_fields=ctx["read"]) and current:
+            # finished (or failed) by another worker since the read above (a duplicate delivery), or a newer
+            # revision was queued
+            return await _superseded(ctx, doc_id, "start it")
     except REDIS_TRANSIENT as exc:
         return await _retry(ctx, doc_id, attempt, error_info(
             "redis_unavailable", f"{type(exc).__name__}: {exc}", attempt, transient=True), started=False)
@@ -184,8 +200,9 @@ async def _hand_back(ctx: dict[str, Any], doc_id: str, attempt: int, exc: Busy) 
     due again ``exc.defer`` seconds later, for this worker or another, and this run does not count as an
     attempt (status queued again, arq's try counter taken back)."""
     try:
-        if not await ctx["store"].unmark_processing(doc_id, attempt - 1):
-            return _superseded(doc_id, "hand it back")
+        due = datetime.now(timezone.utc) + timedelta(seconds=exc.defer)
+        if not await ctx["store"].unmark_processing(doc_id, attempt - 1, require_fields=_mine(ctx), retry_at=due):
+            return await _superseded(ctx, doc_id, "hand it back")
         await ctx["redis"].decr(K.arq_retry(ctx.get("job_id") or doc_id))
     except REDIS_TRANSIENT:
         log.warning("could not hand %s back uncounted (redis unavailable); the attempt counts", doc_id)
@@ -193,11 +210,43 @@ async def _hand_back(ctx: dict[str, Any], doc_id: str, attempt: int, exc: Busy) 
     raise Retry(defer=exc.defer)
 
 
-def _superseded(doc_id: str, what: str) -> str:
-    """The status was no longer this run's to change (see the module): the job ends, status untouched."""
-    log.info("article %s is no longer this run's (another worker finished or failed it, or a new revision "
-             "was queued): did not %s; job ends", doc_id, what)
-    return "duplicate"
+SUPERSEDED_DEFER = 0.5  # seconds: a run that found its article held by another run of its revision
+
+
+async def _superseded(ctx: dict[str, Any], doc_id: str, what: str) -> str:
+    """The status was no longer this run's to change (see the module); nothing was written. The job ends
+    (a return: arq deletes the job record and its queue entry) only when nothing is left for it to do: the
+    article is ``done`` or ``failed``, or a newer revision was queued since this run read its own (that
+    revision has a job of its own). Otherwise the status belongs to another run of the same revision, a
+    copy of this very job maybe (a run the lease reaper freed while it was only slow: two runs, one job
+    record): that copy may have handed the article back or scheduled its retry (queued, its ``Retry``
+    re-queued the job), and a return here would delete the job under it, leaving the article queued with
+    no job for ever. So the job stays: ``Retry``, and its next run reads the status and acts on it. It
+    costs an attempt (arq's try counter is not taken back), so this never loops past ``max_attempts``."""
+    try:
+        status = await ctx["store"].get_status(doc_id)
+    except REDIS_TRANSIENT:
+        status = {"status": "unknown"}  # keep the job: its next run decides
+    current = (status or {}).get("status")
+    latest, mine = (status or {}).get("revision"), ctx.get("revision")
+    if status is None or current in ("done", "failed") or (latest is not None and mine is not None
+                                                           and latest != mine):
+        log.info("article %s is no longer this run's (%s, revision %s; this run read revision %s): did not %s; "
+                 "job ends", doc_id, current or "gone", latest, mine, what)
+        return "duplicate"
+    # queued: whoever queued it (another copy's hand-back or retry) has set when the job is due: no defer
+    # added to that (arq adds a Retry's defer to the job's score)
+    defer = 0.0 if current == "queued" else SUPERSEDED_DEFER
+    log.info("article %s is %s by another run of revision %s: did not %s; the job stays queued (due again in "
+             "%gs)", doc_id, current, latest, what, defer)
+    raise Retry(defer=defer)
+
+
+def _mine(ctx: dict[str, Any]) -> dict[str, str] | None:
+    """What a change of this run's requires besides ``processing``: its token (``mark_processing``), so a run
+    whose article another run took over (a newer revision's job, another copy of its own) changes nothing."""
+    run = ctx.get("run")
+    return {RUN: run} if run else None
 
 
 def _last_code(status: dict[str, Any]) -> str | None:
@@ -212,19 +261,20 @@ async def _cancelled(ctx: dict[str, Any], doc_id: str, attempt: int, deadline: f
     try:
         if asyncio.get_running_loop().time() >= deadline:
             await asyncio.shield(store.mark_failed(doc_id, error_info(
-                "timeout", "the job exceeded the arq job timeout", attempt), require="processing"))
+                "timeout", "the job exceeded the arq job timeout", attempt), require="processing",
+                require_fields=_mine(ctx)))
         else:
             await asyncio.shield(store.mark_retry(doc_id, attempt, error_info(
                 "worker_stopped", "the worker stopped during processing; the job went back to the queue",
-                attempt, transient=True)))
+                attempt, transient=True), require_fields=_mine(ctx)))
     except Exception as exc:  # noqa: BLE001 - best effort while shutting down
         log.warning("could not record the cancellation of %s: %s", doc_id, exc)
 
 
 async def _fail(ctx: dict[str, Any], doc_id: str, error: dict[str, Any]) -> str:
     try:
-        if not await ctx["store"].mark_failed(doc_id, error, require="processing"):
-            return _superseded(doc_id, f"fail it ({error['message']})")
+        if not await ctx["store"].mark_failed(doc_id, error, require="processing", require_fields=_mine(ctx)):
+            return await _superseded(ctx, doc_id, f"fail it ({error['message']})")
     except REDIS_TRANSIENT as exc:
         # Cannot record it now: arq runs the job again later; it fails the same way and is recorded then.
         log.error("article %s failed permanently (not recorded: redis unavailable): %s", doc_id, error["message"])
@@ -244,12 +294,13 @@ async def _retry(ctx: dict[str, Any], doc_id: str, attempt: int, error: dict[str
     (its status must still be that); False: it failed before (Redis), from a status not done or failed."""
     settings = ctx["settings"]
     store = ctx["store"]
-    require = "processing" if started else ACTIVE
+    # started: still this run's (its token); else from a status not done or failed, of the revision it read
+    require, fields = ("processing", _mine(ctx)) if started else (ACTIVE, ctx.get("read"))
     if attempt >= settings.max_attempts:
         error = {**error, "transient": False, "message": f"{error['message']} (gave up after {attempt} attempts)"}
         try:
-            if not await store.mark_failed(doc_id, error, require=require):
-                return _superseded(doc_id, f"fail it ({error['message']})")
+            if not await store.mark_failed(doc_id, error, require=require, require_fields=fields):
+                return await _superseded(ctx, doc_id, f"fail it ({error['message']})")
         except REDIS_TRANSIENT as exc:
             log.error("article %s failed (not recorded: redis unavailable): %s", doc_id, error["message"])
             raise Retry(defer=_delay(ctx, attempt)) from exc  # recorded on the next run (attempt > max)
@@ -258,8 +309,8 @@ async def _retry(ctx: dict[str, Any], doc_id: str, attempt: int, error: dict[str
     delay = _delay(ctx, attempt)
     retry_at = datetime.now(timezone.utc) + timedelta(seconds=delay)
     try:
-        if not await store.mark_retry(doc_id, attempt, error, retry_at, require=require):
-            return _superseded(doc_id, f"retry it ({error['message']})")
+        if not await store.mark_retry(doc_id, attempt, error, retry_at, require=require, require_fields=fields):
+            return await _superseded(ctx, doc_id, f"retry it ({error['message']})")
     except REDIS_TRANSIENT:
         log.warning("could not record the retry of %s (redis unavailable)", doc_id)
     log.warning("article %s attempt %d failed (%s); retrying in %.1fs", doc_id, attempt, error["message"], delay)

@@ -139,7 +139,10 @@ class WakeableWorker(ArqWorker):
         if aged:
             await super().start_jobs(aged)
         cap = self.max_jobs
-        limit = min(cap, self.job_counter + startable(self.job_counter))
+        # asked again after the round trips above (the start of aged jobs too): the pool may have become
+        # ready meanwhile. Without micro-batching that turns 0 (starting) into None (no advice: up to the cap)
+        more = startable(self.job_counter)
+        limit = cap if more is None else min(cap, self.job_counter + more)
         if fresh and self.job_counter < limit:  # (arq's loop would wait on its semaphore at its cap)
             self.max_jobs = limit
             try:

@@ -2,10 +2,11 @@
 -- KEYS: 1 status hash, 2 failed set
 -- ARGV[1]: JSON {id, status (the new one), status_prefix, now_score (for the failed set),
 --                require (the current status required: a status, a list of statuses (any of them), or
---                '' = any), delete: [fields to delete],
+--                '' = any), require_fields (optional): {field: value} the status hash must hold as well
+--                (a run's token, the revision a run read), delete: [fields to delete],
 --                fields: [field, value, ...] to set}
--- Returns {1, previous status} or {0, current status} when the required status did not match (nothing
--- written), or {-1, ''} for an unknown id.
+-- Returns {1, previous status} or {0, current status} when the required status or a required field did
+-- not match (nothing written), or {-1, ''} for an unknown id.
 local args = cjson.decode(ARGV[1])
 local prev = redis.call('HGET', KEYS[1], 'status')
 if not prev then return {-1, ''} end
@@ -16,6 +17,11 @@ if type(req) == 'table' then
   if not ok then return {0, prev} end
 elseif req ~= '' and req ~= prev then
   return {0, prev}
+end
+if type(args.require_fields) == 'table' then
+  for f, v in pairs(args.require_fields) do
+    if redis.call('HGET', KEYS[1], f) ~= v then return {0, prev} end
+  end
 end
 local score = redis.call('HGET', KEYS[1], 'score') or '0'
 for _, s in ipairs({'queued', 'processing', 'done', 'failed'}) do

@@ -171,3 +171,113 @@ async def test_a_duplicate_that_fails_after_another_worker_finished_leaves_it_do
     assert result == "duplicate"
     await assert_done_by_the_other(store, redis, doc_id)
     assert not await redis.hgetall(K.METRICS_FAILED)
+
+
+async def test_a_copy_that_finds_its_job_handed_back_by_another_copy_keeps_the_job(
+        redis, redis_server, settings, store, runs_log, tmp_path) -> None:
+    """Two runs of ONE job (the lease reaper freed copy B while it was only slow; copy A ran the same job
+    record): A hands the article back (queued; its ``Retry`` keeps the job), then B, handed back too, finds the
+    status no longer its own. B used to return, and arq, for which a return is the end of the job, deleted the
+    job record and its queue entry under A's re-queue: the article stayed queued for ever with no job. Now B
+    raises ``Retry`` (its revision is still the article's, and it is neither done nor failed): the job lives on
+    and its next run analyses the article. B runs in a real arq worker (burst: it stops when the queue is
+    empty); each copy is handed back because the one pool process is held by another article."""
+    from workers.settings import worker_options
+    from workers.wake import ArqWorker
+
+    s = settings.with_(stages=STAGES, job_timeout_seconds=30, max_attempts=3)
+    text = "slow 0.01 an article run twice at once"
+    doc_id = (await store.submit({"text": text})).id
+    gate = tmp_path / "open"
+    ex = make_executor(batch=2)
+    worker = None
+    try:
+        await ex.start(120)
+        holder = asyncio.create_task(ex.analyse({"text": f"gate {gate} holds the process"}, "holder"))
+        while not ex._batcher._calls:
+            await asyncio.sleep(0.01)
+
+        async def copy_a() -> None:  # just before B hands the article back: A's whole run of the same job
+            with pytest.raises(Retry):  # A is handed back as well (the process is still held)
+                await process_article(ctx(store, s, ex, redis, doc_id, job_try=2), doc_id)
+            st = await store.get_status(doc_id)
+            assert st["status"] == "queued" and st["retry_at"], st  # due again (retry_at: the hand-back's too)
+            gate.touch()  # from now on the process is free
+
+        racing = RacingStore(redis, s, {"unmark_processing": copy_a})
+        options = worker_options(s, redis_server.url)
+        startup = options["on_startup"]
+
+        async def on_startup(wctx: dict[str, Any]) -> None:
+            await startup(wctx)
+            wctx["store"] = racing  # B's store: A's move comes before B's hand-back
+
+        options.update(on_startup=on_startup, burst=True, poll_delay=0.02)
+        options.pop("on_shutdown")  # the executor is this test's
+        worker = ArqWorker(**options, ctx={"executor": ex}, handle_signals=False)
+        await asyncio.wait_for(worker.main(), 120)  # until the queue is empty
+        await holder
+    finally:
+        gate.touch()
+        if worker is not None:
+            await worker.close()
+        ex.close()
+    assert not racing.before  # A did run at that moment
+    st = await store.get_status(doc_id)
+    assert st["status"] == "done", st  # the old code: queued, and no job left to run it
+    assert runs(runs_log, text) == 1
+    assert not await redis.exists(K.arq_job(doc_id)) and not await redis.zcard(K.ARQ_QUEUE)
+
+
+@pytest.mark.parametrize("old_text, old_try", [
+    ("boom revision one", 1),                # a permanent failure: _fail
+    ("crash the process revision one", 3),   # a transient one on its last attempt: _retry fails it
+    ("boom revision one", 4),                # past max_attempts: failed before any start (the revision read)
+])
+async def test_an_older_revisions_job_does_not_fail_the_newer_revisions_run(
+        redis, settings, store, old_text, old_try) -> None:
+    """J1, the job of revision 1, is about to fail the article while revision 2 arrives and its job J2 starts
+    (processing) and then fails transiently. ``require="processing"`` alone let J1 fail the article under J2
+    (with revision 1's error), and J2, finding it failed, ended without its retry: revision 2 never analysed.
+    Now J1's change requires its own run (the token mark_processing wrote) or, past max_attempts, the revision
+    it read: it changes nothing and ends (its revision is no longer the article's); J2's retry stands."""
+    s = settings.with_(stages=STAGES, job_timeout_seconds=60, max_attempts=3, backoff_base_seconds=0.2)
+    doc_id = (await store.submit({"text": old_text, "external_id": "x1"})).id
+    ex = PipelineExecutor(1, soft_timeout=20.0, hard_timeout=30.0, start="spawn",  # patient with a restart
+                          factory=functools.partial(build_pipeline, Settings(stages=STAGES)))
+    j2_failing, j1_over = asyncio.Event(), asyncio.Event()
+    j2: asyncio.Task | None = None
+
+    async def j2_fails() -> None:  # J2's pipeline crashed: it is about to schedule its retry; J1 moves first
+        j2_failing.set()
+        await j1_over.wait()
+
+    async def revision_two() -> None:  # just before J1's failure is written
+        nonlocal j2
+        r2 = await store.submit({"text": "crash the process revision two", "external_id": "x1"})
+        assert r2.id == doc_id and r2.status == "queued"
+        j2_store = RacingStore(redis, s, {"mark_retry": j2_fails})
+        j2 = asyncio.create_task(process_article(
+            {"store": j2_store, "settings": s, "executor": ex, "redis": redis, "job_try": 1,
+             "job_id": f"{doc_id}:r2"}, doc_id))
+        await asyncio.wait_for(j2_failing.wait(), 60)
+        assert (await store.get_status(doc_id))["status"] == "processing"  # J2's run
+
+    racing = RacingStore(redis, s, {"mark_failed": revision_two})
+    try:
+        try:
+            j1 = await process_article(ctx(racing, s, ex, redis, doc_id, old_try), doc_id)
+        finally:
+            j1_over.set()
+        assert j2 is not None
+        with pytest.raises(Retry):  # J2 scheduled its retry (the old code: "duplicate", no retry)
+            await j2
+    finally:
+        ex.close()
+    assert not racing.before
+    assert j1 == "duplicate"  # (the old code: "failed")
+    st = await store.get_status(doc_id)
+    assert st["status"] == "queued" and st["revision"] == 2 and "error" not in st, st
+    assert st["last_error"]["code"] == "worker_process_died" and st["attempts"] == 1, st  # J2's
+    assert await redis.zscore(K.FAILED, doc_id) is None
+    assert not await redis.hgetall(K.METRICS_FAILED)

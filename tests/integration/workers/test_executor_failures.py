@@ -84,3 +84,55 @@ async def test_worker_executor_soft_hard_and_crash(start: str) -> None:
         assert (await ex.analyse({"text": "again"}, "d6"))["echo"] == {"chars": 5}  # a fresh pool
     finally:
         ex.close()
+
+
+@pytest.mark.parametrize("batch", [1, 2])
+async def test_a_replacement_pool_that_cannot_be_created_still_answers_the_jobs(tmp_path, batch: int) -> None:
+    """A crash kills the pool and ``reset`` starts the replacement at once, inside the executor's error
+    handlers; creating it raises ``OSError`` here (the memory ceiling's marks folder is a file now: a real
+    ``os.makedirs`` failure). That error used to escape raw: a job alone got an ``OSError`` instead of its
+    ``TransientError`` (its article left ``processing``), and a micro-batch (the crash and a batch-mate, queued
+    behind a held process) was never redone alone: both waited out their deadline. Now each gets its
+    error, and a later call starts the pool once it can."""
+    import asyncio
+    import os
+    import shutil
+
+    ex = PipelineExecutor(1, soft_timeout=2.0, hard_timeout=4.0, start="spawn", max_rss_mb=4000, batch=batch,
+                          factory=functools.partial(build_pipeline, SETTINGS))
+    marks = ex._marks
+    gate = tmp_path / "open"
+    loop = asyncio.get_running_loop()
+    try:
+        await ex.start()
+        deadline = loop.time() + 30
+        holder = None
+        if batch > 1:  # the one process held, so that the two below wait together and share a call
+            holder = asyncio.create_task(ex.analyse({"text": f"gate {gate} holds the process"}, "holder"))
+            while not ex._batcher._calls:
+                await asyncio.sleep(0.01)
+        shutil.rmtree(marks)
+        with open(marks, "w") as f:  # os.makedirs(marks, exist_ok=True) raises FileExistsError now
+            f.write("in the way")
+        texts = ["crash the process"] + (["a batch-mate"] if batch > 1 else [])
+        calls = [asyncio.create_task(ex.analyse({"text": t}, f"d{i}", deadline)) for i, t in enumerate(texts)]
+        if holder is not None:
+            await asyncio.sleep(0.05)  # both queued behind the holder
+            gate.touch()
+            assert (await holder)["id"] == "holder"
+        outcomes = await asyncio.gather(*calls, return_exceptions=True)
+        for outcome in outcomes:
+            assert type(outcome) is TransientError and outcome.code == "worker_process_died", outcomes
+        assert ex._pool is None and not ex.starting  # left to the next call
+        if batch > 1:
+            assert ex._batcher.batches == 1 and ex._batcher.redone == 2  # the two did share a call
+        with pytest.raises(TransientError) as again:  # the next call tries, and says why it could not
+            await ex.analyse({"text": "fine"}, "d9", deadline)
+        assert again.value.code == "worker_process_died" and "File exists" in str(again.value)
+        os.remove(marks)
+        assert (await ex.analyse({"text": "fine"}, "d10", deadline))["echo"] == {"chars": 4}
+    finally:
+        gate.touch()
+        if os.path.isfile(marks):
+            os.remove(marks)
+        ex.close()

@@ -183,3 +183,40 @@ async def test_close_ends_normally_when_a_job_task_ends_cancelled(redis_server, 
     assert worker._pool is None and not await redis.exists(K.ARQ_HEALTH_CHECK)
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_a_pool_start_that_ends_during_start_jobs_does_not_stop_the_worker(redis_server, store, redis):
+    """Micro-batching off: ``jobs_startable`` is 0 while the pool (re)starts and None (no advice) once it is
+    up. A start that ends during ``start_jobs``'s own Redis round trip gave ``job_counter + None``: a
+    TypeError out of arq's main loop, and the worker exited. The start here is a future the loop resolves
+    at its next turn (that round trip); the executor and the worker are real."""
+    from arq.connections import ArqRedis
+
+    from workers.executor import PipelineExecutor
+
+    doc_id = (await store.submit({"text": "An article queued while the pool restarts."})).id
+    started: list[tuple[str, float]] = []
+
+    async def process_article(ctx, doc_id: str) -> str:  # stands in for the pipeline
+        started.append((doc_id, time.monotonic()))
+        return "done"
+
+    ex = PipelineExecutor(1, batch=1, start="spawn")  # never started: no pool process
+    loop = asyncio.get_running_loop()
+    ex._ready = loop.create_future()  # type: ignore[assignment] - a (re)start under way
+    assert ex.starting and ex.jobs_startable(0) == 0
+    worker = WakeableWorker(functions=[func(process_article, name=K.ARQ_TASK)], queue_name=K.ARQ_QUEUE,
+                            redis_pool=ArqRedis.from_url(redis_server.url), poll_delay=POLL, max_jobs=4,
+                            handle_signals=False, job_serializer=queue.job_serializer,
+                            job_deserializer=queue.job_deserializer, keep_result=0, ctx={"executor": ex})
+    try:
+        loop.call_soon(ex._ready.set_result, None)  # the start ends at the loop's next turn
+        await worker.start_jobs([doc_id.encode()])
+        assert not ex.starting and ex.jobs_startable(0) is None  # it did end within start_jobs
+        deadline = time.monotonic() + 30
+        while not started and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert [d for d, _ in started] == [doc_id]  # taken: the pool is up
+    finally:
+        await worker.close()
+        ex.close()

@@ -244,6 +244,33 @@ async def test_worker_transitions_only_from_the_status_they_require(store, redis
     await assert_indexes_consistent(redis)
 
 
+async def test_a_runs_changes_require_its_token_and_a_start_the_revision_it_read(store, redis):
+    """``mark_processing`` keeps the run's token; a change that requires another token (a run that was taken
+    over: another copy of its job, an older revision's job) or another revision writes nothing."""
+    from shared.store.status import RUN
+
+    doc_id = (await store.submit(art(1, external_id="tok"))).id
+    err = {"code": "timeout", "message": "slow"}
+    assert await store.mark_processing(doc_id, 1, run="j1#1", require_fields={"revision": "1"})
+    assert await store.mark_processing(doc_id, 2, run="j1#2")  # another copy takes it over (a lost worker)
+    held = await redis.hgetall(K.status(doc_id))
+    assert held[RUN.encode()] == b"j1#2"
+    assert not await store.unmark_processing(doc_id, 0, require_fields={RUN: "j1#1"})
+    assert not await store.mark_retry(doc_id, 1, err, require_fields={RUN: "j1#1"})
+    assert not await store.mark_failed(doc_id, err, require="processing", require_fields={RUN: "j1#1"})
+    assert not await store.mark_failed(doc_id, err, require=("queued", "processing"), require_fields={"revision": "2"})
+    assert await redis.hgetall(K.status(doc_id)) == held
+    assert await redis.zscore(K.FAILED, doc_id) is None and not await redis.hgetall(K.METRICS_FAILED)
+    assert await store.mark_retry(doc_id, 2, err, require_fields={RUN: "j1#2"})  # its own: queued, token gone
+    assert RUN.encode() not in await redis.hgetall(K.status(doc_id))
+    assert (await store.submit(art(1, external_id="tok", text="Something else happened."))).revision == 2
+    assert not await store.mark_processing(doc_id, 3, run="j1#3", require_fields={"revision": "1"})  # read rev 1
+    assert (await store.get_status(doc_id))["status"] == "queued"
+    assert await store.mark_processing(doc_id, 1, run="j2#1", require_fields={"revision": "2"})
+    assert await store.mark_failed(doc_id, err, require="processing", require_fields={RUN: "j2#1"})
+    await assert_indexes_consistent(redis)
+
+
 async def test_submit_and_requeue_drop_the_run_fields_python_names(store, redis, settings):
     """The run fields a new revision or a POST /retry drops come from Python (RUN_FIELDS of
     shared/store/status.py), not from a copy in the scripts: a field added to the list is dropped too."""
