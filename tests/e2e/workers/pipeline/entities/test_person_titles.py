@@ -1,0 +1,58 @@
+"""Titles of rank, office or occupation before a name, plural common nouns at a sentence start, and
+street names: through the real pipeline (``build_pipeline()``) on sentences written for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from workers.pipeline import build_pipeline
+from workers.pipeline.entities.person_names import clean_people
+from workers.pipeline.entities.spans import Mention
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return build_pipeline()
+
+
+def entities(pipeline, text: str) -> dict[str, dict]:
+    return {e["id"]: e for e in pipeline.run({"text": text})["entities"]}
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("Police Inspector Tom Hale said two men were arrested near the docks. Hale gave no names.",
+     ["person:tom-hale"]),
+    ("The school stayed shut on Tuesday. Superintendent Maria Lopez said the boiler would be fixed.",
+     ["person:maria-lopez"]),
+    ("Detective Sergeant John Marsh said the suspect fled. Chief Constable Sara Thorne praised the officers.",
+     ["person:john-marsh", "person:sara-thorne"]),
+    ("The service was led by Bishop Paul Grey, and Father Brian Kelly read the lesson.",
+     ["person:paul-grey", "person:brian-kelly"]),
+])
+def test_rank_and_office_titles_are_not_part_of_the_name(pipeline, text, wanted):
+    ents = entities(pipeline, text)
+    for key in wanted:
+        assert key in ents and ents[key]["label"] == "PERSON", (key, sorted(ents))
+    for e in ents.values():
+        first = e["text"].split()[0]
+        assert first not in ("Police", "Inspector", "Superintendent", "Detective", "Sergeant", "Chief",
+                             "Constable", "Bishop", "Father"), e
+
+
+def test_title_and_name_in_a_non_person_span_is_the_person():
+    """The model's WORK_OF_ART "Superintendent Maria Lopez": the name, as a PERSON — by its look, or
+    because the document names the person so elsewhere; "Captain America" is left alone."""
+    text = ("Superintendent Maria Lopez spoke first. Commissioner Hale agreed with Hale. "
+            "Captain America opened in Paris.")
+    s1, s2, s3 = text.index("Superintendent"), text.index("Commissioner"), text.index("Captain")
+    hale = text.rindex("Hale")
+    mentions = [Mention(s1, s1 + len("Superintendent Maria Lopez"), "WORK_OF_ART"),
+                Mention(s2, s2 + len("Commissioner Hale"), "ORG"),
+                Mention(hale, hale + 4, "PERSON"),
+                Mention(s3, s3 + len("Captain America"), "WORK_OF_ART"),
+                Mention(text.index("Paris"), text.index("Paris") + 5, "GPE")]
+    out = {text[m.start:m.end]: m.label for m in clean_people(text, mentions)}
+    assert out["Maria Lopez"] == "PERSON"
+    assert out["Hale"] == "PERSON" and "Commissioner Hale" not in out
+    assert out["Captain America"] == "WORK_OF_ART"
