@@ -8,7 +8,8 @@
   the name: "Hillary Clinton slams Donald Trump" → "Hillary Clinton" + "Donald Trump" (a function
   word — "at", "of", "v" — leaves the span alone: "Yorkshire at Headingley" is no pair of people);
 * a span ending in an organisation or facility word is not a PERSON ("George W Bush Presidential
-  Center" → FAC, "John Birch Society" → ORG);
+  Center" → FAC, "John Birch Society" → ORG), nor one beginning or ending with a street word
+  ("Rue Lepic", "Abbey Road" → FAC);
 * a WORK_OF_ART/ORG/PRODUCT span made of a title and a name ("Superintendent Maria Lopez") is that
   name as a PERSON when the document uses it as a person's name or it looks like one;
 * headlines in title case ("Obama Says", "Lawmakers Rip Donald Trump"): a PERSON span there that
@@ -124,6 +125,8 @@ def _non_person_label(text: str, m: Mention) -> str | None:
     if len(words) < 2:
         return None
     last = words[-1].lower().rstrip(".")
+    if last in STREET_ENDS or (words[0].lower() in STREET_HEADS and words[1][:1].isupper()):
+        return "FAC"                                   # "Rue Lepic", "Abbey Road"
     return "FAC" if last in FAC_ENDS else "ORG" if last in ORG_ENDS else None
 
 

@@ -56,3 +56,12 @@ def test_title_and_name_in_a_non_person_span_is_the_person():
     assert out["Maria Lopez"] == "PERSON"
     assert out["Hale"] == "PERSON" and "Commissioner Hale" not in out
     assert out["Captain America"] == "WORK_OF_ART"
+
+
+@pytest.mark.parametrize("text, key", [
+    ("Firefighters said the blaze began in a kitchen on Rue Lepic.", "fac:rue-lepic"),
+    ("Rue Lepic was closed after the fire, police said.", "fac:rue-lepic"),
+])
+def test_street_names_are_places_not_people(pipeline, text, key):
+    ents = entities(pipeline, text)
+    assert key in ents, sorted(ents)
