@@ -59,6 +59,8 @@ def _model_mentions(doc: AnalysisDoc) -> list[Mention]:
                 continue
             if " " not in surface and surface in GENERIC_WORDS:
                 continue
+            if ent.label_ != "NORP" and _common_plural_at_sentence_start(text, parsed, ent, start, end):
+                continue
             if had_honorific or HONORIFIC_BEFORE.search(text, max(0, start - 8), start):
                 out.append(Mention(start, end, "PERSON", "honorific", 3.0))
             elif ent.label_ != "PERSON" and title_before(text, start):     # "Sen. X", "Gov X"
@@ -68,6 +70,26 @@ def _model_mentions(doc: AnalysisDoc) -> list[Mention]:
             else:
                 out.append(Mention(start, end, ent.label_))
     return out
+
+
+def _common_plural_at_sentence_start(text: str, parsed, ent, start: int, end: int) -> bool:
+    """"Firefighters arrived …", "Officials said …": a single capitalised plural at the start of a
+    sentence is a common noun, not an entity, when the parse says so (a plural common noun, or a
+    lemma that differs from the word) or the document uses the word in lower case — and the
+    document never writes it capitalised inside a sentence ("Rangers" the team stays)."""
+    tokens = [t for t in parsed[ent.start:ent.end] if not t.is_punct]
+    if len(tokens) != 1:
+        return False
+    t = tokens[0]
+    word = text[start:end]
+    if not (t.is_sent_start and word.istitle() and word.isalpha() and word.endswith("s") and len(word) > 3):
+        return False
+    lower = word.lower()
+    common = t.tag_ == "NNS" or (t.lemma_.lower() != lower and t.lemma_.islower())
+    if not (common or re.search(r"(?<![\w'’])%s(?![\w'’])" % re.escape(lower), text)):
+        return False
+    inside = re.compile(r"[a-z,;]\s+%s(?![\w'’])" % re.escape(word))    # capitalised mid-sentence
+    return not inside.search(text)
 
 
 # Capitalised words that are never a name on their own, and titles that are never part of one.

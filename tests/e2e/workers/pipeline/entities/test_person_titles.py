@@ -58,6 +58,24 @@ def test_title_and_name_in_a_non_person_span_is_the_person():
     assert out["Captain America"] == "WORK_OF_ART"
 
 
+@pytest.mark.parametrize("text, word", [
+    ("Paramedics said the fire had spread to the roof of the Grand Hotel.", "Paramedics"),
+    ("Shoppers arrived at the scene within minutes. Most shoppers left.", "Shoppers"),
+])
+def test_plural_common_noun_at_sentence_start_is_no_entity(pipeline, text, word):
+    ents = entities(pipeline, text)
+    assert not any(m["text"] == word for e in ents.values() for m in e["mentions"]), sorted(ents)
+
+
+@pytest.mark.parametrize("text, key", [
+    ("Americans voted on Tuesday. Many Americans stayed home.", "norp:american"),
+    ("Rangers beat Celtic 2-1 on Saturday. Fans said Rangers deserved the win.", "org:rangers"),
+    ("Shoppers arrived at the scene. The chain Shoppers said prices rose.", "org:shoppers"),
+])
+def test_plural_name_used_inside_sentences_stays(pipeline, text, key):
+    assert key in entities(pipeline, text)
+
+
 @pytest.mark.parametrize("text, key", [
     ("Firefighters said the blaze began in a kitchen on Rue Lepic.", "fac:rue-lepic"),
     ("Rue Lepic was closed after the fire, police said.", "fac:rue-lepic"),
