@@ -83,3 +83,21 @@ def test_plural_name_used_inside_sentences_stays(pipeline, text, key):
 def test_street_names_are_places_not_people(pipeline, text, key):
     ents = entities(pipeline, text)
     assert key in ents, sorted(ents)
+
+
+@pytest.mark.parametrize("text, key", [
+    ("The ships left Busan on Monday, officials said.", "place:busan"),
+    ("The tanker sailed from Ulsan at dawn and the crew reached Mokpo by night.", "place:mokpo"),
+])
+def test_a_name_only_ever_where_places_go_is_a_place(pipeline, text, key):
+    ents = entities(pipeline, text)
+    assert key in ents, sorted(ents)
+
+
+@pytest.mark.parametrize("text, key", [
+    ("Police said Hale left Smith at the bar on Friday. Smith later went home.", "person:smith"),
+    ("The ships left Busan on Monday. Busan said it was ready.", "person:busan"),
+    ("Inspector Tom Hale left the station at noon, and reporters reached Hale by phone.", "person:tom-hale"),
+])
+def test_person_evidence_keeps_a_person(pipeline, text, key):
+    assert key in entities(pipeline, text)
