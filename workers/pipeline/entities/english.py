@@ -265,10 +265,10 @@ def _layout_mentions(text: str, model: list[Mention]) -> list[Mention]:
 
 # Where a place goes: the object of these verbs ("left Busan") …
 _PLACE_OBJECT_VERBS = frozenset("leave reach visit enter depart tour".split())
-# … or of a preposition after these verbs ("arrived in Busan", "sailed from Busan") …
+# … or of a preposition after these verbs ("arrived in Busan", "sailed from Busan"; not verbs whose
+# "to" goes to people or things: "went to Smith", "took to Twitter") …
 _MOTION_VERBS = frozenset(
-    """arrive leave depart travel sail fly return head move go come dock land flee drive ship send evacuate
-    relocate transfer bring take""".split()
+    "arrive leave depart travel sail fly return head move dock land flee drive evacuate relocate".split()
 )
 _MOTION_PREPS = frozenset("in into from to at near toward towards".split())
 # … or of a place preposition after any word but these ("a port in Busan"; not "faith in Smith").

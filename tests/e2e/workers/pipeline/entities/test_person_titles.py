@@ -101,3 +101,9 @@ def test_a_name_only_ever_where_places_go_is_a_place(pipeline, text, key):
 ])
 def test_person_evidence_keeps_a_person(pipeline, text, key):
     assert key in entities(pipeline, text)
+
+
+def test_took_to_a_platform_is_no_place_slot(pipeline):
+    """"took to Twitter" is no journey: whatever the model calls Twitter, this rule makes no place of it."""
+    ents = entities(pipeline, "Trump took to Twitter overnight to accuse the campaign. Aides were silent.")
+    assert "place:twitter" not in ents, sorted(ents)
