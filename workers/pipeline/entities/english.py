@@ -2,7 +2,8 @@
 
 * spans are cleaned (:func:`.spans.clean_span`); only named labels are kept (no DATE/CARDINAL …);
   spans without Latin letters or without a capital are dropped (no English NER on stray CJK or
-  Cyrillic text), and so are lone generic words ("Men", "July");
+  Cyrillic text), and so are lone generic words ("Men", "July") and a capitalised plural common
+  noun at a sentence start ("Paramedics said …");
 * honorific rule: "Mr"/"Dr"/… before a span (or inside it) makes it a PERSON, and capitalised
   words after an honorific that the model missed become a PERSON;
 * initials and first names join a PERSON span ("M. Butcher", "Didier Deschamps");
@@ -15,6 +16,8 @@
 * PERSON clean-up (:mod:`.person_names`): titles ("Gov", "Sen.", "Vice President") leave the
   name and make the next span a PERSON, headline fragments and epithets are cut, spans ending in
   an organisation/facility word are relabelled;
+* a one-word PERSON the document only puts where places go ("left Busan", "arrived in Busan"),
+  with no person evidence (title, full name, subject of a verb), is a place (GPE);
 * propagation: a name tagged somewhere in the document — or the surname of a full PERSON name —
   is tagged at its other untagged occurrences too (weak vote; the merger takes the majority label).
 """
@@ -59,6 +62,8 @@ def _model_mentions(doc: AnalysisDoc) -> list[Mention]:
                 continue
             if " " not in surface and surface in GENERIC_WORDS:
                 continue
+            if ent.label_ != "NORP" and _common_plural_at_sentence_start(text, parsed, ent, start, end):
+                continue
             if had_honorific or HONORIFIC_BEFORE.search(text, max(0, start - 8), start):
                 out.append(Mention(start, end, "PERSON", "honorific", 3.0))
             elif ent.label_ != "PERSON" and title_before(text, start):     # "Sen. X", "Gov X"
@@ -68,6 +73,26 @@ def _model_mentions(doc: AnalysisDoc) -> list[Mention]:
             else:
                 out.append(Mention(start, end, ent.label_))
     return out
+
+
+def _common_plural_at_sentence_start(text: str, parsed, ent, start: int, end: int) -> bool:
+    """"Firefighters arrived …", "Officials said …": a single capitalised plural at the start of a
+    sentence is a common noun, not an entity, when the parse says so (a plural common noun, or a
+    lemma that differs from the word) or the document uses the word in lower case — and the
+    document never writes it capitalised inside a sentence ("Rangers" the team stays)."""
+    tokens = [t for t in parsed[ent.start:ent.end] if not t.is_punct]
+    if len(tokens) != 1:
+        return False
+    t = tokens[0]
+    word = text[start:end]
+    if not (t.is_sent_start and word.istitle() and word.isalpha() and word.endswith("s") and len(word) > 3):
+        return False
+    lower = word.lower()
+    common = t.tag_ == "NNS" or (t.lemma_.lower() != lower and t.lemma_.islower())
+    if not (common or re.search(r"(?<![\w'’])%s(?![\w'’])" % re.escape(lower), text)):
+        return False
+    inside = re.compile(r"[a-z,;]\s+%s(?![\w'’])" % re.escape(word))    # capitalised mid-sentence
+    return not inside.search(text)
 
 
 # Capitalised words that are never a name on their own, and titles that are never part of one.
@@ -238,6 +263,59 @@ def _layout_mentions(text: str, model: list[Mention]) -> list[Mention]:
     return [m for m in datelines(text) + teams if text[m.start:m.end] not in GENERIC_WORDS]
 
 
+# Where a place goes: the object of these verbs ("left Busan") …
+_PLACE_OBJECT_VERBS = frozenset("leave reach visit enter depart tour".split())
+# … or of a preposition after these verbs ("arrived in Busan", "sailed from Busan"; not verbs whose
+# "to" goes to people or things: "went to Smith", "took to Twitter") …
+_MOTION_VERBS = frozenset(
+    "arrive leave depart travel sail fly return head move dock land flee drive evacuate relocate".split()
+)
+_MOTION_PREPS = frozenset("in into from to at near toward towards".split())
+# … or of a place preposition after any word but these ("a port in Busan"; not "faith in Smith").
+_PLACE_PREPS = frozenset("in near outside".split())
+_NOT_PLACE_HEADS = frozenset("believe faith trust confidence interest belief invest investment stake".split())
+
+
+def _place_slot(t) -> bool:
+    if t.dep_ == "dobj":
+        return t.head.lemma_ in _PLACE_OBJECT_VERBS
+    if t.dep_ != "pobj" or t.head.dep_ != "prep":
+        return False
+    prep, head = t.head.lower_, t.head.head
+    if prep in _MOTION_PREPS and head.pos_ == "VERB" and head.lemma_ in _MOTION_VERBS:
+        return True
+    return prep in _PLACE_PREPS and head.lemma_.lower() not in _NOT_PLACE_HEADS
+
+
+def _places_tagged_as_people(doc: AnalysisDoc, mentions: list[Mention]) -> None:
+    """"The ships left Busan on Monday": a one-word PERSON that the document only ever puts where
+    places go (the object of "left"/"reached", of "in"/"from" after a verb of motion) is a place
+    (GPE), when nothing in the document says it is a person: no title or honorific, no longer
+    PERSON name containing it, never the subject of a verb or in apposition."""
+    text = doc.text
+    people = [m for m in mentions if m.label == "PERSON"]
+    single = {text[m.start:m.end] for m in people if " " not in text[m.start:m.end]}
+    if not single:
+        return
+    in_names = {w for m in people for w in text[m.start:m.end].split() if " " in text[m.start:m.end]}
+    vouched = {text[m.start:m.end] for m in people if m.weight >= 2.0}
+    candidates = single - in_names - vouched
+    place, person = set(), set()
+    for offset, parsed in parsed_chunks(doc):
+        for t in parsed:
+            if t.text not in candidates:
+                continue
+            if t.dep_ in ("nsubj", "nsubjpass", "appos") or any(c.dep_ == "appos" for c in t.children):
+                person.add(t.text)
+            elif _place_slot(t):
+                place.add(t.text)
+            elif t.dep_ != "poss":
+                person.add(t.text)            # anywhere else: no evidence either way, leave it
+    for m in people:
+        if text[m.start:m.end] in place - person:
+            m.label, m.weight = "GPE", max(m.weight, 1.0)
+
+
 def english_mentions(doc: AnalysisDoc) -> list[Mention]:
     text = doc.text
     caps = allcaps_lines(text)
@@ -250,4 +328,6 @@ def english_mentions(doc: AnalysisDoc) -> list[Mention]:
     _sports_teams(text, base)
     english = language_spans(doc, lambda code: code.split("-")[0] == "en")
     extra = [m for m in _propagate(text, base, caps) if _inside(english, m.start, m.end)]
-    return clean_people(text, _resolve_overlaps(base + extra))
+    out = clean_people(text, _resolve_overlaps(base + extra))
+    _places_tagged_as_people(doc, out)
+    return out

@@ -8,7 +8,10 @@
   the name: "Hillary Clinton slams Donald Trump" → "Hillary Clinton" + "Donald Trump" (a function
   word — "at", "of", "v" — leaves the span alone: "Yorkshire at Headingley" is no pair of people);
 * a span ending in an organisation or facility word is not a PERSON ("George W Bush Presidential
-  Center" → FAC, "John Birch Society" → ORG);
+  Center" → FAC, "John Birch Society" → ORG), nor one beginning or ending with a street word
+  ("Rue Lepic", "Abbey Road" → FAC);
+* a WORK_OF_ART/ORG/PRODUCT span made of a title and a name ("Superintendent Maria Lopez") is that
+  name as a PERSON when the document uses it as a person's name or it looks like one;
 * headlines in title case ("Obama Says", "Lawmakers Rip Donald Trump"): a PERSON span there that
   is not itself a name of the document body is replaced by the body's PERSON names it contains
   ("Ted Cruz Refuses" ends at the body's "Cruz"; "Erik Breukink" is left alone);
@@ -34,14 +37,17 @@ TITLE_WORDS = frozenset(
     maj adm cmdr supt atty pres sec insp det cllr president presidents senator senators governor
     governors secretary vice speaker chairman chairwoman minister prime judge justice representative
     representatives congressman congresswoman attorney general commissioner mayor ambassador former
-    deputy acting majority minority leader chief lieutenant colonel sergeant captain major admiral""".split()
+    deputy acting majority minority leader chief lieutenant colonel sergeant captain major admiral
+    inspector superintendent detective officer constable commander corporal marshal sheriff trooper
+    brigadier commodore magistrate chancellor premier councillor councilman councilwoman alderman
+    bishop archbishop cardinal father pastor rabbi imam""".split()
 )
 # Job words that are stripped before a name but are no evidence of a PERSON on their own.
 JOB_WORDS = frozenset(
     """chair chairperson founder co-founder cofounder editor adviser advisor correspondent director spokesman
     spokeswoman spokesperson aide candidate nominee ceo anchor host professor coach billionaire
     businessman businesswoman reporter columnist analyst strategist pollster economist senior political
-    investigative executive managing""".split()
+    investigative executive managing police fire""".split()
 )
 # Modifiers of a title: stripped with it, but no evidence of a PERSON on their own ("Former Yugoslavia").
 _MODIFIERS = frozenset("former acting deputy majority minority vice prime general chief major".split())
@@ -53,6 +59,11 @@ ORG_ENDS = frozenset(
     administration commission campaign union league club trust""".split()
 )
 FAC_ENDS = frozenset("center centre library museum hospital airport stadium arena bridge hall".split())
+# Street words: a span that begins ("Rue Lepic") or ends ("Abbey Road") with one names a place
+# ("Lane" is no such end: Diane Lane, Nathan Lane).
+STREET_HEADS = frozenset("rue avenue boulevard via calle rua viale".split())
+STREET_ENDS = frozenset("street road avenue boulevard strasse straße".split())
+STREET_WORDS = STREET_HEADS | STREET_ENDS
 
 _WORDS = re.compile(r"\S+")
 _TITLE_TOKEN = re.compile(r"[A-Z][A-Za-z]*\.?(?:-[Ee]lect)?")
@@ -114,6 +125,8 @@ def _non_person_label(text: str, m: Mention) -> str | None:
     if len(words) < 2:
         return None
     last = words[-1].lower().rstrip(".")
+    if last in STREET_ENDS or (words[0].lower() in STREET_HEADS and words[1][:1].isupper()):
+        return "FAC"                                   # "Rue Lepic", "Abbey Road"
     return "FAC" if last in FAC_ENDS else "ORG" if last in ORG_ENDS else None
 
 
@@ -152,10 +165,40 @@ def _known_in_span(text: str, m: Mention, known: set[str], line_end: int) -> lis
     return sorted(found, key=lambda f: f.start)
 
 
+# Labels the model gives to "Superintendent Maria Lopez" when it misses the person.
+_RELABELLED = frozenset({"WORK_OF_ART", "ORG", "PRODUCT"})
+_NAME_WORD = re.compile(r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?|[A-Z]\.")
+
+
+def _titled_person(text: str, m: Mention, people: set[str], others: set[str]) -> Mention | None:
+    """A non-PERSON span made of a title and a person's name ("Superintendent Maria Lopez" as a
+    WORK_OF_ART): the name as a PERSON when the document uses it as a person's name elsewhere, or
+    when it looks like one — 2–3 capitalised name words, none an organisation/facility/street word,
+    none a non-PERSON entity of the document ("Captain America" stays)."""
+    start, end, stripped = strip_titles(text, m.start, m.end)
+    if not stripped:
+        return None
+    titles = [w.lower().rstrip(".") for w in text[m.start:start].split()]
+    if not any(t in TITLE_WORDS - _MODIFIERS or t in ("professor", "coach") for t in titles):
+        return None
+    rest = text[start:end]
+    words = rest.split()
+    looks = (2 <= len(words) <= 3 and all(_NAME_WORD.fullmatch(w) for w in words)
+             and not any(w.lower() in ORG_ENDS | FAC_ENDS | STREET_WORDS or is_title(w) for w in words)
+             and not any(w in others for w in words))
+    if rest in people or looks:
+        return Mention(start, end, "PERSON", m.source, max(m.weight, 2.0), m.meta)
+    return None
+
+
 def clean_people(text: str, mentions: list[Mention]) -> list[Mention]:
     """Apply the rules of this module to the final English mentions of a document."""
+    people = {text[m.start:m.end] for m in mentions if m.label == "PERSON"}
+    others = {text[m.start:m.end] for m in mentions if m.label not in ("PERSON", *_RELABELLED)}
     out: list[Mention] = []
     for m in mentions:
+        if m.label in _RELABELLED:
+            m = _titled_person(text, m, people, others) or m
         if m.label != "PERSON":
             out.append(m)
             continue
