@@ -19,15 +19,20 @@ that were cut short by a killed worker, so a document that keeps crashing worker
 * permanent error (a stage raised on this document) → ``mark_failed`` at once; no retries.
 * unknown id (article missing) → logged and dropped; a job for a document already ``done`` or
   ``failed`` (a duplicate delivery) is a no-op.
+* a job of an older revision than the article's (its id says its revision: ``<id>`` for revision 1,
+  ``<id>:r<N>`` for N >= 2, :func:`job_revision`; a retry or a freed copy of it that starts after a newer
+  revision was queued) → ends at once (``superseded``), no status change: the newer revision has a job of
+  its own (it used to adopt the revision it read, and could fail it, with its own attempts spent).
 
 Every status change of a run is conditional (``require``, checked inside the status script): the run
 starts (``mark_processing``) only if the article is still not ``done`` or ``failed`` (another worker
 may have finished it between this job's read and its start: then this is the duplicate delivery it
 is, logged, and no pipeline run) and of the revision it read; once started, it hands back, schedules
 its retry or fails the article only while the status is still ``processing`` by this run (its token,
-written by ``mark_processing``: a job of an older revision, or another copy of this one, never changes
-the status of the run that took the article over). When another run finished or failed the
-article meanwhile, or a new revision queued it again (with a job of its own), the job ends there and
+written by ``mark_processing``: a job of an older revision that read the status before the newer
+revision came, or another copy of this one, changes nothing once another run has taken the article
+over). When another run finished or failed the article meanwhile, or a new revision queued it again
+(with a job of its own), the job ends there and
 the status is left as it is: ``done`` never turns back into ``queued``, ``processing`` or ``failed``.
 When the status is instead another run's of the same revision (a copy of this job that handed the
 article back or scheduled its retry, or that is running it), the job is not ended (arq would delete the
@@ -100,6 +105,25 @@ async def process_article(ctx: dict[str, Any], doc_id: str) -> str:
         await presence.release(ctx["redis"], job_id)
 
 
+def job_revision(job_id: str | None, doc_id: str) -> int | None:
+    """The revision a job of article ``doc_id`` was queued for: its id is ``doc_id`` for revision 1 and
+    ``doc_id:rN`` for revision N >= 2 (:func:`shared.keys.article_job`).
+    None when the job id says nothing (no id: a bare call; another form)."""
+    if not job_id:
+        return None
+    if job_id == doc_id:
+        return 1
+    rest = job_id[len(doc_id):] if job_id.startswith(doc_id) else ""
+    return int(rest[2:]) if rest.startswith(":r") and rest[2:].isdigit() else None
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 async def _acquire(presence: Any, redis: Any, job_id: str) -> None:
     try:
         await presence.acquire(redis, job_id)
@@ -126,6 +150,13 @@ async def _process(ctx: dict[str, Any], doc_id: str) -> str:
         ctx["revision"] = revision
         status = status or {}
         current = status.get("status")
+        mine, latest = job_revision(ctx.get("job_id"), doc_id), max(revision, _int(status.get("revision")))
+        if mine is not None and mine < latest:
+            # a job of an older revision (a retry of it, or a copy the lease reaper freed) that starts after a
+            # newer revision was queued: that revision has a job of its own; this one changes nothing
+            log.info("job %s (revision %d) of article %s superseded by revision %d (its own job): ends",
+                     ctx.get("job_id"), mine, doc_id, latest)
+            return "superseded"
         if "revision" in status:
             ctx["read"] = {"revision": str(revision)}
         if current in ("done", "failed"):

@@ -141,9 +141,11 @@ class StatusMixin(StoreBase):
         (``Settings.lifetime_attempts``) is reached."""
         reply = await REQUEUE(
             self.redis,
-            [K.status(doc_id), K.FAILED, K.arq_job(doc_id), K.ARQ_QUEUE, K.arq_result(doc_id),
-             K.arq_retry(doc_id), K.article(doc_id)],
+            [K.status(doc_id), K.FAILED, K.ARQ_QUEUE, K.article(doc_id)],
             {"id": doc_id, "status_prefix": K.STATUS_INDEX_PREFIX, **queue.enqueue_args(doc_id, time.time()),
-             "max_lifetime_attempts": str(self.settings.lifetime_attempts), "run_fields": list(RUN_FIELDS)},
+             "max_lifetime_attempts": str(self.settings.lifetime_attempts), "run_fields": list(RUN_FIELDS),
+             # the job of the article's current revision (the script names it): its record, retries, result
+             "job_prefix": K.ARQ_JOB_PREFIX, "result_prefix": K.ARQ_RESULT_PREFIX,
+             "retry_prefix": K.ARQ_RETRY_PREFIX},
         )
         return int(reply[0]), as_str(reply[1])
