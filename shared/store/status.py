@@ -9,8 +9,9 @@ between its read and its start, or while it ran) never turns ``done`` back into 
 ``queued`` or ``failed``. ``processing`` alone does not say whose run it is: ``mark_processing`` keeps the
 run's token in the :data:`RUN` field, and the run's later changes require it (``require_fields``), so a
 job of an older revision, or another copy of the same job, never hands back, retries or fails the run
-that took the article over; a run starts, and one past its last attempt fails the article, only for the
-revision it read."""
+that took the article over; a run starts only for the revision it read, and one past its last attempt
+fails the article only from the status it read (``queued``, or ``processing`` by the same lost run: its
+``started_at``) of that revision."""
 
 from __future__ import annotations
 
