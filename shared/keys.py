@@ -85,6 +85,12 @@ def arq_job(job_id: str) -> str:
     return ARQ_JOB_PREFIX + job_id
 
 
+def article_job(doc_id: str, revision: int = 1) -> str:
+    """The arq job id of an article's revision: the id for revision 1, ``<id>:r<N>`` for N >= 2 (a job per
+    revision: shared/store/lua/submit.lua, and requeue.lua for the current one, name them so in Lua)."""
+    return doc_id if revision <= 1 else f"{doc_id}:r{revision}"
+
+
 def arq_in_progress(job_id: str) -> str:
     return ARQ_IN_PROGRESS_PREFIX + job_id
 

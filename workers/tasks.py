@@ -19,20 +19,29 @@ that were cut short by a killed worker, so a document that keeps crashing worker
 * permanent error (a stage raised on this document) → ``mark_failed`` at once; no retries.
 * unknown id (article missing) → logged and dropped; a job for a document already ``done`` or
   ``failed`` (a duplicate delivery) is a no-op.
+* a job of an older revision than the article's (its id says its revision: ``<id>`` for revision 1,
+  ``<id>:r<N>`` for N >= 2, :func:`job_revision`; a retry or a freed copy of it that starts after a newer
+  revision was queued) → ends at once (``superseded``), no status change: the newer revision has a job of
+  its own (it used to adopt the revision it read, and could fail it, with its own attempts spent).
 
 Every status change of a run is conditional (``require``, checked inside the status script): the run
 starts (``mark_processing``) only if the article is still not ``done`` or ``failed`` (another worker
 may have finished it between this job's read and its start: then this is the duplicate delivery it
 is, logged, and no pipeline run) and of the revision it read; once started, it hands back, schedules
 its retry or fails the article only while the status is still ``processing`` by this run (its token,
-written by ``mark_processing``: a job of an older revision, or another copy of this one, never changes
-the status of the run that took the article over). When another run finished or failed the
-article meanwhile, or a new revision queued it again (with a job of its own), the job ends there and
+written by ``mark_processing``: a job of an older revision that read the status before the newer
+revision came, or another copy of this one, changes nothing once another run has taken the article
+over). When another run finished or failed the article meanwhile, or a new revision queued it again
+(with a job of its own), the job ends there and
 the status is left as it is: ``done`` never turns back into ``queued``, ``processing`` or ``failed``.
 When the status is instead another run's of the same revision (a copy of this job that handed the
 article back or scheduled its retry, or that is running it), the job is not ended (arq would delete the
 job record under that copy's re-queue): ``Retry``, and the next run acts on the status it finds
-(:func:`_superseded`).
+(:func:`_superseded`): at once when the copy queued it (its own time stands), after a job timeout when
+the copy is running it (a sooner run would take the article from that live run). A run past
+``max_attempts`` fails the article only from the status it read, and not while another run that started
+less than a job timeout ago holds it ``processing`` (it waits likewise): a lost run is failed on the
+next try.
 """
 
 from __future__ import annotations
@@ -100,6 +109,25 @@ async def process_article(ctx: dict[str, Any], doc_id: str) -> str:
         await presence.release(ctx["redis"], job_id)
 
 
+def job_revision(job_id: str | None, doc_id: str) -> int | None:
+    """The revision a job of article ``doc_id`` was queued for: its id is ``doc_id`` for revision 1 and
+    ``doc_id:rN`` for revision N >= 2 (:func:`shared.keys.article_job`).
+    None when the job id says nothing (no id: a bare call; another form)."""
+    if not job_id:
+        return None
+    if job_id == doc_id:
+        return 1
+    rest = job_id[len(doc_id):] if job_id.startswith(doc_id) else ""
+    return int(rest[2:]) if rest.startswith(":r") and rest[2:].isdigit() else None
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 async def _acquire(presence: Any, redis: Any, job_id: str) -> None:
     try:
         await presence.acquire(redis, job_id)
@@ -126,20 +154,42 @@ async def _process(ctx: dict[str, Any], doc_id: str) -> str:
         ctx["revision"] = revision
         status = status or {}
         current = status.get("status")
+        mine, latest = job_revision(ctx.get("job_id"), doc_id), max(revision, _int(status.get("revision")))
+        if mine is not None and mine < latest:
+            # a job of an older revision (a retry of it, or a copy the lease reaper freed) that starts after a
+            # newer revision was queued: that revision has a job of its own; this one changes nothing
+            log.info("job %s (revision %d) of article %s superseded by revision %d (its own job): ends",
+                     ctx.get("job_id"), mine, doc_id, latest)
+            return "superseded"
         if "revision" in status:
             ctx["read"] = {"revision": str(revision)}
         if current in ("done", "failed"):
             log.info("article %s is already %s: duplicate delivery ignored", doc_id, current)
             return current
         if attempt > settings.max_attempts:
+            if current == "processing" and _may_be_running(status, settings):
+                # another run holds the article and may be live (another copy of this job: it started less
+                # than a job timeout ago): not failed under it. Due again once that run has ended (its own
+                # outcome stands: its return ends the job, its Retry re-schedules it); if it never reports
+                # back, the next run finds its start older than a job timeout and fails the article then
+                log.info("article %s is processing by another run (started %s): not failed after %d attempts "
+                         "under it; due again in %gs", doc_id, status.get("started_at"), attempt - 1,
+                         _holder_defer(settings))
+                raise Retry(defer=_holder_defer(settings))
             # Runs that never reported back (the worker was killed mid-job) count too.
             last = status.get("last_error") or {}
             message = last.get("message") if isinstance(last, dict) else str(last)
             error = error_info(last.get("code", "worker_lost") if isinstance(last, dict) else "worker_lost",
                                f"gave up after {attempt - 1} attempts; last error: "
                                f"{message or 'the worker stopped during processing'}", attempt - 1)
-            # only the revision it read: a newer one queued since (its own job) is not failed by this one
-            if not await store.mark_failed(doc_id, error, require=ACTIVE, require_fields=ctx["read"]):
+            # only the status read (queued; processing by the run that started then, lost), of the revision
+            # read: a newer revision queued since (its own job), or a run that started since, is not failed
+            require, fields = ACTIVE, ctx["read"]
+            if current in ACTIVE:
+                require = current
+                if current == "processing" and status.get("started_at"):
+                    fields = {**(fields or {}), "started_at": status["started_at"]}
+            if not await store.mark_failed(doc_id, error, require=require, require_fields=fields):
                 return await _superseded(ctx, doc_id, "fail it after its last attempt")
             log.error("article %s failed: %s", doc_id, error["message"])
             return "failed"
@@ -210,7 +260,27 @@ async def _hand_back(ctx: dict[str, Any], doc_id: str, attempt: int, exc: Busy) 
     raise Retry(defer=exc.defer)
 
 
-SUPERSEDED_DEFER = 0.5  # seconds: a run that found its article held by another run of its revision
+SUPERSEDED_DEFER = 0.5  # seconds: a run that could not read the status (Redis) after it was superseded
+HOLDER_MARGIN = 5.0  # seconds past a job timeout by which a run still processing is surely over (or lost)
+
+
+def _holder_defer(settings: Any) -> float:
+    """When a job whose article is ``processing`` by another live run (a copy of this job) is due again:
+    after that run has surely ended (arq's job timeout, and a margin for its last status write)."""
+    return float(settings.job_timeout_seconds) + HOLDER_MARGIN
+
+
+def _may_be_running(status: dict[str, Any], settings: Any) -> bool:
+    """The run that holds the ``processing`` status may still be live: it started less than a job timeout
+    (and the margin) ago; one that started before is over (arq's job timeout ends any run), i.e. lost."""
+    started = status.get("started_at")
+    try:
+        at = datetime.fromisoformat(str(started).replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    return (datetime.now(timezone.utc) - at).total_seconds() < _holder_defer(settings)
 
 
 async def _superseded(ctx: dict[str, Any], doc_id: str, what: str) -> str:
@@ -235,8 +305,11 @@ async def _superseded(ctx: dict[str, Any], doc_id: str, what: str) -> str:
                  "job ends", doc_id, current or "gone", latest, mine, what)
         return "duplicate"
     # queued: whoever queued it (another copy's hand-back or retry) has set when the job is due: no defer
-    # added to that (arq adds a Retry's defer to the job's score)
-    defer = 0.0 if current == "queued" else SUPERSEDED_DEFER
+    # added to that (arq adds a Retry's defer to the job's score). processing: another copy of this job runs
+    # it now, and this Retry deletes the job's in-progress key (arq): due soon, a third copy would start and
+    # take the article over from that live run (read as a lost worker). So due after that run has surely
+    # ended; its own outcome stands then (its return ends the job, its Retry re-schedules it)
+    defer = {"queued": 0.0, "processing": _holder_defer(ctx["settings"])}.get(current or "", SUPERSEDED_DEFER)
     log.info("article %s is %s by another run of revision %s: did not %s; the job stays queued (due again in "
              "%gs)", doc_id, current, latest, what, defer)
     raise Retry(defer=defer)

@@ -90,28 +90,35 @@ def enqueue_args(doc_id: str, now: float, us: int | None = None) -> dict[str, st
 
 async def reencode_foreign_jobs(redis: Any) -> list[str]:
     """Rewrite, as JSON, queued job records that are not JSON (pickles an older newsflow wrote, or
-    planted ones) for ids that are articles of ours, without ever reading what they hold: the job of
-    article ``<id>`` is always ``process_article(<id>)``. Records for other ids are left for the
-    worker to refuse. Returns the ids rewritten (``workers/settings.py`` runs this at start-up, so an
+    planted ones) for ids that are articles' jobs of ours, without ever reading what they hold: the job
+    of article ``<id>`` (``<id>`` or ``<id>:r<N>``, a later revision's) is always
+    ``process_article(<id>)``. Records for other ids are left for the worker to refuse. Returns the ids rewritten (``workers/settings.py`` runs this at start-up, so an
     upgrade does not strand articles whose jobs were queued as pickles)."""
     ids = [m.decode() if isinstance(m, bytes) else str(m)
            for m in await redis.zrange(K.ARQ_QUEUE, 0, -1)]
     if not ids:
         return []
     pipe = redis.pipeline(transaction=False)
-    for doc_id in ids:
-        pipe.getrange(K.arq_job(doc_id), 0, 0)
-        pipe.hget(K.status(doc_id), "status")
+    for job_id in ids:
+        pipe.getrange(K.arq_job(job_id), 0, 0)
+        pipe.hget(K.status(job_article(job_id)), "status")
     replies = await pipe.execute()
     fixed = []
-    for i, doc_id in enumerate(ids):
+    for i, job_id in enumerate(ids):
         first, status = replies[2 * i], replies[2 * i + 1]
         if first and first != b"{" and status in (b"queued", b"processing"):
-            fixed.append(doc_id)
-    for doc_id in fixed:
-        score = await redis.zscore(K.ARQ_QUEUE, doc_id)
-        await redis.set(K.arq_job(doc_id), encode_job(doc_id, int(score or 0)))
+            fixed.append(job_id)
+    for job_id in fixed:
+        score = await redis.zscore(K.ARQ_QUEUE, job_id)
+        await redis.set(K.arq_job(job_id), encode_job(job_article(job_id), int(score or 0)))
     return fixed
+
+
+def job_article(job_id: str) -> str:
+    """The article a job id is for: ``<id>`` or ``<id>:r<N>`` (a later revision's job,
+    :func:`shared.keys.article_job`) → ``<id>``."""
+    head, sep, rev = job_id.rpartition(":r")
+    return head if sep and head and rev.isdigit() else job_id
 
 
 # KEYS: the articles' queue, the deliveries' queue, then the in-progress key of each id of ARGV.

@@ -9,8 +9,9 @@ between its read and its start, or while it ran) never turns ``done`` back into 
 ``queued`` or ``failed``. ``processing`` alone does not say whose run it is: ``mark_processing`` keeps the
 run's token in the :data:`RUN` field, and the run's later changes require it (``require_fields``), so a
 job of an older revision, or another copy of the same job, never hands back, retries or fails the run
-that took the article over; a run starts, and one past its last attempt fails the article, only for the
-revision it read."""
+that took the article over; a run starts only for the revision it read, and one past its last attempt
+fails the article only from the status it read (``queued``, or ``processing`` by the same lost run: its
+``started_at``) of that revision."""
 
 from __future__ import annotations
 
@@ -141,9 +142,11 @@ class StatusMixin(StoreBase):
         (``Settings.lifetime_attempts``) is reached."""
         reply = await REQUEUE(
             self.redis,
-            [K.status(doc_id), K.FAILED, K.arq_job(doc_id), K.ARQ_QUEUE, K.arq_result(doc_id),
-             K.arq_retry(doc_id), K.article(doc_id)],
+            [K.status(doc_id), K.FAILED, K.ARQ_QUEUE, K.article(doc_id)],
             {"id": doc_id, "status_prefix": K.STATUS_INDEX_PREFIX, **queue.enqueue_args(doc_id, time.time()),
-             "max_lifetime_attempts": str(self.settings.lifetime_attempts), "run_fields": list(RUN_FIELDS)},
+             "max_lifetime_attempts": str(self.settings.lifetime_attempts), "run_fields": list(RUN_FIELDS),
+             # the job of the article's current revision (the script names it): its record, retries, result
+             "job_prefix": K.ARQ_JOB_PREFIX, "result_prefix": K.ARQ_RESULT_PREFIX,
+             "retry_prefix": K.ARQ_RETRY_PREFIX},
         )
         return int(reply[0]), as_str(reply[1])

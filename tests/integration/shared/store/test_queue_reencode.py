@@ -31,6 +31,23 @@ async def test_pickled_jobs_of_our_articles_are_rewritten_unread(redis, settings
     assert await queue.reencode_foreign_jobs(redis) == []
 
 
+async def test_a_pickled_job_of_a_later_revision_is_rewritten_for_its_article(redis, settings):
+    """A later revision's job id is ``<id>:r<N>``: its record is recognised (the article's status) and
+    rewritten as ``process_article(<id>)``, not left for the worker to refuse (the article stranded)."""
+    store = DocumentStore(redis, settings)
+    doc_id = (await store.submit({"text": "The port reopened, the ministry said.", "external_id": "e"})).id
+    r2 = await store.submit({"text": "The port reopened again, the ministry said.", "external_id": "e"})
+    assert r2.revision == 2
+    job2 = K.article_job(doc_id, 2)
+    await redis.delete(K.arq_job(doc_id))
+    await redis.zrem(K.ARQ_QUEUE, doc_id)
+    score = await redis.zscore(K.ARQ_QUEUE, job2)
+    await redis.set(K.arq_job(job2), serialize_job(K.ARQ_TASK, (doc_id,), {}, 1, int(score)))
+    assert queue.job_article(job2) == doc_id and queue.job_article(doc_id) == doc_id
+    assert await queue.reencode_foreign_jobs(redis) == [job2]
+    assert queue.decode_job(await redis.get(K.arq_job(job2))) == queue.Job(K.ARQ_TASK, (doc_id,), {}, 1, int(score))
+
+
 async def test_deliveries_queued_with_the_articles_move_to_their_own_queue(redis, settings):
     store = DocumentStore(redis, settings)
     doc = await store.submit({"text": "The port reopened, the ministry said.", "source": "t"})

@@ -291,14 +291,41 @@ async def test_submit_and_requeue_drop_the_run_fields_python_names(store, redis,
     await store.mark_failed(doc_id, {"code": "x", "message": "y"})
     await redis.hset(K.status(doc_id), mapping={f: "1" for f in fields})
     await redis.delete(K.ARQ_QUEUE, K.arq_job(doc_id))
-    reply = await REQUEUE(redis, [K.status(doc_id), K.FAILED, K.arq_job(doc_id), K.ARQ_QUEUE, K.arq_result(doc_id),
-                                  K.arq_retry(doc_id), K.article(doc_id)],
+    reply = await REQUEUE(redis, [K.status(doc_id), K.FAILED, K.ARQ_QUEUE, K.article(doc_id)],
                           {"id": doc_id, "status_prefix": K.STATUS_INDEX_PREFIX,
                            **queue.enqueue_args(doc_id, time.time()), "max_lifetime_attempts": "0",
-                           "run_fields": list(fields)})
+                           "run_fields": list(fields), "job_prefix": K.ARQ_JOB_PREFIX,
+                           "result_prefix": K.ARQ_RESULT_PREFIX, "retry_prefix": K.ARQ_RETRY_PREFIX})
     assert int(reply[0]) == 1
     st = await redis.hgetall(K.status(doc_id))
     assert st[b"status"] == b"queued" and not {f.encode() for f in fields} & st.keys()
+
+
+async def test_requeue_queues_the_current_revisions_job(store, redis):
+    """``POST /retry`` (store.requeue) of a failed revision-2 article queues revision 2's job (``<id>:r2``,
+    its retry counter and result cleared), not the plain id: that is revision 1's job, which a worker now
+    ends unrun (workers/tasks.py). Revision 1's retry queues the plain id as before."""
+    doc_id = (await store.submit(art(1, external_id="rq"))).id
+    await redis.delete(K.ARQ_QUEUE, K.arq_job(doc_id))  # as if a worker picked it up
+    await store.mark_processing(doc_id, 1)
+    await store.mark_failed(doc_id, {"code": "x", "message": "y"})
+    assert await store.requeue(doc_id) == (1, "queued")
+    assert await redis.zrange(K.ARQ_QUEUE, 0, -1) == [doc_id.encode()]
+    await redis.delete(K.ARQ_QUEUE, K.arq_job(doc_id))
+
+    r2 = await store.submit(art(1, external_id="rq", text="A new revision."))
+    assert r2.id == doc_id and r2.revision == 2
+    job2 = K.article_job(doc_id, 2)
+    await redis.delete(K.ARQ_QUEUE, K.arq_job(job2))  # its job ran: five tries, then the article failed
+    await redis.set(K.arq_retry(job2), 5)
+    await redis.set(K.arq_result(job2), b"{}")
+    await store.mark_processing(doc_id, 5)
+    await store.mark_failed(doc_id, {"code": "x", "message": "y"})
+    assert await store.requeue(doc_id) == (1, "queued")
+    assert await redis.zrange(K.ARQ_QUEUE, 0, -1) == [job2.encode()]  # (the old script: the plain id)
+    assert deserialize_job(await redis.get(K.arq_job(job2)))[1] == (doc_id,)
+    assert not await redis.exists(K.arq_job(doc_id), K.arq_retry(job2), K.arq_result(job2))
+    await assert_indexes_consistent(redis)
 
 
 async def test_save_document_is_idempotent_and_indexes_consistent(store, redis):
