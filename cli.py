@@ -231,7 +231,7 @@ def _shown_url(stack: Any) -> str:
 
 async def cmd_up(args: argparse.Namespace) -> int:
     from services.app import create_app
-    from shared.supervise import serve, until_signal
+    from shared.supervise import keep_children, serve, until_signal
 
     _setup_logging(quiet=not args.verbose)
     settings = _settings(args)
@@ -248,16 +248,38 @@ async def cmd_up(args: argparse.Namespace) -> int:
             where = f"embedded, data in {settings.redis_dir}" if stack.redis_server else "REDIS_URL"
         print(f"  redis   {shown} ({where})\n  api     {base}\n  worker  pid {worker.pid}, "
               f"log {stack.worker_log}", flush=True)
-        with announced_url(settings.data_dir, base):  # `newsflow submit` elsewhere finds this API
-            if not args.no_seeds and await _ingest_seeds(base, worker, args.timeout, settings, stack.redis_url):
-                return 1
-            print(f"\nAPI {base}   docs {base}/docs   metrics {base}/metrics", flush=True)
-            if args.exit:
-                return 0
-            print(f"Try: curl -s {base}/v1/articles | python3 -m json.tool\nServing; Ctrl-C to stop.", flush=True)
-            await until_signal()
-            print("\nstopping …", flush=True)
+        # a worker (or embedded Redis) that dies is reported and started again; one that keeps dying
+        # ends `up` with exit code 1 (shared/supervise.py keep_children)
+        watcher = asyncio.ensure_future(keep_children(stack))
+        try:
+            with announced_url(settings.data_dir, base):  # `newsflow submit` elsewhere finds this API
+                if not args.no_seeds and await _ingest_seeds(base, watcher, args.timeout, settings, stack.redis_url):
+                    return 1
+                print(f"\nAPI {base}   docs {base}/docs   metrics {base}/metrics", flush=True)
+                if args.exit:
+                    return 0
+                print(f"Try: curl -s {base}/v1/articles | python3 -m json.tool\nServing; Ctrl-C to stop.", flush=True)
+                signalled = asyncio.ensure_future(until_signal())
+                await asyncio.wait({signalled, watcher}, return_when=asyncio.FIRST_COMPLETED)
+                if not signalled.done():
+                    signalled.cancel()
+                    await asyncio.gather(signalled, return_exceptions=True)
+                    return _gave_up(watcher)
+                print("\nstopping …", flush=True)
+        finally:
+            watcher.cancel()
+            await asyncio.gather(watcher, return_exceptions=True)
     return 0
+
+
+def _gave_up(watcher: Any) -> int:
+    """``newsflow up``'s exit code when its watcher of the children ended (it gave up, or failed)."""
+    exc = None if watcher.cancelled() else watcher.exception()
+    if exc is not None and type(exc).__name__ != "GaveUp":
+        print(f"newsflow up: supervising the worker and Redis failed: {type(exc).__name__}: {exc}",
+              file=sys.stderr, flush=True)
+    print("newsflow up: stopped (a child kept dying)", file=sys.stderr, flush=True)
+    return 1
 
 
 @contextlib.asynccontextmanager
@@ -302,15 +324,15 @@ async def _store_client(settings: Any, redis_url: str) -> Any:
     return client
 
 
-async def _ingest_seeds(base: str, worker: Any, timeout: float, settings: Any, redis_url: str) -> int:
-    """Submit seeds/, wait while the worker lives, print a summary per document; 1 if the worker died."""
+async def _ingest_seeds(base: str, watcher: Any, timeout: float, settings: Any, redis_url: str) -> int:
+    """Submit seeds/, wait (a worker that dies meanwhile is restarted by ``watcher``, ``keep_children``),
+    print a summary per document; 1 if the watcher gave up."""
     async with _seed_key(settings, redis_url) as key:
-        return await _ingest(base, worker, timeout, key)
+        return await _ingest(base, watcher, timeout, key)
 
 
-async def _ingest(base: str, worker: Any, timeout: float, key: str | None) -> int:
+async def _ingest(base: str, watcher: Any, timeout: float, key: str | None) -> int:
     from newsflow_client import AsyncClient
-    from shared.supervise import ProcessExited, while_running
 
     articles = [a for p in sorted(SEEDS_DIR.glob("*.json")) for a in read_articles(str(p))]
     async with AsyncClient(base, timeout=60, api_key=key) as api:
@@ -321,11 +343,13 @@ async def _ingest(base: str, worker: Any, timeout: float, key: str | None) -> in
               f"{len(rejected)} rejected; waiting for the worker (first start loads the models) …", flush=True)
         for r in rejected:
             print(f"  rejected #{r.index}: {r.error}", flush=True)
-        try:
-            final = await while_running(api.wait(ids, timeout=timeout, on_progress=_progress), worker)
-        except ProcessExited as exc:
-            print(f"the worker exited (code {exc.returncode}); see its log", file=sys.stderr)
-            return 1
+        waiting = asyncio.ensure_future(api.wait(ids, timeout=timeout, on_progress=_progress))
+        await asyncio.wait({waiting, watcher}, return_when=asyncio.FIRST_COMPLETED)
+        if not waiting.done():  # the watcher gave up on the worker
+            waiting.cancel()
+            await asyncio.gather(waiting, return_exceptions=True)
+            return _gave_up(watcher)
+        final = waiting.result()
         print("", flush=True)
         for doc_id in ids:
             st = final.get(doc_id) or ArticleStatus(doc_id, "unknown")

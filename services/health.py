@@ -93,13 +93,30 @@ async def readyz(request: web.Request) -> web.Response:
         checks["worker"] = bool(workers)
     except Exception:  # noqa: BLE001 - not ready is the answer, whatever the failure
         workers = []
-    info = {"workers": {"live": len(workers), "names": [w.get("name") for w in workers]},"html_extractor": {"name": extractor.name, "available": extractor.available,
+    info = {"workers": {"live": len(workers), "names": [w.get("name") for w in workers]},
+            "webhook_dispatchers": _dispatchers(workers),
+            "html_extractor": {"name": extractor.name, "available": extractor.available,
                                "version": extractor.version, "error": extractor.error,
                                "fallback": settings.html_fallback}}
     if all(checks.values()):
         return json_response({"status": "ready", "checks": checks, **info})
     missing = [k for k, ok in checks.items() if not ok]
     return error_response(503, "not_ready", f"not ready: {', '.join(missing)}", {"checks": checks, **info})
+
+
+def _dispatch_alive(worker: dict[str, Any]) -> bool:
+    """Whether a live worker's heartbeat says its webhook dispatcher runs (``workers/webhooks.py``)."""
+    return bool((worker.get("webhook_dispatcher") or {}).get("alive"))
+
+
+def _dispatchers(workers: list[dict[str, Any]]) -> dict[str, Any]:
+    """``/readyz``'s report of the live workers' webhook dispatchers: how many run, and the workers whose
+    dispatcher does not (with its state and last error). Reported, not a readiness check: articles are
+    taken and analysed without it; a dispatcher that fails is retried and restarted by its worker."""
+    down = [{"name": w.get("name"), **{k: (w.get("webhook_dispatcher") or {}).get(k)
+                                        for k in ("state", "last_error", "restarts")}}
+            for w in workers if not _dispatch_alive(w)]
+    return {"live": sum(_dispatch_alive(w) for w in workers), "down": down}
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -133,6 +150,18 @@ async def metrics(request: web.Request) -> web.Response:
                   "# TYPE newsflow_worker_up gauge"]
         lines += [f'newsflow_worker_up{{name="{_esc(str(w.get("name")))}",host="{_esc(str(w.get("host")))}",'
                   f'pid="{w.get("pid")}"}} 1' for w in workers]
+        lines += ["# HELP newsflow_webhook_dispatchers_live Live workers whose webhook dispatcher runs.",
+                  "# TYPE newsflow_webhook_dispatchers_live gauge",
+                  f"newsflow_webhook_dispatchers_live {sum(_dispatch_alive(w) for w in workers)}",
+                  "# HELP newsflow_worker_webhook_dispatcher_up Whether a live worker's webhook dispatcher runs.",
+                  "# TYPE newsflow_worker_webhook_dispatcher_up gauge"]
+        lines += [f'newsflow_worker_webhook_dispatcher_up{{name="{_esc(str(w.get("name")))}"}} {int(_dispatch_alive(w))}'
+                  for w in workers]
+        lines += ["# HELP newsflow_worker_webhook_dispatcher_restarts_total Times a live worker's webhook dispatcher "
+                  "was restarted after ending by an error.",
+                  "# TYPE newsflow_worker_webhook_dispatcher_restarts_total counter"]
+        lines += [f'newsflow_worker_webhook_dispatcher_restarts_total{{name="{_esc(str(w.get("name")))}"}} '
+                  f'{int((w.get("webhook_dispatcher") or {}).get("restarts") or 0)}' for w in workers]
         lines += ["# HELP newsflow_worker_jobs_running Jobs a live worker is running.",
                   "# TYPE newsflow_worker_jobs_running gauge"]
         lines += [f'newsflow_worker_jobs_running{{name="{_esc(str(w.get("name")))}"}} {int(w.get("jobs_running") or 0)}'

@@ -255,7 +255,7 @@ def apikey_hash(digest: str) -> str:
 
 
 # --- workers: presence and job leases (workers/lease.py) -------------------------------------------
-# ``nf:worker:<name>``   JSON {name, pid, host, started, last_beat, jobs_running}, TTL = the lease
+# ``nf:worker:<name>``   JSON {name, pid, host, started, last_beat, jobs_running, webhook_dispatcher}, TTL = the lease
 # ``nf:lease:<job id>``  name of the worker running the job, TTL = the lease, renewed while it runs
 # ``nf:metrics:failed``  hash error code → documents failed with it (a counter)
 WORKER_PREFIX = PREFIX + "worker:"

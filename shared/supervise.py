@@ -1,6 +1,8 @@
 """Process supervision for ``newsflow up`` / ``newsflow api`` (and the tests and benchmarks that run
-real workers): Redis + the API + a worker subprocess as one unit (:func:`serve`), the worker
-subprocess, the API's aiohttp runner, waiting for a signal, awaiting something while a child lives."""
+real workers): Redis + the API + a worker subprocess as one unit (:func:`serve`), keeping its children
+alive (:func:`keep_children`: a dead worker or embedded Redis is reported loudly and started again,
+within bounds), the worker subprocess, the API's aiohttp runner, waiting for a signal, awaiting
+something while a child lives."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, TypeVar
@@ -20,13 +23,14 @@ from shared.redis_server import RedisServer, free_port, resolve_redis_url_async,
 ROOT = Path(__file__).resolve().parent.parent  # where `python -m cli` runs
 T = TypeVar("T")
 
-__all__ = ["ProcessExited", "Stack", "serve", "start_api", "start_worker_process", "stop_process", "until_signal",
-           "while_running"]
+__all__ = ["GaveUp", "ProcessExited", "Stack", "keep_children", "serve", "start_api", "start_worker_process",
+           "stop_process", "until_signal", "while_running"]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Stack:
-    """What :func:`serve` started."""
+    """What :func:`serve` started (``worker``: the worker running now; :func:`keep_children` replaces a
+    dead one here, and :func:`serve` stops the one it finds here)."""
 
     redis_url: str
     redis_server: RedisServer | None  # the embedded one, or None when REDIS_URL was given
@@ -42,21 +46,88 @@ async def serve(settings: Settings, app_factory: Callable[[Settings], Any], *, e
     :func:`start_api`) and, given ``worker_log``, one worker subprocess logging there; on exit the
     worker, the API and the embedded Redis are stopped, in that order."""
     url, server = await resolve_redis_url_async(settings)  # with sentinels: no embedded Redis
-    runner = worker = None
+    runner = stack = None
     try:
         settings = settings.with_(redis_url=url)
         runner, base = await start_api(app_factory(settings), settings.host, settings.port,
                                        explicit_port or settings.port_fixed)
+        stack = Stack(url, server, base, None, worker_log)
         if worker_log is not None:
-            worker = start_worker_process(url, worker_log)
-        yield Stack(url, server, base, worker, worker_log)
+            stack.worker = start_worker_process(url, worker_log)
+        yield stack
     finally:
-        if worker is not None:
-            await asyncio.to_thread(stop_process, worker)
+        if stack is not None and stack.worker is not None:
+            await asyncio.to_thread(stop_process, stack.worker)
         if runner is not None:
             await runner.cleanup()
         if server is not None:
             server.stop()
+
+
+class GaveUp(RuntimeError):
+    """:func:`keep_children` stopped restarting a child that kept dying."""
+
+
+def _exit_text(code: int | None) -> str:
+    if code is not None and code < 0:
+        with contextlib.suppress(ValueError):
+            return f"killed by {signal.Signals(-code).name}"
+    return f"exit code {code}"
+
+
+def _loud(text: str) -> None:
+    print(f"\n!!! newsflow up: {text}", file=sys.stderr, flush=True)
+
+
+async def keep_children(stack: Stack, *, max_quick_deaths: int = 5, quick_seconds: float = 60.0,
+                        poll: float = 0.5, say: Callable[[str], None] = _loud,
+                        start_worker: Callable[[str, Path | None], subprocess.Popen[bytes]] | None = None) -> None:
+    """Until cancelled: watch the stack's worker and embedded Redis; one that exits is reported with
+    ``say`` (on stderr, loudly, by default) and started again (the worker with the same Redis URL and log,
+    after a backoff of 1 s doubling to 30 s while it keeps dying quickly). A child that dies within
+    ``quick_seconds`` of its start ``max_quick_deaths`` times in a row is not started again: :class:`GaveUp`
+    is raised (``newsflow up`` then stops everything and exits non-zero). ``start_worker(url, log)``
+    starts a worker (default :func:`start_worker_process`). The API runs in this process: nothing to
+    watch."""
+    start = start_worker or start_worker_process
+    quick = {"worker": 0, "redis": 0}
+    started = {"worker": time.monotonic(), "redis": time.monotonic()}
+
+    def died(name: str, what: str) -> float:
+        """Count a death; the backoff before the restart (GaveUp after too many quick ones)."""
+        lived = time.monotonic() - started[name]
+        quick[name] = quick[name] + 1 if lived < quick_seconds else 0
+        if quick[name] >= max_quick_deaths:
+            say(f"the {name} died {quick[name]} times in a row within {quick_seconds:g}s of its start "
+                f"({what}); giving up, stopping everything")
+            raise GaveUp(f"the {name} kept dying ({what})")
+        delay = min(30.0, 2.0 ** max(0, quick[name] - 1)) if quick[name] else 0.0
+        say(f"the {name} {what}; restarting it" + (f" in {delay:g}s" if delay else "")
+            + (f" (quick death {quick[name]} of {max_quick_deaths} allowed in a row)" if quick[name] else ""))
+        return delay
+
+    while True:
+        await asyncio.sleep(poll)
+        server = stack.redis_server
+        if server is not None and server.process is not None and server.process.poll() is not None:
+            code = server.process.returncode
+            delay = died("redis", f"(embedded redis-server, pid {server.process.pid}) exited "
+                                  f"({_exit_text(code)}); see {server.data_dir / 'redis.log'}")
+            await asyncio.sleep(delay)
+            if server.process.stderr:
+                server.process.stderr.close()
+            server.process = None  # gone: start() makes a new one on the same port and data directory
+            await asyncio.to_thread(server.start)
+            started["redis"] = time.monotonic()
+            say(f"redis-server running again (pid {server.process.pid if server.process else '?'})")
+        worker = stack.worker
+        if worker is not None and worker.poll() is not None:
+            delay = died("worker", f"(pid {worker.pid}) exited ({_exit_text(worker.returncode)}); "
+                                   f"see {stack.worker_log}")
+            await asyncio.sleep(delay)
+            stack.worker = await asyncio.to_thread(start, stack.redis_url, stack.worker_log)
+            started["worker"] = time.monotonic()
+            say(f"worker running again: pid {stack.worker.pid}, log {stack.worker_log}")
 
 
 class ProcessExited(RuntimeError):

@@ -1,7 +1,7 @@
 """Worker presence and job leases: fast recovery when a worker dies.
 
 Every worker keeps a heartbeat key ``nf:worker:<name>`` (name, pid, host, started, last beat, jobs
-running) with a TTL of ``lease_seconds``, refreshed every ``lease_seconds / 3``: ``/readyz`` and
+running, its webhook dispatcher's health) with a TTL of ``lease_seconds``, refreshed every ``lease_seconds / 3``: ``/readyz`` and
 ``/metrics`` count the live workers from these keys.
 
 A running job holds a lease, ``nf:lease:<job id>`` (TTL ``lease_seconds``), set when the task starts
@@ -27,7 +27,7 @@ import os
 import socket
 import uuid
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 
 import orjson
 
@@ -62,6 +62,9 @@ class Presence:
         self.started = _now_iso()
         self.running: set[str] = set()
         self.reaped = 0
+        # more fields for the heartbeat key, each from its callable at every beat (workers/run.py: the
+        # webhook dispatcher's health, workers/webhooks.py)
+        self.report: dict[str, Callable[[], Any]] = {}
 
     @property
     def period(self) -> float:
@@ -86,6 +89,8 @@ class Presence:
         """Heartbeat key and leases of the running jobs, in one round trip."""
         info = {"name": self.name, "pid": self.pid, "host": self.host, "started": self.started,
                 "last_beat": _now_iso(), "jobs_running": len(self.running)}
+        for field, value in self.report.items():
+            info[field] = value()
         pipe = redis.pipeline(transaction=False)
         pipe.set(K.worker(self.name), orjson.dumps(info), px=self.lease_ms)
         for job_id in list(self.running):

@@ -126,10 +126,9 @@ class PipelinePool:
         self._ready.add_done_callback(_retrieve)  # a start nobody waited for logs its failure (_warm), once
 
     async def _warm(self, pool: concurrent.futures.ProcessPoolExecutor) -> None:
-        loop = asyncio.get_running_loop()
         t0 = time.perf_counter()
         try:
-            warming = asyncio.gather(*(loop.run_in_executor(pool, warm_up) for _ in range(self.processes)))
+            warming = self._submit_warm_ups(pool)
             pids = await (asyncio.wait_for(warming, self.start_timeout) if self.start_timeout else warming)
         except asyncio.TimeoutError:
             self.start_failures += 1
@@ -148,6 +147,17 @@ class PipelinePool:
         self.start_failures = 0
         log.info("pipeline loaded in %d process(es) %s in %.1fs", self.processes, sorted(set(pids)),
                  time.perf_counter() - t0)
+
+    async def _submit_warm_ups(self, pool: concurrent.futures.ProcessPoolExecutor) -> list[int]:
+        """One ``warm_up`` per process; the pids. A shared pool's fork server is first started and waited
+        for in a thread (:meth:`workers.shared_pool.Server.wait_ready`): starting a pool process before
+        it is warm blocks the caller for the whole warm-up, and here the caller is the worker's event loop."""
+        server = self._server
+        if server is not None and not await asyncio.to_thread(server.wait_ready):
+            if self._pool is pool:
+                raise RuntimeError("the fork server exited before its pipeline was ready")
+        loop = asyncio.get_running_loop()
+        return list(await asyncio.gather(*(loop.run_in_executor(pool, warm_up) for _ in range(self.processes))))
 
     @property
     def starting(self) -> bool:

@@ -63,6 +63,7 @@ async def serve_worker(settings: Settings, redis_url: str, stop: asyncio.Event |
     # kept across restarts (non-empty: arq replaces an empty one), so a restart after a close that failed
     # before its on_shutdown still ends the last loop's event dispatcher (workers/settings.py)
     delivery_ctx: dict[str, Any] = {"settings": settings}
+    presence.report["webhook_dispatcher"] = webhooks.health(delivery_ctx).as_dict  # in the heartbeat key
     current: list[Worker] = []
     halt = asyncio.Event()  # stop, or one of the two workers ended for good: both stop
     beat = loop.create_task(_heartbeat(current, settings.health_check_interval, settings.worker_heartbeat_file))

@@ -234,7 +234,7 @@ def delivery_options(settings: Settings, redis_url: str | None = None) -> dict[s
         old = ctx.pop("webhook_dispatch", None)
         if old is not None:  # an arq loop restarted without its shutdown
             old.cancel()
-        ctx["webhook_dispatch"] = asyncio.create_task(webhooks.dispatch_loop(ctx))
+        ctx["webhook_dispatch"] = asyncio.create_task(webhooks.run_dispatcher(ctx))
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
         dispatcher = ctx.pop("webhook_dispatch", None)

@@ -31,6 +31,7 @@ import pickle
 import signal
 import socket
 import sys
+import threading
 import time
 from multiprocessing import connection, forkserver, popen_forkserver, reduction, resource_tracker, spawn, util
 from multiprocessing.context import ForkServerContext, ForkServerProcess, set_spawning_popen
@@ -92,8 +93,9 @@ def warm(pipeline: Any) -> None:
             log.warning("fork server warm-up document %d failed: %s", i, exc)
 
 
-def serve(listener_fd: int, alive_r: int, parent: int, blob: str) -> None:
-    """The fork server's main: build and warm the pipeline, freeze it, then fork pool processes."""
+def serve(listener_fd: int, alive_r: int, parent: int, blob: str, ready_w: int | None = None) -> None:
+    """The fork server's main: build and warm the pipeline, freeze it, say so on ``ready_w`` (one byte,
+    :meth:`Server.wait_ready`), then fork pool processes."""
     global PIPELINE, SERVER_PID, PRELOAD_SECONDS
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -114,6 +116,12 @@ def serve(listener_fd: int, alive_r: int, parent: int, blob: str) -> None:
     gc.collect()
     gc.freeze()
     PRELOAD_SECONDS = time.perf_counter() - t0
+    if ready_w is not None:
+        try:
+            os.write(ready_w, b"1")
+        except OSError:
+            pass
+        os.close(ready_w)
     forkserver.main(listener_fd, alive_r, [])
 
 
@@ -123,6 +131,36 @@ class Server(forkserver.ForkServer):
     def __init__(self, factory: Callable[[], Any] | None) -> None:
         super().__init__()
         self._blob = base64.b64encode(pickle.dumps(factory)).decode()
+        self._ready_r: int | None = None  # the server writes one byte here once its pipeline is warm
+        self._ready_lock = threading.Lock()
+        self.ready = False
+
+    def wait_ready(self) -> bool:
+        """Start the server if needed and block until it has built and warmed its pipeline (True), or
+        died first (False). Run off the event loop (``workers/pool.py``): until the server is warm, the
+        first pool process's start (``connect_to_new_process``, reading the forked pid) blocks for as long
+        as the warm-up takes (10–16 s), and on the worker's event loop that stalled everything else
+        on it: Redis connections being opened timed out (the webhook dispatcher's first ``XGROUP
+        CREATE``), heartbeats, leases and deliveries waited."""
+        self.ensure_running()
+        with self._ready_lock:  # one reader of the pipe at a time; a later caller finds ``ready`` set
+            with self._lock:
+                orig = self._ready_r
+                if orig is None:  # read already (or the server was stopped)
+                    return self.ready
+                fd = os.dup(orig)  # a stop() meanwhile closes the original, never this one
+            try:
+                got = os.read(fd, 1)
+            except OSError:
+                got = b""
+            finally:
+                os.close(fd)
+            with self._lock:
+                if self._ready_r == orig:
+                    os.close(orig)
+                    self._ready_r = None
+                    self.ready = got == b"1"
+            return got == b"1"
 
     @property
     def pid(self) -> int | None:
@@ -145,22 +183,29 @@ class Server(forkserver.ForkServer):
                     os.chmod(address, 0o600)
                 listener.listen()
                 alive_r, alive_w = os.pipe()
+                ready_r, ready_w = os.pipe()
                 try:
                     # the parent's sys.path first, as a spawned process gets it (custom stage modules)
                     cmd = (f"import sys; sys.path[:] = {sys.path!r}; from workers.shared_pool import serve; "
-                           f"serve({listener.fileno()}, {alive_r}, {os.getpid()}, {self._blob!r})")
+                           f"serve({listener.fileno()}, {alive_r}, {os.getpid()}, {self._blob!r}, {ready_w})")
                     exe = spawn.get_executable()
                     args = [exe, *util._args_from_interpreter_flags(), "-c", cmd]
-                    pid = util.spawnv_passfds(exe, args, [listener.fileno(), alive_r])
+                    pid = util.spawnv_passfds(exe, args, [listener.fileno(), alive_r, ready_w])
                 except BaseException:
                     os.close(alive_w)
+                    os.close(ready_r)
                     raise
                 finally:
                     os.close(alive_r)
+                    os.close(ready_w)  # the server's copy only: its death reads as EOF
                 self._forkserver_address, self._forkserver_alive_fd, self._forkserver_pid = address, alive_w, pid
+                self._ready_r, self.ready = ready_r, False
 
     def _forget(self) -> None:
         os.close(self._forkserver_alive_fd)
+        if self._ready_r is not None:
+            os.close(self._ready_r)
+            self._ready_r, self.ready = None, False
         if not util.is_abstract_socket_namespace(self._forkserver_address):
             try:
                 os.unlink(self._forkserver_address)

@@ -8,7 +8,12 @@ articles' queue a completed article's delivery waited until every older queued a
 * ``dispatch_loop``: runs beside the delivery worker's arq loop in every worker. It reads ``nf:events``
   through the consumer group ``webhooks`` (each event goes to one worker), enqueues one ``deliver_webhook``
   job on ``arq:webhooks`` per matching subscription and per article ``callback_url``, then acknowledges
-  the entry.
+  the entry. Every failure (making the group included: Redis not answering yet, a connection that timed
+  out while the worker's event loop was busy starting its pipeline pool, a wrong type) is logged and the
+  round tried again after a backoff (0.5 s doubling to 30 s); ``run_dispatcher`` starts the loop again
+  (logged at ERROR) should it ever end otherwise than by the worker's shutdown. Its state
+  (:class:`DispatcherHealth`) goes into the worker's heartbeat key (``workers/lease.py``), which
+  ``/readyz`` and ``/metrics`` read.
   Job ids are derived from (target, event id), so an entry handled twice (a worker died before its
   XACK; entries idle for ``CLAIM_IDLE_MS`` are claimed by another worker) enqueues nothing new.
 * ``deliver_webhook``: one POST, signed ``Newsflow-Signature: t=…,v1=…`` (HMAC-SHA256 of
@@ -42,6 +47,7 @@ log = logging.getLogger("newsflow.webhooks")
 
 CLAIM_IDLE_MS = 30_000
 _HOLDER, _SESSION = "webhook_sessions", "webhook_http"
+_HEALTH = "webhook_dispatch_health"
 CALLBACKS = "callbacks"  # the delivery log of per-article callback_url deliveries
 TASK = "deliver_webhook"
 
@@ -88,37 +94,125 @@ async def _enqueue(redis: Any, target: str, eid: str, url: str | None = None) ->
     return 1 if job is not None else 0
 
 
-async def dispatch_loop(ctx: dict[str, Any]) -> None:
-    """Forever: claim entries other workers left unacknowledged, read new ones, dispatch them."""
-    redis = ctx["redis"]
-    consumer = f"{socket.gethostname()}-{os.getpid()}"
-    await ensure_group(redis)
-    next_claim = 0.0
+class DispatcherHealth:
+    """What the worker's heartbeat (``workers/lease.py``) says of its event dispatcher: ``state`` is
+    ``starting`` (the group not made yet), ``running`` (the last round with Redis succeeded),
+    ``retrying`` (a round failed; the next one comes after a backoff), ``restarting`` (the loop ended
+    by an error of its own and is started again) or ``stopped`` (cancelled: the delivery worker's arq
+    loop stopped, or is restarting after Redis went away); ``alive`` = running, with a round in the last
+    ``STALE_SECONDS``. The counters say how many rounds failed and how often the loop was restarted."""
+
+    STALE_SECONDS = 60.0
+
+    def __init__(self) -> None:
+        self.state = "starting"
+        self.last_ok: float | None = None      # time.time() of the last round that succeeded
+        self.failures = 0
+        self.restarts = 0
+        self.last_error = ""
+
+    def ok(self) -> None:
+        self.state, self.last_ok = "running", time.time()
+
+    def failed(self, state: str, exc: BaseException) -> None:
+        self.state, self.last_error = state, f"{type(exc).__name__}: {exc}"[:300]
+        self.failures += 1
+
+    @property
+    def alive(self) -> bool:
+        return self.state == "running" and self.last_ok is not None and \
+            time.time() - self.last_ok < self.STALE_SECONDS
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"alive": self.alive, "state": self.state,
+                "last_ok": round(self.last_ok, 3) if self.last_ok is not None else None,
+                "failures": self.failures, "restarts": self.restarts, "last_error": self.last_error}
+
+
+def health(ctx: dict[str, Any]) -> DispatcherHealth:
+    """The dispatcher's health record of a delivery worker's context (made on first use, kept in the
+    context across restarts of the arq loop)."""
+    record = ctx.get(_HEALTH)
+    if record is None:
+        record = ctx[_HEALTH] = DispatcherHealth()
+    return record
+
+
+def backoff(failures: int) -> float:
+    """Seconds before the next try after ``failures`` failures in a row: 0.5, 1, 2 … capped at 30."""
+    return min(30.0, 0.5 * 2.0 ** max(0, failures - 1))
+
+
+async def run_dispatcher(ctx: dict[str, Any]) -> None:
+    """The dispatcher as the delivery worker runs it (``workers/settings.py``): :func:`dispatch_loop`,
+    started again (after a backoff, logged at ERROR with its traceback) whenever it ends by anything but
+    a cancellation (the worker's shutdown). It used to end for good, silently, on the first error of
+    its start-up (``ensure_group``), and no webhook was delivered by that worker again."""
+    record = health(ctx)
+    ended = 0
     while True:
         try:
+            await dispatch_loop(ctx)
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                return  # no loop any more: the coroutine is being closed
+            raise RuntimeError("the dispatch loop returned")
+        except asyncio.CancelledError:
+            record.state = "stopped"
+            raise
+        except Exception as exc:  # noqa: BLE001 - whatever it was: say so, start it again
+            ended += 1
+            record.failed("restarting", exc)
+            record.restarts += 1
+            delay = backoff(ended)
+            log.error("webhook dispatcher ended (%s: %s); restarting it in %.1fs", type(exc).__name__, exc, delay,
+                      exc_info=exc)
+            await asyncio.sleep(delay)
+
+
+async def dispatch_loop(ctx: dict[str, Any]) -> None:
+    """Forever: make the consumer group (until it is made), claim entries other workers left
+    unacknowledged, read new ones, dispatch them. Every failed round (Redis away or slow, the group or
+    the stream lost, a wrong type…) is logged and retried after a backoff that grows while they last."""
+    redis = ctx["redis"]
+    record = health(ctx)
+    consumer = f"{socket.gethostname()}-{os.getpid()}"
+    next_claim = 0.0
+    group = False
+    failures = 0
+    while True:
+        try:
+            if not group:
+                await ensure_group(redis)
+                group = True
             if time.monotonic() >= next_claim:
                 next_claim = time.monotonic() + CLAIM_IDLE_MS / 3000
                 _, claimed, *_ = await redis.xautoclaim(K.EVENTS, K.EVENTS_GROUP, consumer, CLAIM_IDLE_MS,
                                                         "0-0", count=100)
                 if claimed:
                     await dispatch(ctx, [(e, f) for e, f in claimed if f])
+            record.ok()
+            failures = 0
             reply = await redis.xreadgroup(K.EVENTS_GROUP, consumer, {K.EVENTS: ">"}, count=100, block=1000)
             for _stream, entries in reply or []:
                 await dispatch(ctx, entries)
+            record.ok()
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001 - Redis away, group lost…: try again shortly
+        except Exception as exc:  # noqa: BLE001 - Redis away, group lost…: try again after a backoff
             try:
                 asyncio.get_running_loop()
             except RuntimeError:
                 return  # no loop any more: this coroutine is being closed
             if "NOGROUP" in str(exc):  # the stream was deleted (FLUSHALL): make the group again
-                try:
-                    await ensure_group(redis)
-                except Exception:  # noqa: BLE001 - next round
-                    pass
-            log.warning("webhook dispatch: %s: %s", type(exc).__name__, exc)
-            await asyncio.sleep(1.0)
+                group = False
+            failures += 1
+            record.failed("retrying", exc)
+            delay = backoff(failures)
+            log.warning("webhook dispatch: %s%s: %s; retrying in %.1fs", "" if group else "making the group: ",
+                        type(exc).__name__, exc, delay)
+            await asyncio.sleep(delay)
 
 
 async def deliver_webhook(ctx: dict[str, Any], target: str, event_id: str, url: str | None = None) -> str:
