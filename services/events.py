@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from shared.schemas import MAX_URL, URL_PATTERN
 from shared.store import events as E
 
-from .errors import ApiError, json_response
+from .errors import ApiError, client_gone, json_response
 from .http import read_deadline
 from .state import REDIS
 
@@ -105,29 +105,34 @@ async def stream_events(request: web.Request) -> web.StreamResponse:
                                        "X-Accel-Buffering": "no"})
     await resp.prepare(request)
     stopping = request.app[STOPPING]
-    first = await E.first_event_id(redis) if after else None
-    if first is not None and after not in ("0", "0-0") and _older(after, first):
-        await resp.write(f": events before {first} are no longer kept\n\n".encode())
-    await resp.write(b": connected\n\n")
-    while True:
-        entries = await _unless_stopping(E.read_events(redis, cursor, 200, BLOCK_MS), stopping)
-        if entries is None:  # shutting down: end the stream; the client resumes after its last id
-            await resp.write(b": server shutting down; reconnect with Last-Event-ID\n\n")
-            await resp.write_eof()
-            return resp
-        if not entries:
-            await resp.write(b": keep-alive\n\n")
-            continue
-        chunks: list[bytes] = []
-        for eid, fields in entries:
-            cursor = eid
-            etype = E.field(fields, "type")
-            if (types and etype not in types) or (source is not None and E.field(fields, "source") != source):
+    try:
+        first = await E.first_event_id(redis) if after else None
+        if first is not None and after not in ("0", "0-0") and _older(after, first):
+            await resp.write(f": events before {first} are no longer kept\n\n".encode())
+        await resp.write(b": connected\n\n")
+        while True:
+            entries = await _unless_stopping(E.read_events(redis, cursor, 200, BLOCK_MS), stopping)
+            if entries is None:  # shutting down: end the stream; the client resumes after its last id
+                await resp.write(b": server shutting down; reconnect with Last-Event-ID\n\n")
+                await resp.write_eof()
+                return resp
+            if not entries:
+                await resp.write(b": keep-alive\n\n")
                 continue
-            data = orjson.dumps(E.entry_to_event(eid, fields)).decode()
-            chunks.append(f"id: {eid}\nevent: {etype}\ndata: {data}\n\n".encode())
-        if chunks:
-            await resp.write(b"".join(chunks))
+            chunks: list[bytes] = []
+            for eid, fields in entries:
+                cursor = eid
+                etype = E.field(fields, "type")
+                if (types and etype not in types) or (source is not None and E.field(fields, "source") != source):
+                    continue
+                data = orjson.dumps(E.entry_to_event(eid, fields)).decode()
+                chunks.append(f"id: {eid}\nevent: {etype}\ndata: {data}\n\n".encode())
+            if chunks:
+                await resp.write(b"".join(chunks))
+    except ConnectionResetError:  # aiohttp's ClientConnectionResetError on a write: the client went away
+        if not client_gone(request):
+            raise
+        return resp  # a stream's usual end, not a failure (and nothing to do with Redis)
 
 
 async def _unless_stopping(read: Any, stopping: asyncio.Event) -> Any:

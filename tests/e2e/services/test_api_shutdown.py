@@ -87,3 +87,46 @@ async def test_stopping_the_api_ends_open_event_streams_and_resuming_loses_nothi
         proc.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(proc.wait(), BOUND) == 0
 
+
+async def xreading(redis) -> set[str]:
+    return {c["id"] for c in await redis.client_list() if c.get("cmd") == "xread"}
+
+
+async def test_a_stream_client_going_away_is_not_logged_as_redis_unavailable(store, redis_server, tmp_path) -> None:
+    """The stranger's log: ``WARNING newsflow.api: redis unavailable: Cannot write to closing transport``
+    each time an SSE client disconnected, Redis being fine. A write to a gone client ends the stream
+    quietly (a 200 in /metrics, not a 503). A real process: aiohttp's test server cancels the handler
+    of a closed connection instead, so the write never happens there."""
+    proc, base = await start_api(redis_server.url, tmp_path / "var")
+    try:
+        before = await xreading(store.redis)
+        host, port = base.removeprefix("http://").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(b"GET /v1/events HTTP/1.1\r\nHost: newsflow\r\nAccept: text/event-stream\r\n\r\n")
+        await asyncio.wait_for(reader.readuntil(b": connected\n\n"), 30)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 30
+        while not await xreading(store.redis) - before:  # the handler waits for events
+            assert loop.time() < deadline
+            await asyncio.sleep(0.01)
+        writer.close()  # the client goes away
+        await writer.wait_closed()
+        await finish(store, 3)  # an event: the handler writes it to the closed connection
+        async with aiohttp.ClientSession() as http:
+            while True:  # until the stream's handler has ended and been counted
+                async with http.get(f"{base}/metrics") as resp:
+                    counted = [ln for ln in (await resp.text()).splitlines()
+                               if ln.startswith("newsflow_http_requests_total") and 'route="/v1/events"' in ln]
+                if counted:
+                    break
+                assert loop.time() < deadline + 30
+                await asyncio.sleep(0.1)
+            assert len(counted) == 1 and 'status="200"' in counted[0], counted
+            async with http.get(f"{base}/v1/articles") as resp:
+                assert resp.status == 200  # Redis was fine all along
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(proc.wait(), 60)
+    output = (await proc.stdout.read()).decode()
+    assert code == 0
+    assert "redis unavailable" not in output and "WARNING" not in output, output
