@@ -65,6 +65,12 @@ def error_response(status: int, code: str, message: str, details: Any = None,
     return json_response({"error": {"code": code, "message": message, "details": details}}, status, headers)
 
 
+def client_gone(request: web.Request) -> bool:
+    """The client's connection is closed or closing (a write to it raises ``ClientConnectionResetError``)."""
+    transport = request.transport
+    return transport is None or transport.is_closing()
+
+
 def _route_name(request: web.Request) -> str:
     info = request.match_info
     route = getattr(info, "route", None)
@@ -95,6 +101,11 @@ async def error_middleware(request: web.Request, handler: Callable[[web.Request]
         reason = getattr(exc, "message", None) or str(exc).strip()
         response = error_response(400, "bad_request", "malformed HTTP request body", {"reason": reason})
     except (RedisConnectionError, RedisTimeoutError, BusyLoadingError, ConnectionError, OSError) as exc:
+        if isinstance(exc, ConnectionResetError) and client_gone(request):
+            # a write to a client that went away (aiohttp's ClientConnectionResetError), not Redis:
+            # aiohttp drops the connection quietly; there is nobody to answer
+            log.debug("client went away during %s %s: %s", request.method, request.path, exc)
+            raise
         log.warning("redis unavailable: %s", exc)
         response = error_response(503, "unavailable", "storage is unavailable, try again later",
                                   None, {"Retry-After": "5"})

@@ -4,6 +4,8 @@ workers deliver (``workers/webhooks.py``)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 from typing import Any, Literal, Optional
 
@@ -14,12 +16,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from shared.schemas import MAX_URL, URL_PATTERN
 from shared.store import events as E
 
-from .errors import ApiError, json_response
+from .errors import ApiError, client_gone, json_response
 from .http import read_deadline
 from .state import REDIS
 
 EVENT_ID = re.compile(r"^\d{1,20}(-\d{1,20})?$")
 BLOCK_MS = 5000  # one XREAD waits at most this long; a keep-alive comment follows an idle wait
+# set when the app shuts down (aiohttp's on_shutdown, before it waits for running handlers): every open
+# event stream ends at once instead of holding the shutdown for aiohttp's 60 s grace period and more
+STOPPING = web.AppKey("events_stopping", asyncio.Event)
 
 
 class WebhookIn(BaseModel):
@@ -99,25 +104,61 @@ async def stream_events(request: web.Request) -> web.StreamResponse:
     resp = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
                                        "X-Accel-Buffering": "no"})
     await resp.prepare(request)
-    first = await E.first_event_id(redis) if after else None
-    if first is not None and after not in ("0", "0-0") and _older(after, first):
-        await resp.write(f": events before {first} are no longer kept\n\n".encode())
-    await resp.write(b": connected\n\n")
-    while True:
-        entries = await E.read_events(redis, cursor, 200, BLOCK_MS)
-        if not entries:
-            await resp.write(b": keep-alive\n\n")
-            continue
-        chunks: list[bytes] = []
-        for eid, fields in entries:
-            cursor = eid
-            etype = E.field(fields, "type")
-            if (types and etype not in types) or (source is not None and E.field(fields, "source") != source):
+    stopping = request.app[STOPPING]
+    try:
+        first = await E.first_event_id(redis) if after else None
+        if first is not None and after not in ("0", "0-0") and _older(after, first):
+            await resp.write(f": events before {first} are no longer kept\n\n".encode())
+        await resp.write(b": connected\n\n")
+        while True:
+            entries = await _unless_stopping(E.read_events(redis, cursor, 200, BLOCK_MS), stopping)
+            if entries is None:  # shutting down: end the stream; the client resumes after its last id
+                await resp.write(b": server shutting down; reconnect with Last-Event-ID\n\n")
+                await resp.write_eof()
+                return resp
+            if not entries:
+                await resp.write(b": keep-alive\n\n")
                 continue
-            data = orjson.dumps(E.entry_to_event(eid, fields)).decode()
-            chunks.append(f"id: {eid}\nevent: {etype}\ndata: {data}\n\n".encode())
-        if chunks:
-            await resp.write(b"".join(chunks))
+            chunks: list[bytes] = []
+            for eid, fields in entries:
+                cursor = eid
+                etype = E.field(fields, "type")
+                if (types and etype not in types) or (source is not None and E.field(fields, "source") != source):
+                    continue
+                data = orjson.dumps(E.entry_to_event(eid, fields)).decode()
+                chunks.append(f"id: {eid}\nevent: {etype}\ndata: {data}\n\n".encode())
+            if chunks:
+                await resp.write(b"".join(chunks))
+    except ConnectionResetError:  # aiohttp's ClientConnectionResetError on a write: the client went away
+        if not client_gone(request):
+            raise
+        return resp  # a stream's usual end, not a failure (and nothing to do with Redis)
+
+
+async def _unless_stopping(read: Any, stopping: asyncio.Event) -> Any:
+    """``await read``, or None (``read`` cancelled) as soon as ``stopping`` is set."""
+    if stopping.is_set():
+        read.close()
+        return None
+    task = asyncio.ensure_future(read)
+    waiter = asyncio.ensure_future(stopping.wait())
+    try:
+        await asyncio.wait((task, waiter), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for t in (task, waiter):
+            if not t.done():
+                t.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiter
+    if not task.done() or task.cancelled():
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return None
+    return task.result()
+
+
+async def _on_shutdown(app: web.Application) -> None:
+    app[STOPPING].set()
 
 
 def _older(a: str, b: str) -> bool:
@@ -166,6 +207,8 @@ def openapi_paths() -> dict[str, Any]:
 
 
 def setup(app: web.Application) -> None:
+    app[STOPPING] = asyncio.Event()
+    app.on_shutdown.append(_on_shutdown)
     r = app.router
     r.add_get("/v1/events", stream_events)
     r.add_post("/v1/webhooks", create_webhook)

@@ -158,6 +158,9 @@ class RedisServer:
         if self.running:
             return self
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        # private: redis-server writes its AOF/RDB (webhook signing secrets, key hashes, articles) with
+        # the umask's mode (0644 by default), and the password file lives here too
+        os.chmod(self.data_dir, 0o700)
         _write_private(self.auth_config, f"requirepass {self.password}\n")
         self._acquire_lock()
         for attempt in range(3):

@@ -22,7 +22,6 @@ whose processes are launched through this executor's :class:`Server` instead of 
 
 from __future__ import annotations
 
-import base64
 import gc
 import io
 import logging
@@ -93,16 +92,19 @@ def warm(pipeline: Any) -> None:
             log.warning("fork server warm-up document %d failed: %s", i, exc)
 
 
-def serve(listener_fd: int, alive_r: int, parent: int, blob: str, ready_w: int | None = None) -> None:
-    """The fork server's main: build and warm the pipeline, freeze it, say so on ``ready_w`` (one byte,
-    :meth:`Server.wait_ready`), then fork pool processes."""
+def serve(listener_fd: int, alive_r: int, parent: int, factory_fd: int, ready_w: int | None = None) -> None:
+    """The fork server's main: read the pickled ``factory`` from the inherited pipe ``factory_fd``, build
+    and warm the pipeline, freeze it, say so on ``ready_w`` (one byte, :meth:`Server.wait_ready`), then
+    fork pool processes."""
     global PIPELINE, SERVER_PID, PRELOAD_SECONDS
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     SERVER_PID = os.getpid()
     t0 = time.perf_counter()
+    with open(factory_fd, "rb", closefd=True) as f:
+        blob = f.read()
     try:
-        factory = pickle.loads(base64.b64decode(blob))
+        factory = pickle.loads(blob)
         if factory is None:
             from workers.pipeline import build_pipeline
 
@@ -130,7 +132,10 @@ class Server(forkserver.ForkServer):
 
     def __init__(self, factory: Callable[[], Any] | None) -> None:
         super().__init__()
-        self._blob = base64.b64encode(pickle.dumps(factory)).decode()
+        # the pickled factory, handed to the server through a pipe, never on its command line: it is
+        # usually functools.partial(build_pipeline, settings), and Settings carries REDIS_URL and its
+        # password, which /proc/<pid>/cmdline (ps) shows to every local user
+        self._blob = pickle.dumps(factory)
         self._ready_r: int | None = None  # the server writes one byte here once its pipeline is warm
         self._ready_lock = threading.Lock()
         self.ready = False
@@ -184,20 +189,24 @@ class Server(forkserver.ForkServer):
                 listener.listen()
                 alive_r, alive_w = os.pipe()
                 ready_r, ready_w = os.pipe()
+                factory_r, factory_w = os.pipe()
                 try:
                     # the parent's sys.path first, as a spawned process gets it (custom stage modules)
                     cmd = (f"import sys; sys.path[:] = {sys.path!r}; from workers.shared_pool import serve; "
-                           f"serve({listener.fileno()}, {alive_r}, {os.getpid()}, {self._blob!r}, {ready_w})")
+                           f"serve({listener.fileno()}, {alive_r}, {os.getpid()}, {factory_r}, {ready_w})")
                     exe = spawn.get_executable()
                     args = [exe, *util._args_from_interpreter_flags(), "-c", cmd]
-                    pid = util.spawnv_passfds(exe, args, [listener.fileno(), alive_r, ready_w])
+                    pid = util.spawnv_passfds(exe, args, [listener.fileno(), alive_r, factory_r, ready_w])
                 except BaseException:
                     os.close(alive_w)
                     os.close(ready_r)
+                    os.close(factory_w)
                     raise
                 finally:
                     os.close(alive_r)
+                    os.close(factory_r)
                     os.close(ready_w)  # the server's copy only: its death reads as EOF
+                _send(factory_w, self._blob)
                 self._forkserver_address, self._forkserver_alive_fd, self._forkserver_pid = address, alive_w, pid
                 self._ready_r, self.ready = ready_r, False
 
@@ -225,6 +234,16 @@ class Server(forkserver.ForkServer):
             except (ProcessLookupError, ChildProcessError):
                 pass
             self._forget()
+
+
+def _send(fd: int, data: bytes) -> None:
+    """Write ``data`` to the pipe ``fd`` and close it (a pipe holds 64 KiB: a larger factory waits for
+    the server to read it; a server that died first makes this a no-op, not a hang)."""
+    try:
+        with open(fd, "wb", closefd=True) as f:
+            f.write(data)
+    except BrokenPipeError:
+        pass
 
 
 class _Popen(popen_forkserver.Popen):
