@@ -325,6 +325,8 @@ def compose_document(outputs: list[type[BaseModel]]) -> type[Document]:
 
 
 class DocumentSummary(BaseModel):
+    """A list item (``GET /v1/articles``, an entity's articles). ``GET /v1/articles?url=…`` answers the
+    same item with ``revision`` and ``cluster_id`` added."""
     model_config = ConfigDict(extra="allow")
     id: str
     status: Status
@@ -333,10 +335,16 @@ class DocumentSummary(BaseModel):
     title: Optional[str] = None
     url: Optional[str] = None
     source: Optional[str] = None
-    language: Optional[str] = None
-    entity_count: Optional[int] = None
-    claim_count: Optional[int] = None
+    external_id: Optional[str] = None
+    published_at: Optional[str] = None
+    language: Optional[str] = Field(None, description="the primary language, once processed")
+    finished_at: Optional[str] = Field(None, description="when the last run ended (ISO 8601, UTC)")
+    entity_count: Optional[int] = Field(None, description="once processed")
+    claim_count: Optional[int] = Field(None, description="once processed")
     error: Optional[dict[str, Any]] = Field(None, description="a failed document's error: code, message, stage")
+    revision: Optional[int] = Field(None, description="only in a ?url= lookup: the current revision")
+    cluster_id: Optional[str] = Field(None, description="only in a ?url= lookup: its near-duplicate cluster, "
+                                                        "if it has one")
 
 
 class DocumentList(BaseModel):
