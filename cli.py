@@ -331,6 +331,13 @@ async def _ingest_seeds(base: str, watcher: Any, timeout: float, settings: Any, 
         return await _ingest(base, watcher, timeout, key)
 
 
+def seed_counts(results: list[Any]) -> str:
+    """``2 new or changed, 0 already stored (unchanged), 0 rejected``: a duplicate (a seed stored by an
+    earlier ``up``, same text) is not counted as accepted."""
+    n = {k: sum(r.result == k for r in results) for k in ("accepted", "duplicate", "rejected")}
+    return f"{n['accepted']} new or changed, {n['duplicate']} already stored (unchanged), {n['rejected']} rejected"
+
+
 async def _ingest(base: str, watcher: Any, timeout: float, key: str | None) -> int:
     from newsflow_client import AsyncClient
 
@@ -339,8 +346,9 @@ async def _ingest(base: str, watcher: Any, timeout: float, key: str | None) -> i
         results = await api.submit_many(articles)
         ids = [r.id for r in results if r.id]
         rejected = [r for r in results if r.rejected]
-        print(f"\nsubmitted {len(articles)} seed article(s) from {SEEDS_DIR.name}/: {len(ids)} accepted, "
-              f"{len(rejected)} rejected; waiting for the worker (first start loads the models) …", flush=True)
+        print(f"\nsubmitted {len(articles)} seed article(s) from {SEEDS_DIR.name}/: {seed_counts(results)}; "
+              + ("waiting for the worker (first start loads the models) …"
+                 if any(r.status != "done" for r in results if r.id) else "all analysed already"), flush=True)
         for r in rejected:
             print(f"  rejected #{r.index}: {r.error}", flush=True)
         waiting = asyncio.ensure_future(api.wait(ids, timeout=timeout, on_progress=_progress))

@@ -39,6 +39,62 @@ class WebhookIn(BaseModel):
                                   description="Signing secret (default: generated, returned once on creation)")
 
 
+# Response shapes, for /openapi.json only. Timestamps here are numbers, not ISO 8601 strings like the
+# rest of the API (received_at, finished_at, an API key's created_at): each field says its unit.
+EPOCH_MS = "integer milliseconds since the Unix epoch (UTC), e.g. 1796680286509; not an ISO 8601 string"
+EPOCH_S = "seconds since the Unix epoch (UTC) as a number with millisecond decimals, e.g. 1796680286.509"
+
+
+class Webhook(BaseModel):
+    """A webhook subscription as answered (the secret only in the 201 of its creation)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    url: str
+    events: list[str]
+    created_at: int = Field(description=f"when it was created: {EPOCH_MS}")
+    secret: Optional[str] = Field(None, description="only in the creation's response")
+
+
+class WebhookList(BaseModel):
+    items: list[Webhook]
+
+
+class WebhookDelivery(BaseModel):
+    """One delivery attempt of an event to a webhook."""
+
+    model_config = ConfigDict(extra="allow")
+
+    event_id: str = Field(description="the event's id (a Redis stream id `<ms since the epoch>-<sequence>`)")
+    attempt: int
+    url: str
+    at: float = Field(description=f"when the attempt started: {EPOCH_S}")
+    status_code: Optional[int] = Field(None, description="the receiver's HTTP status, if it answered")
+    error: Optional[str] = Field(None, description="why no answer came (connection error, timeout)")
+    duration_ms: float = Field(description="milliseconds the attempt took")
+    ok: bool
+    retry_in: Optional[float] = Field(None, description="seconds until the next attempt")
+    gave_up: Optional[bool] = Field(None, description="no further attempt (the event is too old)")
+
+
+class WebhookDeliveryList(BaseModel):
+    items: list[WebhookDelivery]
+
+
+class Event(BaseModel):
+    """An event as ``GET /v1/events`` streams it (its ``data:`` line) and a webhook receives it (the body)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(description="unique, ordered; a Redis stream id `<ms since the epoch>-<sequence>` "
+                                "(resume after it with `Last-Event-ID`)")
+    type: Literal["article.done", "article.failed"]
+    created: float = Field(description=f"when the status change happened: {EPOCH_S}")
+    data: dict[str, Any] = Field(description="`{article: {id, status, source, url, title, external_id, "
+                                             "published_at, language, entity_count, claim_count | error}}`")
+
+
 def _hook_id(request: web.Request) -> str:
     return request.match_info["id"]
 
@@ -172,12 +228,16 @@ def openapi_paths() -> dict[str, Any]:
     """The routes above for ``/openapi.json``."""
     err = {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     hook_id = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
-    ok = {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
+    def ok(name: str, description: str = "OK") -> dict[str, Any]:
+        return {"description": description,
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+
     return {
         "/v1/events": {"get": {
             "summary": "Server-sent events: `article.done` and `article.failed`, resumable with `Last-Event-ID`",
             "description": "Each event has an `id` (resume after it with the `Last-Event-ID` header), an `event` "
-                           "line (its type) and a JSON `data` line: `{id, type, created, data: {article}}`.",
+                           "line (its type) and a JSON `data` line: the `Event` schema, `{id, type, created, data: {article}}` "
+                           f"(`created`: {EPOCH_S}).",
             "operationId": "streamEvents",
             "parameters": [
                 {"name": "type", "in": "query", "schema": {"type": "string"},
@@ -193,16 +253,17 @@ def openapi_paths() -> dict[str, Any]:
                      "operationId": "createWebhook",
                      "requestBody": {"required": True, "content": {"application/json": {
                          "schema": {"$ref": "#/components/schemas/WebhookIn"}}}},
-                     "responses": {"201": ok, "400": err, "422": err}},
-            "get": {"summary": "List webhooks (without secrets)", "operationId": "listWebhooks", "responses": {"200": ok}}},
+                     "responses": {"201": ok("Webhook", "Created (with its secret)"), "400": err, "422": err}},
+            "get": {"summary": "List webhooks (without secrets)", "operationId": "listWebhooks",
+                    "responses": {"200": ok("WebhookList")}}},
         "/v1/webhooks/{id}": {
             "get": {"summary": "One webhook", "operationId": "getWebhook", "parameters": [hook_id],
-                    "responses": {"200": ok, "404": err}},
+                    "responses": {"200": ok("Webhook"), "404": err}},
             "delete": {"summary": "Unsubscribe", "operationId": "deleteWebhook", "parameters": [hook_id],
                        "responses": {"204": {"description": "Deleted"}, "404": err}}},
         "/v1/webhooks/{id}/deliveries": {
             "get": {"summary": "Delivery attempts, newest first", "operationId": "webhookDeliveries",
-                    "parameters": [hook_id], "responses": {"200": ok, "404": err}}},
+                    "parameters": [hook_id], "responses": {"200": ok("WebhookDeliveryList"), "404": err}}},
     }
 
 

@@ -86,14 +86,49 @@ def _over_limit(limit: int) -> ApiError:
     return ApiError(413, "payload_too_large", f"body exceeds the limit of {limit} bytes", {"limit_bytes": limit})
 
 
-def _parse_error(exc: Exception, where: str = "body", line: int | None = None) -> ApiError:
+# orjson's wording for the commonest slips, said the way a user would understand them
+_JSON_HINTS = (
+    ("invalid literal", "unexpected word; a JSON value is an object {…}, an array […], a \"string\" in double "
+                        "quotes, a number, true, false or null"),
+    ("zero-length", "it is empty"),
+    ("unexpected end of data", "it ends too early: an unclosed {, [ or string?"),
+    ("unexpected content after document", "more text follows the first JSON value; send several articles as a "
+                                          "JSON array, or as NDJSON: one per line"),
+    ("depth limit", "nested too deeply"),
+)
+
+
+def _parse_error(exc: Exception, where: str = "body", line: int | None = None, data: bytes = b"") -> ApiError:
+    """A 400 for bytes that are not JSON (or not UTF-8). The message says where and what in plain words
+    (``line 3: not valid JSON at column 1 (…)`` for an NDJSON line, ``the body is not valid JSON at
+    line 1, column 5 (…)`` for a body); ``details`` keeps orjson's text as ``reason``, with ``line`` (the
+    NDJSON line, or the line in the body) and ``column`` (1-based), or for UTF-8 ``byte_offset``."""
     msg = str(exc)
-    details: dict[str, Any] = {"reason": msg}
+    text = getattr(exc, "msg", msg)  # orjson's text without its position (given as line and column)
+    details: dict[str, Any] = {"reason": text}
     if line is not None:
         details["line"] = line
+    head = f"line {line}:" if line is not None else f"the {where} is"
     if "utf-8" in msg.lower() or "surrogate" in msg.lower():
-        return ApiError(400, "invalid_utf8", f"the {where} is not valid UTF-8", details)
-    return ApiError(400, "malformed_json", f"the {where} is not valid JSON", details)
+        at = ""
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            details["byte_offset"] = bad.start
+            at = f" at byte {bad.start + 1}"
+        return ApiError(400, "invalid_utf8", f"{head} not valid UTF-8{at}", details)
+    hint = next((h for key, h in _JSON_HINTS if key in text.lower()), text)
+    where_at = ""
+    if isinstance(exc, orjson.JSONDecodeError) and exc.colno:
+        details["column"] = exc.colno
+        if line is None:
+            details["line"] = exc.lineno
+            where_at = f" at line {exc.lineno}, column {exc.colno}"
+        else:
+            where_at = f" at column {exc.colno}"
+    if "zero-length" in text.lower():
+        where_at = ""
+    return ApiError(400, "malformed_json", f"{head} not valid JSON{where_at} ({hint})", details)
 
 
 def links(doc_id: str) -> dict[str, str]:
@@ -160,7 +195,7 @@ async def post_article(request: web.Request) -> web.Response:
         try:
             obj, scan = parse_exact(body)
         except orjson.JSONDecodeError as exc:
-            raise _parse_error(exc) from None
+            raise _parse_error(exc, data=body) from None
     article, errors = validate_article(obj, scan=scan)
     if errors:
         raise ApiError(422, "validation_error", "the article does not match the schema", errors)
@@ -189,7 +224,7 @@ def _batch_items(body: bytes, ctype: str, item_limit: int) -> list[Item]:
         try:
             data, scans = parse_exact(body, batch=True)
         except orjson.JSONDecodeError as exc:
-            raise _parse_error(exc) from None
+            raise _parse_error(exc, data=body) from None
         if not isinstance(data, list):
             raise ApiError(422, "validation_error", "a JSON batch must be an array of articles",
                            [{"loc": [], "msg": "Input should be a valid array", "type": "list_type"}])
@@ -213,7 +248,7 @@ def _batch_items(body: bytes, ctype: str, item_limit: int) -> list[Item]:
         try:
             items.append((*parse_exact(line), None))
         except orjson.JSONDecodeError as exc:
-            items.append((None, None, _parse_error(exc, "line", lineno)))
+            items.append((None, None, _parse_error(exc, "line", lineno, line)))
     return items
 
 

@@ -52,10 +52,11 @@ def build_spec(settings: Settings | None = None) -> dict[str, Any]:
     """The spec; the ``Document`` schema has the fields of the stages ``settings`` enable."""
     from workers.pipeline.registry import document_model
 
-    from .events import WebhookIn, openapi_paths
+    from .events import Event, Webhook, WebhookDeliveryList, WebhookIn, WebhookList, openapi_paths
 
     models = [S.ArticleIn, S.Accepted, S.BatchResult, S.StatusOut, document_model(settings), S.DocumentList,
-              S.EntitySummary, S.EntityList, S.ClaimList, S.Cluster, S.Error, WebhookIn]
+              S.EntitySummary, S.EntityList, S.ClaimList, S.Cluster, S.Error, WebhookIn, Webhook, WebhookList,
+              WebhookDeliveryList, Event]
     _, defs = models_json_schema([(m, "validation") for m in models], ref_template="#/components/schemas/{model}")
     schemas = defs.get("$defs", {})
     limit = _param("limit", schema={"type": "integer", "minimum": 1, "maximum": 200})

@@ -155,11 +155,17 @@ async def list_articles(request: web.Request) -> web.Response:
                   cluster=q.text("cluster", 64))
     url = q.text("url", 4096)
     q.check()
-    if url is not None:  # the article that arrived at this url (any of its urls): a list of at most one
-        found = await _store(request).id_by_url(url)
-        doc = await _store(request).get_document(found) if found else None
-        items = [{k: doc[k] for k in ("id", "status", "received_at", "attempts", "title", "url", "source",
-                                      "revision", "cluster_id") if doc.get(k) is not None}] if doc else []
+    if url is not None:  # the article that arrived at this url (any of its urls): a list of at most one,
+        # its item the other lists' (language, entity_count, claim_count, …) plus revision and cluster_id
+        store = _store(request)
+        found = await store.id_by_url(url)
+        doc = await store.get_document(found) if found else None
+        items = []
+        if doc:
+            summary = (await store.summaries([doc["id"]]) or [{}])[0]
+            items = [{**summary, **{k: doc[k] for k in ("id", "status", "received_at", "attempts", "title", "url",
+                                                        "source", "revision", "cluster_id")
+                                    if doc.get(k) is not None}}]
         return json_response({"items": items, "next_cursor": None})
     try:
         page = await _store(request).list_documents(**params)

@@ -155,19 +155,22 @@ RUN = ("Of the current run only: absent while a new run (a retry, a new revision
        "never the previous run's figures")
 PROCESSING_MS += ". " + RUN
 WAIT_MS += ". " + RUN
+ISO_UTC = "ISO 8601 in UTC with milliseconds, e.g. 2026-12-07T22:31:26.509Z"
 STARTED_AT = ("when the current run's job started (status processing); absent while queued for a new revision "
-              "or POST /retry")
-FINISHED_AT = "when the current run ended (done, or failed for good). " + RUN
+              f"or POST /retry. {ISO_UTC}")
+FINISHED_AT = "when the current run ended (done, or failed for good). " + RUN + f". {ISO_UTC}"
+RECEIVED_AT = f"when the article was received: {ISO_UTC}"
 
 
 class StatusOut(BaseModel):
     id: str
     status: Status
     attempts: int
-    received_at: Optional[str] = None
+    received_at: Optional[str] = Field(None, description=RECEIVED_AT)
     started_at: Optional[str] = Field(None, description=STARTED_AT)
     finished_at: Optional[str] = Field(None, description=FINISHED_AT)
-    retry_at: Optional[str] = None
+    retry_at: Optional[str] = Field(None, description="when a deferred job runs again: ISO 8601 with an offset, "
+                                                     "e.g. 2026-12-07T22:31:30.119402+00:00")
     processing_ms: Optional[float] = Field(None, description=PROCESSING_MS)
     wait_ms: Optional[float] = Field(None, description=WAIT_MS)
     error: Optional[dict[str, Any]] = None
@@ -253,7 +256,7 @@ class PageQuery(BaseModel):
 class RevisionEntry(BaseModel):
     model_config = ConfigDict(extra="allow")
     revision: int
-    received_at: str
+    received_at: str = Field(description=ISO_UTC)
     content_sha256: str = Field(..., description="SHA-256 of the received text/html (Unicode, case, spaces folded)")
     unchanged: Optional[bool] = Field(None, description="true: the main text did not change (the analysis of "
                                                         "revision same_as is kept)")
@@ -262,7 +265,7 @@ class RevisionEntry(BaseModel):
 
 class UrlSeen(BaseModel):
     url: str
-    first_seen: str
+    first_seen: str = Field(description=ISO_UTC)
 
 
 class NearDuplicate(BaseModel):
@@ -288,7 +291,7 @@ class Document(BaseModel):
     id: str
     status: Status
     attempts: int = 0
-    received_at: Optional[str] = None
+    received_at: Optional[str] = Field(None, description=RECEIVED_AT)
     started_at: Optional[str] = Field(None, description=STARTED_AT)
     finished_at: Optional[str] = Field(None, description=FINISHED_AT)
     processing_ms: Optional[float] = Field(None, description=PROCESSING_MS)
@@ -301,7 +304,7 @@ class Document(BaseModel):
     published_at: Optional[str] = None
     metadata: dict[str, Any] = {}
     language_hint: Optional[str] = None
-    processed_at: Optional[str] = None
+    processed_at: Optional[str] = Field(None, description="when the pipeline finished: ISO 8601 with an offset")
     pipeline_version: Optional[str] = None
     text: Optional[str] = None
     timings_ms: Optional[dict[str, float]] = Field(None, description="milliseconds per stage")
@@ -325,18 +328,26 @@ def compose_document(outputs: list[type[BaseModel]]) -> type[Document]:
 
 
 class DocumentSummary(BaseModel):
+    """A list item (``GET /v1/articles``, an entity's articles). ``GET /v1/articles?url=…`` answers the
+    same item with ``revision`` and ``cluster_id`` added."""
     model_config = ConfigDict(extra="allow")
     id: str
     status: Status
-    received_at: Optional[str] = None
+    received_at: Optional[str] = Field(None, description=RECEIVED_AT)
     attempts: int = 0
     title: Optional[str] = None
     url: Optional[str] = None
     source: Optional[str] = None
-    language: Optional[str] = None
-    entity_count: Optional[int] = None
-    claim_count: Optional[int] = None
+    external_id: Optional[str] = None
+    published_at: Optional[str] = None
+    language: Optional[str] = Field(None, description="the primary language, once processed")
+    finished_at: Optional[str] = Field(None, description=f"when the last run ended: {ISO_UTC}")
+    entity_count: Optional[int] = Field(None, description="once processed")
+    claim_count: Optional[int] = Field(None, description="once processed")
     error: Optional[dict[str, Any]] = Field(None, description="a failed document's error: code, message, stage")
+    revision: Optional[int] = Field(None, description="only in a ?url= lookup: the current revision")
+    cluster_id: Optional[str] = Field(None, description="only in a ?url= lookup: its near-duplicate cluster, "
+                                                        "if it has one")
 
 
 class DocumentList(BaseModel):

@@ -228,11 +228,15 @@ class ReadsMixin(StoreBase):
         if len(keys) > 1:
             keys = keys[1:]
         page, next_cursor = await self._page(keys, self._limit(limit), cursor, to_score(since), to_score(until))
+        return {"items": await self.summaries([doc_id for doc_id, _ in page]), "next_cursor": next_cursor}
+
+    async def summaries(self, doc_ids: list[str]) -> list[dict[str, Any]]:
+        """The list items of :meth:`list_documents` for these ids, in order (an unknown id is left out)."""
         pipe = self.redis.pipeline(transaction=False)
-        for doc_id, _ in page:
+        for doc_id in doc_ids:
             pipe.hgetall(K.status(doc_id))
         items = []
-        for (doc_id, _), h in zip(page, await pipe.execute()):
+        for doc_id, h in zip(doc_ids, await pipe.execute() if doc_ids else []):
             if not h:
                 continue
             h = {_s(k): _s(v) for k, v in h.items()}
@@ -249,4 +253,4 @@ class ReadsMixin(StoreBase):
             if h.get("status") == "failed" and h.get("error"):  # why it failed: code, message, stage
                 item["error"] = orjson.loads(h["error"])
             items.append(item)
-        return {"items": items, "next_cursor": next_cursor}
+        return items

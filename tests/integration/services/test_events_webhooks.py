@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import asyncio
 
+import orjson
 import pytest
 from aiohttp import web
+from jsonschema import Draft202012Validator
 from arq import Retry
 
 from newsflow_client import AsyncClient, verify_signature
@@ -186,6 +188,25 @@ async def test_deliveries_are_signed_retried_after_errors_and_logged(client, sto
     cb_body, cb_headers = received[3]
     assert verify_signature("cb-secret", cb_headers["Newsflow-Signature"], cb_body)
     assert b'"article.done"' in cb_body and doc_id.encode() in cb_body
+    # the numbers in these answers are what /openapi.json documents, units said (ms vs s vs ISO elsewhere)
+    spec = await (await client.get("/openapi.json")).json()
+    listed = await (await client.get("/v1/webhooks")).json()
+    for name, instance in (("Webhook", hook), ("WebhookList", listed), ("WebhookDeliveryList", {"items": log}),
+                           ("Event", orjson.loads(received[0][0]))):
+        conforms(spec, name, instance)
+    props = spec["components"]["schemas"]
+    assert "milliseconds since the Unix epoch" in props["Webhook"]["properties"]["created_at"]["description"]
+    assert "seconds since the Unix epoch" in props["Event"]["properties"]["created"]["description"]
+    assert "seconds since the Unix epoch" in props["WebhookDelivery"]["properties"]["at"]["description"]
+    assert spec["paths"]["/v1/webhooks"]["post"]["responses"]["201"]["content"]["application/json"]["schema"] == \
+        {"$ref": "#/components/schemas/Webhook"}
+
+
+def conforms(spec: dict, schema_name: str, instance) -> None:
+    """A real response against the schema the spec documents for it (JSON Schema 2020-12)."""
+    root = {"$ref": f"#/components/schemas/{schema_name}", "components": spec["components"]}
+    errors = sorted(Draft202012Validator(root).iter_errors(instance), key=str)
+    assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors[:5]]
 
 
 async def test_events_need_read_and_every_webhook_route_admin(make_client, redis) -> None:

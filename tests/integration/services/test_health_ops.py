@@ -197,6 +197,11 @@ async def test_responses_match_the_documented_schemas(client, store):
     await store.save_document(spy_document(a), 12.0)
     _conforms(spec, "Document", await (await client.get(f"/v1/articles/{doc_id}")).json())
     _conforms(spec, "DocumentList", await (await client.get("/v1/articles")).json())
+    found = await (await client.get("/v1/articles", params={"url": a["url"]})).json()
+    _conforms(spec, "DocumentList", found)
+    summary = spec["components"]["schemas"]["DocumentSummary"]["properties"]
+    listed = (await (await client.get("/v1/articles")).json())["items"]
+    assert set(found["items"][0]) | set(listed[0]) <= set(summary)  # every field a list item has is documented
     _conforms(spec, "EntityList", await (await client.get("/v1/entities?q=th")).json())
     _conforms(spec, "EntitySummary", await (await client.get("/v1/entities/person:thae-yong-ho")).json())
     _conforms(spec, "ClaimList", await (await client.get("/v1/claims?speaker=person:thae-yong-ho")).json())

@@ -232,3 +232,24 @@ async def test_delete_takes_back_urls_revisions_and_near_duplicate_entries(clien
     # the same article may be submitted anew afterwards
     status, again = await post(client, {"url": "https://b.example/d", "text": edited})
     assert status == 202 and again["revision"] == 1
+
+
+async def test_the_url_lookup_item_is_the_list_item_plus_revision_and_cluster(client, store):
+    """``?url=`` answered its own item shape (no language, entity_count, claim_count): it is now the
+    other lists' item for the same article with ``revision`` and ``cluster_id`` added."""
+    from shared.schemas import DocumentList
+
+    _, a = await post(client, {"url": "https://d.example/tram", "text": STORY, "source": "D", "title": "Trams",
+                               "external_id": "tram-1", "published_at": "2024-05-28"})
+    article, revision = await store.get_article_revision(a["id"])
+    await store.mark_processing(a["id"], 1)
+    await store.save_document({"id": a["id"], "title": "Trams", "text": STORY, "revision": revision,
+                               "language": "en", "claims": [],
+                               "entities": [{"id": "misc:tram", "text": "tram", "label": "MISC"}]}, 1.0)
+    listed = [i for i in (await (await client.get("/v1/articles")).json())["items"] if i["id"] == a["id"]]
+    found = (await (await client.get("/v1/articles", params={"url": "https://d.example/tram"})).json())["items"]
+    assert len(listed) == 1 and len(found) == 1
+    assert {k: found[0][k] for k in listed[0]} == listed[0]  # a superset, the same values
+    assert (found[0]["language"], found[0]["entity_count"], found[0]["claim_count"]) == ("en", 1, 0)
+    assert found[0]["revision"] == 1
+    DocumentList.model_validate({"items": found, "next_cursor": None})

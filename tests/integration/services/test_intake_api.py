@@ -225,6 +225,28 @@ async def test_batch_ndjson_with_a_bad_line(client, redis):
     assert await redis.zcard(K.ARQ_QUEUE) == 5
 
 
+async def test_unparsable_json_is_explained_in_words(client):
+    """A bad NDJSON line, a bad array body, a bad single body: the message names the line (and column)
+    and says what is wrong instead of orjson's "invalid literal, expected 'null'"; details keep it."""
+    data = b'{"text": "fine"}\n\nnot json\n{"text": "cut\n{"text": "caf\xe9"}\n'
+    status, body, _ = await post_raw(client, "/v1/articles/batch", data, NDJSON)
+    assert status == 202
+    bad = [r["error"] for r in body["items"] if r["result"] == "rejected"]
+    assert [e["code"] for e in bad] == ["malformed_json", "malformed_json", "invalid_utf8"]
+    assert bad[0]["message"].startswith("line 3: not valid JSON at column 1 (unexpected word")
+    assert "expected 'null'" not in bad[0]["message"]
+    assert bad[0]["details"] == {"reason": "invalid literal, expected 'null'", "line": 3, "column": 1}
+    assert bad[1]["message"].startswith("line 4: not valid JSON at column 14 (it ends too early")
+    assert bad[2]["message"] == "line 5: not valid UTF-8 at byte 14" and bad[2]["details"]["byte_offset"] == 13
+    status, body, _ = await post_raw(client, "/v1/articles/batch", b'[{"text": "a"},\n {"text": "b"},]', JSON)
+    assert status == 400 and body["error"]["code"] == "malformed_json"
+    assert body["error"]["message"] == "the body is not valid JSON at line 2, column 15 (trailing comma is not allowed)"
+    assert (body["error"]["details"]["line"], body["error"]["details"]["column"]) == (2, 15)
+    status, body, _ = await post_raw(client, "/v1/articles", b"not json", JSON)
+    assert status == 400 and body["error"]["message"].startswith(
+        "the body is not valid JSON at line 1, column 1 (unexpected word; a JSON value is an object")
+
+
 async def test_batch_limits_and_shapes(make_client):
     client = await make_client(batch_max_items=10)
     resp = await client.post("/v1/articles/batch", json=[{"text": f"t{i}"} for i in range(11)])
