@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import re
 from typing import Any, Literal, Optional
 
 import orjson
 from aiohttp import web
+from redis.exceptions import BusyLoadingError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shared.schemas import MAX_URL, URL_PATTERN
@@ -19,6 +23,8 @@ from shared.store import events as E
 from .errors import ApiError, client_gone, json_response
 from .http import read_deadline
 from .state import REDIS
+
+log = logging.getLogger("newsflow.api")
 
 EVENT_ID = re.compile(r"^\d{1,20}(-\d{1,20})?$")
 BLOCK_MS = 5000  # one XREAD waits at most this long; a keep-alive comment follows an idle wait
@@ -133,6 +139,15 @@ async def stream_events(request: web.Request) -> web.StreamResponse:
         if not client_gone(request):
             raise
         return resp  # a stream's usual end, not a failure (and nothing to do with Redis)
+    except (RedisConnectionError, RedisTimeoutError, BusyLoadingError) as exc:
+        # Redis went away under an open stream: the 200 and its headers are sent, so no 503 now (the
+        # error middleware's answer would be a second HTTP head inside the stream); end the stream,
+        # the client reconnects with its Last-Event-ID (and gets the 503 while Redis is still down)
+        log.warning("redis unavailable during an event stream: %s", exc)
+        with contextlib.suppress(ConnectionResetError):
+            await resp.write(b": redis unavailable; reconnect with Last-Event-ID\n\n")
+            await resp.write_eof()
+        return resp
 
 
 async def _unless_stopping(read: Any, stopping: asyncio.Event) -> Any:
