@@ -154,7 +154,10 @@ class RedisServer:
             "--logfile", str(self.data_dir / "redis.log"),
         ]
 
-    def start(self) -> "RedisServer":
+    def start(self, same_port: bool = False) -> "RedisServer":
+        """Start redis-server and wait until it answers. A port lost to another process makes it try
+        another free one, unless ``same_port`` (a restart: the API and the worker keep the old URL),
+        where that is a :class:`RedisServerError`."""
         if self.running:
             return self
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -181,7 +184,7 @@ class RedisServer:
                 err = self.process.stderr.read() if self.process.stderr else b""
             self._kill()
             log = self._log_tail()
-            if "Address already in use" in log and attempt < 2:
+            if "Address already in use" in log and attempt < 2 and not same_port:
                 self.port = free_port()  # lost a race for the port: try another one
                 continue
             self._release_lock()
