@@ -107,19 +107,24 @@ async def stream_events(request: web.Request) -> web.StreamResponse:
     types, source, after = _filters(request)
     redis = request.app[REDIS]
     cursor = after or await E.last_event_id(redis)
+    # before the 200: Redis away now is a plain 503 (Retry-After), not a stream that ends at once
+    first = await E.first_event_id(redis) if after else None
     resp = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
                                        "X-Accel-Buffering": "no"})
     await resp.prepare(request)
     stopping = request.app[STOPPING]
     try:
-        first = await E.first_event_id(redis) if after else None
         if first is not None and after not in ("0", "0-0") and _older(after, first):
             await resp.write(f": events before {first} are no longer kept\n\n".encode())
         await resp.write(b": connected\n\n")
         while True:
             entries = await _unless_stopping(E.read_events(redis, cursor, 200, BLOCK_MS), stopping)
             if entries is None:  # shutting down: end the stream; the client resumes after its last id
-                await resp.write(b": server shutting down; reconnect with Last-Event-ID\n\n")
+                # an id-only block first: the cursor (the last entry read, matched or not), so a client
+                # whose filters matched nothing here still resumes from it, not from "now" (no data:
+                # no event is dispatched, but EventSource and newsflow_client keep the id)
+                await resp.write(f"id: {cursor}\n\n: server shutting down; reconnect with Last-Event-ID\n\n"
+                                 .encode())
                 await resp.write_eof()
                 return resp
             if not entries:
@@ -145,7 +150,7 @@ async def stream_events(request: web.Request) -> web.StreamResponse:
         # the client reconnects with its Last-Event-ID (and gets the 503 while Redis is still down)
         log.warning("redis unavailable during an event stream: %s", exc)
         with contextlib.suppress(ConnectionResetError):
-            await resp.write(b": redis unavailable; reconnect with Last-Event-ID\n\n")
+            await resp.write(f"id: {cursor}\n\n: redis unavailable; reconnect with Last-Event-ID\n\n".encode())
             await resp.write_eof()
         return resp
 
