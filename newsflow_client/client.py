@@ -289,27 +289,41 @@ class AsyncClient:
     async def events(self, *, type: str | None = None, source: str | None = None,
                      last_event_id: str | None = None, reconnect: bool = True) -> AsyncIterator[Event]:
         """``GET /v1/events`` (server-sent events), forever: reconnects with ``Last-Event-ID`` after
-        a dropped connection (no event missed or repeated) unless ``reconnect`` is false."""
+        a dropped or ended connection (no event missed or repeated; the id the server sends before it
+        ends a stream counts too, with no event) and after a 503 (Redis unavailable) or a connection
+        error, with a backoff (0.5 s doubling to 30 s, or the ``Retry-After`` asked); other refusals
+        raise :class:`ApiError`. With ``reconnect`` false: one connection, its errors raised."""
         query = urlencode({k: v for k, v in {"type": type, "source": source}.items() if v})
         url = self.base_url + "/v1/events" + (f"?{query}" if query else "")
+        failures = 0
         while True:
             headers = self._headers({"Accept": "text/event-stream"})
             if last_event_id:
                 headers["Last-Event-ID"] = last_event_id
+            delay = 0.2
             try:
                 async with self._http().get(url, headers=headers,
                                             timeout=aiohttp.ClientTimeout(total=None, sock_read=None)) as resp:
-                    if resp.status != 200:
+                    if resp.status == 503 and reconnect:
+                        failures += 1
+                        delay = max(_retry_after(resp.headers.get("Retry-After")) or 0.0,
+                                    min(30.0, 0.5 * 2 ** (failures - 1))) * random.uniform(1.0, 1.25)
+                    elif resp.status != 200:
                         raise ApiError(Response(resp.status, await resp.text()))
-                    async for event in _parse_sse(resp.content):
-                        last_event_id = event.id
-                        yield event
+                    else:
+                        failures = 0
+                        async for eid, event in _sse_blocks(resp.content):
+                            last_event_id = eid
+                            if event is not None:
+                                yield event
             except (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError):
                 if not reconnect:
                     raise
+                failures += 1
+                delay = min(30.0, 0.5 * 2 ** (failures - 1)) * random.uniform(1.0, 1.25)
             if not reconnect:
                 return
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(delay)
 
 
 class ApiError(Exception):
@@ -339,15 +353,24 @@ def _retry_after(value: str | None) -> float | None:
         return None
 
 
-async def _parse_sse(stream: aiohttp.StreamReader) -> AsyncIterator[Event]:
+async def _parse_sse(stream: AsyncIterator[bytes]) -> AsyncIterator[Event]:
     """Server-sent events from a response body (only ``data`` events with an id are yielded)."""
+    async for _eid, event in _sse_blocks(stream):
+        if event is not None:
+            yield event
+
+
+async def _sse_blocks(stream: AsyncIterator[bytes]) -> AsyncIterator[tuple[str, Event | None]]:
+    """Every block of a response body with an id: ``(id, Event)`` for an event, ``(id, None)`` for an
+    id-only block (the server's cursor, sent before it ends a stream: resume from it)."""
     fields: dict[str, str] = {}
     data: list[str] = []
     async for raw in stream:
         line = raw.decode().rstrip("\r\n")
         if not line:
-            if data and fields.get("id"):
-                yield Event.from_sse(fields["id"], fields.get("event", "message"), "\n".join(data))
+            eid = fields.get("id")
+            if eid:
+                yield eid, Event.from_sse(eid, fields.get("event", "message"), "\n".join(data)) if data else None
             fields, data = {}, []
             continue
         if line.startswith(":"):

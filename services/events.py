@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import re
 from typing import Any, Literal, Optional
 
 import orjson
 from aiohttp import web
+from redis.exceptions import BusyLoadingError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shared.schemas import MAX_URL, URL_PATTERN
@@ -19,6 +23,8 @@ from shared.store import events as E
 from .errors import ApiError, client_gone, json_response
 from .http import read_deadline
 from .state import REDIS
+
+log = logging.getLogger("newsflow.api")
 
 EVENT_ID = re.compile(r"^\d{1,20}(-\d{1,20})?$")
 BLOCK_MS = 5000  # one XREAD waits at most this long; a keep-alive comment follows an idle wait
@@ -157,19 +163,24 @@ async def stream_events(request: web.Request) -> web.StreamResponse:
     types, source, after = _filters(request)
     redis = request.app[REDIS]
     cursor = after or await E.last_event_id(redis)
+    # before the 200: Redis away now is a plain 503 (Retry-After), not a stream that ends at once
+    first = await E.first_event_id(redis) if after else None
     resp = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
                                        "X-Accel-Buffering": "no"})
     await resp.prepare(request)
     stopping = request.app[STOPPING]
     try:
-        first = await E.first_event_id(redis) if after else None
         if first is not None and after not in ("0", "0-0") and _older(after, first):
             await resp.write(f": events before {first} are no longer kept\n\n".encode())
         await resp.write(b": connected\n\n")
         while True:
             entries = await _unless_stopping(E.read_events(redis, cursor, 200, BLOCK_MS), stopping)
             if entries is None:  # shutting down: end the stream; the client resumes after its last id
-                await resp.write(b": server shutting down; reconnect with Last-Event-ID\n\n")
+                # an id-only block first: the cursor (the last entry read, matched or not), so a client
+                # whose filters matched nothing here still resumes from it, not from "now" (no data:
+                # no event is dispatched, but EventSource and newsflow_client keep the id)
+                await resp.write(f"id: {cursor}\n\n: server shutting down; reconnect with Last-Event-ID\n\n"
+                                 .encode())
                 await resp.write_eof()
                 return resp
             if not entries:
@@ -189,6 +200,15 @@ async def stream_events(request: web.Request) -> web.StreamResponse:
         if not client_gone(request):
             raise
         return resp  # a stream's usual end, not a failure (and nothing to do with Redis)
+    except (RedisConnectionError, RedisTimeoutError, BusyLoadingError) as exc:
+        # Redis went away under an open stream: the 200 and its headers are sent, so no 503 now (the
+        # error middleware's answer would be a second HTTP head inside the stream); end the stream,
+        # the client reconnects with its Last-Event-ID (and gets the 503 while Redis is still down)
+        log.warning("redis unavailable during an event stream: %s", exc)
+        with contextlib.suppress(ConnectionResetError):
+            await resp.write(f"id: {cursor}\n\n: redis unavailable; reconnect with Last-Event-ID\n\n".encode())
+            await resp.write_eof()
+        return resp
 
 
 async def _unless_stopping(read: Any, stopping: asyncio.Event) -> Any:

@@ -111,11 +111,17 @@ def _dispatch_alive(worker: dict[str, Any]) -> bool:
 
 def _dispatchers(workers: list[dict[str, Any]]) -> dict[str, Any]:
     """``/readyz``'s report of the live workers' webhook dispatchers: how many run, and the workers whose
-    dispatcher does not (with its state and last error). Reported, not a readiness check: articles are
-    taken and analysed without it; a dispatcher that fails is retried and restarted by its worker."""
-    down = [{"name": w.get("name"), **{k: (w.get("webhook_dispatcher") or {}).get(k)
-                                        for k in ("state", "last_error", "restarts")}}
-            for w in workers if not _dispatch_alive(w)]
+    dispatcher does not (with its state and the type of its last error: ``/readyz`` needs no key, and
+    an error's text may name hosts, URLs or keys; the text is in the worker's log and heartbeat key).
+    Reported, not a readiness check: articles are taken and analysed without it; a dispatcher that
+    fails is retried and restarted by its worker."""
+    down = []
+    for w in workers:
+        if not _dispatch_alive(w):
+            d = w.get("webhook_dispatcher") or {}
+            error = str(d.get("last_error") or "")
+            down.append({"name": w.get("name"), "state": d.get("state"), "restarts": d.get("restarts"),
+                         "last_error_type": error.split(":", 1)[0].strip() or None})
     return {"live": sum(_dispatch_alive(w) for w in workers), "down": down}
 
 

@@ -14,6 +14,7 @@ acknowledged writes survive a restart.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import secrets
 import shutil
@@ -27,6 +28,7 @@ from typing import IO, TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from .config import Settings
 
+log = logging.getLogger("newsflow.redis")
 
 
 def terminate_process(proc: "subprocess.Popen[bytes]", timeout: float = 10.0) -> None:
@@ -82,6 +84,18 @@ def _ping(port: int, password: str = "", timeout: float = 0.2) -> bool:
 PASSWORD_FILE = "password"
 PORT_FILE = "port"
 LOCK_FILE = "newsflow-redis.lock"
+
+
+def _private_dir(path: Path) -> None:
+    """Make ``path`` private (0700). A folder this user does not own (a shared or mounted data directory)
+    cannot be chmodded: not an error, but a warning when other users can read it."""
+    try:
+        os.chmod(path, 0o700)
+    except PermissionError as exc:
+        mode = os.stat(path).st_mode
+        if mode & 0o077:
+            log.warning("cannot make %s private (%s); it is readable by others (mode %o): the Redis data "
+                        "and password file in it are not private", path, exc.strerror, mode & 0o777)
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -154,13 +168,16 @@ class RedisServer:
             "--logfile", str(self.data_dir / "redis.log"),
         ]
 
-    def start(self) -> "RedisServer":
+    def start(self, same_port: bool = False) -> "RedisServer":
+        """Start redis-server and wait until it answers. A port lost to another process makes it try
+        another free one, unless ``same_port`` (a restart: the API and the worker keep the old URL),
+        where that is a :class:`RedisServerError`."""
         if self.running:
             return self
         self.data_dir.mkdir(parents=True, exist_ok=True)
         # private: redis-server writes its AOF/RDB (webhook signing secrets, key hashes, articles) with
         # the umask's mode (0644 by default), and the password file lives here too
-        os.chmod(self.data_dir, 0o700)
+        _private_dir(self.data_dir)
         _write_private(self.auth_config, f"requirepass {self.password}\n")
         self._acquire_lock()
         for attempt in range(3):
@@ -181,7 +198,7 @@ class RedisServer:
                 err = self.process.stderr.read() if self.process.stderr else b""
             self._kill()
             log = self._log_tail()
-            if "Address already in use" in log and attempt < 2:
+            if "Address already in use" in log and attempt < 2 and not same_port:
                 self.port = free_port()  # lost a race for the port: try another one
                 continue
             self._release_lock()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, TypeVar
 
 from shared.config import Settings
-from shared.redis_server import RedisServer, free_port, resolve_redis_url_async, terminate_process
+from shared.redis_server import RedisServer, RedisServerError, free_port, resolve_redis_url_async, terminate_process
 
 ROOT = Path(__file__).resolve().parent.parent  # where `python -m cli` runs
 T = TypeVar("T")
@@ -117,7 +117,12 @@ async def keep_children(stack: Stack, *, max_quick_deaths: int = 5, quick_second
             if server.process.stderr:
                 server.process.stderr.close()
             server.process = None  # gone: start() makes a new one on the same port and data directory
-            await asyncio.to_thread(server.start)
+            try:  # on the same port: the API and the worker keep its URL (another port would strand them)
+                await _to_thread_uncancelled(server.start, same_port=True)
+            except RedisServerError as exc:
+                say(f"the embedded redis-server could not be started again on its port {server.port} ({exc}); "
+                    f"giving up, stopping everything")
+                raise GaveUp(f"redis-server could not be started again on port {server.port}") from exc
             started["redis"] = time.monotonic()
             say(f"redis-server running again (pid {server.process.pid if server.process else '?'})")
         worker = stack.worker
@@ -125,9 +130,22 @@ async def keep_children(stack: Stack, *, max_quick_deaths: int = 5, quick_second
             delay = died("worker", f"(pid {worker.pid}) exited ({_exit_text(worker.returncode)}); "
                                    f"see {stack.worker_log}")
             await asyncio.sleep(delay)
-            stack.worker = await asyncio.to_thread(start, stack.redis_url, stack.worker_log)
+            # on the loop (a Popen takes milliseconds): a cancellation (Ctrl-C) never loses the new child
+            stack.worker = start(stack.redis_url, stack.worker_log)
             started["worker"] = time.monotonic()
             say(f"worker running again: pid {stack.worker.pid}, log {stack.worker_log}")
+
+
+async def _to_thread_uncancelled(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn`` in a thread; cancelled meanwhile, it still waits for ``fn`` to end (what it started is kept
+    where ``fn`` keeps it, e.g. ``RedisServer.process``, for the caller's clean-up), then re-raises."""
+    task = asyncio.ensure_future(asyncio.to_thread(fn, *args, **kwargs))
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await task
+        raise
 
 
 class ProcessExited(RuntimeError):

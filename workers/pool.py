@@ -135,6 +135,7 @@ class PipelinePool:
             log.error("the pipeline processes did not start within %gs (%d failed start(s) in a row); "
                       "killing them, the next job starts them again", self.start_timeout, self.start_failures)
             self.reset(pool, KillReason.START_TIMEOUT)
+            self._stop_server()  # a stuck fork server too: the next start gets a new one
             raise PoolStartTimeout(f"the pipeline processes did not start within {self.start_timeout:g}s") from None
         except Exception as exc:
             if self._pool is not pool:  # killed by close() or a reset while it started: not a failed start
@@ -143,16 +144,30 @@ class PipelinePool:
             log.error("the pipeline processes failed to start (%d failed start(s) in a row): %s: %s",
                       self.start_failures, type(exc).__name__, exc)
             self.reset(pool, KillReason.START_FAILED)
+            self._stop_server()
             raise
         self.start_failures = 0
         log.info("pipeline loaded in %d process(es) %s in %.1fs", self.processes, sorted(set(pids)),
                  time.perf_counter() - t0)
 
+    def _stop_server(self) -> None:
+        """After a failed start: stop the fork server (a stuck one is never waited on again, a thread
+        blocked reading its ready pipe gets EOF); the next start starts a new one (``ensure_running``)."""
+        if self._server is not None:
+            try:
+                self._server.stop()
+            except OSError as exc:
+                log.warning("could not stop the fork server: %s", exc)
+
     async def _submit_warm_ups(self, pool: concurrent.futures.ProcessPoolExecutor) -> list[int]:
-        """One ``warm_up`` per process; the pids. A shared pool's fork server is first started and waited
-        for in a thread (:meth:`workers.shared_pool.Server.wait_ready`): starting a pool process before
-        it is warm blocks the caller for the whole warm-up, and here the caller is the worker's event loop."""
+        """One ``warm_up`` per process; the pids. A shared pool's fork server is first started here, on the
+        event loop's thread (a spawn and a small pipe write; ``PR_SET_PDEATHSIG`` would kill it with a
+        thread pool's thread that started it), then waited for in a thread
+        (:meth:`workers.shared_pool.Server.wait_ready`): starting a pool process before it is warm blocks
+        the caller for the whole warm-up, and here the caller is the worker's event loop."""
         server = self._server
+        if server is not None:
+            server.ensure_running()
         if server is not None and not await asyncio.to_thread(server.wait_ready):
             if self._pool is pool:
                 raise RuntimeError("the fork server exited before its pipeline was ready")

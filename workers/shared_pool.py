@@ -138,19 +138,22 @@ class Server(forkserver.ForkServer):
         self._blob = pickle.dumps(factory)
         self._ready_r: int | None = None  # the server writes one byte here once its pipeline is warm
         self._ready_lock = threading.Lock()
+        self._generation = 0  # servers started so far (wait_ready tells a restarted server from the one it read)
         self.ready = False
 
     def wait_ready(self) -> bool:
-        """Start the server if needed and block until it has built and warmed its pipeline (True), or
-        died first (False). Run off the event loop (``workers/pool.py``): until the server is warm, the
-        first pool process's start (``connect_to_new_process``, reading the forked pid) blocks for as long
-        as the warm-up takes (10–16 s), and on the worker's event loop that stalled everything else
-        on it: Redis connections being opened timed out (the webhook dispatcher's first ``XGROUP
-        CREATE``), heartbeats, leases and deliveries waited."""
-        self.ensure_running()
+        """Block until the started server has built and warmed its pipeline (True), or died first (False;
+        also when no server was started: call :meth:`ensure_running` first). Run off the event loop
+        (``workers/pool.py``): until the server is warm, the first pool process's start
+        (``connect_to_new_process``, reading the forked pid) blocks for as long as the warm-up takes
+        (10–16 s), and on the worker's event loop that stalled everything else on it: Redis connections
+        being opened timed out (the webhook dispatcher's first ``XGROUP CREATE``), heartbeats, leases
+        and deliveries waited. The server itself is started by :meth:`ensure_running` on the caller's
+        own thread, never here: ``PR_SET_PDEATHSIG`` kills it when the thread that started it exits
+        (a thread pool's thread does, the event loop's does not)."""
         with self._ready_lock:  # one reader of the pipe at a time; a later caller finds ``ready`` set
             with self._lock:
-                orig = self._ready_r
+                orig, generation = self._ready_r, self._generation
                 if orig is None:  # read already (or the server was stopped)
                     return self.ready
                 fd = os.dup(orig)  # a stop() meanwhile closes the original, never this one
@@ -161,7 +164,8 @@ class Server(forkserver.ForkServer):
             finally:
                 os.close(fd)
             with self._lock:
-                if self._ready_r == orig:
+                # the same server still (a stop and a restart meanwhile may reuse the fd's number)
+                if self._generation == generation and self._ready_r == orig:
                     os.close(orig)
                     self._ready_r = None
                     self.ready = got == b"1"
@@ -209,6 +213,7 @@ class Server(forkserver.ForkServer):
                 _send(factory_w, self._blob)
                 self._forkserver_address, self._forkserver_alive_fd, self._forkserver_pid = address, alive_w, pid
                 self._ready_r, self.ready = ready_r, False
+                self._generation += 1
 
     def _forget(self) -> None:
         os.close(self._forkserver_alive_fd)

@@ -46,6 +46,7 @@ from shared.store import events as E
 log = logging.getLogger("newsflow.webhooks")
 
 CLAIM_IDLE_MS = 30_000
+HEALTHY_SECONDS = 300.0  # a dispatch loop that ran this long before it ended starts its backoff afresh
 _HOLDER, _SESSION = "webhook_sessions", "webhook_http"
 _HEALTH = "webhook_dispatch_health"
 CALLBACKS = "callbacks"  # the delivery log of per-article callback_url deliveries
@@ -149,8 +150,9 @@ async def run_dispatcher(ctx: dict[str, Any]) -> None:
     a cancellation (the worker's shutdown). It used to end for good, silently, on the first error of
     its start-up (``ensure_group``), and no webhook was delivered by that worker again."""
     record = health(ctx)
-    ended = 0
+    ended = 0  # quick ends in a row (the backoff grows with them); a loop that ran HEALTHY_SECONDS resets it
     while True:
+        began = time.monotonic()
         try:
             await dispatch_loop(ctx)
             try:
@@ -162,13 +164,17 @@ async def run_dispatcher(ctx: dict[str, Any]) -> None:
             record.state = "stopped"
             raise
         except Exception as exc:  # noqa: BLE001 - whatever it was: say so, start it again
-            ended += 1
+            ended = 1 if time.monotonic() - began >= HEALTHY_SECONDS else ended + 1
             record.failed("restarting", exc)
             record.restarts += 1
             delay = backoff(ended)
             log.error("webhook dispatcher ended (%s: %s); restarting it in %.1fs", type(exc).__name__, exc, delay,
                       exc_info=exc)
+        try:
             await asyncio.sleep(delay)
+        except asyncio.CancelledError:  # the worker's shutdown during the backoff
+            record.state = "stopped"
+            raise
 
 
 async def dispatch_loop(ctx: dict[str, Any]) -> None:
@@ -205,12 +211,13 @@ async def dispatch_loop(ctx: dict[str, Any]) -> None:
                 asyncio.get_running_loop()
             except RuntimeError:
                 return  # no loop any more: this coroutine is being closed
+            making = not group  # what failed: making the group, or a round after it was made
             if "NOGROUP" in str(exc):  # the stream was deleted (FLUSHALL): make the group again
                 group = False
             failures += 1
             record.failed("retrying", exc)
             delay = backoff(failures)
-            log.warning("webhook dispatch: %s%s: %s; retrying in %.1fs", "" if group else "making the group: ",
+            log.warning("webhook dispatch: %s%s: %s; retrying in %.1fs", "making the group: " if making else "",
                         type(exc).__name__, exc, delay)
             await asyncio.sleep(delay)
 

@@ -96,3 +96,63 @@ async def test_a_worker_that_keeps_dying_quickly_is_given_up(tmp_path: Path) -> 
     assert "exit code 3" in said[0] and "giving up" in said[-1]
     for proc in started:
         proc.wait()
+
+
+async def test_redis_that_cannot_get_its_port_back_is_given_up_not_moved(tmp_path: Path) -> None:
+    """The embedded redis-server died and another process took its port: restarting it on another port
+    would strand the API and the worker on the old URL, so ``keep_children`` gives up loudly (the old code
+    moved it to a new port and said it was running again)."""
+    import socket
+
+    from shared.redis_server import RedisServer
+
+    server = RedisServer(tmp_path / "redis").start()
+    url, port = server.url, server.port
+    said: list[str] = []
+    squatter = socket.socket()
+    try:
+        assert server.process is not None
+        server.process.kill()
+        server.process.wait()
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        squatter.bind(("127.0.0.1", port))
+        squatter.listen()
+        stack = Stack(url, server, "http://127.0.0.1:1")
+        with pytest.raises(GaveUp):
+            await asyncio.wait_for(keep_children(stack, poll=0.05, say=said.append), 60)
+    finally:
+        squatter.close()
+        server.stop()
+    assert server.port == port and server.url == url
+    assert "giving up" in said[-1] and str(port) in said[-1]
+
+
+async def test_cancelled_while_restarting_a_worker_the_new_worker_is_kept(tmp_path: Path) -> None:
+    """Ctrl-C (the watcher cancelled) while a dead worker is being started again: the new child must end up
+    in ``stack.worker`` (``serve`` stops what it finds there); the old code started it in a thread and a
+    cancellation lost it (an orphan worker)."""
+    started: list[subprocess.Popen[bytes]] = []
+    starting: list[bool] = []
+
+    def start(url: str, log: Path | None) -> subprocess.Popen[bytes]:  # a slow start of a long-lived child
+        starting.append(True)
+        time.sleep(0.5)
+        started.append(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]))
+        return started[-1]
+
+    dead = subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"])
+    stack = Stack("redis://127.0.0.1:1/0", None, "http://127.0.0.1:1", dead, tmp_path / "w.log")
+    watcher = asyncio.ensure_future(keep_children(stack, poll=0.05, say=lambda _: None, start_worker=start))
+    try:
+        deadline = time.monotonic() + 30
+        while not starting and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        watcher.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await watcher
+        await asyncio.sleep(1.0)  # a start still running in a thread (the old code) ends meanwhile
+        assert started and stack.worker is started[-1]
+    finally:
+        for proc in started:
+            proc.kill()
+            proc.wait()

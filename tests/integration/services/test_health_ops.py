@@ -39,6 +39,24 @@ async def test_healthz_and_readyz_follow_worker_heartbeat(client, redis):
     assert 'newsflow_worker_up{name="w-a",host="h",pid="1"} 1' in text
     await redis.delete(K.worker("w-a"), K.worker("w-b"))
     assert (await client.get("/readyz")).status == 503
+
+
+async def test_readyz_names_a_down_dispatchers_error_type_not_its_text(client, redis):
+    """``/readyz`` needs no key: a dispatcher's last error is reported by its type only (its text may name
+    hosts, URLs, keys; it stays in the worker's log and heartbeat)."""
+    dispatcher = {"alive": False, "state": "retrying", "failures": 3, "restarts": 1,
+                  "last_error": "ConnectionError: Error connecting to secret-host.internal:6380 (password hunter2)"}
+    await redis.set(K.worker("w-x"), orjson.dumps({"name": "w-x", "pid": 1, "host": "h", "jobs_running": 0,
+                                                   "webhook_dispatcher": dispatcher}), ex=30)
+    try:
+        resp = await client.get("/readyz")
+        text = await resp.text()
+        body = await resp.json()
+    finally:
+        await redis.delete(K.worker("w-x"))
+    assert "secret-host" not in text and "hunter2" not in text
+    assert body["webhook_dispatchers"]["down"] == [{"name": "w-x", "state": "retrying", "restarts": 1,
+                                                    "last_error_type": "ConnectionError"}]
     assert _metric(await (await client.get("/metrics")).text(), "newsflow_html_extractor_available") == 1
 
 
