@@ -291,10 +291,10 @@ class AsyncClient:
                      last_event_id: str | None = None, reconnect: bool = True) -> AsyncIterator[Event]:
         """``GET /v1/events`` (server-sent events), forever: reconnects with ``Last-Event-ID`` after
         a dropped or ended connection (no event missed or repeated; the id the server sends before it
-        ends a stream counts too, with no event) and after a 503 (Redis unavailable) or a connection
-        error, with a backoff (0.5 s doubling to 30 s, or the ``Retry-After`` asked, at most 30 s);
-        other refusals raise :class:`ApiError`. With ``reconnect`` false: one connection, its errors
-        raised."""
+        ends a stream counts too, with no event) and after a 503 (Redis unavailable), a 502/504 (a
+        proxy while the API restarts) or a connection error, with a backoff (0.5 s doubling to 30 s, or the ``Retry-After``
+        asked, at most 30 s); other refusals raise :class:`ApiError`. With ``reconnect`` false: one
+        connection, its errors raised."""
         query = urlencode({k: v for k, v in {"type": type, "source": source}.items() if v})
         url = self.base_url + "/v1/events" + (f"?{query}" if query else "")
         failures = 0
@@ -311,7 +311,7 @@ class AsyncClient:
             try:
                 async with self._http().get(url, headers=headers,
                                             timeout=aiohttp.ClientTimeout(total=None, sock_read=None)) as resp:
-                    if resp.status == 503 and reconnect:
+                    if resp.status in _UNAVAILABLE and reconnect:
                         failures += 1
                         delay = backoff(_retry_after(resp.headers.get("Retry-After")))
                     elif resp.status != 200:
@@ -332,6 +332,7 @@ class AsyncClient:
             await _sleep(delay)
 
 
+_UNAVAILABLE = (502, 503, 504)  # Redis unavailable (503), or a proxy in front while the API restarts
 _sleep = asyncio.sleep  # events()'s waits between connections (a test records them)
 
 

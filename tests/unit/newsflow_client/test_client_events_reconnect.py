@@ -83,6 +83,13 @@ async def test_a_retry_after_that_is_no_number_of_seconds_is_ignored(monkeypatch
     assert 0.5 <= delays[0] <= 0.5 * 1.25  # the plain backoff
 
 
+@pytest.mark.parametrize("status", [502, 504])
+async def test_a_proxy_error_is_retried_like_a_503(monkeypatch, status: int) -> None:
+    delays, seen, got = await events_with_script(monkeypatch, [status, status, "event"], waits=3)
+    assert [e.id for e in got] == ["7-0"] and len(seen) == 3
+    assert delays[1] > delays[0] >= 0.5
+
+
 async def test_other_refusals_still_raise(monkeypatch) -> None:
     with pytest.raises(ApiError) as err:
         await events_with_script(monkeypatch, [401], waits=1)
