@@ -291,8 +291,9 @@ class AsyncClient:
                      last_event_id: str | None = None, reconnect: bool = True) -> AsyncIterator[Event]:
         """``GET /v1/events`` (server-sent events), forever: reconnects with ``Last-Event-ID`` after
         a dropped or ended connection (no event missed or repeated; the id the server sends before it
-        ends a stream counts too, with no event) and after a 503 (Redis unavailable), a 502/504 (a
-        proxy while the API restarts) or a connection error, with a backoff (0.5 s doubling to 30 s, or the ``Retry-After``
+        ends a stream counts too, with no event): at once after a stream that gave an event or lasted
+        5 s; after one that ended at once, a 503 (Redis unavailable), a 502/504 (a proxy while the API
+        restarts) or a connection error, with a backoff (0.5 s doubling to 30 s, or the ``Retry-After``
         asked, at most 30 s); other refusals raise :class:`ApiError`. With ``reconnect`` false: one
         connection, its errors raised."""
         query = urlencode({k: v for k, v in {"type": type, "source": source}.items() if v})
@@ -317,11 +318,17 @@ class AsyncClient:
                     elif resp.status != 200:
                         raise ApiError(Response(resp.status, await resp.text()))
                     else:
-                        failures = 0
+                        opened, got_event = time.monotonic(), False
                         async for eid, event in _sse_blocks(resp.content):
                             last_event_id = eid
                             if event is not None:
+                                failures, got_event = 0, True  # a working stream: a drop reconnects at once
                                 yield event
+                        if got_event or time.monotonic() - opened >= _STREAM_OK_SECONDS:
+                            failures = 0
+                        else:  # it ended at once with no event: back off as after a 503 (not 5 connections/s)
+                            failures += 1
+                            delay = backoff()
             except (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError):
                 if not reconnect:
                     raise
@@ -333,6 +340,7 @@ class AsyncClient:
 
 
 _UNAVAILABLE = (502, 503, 504)  # Redis unavailable (503), or a proxy in front while the API restarts
+_STREAM_OK_SECONDS = 5.0  # a stream that lasted this long (or gave an event) worked: reconnect at once
 _sleep = asyncio.sleep  # events()'s waits between connections (a test records them)
 
 

@@ -70,6 +70,20 @@ async def events_with_script(monkeypatch, script: list, waits: int) -> tuple[lis
     return delays, seen, got
 
 
+async def test_a_stream_that_ends_at_once_is_reconnected_with_a_growing_backoff(monkeypatch) -> None:
+    delays, seen, _ = await events_with_script(monkeypatch, ["end"], waits=5)
+    assert len(seen) == 5 and seen[1:] == ["9-0"] * 4  # still resumes from the cursor
+    assert delays[0] >= 0.5  # not 0.2 s (5 connections a second)
+    assert all(b > a for a, b in zip(delays, delays[1:]))  # 0.5, 1, 2, 4 … jittered by at most 25 %
+
+
+async def test_a_stream_that_gave_an_event_is_reconnected_at_once(monkeypatch) -> None:
+    delays, seen, got = await events_with_script(monkeypatch, [503, 503, "event"], waits=3)
+    assert [e.id for e in got] == ["7-0"]
+    assert delays[1] > delays[0] >= 0.5  # the 503s back off …
+    assert delays[2] < 0.5  # … and a stream that worked resets it
+
+
 @pytest.mark.parametrize("asked", ["inf", "3600", "1e400"])
 async def test_retry_after_is_capped_at_30_seconds(monkeypatch, asked: str) -> None:
     delays, _, _ = await events_with_script(monkeypatch, [(503, asked)], waits=2)
