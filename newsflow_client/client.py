@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import random
 import time
 from typing import Any, AsyncIterator, Callable, Iterable, Sequence
@@ -290,12 +291,19 @@ class AsyncClient:
                      last_event_id: str | None = None, reconnect: bool = True) -> AsyncIterator[Event]:
         """``GET /v1/events`` (server-sent events), forever: reconnects with ``Last-Event-ID`` after
         a dropped or ended connection (no event missed or repeated; the id the server sends before it
-        ends a stream counts too, with no event) and after a 503 (Redis unavailable) or a connection
-        error, with a backoff (0.5 s doubling to 30 s, or the ``Retry-After`` asked); other refusals
-        raise :class:`ApiError`. With ``reconnect`` false: one connection, its errors raised."""
+        ends a stream counts too, with no event): at once after a stream that gave an event or lasted
+        5 s; after one that ended at once, a 503 (Redis unavailable), a 502/504 (a proxy while the API
+        restarts) or a connection error, with a backoff (0.5 s doubling to 30 s, or the ``Retry-After``
+        asked, at most 30 s); other refusals raise :class:`ApiError`. With ``reconnect`` false: one
+        connection, its errors raised."""
         query = urlencode({k: v for k, v in {"type": type, "source": source}.items() if v})
         url = self.base_url + "/v1/events" + (f"?{query}" if query else "")
         failures = 0
+
+        def backoff(asked: float | None = None) -> float:
+            # 0.5 s doubling to 30 s, or the Retry-After asked (capped at 30 s too), jittered (never earlier)
+            return max(min(30.0, asked or 0.0), min(30.0, 0.5 * 2 ** (failures - 1))) * random.uniform(1.0, 1.25)
+
         while True:
             headers = self._headers({"Accept": "text/event-stream"})
             if last_event_id:
@@ -304,26 +312,36 @@ class AsyncClient:
             try:
                 async with self._http().get(url, headers=headers,
                                             timeout=aiohttp.ClientTimeout(total=None, sock_read=None)) as resp:
-                    if resp.status == 503 and reconnect:
+                    if resp.status in _UNAVAILABLE and reconnect:
                         failures += 1
-                        delay = max(_retry_after(resp.headers.get("Retry-After")) or 0.0,
-                                    min(30.0, 0.5 * 2 ** (failures - 1))) * random.uniform(1.0, 1.25)
+                        delay = backoff(_retry_after(resp.headers.get("Retry-After")))
                     elif resp.status != 200:
                         raise ApiError(Response(resp.status, await resp.text()))
                     else:
-                        failures = 0
+                        opened, got_event = time.monotonic(), False
                         async for eid, event in _sse_blocks(resp.content):
                             last_event_id = eid
                             if event is not None:
+                                failures, got_event = 0, True  # a working stream: a drop reconnects at once
                                 yield event
+                        if got_event or time.monotonic() - opened >= _STREAM_OK_SECONDS:
+                            failures = 0
+                        else:  # it ended at once with no event: back off as after a 503 (not 5 connections/s)
+                            failures += 1
+                            delay = backoff()
             except (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError):
                 if not reconnect:
                     raise
                 failures += 1
-                delay = min(30.0, 0.5 * 2 ** (failures - 1)) * random.uniform(1.0, 1.25)
+                delay = backoff()
             if not reconnect:
                 return
-            await asyncio.sleep(delay)
+            await _sleep(delay)
+
+
+_UNAVAILABLE = (502, 503, 504)  # Redis unavailable (503), or a proxy in front while the API restarts
+_STREAM_OK_SECONDS = 5.0  # a stream that lasted this long (or gave an event) worked: reconnect at once
+_sleep = asyncio.sleep  # events()'s waits between connections (a test records them)
 
 
 class ApiError(Exception):
@@ -347,10 +365,12 @@ def rate_limited(response: Response) -> bool:
 
 
 def _retry_after(value: str | None) -> float | None:
+    """``Retry-After`` in seconds; None when absent or not a finite number ≥ 0 (``inf``, ``nan``, ``-5``)."""
     try:
-        return max(0.0, float(value)) if value else None
+        seconds = float(value) if value else None
     except ValueError:
         return None
+    return seconds if seconds is not None and math.isfinite(seconds) and seconds >= 0 else None
 
 
 async def _parse_sse(stream: AsyncIterator[bytes]) -> AsyncIterator[Event]:

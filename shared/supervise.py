@@ -140,12 +140,22 @@ async def _to_thread_uncancelled(fn: Callable[..., T], *args: Any, **kwargs: Any
     """``fn`` in a thread; cancelled meanwhile, it still waits for ``fn`` to end (what it started is kept
     where ``fn`` keeps it, e.g. ``RedisServer.process``, for the caller's clean-up), then re-raises."""
     task = asyncio.ensure_future(asyncio.to_thread(fn, *args, **kwargs))
-    try:
-        return await asyncio.shield(task)
-    except asyncio.CancelledError:
-        with contextlib.suppress(Exception):
-            await task
-        raise
+    cancelled: asyncio.CancelledError | None = None
+    while True:  # a second Ctrl-C while waiting must not escape either: fn may still set what it started
+        try:
+            result = await asyncio.shield(task)
+        except asyncio.CancelledError as exc:
+            if task.cancelled():  # the thread's task itself (loop shutdown), not us
+                raise
+            cancelled = cancelled or exc
+            continue
+        except Exception:
+            if cancelled is None:
+                raise
+        break
+    if cancelled is not None:
+        raise cancelled
+    return result
 
 
 class ProcessExited(RuntimeError):

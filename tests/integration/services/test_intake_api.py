@@ -319,6 +319,24 @@ async def test_byte_order_mark_is_tolerated(client):
     assert (await client.get(f"/v1/articles/{upper}/status")).status == 200  # ids are case-insensitive
 
 
+async def test_byte_order_mark_is_tolerated_in_batches_and_plain_text(client, store):
+    """One leading UTF-8 BOM (RFC 8259 lets a parser ignore it) is not "not valid UTF-8": a JSON batch,
+    an NDJSON batch (its first line) and a text/plain article are accepted with it, the BOM not kept."""
+    bom = b"\xef\xbb\xbf"
+    status, body, _ = await post_raw(client, "/v1/articles/batch", bom + orjson.dumps([{"text": "batch with a BOM"}]))
+    assert (status, body["accepted"]) == (202, 1), body
+    lines = bom + b'{"text": "first ndjson line"}\n{"text": "second ndjson line"}\n'
+    status, body, _ = await post_raw(client, "/v1/articles/batch", lines, NDJSON)
+    assert (status, body["accepted"]) == (202, 2), body
+    stored = await store.get_article(body["items"][0]["id"])
+    assert stored["text"] == "first ndjson line"
+    resp = await client.post("/v1/articles", data=bom + "plain text with a BOM, café".encode(),
+                             headers={"Content-Type": "text/plain; charset=utf-8"})
+    assert resp.status == 202, await resp.text()
+    stored = await store.get_article((await resp.json())["id"])
+    assert stored["text"] == "plain text with a BOM, café"
+
+
 async def test_gzip_bodies_limits_apply_after_decompression(make_client):
     import gzip
 
