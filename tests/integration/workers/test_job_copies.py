@@ -16,7 +16,6 @@ The task with a real store on a real Redis, real pool processes with stub stages
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -24,29 +23,17 @@ import pytest
 from arq import Retry
 
 from shared import keys as K
-from shared.config import Settings
-from shared.store import DocumentStore
-from workers.executor import PipelineExecutor
-from workers.pipeline.registry import build_pipeline
 from workers.tasks import process_article
 
 from stub_stages import STAGES  # noqa: E402 - this folder is on sys.path (rootdir-relative imports)
 from test_duplicate_delivery import RacingStore  # noqa: E402
+from test_revision_jobs import ctx, make_executor  # noqa: E402 - the same patient executor and task context
 
 pytestmark = pytest.mark.integration
 
 JOB_TIMEOUT = 30.0
 
 
-def make_executor() -> PipelineExecutor:
-    return PipelineExecutor(1, soft_timeout=20.0, hard_timeout=30.0, start="spawn",  # patient with a restart
-                            factory=functools.partial(build_pipeline, Settings(stages=STAGES)))
-
-
-def ctx(store: DocumentStore, settings: Settings, executor: PipelineExecutor, redis: Any, doc_id: str,
-        job_try: int) -> dict[str, Any]:
-    return {"store": store, "settings": settings, "executor": executor, "redis": redis, "job_try": job_try,
-            "job_id": doc_id}
 
 
 async def failed_events(redis: Any) -> int:
