@@ -499,10 +499,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = 130
     except Exception as exc:
         from shared.redis_client import RedisAuthError
+        from shared.redis_server import RedisServerError
 
-        if not isinstance(exc, RedisAuthError):
+        if not isinstance(exc, (RedisAuthError, RedisServerError)):
             raise
-        print(f"newsflow {args.command}: {exc}", file=sys.stderr)  # names the setting, never a password
+        # names the setting, never a password; or why no embedded redis-server started (e.g. its data
+        # folder is in use: which pids to stop)
+        print(f"newsflow {args.command}: {exc}", file=sys.stderr)
         code = 2
     raise SystemExit(code)
 

@@ -124,6 +124,55 @@ def embedded_password(data_dir: str | os.PathLike[str]) -> str:
     return password
 
 
+def _read_holders(text: str) -> dict[str, int]:
+    holders = {}
+    for line in text.splitlines():
+        role, _, pid = line.rpartition(" ")
+        if role and pid.isdigit():
+            holders[role] = int(pid)
+    return holders
+
+
+def _cmdline(pid: int) -> str | None:
+    """``pid``'s command line, or None when no such process runs (a zombie has an empty one)."""
+    try:
+        text = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return None
+    return text or None
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def in_use_message(data_dir: Path, holders: dict[str, int]) -> str:
+    """Why a second embedded server is refused on ``data_dir``, and what to do. The pids come from the
+    lock file and are checked against ``/proc`` (a recycled pid runs another program)."""
+    head = (f"{data_dir} is in use by another embedded redis-server; a second one on the same data "
+            f"would corrupt it, so none is started.")
+    starter = holders.get("newsflow")
+    server = holders.get("redis-server")
+    server = server if server and "redis-server" in (_cmdline(server) or "") else None
+    worker = holders.get("worker")
+    worker = worker if worker and " cli worker" in (_cmdline(worker) or "") else None
+    if starter and (_parent(server) == starter if server else _cmdline(starter)):
+        return (f"{head} The process that started it (pid {starter}, `newsflow up`/`api` or a test) still runs "
+                f"it: stop that first (Ctrl-C in its terminal, or kill {starter}), or use another "
+                f"NEWSFLOW_DATA_DIR.")
+    left = [f"redis-server pid {server}"] * bool(server) + [f"worker pid {worker}"] * bool(worker)
+    if not left:
+        return (f"{head} Its processes could not be identified (lock file {data_dir / LOCK_FILE} says "
+                f"{holders or 'nothing'}); find them with: fuser -v {data_dir / LOCK_FILE}")
+    pids = " ".join(str(pid) for pid in (server, worker) if pid)
+    return (f"{head} The `newsflow up` (or `api`) that started it is gone (killed?) and left behind: "
+            f"{', '.join(left)}. Stop them with: kill {pids}   (SIGTERM: redis-server saves its data), "
+            f"then start again.")
+
+
 class RedisServer:
     """One redis-server child process on 127.0.0.1:<port> with its data in ``data_dir``."""
 
@@ -135,6 +184,7 @@ class RedisServer:
         self.start_timeout = start_timeout
         self.process: subprocess.Popen[bytes] | None = None
         self._lock: IO[str] | None = None
+        self._holders: dict[str, int] = {}
         self.password = embedded_password(self.data_dir)
 
     @property
@@ -184,7 +234,11 @@ class RedisServer:
             self.process = subprocess.Popen(
                 self.command(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                 start_new_session=True,  # Ctrl-C in a terminal reaches us, we stop redis cleanly
+                # the data directory's lock goes with the server: should we die (SIGKILL, OOM killer) and
+                # leave it running, the directory stays locked until it exits (no second server on its AOF)
+                pass_fds=(self._lock.fileno(),) if self._lock is not None else (),
             )
+            self._record("redis-server", self.process.pid)
             deadline = time.monotonic() + self.start_timeout
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
@@ -207,22 +261,45 @@ class RedisServer:
         raise RedisServerError("redis-server did not start")
 
     def _acquire_lock(self) -> None:
-        """One embedded server per data directory: two servers appending to one AOF would corrupt it."""
+        """One embedded server per data directory: two servers appending to one AOF would corrupt it.
+        The lock (``flock`` on :data:`LOCK_FILE`) is held by this process and inherited by the redis-server
+        child (``pass_fds``): it lasts while either lives, so a server left behind by a killed ``newsflow
+        up`` keeps the directory locked. The file names the holders (``<role> <pid>`` lines) for the
+        refusal's message."""
         if self._lock is not None:
             return
-        lock = open(self.data_dir / LOCK_FILE, "w")
+        fd = os.open(self.data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)  # never truncated unlocked
+        lock = os.fdopen(fd, "r+")
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
+            holders = _read_holders(lock.read())
             lock.close()
-            raise RedisServerError(f"another newsflow redis-server is using {self.data_dir}") from None
-        lock.write(str(os.getpid()))
-        lock.flush()
+            raise RedisServerError(in_use_message(self.data_dir, holders)) from None
         self._lock = lock
+        self._holders = {"newsflow": os.getpid()}
+        self._write_holders()
+
+    def _record(self, role: str, pid: int) -> None:
+        """Note ``role``'s pid in the lock file (``serve`` records the worker of ``newsflow up`` here)."""
+        if self._lock is not None:
+            self._holders[role] = pid
+            self._write_holders()
+
+    def _write_holders(self) -> None:
+        assert self._lock is not None
+        self._lock.seek(0)
+        self._lock.truncate()
+        self._lock.write("".join(f"{role} {pid}\n" for role, pid in self._holders.items()))
+        self._lock.flush()
+
+    def record_worker(self, pid: int) -> None:
+        """Name the worker started with this server in the lock file: a refusal names it too."""
+        self._record("worker", pid)
 
     def _release_lock(self) -> None:
         if self._lock is not None:
-            self._lock.close()  # closing releases the flock
+            self._lock.close()  # closing our copy; the flock goes when the server's copy goes too
             self._lock = None
 
     def _log_tail(self) -> str:

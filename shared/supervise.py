@@ -54,6 +54,8 @@ async def serve(settings: Settings, app_factory: Callable[[Settings], Any], *, e
         stack = Stack(url, server, base, None, worker_log)
         if worker_log is not None:
             stack.worker = start_worker_process(url, worker_log)
+            if server is not None:  # named in the data directory's lock file: a refused `up` names it
+                server.record_worker(stack.worker.pid)
         yield stack
     finally:
         if stack is not None and stack.worker is not None:
@@ -133,6 +135,8 @@ async def keep_children(stack: Stack, *, max_quick_deaths: int = 5, quick_second
             # on the loop (a Popen takes milliseconds): a cancellation (Ctrl-C) never loses the new child
             stack.worker = start(stack.redis_url, stack.worker_log)
             started["worker"] = time.monotonic()
+            if stack.redis_server is not None:
+                stack.redis_server.record_worker(stack.worker.pid)
             say(f"worker running again: pid {stack.worker.pid}, log {stack.worker_log}")
 
 

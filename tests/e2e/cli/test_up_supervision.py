@@ -7,6 +7,7 @@ keeps dying quickly makes ``keep_children`` give up (``up`` then exits 1)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -156,3 +157,93 @@ async def test_cancelled_while_restarting_a_worker_the_new_worker_is_kept(tmp_pa
         for proc in started:
             proc.kill()
             proc.wait()
+
+
+def _servers_on(data_dir: Path) -> set[int]:
+    """Live redis-server processes working in ``data_dir`` (redis-server chdirs to its ``--dir``; it
+    rewrites its command line to ``redis-server host:port``)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if b"redis-server" in (entry / "cmdline").read_bytes() and (entry / "cwd").resolve() == data_dir:
+                    found.add(int(entry.name))
+            except OSError:
+                continue
+    found = {pid for pid in found if alive(pid)}
+    return found
+
+
+def _stop_pids(pids: set[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for pid in pids:
+        if alive(pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+async def test_up_refuses_a_data_directory_whose_server_a_killed_up_left_running(tmp_path: Path) -> None:
+    """``newsflow up`` SIGKILLed (kill -9, OOM killer) leaves its embedded redis-server and worker running.
+    The next ``up`` on the same data directory must refuse, naming both pids and how to stop them, and exit
+    non-zero: never a second redis-server on the same AOF (the old code started one: its lock was held by
+    ``up`` only and died with it). Once the orphans are stopped, ``up`` starts again."""
+    var = tmp_path / "var"
+    redis_dir = (var / "redis").resolve()
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "REDIS_SENTINELS")}
+    env.update({"NEWSFLOW_DATA_DIR": str(var), "NEWSFLOW_PORT": "0", "NEWSFLOW_WORKER_CONCURRENCY": "1",
+                "NEWSFLOW_STAGES": STAGES, "PYTHONUNBUFFERED": "1"})
+    argv = [sys.executable, "-m", "cli", "up", "--no-seeds"]
+    orphans: set[int] = set()
+    ups: list[asyncio.subprocess.Process] = []
+    try:
+        first = await asyncio.create_subprocess_exec(*argv, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                                     stderr=subprocess.DEVNULL)
+        ups.append(first)
+        out: list[str] = []
+        await read_until(first.stdout, "Serving", out)
+        worker = int("".join(out).split("  worker  pid ", 1)[1].split(",")[0])
+        servers = _servers_on(redis_dir)
+        orphans |= servers | {worker}
+        assert len(servers) == 1, servers
+        first.kill()  # SIGKILL: no clean-up runs
+        await first.wait()
+        assert alive(worker) and all(alive(pid) for pid in servers)  # left behind
+
+        second = await asyncio.create_subprocess_exec(*argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                                      stderr=subprocess.PIPE)
+        ups.append(second)
+        try:
+            code = await asyncio.wait_for(second.wait(), 60)
+        except asyncio.TimeoutError:
+            code = None  # the old code serves on: a second redis-server on the same data
+        started_again = _servers_on(redis_dir) - servers
+        orphans |= started_again
+        assert not started_again, f"a second redis-server on {redis_dir}: {started_again}"
+        assert code is not None and code != 0
+        stderr = (await second.stderr.read()).decode(errors="replace")
+        (server,) = servers
+        assert "in use" in stderr and f"redis-server pid {server}" in stderr and f"worker pid {worker}" in stderr
+        assert f"kill {server} {worker}" in stderr, stderr
+
+        _stop_pids(orphans)  # what the message says to do
+        third = await asyncio.create_subprocess_exec(*argv, "--exit", cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                                     stderr=subprocess.PIPE)
+        ups.append(third)
+        out3, err3 = await asyncio.wait_for(third.communicate(), 120)
+        assert third.returncode == 0, err3.decode(errors="replace")
+        assert not _servers_on(redis_dir)  # stopped with the rest
+    finally:
+        for up in ups:
+            if up.returncode is None:  # Ctrl-C stops its children (the old code's second `up`)
+                up.send_signal(signal.SIGINT)
+                try:
+                    await asyncio.wait_for(up.wait(), 60)
+                except asyncio.TimeoutError:
+                    up.kill()
+                    await up.wait()
+        _stop_pids(orphans | _servers_on(redis_dir))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -67,4 +68,23 @@ def test_one_embedded_server_per_data_directory(tmp_path):
         first.restart()  # its own lock does not stop a restart
         assert redis.Redis.from_url(first.url).ping()
     with RedisServer(tmp_path / "r") as again:  # released on stop
+        assert redis.Redis.from_url(again.url).ping()
+
+
+def test_the_lock_lives_with_the_server_not_only_with_its_starter(tmp_path):
+    """The redis-server child holds the data directory's lock too: with the starter's copy gone (what a
+    SIGKILLed ``newsflow up`` leaves), a second server is still refused (this test process, its parent,
+    still runs: the message names it; the e2e test of ``up`` checks the orphan's message); once that server exits, the directory is free (the old code's lock died with the starter)."""
+    from shared.redis_server import RedisServerError
+
+    first = RedisServer(tmp_path / "r").start()
+    try:
+        pid = first.process.pid
+        first._release_lock()  # as if the process that started it were gone
+        with pytest.raises(RedisServerError, match=f"in use.*started it \\(pid {os.getpid()}"):
+            RedisServer(tmp_path / "r").start()
+        assert first.process.pid == pid and first.running
+    finally:
+        first.stop()
+    with RedisServer(tmp_path / "r") as again:
         assert redis.Redis.from_url(again.url).ping()
