@@ -91,6 +91,13 @@ def article_job(doc_id: str, revision: int = 1) -> str:
     return doc_id if revision <= 1 else f"{doc_id}:r{revision}"
 
 
+def split_article_job(job_id: str) -> tuple[str, int]:
+    """The article and revision a job id of :func:`article_job` names: ``<id>`` → (id, 1),
+    ``<id>:r<N>`` → (id, N)."""
+    head, sep, rev = job_id.rpartition(":r")
+    return (head, int(rev)) if sep and head and rev.isdigit() else (job_id, 1)
+
+
 def arq_in_progress(job_id: str) -> str:
     return ARQ_IN_PROGRESS_PREFIX + job_id
 

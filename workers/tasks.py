@@ -51,6 +51,7 @@ import contextlib
 import logging
 import random
 import secrets
+import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -59,6 +60,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared import keys as K
+from shared.store.reads import to_score
 from shared.store.status import ACTIVE, RUN
 
 from .executor import Busy, PermanentError, Timing, TransientError
@@ -115,10 +117,8 @@ def job_revision(job_id: str | None, doc_id: str) -> int | None:
     None when the job id says nothing (no id: a bare call; another form)."""
     if not job_id:
         return None
-    if job_id == doc_id:
-        return 1
-    rest = job_id[len(doc_id):] if job_id.startswith(doc_id) else ""
-    return int(rest[2:]) if rest.startswith(":r") and rest[2:].isdigit() else None
+    article, revision = K.split_article_job(job_id)
+    return revision if article == doc_id else None
 
 
 def _int(value: Any) -> int:
@@ -273,14 +273,11 @@ def _holder_defer(settings: Any) -> float:
 def _may_be_running(status: dict[str, Any], settings: Any) -> bool:
     """The run that holds the ``processing`` status may still be live: it started less than a job timeout
     (and the margin) ago; one that started before is over (arq's job timeout ends any run), i.e. lost."""
-    started = status.get("started_at")
     try:
-        at = datetime.fromisoformat(str(started).replace("Z", "+00:00"))
-    except ValueError:
+        started = to_score(status.get("started_at"))  # µs since the epoch
+    except (TypeError, ValueError):
         return False
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
-    return (datetime.now(timezone.utc) - at).total_seconds() < _holder_defer(settings)
+    return started is not None and time.time() - started / 1e6 < _holder_defer(settings)
 
 
 async def _superseded(ctx: dict[str, Any], doc_id: str, what: str) -> str:

@@ -117,8 +117,7 @@ async def reencode_foreign_jobs(redis: Any) -> list[str]:
 def job_article(job_id: str) -> str:
     """The article a job id is for: ``<id>`` or ``<id>:r<N>`` (a later revision's job,
     :func:`shared.keys.article_job`) → ``<id>``."""
-    head, sep, rev = job_id.rpartition(":r")
-    return head if sep and head and rev.isdigit() else job_id
+    return K.split_article_job(job_id)[0]
 
 
 # KEYS: the articles' queue, the deliveries' queue, then the in-progress key of each id of ARGV.
