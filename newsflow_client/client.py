@@ -177,8 +177,7 @@ class AsyncClient:
                 if failure is not None:
                     raise failure
                 break
-            backoff = min(30.0, 0.5 * 2 ** (attempt - 1))
-            delay = max(delay, backoff) * random.uniform(1.0, 1.5)  # jitter: never earlier than asked
+            delay = _backoff(attempt, delay)
             await asyncio.sleep(min(delay, max(0.0, deadline - time.monotonic())))
             todo = again
         return [done[i] for i in sorted(done)]
@@ -301,8 +300,8 @@ class AsyncClient:
         failures = 0
 
         def backoff(asked: float | None = None) -> float:
-            # 0.5 s doubling to 30 s, or the Retry-After asked (capped at 30 s too), jittered (never earlier)
-            return max(min(30.0, asked or 0.0), min(30.0, 0.5 * 2 ** (failures - 1))) * random.uniform(1.0, 1.25)
+            # the Retry-After asked is capped at 30 s too
+            return _backoff(failures, min(30.0, asked or 0.0), jitter=1.25)
 
         while True:
             headers = self._headers({"Accept": "text/event-stream"})
@@ -337,6 +336,12 @@ class AsyncClient:
             if not reconnect:
                 return
             await _sleep(delay)
+
+
+def _backoff(attempt: int, asked: float = 0.0, jitter: float = 1.5) -> float:
+    """The wait after ``attempt`` failures: 0.5 s doubling to 30 s, or ``asked`` when longer, jittered
+    up to ``jitter`` times (never earlier than asked)."""
+    return max(asked, min(30.0, 0.5 * 2 ** (attempt - 1))) * random.uniform(1.0, jitter)
 
 
 _UNAVAILABLE = (502, 503, 504)  # Redis unavailable (503), or a proxy in front while the API restarts
