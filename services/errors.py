@@ -21,6 +21,9 @@ from redis.exceptions import OutOfMemoryError, ReadOnlyError, TimeoutError as Re
 
 from .state import HTTP_METRICS
 
+# Redis away (connection refused or lost, timed out, still loading its data): a 503, or an event stream's end
+REDIS_UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, BusyLoadingError)
+
 log = logging.getLogger("newsflow.api")
 
 JSON = "application/json"
@@ -100,7 +103,7 @@ async def error_middleware(request: web.Request, handler: Callable[[web.Request]
     except (HttpProcessingError, RequestPayloadError) as exc:  # broken body: bad chunking, corrupt gzip, …
         reason = getattr(exc, "message", None) or str(exc).strip()
         response = error_response(400, "bad_request", "malformed HTTP request body", {"reason": reason})
-    except (RedisConnectionError, RedisTimeoutError, BusyLoadingError, ConnectionError, OSError) as exc:
+    except (*REDIS_UNAVAILABLE, ConnectionError, OSError) as exc:
         if isinstance(exc, ConnectionResetError) and client_gone(request):
             # a write to a client that went away (aiohttp's ClientConnectionResetError), not Redis:
             # aiohttp drops the connection quietly; there is nobody to answer

@@ -12,15 +12,12 @@ from typing import Any, Literal, Optional
 
 import orjson
 from aiohttp import web
-from redis.exceptions import BusyLoadingError
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shared.schemas import MAX_URL, URL_PATTERN
 from shared.store import events as E
 
-from .errors import ApiError, client_gone, json_response
+from .errors import REDIS_UNAVAILABLE, ApiError, client_gone, json_response
 from .http import read_deadline
 from .state import REDIS
 
@@ -179,10 +176,7 @@ async def stream_events(request: web.Request) -> web.StreamResponse:
                 # an id-only block first: the cursor (the last entry read, matched or not), so a client
                 # whose filters matched nothing here still resumes from it, not from "now" (no data:
                 # no event is dispatched, but EventSource and newsflow_client keep the id)
-                await resp.write(f"id: {cursor}\n\n: server shutting down; reconnect with Last-Event-ID\n\n"
-                                 .encode())
-                await resp.write_eof()
-                return resp
+                return await _end(resp, cursor, "server shutting down")
             if not entries:
                 await resp.write(b": keep-alive\n\n")
                 continue
@@ -200,15 +194,22 @@ async def stream_events(request: web.Request) -> web.StreamResponse:
         if not client_gone(request):
             raise
         return resp  # a stream's usual end, not a failure (and nothing to do with Redis)
-    except (RedisConnectionError, RedisTimeoutError, BusyLoadingError) as exc:
+    except REDIS_UNAVAILABLE as exc:
         # Redis went away under an open stream: the 200 and its headers are sent, so no 503 now (the
         # error middleware's answer would be a second HTTP head inside the stream); end the stream,
         # the client reconnects with its Last-Event-ID (and gets the 503 while Redis is still down)
         log.warning("redis unavailable during an event stream: %s", exc)
         with contextlib.suppress(ConnectionResetError):
-            await resp.write(f"id: {cursor}\n\n: redis unavailable; reconnect with Last-Event-ID\n\n".encode())
-            await resp.write_eof()
+            await _end(resp, cursor, "redis unavailable")
         return resp
+
+
+async def _end(resp: web.StreamResponse, cursor: str, why: str) -> web.StreamResponse:
+    """End an open stream: an id-only block with the cursor (the last entry read, matched or not: a client
+    whose filters matched nothing resumes from it, not from "now"), then why, as a comment."""
+    await resp.write(f"id: {cursor}\n\n: {why}; reconnect with Last-Event-ID\n\n".encode())
+    await resp.write_eof()
+    return resp
 
 
 async def _unless_stopping(read: Any, stopping: asyncio.Event) -> Any:
