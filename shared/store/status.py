@@ -57,6 +57,11 @@ def status_args(doc_id: str, status: str, fields: dict[str, Any], delete: Iterab
     return args
 
 
+def _iso(when: datetime | str) -> str:
+    """A ``retry_at`` as stored: ISO 8601 (a string is taken as one)."""
+    return when.isoformat() if isinstance(when, datetime) else str(when)
+
+
 class StatusMixin(StoreBase):
     async def _set_status(self, doc_id: str, status: str, fields: dict[str, Any],
                           delete: Iterable[str] = (), require: str | Sequence[str] = "",
@@ -100,7 +105,7 @@ class StatusMixin(StoreBase):
         :data:`RUN`), or for an unknown id."""
         fields: dict[str, Any] = {"attempts": attempts}
         if retry_at is not None:
-            fields["retry_at"] = retry_at.isoformat() if isinstance(retry_at, datetime) else str(retry_at)
+            fields["retry_at"] = _iso(retry_at)
         code, _ = await self._set_status(doc_id, "queued", fields, delete=("started_at", RUN),
                                          require=require, require_fields=require_fields)
         return code == 1
@@ -114,7 +119,7 @@ class StatusMixin(StoreBase):
         (as :meth:`unmark_processing`)."""
         fields: dict[str, Any] = {"attempts": attempt, "last_error": error}
         if retry_at is not None:
-            fields["retry_at"] = retry_at.isoformat() if isinstance(retry_at, datetime) else str(retry_at)
+            fields["retry_at"] = _iso(retry_at)
         code, _ = await self._set_status(doc_id, "queued", fields, delete=("error", RUN), require=require,
                                          require_fields=require_fields)
         return code == 1
