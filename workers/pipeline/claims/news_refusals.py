@@ -33,9 +33,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .records import OBJECT_HOWS as _OBJ_HOWS
 from .records import Attribution
 
-_OBJ_HOWS = frozenset({"dobj", "obj", "obj1", "objprep"})
 
 
 # "refrained from attacking", "stopped short of blaming", "shied away from endorsing", "steered clear

@@ -18,6 +18,9 @@ from typing import Any
 
 Span = tuple[int, int]
 
+# the ``Attribution.how`` of a cue whose content is its object ("announced the team", "boasts a lead")
+OBJECT_HOWS = frozenset({"dobj", "obj", "obj1", "objprep"})
+
 
 @dataclass
 class Cue:

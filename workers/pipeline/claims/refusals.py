@@ -101,6 +101,7 @@ import re
 from functools import lru_cache
 
 from .news_refusals import refused_in_news
+from .records import OBJECT_HOWS as _OBJ_HOWS
 from .records import Attribution
 from .sources import _STATEMENT_NOUNS, document_source
 
@@ -124,7 +125,6 @@ _OBJ_STATEMENT = re.compile(r"\b(?:notes?|caution|caveats?|reminders?|qualifiers
 # …", "the case is being considered by …")
 _PASSIVE_TOPIC_VERBS = frozenset("explain consider".split())
 _CLAUSE_START = re.compile(r"\W*(?:that|whether|if|how|what|why|when|who)\b", re.I)
-_OBJ_HOWS = frozenset({"dobj", "obj", "obj1", "objprep"})
 _NAMING_WH = re.compile(r"\W*(?:what|which|whatever)\W*$", re.I)
 _MODAL = re.compile(r"\b(?:might|could|may|would|can)\s+$", re.I)
 # "let me know", "lemme know", "let's hope", "let us say" right before the cue
